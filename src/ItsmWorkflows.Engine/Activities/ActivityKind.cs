@@ -1,0 +1,8 @@
+namespace ItsmWorkflows.Engine.Activities;
+
+public enum ActivityKind
+{
+    Action,
+    Trigger,
+    Container,
+}

@@ -1,0 +1,12 @@
+namespace ItsmWorkflows.Engine.Execution;
+
+public enum JournalEvent
+{
+    Started,
+    Completed,
+    Suspended,
+    Resumed,
+    Faulted,
+    Cancelled,
+    Retried,
+}

@@ -1,0 +1,19 @@
+using ItsmWorkflows.Engine.Activities.Http;
+
+namespace ItsmWorkflows.Engine.Execution;
+
+/// <summary>The ports activities may use while they run. The host fills them; tests use the in-memory ones.</summary>
+public sealed class WorkflowServices
+{
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    public ILineWriter Lines { get; init; } = ConsoleLineWriter.Instance;
+
+    /// <summary>The HTTP client port for SendHttpRequest; without one those activities fault with a clear message.</summary>
+    public IHttpRequestSender? Http { get; init; }
+
+    /// <summary>Host services for activities defined outside the engine (approvals, tasks, email).</summary>
+    public IServiceProvider? HostServices { get; init; }
+
+    public Func<string> NewId { get; init; } = () => Guid.CreateVersion7().ToString("N");
+}

@@ -1,0 +1,52 @@
+using System.Text.Json.Nodes;
+
+namespace ItsmWorkflows.Engine.Execution;
+
+/// <summary>Everything about one instance that must survive between bursts; serialized as JSON by the stores.</summary>
+public sealed class WorkflowState
+{
+    public required string InstanceId { get; init; }
+
+    public required string DefinitionId { get; init; }
+
+    public required string DefinitionVersionId { get; set; }
+
+    public int DefinitionVersion { get; set; }
+
+    public string? CorrelationId { get; set; }
+
+    public string? Name { get; set; }
+
+    public WorkflowStatus Status { get; set; } = WorkflowStatus.Running;
+
+    public WorkflowSubStatus SubStatus { get; set; } = WorkflowSubStatus.Pending;
+
+    public Dictionary<string, JsonNode?> Input { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public Dictionary<string, JsonNode?> Output { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Host data such as ParentInstanceId.</summary>
+    public Dictionary<string, JsonNode?> Properties { get; set; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, ActivityFrame> Frames { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Frames queued to execute, in order. A burst drains it; a fault leaves the rest for a retry.</summary>
+    public List<string> Queue { get; set; } = [];
+
+    public List<Bookmark> Bookmarks { get; set; } = [];
+
+    public List<JournalEntry> Journal { get; set; } = [];
+
+    public List<Incident> Incidents { get; set; } = [];
+
+    /// <summary>The last outputs of each activity (by activity id), for expressions such as <c>getResultFromHttpEndpoint1()</c>.</summary>
+    public Dictionary<string, Dictionary<string, JsonNode?>> ActivityOutputs { get; set; } = new(StringComparer.Ordinal);
+
+    public int NextFrameNumber { get; set; } = 1;
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public DateTimeOffset? FinishedAt { get; set; }
+}
