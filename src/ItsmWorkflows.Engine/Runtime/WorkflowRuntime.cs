@@ -1,0 +1,236 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using ItsmWorkflows.Engine.Activities;
+using ItsmWorkflows.Engine.Activities.Composition;
+using ItsmWorkflows.Engine.Activities.Events;
+using ItsmWorkflows.Engine.Activities.Http;
+using ItsmWorkflows.Engine.Definitions;
+using ItsmWorkflows.Engine.Execution;
+using ItsmWorkflows.Engine.Execution.Effects;
+using ItsmWorkflows.Engine.Planning;
+
+namespace ItsmWorkflows.Engine.Runtime;
+
+/// <summary>
+/// Starts and resumes instances over the store ports: load, run one burst, save with optimistic
+/// concurrency, then carry out the burst's effects (child workflows, events). Every stimulus is
+/// applied exactly once: a resume whose bookmark is gone fails with <see cref="BookmarkNotFoundException"/>.
+/// </summary>
+public sealed class WorkflowRuntime(IWorkflowDefinitionProvider definitions, IWorkflowInstanceStore instances, ActivityRegistry registry, WorkflowServices services)
+{
+    private const int MaxConcurrencyRetries = 5;
+    private readonly ConcurrentDictionary<string, DefinitionPlan> _plans = new(StringComparer.Ordinal);
+    private readonly WorkflowRunner _runner = new(services);
+    private readonly ConcurrentQueue<StartWorkflowEffect> _background = new();
+
+    public WorkflowRunner Runner => _runner;
+
+    /// <summary>Tasks requested by RunTask activities and not yet reported back.</summary>
+    public ConcurrentQueue<RunTaskEffect> RequestedTasks { get; } = new();
+
+    public async ValueTask<DefinitionPlan> GetPlanAsync(WorkflowDefinition definition, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        if (_plans.TryGetValue(definition.Id, out var plan)) return plan;
+        plan = await new PlanCompiler(registry, definitions).CompileAsync(definition, cancellationToken);
+        return _plans.GetOrAdd(definition.Id, plan);
+    }
+
+    /// <summary>Forgets compiled plans (after a definition version changed in place, which only drafts do).</summary>
+    public void ClearPlans() => _plans.Clear();
+
+    public async ValueTask<RunResult> StartAsync(string definitionId, StartOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new StartOptions();
+        var definition = await definitions.FindAsync(definitionId, options.VersionId, cancellationToken)
+            ?? throw new DefinitionNotFoundException($"No published definition with id '{definitionId}'.");
+        var plan = await GetPlanAsync(definition, cancellationToken);
+        var state = _runner.CreateInstance(plan, options.InstanceId, options.Input, options.CorrelationId);
+        foreach (var pair in options.Properties) state.Properties[pair.Key] = pair.Value?.DeepClone();
+        var burst = await _runner.StartAsync(plan, state, options.TriggerActivityId, options.TriggerPayload, cancellationToken);
+        await instances.SaveAsync(state, 0, cancellationToken);
+        return await AfterCommitAsync(burst, cancellationToken);
+    }
+
+    /// <summary>Resumes one bookmark. Retries on a concurrent commit; fails if the bookmark was consumed meanwhile.</summary>
+    public async ValueTask<RunResult> ResumeAsync(string instanceId, string bookmarkId, JsonNode? payload = null, CancellationToken cancellationToken = default)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var (state, version, plan) = await LoadAsync(instanceId, cancellationToken);
+            var burst = await _runner.ResumeAsync(plan, state, bookmarkId, payload, cancellationToken);
+            try
+            {
+                await instances.SaveAsync(state, version, cancellationToken);
+            }
+            catch (ConcurrencyException) when (attempt < MaxConcurrencyRetries)
+            {
+                continue; // checkpoint: nothing was saved; re-read and re-apply on the new state (the bookmark may be gone, which then fails cleanly).
+            }
+            return await AfterCommitAsync(burst, cancellationToken);
+        }
+    }
+
+    /// <summary>Publishes an event: every bookmark waiting on it (for the correlation id, if given) is resumed once.</summary>
+    public async ValueTask<IReadOnlyList<RunResult>> TriggerEventAsync(string eventName, string? correlationId = null, JsonNode? payload = null, CancellationToken cancellationToken = default)
+    {
+        var hash = StimulusHash.Compute("Elsa.Event", Event.Stimulus(eventName));
+        return await ResumeAllAsync(await instances.FindBookmarksAsync(hash, correlationId, cancellationToken), payload, cancellationToken);
+    }
+
+    /// <summary>Reports the result of a task requested by RunTask.</summary>
+    public async ValueTask<RunResult?> CompleteTaskAsync(string taskId, JsonNode? result = null, CancellationToken cancellationToken = default)
+    {
+        var hash = StimulusHash.Compute("Elsa.RunTask", RunTask.Stimulus(taskId));
+        var found = await instances.FindBookmarksAsync(hash, null, cancellationToken);
+        if (found.Count == 0) return null;
+        var results = await ResumeAllAsync(found, result, cancellationToken);
+        return results.Count > 0 ? results[0] : null;
+    }
+
+    /// <summary>Fires every timer bookmark that is due now (the in-memory stand-in for the host's timer jobs).</summary>
+    public async ValueTask<IReadOnlyList<RunResult>> FireDueTimersAsync(CancellationToken cancellationToken = default)
+    {
+        var due = await instances.FindDueTimersAsync(services.Time.GetUtcNow(), cancellationToken);
+        return await ResumeAllAsync(due, null, cancellationToken);
+    }
+
+    /// <summary>Answers an inbound HTTP request: resumes instances waiting at the route, else starts published definitions whose trigger matches.</summary>
+    public async ValueTask<IReadOnlyList<RunResult>> HandleHttpAsync(string method, string path, JsonObject request, IEnumerable<WorkflowDefinition> published, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(published);
+        var hash = StimulusHash.Compute("Elsa.HttpEndpoint", HttpEndpoint.Stimulus(method, path));
+        var waiting = await instances.FindBookmarksAsync(hash, null, cancellationToken);
+        if (waiting.Count > 0) return await ResumeAllAsync(waiting, request, cancellationToken);
+        var results = new List<RunResult>();
+        foreach (var definition in published)
+        {
+            var plan = await GetPlanAsync(definition, cancellationToken);
+            foreach (var trigger in TriggerIndexer.Index(plan).Where(t => t.StimulusHash == hash))
+            {
+                results.Add(await StartAsync(definition.DefinitionId, new StartOptions { VersionId = definition.Id, TriggerActivityId = trigger.ActivityId, TriggerPayload = request }, cancellationToken));
+            }
+        }
+        return results;
+    }
+
+    public async ValueTask<RunResult> RetryAsync(string instanceId, string incidentId, CancellationToken cancellationToken = default)
+    {
+        var (state, version, plan) = await LoadAsync(instanceId, cancellationToken);
+        var burst = await _runner.RetryAsync(plan, state, incidentId, cancellationToken);
+        await instances.SaveAsync(state, version, cancellationToken);
+        return await AfterCommitAsync(burst, cancellationToken);
+    }
+
+    public async ValueTask<RunResult> CancelAsync(string instanceId, CancellationToken cancellationToken = default)
+    {
+        var (state, version, plan) = await LoadAsync(instanceId, cancellationToken);
+        var burst = _runner.Cancel(plan, state);
+        await instances.SaveAsync(state, version, cancellationToken);
+        return await AfterCommitAsync(burst, cancellationToken);
+    }
+
+    /// <summary>Runs queued background work (DispatchWorkflow children) until none is left. The server uses jobs instead.</summary>
+    public async ValueTask<int> RunBackgroundWorkAsync(CancellationToken cancellationToken = default)
+    {
+        var count = 0;
+        while (_background.TryDequeue(out var dispatch))
+        {
+            await StartChildAsync(dispatch, cancellationToken);
+            count++;
+        }
+        return count;
+    }
+
+    private async ValueTask<IReadOnlyList<RunResult>> ResumeAllAsync(IReadOnlyList<BookmarkLocation> locations, JsonNode? payload, CancellationToken cancellationToken)
+    {
+        var results = new List<RunResult>();
+        foreach (var location in locations)
+        {
+            try
+            {
+                results.Add(await ResumeAsync(location.InstanceId, location.BookmarkId, payload?.DeepClone(), cancellationToken));
+            }
+            catch (BookmarkNotFoundException)
+            {
+                // Consumed by an earlier resume in this same batch (a frame with several bookmarks): exactly once, as intended.
+            }
+        }
+        return results;
+    }
+
+    private async ValueTask<(WorkflowState State, long Version, DefinitionPlan Plan)> LoadAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        var found = await instances.FindAsync(instanceId, cancellationToken) ?? throw new InstanceNotFoundException($"No workflow instance with id '{instanceId}'.");
+        var definition = await definitions.FindAsync(found.State.DefinitionId, found.State.DefinitionVersionId, cancellationToken)
+            ?? throw new DefinitionNotFoundException($"Definition {found.State.DefinitionId} version {found.State.DefinitionVersionId} of instance {instanceId} is gone.");
+        if (definition.Id != found.State.DefinitionVersionId)
+        {
+            throw new DefinitionNotFoundException($"Instance {instanceId} runs definition version {found.State.DefinitionVersionId}, which is no longer stored.");
+        }
+        return (found.State, found.Version, await GetPlanAsync(definition, cancellationToken));
+    }
+
+    private async ValueTask<RunResult> AfterCommitAsync(BurstResult burst, CancellationToken cancellationToken)
+    {
+        var state = burst.State;
+        var effects = new List<WorkflowEffect>(burst.Effects);
+        foreach (var effect in burst.Effects)
+        {
+            switch (effect)
+            {
+                case StartWorkflowEffect { Background: true } dispatch:
+                    _background.Enqueue(dispatch);
+                    break;
+                case StartWorkflowEffect start:
+                    await StartChildAsync(start, cancellationToken);
+                    break;
+                case PublishEventEffect published:
+                    await TriggerEventAsync(published.EventName, published.CorrelationId, published.Payload, cancellationToken);
+                    break;
+                case RunTaskEffect task:
+                    RequestedTasks.Enqueue(task);
+                    break;
+            }
+        }
+        if (burst.Finished) await NotifyParentAsync(state, cancellationToken);
+        var latest = await instances.FindAsync(state.InstanceId, cancellationToken);
+        return new RunResult(latest?.State ?? state, effects);
+    }
+
+    private async ValueTask StartChildAsync(StartWorkflowEffect start, CancellationToken cancellationToken)
+    {
+        var options = new StartOptions
+        {
+            InstanceId = start.ChildInstanceId,
+            CorrelationId = start.CorrelationId,
+            Input = start.Input?.ToDictionary(p => p.Key, p => p.Value?.DeepClone()),
+        };
+        options.Properties["ParentInstanceId"] = start.ParentInstanceId;
+        if (start.ParentBookmarkId is not null) options.Properties["ParentBookmarkId"] = start.ParentBookmarkId;
+        await StartAsync(start.DefinitionId, options, cancellationToken);
+    }
+
+    private async ValueTask NotifyParentAsync(WorkflowState child, CancellationToken cancellationToken)
+    {
+        if (child.Properties.GetValueOrDefault("ParentInstanceId")?.GetValue<string>() is not { } parentId) return;
+        if (child.Properties.GetValueOrDefault("ParentBookmarkId")?.GetValue<string>() is not { } bookmarkId) return;
+        var output = new JsonObject();
+        foreach (var pair in child.Output) output[pair.Key] = pair.Value?.DeepClone();
+        var result = new JsonObject
+        {
+            ["workflowInstanceId"] = child.InstanceId,
+            ["status"] = child.Status.ToString(),
+            ["subStatus"] = child.SubStatus.ToString(),
+            ["output"] = output,
+        };
+        try
+        {
+            await ResumeAsync(parentId, bookmarkId, result, cancellationToken);
+        }
+        catch (BookmarkNotFoundException)
+        {
+            // The parent moved on (cancelled, or its wait was resumed already): nothing to deliver.
+        }
+    }
+}

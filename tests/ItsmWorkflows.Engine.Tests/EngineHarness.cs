@@ -1,0 +1,85 @@
+using System.Text.Json.Nodes;
+using ItsmWorkflows.Engine.Activities;
+using ItsmWorkflows.Engine.Definitions;
+using ItsmWorkflows.Engine.Execution;
+using ItsmWorkflows.Engine.Runtime;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ItsmWorkflows.Engine.Tests;
+
+/// <summary>An engine with in-memory stores, a fake clock and captured output, as the tests use it.</summary>
+public sealed class EngineHarness
+{
+    public EngineHarness()
+    {
+        Services = new WorkflowServices { Time = Clock, Lines = Output };
+        Runtime = new WorkflowRuntime(Definitions, Instances, Registry, Services);
+    }
+
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
+
+    public CapturingLineWriter Output { get; } = new();
+
+    public InMemoryWorkflowDefinitionStore Definitions { get; } = new();
+
+    public InMemoryWorkflowInstanceStore Instances { get; } = new();
+
+    public ActivityRegistry Registry { get; } = ActivityRegistry.CreateDefault();
+
+    public WorkflowServices Services { get; }
+
+    public WorkflowRuntime Runtime { get; }
+
+    public static string CorpusRoot => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "elsa-corpus"));
+
+    public static string RepoRoot
+    {
+        get
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ItsmWorkflows.sln"))) dir = dir.Parent;
+            return dir?.FullName ?? throw new InvalidOperationException("Cannot find ItsmWorkflows.sln above the test binaries.");
+        }
+    }
+
+    public WorkflowDefinition Load(string json, bool publish = true) => Definitions.Add(WorkflowDefinitionJson.Parse(json), publish);
+
+    public WorkflowDefinition LoadCorpus(string relativePath, bool publish = true) =>
+        Load(File.ReadAllText(Path.Combine(CorpusRoot, "elsa-core", relativePath)), publish);
+
+    /// <summary>Starts an instance and resumes every bookmark it has until it finishes or none is left, as Elsa's RunWorkflowUntilEndAsync does.</summary>
+    public async Task<WorkflowState> RunUntilEndAsync(string definitionId, IDictionary<string, JsonNode?>? input = null)
+    {
+        var result = await Runtime.StartAsync(definitionId, new StartOptions { Input = input });
+        var state = result.State;
+        for (var round = 0; round < 100 && state.Status != WorkflowStatus.Finished && state.Bookmarks.Count > 0; round++)
+        {
+            var bookmark = state.Bookmarks[0];
+            if (bookmark.DueAt is { } due && due > Clock.GetUtcNow()) Clock.SetUtcNow(due);
+            state = (await Runtime.ResumeAsync(state.InstanceId, bookmark.Id)).State;
+        }
+        return state;
+    }
+
+    /// <summary>Builds a flowchart definition from activities and connections written as JSON fragments.</summary>
+    public static string Flowchart(string activities, string connections = "", string variables = "", string extra = "") => $$"""
+        {
+          "id": "v1", "definitionId": "test", "name": "Test", "version": 1,
+          "variables": [{{variables}}], "inputs": [], "outputs": [], "outcomes": [],
+          {{extra}}
+          "root": { "type": "Elsa.Flowchart", "id": "Flowchart1", "activities": [{{activities}}], "connections": [{{connections}}] }
+        }
+        """;
+
+    public static string Activity(string id, string type, string inputs = "") =>
+        $$"""{ "id": "{{id}}", "type": "{{type}}", "version": 1 {{(inputs.Length > 0 ? "," + inputs : "")}} }""";
+
+    public static string Literal(string name, string value, string typeName = "String") =>
+        $$""""{{name}}": { "typeName": "{{typeName}}", "expression": { "type": "Literal", "value": {{System.Text.Json.JsonSerializer.Serialize(value)}} } }"""";
+
+    public static string Js(string name, string script, string typeName = "Object") =>
+        $$""""{{name}}": { "typeName": "{{typeName}}", "expression": { "type": "JavaScript", "value": {{System.Text.Json.JsonSerializer.Serialize(script)}} } }"""";
+
+    public static string Connect(string source, string target, string port = "Done") =>
+        $$"""{ "source": { "activity": "{{source}}", "port": "{{port}}" }, "target": { "activity": "{{target}}", "port": "In" } }""";
+}
