@@ -128,6 +128,20 @@ public static class WorkflowDefinitionJson
                 case "connections" when pair.Value is JsonArray array:
                     node.Connections = ReadConnections(array, here);
                     break;
+                case "cases" when pair.Value is JsonArray cases && cases.Count > 0 && cases.All(c => c is JsonObject o && IsActivityShaped(o["activity"])):
+                    // Switch cases embed their activity: parse it, keep the rest of each case as written.
+                    var caseActivities = new List<ActivityNode>(cases.Count);
+                    var rest = new JsonArray();
+                    for (var i = 0; i < cases.Count; i++)
+                    {
+                        var c = (JsonObject)cases[i]!.DeepClone();
+                        caseActivities.Add(ReadActivity((JsonObject)c["activity"]!, $"{here}.cases[{i}].activity"));
+                        c.Remove("activity");
+                        rest.Add(c);
+                    }
+                    node.ListSlots["cases"] = caseActivities;
+                    node.Properties["cases"] = rest;
+                    break;
                 default:
                     if (IsActivityShaped(pair.Value))
                     {
@@ -297,6 +311,14 @@ public static class WorkflowDefinitionJson
                     break;
                 case "connections":
                     if (node.Connections is not null) obj["connections"] = new JsonArray([.. node.Connections.Select(c => (JsonNode)ConnectionToJson(c))]);
+                    break;
+                case "cases" when node.ListSlots.TryGetValue("cases", out var caseActivities) && node.Properties["cases"] is JsonArray caseList:
+                    var merged = (JsonArray)caseList.DeepClone();
+                    for (var i = 0; i < merged.Count && i < caseActivities.Count; i++)
+                    {
+                        if (merged[i] is JsonObject c) c["activity"] = ActivityToJson(caseActivities[i]);
+                    }
+                    obj["cases"] = merged;
                     break;
                 default:
                     if (node.Slots.TryGetValue(key, out var slot)) obj[key] = ActivityToJson(slot);
