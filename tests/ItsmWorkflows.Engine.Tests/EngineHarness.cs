@@ -74,11 +74,13 @@ public sealed class EngineHarness
     public static string Activity(string id, string type, string inputs = "") =>
         $$"""{ "id": "{{id}}", "type": "{{type}}", "version": 1 {{(inputs.Length > 0 ? "," + inputs : "")}} }""";
 
-    public static string Literal(string name, string value, string typeName = "String") =>
-        $$""""{{name}}": { "typeName": "{{typeName}}", "expression": { "type": "Literal", "value": {{System.Text.Json.JsonSerializer.Serialize(value)}} } }"""";
+    public static string Literal(string name, string value, string typeName = "String") => Input(name, "Literal", value, typeName);
 
-    public static string Js(string name, string script, string typeName = "Object") =>
-        $$""""{{name}}": { "typeName": "{{typeName}}", "expression": { "type": "JavaScript", "value": {{System.Text.Json.JsonSerializer.Serialize(script)}} } }"""";
+    public static string Js(string name, string script, string typeName = "Object") => Input(name, "JavaScript", script, typeName);
+
+    public static string Input(string name, string syntax, string value, string typeName = "Object") =>
+        "\"" + name + "\": { \"typeName\": \"" + typeName + "\", \"expression\": { \"type\": \"" + syntax + "\", \"value\": "
+        + System.Text.Json.JsonSerializer.Serialize(value) + " } }";
 
     public static string Connect(string source, string target, string port = "Done") =>
         $$"""{ "source": { "activity": "{{source}}", "port": "{{port}}" }, "target": { "activity": "{{target}}", "port": "In" } }""";

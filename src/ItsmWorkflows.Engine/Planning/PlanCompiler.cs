@@ -181,11 +181,10 @@ public sealed class PlanCompiler(ActivityRegistry registry, IWorkflowDefinitionP
         foreach (var input in planNode.Descriptor.Inputs)
         {
             var raw = planNode.Node.GetProperty(input.Name);
-            var binding = !input.IsWrapped && raw is not System.Text.Json.Nodes.JsonObject { } wrapped
-                ? PropertyBinding.From(raw)
-                : !input.IsWrapped && raw is System.Text.Json.Nodes.JsonObject o && !o.ContainsKey("expression")
-                    ? new PropertyBinding(null, null, null, raw)
-                    : PropertyBinding.From(raw);
+            // A plain (unwrapped) input such as SetVariable's variable reference is taken as written, even when it has a typeName.
+            var binding = !input.IsWrapped && raw is JsonObject plain && !plain.ContainsKey("expression")
+                ? new PropertyBinding(null, null, null, raw)
+                : PropertyBinding.From(raw);
             var typeName = input.TypeName;
             CompiledExpression? expression = null;
             string? error = null;
