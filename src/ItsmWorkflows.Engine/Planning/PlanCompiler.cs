@@ -182,7 +182,7 @@ public sealed class PlanCompiler(ActivityRegistry registry, IWorkflowDefinitionP
         {
             var raw = planNode.Node.GetProperty(input.Name);
             // A plain (unwrapped) input such as SetVariable's variable reference is taken as written, even when it has a typeName.
-            var binding = !input.IsWrapped && raw is JsonObject plain && !plain.ContainsKey("expression")
+            var binding = !input.IsWrapped && raw is JsonObject unwrapped && !unwrapped.ContainsKey("expression")
                 ? new PropertyBinding(null, null, null, raw)
                 : PropertyBinding.From(raw);
             var typeName = input.TypeName;
