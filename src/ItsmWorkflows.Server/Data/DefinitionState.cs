@@ -1,0 +1,8 @@
+namespace ItsmWorkflows.Server.Data;
+
+internal enum DefinitionState
+{
+    Draft,
+    Published,
+    Retired,
+}

@@ -1,0 +1,94 @@
+using System.Text;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace ItsmWorkflows.Server.Data;
+
+/// <summary>
+/// The application database. Provider-neutral; <see cref="SqliteItsmDbContext"/> and
+/// <see cref="PostgresItsmDbContext"/> exist only so each provider has its own migrations.
+/// </summary>
+internal abstract class ItsmDbContext(DbContextOptions options) : IdentityDbContext<Person>(options)
+{
+    public DbSet<WorkflowDefinitionRecord> Definitions => Set<WorkflowDefinitionRecord>();
+
+    public DbSet<WorkflowInstanceRecord> Instances => Set<WorkflowInstanceRecord>();
+
+    public DbSet<BookmarkRecord> Bookmarks => Set<BookmarkRecord>();
+
+    public DbSet<TimerRecord> Timers => Set<TimerRecord>();
+
+    public DbSet<JournalEntryRecord> Journal => Set<JournalEntryRecord>();
+
+    public DbSet<IncidentRecord> Incidents => Set<IncidentRecord>();
+
+    public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+
+    public DbSet<TriggerRecord> Triggers => Set<TriggerRecord>();
+
+    public DbSet<Group> Groups => Set<Group>();
+
+    public DbSet<GroupMember> GroupMembers => Set<GroupMember>();
+
+    /// <summary>The column type for JSON documents: jsonb on PostgreSQL, text elsewhere.</summary>
+    protected abstract string JsonColumnType { get; }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfiguration(new WorkflowDefinitionConfiguration(JsonColumnType));
+        builder.ApplyConfiguration(new WorkflowInstanceConfiguration(JsonColumnType));
+        builder.ApplyConfiguration(new BookmarkConfiguration());
+        builder.ApplyConfiguration(new TimerConfiguration());
+        builder.ApplyConfiguration(new JournalEntryConfiguration());
+        builder.ApplyConfiguration(new IncidentConfiguration());
+        builder.ApplyConfiguration(new OutboxConfiguration());
+        builder.ApplyConfiguration(new TriggerConfiguration());
+        builder.ApplyConfiguration(new GroupConfiguration());
+        builder.ApplyConfiguration(new GroupMemberConfiguration());
+        ApplySnakeCase(builder);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        ConfigureCommonConventions(configurationBuilder);
+    }
+
+    protected static void ConfigureCommonConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(configurationBuilder);
+        // Enums are stored by name, so the database reads like the API and survives reordering.
+        configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
+    }
+
+    private static void ApplySnakeCase(ModelBuilder builder)
+    {
+        foreach (var entity in builder.Model.GetEntityTypes())
+        {
+            if (entity.GetTableName() is { } table) entity.SetTableName(SnakeCase(table));
+            foreach (var property in entity.GetProperties()) property.SetColumnName(SnakeCase(property.Name));
+            foreach (var key in entity.GetKeys()) key.SetName(SnakeCase(key.GetName() ?? ""));
+            foreach (var foreignKey in entity.GetForeignKeys()) foreignKey.SetConstraintName(SnakeCase(foreignKey.GetConstraintName() ?? ""));
+            foreach (var index in entity.GetIndexes()) index.SetDatabaseName(SnakeCase(index.GetDatabaseName() ?? ""));
+        }
+    }
+
+    internal static string SnakeCase(string name)
+    {
+        var builder = new StringBuilder(name.Length + 8);
+        for (var i = 0; i < name.Length; i++)
+        {
+            var c = name[i];
+            if (char.IsUpper(c))
+            {
+                if (i > 0 && name[i - 1] != '_' && (char.IsLower(name[i - 1]) || (i + 1 < name.Length && char.IsLower(name[i + 1])))) builder.Append('_');
+                builder.Append(char.ToLowerInvariant(c));
+            }
+            else
+            {
+                builder.Append(c);
+            }
+        }
+        return builder.ToString();
+    }
+}

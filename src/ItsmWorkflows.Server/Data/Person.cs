@@ -1,0 +1,17 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace ItsmWorkflows.Server.Data;
+
+/// <summary>A person who signs in: requester, agent, approver, process owner or admin.</summary>
+internal sealed class Person : IdentityUser
+{
+    public required string DisplayName { get; set; }
+
+    public string? Department { get; set; }
+
+    /// <summary>For hierarchical escalation and approvals that go to the manager.</summary>
+    public string? ManagerId { get; set; }
+
+    /// <summary>Who decides for this person while they are away.</summary>
+    public string? DelegateId { get; set; }
+}
