@@ -1,7 +1,53 @@
+using ItsmWorkflows.Engine.Activities;
+using ItsmWorkflows.Engine.Runtime;
+using ItsmWorkflows.Engine.Validation;
+using ItsmWorkflows.Server.Api;
 using ItsmWorkflows.Server.Data;
+using ItsmWorkflows.Server.Definitions;
+using ItsmWorkflows.Server.Identity;
+using ItsmWorkflows.Server.Runtime;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
+
+// Where things live: the database (SQLite by default, PostgreSQL when configured) and who is calling.
 builder.AddItsmDatabase();
+builder.AddItsmIdentity();
+builder.Services.Configure<DemoOptions>(o => o.Enabled = builder.Configuration.GetValue("Demo:Enabled", !DatabaseSetup.UsesPostgres(builder.Configuration)));
+
+// The engine and the features built on it.
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton(ActivityRegistry.CreateDefault());
+builder.Services.AddScoped<IWorkflowDefinitionProvider, DbWorkflowDefinitionProvider>();
+builder.Services.AddScoped(sp => new WorkflowValidator(sp.GetRequiredService<ActivityRegistry>(), sp.GetRequiredService<IWorkflowDefinitionProvider>()));
+builder.Services.AddScoped<DefinitionService>();
+builder.Services.AddScoped<ShippedWorkflows>();
+builder.Services.AddScoped<DemoData>();
+
+// API quality: ProblemDetails for every error, OpenAPI, health.
+builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+builder.Services.AddOpenApi();
+builder.Services.AddHealthChecks().AddDbContextCheck<ItsmDbContext>("database", tags: ["ready"]);
 
 var app = builder.Build();
+await app.PrepareAsync();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapOpenApi().AllowAnonymous();
+app.MapScalarApiReference("/api/docs").AllowAnonymous();
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+app.MapAccountEndpoints();
+app.MapDefinitionEndpoints();
+app.MapGet("/", () => Results.Redirect("/api/docs")).AllowAnonymous().ExcludeFromDescription();
+
 await app.RunAsync();
+
+/// <summary>Entry point type, visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;

@@ -1,0 +1,3 @@
+namespace ItsmWorkflows.Engine.Definitions;
+
+public sealed record ActivityChange(string Id, string Type, string DisplayName, IReadOnlyList<FieldChange> Fields);

@@ -1,0 +1,3 @@
+namespace ItsmWorkflows.Engine.Definitions;
+
+public sealed record ActivitySummary(string Id, string Type, string DisplayName);

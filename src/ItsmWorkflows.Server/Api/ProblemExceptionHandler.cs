@@ -1,0 +1,44 @@
+using System.Text.Json;
+using ItsmWorkflows.Engine.Definitions;
+using ItsmWorkflows.Engine.Execution;
+using ItsmWorkflows.Engine.Runtime;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace ItsmWorkflows.Server.Api;
+
+/// <summary>
+/// Every error leaves as a ProblemDetails with a message a person can act on. Unexpected exceptions are
+/// logged with their details and answered with a generic 500 that leaks nothing.
+/// </summary>
+internal sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, title, detail, extensions) = exception switch
+        {
+            ProblemException p => (p.Status, p.Title, p.Message, p.Extensions),
+            DefinitionFormatException f => (StatusCodes.Status400BadRequest, "Malformed definition", f.Message, null),
+            BookmarkNotFoundException b => (StatusCodes.Status409Conflict, "Conflict", b.Message, null),
+            ConcurrencyException c => (StatusCodes.Status409Conflict, "Conflict", c.Message, null),
+            InstanceNotFoundException n => (StatusCodes.Status404NotFound, "Not found", n.Message, null),
+            DefinitionNotFoundException d => (StatusCodes.Status404NotFound, "Not found", d.Message, null),
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (StatusCodes.Status413PayloadTooLarge, "Payload too large", "The request body is larger than this endpoint accepts.", null),
+            BadHttpRequestException { InnerException: JsonException j } => (StatusCodes.Status400BadRequest, "Malformed JSON", $"The request body is not valid JSON: {j.Message}", null),
+            BadHttpRequestException b => (b.StatusCode, "Bad request", b.Message, null),
+            JsonException j => (StatusCodes.Status400BadRequest, "Malformed JSON", $"The request body is not valid JSON: {j.Message}", null),
+            _ => (StatusCodes.Status500InternalServerError, "Unexpected error", "Something went wrong on the server; it has been logged.", (IDictionary<string, object?>?)null),
+        };
+        if (status >= 500) LogUnhandled(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
+        httpContext.Response.StatusCode = status;
+        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail };
+        if (extensions is not null)
+        {
+            foreach (var pair in extensions) problem.Extensions[pair.Key] = pair.Value;
+        }
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path}")]
+    private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);
+}

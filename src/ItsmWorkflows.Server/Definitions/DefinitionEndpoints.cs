@@ -1,0 +1,148 @@
+using System.IO.Compression;
+using System.Security.Claims;
+using System.Text;
+using System.Text.Json.Nodes;
+using ItsmWorkflows.Engine.Definitions;
+using ItsmWorkflows.Server.Api;
+using ItsmWorkflows.Server.Identity;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ItsmWorkflows.Server.Definitions;
+
+internal sealed record ExportRequest(IReadOnlyList<string> DefinitionIds);
+
+/// <summary>/api/definitions: versioned definitions, validation, publishing, diff, import and export.</summary>
+internal static class DefinitionEndpoints
+{
+    /// <summary>Definitions are small; a larger body is refused before it is read.</summary>
+    public const long MaxDefinitionBytes = 5 * 1024 * 1024;
+
+    public const long MaxImportBytes = 20 * 1024 * 1024;
+
+    public static void MapDefinitionEndpoints(this WebApplication app)
+    {
+        var read = app.MapGroup("/api/definitions").WithTags("Definitions").RequireAuthorization(Policies.SignedIn);
+        var design = app.MapGroup("/api/definitions").WithTags("Definitions").RequireAuthorization(Policies.DesignWorkflows);
+
+        read.MapGet("", (DefinitionService s, CancellationToken ct) => s.ListAsync(ct));
+        read.MapGet("/{definitionId}", (string definitionId, DefinitionService s, CancellationToken ct) => s.GetAsync(definitionId, null, ct));
+        read.MapGet("/{definitionId}/versions", (string definitionId, DefinitionService s, CancellationToken ct) => s.VersionsAsync(definitionId, ct));
+        read.MapGet("/{definitionId}/versions/{version:int}", (string definitionId, int version, DefinitionService s, CancellationToken ct) => s.GetAsync(definitionId, version, ct));
+        read.MapGet("/{definitionId}/diff", (string definitionId, int from, int to, DefinitionService s, CancellationToken ct) => s.DiffAsync(definitionId, from, to, ct));
+        read.MapPost("/{definitionId}/validate", async (string definitionId, int? version, DefinitionService s, CancellationToken ct) => (await s.ValidateAsync(definitionId, version, ct)).Issues);
+
+        design.MapPost("", async Task<Created<DefinitionDetailDto>> (HttpContext http, ClaimsPrincipal user, DefinitionService s, CancellationToken ct) =>
+        {
+            var created = await s.CreateAsync(await ReadJsonAsync(http, MaxDefinitionBytes, ct), Actor(user), ct);
+            return TypedResults.Created($"/api/definitions/{created.Version.DefinitionId}", created);
+        });
+        design.MapPut("/{definitionId}/draft", async (string definitionId, HttpContext http, ClaimsPrincipal user, DefinitionService s, CancellationToken ct) =>
+        {
+            var body = await ReadJsonAsync(http, MaxDefinitionBytes, ct);
+            // Either {definition, revision} or the bare definition with the revision in If-Match.
+            var definition = body is JsonObject o && o["definition"] is JsonObject d ? d : body;
+            long? revision = body is JsonObject r && r["revision"] is JsonValue v && v.TryGetValue<long>(out var rev) ? rev
+                : long.TryParse(http.Request.Headers.IfMatch.ToString().Trim('"', 'W', '/'), out var header) ? header : null;
+            return await s.SaveDraftAsync(definitionId, definition, revision, Actor(user), ct);
+        });
+        design.MapPost("/{definitionId}/publish", (string definitionId, ClaimsPrincipal user, DefinitionService s, CancellationToken ct) => s.PublishAsync(definitionId, Actor(user), ct));
+        design.MapPost("/{definitionId}/retire", (string definitionId, ClaimsPrincipal user, DefinitionService s, CancellationToken ct) => s.RetireAsync(definitionId, Actor(user), ct));
+        design.MapPost("/{definitionId}/versions/{version:int}/rollback", (string definitionId, int version, ClaimsPrincipal user, DefinitionService s, CancellationToken ct) => s.RollbackAsync(definitionId, version, Actor(user), ct));
+
+        design.MapGet("/{definitionId}/export", async (string definitionId, int? version, DefinitionService s, CancellationToken ct) =>
+        {
+            var record = await s.FindAsync(definitionId, version, ct);
+            return Results.File(Encoding.UTF8.GetBytes(record.Json), "application/json", $"{record.DefinitionId}-v{record.Version}.json");
+        });
+        design.MapPost("/export", async (ExportRequest request, DefinitionService s, CancellationToken ct) =>
+        {
+            if (request.DefinitionIds is not { Count: > 0 }) throw ProblemException.BadRequest("Name at least one definition id to export.");
+            using var buffer = new MemoryStream();
+            using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
+            {
+                foreach (var id in request.DefinitionIds.Distinct(StringComparer.Ordinal))
+                {
+                    var record = await s.FindAsync(id, null, ct);
+                    var entry = zip.CreateEntry($"{record.DefinitionId}/v{record.Version}.json", CompressionLevel.Optimal);
+                    await using var stream = await entry.OpenAsync(ct);
+                    await stream.WriteAsync(Encoding.UTF8.GetBytes(record.Json), ct);
+                }
+            }
+            return Results.File(buffer.ToArray(), "application/zip", "workflows.zip");
+        });
+        design.MapPost("/import", async (HttpContext http, bool? asNewVersion, bool? publish, ClaimsPrincipal user, DefinitionService s, CancellationToken ct) =>
+        {
+            var files = await ReadImportAsync(http, ct);
+            var results = new List<ImportResultDto>();
+            foreach (var (name, json) in files)
+            {
+                results.Add(await s.ImportAsync(name, json, asNewVersion ?? false, publish ?? false, Actor(user), ct));
+            }
+            return results;
+        });
+    }
+
+    public static string Actor(ClaimsPrincipal user) => user.Identity?.Name ?? "anonymous";
+
+    private static async Task<JsonNode> ReadJsonAsync(HttpContext http, long limit, CancellationToken ct)
+    {
+        var text = await ReadBodyAsync(http, limit, ct);
+        if (string.IsNullOrWhiteSpace(text)) throw ProblemException.BadRequest("The request body is empty; send the workflow definition as JSON.");
+        try
+        {
+            return JsonNode.Parse(text.TrimStart('\uFEFF')) ?? throw ProblemException.BadRequest("The request body is JSON null; send the workflow definition as a JSON object.");
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            throw new ProblemException(StatusCodes.Status400BadRequest, "Malformed JSON", $"The request body is not valid JSON: {ex.Message}");
+        }
+    }
+
+    private static async Task<string> ReadBodyAsync(HttpContext http, long limit, CancellationToken ct)
+    {
+        if (http.Request.ContentLength > limit) throw TooLarge(limit);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await http.Request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > limit) throw TooLarge(limit);
+            buffer.Write(chunk, 0, read);
+        }
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    private static async Task<List<(string Name, string Json)>> ReadImportAsync(HttpContext http, CancellationToken ct)
+    {
+        var contentType = http.Request.ContentType ?? "";
+        if (!contentType.Contains("zip", StringComparison.OrdinalIgnoreCase))
+        {
+            return [("request body", await ReadBodyAsync(http, MaxDefinitionBytes, ct))];
+        }
+        if (http.Request.ContentLength > MaxImportBytes) throw TooLarge(MaxImportBytes);
+        using var buffer = new MemoryStream();
+        await http.Request.Body.CopyToAsync(buffer, ct);
+        if (buffer.Length > MaxImportBytes) throw TooLarge(MaxImportBytes);
+        buffer.Position = 0;
+        var files = new List<(string, string)>();
+        try
+        {
+            using var zip = new ZipArchive(buffer, ZipArchiveMode.Read);
+            foreach (var entry in zip.Entries.Where(e => e.FullName.EndsWith(".json", StringComparison.OrdinalIgnoreCase)).OrderBy(e => e.FullName, StringComparer.Ordinal))
+            {
+                if (entry.Length > MaxDefinitionBytes) throw ProblemException.BadRequest($"'{entry.FullName}' in the zip is larger than {MaxDefinitionBytes / (1024 * 1024)} MB.");
+                using var reader = new StreamReader(await entry.OpenAsync(ct), Encoding.UTF8);
+                files.Add((entry.FullName, await reader.ReadToEndAsync(ct)));
+            }
+        }
+        catch (InvalidDataException ex)
+        {
+            throw ProblemException.BadRequest($"The upload is not a valid zip file: {ex.Message}");
+        }
+        if (files.Count == 0) throw ProblemException.BadRequest("The zip holds no .json files.");
+        return files;
+    }
+
+    private static ProblemException TooLarge(long limit) =>
+        new(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"The upload is larger than the {limit / (1024 * 1024)} MB this endpoint accepts.");
+}

@@ -1,0 +1,360 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using ItsmWorkflows.Engine.Definitions;
+using ItsmWorkflows.Engine.Validation;
+using ItsmWorkflows.Server.Api;
+using ItsmWorkflows.Server.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace ItsmWorkflows.Server.Definitions;
+
+/// <summary>
+/// Versioned definitions: drafts are edited with optimistic concurrency, published versions are
+/// immutable (editing one starts the next draft), at most one version is published, and rolling
+/// back copies an old version into a new draft.
+/// </summary>
+internal sealed partial class DefinitionService(ItsmDbContext db, WorkflowValidator validator, TimeProvider time)
+{
+    public const int MaxDefinitionIdLength = 128;
+
+    public async Task<IReadOnlyList<DefinitionSummaryDto>> ListAsync(CancellationToken cancellationToken)
+    {
+        var latest = await db.Definitions.AsNoTracking().Where(d => d.IsLatest).OrderBy(d => d.Name).ToListAsync(cancellationToken);
+        var published = await db.Definitions.AsNoTracking().Where(d => d.State == DefinitionState.Published)
+            .Select(d => new { d.DefinitionId, d.Version }).ToDictionaryAsync(d => d.DefinitionId, d => d.Version, cancellationToken);
+        return [.. latest.Select(d => new DefinitionSummaryDto(d.DefinitionId, d.Name, d.Version, d.State.ToString(), published.TryGetValue(d.DefinitionId, out var v) ? v : null, d.UpdatedAt))];
+    }
+
+    public async Task<IReadOnlyList<DefinitionVersionDto>> VersionsAsync(string definitionId, CancellationToken cancellationToken)
+    {
+        var versions = await db.Definitions.AsNoTracking().Where(d => d.DefinitionId == definitionId).OrderByDescending(d => d.Version).ToListAsync(cancellationToken);
+        if (versions.Count == 0) throw UnknownDefinition(definitionId);
+        return [.. versions.Select(DefinitionVersionDto.From)];
+    }
+
+    public async Task<DefinitionDetailDto> GetAsync(string definitionId, int? version, CancellationToken cancellationToken)
+    {
+        var record = await FindAsync(definitionId, version, cancellationToken);
+        return await DetailAsync(record, cancellationToken);
+    }
+
+    public async Task<WorkflowDefinitionRecord> FindAsync(string definitionId, int? version, CancellationToken cancellationToken)
+    {
+        var query = db.Definitions.AsNoTracking().Where(d => d.DefinitionId == definitionId);
+        var record = version is null
+            ? await query.FirstOrDefaultAsync(d => d.IsLatest, cancellationToken)
+            : await query.FirstOrDefaultAsync(d => d.Version == version, cancellationToken);
+        if (record is not null) return record;
+        if (version is not null && await db.Definitions.AnyAsync(d => d.DefinitionId == definitionId, cancellationToken))
+        {
+            throw ProblemException.NotFound($"Definition '{definitionId}' has no version {version}.");
+        }
+        throw UnknownDefinition(definitionId);
+    }
+
+    /// <summary>Creates a new definition as draft version 1.</summary>
+    public async Task<DefinitionDetailDto> CreateAsync(JsonNode json, string actor, CancellationToken cancellationToken)
+    {
+        var definition = Parse(json);
+        if (string.IsNullOrWhiteSpace(definition.DefinitionId)) definition.DefinitionId = NewDefinitionId(definition.Name);
+        CheckDefinitionId(definition.DefinitionId);
+        if (await db.Definitions.AnyAsync(d => d.DefinitionId == definition.DefinitionId, cancellationToken))
+        {
+            throw ProblemException.Conflict($"Definition '{definition.DefinitionId}' already exists; edit its draft, or import the file as its next version.");
+        }
+        var record = NewVersion(definition, 1, actor, null);
+        db.Definitions.Add(record);
+        await db.SaveChangesAsync(cancellationToken);
+        return await DetailAsync(record, cancellationToken);
+    }
+
+    /// <summary>
+    /// Saves an edit. When the latest version is a draft it is updated (only if nobody saved it since
+    /// <paramref name="revision"/>); when it is published or retired, the edit becomes the next draft.
+    /// </summary>
+    public async Task<DefinitionDetailDto> SaveDraftAsync(string definitionId, JsonNode json, long? revision, string actor, CancellationToken cancellationToken)
+    {
+        var definition = Parse(json);
+        var latest = await db.Definitions.FirstOrDefaultAsync(d => d.DefinitionId == definitionId && d.IsLatest, cancellationToken) ?? throw UnknownDefinition(definitionId);
+        if (!string.IsNullOrEmpty(definition.DefinitionId) && definition.DefinitionId != definitionId)
+        {
+            throw ProblemException.BadRequest($"The body is definition '{definition.DefinitionId}', but the URL names '{definitionId}'.");
+        }
+        definition.DefinitionId = definitionId;
+        if (latest.State != DefinitionState.Draft)
+        {
+            if (revision is not null && revision != latest.Revision) throw Stale(latest);
+            latest.IsLatest = false;
+            var next = NewVersion(definition, latest.Version + 1, actor, null);
+            db.Definitions.Add(next);
+            await SaveAsync(latest, cancellationToken);
+            return await DetailAsync(next, cancellationToken);
+        }
+        if (revision is null)
+        {
+            throw ProblemException.BadRequest("Send the revision you started editing from (the 'revision' field), so a concurrent edit cannot be overwritten.");
+        }
+        if (revision != latest.Revision) throw Stale(latest);
+        Apply(latest, definition, latest.Version, actor);
+        db.Entry(latest).Property(d => d.Revision).OriginalValue = revision.Value;
+        latest.Revision = revision.Value + 1;
+        await SaveAsync(latest, cancellationToken);
+        return await DetailAsync(latest, cancellationToken);
+    }
+
+    public async Task<ValidationResult> ValidateAsync(string definitionId, int? version, CancellationToken cancellationToken)
+    {
+        var record = await FindAsync(definitionId, version, cancellationToken);
+        return await validator.ValidateAsync(WorkflowDefinitionJson.Parse(record.Json), cancellationToken);
+    }
+
+    /// <summary>Publishes the latest draft; refused with the validation errors when it is invalid.</summary>
+    public async Task<DefinitionDetailDto> PublishAsync(string definitionId, string actor, CancellationToken cancellationToken)
+    {
+        var latest = await db.Definitions.FirstOrDefaultAsync(d => d.DefinitionId == definitionId && d.IsLatest, cancellationToken) ?? throw UnknownDefinition(definitionId);
+        if (latest.State == DefinitionState.Published) return await DetailAsync(latest, cancellationToken);
+        if (latest.State != DefinitionState.Draft)
+        {
+            throw ProblemException.Conflict($"Version {latest.Version} of '{definitionId}' is {latest.State.ToString().ToLowerInvariant()}; edit it to start a new draft, then publish that.");
+        }
+        var result = await validator.ValidateAsync(WorkflowDefinitionJson.Parse(latest.Json), cancellationToken);
+        if (!result.IsValid)
+        {
+            throw ProblemException.Invalid(
+                $"Version {latest.Version} of '{definitionId}' cannot be published: {string.Join(" ", result.Errors.Select(e => e.Message))}",
+                new Dictionary<string, object?> { ["errors"] = result.Errors.ToList() });
+        }
+        var now = time.GetUtcNow();
+        var previous = await db.Definitions.Where(d => d.DefinitionId == definitionId && d.State == DefinitionState.Published).ToListAsync(cancellationToken);
+        foreach (var p in previous)
+        {
+            p.State = DefinitionState.Superseded;
+            p.Json = Stamp(p.Json, p.Version, published: false, latest: false);
+            p.Revision++;
+        }
+        latest.PublishedAt = now;
+        latest.UpdatedAt = now;
+        latest.UpdatedBy = actor;
+        latest.Json = Stamp(latest.Json, latest.Version, published: true, latest: true);
+        latest.Revision++;
+        // Two saves in one transaction: the old version leaves the published state before the new one
+        // enters it, so the filtered unique index never sees two published rows.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            latest.State = DefinitionState.Published;
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex)
+        {
+            throw ProblemException.Conflict($"'{definitionId}' was changed or published by someone else at the same moment; reload and try again. ({ex.InnerException?.Message ?? ex.Message})");
+        }
+        return await DetailAsync(latest, cancellationToken);
+    }
+
+    /// <summary>Retires the published version: no new instances start on it; running ones continue.</summary>
+    public async Task<DefinitionDetailDto> RetireAsync(string definitionId, string actor, CancellationToken cancellationToken)
+    {
+        var published = await db.Definitions.FirstOrDefaultAsync(d => d.DefinitionId == definitionId && d.State == DefinitionState.Published, cancellationToken);
+        if (published is null)
+        {
+            if (!await db.Definitions.AnyAsync(d => d.DefinitionId == definitionId, cancellationToken)) throw UnknownDefinition(definitionId);
+            throw ProblemException.Conflict($"'{definitionId}' has no published version to retire.");
+        }
+        published.State = DefinitionState.Retired;
+        published.UpdatedAt = time.GetUtcNow();
+        published.UpdatedBy = actor;
+        published.Json = Stamp(published.Json, published.Version, published: false, latest: published.IsLatest);
+        published.Revision++;
+        await SaveAsync(published, cancellationToken);
+        return await DetailAsync(published, cancellationToken);
+    }
+
+    /// <summary>Copies an old version into a new draft (the latest draft, if any, is replaced by a new version after it).</summary>
+    public async Task<DefinitionDetailDto> RollbackAsync(string definitionId, int version, string actor, CancellationToken cancellationToken)
+    {
+        var source = await FindAsync(definitionId, version, cancellationToken);
+        var latest = await db.Definitions.FirstAsync(d => d.DefinitionId == definitionId && d.IsLatest, cancellationToken);
+        var definition = WorkflowDefinitionJson.Parse(source.Json);
+        latest.IsLatest = false;
+        latest.Json = Stamp(latest.Json, latest.Version, latest.State == DefinitionState.Published, latest: false);
+        latest.Revision++;
+        var draft = NewVersion(definition, latest.Version + 1, actor, null);
+        db.Definitions.Add(draft);
+        await SaveAsync(latest, cancellationToken);
+        return await DetailAsync(draft, cancellationToken);
+    }
+
+    public async Task<DefinitionDiff> DiffAsync(string definitionId, int from, int to, CancellationToken cancellationToken)
+    {
+        var a = await FindAsync(definitionId, from, cancellationToken);
+        var b = await FindAsync(definitionId, to, cancellationToken);
+        return DefinitionDiff.Compute(WorkflowDefinitionJson.Parse(a.Json), WorkflowDefinitionJson.Parse(b.Json));
+    }
+
+    /// <summary>
+    /// Imports one file. An existing definition id becomes its next version when <paramref name="asNewVersion"/>,
+    /// else 409; an unchanged file (same content hash as a stored version) is skipped.
+    /// </summary>
+    public async Task<ImportResultDto> ImportAsync(string file, string json, bool asNewVersion, bool publish, string actor, CancellationToken cancellationToken)
+    {
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
+        WorkflowDefinition definition;
+        try
+        {
+            definition = WorkflowDefinitionJson.Parse(json);
+        }
+        catch (DefinitionFormatException ex)
+        {
+            return new ImportResultDto(file, null, null, "rejected", ex.Message);
+        }
+        if (string.IsNullOrWhiteSpace(definition.DefinitionId)) definition.DefinitionId = NewDefinitionId(definition.Name);
+        CheckDefinitionId(definition.DefinitionId);
+        var existing = await db.Definitions.Where(d => d.DefinitionId == definition.DefinitionId).OrderByDescending(d => d.Version).ToListAsync(cancellationToken);
+        if (existing.FirstOrDefault(d => d.SourceHash == hash) is { } same)
+        {
+            return new ImportResultDto(file, same.DefinitionId, same.Version, "unchanged", null);
+        }
+        WorkflowDefinitionRecord record;
+        if (existing.Count == 0)
+        {
+            record = NewVersion(definition, 1, actor, hash);
+            db.Definitions.Add(record);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        else if (!asNewVersion)
+        {
+            throw ProblemException.Conflict($"Definition '{definition.DefinitionId}' already exists (latest version {existing[0].Version}); import it as a new version to keep both.");
+        }
+        else
+        {
+            var latest = existing[0];
+            if (latest.State == DefinitionState.Draft)
+            {
+                // An unpublished draft is replaced by the imported content, keeping its version number.
+                Apply(latest, definition, latest.Version, actor);
+                latest.SourceHash = hash;
+                latest.Revision++;
+                record = latest;
+            }
+            else
+            {
+                latest.IsLatest = false;
+                latest.Json = Stamp(latest.Json, latest.Version, latest.State == DefinitionState.Published, latest: false);
+                latest.Revision++;
+                record = NewVersion(definition, latest.Version + 1, actor, hash);
+                db.Definitions.Add(record);
+            }
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        if (publish)
+        {
+            await PublishAsync(record.DefinitionId, actor, cancellationToken);
+            return new ImportResultDto(file, record.DefinitionId, record.Version, "published", null);
+        }
+        return new ImportResultDto(file, record.DefinitionId, record.Version, "imported", null);
+    }
+
+    private async Task SaveAsync(WorkflowDefinitionRecord record, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            var current = await db.Definitions.AsNoTracking().FirstAsync(d => d.Id == record.Id, cancellationToken);
+            throw Stale(current);
+        }
+    }
+
+    private async Task<DefinitionDetailDto> DetailAsync(WorkflowDefinitionRecord record, CancellationToken cancellationToken)
+    {
+        var definition = WorkflowDefinitionJson.Parse(record.Json);
+        var result = await validator.ValidateAsync(definition, cancellationToken);
+        return new DefinitionDetailDto(DefinitionVersionDto.From(record), WorkflowDefinitionJson.ToJson(definition), result.Issues);
+    }
+
+    private WorkflowDefinitionRecord NewVersion(WorkflowDefinition definition, int version, string actor, string? sourceHash)
+    {
+        var now = time.GetUtcNow();
+        var record = new WorkflowDefinitionRecord
+        {
+            Id = Guid.CreateVersion7(now).ToString("N"),
+            DefinitionId = definition.DefinitionId,
+            Version = version,
+            Name = "",
+            Json = "",
+            State = DefinitionState.Draft,
+            IsLatest = true,
+            CreatedAt = now,
+            CreatedBy = actor,
+            SourceHash = sourceHash,
+            Revision = 1,
+        };
+        Apply(record, definition, version, actor);
+        return record;
+    }
+
+    private void Apply(WorkflowDefinitionRecord record, WorkflowDefinition definition, int version, string actor)
+    {
+        definition.Id = record.Id;
+        definition.Version = version;
+        definition.IsPublished = false;
+        definition.IsLatest = true;
+        record.Name = string.IsNullOrWhiteSpace(definition.Name) ? definition.DefinitionId : definition.Name!;
+        record.Description = definition.Description;
+        record.Json = WorkflowDefinitionJson.Serialize(definition);
+        record.UpdatedAt = time.GetUtcNow();
+        record.UpdatedBy = actor;
+    }
+
+    /// <summary>Rewrites the version fields inside the stored JSON so an export says what the database says.</summary>
+    private static string Stamp(string json, int version, bool published, bool latest)
+    {
+        var definition = WorkflowDefinitionJson.Parse(json);
+        definition.Version = version;
+        definition.IsPublished = published;
+        definition.IsLatest = latest;
+        return WorkflowDefinitionJson.Serialize(definition);
+    }
+
+    private static WorkflowDefinition Parse(JsonNode? json) => json is null
+        ? throw ProblemException.BadRequest("The request has no definition; send the workflow definition JSON.")
+        : WorkflowDefinitionJson.Read(json);
+
+    public static void CheckDefinitionId(string definitionId)
+    {
+        if (!DefinitionIdPattern().IsMatch(definitionId))
+        {
+            throw ProblemException.BadRequest($"Definition id '{Truncate(definitionId)}' is not allowed: use 1 to {MaxDefinitionIdLength} letters, digits, '.', '_' or '-', starting with a letter or digit.");
+        }
+    }
+
+    private static string NewDefinitionId(string? name)
+    {
+        var slug = SlugPattern().Replace((name ?? "workflow").ToLowerInvariant(), "-").Trim('-');
+        if (slug.Length == 0) slug = "workflow";
+        if (slug.Length > 100) slug = slug[..100];
+        return $"{slug}-{Guid.NewGuid().ToString("N")[..8]}";
+    }
+
+    private static string Truncate(string value) => value.Length <= 80 ? value : value[..80] + "…";
+
+    private static ProblemException UnknownDefinition(string definitionId) =>
+        ProblemException.NotFound($"There is no workflow definition '{Truncate(definitionId)}'.");
+
+    private static ProblemException Stale(WorkflowDefinitionRecord current) => ProblemException.Conflict(
+        $"Version {current.Version} of '{current.DefinitionId}' was changed by {current.UpdatedBy ?? "someone"} at {current.UpdatedAt:u} (revision {current.Revision}); reload it, reapply your edit and save again.",
+        new Dictionary<string, object?> { ["changedBy"] = current.UpdatedBy, ["changedAt"] = current.UpdatedAt, ["revision"] = current.Revision });
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")]
+    private static partial Regex DefinitionIdPattern();
+
+    [GeneratedRegex("[^a-z0-9]+")]
+    private static partial Regex SlugPattern();
+}

@@ -1,0 +1,104 @@
+using System.Net;
+using System.Security.Claims;
+using System.Text;
+using ItsmWorkflows.Server.Api;
+using ItsmWorkflows.Server.Data;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace ItsmWorkflows.Server.Identity;
+
+internal sealed record SignInRequest(string UserName, string? Password);
+
+internal sealed record PersonDto(string Id, string UserName, string DisplayName, string? Email, IReadOnlyList<string> Roles, IReadOnlyList<string> Groups);
+
+/// <summary>Sign-in, sign-out, who am I, and the demo sign-in page of the embedded default.</summary>
+internal static class AccountEndpoints
+{
+    public static void MapAccountEndpoints(this WebApplication app)
+    {
+        var account = app.MapGroup("/account").WithTags("Account");
+
+        account.MapPost("/login", async (SignInRequest request, SignInManager<Person> signIn, UserManager<Person> users) =>
+        {
+            var person = await users.FindByNameAsync(request.UserName);
+            if (person is null || string.IsNullOrEmpty(request.Password)) throw WrongCredentials();
+            var result = await signIn.PasswordSignInAsync(person, request.Password, isPersistent: false, lockoutOnFailure: true);
+            if (result.IsLockedOut) throw new ProblemException(StatusCodes.Status423Locked, "Locked out", "Too many failed sign-ins; try again in a few minutes.");
+            if (!result.Succeeded) throw WrongCredentials();
+            return Results.NoContent();
+        }).AllowAnonymous();
+
+        account.MapPost("/demo-sign-in", async (SignInRequest request, SignInManager<Person> signIn, UserManager<Person> users, IOptions<DemoOptions> demo) =>
+        {
+            if (!demo.Value.Enabled) throw ProblemException.NotFound("Demo sign-in is only available in the embedded demo setup.");
+            var person = await users.FindByNameAsync(request.UserName) ?? throw ProblemException.NotFound($"There is no demo person '{request.UserName}'.");
+            await signIn.SignInAsync(person, isPersistent: false);
+            return Results.NoContent();
+        }).AllowAnonymous();
+
+        account.MapGet("/demo-people", async (UserManager<Person> users, ItsmDbContext db, IOptions<DemoOptions> demo) =>
+        {
+            if (!demo.Value.Enabled) throw ProblemException.NotFound("Demo sign-in is only available in the embedded demo setup.");
+            return Results.Ok(await PeopleAsync(users, db, null));
+        }).AllowAnonymous();
+
+        account.MapPost("/logout", async (SignInManager<Person> signIn) =>
+        {
+            await signIn.SignOutAsync();
+            return Results.NoContent();
+        }).RequireAuthorization(Policies.SignedIn);
+
+        account.MapGet("/me", async (ClaimsPrincipal user, UserManager<Person> users, ItsmDbContext db) =>
+        {
+            var id = users.GetUserId(user) ?? throw new ProblemException(StatusCodes.Status401Unauthorized, "Not signed in", "Sign in first.");
+            var people = await PeopleAsync(users, db, id);
+            return people.Count == 0 ? throw ProblemException.NotFound("Your account no longer exists.") : Results.Ok(people[0]);
+        }).RequireAuthorization(Policies.SignedIn);
+
+        app.MapGet("/signin", async (UserManager<Person> users, ItsmDbContext db, IOptions<DemoOptions> demo) =>
+            Results.Content(await SignInPageAsync(users, db, demo.Value.Enabled), "text/html; charset=utf-8")).AllowAnonymous().ExcludeFromDescription();
+    }
+
+    private static ProblemException WrongCredentials() =>
+        new(StatusCodes.Status401Unauthorized, "Sign-in failed", "The user name or password is wrong.");
+
+    private static async Task<List<PersonDto>> PeopleAsync(UserManager<Person> users, ItsmDbContext db, string? onlyId)
+    {
+        var people = await db.Users.AsNoTracking().Where(p => onlyId == null || p.Id == onlyId).OrderBy(p => p.DisplayName).ToListAsync();
+        var groups = await db.GroupMembers.AsNoTracking().Join(db.Groups, m => m.GroupId, g => g.Id, (m, g) => new { m.PersonId, g.Name }).ToListAsync();
+        var result = new List<PersonDto>();
+        foreach (var p in people)
+        {
+            var roles = await users.GetRolesAsync(p);
+            result.Add(new PersonDto(p.Id, p.UserName ?? "", p.DisplayName, p.Email, [.. roles.Order()], [.. groups.Where(g => g.PersonId == p.Id).Select(g => g.Name).Order()]));
+        }
+        return result;
+    }
+
+    private static async Task<string> SignInPageAsync(UserManager<Person> users, ItsmDbContext db, bool demo)
+    {
+        var html = new StringBuilder();
+        html.Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Sign in · ItsmWorkflows</title>");
+        html.Append("<style>body{font-family:system-ui,sans-serif;max-width:34rem;margin:3rem auto;padding:0 1rem;color:#1f2933}button{display:block;width:100%;text-align:left;margin:.4rem 0;padding:.7rem 1rem;border:1px solid #cbd2d9;border-radius:.5rem;background:#fff;font-size:1rem;cursor:pointer}button:hover{background:#f0f4f8}small{color:#616e7c}</style></head><body>");
+        html.Append("<h1>Sign in to ItsmWorkflows</h1>");
+        if (demo)
+        {
+            html.Append("<p>Demo setup: choose a person to sign in as.</p>");
+            foreach (var person in await PeopleAsync(users, db, null))
+            {
+                var name = WebUtility.HtmlEncode(person.UserName);
+                html.Append($"<button data-user=\"{name}\" onclick=\"signIn(this.dataset.user)\"><strong>{WebUtility.HtmlEncode(person.DisplayName)}</strong><br><small>{WebUtility.HtmlEncode(string.Join(", ", person.Roles))}{(person.Groups.Count > 0 ? " · " + WebUtility.HtmlEncode(string.Join(", ", person.Groups)) : "")}</small></button>");
+            }
+            html.Append("<script>async function signIn(u){const r=await fetch('/account/demo-sign-in',{method:'POST',headers:{'Content-Type':'application/json'},body:JSON.stringify({userName:u})});if(r.ok){location.href='/';}else{alert('Sign-in failed');}}</script>");
+        }
+        else
+        {
+            html.Append("<form onsubmit=\"event.preventDefault();fetch('/account/login',{method:'POST',headers:{'Content-Type':'application/json'},body:JSON.stringify({userName:this.u.value,password:this.p.value})}).then(r=>r.ok?location.href='/':alert('Sign-in failed'))\">");
+            html.Append("<p><label>User name<br><input name=\"u\" autocomplete=\"username\" required></label></p><p><label>Password<br><input name=\"p\" type=\"password\" autocomplete=\"current-password\" required></label></p><p><button type=\"submit\">Sign in</button></p></form>");
+        }
+        html.Append("</body></html>");
+        return html.ToString();
+    }
+}
