@@ -1,10 +1,13 @@
 using ItsmWorkflows.Engine.Activities;
+using ItsmWorkflows.Engine.Execution;
+using ItsmWorkflows.Engine.Planning;
 using ItsmWorkflows.Engine.Runtime;
 using ItsmWorkflows.Engine.Validation;
 using ItsmWorkflows.Server.Api;
 using ItsmWorkflows.Server.Data;
 using ItsmWorkflows.Server.Definitions;
 using ItsmWorkflows.Server.Identity;
+using ItsmWorkflows.Server.Instances;
 using ItsmWorkflows.Server.Runtime;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Scalar.AspNetCore;
@@ -21,7 +24,14 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(ActivityRegistry.CreateDefault());
 builder.Services.AddScoped<IWorkflowDefinitionProvider, DbWorkflowDefinitionProvider>();
 builder.Services.AddScoped(sp => new WorkflowValidator(sp.GetRequiredService<ActivityRegistry>(), sp.GetRequiredService<IWorkflowDefinitionProvider>()));
+builder.Services.AddSingleton(sp => new PlanCache(sp.GetRequiredService<ActivityRegistry>()));
+builder.Services.AddSingleton<LoggingLineWriter>();
+builder.Services.AddSingleton(sp => new WorkflowServices { Time = sp.GetRequiredService<TimeProvider>(), Lines = sp.GetRequiredService<LoggingLineWriter>() });
+builder.Services.AddScoped<IWorkflowInstanceStore, EfWorkflowInstanceStore>();
+builder.Services.AddScoped(sp => new WorkflowRuntime(
+    sp.GetRequiredService<IWorkflowDefinitionProvider>(), sp.GetRequiredService<IWorkflowInstanceStore>(), sp.GetRequiredService<PlanCache>(), sp.GetRequiredService<WorkflowServices>()));
 builder.Services.AddScoped<DefinitionService>();
+builder.Services.AddScoped<InstanceService>();
 builder.Services.AddScoped<ShippedWorkflows>();
 builder.Services.AddScoped<DemoData>();
 
@@ -45,6 +55,7 @@ app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => fa
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
 app.MapAccountEndpoints();
 app.MapDefinitionEndpoints();
+app.MapInstanceEndpoints();
 app.MapGet("/", () => Results.Redirect("/api/docs")).AllowAnonymous().ExcludeFromDescription();
 
 await app.RunAsync();

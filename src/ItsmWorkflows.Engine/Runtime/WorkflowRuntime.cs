@@ -16,10 +16,15 @@ namespace ItsmWorkflows.Engine.Runtime;
 /// concurrency, then carry out the burst's effects (child workflows, events). Every stimulus is
 /// applied exactly once: a resume whose bookmark is gone fails with <see cref="BookmarkNotFoundException"/>.
 /// </summary>
-public sealed class WorkflowRuntime(IWorkflowDefinitionProvider definitions, IWorkflowInstanceStore instances, ActivityRegistry registry, WorkflowServices services)
+public sealed class WorkflowRuntime(IWorkflowDefinitionProvider definitions, IWorkflowInstanceStore instances, PlanCache plans, WorkflowServices services)
 {
     private const int MaxConcurrencyRetries = 5;
-    private readonly ConcurrentDictionary<string, DefinitionPlan> _plans = new(StringComparer.Ordinal);
+
+    public WorkflowRuntime(IWorkflowDefinitionProvider definitions, IWorkflowInstanceStore instances, ActivityRegistry registry, WorkflowServices services)
+        : this(definitions, instances, new PlanCache(registry), services)
+    {
+    }
+
     private readonly WorkflowRunner _runner = new(services);
     private readonly ConcurrentQueue<StartWorkflowEffect> _background = new();
 
@@ -28,16 +33,11 @@ public sealed class WorkflowRuntime(IWorkflowDefinitionProvider definitions, IWo
     /// <summary>Tasks requested by RunTask activities and not yet reported back.</summary>
     public ConcurrentQueue<RunTaskEffect> RequestedTasks { get; } = new();
 
-    public async ValueTask<DefinitionPlan> GetPlanAsync(WorkflowDefinition definition, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(definition);
-        if (_plans.TryGetValue(definition.Id, out var plan)) return plan;
-        plan = await new PlanCompiler(registry, definitions).CompileAsync(definition, cancellationToken);
-        return _plans.GetOrAdd(definition.Id, plan);
-    }
+    public ValueTask<DefinitionPlan> GetPlanAsync(WorkflowDefinition definition, CancellationToken cancellationToken = default) =>
+        plans.GetAsync(definition, definitions, cancellationToken);
 
     /// <summary>Forgets compiled plans (after a definition version changed in place, which only drafts do).</summary>
-    public void ClearPlans() => _plans.Clear();
+    public void ClearPlans() => plans.Clear();
 
     public async ValueTask<RunResult> StartAsync(string definitionId, StartOptions? options = null, CancellationToken cancellationToken = default)
     {

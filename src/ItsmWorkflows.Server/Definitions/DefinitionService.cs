@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using ItsmWorkflows.Engine.Definitions;
+using ItsmWorkflows.Engine.Planning;
 using ItsmWorkflows.Engine.Validation;
 using ItsmWorkflows.Server.Api;
 using ItsmWorkflows.Server.Data;
@@ -15,7 +16,7 @@ namespace ItsmWorkflows.Server.Definitions;
 /// immutable (editing one starts the next draft), at most one version is published, and rolling
 /// back copies an old version into a new draft.
 /// </summary>
-internal sealed partial class DefinitionService(ItsmDbContext db, WorkflowValidator validator, TimeProvider time)
+internal sealed partial class DefinitionService(ItsmDbContext db, WorkflowValidator validator, TimeProvider time, PlanCache plans)
 {
     public const int MaxDefinitionIdLength = 128;
 
@@ -98,6 +99,7 @@ internal sealed partial class DefinitionService(ItsmDbContext db, WorkflowValida
         }
         if (revision != latest.Revision) throw Stale(latest);
         Apply(latest, definition, latest.Version, actor);
+        plans.Evict(latest.Id);
         db.Entry(latest).Property(d => d.Revision).OriginalValue = revision.Value;
         latest.Revision = revision.Value + 1;
         await SaveAsync(latest, cancellationToken);
@@ -237,6 +239,7 @@ internal sealed partial class DefinitionService(ItsmDbContext db, WorkflowValida
             {
                 // An unpublished draft is replaced by the imported content, keeping its version number.
                 Apply(latest, definition, latest.Version, actor);
+                plans.Evict(latest.Id);
                 latest.SourceHash = hash;
                 latest.Revision++;
                 record = latest;

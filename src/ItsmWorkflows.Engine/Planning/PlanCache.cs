@@ -1,0 +1,29 @@
+using System.Collections.Concurrent;
+using ItsmWorkflows.Engine.Activities;
+using ItsmWorkflows.Engine.Definitions;
+using ItsmWorkflows.Engine.Runtime;
+
+namespace ItsmWorkflows.Engine.Planning;
+
+/// <summary>
+/// Compiled plans by definition version id, shared by every request of a process. Published versions
+/// never change; a draft saved in place must be evicted with <see cref="Evict"/>.
+/// </summary>
+public sealed class PlanCache(ActivityRegistry registry)
+{
+    private readonly ConcurrentDictionary<string, DefinitionPlan> _plans = new(StringComparer.Ordinal);
+
+    public ActivityRegistry Registry => registry;
+
+    public async ValueTask<DefinitionPlan> GetAsync(WorkflowDefinition definition, IWorkflowDefinitionProvider? provider, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        if (_plans.TryGetValue(definition.Id, out var plan)) return plan;
+        plan = await new PlanCompiler(registry, provider).CompileAsync(definition, cancellationToken);
+        return _plans.GetOrAdd(definition.Id, plan);
+    }
+
+    public void Evict(string versionId) => _plans.TryRemove(versionId, out _);
+
+    public void Clear() => _plans.Clear();
+}
