@@ -1,0 +1,197 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Xunit;
+using static ItsmWorkflows.Server.Tests.Json;
+
+namespace ItsmWorkflows.Server.Tests;
+
+/// <summary>Versioning rules of /api/definitions, run against each database provider.</summary>
+public abstract class DefinitionApiTests<TFixture>(TFixture fixture) : IClassFixture<TFixture> where TFixture : ServerFixture
+{
+    private static string NewId() => "def-" + Guid.NewGuid().ToString("N")[..12];
+
+    [Fact]
+    public async Task Create_Draft_IsVersionOneAndUnpublished()
+    {
+        var client = await fixture.ClientAsync("dave");
+        var id = NewId();
+        var created = await OkAsync(await client.PostAsync("/api/definitions", Body(Definition(id)), Ct));
+        Assert.Equal(id, created["version"]!["definitionId"]!.GetValue<string>());
+        Assert.Equal(1, created["version"]!["version"]!.GetValue<int>());
+        Assert.Equal("Draft", created["version"]!["state"]!.GetValue<string>());
+        Assert.False(created["definition"]!["isPublished"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task Create_ExistingId_Is409()
+    {
+        var client = await fixture.ClientAsync("dave");
+        var id = NewId();
+        await OkAsync(await client.PostAsync("/api/definitions", Body(Definition(id)), Ct));
+        var again = await client.PostAsync("/api/definitions", Body(Definition(id)), Ct);
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Contains("already exists", (await ReadAsync(again))["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task SaveDraft_StaleRevision_Is409NamingWhoAndWhen()
+    {
+        var dave = await fixture.ClientAsync("dave");
+        var erin = await fixture.ClientAsync("erin");
+        var id = NewId();
+        var created = await OkAsync(await dave.PostAsync("/api/definitions", Body(Definition(id)), Ct));
+        var revision = created["version"]!["revision"]!.GetValue<long>();
+        await OkAsync(await erin.PutAsJsonAsync($"/api/definitions/{id}/draft", new { definition = JsonNode.Parse(Definition(id, "by erin")), revision }, Ct));
+
+        var stale = await dave.PutAsJsonAsync($"/api/definitions/{id}/draft", new { definition = JsonNode.Parse(Definition(id, "by dave")), revision }, Ct);
+        Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
+        var problem = await ReadAsync(stale);
+        Assert.Contains("changed by erin", problem["detail"]!.GetValue<string>());
+        Assert.Equal("erin", problem["changedBy"]!.GetValue<string>());
+        // Nothing was lost: erin's edit is what is stored.
+        var current = await OkAsync(await dave.GetAsync($"/api/definitions/{id}", Ct));
+        Assert.Contains("by erin", current["definition"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task Publish_ThenEdit_StartsNextDraftAndKeepsPublishedImmutable()
+    {
+        var client = await fixture.ClientAsync("dave");
+        var id = NewId();
+        await OkAsync(await client.PostAsync("/api/definitions", Body(Definition(id, "v1")), Ct));
+        var published = await OkAsync(await client.PostAsync($"/api/definitions/{id}/publish", null, Ct));
+        Assert.Equal("Published", published["version"]!["state"]!.GetValue<string>());
+
+        var edited = await OkAsync(await client.PutAsJsonAsync($"/api/definitions/{id}/draft", new { definition = JsonNode.Parse(Definition(id, "v2")), revision = published["version"]!["revision"]!.GetValue<long>() }, Ct));
+        Assert.Equal(2, edited["version"]!["version"]!.GetValue<int>());
+        Assert.Equal("Draft", edited["version"]!["state"]!.GetValue<string>());
+
+        var v1 = await OkAsync(await client.GetAsync($"/api/definitions/{id}/versions/1", Ct));
+        Assert.Equal("Published", v1["version"]!["state"]!.GetValue<string>());
+        Assert.Contains("\"v1\"", v1["definition"]!.ToJsonString());
+
+        await OkAsync(await client.PostAsync($"/api/definitions/{id}/publish", null, Ct));
+        var versions = (await OkAsync(await client.GetAsync($"/api/definitions/{id}/versions", Ct))).AsArray();
+        Assert.Equal(["Published", "Superseded"], versions.Select(v => v!["state"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Publish_InvalidDraft_IsRefusedWithTheErrors()
+    {
+        var client = await fixture.ClientAsync("dave");
+        var id = NewId();
+        var unknown = """{ "id": "Magic1", "type": "Acme.Magic" }""";
+        await OkAsync(await client.PostAsync("/api/definitions", Body(Definition(id, extraActivity: unknown)), Ct));
+        var response = await client.PostAsync($"/api/definitions/{id}/publish", null, Ct);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var problem = await ReadAsync(response);
+        Assert.Contains("Acme.Magic", problem["detail"]!.GetValue<string>());
+        Assert.Equal("Magic1", problem["errors"]![0]!["activityId"]!.GetValue<string>());
+        var latest = await OkAsync(await client.GetAsync($"/api/definitions/{id}", Ct));
+        Assert.Equal("Draft", latest["version"]!["state"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Retire_StopsNewInstances()
+    {
+        var client = await fixture.ClientAsync("dave");
+        var id = NewId();
+        await OkAsync(await client.PostAsync("/api/definitions", Body(Definition(id)), Ct));
+        await OkAsync(await client.PostAsync($"/api/definitions/{id}/publish", null, Ct));
+        await OkAsync(await client.PostAsync($"/api/definitions/{id}/retire", null, Ct));
+        var start = await client.PostJsonAsync("/api/instances", new { definitionId = id });
+        Assert.Equal(HttpStatusCode.Conflict, start.StatusCode);
+    }
+
+    [Fact]
+    public async Task Rollback_CopiesOldVersionIntoNewDraft_AndDiffShowsTheChange()
+    {
+        var client = await fixture.ClientAsync("dave");
+        var id = NewId();
+        await OkAsync(await client.PostAsync("/api/definitions", Body(Definition(id, "first")), Ct));
+        var p1 = await OkAsync(await client.PostAsync($"/api/definitions/{id}/publish", null, Ct));
+        await OkAsync(await client.PutAsJsonAsync($"/api/definitions/{id}/draft", new { definition = JsonNode.Parse(Definition(id, "second")), revision = p1["version"]!["revision"]!.GetValue<long>() }, Ct));
+        await OkAsync(await client.PostAsync($"/api/definitions/{id}/publish", null, Ct));
+
+        var diff = await OkAsync(await client.GetAsync($"/api/definitions/{id}/diff?from=1&to=2", Ct));
+        var change = diff["activitiesChanged"]![0]!;
+        Assert.Equal("Write1", change["id"]!.GetValue<string>());
+        Assert.Equal("text.expression.value", change["fields"]![0]!["field"]!.GetValue<string>());
+
+        var rolled = await OkAsync(await client.PostAsync($"/api/definitions/{id}/versions/1/rollback", null, Ct));
+        Assert.Equal(3, rolled["version"]!["version"]!.GetValue<int>());
+        Assert.Equal("Draft", rolled["version"]!["state"]!.GetValue<string>());
+        Assert.Contains("\"first\"", rolled["definition"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task Import_ExistingId_Is409UnlessAsNewVersion_AndUnchangedFileIsSkipped()
+    {
+        var client = await fixture.ClientAsync("dave");
+        var id = NewId();
+        var first = await OkAsync(await client.PostAsync("/api/definitions/import?publish=true", Body(Definition(id, "one")), Ct));
+        Assert.Equal("published", first[0]!["outcome"]!.GetValue<string>());
+
+        var conflict = await client.PostAsync("/api/definitions/import", Body(Definition(id, "two")), Ct);
+        Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
+
+        var again = await OkAsync(await client.PostAsync("/api/definitions/import?asNewVersion=true", Body(Definition(id, "one")), Ct));
+        Assert.Equal("unchanged", again[0]!["outcome"]!.GetValue<string>());
+
+        var next = await OkAsync(await client.PostAsync("/api/definitions/import?asNewVersion=true", Body(Definition(id, "two")), Ct));
+        Assert.Equal(2, next[0]!["version"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Export_ThenImportZip_RoundTrips()
+    {
+        var client = await fixture.ClientAsync("dave");
+        var a = NewId();
+        var b = NewId();
+        await OkAsync(await client.PostAsync("/api/definitions", Body(Definition(a, "A")), Ct));
+        await OkAsync(await client.PostAsync("/api/definitions", Body(Definition(b, "B")), Ct));
+
+        var single = await client.GetAsync($"/api/definitions/{a}/export", Ct);
+        Assert.Equal("application/json", single.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(a, (await OkAsync(single))["definitionId"]!.GetValue<string>());
+
+        var zip = await client.PostJsonAsync("/api/definitions/export", new { definitionIds = new[] { a, b } });
+        Assert.Equal("application/zip", zip.Content.Headers.ContentType!.MediaType);
+        var bytes = await zip.Content.ReadAsByteArrayAsync(Ct);
+        var upload = new ByteArrayContent(bytes);
+        upload.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/zip");
+        var imported = (await OkAsync(await client.PostAsync("/api/definitions/import?asNewVersion=true", upload, Ct))).AsArray();
+        Assert.Equal(2, imported.Count);
+        // The exported files are byte-for-byte what was stored, so re-importing them changes nothing.
+        Assert.All(imported, r => Assert.True(r!["outcome"]!.GetValue<string>() is "imported" or "unchanged"));
+    }
+
+    [Fact]
+    public async Task BadInputs_GiveProblemDetails()
+    {
+        var client = await fixture.ClientAsync("dave");
+        var malformed = await client.PostAsync("/api/definitions", Body("{ not json"), Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Equal("application/problem+json", malformed.Content.Headers.ContentType!.MediaType);
+
+        var noRoot = await client.PostAsync("/api/definitions", Body("""{ "name": "x" }"""), Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, noRoot.StatusCode);
+        Assert.Contains("root", (await ReadAsync(noRoot))["detail"]!.GetValue<string>());
+
+        var oddId = await client.PostAsync("/api/definitions", Body(Definition("bad id/../x")), Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, oddId.StatusCode);
+        Assert.Contains("not allowed", (await ReadAsync(oddId))["detail"]!.GetValue<string>());
+
+        var huge = await client.PostAsync("/api/definitions", Body("{\"name\":\"" + new string('x', 6 * 1024 * 1024) + "\"}"), Ct);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, huge.StatusCode);
+
+        var unknownVersion = await client.GetAsync($"/api/definitions/{NewId()}/versions/7", Ct);
+        Assert.Equal(HttpStatusCode.NotFound, unknownVersion.StatusCode);
+        Assert.Equal("application/problem+json", unknownVersion.Content.Headers.ContentType!.MediaType);
+    }
+}
+
+public sealed class DefinitionApiSqliteTests(SqliteServerFixture fixture) : DefinitionApiTests<SqliteServerFixture>(fixture);
+
+public sealed class DefinitionApiPostgresTests(PostgresServerFixture fixture) : DefinitionApiTests<PostgresServerFixture>(fixture);

@@ -1,0 +1,56 @@
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Xunit;
+
+namespace ItsmWorkflows.Server.Tests;
+
+/// <summary>
+/// The real server in-process (WebApplicationFactory) on a fresh database of one provider. Tests sign
+/// in as the seeded demo people through the same endpoint a person uses.
+/// </summary>
+public abstract class ServerFixture : IAsyncLifetime
+{
+    private WebApplicationFactory<Program>? _factory;
+
+    public abstract string Provider { get; }
+
+    public string WorkflowsFolder { get; } = Directory.CreateTempSubdirectory("itsm-workflows-").FullName;
+
+    protected abstract Task<IDictionary<string, string?>> CreateDatabaseAsync();
+
+    protected abstract Task DropDatabaseAsync();
+
+    public WebApplicationFactory<Program> Factory => _factory ?? throw new InvalidOperationException("The fixture is not initialized.");
+
+    public async ValueTask InitializeAsync()
+    {
+        var settings = await CreateDatabaseAsync();
+        settings["Demo:Enabled"] = "true";
+        settings["Workflows:Path"] = WorkflowsFolder;
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+        {
+            builder.UseEnvironment("Testing");
+            foreach (var pair in settings) builder.UseSetting(pair.Key, pair.Value);
+        });
+        _ = _factory.Server; // starts the host: migrations and seeding run now, not inside the first test
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_factory is not null) await _factory.DisposeAsync();
+        await DropDatabaseAsync();
+        try { Directory.Delete(WorkflowsFolder, recursive: true); } catch (IOException) { }
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>An HTTP client signed in as a demo person (erin admin, dave process owner, bob agent, carol approver, alice requester), or anonymous.</summary>
+    public async Task<HttpClient> ClientAsync(string? userName)
+    {
+        var client = Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        if (userName is null) return client;
+        var response = await client.PostAsJsonAsync("/account/demo-sign-in", new { userName }, TestContext.Current.CancellationToken);
+        response.EnsureSuccessStatusCode();
+        return client;
+    }
+}
