@@ -37,6 +37,7 @@ builder.Services.AddScoped<DemoData>();
 
 // API quality: ProblemDetails for every error, OpenAPI, health.
 builder.Services.AddProblemDetails();
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 builder.Services.AddOpenApi();
 builder.Services.AddHealthChecks().AddDbContextCheck<ItsmDbContext>("database", tags: ["ready"]);

@@ -11,6 +11,8 @@ public static class WorkflowStateJson
         Converters = { new JsonStringEnumConverter() },
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         MaxDepth = 256,
+        // PostgreSQL's jsonb reorders object keys, so the "$kind" discriminator may not come first.
+        AllowOutOfOrderMetadataProperties = true,
     };
 
     public static string Serialize(WorkflowState state) => JsonSerializer.Serialize(state, Options);

@@ -1,0 +1,85 @@
+using System.Net;
+using Xunit;
+using static ItsmWorkflows.Server.Tests.Json;
+
+namespace ItsmWorkflows.Server.Tests;
+
+/// <summary>Each role against each endpoint group: 401 without sign-in, 403 without the role, allowed with it.</summary>
+public sealed class AuthorizationTests(SqliteServerFixture fixture) : IClassFixture<SqliteServerFixture>
+{
+    public static TheoryData<string?, string, string, HttpStatusCode> Matrix()
+    {
+        var data = new TheoryData<string?, string, string, HttpStatusCode>();
+        (string Method, string Url)[] read = [("GET", "/api/definitions"), ("GET", "/account/me")];
+        (string Method, string Url)[] design = [("POST", "/api/definitions"), ("POST", "/api/definitions/x/publish"), ("POST", "/api/definitions/import"), ("POST", "/api/definitions/export")];
+        (string Method, string Url)[] start = [("POST", "/api/instances")];
+        (string Method, string Url)[] operate = [("GET", "/api/instances"), ("GET", "/api/instances/x"), ("POST", "/api/instances/events"), ("POST", "/api/instances/x/cancel")];
+        foreach (var (method, url) in read.Concat(design).Concat(start).Concat(operate)) data.Add(null, method, url, HttpStatusCode.Unauthorized);
+        foreach (var user in new[] { "alice", "bob", "carol" })
+        {
+            foreach (var (method, url) in design.Concat(operate)) data.Add(user, method, url, HttpStatusCode.Forbidden);
+        }
+        foreach (var user in new[] { "alice", "carol" })
+        {
+            foreach (var (method, url) in start) data.Add(user, method, url, HttpStatusCode.Forbidden);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Matrix))]
+    public async Task Endpoint_WithoutTheRole_IsRefused(string? user, string method, string url, HttpStatusCode expected)
+    {
+        var client = await fixture.ClientAsync(user);
+        var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), url) { Content = method == "POST" ? Body("{}") : null }, Ct);
+        Assert.Equal(expected, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("dave")]
+    [InlineData("erin")]
+    public async Task ProcessOwnerAndAdmin_CanDesignAndOperate(string user)
+    {
+        var client = await fixture.ClientAsync(user);
+        var id = "auth-" + Guid.NewGuid().ToString("N")[..10];
+        await OkAsync(await client.PostAsync("/api/definitions", Body(Definition(id)), Ct));
+        await OkAsync(await client.PostAsync($"/api/definitions/{id}/publish", null, Ct));
+        await OkAsync(await client.PostJsonAsync("/api/instances", new { definitionId = id }));
+        await OkAsync(await client.GetAsync($"/api/instances?definitionId={id}", Ct));
+    }
+
+    [Fact]
+    public async Task Agent_CanStartButNotOperate()
+    {
+        var owner = await fixture.ClientAsync("dave");
+        var id = "agent-" + Guid.NewGuid().ToString("N")[..10];
+        await OkAsync(await owner.PostAsync("/api/definitions", Body(Definition(id)), Ct));
+        await OkAsync(await owner.PostAsync($"/api/definitions/{id}/publish", null, Ct));
+        var agent = await fixture.ClientAsync("bob");
+        await OkAsync(await agent.PostJsonAsync("/api/instances", new { definitionId = id }));
+        Assert.Equal(HttpStatusCode.Forbidden, (await agent.GetAsync("/api/instances", Ct)).StatusCode);
+        await OkAsync(await agent.GetAsync("/api/definitions", Ct));
+    }
+
+    [Fact]
+    public async Task Anonymous_OnlyHealthDocsAndSignIn()
+    {
+        var client = await fixture.ClientAsync(null);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/openapi/v1.json", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/signin", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/account/demo-people", Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Login_WrongPassword_Is401WithoutSayingWhichPartWasWrong()
+    {
+        var client = await fixture.ClientAsync(null);
+        var response = await client.PostJsonAsync("/account/login", new { userName = "dave", password = "not-the-password" });
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("The user name or password is wrong.", (await ReadAsync(response))["detail"]!.GetValue<string>());
+        var unknown = await client.PostJsonAsync("/account/login", new { userName = "nobody", password = "x" });
+        Assert.Equal("The user name or password is wrong.", (await ReadAsync(unknown))["detail"]!.GetValue<string>());
+    }
+}

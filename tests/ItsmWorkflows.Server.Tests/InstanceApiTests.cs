@@ -1,0 +1,163 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Xunit;
+using static ItsmWorkflows.Server.Tests.Json;
+
+namespace ItsmWorkflows.Server.Tests;
+
+/// <summary>/api/instances against each database provider.</summary>
+public abstract class InstanceApiTests<TFixture>(TFixture fixture) : IClassFixture<TFixture> where TFixture : ServerFixture
+{
+    private static string NewId() => "inst-" + Guid.NewGuid().ToString("N")[..12];
+
+    private async Task<(HttpClient Client, string DefinitionId)> PublishedAsync(string json)
+    {
+        var client = await fixture.ClientAsync("dave");
+        var created = await OkAsync(await client.PostAsync("/api/definitions", Body(json), Ct));
+        var id = created["version"]!["definitionId"]!.GetValue<string>();
+        await OkAsync(await client.PostAsync($"/api/definitions/{id}/publish", null, Ct));
+        return (client, id);
+    }
+
+    [Fact]
+    public async Task Start_RunsToTheEnd_AndGetShowsJournal()
+    {
+        var (client, id) = await PublishedAsync(Definition(NewId(), "hello"));
+        var started = await client.PostJsonAsync("/api/instances", new { definitionId = id, correlationId = "REQ-1" });
+        Assert.Equal(HttpStatusCode.Created, started.StatusCode);
+        var body = await OkAsync(started);
+        Assert.Equal("Finished", body["instance"]!["status"]!.GetValue<string>());
+        var instanceId = body["instance"]!["id"]!.GetValue<string>();
+
+        var detail = await OkAsync(await client.GetAsync($"/api/instances/{instanceId}", Ct));
+        Assert.Equal("REQ-1", detail["instance"]!["correlationId"]!.GetValue<string>());
+        var journal = detail["journal"]!.AsArray();
+        Assert.Contains(journal, j => j!["activityId"]!.GetValue<string>() == "Write1" && j["event"]!.GetValue<string>() == "Completed");
+    }
+
+    [Fact]
+    public async Task Start_UnknownOrUnpublished_IsClear()
+    {
+        var client = await fixture.ClientAsync("dave");
+        var unknown = await client.PostJsonAsync("/api/instances", new { definitionId = NewId() });
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        var draftId = NewId();
+        await OkAsync(await client.PostAsync("/api/definitions", Body(Definition(draftId)), Ct));
+        var draft = await client.PostJsonAsync("/api/instances", new { definitionId = draftId });
+        Assert.Equal(HttpStatusCode.Conflict, draft.StatusCode);
+        Assert.Contains("no published version", (await ReadAsync(draft))["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Event_ResumesOnlyTheCorrelatedInstance_Once()
+    {
+        var eventName = "approved-" + Guid.NewGuid().ToString("N")[..6];
+        var (client, id) = await PublishedAsync(EventDefinition(NewId(), eventName));
+        var a = (await OkAsync(await client.PostJsonAsync("/api/instances", new { definitionId = id, correlationId = "A" })))["instance"]!["id"]!.GetValue<string>();
+        var b = (await OkAsync(await client.PostJsonAsync("/api/instances", new { definitionId = id, correlationId = "B" })))["instance"]!["id"]!.GetValue<string>();
+
+        var resumed = (await OkAsync(await client.PostJsonAsync("/api/instances/events", new { name = eventName, correlationId = "A", payload = new { ok = true } }))).AsArray();
+        Assert.Equal(a, Assert.Single(resumed)!["id"]!.GetValue<string>());
+        Assert.Equal("Finished", (await OkAsync(await client.GetAsync($"/api/instances/{a}", Ct)))["instance"]!["status"]!.GetValue<string>());
+        Assert.Equal("Suspended", (await OkAsync(await client.GetAsync($"/api/instances/{b}", Ct)))["instance"]!["subStatus"]!.GetValue<string>());
+
+        var again = (await OkAsync(await client.PostJsonAsync("/api/instances/events", new { name = eventName, correlationId = "A" }))).AsArray();
+        Assert.Empty(again);
+    }
+
+    [Fact]
+    public async Task Resume_ConsumedBookmark_Is409_AndNeverRunsTwice()
+    {
+        var (client, id) = await PublishedAsync(EventDefinition(NewId(), "go"));
+        var started = await OkAsync(await client.PostJsonAsync("/api/instances", new { definitionId = id }));
+        var instanceId = started["instance"]!["id"]!.GetValue<string>();
+        var bookmarkId = started["bookmarks"]![0]!["id"]!.GetValue<string>();
+
+        await OkAsync(await client.PostJsonAsync($"/api/instances/{instanceId}/bookmarks/{bookmarkId}/resume", new { payload = new { n = 1 } }));
+        var second = await client.PostJsonAsync($"/api/instances/{instanceId}/bookmarks/{bookmarkId}/resume", new { payload = new { n = 2 } });
+        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+        var detail = await OkAsync(await client.GetAsync($"/api/instances/{instanceId}", Ct));
+        Assert.Single(detail["journal"]!.AsArray(), j => j!["activityId"]!.GetValue<string>() == "Write1" && j["event"]!.GetValue<string>() == "Completed");
+    }
+
+    [Fact]
+    public async Task ConcurrentResumes_OnlyOneCommits()
+    {
+        var (client, id) = await PublishedAsync(EventDefinition(NewId(), "race"));
+        var started = await OkAsync(await client.PostJsonAsync("/api/instances", new { definitionId = id }));
+        var instanceId = started["instance"]!["id"]!.GetValue<string>();
+        var bookmarkId = started["bookmarks"]![0]!["id"]!.GetValue<string>();
+        var other = await fixture.ClientAsync("erin");
+        var responses = await Task.WhenAll(
+            client.PostJsonAsync($"/api/instances/{instanceId}/bookmarks/{bookmarkId}/resume", new { }),
+            other.PostJsonAsync($"/api/instances/{instanceId}/bookmarks/{bookmarkId}/resume", new { }));
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.OK);
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Conflict);
+        var detail = await OkAsync(await client.GetAsync($"/api/instances/{instanceId}", Ct));
+        Assert.Single(detail["journal"]!.AsArray(), j => j!["activityId"]!.GetValue<string>() == "Event1" && j["event"]!.GetValue<string>() == "Resumed");
+    }
+
+    [Fact]
+    public async Task Cancel_FinishesAsCancelled_AndFurtherResumeIs409()
+    {
+        var (client, id) = await PublishedAsync(EventDefinition(NewId(), "never"));
+        var started = await OkAsync(await client.PostJsonAsync("/api/instances", new { definitionId = id }));
+        var instanceId = started["instance"]!["id"]!.GetValue<string>();
+        var bookmarkId = started["bookmarks"]![0]!["id"]!.GetValue<string>();
+        var cancelled = await OkAsync(await client.PostAsync($"/api/instances/{instanceId}/cancel", null, Ct));
+        Assert.Equal("Cancelled", cancelled["instance"]!["subStatus"]!.GetValue<string>());
+        var resume = await client.PostJsonAsync($"/api/instances/{instanceId}/bookmarks/{bookmarkId}/resume", new { });
+        Assert.Equal(HttpStatusCode.Conflict, resume.StatusCode);
+    }
+
+    [Fact]
+    public async Task Fault_RecordsIncident_AndRetryRunsTheActivityAgain()
+    {
+        var fault = """{ "id": "Fault1", "type": "Elsa.Fault", "message": { "typeName": "String", "expression": { "type": "Literal", "value": "disk full" } } }""";
+        var (client, id) = await PublishedAsync(Definition(NewId(), extraActivity: fault).Replace("\"connections\": []", "\"connections\": [ { \"source\": { \"activity\": \"Write1\", \"port\": \"Done\" }, \"target\": { \"activity\": \"Fault1\", \"port\": \"In\" } } ]"));
+        var started = await OkAsync(await client.PostJsonAsync("/api/instances", new { definitionId = id }));
+        Assert.Equal("Faulted", started["instance"]!["subStatus"]!.GetValue<string>());
+        var incident = started["incidents"]![0]!;
+        Assert.Equal("disk full", incident["message"]!.GetValue<string>());
+        var instanceId = started["instance"]!["id"]!.GetValue<string>();
+
+        var retried = await OkAsync(await client.PostAsync($"/api/instances/{instanceId}/incidents/{incident["id"]!.GetValue<string>()}/retry", null, Ct));
+        var faults = retried["journal"]!.AsArray().Count(j => j!["activityId"]!.GetValue<string>() == "Fault1" && j["event"]!.GetValue<string>() == "Faulted");
+        Assert.Equal(2, faults);
+        var retryAgain = await client.PostAsync($"/api/instances/{instanceId}/incidents/{incident["id"]!.GetValue<string>()}/retry", null, Ct);
+        Assert.Equal(HttpStatusCode.Conflict, retryAgain.StatusCode);
+    }
+
+    [Fact]
+    public async Task List_FiltersAndPages()
+    {
+        var (client, id) = await PublishedAsync(Definition(NewId()));
+        for (var i = 0; i < 5; i++) await OkAsync(await client.PostJsonAsync("/api/instances", new { definitionId = id, correlationId = $"C{i}" }));
+        var page1 = await OkAsync(await client.GetAsync($"/api/instances?definitionId={id}&pageSize=2&page=1", Ct));
+        Assert.Equal(5, page1["total"]!.GetValue<int>());
+        Assert.Equal(2, page1["items"]!.AsArray().Count);
+        var page3 = await OkAsync(await client.GetAsync($"/api/instances?definitionId={id}&pageSize=2&page=3", Ct));
+        Assert.Single(page3["items"]!.AsArray());
+        var byCorrelation = await OkAsync(await client.GetAsync($"/api/instances?definitionId={id}&correlationId=C3", Ct));
+        Assert.Equal("C3", Assert.Single(byCorrelation["items"]!.AsArray())!["correlationId"]!.GetValue<string>());
+        var finished = await OkAsync(await client.GetAsync($"/api/instances?definitionId={id}&status=Finished&version=1", Ct));
+        Assert.Equal(5, finished["total"]!.GetValue<int>());
+        var future = await OkAsync(await client.GetAsync($"/api/instances?definitionId={id}&createdFrom={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddDays(1).ToString("O"))}", Ct));
+        Assert.Equal(0, future["total"]!.GetValue<int>());
+        var badStatus = await client.GetAsync("/api/instances?status=Sleeping", Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, badStatus.StatusCode);
+    }
+
+    [Fact]
+    public async Task UnknownInstance_Is404ProblemDetails()
+    {
+        var client = await fixture.ClientAsync("dave");
+        var response = await client.GetAsync("/api/instances/nope", Ct);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+    }
+}
+
+public sealed class InstanceApiSqliteTests(SqliteServerFixture fixture) : InstanceApiTests<SqliteServerFixture>(fixture);
+
+public sealed class InstanceApiPostgresTests(PostgresServerFixture fixture) : InstanceApiTests<PostgresServerFixture>(fixture);
