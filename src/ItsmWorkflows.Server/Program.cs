@@ -58,6 +58,7 @@ app.MapAccountEndpoints();
 app.MapDefinitionEndpoints();
 app.MapInstanceEndpoints();
 app.MapGet("/", () => Results.Redirect("/api/docs")).AllowAnonymous().ExcludeFromDescription();
+app.AnnounceWhenStarted();
 
 await app.RunAsync();
 

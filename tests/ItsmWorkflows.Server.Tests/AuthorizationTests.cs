@@ -73,6 +73,18 @@ public sealed class AuthorizationTests(SqliteServerFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task Login_BootstrapAdmin_SignsInWithPassword()
+    {
+        var client = await fixture.ClientAsync(null);
+        var response = await client.PostJsonAsync("/account/login", new { userName = ServerFixture.BootstrapAdmin, password = ServerFixture.BootstrapPassword });
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        var me = await OkAsync(await client.GetAsync("/account/me", Ct));
+        Assert.Contains("admin", me["roles"]!.AsArray().Select(r => r!.GetValue<string>()));
+        Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsync("/account/logout", null, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/account/me", Ct)).StatusCode);
+    }
+
+    [Fact]
     public async Task Login_WrongPassword_Is401WithoutSayingWhichPartWasWrong()
     {
         var client = await fixture.ClientAsync(null);

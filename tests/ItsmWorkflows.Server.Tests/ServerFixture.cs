@@ -13,6 +13,10 @@ public abstract class ServerFixture : IAsyncLifetime
 {
     private WebApplicationFactory<Program>? _factory;
 
+    public const string BootstrapAdmin = "root";
+
+    public const string BootstrapPassword = "correct-horse-battery-staple";
+
     public abstract string Provider { get; }
 
     public string WorkflowsFolder { get; } = Directory.CreateTempSubdirectory("itsm-workflows-").FullName;
@@ -28,6 +32,8 @@ public abstract class ServerFixture : IAsyncLifetime
         var settings = await CreateDatabaseAsync();
         settings["Demo:Enabled"] = "true";
         settings["Workflows:Path"] = WorkflowsFolder;
+        settings["Bootstrap:AdminUserName"] = BootstrapAdmin;
+        settings["Bootstrap:AdminPassword"] = BootstrapPassword;
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
             builder.UseEnvironment("Testing");

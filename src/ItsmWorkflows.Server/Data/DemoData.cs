@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace ItsmWorkflows.Server.Data;
 
 /// <summary>Roles always; in the demo setup, people and groups to sign in as. Safe to run on every start.</summary>
-internal sealed class DemoData(ItsmDbContext db, RoleManager<IdentityRole> roles, UserManager<Person> users, IOptions<DemoOptions> demo)
+internal sealed class DemoData(ItsmDbContext db, RoleManager<IdentityRole> roles, UserManager<Person> users, IOptions<DemoOptions> demo, IConfiguration configuration)
 {
     private sealed record DemoPerson(string UserName, string DisplayName, string Department, string[] Roles, string[] Groups, string? Manager);
 
@@ -33,6 +33,7 @@ internal sealed class DemoData(ItsmDbContext db, RoleManager<IdentityRole> roles
         {
             if (!await roles.RoleExistsAsync(role)) Check(await roles.CreateAsync(new IdentityRole(role)));
         }
+        await BootstrapAdminAsync();
         if (!demo.Value.Enabled) return;
 
         foreach (var (name, description) in Groups)
@@ -63,6 +64,17 @@ internal sealed class DemoData(ItsmDbContext db, RoleManager<IdentityRole> roles
             person.ManagerId = manager.Id;
             Check(await users.UpdateAsync(person));
         }
+    }
+
+    /// <summary>Outside the demo, the first administrator comes from configuration (Bootstrap:AdminUserName and Bootstrap:AdminPassword).</summary>
+    private async Task BootstrapAdminAsync()
+    {
+        var userName = configuration["Bootstrap:AdminUserName"];
+        var password = configuration["Bootstrap:AdminPassword"];
+        if (string.IsNullOrWhiteSpace(userName) || string.IsNullOrEmpty(password) || await users.FindByNameAsync(userName) is not null) return;
+        var admin = new Person { UserName = userName, DisplayName = userName, EmailConfirmed = true };
+        Check(await users.CreateAsync(admin, password));
+        Check(await users.AddToRoleAsync(admin, Data.Roles.Admin));
     }
 
     private static void Check(IdentityResult result)

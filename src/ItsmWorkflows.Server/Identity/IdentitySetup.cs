@@ -15,7 +15,12 @@ internal static class IdentitySetup
         services.AddIdentityCore<Person>(o =>
             {
                 o.User.RequireUniqueEmail = false;
+                // Length over composition rules (NIST SP 800-63B): a long passphrase beats "Passw0rd!".
                 o.Password.RequiredLength = 12;
+                o.Password.RequireDigit = false;
+                o.Password.RequireUppercase = false;
+                o.Password.RequireLowercase = false;
+                o.Password.RequireNonAlphanumeric = false;
                 o.Lockout.MaxFailedAccessAttempts = 5;
             })
             .AddRoles<IdentityRole>()

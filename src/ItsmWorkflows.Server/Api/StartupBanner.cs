@@ -1,0 +1,37 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace ItsmWorkflows.Server.Api;
+
+/// <summary>Tells a newcomer where to click once the server listens, and opens the browser when asked to (Browser:Open).</summary>
+internal static partial class StartupBanner
+{
+    public static void AnnounceWhenStarted(this WebApplication app)
+    {
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+            var url = addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal)) ?? addresses.FirstOrDefault();
+            if (url is null) return;
+            url = url.Replace("://[::]", "://localhost", StringComparison.Ordinal).Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal).Replace("://+", "://localhost", StringComparison.Ordinal);
+            LogReady(app.Logger, url.TrimEnd('/') + "/signin");
+            if (app.Configuration.GetValue("Browser:Open", false)) TryOpen(url.TrimEnd('/') + "/signin");
+        });
+    }
+
+    private static void TryOpen(string url)
+    {
+        try
+        {
+            using var _ = Process.Start(new ProcessStartInfo("xdg-open", url) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true });
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            // No desktop browser on this machine: the URL in the log is the way in.
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "ItsmWorkflows is running. Open {Url} in your browser.")]
+    private static partial void LogReady(ILogger logger, string url);
+}
