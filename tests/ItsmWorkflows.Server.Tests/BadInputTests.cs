@@ -1,0 +1,72 @@
+using System.Net;
+using Xunit;
+using static ItsmWorkflows.Server.Tests.Json;
+
+namespace ItsmWorkflows.Server.Tests;
+
+/// <summary>Bad input gets a clear ProblemDetails and stores nothing half-way.</summary>
+public abstract class BadInputTests<TFixture>(TFixture fixture) : IClassFixture<TFixture> where TFixture : ServerFixture
+{
+    [Fact]
+    public async Task Upload_Of50MB_IsRefusedWith413()
+    {
+        var client = await fixture.ClientAsync("dave");
+        var content = new ByteArrayContent(new byte[50 * 1024 * 1024]);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/zip");
+        var response = await client.PostAsync("/api/definitions/import", content, Ct);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+    }
+
+    [Fact]
+    public async Task Import_NotAZip_IsA400()
+    {
+        var client = await fixture.ClientAsync("dave");
+        var content = new ByteArrayContent("this is not a zip"u8.ToArray());
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/zip");
+        var response = await client.PostAsync("/api/definitions/import", content, Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("not a valid zip", (await ReadAsync(response))["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Import_MalformedFile_IsReportedAndNothingStored()
+    {
+        var client = await fixture.ClientAsync("dave");
+        var results = await OkAsync(await client.PostAsync("/api/definitions/import", Body("{ \"definitionId\": \"half"), Ct));
+        Assert.Equal("rejected", results[0]!["outcome"]!.GetValue<string>());
+        Assert.Contains("not valid JSON", results[0]!["message"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Resume_WithMalformedPayload_Is400AndTheInstanceStillWaits()
+    {
+        var client = await fixture.ClientAsync("dave");
+        var id = "bad-" + Guid.NewGuid().ToString("N")[..8];
+        await OkAsync(await client.PostAsync("/api/definitions", Body(EventDefinition(id, "x")), Ct));
+        await OkAsync(await client.PostAsync($"/api/definitions/{id}/publish", null, Ct));
+        var started = await OkAsync(await client.PostJsonAsync("/api/instances", new { definitionId = id }));
+        var instanceId = started["instance"]!["id"]!.GetValue<string>();
+        var bookmarkId = started["bookmarks"]![0]!["id"]!.GetValue<string>();
+
+        var response = await client.PostAsync($"/api/instances/{instanceId}/bookmarks/{bookmarkId}/resume", Body("{ payload: oops"), Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        var detail = await OkAsync(await client.GetAsync($"/api/instances/{instanceId}", Ct));
+        Assert.Equal("Suspended", detail["instance"]!["subStatus"]!.GetValue<string>());
+        Assert.Single(detail["bookmarks"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task Start_WithoutDefinitionId_Is400()
+    {
+        var client = await fixture.ClientAsync("dave");
+        var response = await client.PostAsync("/api/instances", Body("{}"), Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+    }
+}
+
+public sealed class BadInputSqliteTests(SqliteServerFixture fixture) : BadInputTests<SqliteServerFixture>(fixture);
+
+public sealed class BadInputPostgresTests(PostgresServerFixture fixture) : BadInputTests<PostgresServerFixture>(fixture);
