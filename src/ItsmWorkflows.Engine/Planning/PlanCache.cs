@@ -23,6 +23,8 @@ public sealed class PlanCache(ActivityRegistry registry)
         return _plans.GetOrAdd(definition.Id, plan);
     }
 
+    public bool TryGet(string versionId, out DefinitionPlan plan) => _plans.TryGetValue(versionId, out plan!);
+
     public void Evict(string versionId) => _plans.TryRemove(versionId, out _);
 
     public void Clear() => _plans.Clear();

@@ -42,9 +42,13 @@ public sealed class WorkflowRuntime(IWorkflowDefinitionProvider definitions, IWo
     public async ValueTask<RunResult> StartAsync(string definitionId, StartOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new StartOptions();
-        var definition = await definitions.FindAsync(definitionId, options.VersionId, cancellationToken)
-            ?? throw new DefinitionNotFoundException($"No published definition with id '{definitionId}'.");
-        var plan = await GetPlanAsync(definition, cancellationToken);
+        // A known version id with a compiled plan needs no definition lookup at all: versions are immutable once published.
+        if (options.VersionId is not { } versionId || !plans.TryGet(versionId, out var plan))
+        {
+            var definition = await definitions.FindAsync(definitionId, options.VersionId, cancellationToken)
+                ?? throw new DefinitionNotFoundException($"No published definition with id '{definitionId}'.");
+            plan = await GetPlanAsync(definition, cancellationToken);
+        }
         var state = _runner.CreateInstance(plan, options.InstanceId, options.Input, options.CorrelationId);
         foreach (var pair in options.Properties) state.Properties[pair.Key] = pair.Value?.DeepClone();
         var burst = await _runner.StartAsync(plan, state, options.TriggerActivityId, options.TriggerPayload, cancellationToken);
@@ -194,6 +198,8 @@ public sealed class WorkflowRuntime(IWorkflowDefinitionProvider definitions, IWo
             }
         }
         if (burst.Finished) await NotifyParentAsync(state, cancellationToken);
+        if (burst.Effects.Count == 0 && !burst.Finished) return new RunResult(state, effects);
+        // Effects (a child that finished at once, an event to this same instance) may have moved the instance on: report what is stored.
         var latest = await instances.FindAsync(state.InstanceId, cancellationToken);
         return new RunResult(latest?.State ?? state, effects);
     }

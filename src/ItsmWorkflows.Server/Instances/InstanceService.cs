@@ -15,8 +15,9 @@ internal sealed class InstanceService(ItsmDbContext db, WorkflowRuntime runtime)
     public async Task<InstanceDetailDto> StartAsync(StartInstanceRequest request, string actor, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.DefinitionId)) throw ProblemException.BadRequest("Name the definition to start ('definitionId').");
-        var published = await db.Definitions.AsNoTracking().FirstOrDefaultAsync(d => d.DefinitionId == request.DefinitionId && d.State == DefinitionState.Published, cancellationToken);
-        if (published is null)
+        var publishedVersionId = await db.Definitions.AsNoTracking()
+            .Where(d => d.DefinitionId == request.DefinitionId && d.State == DefinitionState.Published).Select(d => d.Id).FirstOrDefaultAsync(cancellationToken);
+        if (publishedVersionId is null)
         {
             var exists = await db.Definitions.AnyAsync(d => d.DefinitionId == request.DefinitionId, cancellationToken);
             throw exists
@@ -25,7 +26,7 @@ internal sealed class InstanceService(ItsmDbContext db, WorkflowRuntime runtime)
         }
         var options = new StartOptions
         {
-            VersionId = published.Id,
+            VersionId = publishedVersionId,
             CorrelationId = request.CorrelationId,
             Input = request.Input?.ToDictionary(p => p.Key, p => p.Value?.DeepClone()),
         };

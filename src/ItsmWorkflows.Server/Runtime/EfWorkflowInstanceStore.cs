@@ -23,44 +23,20 @@ internal sealed class EfWorkflowInstanceStore(ItsmDbContext db) : IWorkflowInsta
     {
         ArgumentNullException.ThrowIfNull(state);
         db.ChangeTracker.Clear();
+        if (expectedVersion == 0) return await InsertAsync(state, cancellationToken);
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async () =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var revision = expectedVersion + 1;
-            var record = new WorkflowInstanceRecord
-            {
-                Id = state.InstanceId,
-                DefinitionId = state.DefinitionId,
-                DefinitionVersionId = state.DefinitionVersionId,
-                Version = state.DefinitionVersion,
-                Status = state.Status,
-                SubStatus = state.SubStatus,
-                CorrelationId = state.CorrelationId,
-                Name = state.Name,
-                State = WorkflowStateJson.Serialize(state),
-                OpenIncidents = state.Incidents.Count(i => i.ResolvedAt is null),
-                CreatedAt = state.CreatedAt,
-                UpdatedAt = state.UpdatedAt,
-                FinishedAt = state.FinishedAt,
-                StartedBy = state.Properties.GetValueOrDefault("StartedBy")?.GetValue<string>(),
-                Revision = revision,
-            };
-            long persistedSequence = 0;
-            if (expectedVersion == 0)
-            {
-                db.Instances.Add(record);
-            }
-            else
-            {
-                db.Instances.Attach(record);
-                var entry = db.Entry(record);
-                entry.State = EntityState.Modified;
-                entry.Property(r => r.Revision).OriginalValue = expectedVersion;
-                entry.Property(r => r.CreatedAt).IsModified = false;
-                entry.Property(r => r.StartedBy).IsModified = false;
-                persistedSequence = await db.Journal.Where(j => j.InstanceId == state.InstanceId).MaxAsync(j => (long?)j.Sequence, cancellationToken) ?? 0;
-            }
+            var record = ToRecord(state, revision);
+            db.Instances.Attach(record);
+            var entry = db.Entry(record);
+            entry.State = EntityState.Modified;
+            entry.Property(r => r.Revision).OriginalValue = expectedVersion;
+            entry.Property(r => r.CreatedAt).IsModified = false;
+            entry.Property(r => r.StartedBy).IsModified = false;
+            var persistedSequence = await db.Journal.Where(j => j.InstanceId == state.InstanceId).MaxAsync(j => (long?)j.Sequence, cancellationToken) ?? 0;
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
@@ -69,54 +45,96 @@ internal sealed class EfWorkflowInstanceStore(ItsmDbContext db) : IWorkflowInsta
             {
                 throw new ConcurrencyException($"Instance {state.InstanceId} was changed by another request while this one ran; nothing of this step was saved.", ex);
             }
-            catch (DbUpdateException ex) when (expectedVersion == 0)
-            {
-                throw new ConcurrencyException($"Instance {state.InstanceId} already exists.", ex);
-            }
 
             // The index tables mirror the state: replace the bookmarks, timers and incidents, append the journal.
             await db.Bookmarks.Where(b => b.InstanceId == state.InstanceId).ExecuteDeleteAsync(cancellationToken);
             await db.Timers.Where(t => t.InstanceId == state.InstanceId && t.FiredAt == null).ExecuteDeleteAsync(cancellationToken);
             await db.Incidents.Where(i => i.InstanceId == state.InstanceId).ExecuteDeleteAsync(cancellationToken);
-            foreach (var b in state.Bookmarks)
-            {
-                db.Bookmarks.Add(new BookmarkRecord
-                {
-                    Id = b.Id,
-                    InstanceId = state.InstanceId,
-                    ActivityId = b.ActivityId,
-                    ActivityType = b.Name,
-                    StimulusHash = b.StimulusHash,
-                    CorrelationId = state.CorrelationId,
-                    DueAt = b.DueAt,
-                    CreatedAt = b.CreatedAt,
-                    Payload = b.Payload?.ToJsonString(),
-                });
-                if (b.DueAt is { } due) db.Timers.Add(new TimerRecord { Id = b.Id, InstanceId = state.InstanceId, BookmarkId = b.Id, DueAt = due });
-            }
-            foreach (var i in state.Incidents)
-            {
-                db.Incidents.Add(new IncidentRecord { Id = i.Id, InstanceId = state.InstanceId, ActivityId = i.ActivityId, ActivityType = i.ActivityType, Message = i.Message, Code = i.Code, At = i.At, ResolvedAt = i.ResolvedAt });
-            }
-            foreach (var j in state.Journal.Where(j => j.Sequence > persistedSequence))
-            {
-                db.Journal.Add(new JournalEntryRecord
-                {
-                    InstanceId = state.InstanceId,
-                    Sequence = j.Sequence,
-                    At = j.At,
-                    ActivityId = j.ActivityId,
-                    ActivityType = j.ActivityType,
-                    Event = j.Event,
-                    Outcomes = j.Outcomes is null ? null : JsonSerializer.Serialize(j.Outcomes),
-                    Message = j.Message,
-                });
-            }
+            AddIndexRows(state, persistedSequence);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             db.ChangeTracker.Clear();
             return revision;
         });
+    }
+
+    /// <summary>A new instance: one SaveChanges, one batch, one implicit transaction (nothing to delete or compare).</summary>
+    private async Task<long> InsertAsync(WorkflowState state, CancellationToken cancellationToken)
+    {
+        db.Instances.Add(ToRecord(state, 1));
+        AddIndexRows(state, 0);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex)
+        {
+            db.ChangeTracker.Clear();
+            if (await db.Instances.AsNoTracking().AnyAsync(i => i.Id == state.InstanceId, cancellationToken))
+            {
+                throw new ConcurrencyException($"Instance {state.InstanceId} already exists.", ex);
+            }
+            throw;
+        }
+        db.ChangeTracker.Clear();
+        return 1;
+    }
+
+    private static WorkflowInstanceRecord ToRecord(WorkflowState state, long revision) => new()
+    {
+        Id = state.InstanceId,
+        DefinitionId = state.DefinitionId,
+        DefinitionVersionId = state.DefinitionVersionId,
+        Version = state.DefinitionVersion,
+        Status = state.Status,
+        SubStatus = state.SubStatus,
+        CorrelationId = state.CorrelationId,
+        Name = state.Name,
+        State = WorkflowStateJson.Serialize(state),
+        OpenIncidents = state.Incidents.Count(i => i.ResolvedAt is null),
+        CreatedAt = state.CreatedAt,
+        UpdatedAt = state.UpdatedAt,
+        FinishedAt = state.FinishedAt,
+        StartedBy = state.Properties.GetValueOrDefault("StartedBy")?.GetValue<string>(),
+        Revision = revision,
+    };
+
+    private void AddIndexRows(WorkflowState state, long persistedSequence)
+    {
+        foreach (var b in state.Bookmarks)
+        {
+            db.Bookmarks.Add(new BookmarkRecord
+            {
+                Id = b.Id,
+                InstanceId = state.InstanceId,
+                ActivityId = b.ActivityId,
+                ActivityType = b.Name,
+                StimulusHash = b.StimulusHash,
+                CorrelationId = state.CorrelationId,
+                DueAt = b.DueAt,
+                CreatedAt = b.CreatedAt,
+                Payload = b.Payload?.ToJsonString(),
+            });
+            if (b.DueAt is { } due) db.Timers.Add(new TimerRecord { Id = b.Id, InstanceId = state.InstanceId, BookmarkId = b.Id, DueAt = due });
+        }
+        foreach (var i in state.Incidents)
+        {
+            db.Incidents.Add(new IncidentRecord { Id = i.Id, InstanceId = state.InstanceId, ActivityId = i.ActivityId, ActivityType = i.ActivityType, Message = i.Message, Code = i.Code, At = i.At, ResolvedAt = i.ResolvedAt });
+        }
+        foreach (var j in state.Journal.Where(j => j.Sequence > persistedSequence))
+        {
+            db.Journal.Add(new JournalEntryRecord
+            {
+                InstanceId = state.InstanceId,
+                Sequence = j.Sequence,
+                At = j.At,
+                ActivityId = j.ActivityId,
+                ActivityType = j.ActivityType,
+                Event = j.Event,
+                Outcomes = j.Outcomes is null ? null : JsonSerializer.Serialize(j.Outcomes),
+                Message = j.Message,
+            });
+        }
     }
 
     public async ValueTask<IReadOnlyList<BookmarkLocation>> FindBookmarksAsync(string stimulusHash, string? correlationId, CancellationToken cancellationToken) =>

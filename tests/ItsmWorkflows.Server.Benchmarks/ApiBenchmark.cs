@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace ItsmWorkflows.Server.Benchmarks;
+
+internal static class ApiBenchmark
+{
+    public static async Task Main(string[] args)
+    {
+        // API benchmark on PostgreSQL: start-instance and get-instance throughput of the real server
+        // (in-process, TestServer), next to the rate of the same number of single-row inserts and reads done
+        // directly with Npgsql in the same run; then list/get latency at 1,000 and at 100,000 stored instances.
+        // Usage: dotnet run -c Release --project tests/ItsmWorkflows.Server.Benchmarks [-- <count>]
+        // WebApplicationFactory needs the server's content root when it is not run from a test project.
+        var repo = new DirectoryInfo(AppContext.BaseDirectory);
+        while (repo is not null && !File.Exists(Path.Combine(repo.FullName, "ItsmWorkflows.sln"))) repo = repo.Parent;
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_ITSMWORKFLOWS_SERVER", Path.Combine(repo?.FullName ?? ".", "src", "ItsmWorkflows.Server"));
+        var count = args.Length > 0 && int.TryParse(args[0], out var c) ? c : 1000;
+        var admin = Environment.GetEnvironmentVariable("ITSM_TEST_POSTGRES") is { Length: > 0 } configured ? configured : "Host=localhost;Username=itsm;Password=itsm;Database=postgres";
+        var database = $"itsm_bench_{Guid.NewGuid():N}";
+        await Sql(admin, $"CREATE DATABASE \"{database}\"");
+        var connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = database }.ConnectionString;
+        try
+        {
+            await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+            {
+                b.UseEnvironment("Benchmark");
+                b.UseSetting("ConnectionStrings:Postgres", connectionString);
+                b.UseSetting("Demo:Enabled", "true");
+                b.UseSetting("Workflows:Path", Path.GetTempPath());
+                b.UseSetting("Logging:LogLevel:Default", "Warning");
+            });
+            var client = factory.CreateClient();
+            (await client.PostAsJsonAsync("/account/demo-sign-in", new { userName = "dave" })).EnsureSuccessStatusCode();
+            const string definition = """
+                { "definitionId": "bench", "name": "Bench", "root": { "type": "Elsa.Flowchart", "id": "F1", "activities": [
+                  { "id": "E1", "type": "Elsa.Event", "eventName": { "typeName": "String", "expression": { "type": "Literal", "value": "go" } } } ], "connections": [] } }
+                """;
+            (await client.PostAsync("/api/definitions", new StringContent(definition, Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
+            (await client.PostAsync("/api/definitions/bench/publish", null)).EnsureSuccessStatusCode();
+
+            // Warm up JIT, pools and caches.
+            for (var i = 0; i < 50; i++) await StartAsync(client);
+            var ids = new List<string>(count);
+            var sw = Stopwatch.StartNew();
+            for (var i = 0; i < count; i++) ids.Add(await StartAsync(client));
+            var startRate = count / sw.Elapsed.TotalSeconds;
+            sw.Restart();
+            foreach (var id in ids) (await client.GetAsync($"/api/instances/{id}")).EnsureSuccessStatusCode();
+            var getRate = count / sw.Elapsed.TotalSeconds;
+
+            // Baseline: the same number of single-row inserts and primary-key reads straight through Npgsql.
+            await Sql(connectionString, "CREATE TABLE bench_rows (id text PRIMARY KEY, definition_id text, state jsonb, created_at timestamptz)");
+            await using var raw = new NpgsqlConnection(connectionString);
+            await raw.OpenAsync();
+            var state = await raw.QuerySingleAsync("SELECT state::text FROM workflow_instances LIMIT 1");
+            var rawIds = Enumerable.Range(0, count).Select(i => Guid.NewGuid().ToString("N")).ToList();
+            sw.Restart();
+            foreach (var id in rawIds)
+            {
+                await using var insert = new NpgsqlCommand("INSERT INTO bench_rows (id, definition_id, state, created_at) VALUES (@id, 'bench', @state::jsonb, now())", raw);
+                insert.Parameters.AddWithValue("id", id);
+                insert.Parameters.AddWithValue("state", state);
+                await insert.ExecuteNonQueryAsync();
+            }
+            var insertRate = count / sw.Elapsed.TotalSeconds;
+            sw.Restart();
+            foreach (var id in rawIds)
+            {
+                await using var select = new NpgsqlCommand("SELECT state FROM bench_rows WHERE id = @id", raw);
+                select.Parameters.AddWithValue("id", id);
+                await select.ExecuteScalarAsync();
+            }
+            var readRate = count / sw.Elapsed.TotalSeconds;
+
+            Console.WriteLine($"instances started through the API: {startRate,10:N0} /s   raw Npgsql inserts: {insertRate,10:N0} /s   ratio {startRate / insertRate:0.00} (goal >= 0.5)");
+            Console.WriteLine($"instances read through the API:    {getRate,10:N0} /s   raw Npgsql reads:   {readRate,10:N0} /s   ratio {getRate / readRate:0.00}");
+
+            // List and get latency with 1,000 and with 100,000 stored instances.
+            var template = await raw.QuerySingleAsync("SELECT state::text FROM workflow_instances LIMIT 1");
+            var small = await MeasureListAndGetAsync(client, raw, 1_000, template, ids[0]);
+            var large = await MeasureListAndGetAsync(client, raw, 100_000, template, ids[0]);
+            Console.WriteLine($"list (page of 50) at   1,000: {small.List,7:0.00} ms   at 100,000: {large.List,7:0.00} ms   ratio {large.List / small.List:0.00} (goal <= 1.2)");
+            Console.WriteLine($"get by id          at   1,000: {small.Get,7:0.00} ms   at 100,000: {large.Get,7:0.00} ms   ratio {large.Get / small.Get:0.00} (goal <= 1.2)");
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await Sql(admin, $"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
+        }
+    }
+
+    private static async Task<string> StartAsync(HttpClient client)
+    {
+        var response = await client.PostAsJsonAsync("/api/instances", new { definitionId = "bench" });
+        response.EnsureSuccessStatusCode();
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        return body["instance"]!["id"]!.GetValue<string>();
+    }
+
+    private static async Task Sql(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<(double List, double Get)> MeasureListAndGetAsync(HttpClient client, NpgsqlConnection raw, int target, string template, string knownId)
+    {
+        var existing = Convert.ToInt32(await new NpgsqlCommand("SELECT count(*) FROM workflow_instances", raw).ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+        if (existing < target)
+        {
+            // Bulk-load filler rows with COPY: the point is the size of the table, not how it got there.
+            await using (var importer = await raw.BeginBinaryImportAsync(
+                "COPY workflow_instances (id, definition_id, definition_version_id, version, status, sub_status, correlation_id, name, state, open_incidents, created_at, updated_at, revision) FROM STDIN (FORMAT BINARY)"))
+            {
+                var now = DateTimeOffset.UtcNow.AddDays(-1);
+                for (var i = existing; i < target; i++)
+                {
+                    await importer.StartRowAsync();
+                    await importer.WriteAsync(Guid.NewGuid().ToString("N"), NpgsqlDbType.Text);
+                    await importer.WriteAsync("filler", NpgsqlDbType.Text);
+                    await importer.WriteAsync("filler-v1", NpgsqlDbType.Text);
+                    await importer.WriteAsync(1, NpgsqlDbType.Integer);
+                    await importer.WriteAsync("Running", NpgsqlDbType.Text);
+                    await importer.WriteAsync("Suspended", NpgsqlDbType.Text);
+                    await importer.WriteAsync($"C{i}", NpgsqlDbType.Text);
+                    await importer.WriteAsync("Filler", NpgsqlDbType.Text);
+                    await importer.WriteAsync(template, NpgsqlDbType.Jsonb);
+                    await importer.WriteAsync(0, NpgsqlDbType.Integer);
+                    await importer.WriteAsync(now.AddSeconds(i).UtcDateTime, NpgsqlDbType.TimestampTz);
+                    await importer.WriteAsync(now.AddSeconds(i).UtcDateTime, NpgsqlDbType.TimestampTz);
+                    await importer.WriteAsync(1L, NpgsqlDbType.Bigint);
+                }
+                await importer.CompleteAsync();
+            }
+            await new NpgsqlCommand("ANALYZE workflow_instances", raw).ExecuteNonQueryAsync();
+        }
+        const int rounds = 200;
+        for (var i = 0; i < 20; i++) (await client.GetAsync("/api/instances?pageSize=50&status=Suspended")).EnsureSuccessStatusCode();
+        var sw = Stopwatch.StartNew();
+        for (var i = 0; i < rounds; i++) (await client.GetAsync("/api/instances?pageSize=50&status=Suspended")).EnsureSuccessStatusCode();
+        var list = sw.Elapsed.TotalMilliseconds / rounds;
+        sw.Restart();
+        for (var i = 0; i < rounds; i++) (await client.GetAsync($"/api/instances/{knownId}")).EnsureSuccessStatusCode();
+        var get = sw.Elapsed.TotalMilliseconds / rounds;
+        return (list, get);
+    }
+}
+
+internal static class NpgsqlExtensions
+{
+    public static async Task<string> QuerySingleAsync(this NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (string)(await command.ExecuteScalarAsync())!;
+    }
+}
