@@ -133,16 +133,19 @@ public abstract class InstanceApiTests<TFixture>(TFixture fixture) : IClassFixtu
     {
         var (client, id) = await PublishedAsync(Definition(NewId()));
         for (var i = 0; i < 5; i++) await OkAsync(await client.PostJsonAsync("/api/instances", new { definitionId = id, correlationId = $"C{i}" }));
-        var page1 = await OkAsync(await client.GetAsync($"/api/instances?definitionId={id}&pageSize=2&page=1", Ct));
+        var page1 = await OkAsync(await client.GetAsync($"/api/instances?definitionId={id}&pageSize=2&page=1&includeTotal=true", Ct));
         Assert.Equal(5, page1["total"]!.GetValue<int>());
+        Assert.True(page1["hasMore"]!.GetValue<bool>());
         Assert.Equal(2, page1["items"]!.AsArray().Count);
         var page3 = await OkAsync(await client.GetAsync($"/api/instances?definitionId={id}&pageSize=2&page=3", Ct));
         Assert.Single(page3["items"]!.AsArray());
+        Assert.False(page3["hasMore"]!.GetValue<bool>());
+        Assert.Null(page3["total"]);
         var byCorrelation = await OkAsync(await client.GetAsync($"/api/instances?definitionId={id}&correlationId=C3", Ct));
         Assert.Equal("C3", Assert.Single(byCorrelation["items"]!.AsArray())!["correlationId"]!.GetValue<string>());
-        var finished = await OkAsync(await client.GetAsync($"/api/instances?definitionId={id}&status=Finished&version=1", Ct));
+        var finished = await OkAsync(await client.GetAsync($"/api/instances?definitionId={id}&status=Finished&version=1&includeTotal=true", Ct));
         Assert.Equal(5, finished["total"]!.GetValue<int>());
-        var future = await OkAsync(await client.GetAsync($"/api/instances?definitionId={id}&createdFrom={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddDays(1).ToString("O"))}", Ct));
+        var future = await OkAsync(await client.GetAsync($"/api/instances?definitionId={id}&includeTotal=true&createdFrom={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddDays(1).ToString("O"))}", Ct));
         Assert.Equal(0, future["total"]!.GetValue<int>());
         var badStatus = await client.GetAsync("/api/instances?status=Sleeping", Ct);
         Assert.Equal(HttpStatusCode.BadRequest, badStatus.StatusCode);

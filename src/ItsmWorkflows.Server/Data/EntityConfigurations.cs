@@ -35,6 +35,8 @@ internal sealed class WorkflowInstanceConfiguration(string jsonType) : IEntityTy
         b.HasIndex(x => new { x.DefinitionId, x.Version });
         b.HasIndex(x => x.CorrelationId);
         b.HasIndex(x => new { x.Status, x.CreatedAt });
+        b.HasIndex(x => new { x.SubStatus, x.CreatedAt });
+        b.HasIndex(x => new { x.DefinitionId, x.CreatedAt });
         b.HasIndex(x => x.CreatedAt);
     }
 }

@@ -22,4 +22,4 @@ internal sealed record InstanceDetailDto(
     IReadOnlyList<Incident> Incidents,
     IReadOnlyList<JournalEntry> Journal);
 
-internal sealed record PageDto<T>(IReadOnlyList<T> Items, int Page, int PageSize, int Total);
+internal sealed record PageDto<T>(IReadOnlyList<T> Items, int Page, int PageSize, bool HasMore, int? Total);

@@ -18,4 +18,7 @@ internal sealed class InstanceQuery
     public int? Page { get; init; }
 
     public int? PageSize { get; init; }
+
+    /// <summary>Also count every matching instance (costs a scan that grows with the table).</summary>
+    public bool? IncludeTotal { get; init; }
 }

@@ -51,12 +51,16 @@ internal sealed class InstanceService(ItsmDbContext db, WorkflowRuntime runtime)
         if (query.CorrelationId is { Length: > 0 } correlationId) q = q.Where(i => i.CorrelationId == correlationId);
         if (query.CreatedFrom is { } from) q = q.Where(i => i.CreatedAt >= from);
         if (query.CreatedTo is { } to) q = q.Where(i => i.CreatedAt < to);
-        var total = await q.CountAsync(cancellationToken);
-        var items = await q.OrderByDescending(i => i.CreatedAt).ThenBy(i => i.Id)
-            .Skip((page - 1) * size).Take(size)
+        // One row more than the page tells whether there is a next page without counting the table:
+        // a count grows with the table, a page does not. The exact total is opt-in.
+        var rows = await q.OrderByDescending(i => i.CreatedAt).ThenByDescending(i => i.Id)
+            .Skip((page - 1) * size).Take(size + 1)
             .Select(i => new InstanceSummaryDto(i.Id, i.DefinitionId, i.Version, i.Name, i.CorrelationId, i.Status.ToString(), i.SubStatus.ToString(), i.OpenIncidents, i.CreatedAt, i.UpdatedAt, i.FinishedAt))
             .ToListAsync(cancellationToken);
-        return new PageDto<InstanceSummaryDto>(items, page, size, total);
+        var hasMore = rows.Count > size;
+        if (hasMore) rows.RemoveAt(rows.Count - 1);
+        int? total = query.IncludeTotal == true ? await q.CountAsync(cancellationToken) : null;
+        return new PageDto<InstanceSummaryDto>(rows, page, size, hasMore, total);
     }
 
     public async Task<InstanceDetailDto> GetAsync(string id, CancellationToken cancellationToken)

@@ -620,11 +620,17 @@ namespace ItsmWorkflows.Server.Data.Migrations.Sqlite
                     b.HasIndex("CreatedAt")
                         .HasDatabaseName("ix_workflow_instances_created_at");
 
+                    b.HasIndex("DefinitionId", "CreatedAt")
+                        .HasDatabaseName("ix_workflow_instances_definition_id_created_at");
+
                     b.HasIndex("DefinitionId", "Version")
                         .HasDatabaseName("ix_workflow_instances_definition_id_version");
 
                     b.HasIndex("Status", "CreatedAt")
                         .HasDatabaseName("ix_workflow_instances_status_created_at");
+
+                    b.HasIndex("SubStatus", "CreatedAt")
+                        .HasDatabaseName("ix_workflow_instances_sub_status_created_at");
 
                     b.ToTable("workflow_instances", (string)null);
                 });
