@@ -15,14 +15,32 @@ internal static class DatabaseSetup
         var configuration = builder.Configuration;
         if (UsesPostgres(configuration))
         {
-            var connectionString = configuration.GetConnectionString(PostgresConnectionName)!;
-            builder.Services.AddDbContext<ItsmDbContext, PostgresItsmDbContext>(o => o.UseNpgsql(connectionString));
+            var connectionString = Tune(configuration.GetConnectionString(PostgresConnectionName)!);
+            builder.Services.AddDbContextPool<ItsmDbContext, PostgresItsmDbContext>(o => o.UseNpgsql(connectionString));
         }
         else
         {
             var path = configuration["Database:SqlitePath"] ?? Path.Combine(builder.Environment.ContentRootPath, "itsmworkflows.db");
-            builder.Services.AddDbContext<ItsmDbContext, SqliteItsmDbContext>(o => o.UseSqlite($"Data Source={path}"));
+            builder.Services.AddDbContextPool<ItsmDbContext, SqliteItsmDbContext>(o => o.UseSqlite($"Data Source={path}"));
         }
         return builder;
+    }
+
+    /// <summary>
+    /// Defaults that save round trips on every request, unless the connection string says otherwise:
+    /// no DISCARD ALL when a pooled connection is returned (the server sets no session state), and
+    /// automatic preparation of the statements that repeat.
+    /// </summary>
+    public static string Tune(string connectionString)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        var given = connectionString.ToUpperInvariant();
+        if (!given.Contains("RESET ON CLOSE", StringComparison.Ordinal)) builder.NoResetOnClose = true;
+        if (!given.Contains("AUTO PREPARE", StringComparison.Ordinal))
+        {
+            builder.MaxAutoPrepare = 64;
+            builder.AutoPrepareMinUsages = 2;
+        }
+        return builder.ConnectionString;
     }
 }

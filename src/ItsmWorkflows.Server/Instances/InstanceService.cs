@@ -14,12 +14,14 @@ internal sealed class InstanceService(ItsmDbContext db, WorkflowRuntime runtime)
 
     public async Task<InstanceDetailDto> StartAsync(StartInstanceRequest request, string actor, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(request.DefinitionId)) throw ProblemException.BadRequest("Name the definition to start ('definitionId').");
+        var definitionId = request.DefinitionId;
+        if (string.IsNullOrWhiteSpace(definitionId)) throw ProblemException.BadRequest("Name the definition to start ('definitionId').");
+        // Locals, not request.X, inside queries: EF compiles a delegate on every execution to read a captured object's property.
         var publishedVersionId = await db.Definitions.AsNoTracking()
-            .Where(d => d.DefinitionId == request.DefinitionId && d.State == DefinitionState.Published).Select(d => d.Id).FirstOrDefaultAsync(cancellationToken);
+            .Where(d => d.DefinitionId == definitionId && d.State == DefinitionState.Published).Select(d => d.Id).FirstOrDefaultAsync(cancellationToken);
         if (publishedVersionId is null)
         {
-            var exists = await db.Definitions.AnyAsync(d => d.DefinitionId == request.DefinitionId, cancellationToken);
+            var exists = await db.Definitions.AnyAsync(d => d.DefinitionId == definitionId, cancellationToken);
             throw exists
                 ? ProblemException.Conflict($"Definition '{request.DefinitionId}' has no published version; publish it first.")
                 : ProblemException.NotFound($"There is no workflow definition '{request.DefinitionId}'.");

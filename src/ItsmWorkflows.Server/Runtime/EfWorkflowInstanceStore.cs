@@ -3,6 +3,7 @@ using ItsmWorkflows.Engine.Execution;
 using ItsmWorkflows.Engine.Runtime;
 using ItsmWorkflows.Server.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace ItsmWorkflows.Server.Runtime;
 
@@ -36,7 +37,8 @@ internal sealed class EfWorkflowInstanceStore(ItsmDbContext db) : IWorkflowInsta
             entry.Property(r => r.Revision).OriginalValue = expectedVersion;
             entry.Property(r => r.CreatedAt).IsModified = false;
             entry.Property(r => r.StartedBy).IsModified = false;
-            var persistedSequence = await db.Journal.Where(j => j.InstanceId == state.InstanceId).MaxAsync(j => (long?)j.Sequence, cancellationToken) ?? 0;
+            var instanceId = state.InstanceId;
+            var persistedSequence = await db.Journal.Where(j => j.InstanceId == instanceId).MaxAsync(j => (long?)j.Sequence, cancellationToken) ?? 0;
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
@@ -47,9 +49,9 @@ internal sealed class EfWorkflowInstanceStore(ItsmDbContext db) : IWorkflowInsta
             }
 
             // The index tables mirror the state: replace the bookmarks, timers and incidents, append the journal.
-            await db.Bookmarks.Where(b => b.InstanceId == state.InstanceId).ExecuteDeleteAsync(cancellationToken);
-            await db.Timers.Where(t => t.InstanceId == state.InstanceId && t.FiredAt == null).ExecuteDeleteAsync(cancellationToken);
-            await db.Incidents.Where(i => i.InstanceId == state.InstanceId).ExecuteDeleteAsync(cancellationToken);
+            await db.Bookmarks.Where(b => b.InstanceId == instanceId).ExecuteDeleteAsync(cancellationToken);
+            await db.Timers.Where(t => t.InstanceId == instanceId && t.FiredAt == null).ExecuteDeleteAsync(cancellationToken);
+            await db.Incidents.Where(i => i.InstanceId == instanceId).ExecuteDeleteAsync(cancellationToken);
             AddIndexRows(state, persistedSequence);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
@@ -63,6 +65,10 @@ internal sealed class EfWorkflowInstanceStore(ItsmDbContext db) : IWorkflowInsta
     {
         db.Instances.Add(ToRecord(state, 1));
         AddIndexRows(state, 0);
+        // On PostgreSQL the inserts go out as one batch, which the server runs as one implicit transaction:
+        // atomic without BEGIN/COMMIT round trips. SQLite runs statements one by one, so it keeps the transaction.
+        var npgsql = db.Database.IsNpgsql();
+        if (npgsql) db.Database.AutoTransactionBehavior = AutoTransactionBehavior.Never;
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -70,11 +76,16 @@ internal sealed class EfWorkflowInstanceStore(ItsmDbContext db) : IWorkflowInsta
         catch (DbUpdateException ex)
         {
             db.ChangeTracker.Clear();
-            if (await db.Instances.AsNoTracking().AnyAsync(i => i.Id == state.InstanceId, cancellationToken))
+            var instanceId = state.InstanceId;
+            if (await db.Instances.AsNoTracking().AnyAsync(i => i.Id == instanceId, cancellationToken))
             {
                 throw new ConcurrencyException($"Instance {state.InstanceId} already exists.", ex);
             }
             throw;
+        }
+        finally
+        {
+            if (npgsql) db.Database.AutoTransactionBehavior = AutoTransactionBehavior.WhenNeeded;
         }
         db.ChangeTracker.Clear();
         return 1;
