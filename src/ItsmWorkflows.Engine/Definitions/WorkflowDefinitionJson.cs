@@ -304,7 +304,7 @@ public static class WorkflowDefinitionJson
                 case "type": obj["type"] = node.Type; break;
                 case "version": obj["version"] = node.TypeVersion; break;
                 case "name":
-                    if (node.Name is not null) obj["name"] = node.Name;
+                    if (node.Name is not null || node.KeyOrder.Contains("name")) obj["name"] = node.Name;
                     break;
                 case "activities":
                     if (node.Activities is not null) obj["activities"] = new JsonArray([.. node.Activities.Select(a => (JsonNode)ActivityToJson(a))]);

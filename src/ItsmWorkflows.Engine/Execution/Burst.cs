@@ -162,6 +162,7 @@ internal sealed class Burst
             case ResultKind.FinishInstance:
                 Journal(node, JournalEvent.Completed, result.Outcomes);
                 var root = State.Frames.Values.First(f => f.ParentId is null);
+                SnapshotVariables(root);
                 CancelDescendants(root);
                 RemoveFrame(root);
                 FinishInstance(WorkflowSubStatus.Finished);
@@ -196,6 +197,7 @@ internal sealed class Burst
             foreach (var pair in scopeOutput) scopeContext.SetOutput(pair.Key, pair.Value);
         }
         Journal(node, JournalEvent.Completed, outcomes);
+        if (frame.ParentId is null) SnapshotVariables(frame);
         RemoveFrame(frame);
         if (frame.ParentId is null)
         {
@@ -305,9 +307,16 @@ internal sealed class Burst
         _stopped = true;
     }
 
+    private void SnapshotVariables(ActivityFrame root)
+    {
+        if (root.Variables is null) return;
+        State.Variables = new Dictionary<string, JsonNode?>(root.Variables, StringComparer.Ordinal);
+    }
+
     private void Finish()
     {
         State.UpdatedAt = Services.Time.GetUtcNow();
+        if (State.Frames.Values.FirstOrDefault(f => f.ParentId is null) is { } root) SnapshotVariables(root);
         if (State.Status == WorkflowStatus.Finished) return;
         if (State.SubStatus == WorkflowSubStatus.Faulted || State.Frames.Values.Any(f => f.Status == FrameStatus.Faulted))
         {

@@ -25,6 +25,9 @@ public sealed class WorkflowState
 
     public Dictionary<string, JsonNode?> Output { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>The workflow's variables as they stood at the end of the last burst; kept after the instance finishes.</summary>
+    public Dictionary<string, JsonNode?> Variables { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>Host data such as ParentInstanceId.</summary>
     public Dictionary<string, JsonNode?> Properties { get; set; } = new(StringComparer.Ordinal);
 

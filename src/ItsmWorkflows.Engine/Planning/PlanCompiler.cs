@@ -110,6 +110,13 @@ public sealed class PlanCompiler(ActivityRegistry registry, IWorkflowDefinitionP
                 return new Resolved(unavailable, unavailable.Descriptor, null);
             }
         }
+        if (node.Type is "Elsa.RunCSharp" or "Elsa.RunPython")
+        {
+            var language = node.Type == "Elsa.RunCSharp" ? "C#" : "Python";
+            plan.Issues.Add(new PlanIssue(node.Id, "type", $"Activity '{node.DisplayName}' runs {language} code ({node.Type}), which is not supported: it cannot be sandboxed. Use Run JavaScript instead."));
+            var refused = new UnknownActivity(node.Type);
+            return new Resolved(refused, refused.Descriptor, null);
+        }
         plan.Issues.Add(new PlanIssue(node.Id, "type", $"Activity '{node.DisplayName}' has type '{node.Type}', which ItsmWorkflows does not know. It is kept so the definition can be edited, but the definition cannot be published until it is replaced."));
         var unknown = new UnknownActivity(node.Type);
         return new Resolved(unknown, unknown.Descriptor, null);

@@ -53,12 +53,13 @@ public sealed class InMemoryWorkflowDefinitionStore : IWorkflowDefinitionProvide
     {
         lock (_lock)
         {
-            var candidates = _versions.Where(v => ActivityTypeName(v) == activityType).ToList();
+            var wanted = ActivityTypeName(activityType);
+            var candidates = _versions.Where(v => string.Equals(ActivityTypeName(v.Name ?? v.DefinitionId), wanted, StringComparison.OrdinalIgnoreCase)).ToList();
             return ValueTask.FromResult(candidates.FirstOrDefault(v => v.IsPublished) ?? candidates.OrderByDescending(v => v.Version).FirstOrDefault());
         }
     }
 
-    /// <summary>The activity type name of a definition used as an activity: its name without spaces.</summary>
-    public static string ActivityTypeName(WorkflowDefinition definition) =>
-        string.Concat((definition.Name ?? definition.DefinitionId).Where(c => !char.IsWhiteSpace(c)));
+    /// <summary>The activity type name of a definition used as an activity: its name with only letters, digits and dashes kept.</summary>
+    public static string ActivityTypeName(string name) =>
+        string.Concat((name ?? "").Where(c => char.IsLetterOrDigit(c) || c == '-'));
 }

@@ -103,11 +103,6 @@ internal sealed class InstanceService(ItsmDbContext db, WorkflowRuntime runtime)
 
     private static InstanceDetailDto ToDetail(WorkflowState s)
     {
-        var variables = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
-        foreach (var frame in s.Frames.Values.Where(f => f.ParentId is null && f.Variables is not null))
-        {
-            foreach (var pair in frame.Variables!) variables[pair.Key] = pair.Value;
-        }
-        return new InstanceDetailDto(ToSummary(s), variables, s.Input, s.Output, s.Bookmarks, s.Incidents, s.Journal);
+        return new InstanceDetailDto(ToSummary(s), s.Variables, s.Input, s.Output, s.Bookmarks, s.Incidents, s.Journal);
     }
 }

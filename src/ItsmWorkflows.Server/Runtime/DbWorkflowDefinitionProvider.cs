@@ -19,9 +19,10 @@ internal sealed class DbWorkflowDefinitionProvider(ItsmDbContext db) : IWorkflow
 
     public async ValueTask<WorkflowDefinition?> FindByActivityTypeAsync(string activityType, CancellationToken cancellationToken)
     {
-        // Definitions used as activities are few; their type name is the definition name without spaces.
+        // Definitions used as activities are few; their type name is the definition name without spaces or punctuation.
         var published = await db.Definitions.AsNoTracking().Where(d => d.State == DefinitionState.Published).Select(d => new { d.Name, d.Json }).ToListAsync(cancellationToken);
-        var match = published.FirstOrDefault(d => string.Concat(d.Name.Where(c => !char.IsWhiteSpace(c))) == activityType);
+        var wanted = InMemoryWorkflowDefinitionStore.ActivityTypeName(activityType);
+        var match = published.FirstOrDefault(d => string.Equals(InMemoryWorkflowDefinitionStore.ActivityTypeName(d.Name), wanted, StringComparison.OrdinalIgnoreCase));
         return match is null ? null : WorkflowDefinitionJson.Parse(match.Json);
     }
 }
