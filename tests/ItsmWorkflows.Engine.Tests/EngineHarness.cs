@@ -62,10 +62,10 @@ public sealed class EngineHarness
     }
 
     /// <summary>Builds a flowchart definition from activities and connections written as JSON fragments.</summary>
-    public static string Flowchart(string activities, string connections = "", string variables = "", string extra = "") => $$"""
+    public static string Flowchart(string activities, string connections = "", string variables = "", string extra = "", string inputs = "", string outputs = "") => $$"""
         {
           "id": "v1", "definitionId": "test", "name": "Test", "version": 1,
-          "variables": [{{variables}}], "inputs": [], "outputs": [], "outcomes": [],
+          "variables": [{{variables}}], "inputs": [{{inputs}}], "outputs": [{{outputs}}], "outcomes": [],
           {{extra}}
           "root": { "type": "Elsa.Flowchart", "id": "Flowchart1", "activities": [{{activities}}], "connections": [{{connections}}] }
         }

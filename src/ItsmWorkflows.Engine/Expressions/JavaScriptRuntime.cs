@@ -43,7 +43,8 @@ public static partial class JavaScriptRuntime
         }
 
         var body = script;
-        if (ast.Body.Count > 0 && ast.Body[^1] is Acornima.Ast.ExpressionStatement last && last is not Acornima.Ast.Directive)
+        // A lone string literal parses as a directive; it is still the script's value unless it is 'use strict'.
+        if (ast.Body.Count > 0 && ast.Body[^1] is Acornima.Ast.ExpressionStatement last && !(last is Acornima.Ast.Directive d && d.Value == "use strict"))
         {
             // Keep the completion value of a trailing expression (`getA() + getB()`) as the function's return value.
             // The statement's range, not the expression's: `({ a: 1 })` keeps its parentheses that way.
