@@ -57,7 +57,7 @@ public sealed class ActivityNode
         {
             var position = Metadata?["designer"]?["position"];
             if (position is not JsonObject p || p["x"] is not JsonValue x || p["y"] is not JsonValue y) return null;
-            return (x.GetValue<double>(), y.GetValue<double>());
+            return (Expressions.ValueConverter.NumberOf(x), Expressions.ValueConverter.NumberOf(y));
         }
         set
         {

@@ -377,7 +377,7 @@ public static class WorkflowDefinitionJson
 
     private static int? ReadInt(JsonObject obj, string key) =>
         obj[key] is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<int>(out var i) ? i
-        : obj[key] is JsonValue d && d.GetValueKind() == JsonValueKind.Number ? (int)d.GetValue<double>() : null;
+        : obj[key] is JsonValue d && d.GetValueKind() == JsonValueKind.Number ? (int)Expressions.ValueConverter.NumberOf(d) : null;
 
     private static bool? ReadBool(JsonObject obj, string key) => obj[key]?.GetValueKind() switch
     {

@@ -25,7 +25,7 @@ internal static class JsonJsConverter
                 switch (v.GetValueKind())
                 {
                     case JsonValueKind.String: return new JsString(v.GetValue<string>());
-                    case JsonValueKind.Number: return new JsNumber(v.TryGetValue<double>(out var d) ? d : v.GetValue<long>());
+                    case JsonValueKind.Number: return new JsNumber(ValueConverter.NumberOf(v));
                     case JsonValueKind.True: return JsBoolean.True;
                     case JsonValueKind.False: return JsBoolean.False;
                     default: return JsValue.Null;

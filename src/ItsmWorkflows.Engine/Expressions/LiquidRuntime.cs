@@ -64,7 +64,7 @@ public static class LiquidRuntime
         JsonValue v => v.GetValueKind() switch
         {
             JsonValueKind.String => v.GetValue<string>(),
-            JsonValueKind.Number => v.TryGetValue<long>(out var l) ? l : v.GetValue<double>(),
+            JsonValueKind.Number => v.TryGetValue<long>(out var l) ? l : v.TryGetValue<int>(out var i) ? i : ValueConverter.NumberOf(v),
             JsonValueKind.True => true,
             JsonValueKind.False => false,
             _ => null,

@@ -70,8 +70,27 @@ public static class ValueConverter
     private static string FormatNumber(JsonValue v) =>
         v.TryGetValue<long>(out var l) ? l.ToString(CultureInfo.InvariantCulture)
         : v.TryGetValue<int>(out var i) ? i.ToString(CultureInfo.InvariantCulture)
-        : v.GetValue<double>() is var d && d == Math.Floor(d) && Math.Abs(d) < 1e15 ? ((long)d).ToString(CultureInfo.InvariantCulture)
-        : v.GetValue<double>().ToString("R", CultureInfo.InvariantCulture);
+        : NumberOf(v) is var d && d == Math.Floor(d) && Math.Abs(d) < 1e15 ? ((long)d).ToString(CultureInfo.InvariantCulture)
+        : NumberOf(v).ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The number in a JSON value, whatever CLR type backs it: values parsed from text convert freely,
+    /// but a value made from an int only answers to int.
+    /// </summary>
+    public static double NumberOf(JsonValue value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (value.TryGetValue<double>(out var d)) return d;
+        if (value.TryGetValue<long>(out var l)) return l;
+        if (value.TryGetValue<int>(out var i)) return i;
+        if (value.TryGetValue<decimal>(out var m)) return (double)m;
+        if (value.TryGetValue<float>(out var f)) return f;
+        if (value.TryGetValue<short>(out var s)) return s;
+        if (value.TryGetValue<uint>(out var ui)) return ui;
+        if (value.TryGetValue<ulong>(out var ul)) return ul;
+        if (value.TryGetValue<byte>(out var b)) return b;
+        return double.Parse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
+    }
 
     public static long ToLong(JsonNode? value)
     {
@@ -80,7 +99,7 @@ public static class ValueConverter
             case JsonValue v when v.GetValueKind() == JsonValueKind.Number:
                 if (v.TryGetValue<long>(out var l)) return l;
                 if (v.TryGetValue<int>(out var i)) return i;
-                return (long)v.GetValue<double>();
+                return (long)NumberOf(v);
             case JsonValue v when v.GetValueKind() == JsonValueKind.String:
                 var s = v.GetValue<string>().Trim();
                 if (long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed)) return parsed;
@@ -97,7 +116,7 @@ public static class ValueConverter
 
     public static double ToDouble(JsonNode? value) => value switch
     {
-        JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.TryGetValue<double>(out var d) ? d : v.GetValue<long>(),
+        JsonValue v when v.GetValueKind() == JsonValueKind.Number => NumberOf(v),
         JsonValue v when v.GetValueKind() == JsonValueKind.String =>
             double.TryParse(v.GetValue<string>().Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d
             : throw new FormatException($"'{v.GetValue<string>()}' is not a number."),
