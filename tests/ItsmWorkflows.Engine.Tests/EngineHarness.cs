@@ -10,9 +10,9 @@ namespace ItsmWorkflows.Engine.Tests;
 /// <summary>An engine with in-memory stores, a fake clock and captured output, as the tests use it.</summary>
 public sealed class EngineHarness
 {
-    public EngineHarness()
+    public EngineHarness(Activities.Http.IHttpRequestSender? http = null)
     {
-        Services = new WorkflowServices { Time = Clock, Lines = Output };
+        Services = new WorkflowServices { Time = Clock, Lines = Output, Http = http };
         Runtime = new WorkflowRuntime(Definitions, Instances, Registry, Services);
     }
 
