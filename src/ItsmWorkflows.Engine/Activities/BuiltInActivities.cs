@@ -19,7 +19,7 @@ public static class BuiltInActivities
             new Flowchart(), new Sequence(), new FlowNode(),
             new Start(), new End(), new Finish(), new Complete(), new Fault(),
             new WriteLine(), new SetVariable(), new SetOutput(), new SetName(), new Correlate(),
-            new FlowDecision(), new FlowSwitch(), new If(), new Switch(), new FlowFork(), new FlowJoin(), new Fork(),
+            new FlowDecision(), new FlowSwitch(), new If(), new Switch(), new FlowFork(), new FlowJoin(), new Join(), new Fork(),
             new ForEach(), new ParallelForEach(),
             new Delay(), new Timers.Timer(), new StartAt(), new Cron(),
             new Event(), new PublishEvent(), new RunTask(),

@@ -240,7 +240,7 @@ public sealed class PlanCompiler(ActivityRegistry registry, IWorkflowDefinitionP
 
     private static MergeMode ReadMergeMode(PlanNode planNode)
     {
-        if (planNode.Type == "Elsa.FlowJoin")
+        if (planNode.Type is "Elsa.FlowJoin" or "Elsa.Join")
         {
             var mode = planNode.Inputs.TryGetValue("mode", out var input) && input.Expression?.IsConstant == true ? ValueConverter.ToText(input.Expression.Constant) : "WaitAll";
             return string.Equals(mode, "WaitAny", StringComparison.OrdinalIgnoreCase) ? MergeMode.WaitAny : MergeMode.Merge;
