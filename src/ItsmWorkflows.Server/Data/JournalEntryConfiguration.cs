@@ -1,0 +1,15 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace ItsmWorkflows.Server.Data;
+
+internal sealed class JournalEntryConfiguration : IEntityTypeConfiguration<JournalEntryRecord>
+{
+    public void Configure(EntityTypeBuilder<JournalEntryRecord> b)
+    {
+        b.ToTable("journal_entries");
+        b.HasKey(x => x.Id);
+        b.HasIndex(x => new { x.InstanceId, x.Sequence }).IsUnique();
+        b.HasOne<WorkflowInstanceRecord>().WithMany().HasForeignKey(x => x.InstanceId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
