@@ -25,7 +25,10 @@ internal static class JsonJsConverter
                 switch (v.GetValueKind())
                 {
                     case JsonValueKind.String: return new JsString(v.GetValue<string>());
-                    case JsonValueKind.Number: return new JsNumber(v.TryGetValue<double>(out var d) ? d : v.GetValue<long>());
+                    case JsonValueKind.Number:
+                        // A value built in C# keeps its CLR type (an int CurrentIndex, an int status code): TryGetValue<double>
+                        // and GetValue<long> both refuse it, so such a number is read from its JSON text.
+                        return new JsNumber(v.TryGetValue<double>(out var d) ? d : double.Parse(v.ToJsonString(), CultureInfo.InvariantCulture));
                     case JsonValueKind.True: return JsBoolean.True;
                     case JsonValueKind.False: return JsBoolean.False;
                     default: return JsValue.Null;

@@ -97,7 +97,7 @@ public static class ValueConverter
 
     public static double ToDouble(JsonNode? value) => value switch
     {
-        JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.TryGetValue<double>(out var d) ? d : v.GetValue<long>(),
+        JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.TryGetValue<double>(out var d) ? d : double.Parse(v.ToJsonString(), CultureInfo.InvariantCulture), // an int-typed value refuses GetValue<long>
         JsonValue v when v.GetValueKind() == JsonValueKind.String =>
             double.TryParse(v.GetValue<string>().Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d
             : throw new FormatException($"'{v.GetValue<string>()}' is not a number."),
