@@ -61,10 +61,11 @@ public sealed class PrimitiveActivitiesTests
         var h = new EngineHarness();
         var state = await h.StartAsync(Flowchart(
             string.Join(",",
+                Activity("Fork1", "Elsa.FlowFork", """ "branches": { "typeName": "String[]", "expression": { "type": "Object", "value": "[\"A\",\"B\"]" } } """),
                 Activity("Event1", "Elsa.Event", Literal("eventName", "never")),
                 Activity("Finish1", "Elsa.Finish"),
                 WriteLine("WriteB", "b")),
-            Connect("Event1", "WriteB")));
+            string.Join(",", Connect("Fork1", "Event1", "A"), Connect("Fork1", "Finish1", "B"), Connect("Event1", "WriteB"))));
 
         Assert.Equal(WorkflowStatus.Finished, state.Status);
         Assert.Equal(WorkflowSubStatus.Finished, state.SubStatus);
