@@ -46,8 +46,11 @@ public static partial class JavaScriptRuntime
         if (ast.Body.Count > 0 && ast.Body[^1] is Acornima.Ast.ExpressionStatement last && last is not Acornima.Ast.Directive)
         {
             // Keep the completion value of a trailing expression (`getA() + getB()`) as the function's return value.
-            var range = last.Expression.Range;
-            body = script[..range.Start] + "return (" + script[range.Start..range.End] + ");" + script[range.End..];
+            // The statement's range, not the expression's: `({ a: 1 })` has its parentheses outside the expression's range.
+            var range = last.Range;
+            var statement = script[range.Start..range.End].TrimEnd();
+            if (statement.EndsWith(';')) statement = statement[..^1];
+            body = script[..range.Start] + "return (" + statement + ");" + script[range.End..];
         }
         var prelude = helpers.PreludeFor(script);
         if (VariablesProxyPattern().IsMatch(script))
