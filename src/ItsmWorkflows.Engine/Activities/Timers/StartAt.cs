@@ -11,7 +11,8 @@ public sealed class StartAt : IActivity
         Description = "Waits until the given date and time; as a trigger, starts the workflow then.",
         Inputs =
         [
-            new InputDescriptor("dateTime", "DateTimeOffset", "datetime-picker") { IsRequired = true, DisplayName = "Date and time" },
+            // Read as text: a DateTimeOffset input would be converted (as UTC) before the time zone below could apply.
+            new InputDescriptor("dateTime", "String", "datetime-picker") { IsRequired = true, DisplayName = "Date and time" },
             new InputDescriptor("timeZone", "String", "singleline") { DisplayName = "Time zone", Description = "IANA time zone for a date and time without offset (default UTC)." },
         ],
         Kind = ActivityKind.Trigger,
