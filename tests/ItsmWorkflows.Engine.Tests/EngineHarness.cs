@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using ItsmWorkflows.Engine.Activities;
+using ItsmWorkflows.Engine.Activities.Http;
 using ItsmWorkflows.Engine.Definitions;
 using ItsmWorkflows.Engine.Execution;
 using ItsmWorkflows.Engine.Runtime;
@@ -10,10 +11,10 @@ namespace ItsmWorkflows.Engine.Tests;
 /// <summary>An engine with in-memory stores, a fake clock and captured output, as the tests use it.</summary>
 public sealed class EngineHarness
 {
-    public EngineHarness(Activities.Http.IHttpRequestSender? http = null)
+    public EngineHarness(IHttpRequestSender? http = null, IWorkflowInstanceStore? instances = null)
     {
         Services = new WorkflowServices { Time = Clock, Lines = Output, Http = http };
-        Runtime = new WorkflowRuntime(Definitions, Instances, Registry, Services);
+        Runtime = new WorkflowRuntime(Definitions, instances ?? Instances, Registry, Services);
     }
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
@@ -61,11 +62,20 @@ public sealed class EngineHarness
         return state;
     }
 
+    /// <summary>Starts an instance of a definition given as JSON and returns its committed state.</summary>
+    public async Task<WorkflowState> StartAsync(string json, IDictionary<string, JsonNode?>? input = null, string? correlationId = null)
+    {
+        var definition = Load(json);
+        return (await Runtime.StartAsync(definition.DefinitionId, new StartOptions { Input = input, CorrelationId = correlationId })).State;
+    }
+
     /// <summary>Builds a flowchart definition from activities and connections written as JSON fragments.</summary>
-    public static string Flowchart(string activities, string connections = "", string variables = "", string extra = "", string inputs = "", string outputs = "") => $$"""
+    public static string Flowchart(
+        string activities, string connections = "", string variables = "", string extra = "",
+        string definitionId = "test", string name = "Test", string inputs = "", string outputs = "", string outcomes = "") => $$"""
         {
-          "id": "v1", "definitionId": "test", "name": "Test", "version": 1,
-          "variables": [{{variables}}], "inputs": [{{inputs}}], "outputs": [{{outputs}}], "outcomes": [],
+          "id": "{{definitionId}}-v1", "definitionId": "{{definitionId}}", "name": "{{name}}", "version": 1,
+          "variables": [{{variables}}], "inputs": [{{inputs}}], "outputs": [{{outputs}}], "outcomes": [{{outcomes}}],
           {{extra}}
           "root": { "type": "Elsa.Flowchart", "id": "Flowchart1", "activities": [{{activities}}], "connections": [{{connections}}] }
         }
@@ -74,14 +84,30 @@ public sealed class EngineHarness
     public static string Activity(string id, string type, string inputs = "") =>
         $$"""{ "id": "{{id}}", "type": "{{type}}", "version": 1 {{(inputs.Length > 0 ? "," + inputs : "")}} }""";
 
-    public static string Literal(string name, string value, string typeName = "String") => Input(name, "Literal", value, typeName);
+    public static string Literal(string name, string value, string typeName = "String") => Expression(name, "Literal", value, typeName);
 
-    public static string Js(string name, string script, string typeName = "Object") => Input(name, "JavaScript", script, typeName);
+    public static string Js(string name, string script, string typeName = "Object") => Expression(name, "JavaScript", script, typeName);
 
-    public static string Input(string name, string syntax, string value, string typeName = "Object") =>
-        "\"" + name + "\": { \"typeName\": \"" + typeName + "\", \"expression\": { \"type\": \"" + syntax + "\", \"value\": "
-        + System.Text.Json.JsonSerializer.Serialize(value) + " } }";
+    /// <summary>An input in any syntax (same as <see cref="Expression"/>, with the syntax second).</summary>
+    public static string Input(string name, string syntax, string value, string typeName = "Object") => Expression(name, syntax, value, typeName);
 
     public static string Connect(string source, string target, string port = "Done") =>
         $$"""{ "source": { "activity": "{{source}}", "port": "{{port}}" }, "target": { "activity": "{{target}}", "port": "In" } }""";
+
+    public static string Variable(string name, string typeName = "Object", string? value = null) =>
+        $$"""{ "id": "{{name}}Id", "name": "{{name}}", "typeName": "{{typeName}}"{{(value is null ? "" : ", \"value\": " + System.Text.Json.JsonSerializer.Serialize(value))}} }""";
+
+    /// <summary>An input property: <c>"name": { typeName, expression: { type, value } }</c>.</summary>
+    public static string Expression(string name, string type, string value, string typeName = "Object") =>
+        $"{Quote(name)}: {{ \"typeName\": {Quote(typeName)}, \"expression\": {{ \"type\": {Quote(type)}, \"value\": {Quote(value)} }} }}";
+
+    /// <summary>Binds an activity output to a variable (by the id <see cref="Variable"/> gives it).</summary>
+    public static string OutputTo(string output, string variable) =>
+        $"{Quote(output)}: {{ \"typeName\": \"Object\", \"memoryReference\": {{ \"id\": {Quote(variable + "Id")} }} }}";
+
+    private static string Quote(string text) => System.Text.Json.JsonSerializer.Serialize(text);
+
+    public static string WriteLine(string id, string text) => Activity(id, "Elsa.WriteLine", Literal("text", text));
+
+    public static string WriteLineJs(string id, string script) => Activity(id, "Elsa.WriteLine", Js("text", script, "String"));
 }

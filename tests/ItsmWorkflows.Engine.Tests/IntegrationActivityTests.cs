@@ -16,7 +16,7 @@ public sealed class IntegrationActivityTests
 
     private static string Write(string id, string text) => Activity(id, "Elsa.WriteLine", Literal("text", text));
 
-    private static string WithId(string json, string definitionId) => json.Replace("\"definitionId\": \"test\"", $"\"definitionId\": \"{definitionId}\"").Replace("\"id\": \"v1\"", $"\"id\": \"{definitionId}-v1\"");
+    private static string WithId(string json, string definitionId) => json.Replace("\"definitionId\": \"test\"", $"\"definitionId\": \"{definitionId}\"").Replace("\"id\": \"test-v1\"", $"\"id\": \"{definitionId}-v1\"");
 
     [Fact]
     public async Task Event_ResumesByNameAndCorrelationId_WithThePayloadAsResult()

@@ -127,7 +127,7 @@ public sealed class PrimitiveActivityTests
             """));
         var parent = harness.Load(Flowchart(
             Activity("Check1", "CheckStock", """ "workflowDefinitionId": "check" """) + "," + Write("Yes", "ship") + "," + Write("No", "order more"),
-            Connect("Check1", "Yes", "InStock") + "," + Connect("Check1", "No", "OutOfStock")).Replace("\"definitionId\": \"test\"", "\"definitionId\": \"parent\""));
+            Connect("Check1", "Yes", "InStock") + "," + Connect("Check1", "No", "OutOfStock"), definitionId: "parent"));
         var state = await harness.RunUntilEndAsync(parent.DefinitionId);
         Assert.Equal(WorkflowSubStatus.Finished, state.SubStatus);
         Assert.Equal(["order more"], harness.Output.Lines);

@@ -1,0 +1,107 @@
+using ItsmWorkflows.Engine.Execution;
+using ItsmWorkflows.Engine.Execution.Effects;
+using Xunit;
+using static ItsmWorkflows.Engine.Tests.EngineHarness;
+
+namespace ItsmWorkflows.Engine.Tests;
+
+public sealed class CompositionActivitiesTests
+{
+    private static string Child(bool waits = false) => Flowchart(
+        string.Join(",",
+            Activity("Wait1", waits ? "Elsa.Event" : "Elsa.Start", waits ? Literal("eventName", "child-go") : ""),
+            Activity("Out1", "Elsa.SetOutput", Literal("outputName", "Answer") + "," + Js("outputValue", "getInput('Question') + '=42'"))),
+        Connect("Wait1", "Out1"),
+        definitionId: "child", name: "Child", inputs: """{ "name": "Question", "type": "String" }""", outputs: """{ "name": "Answer", "type": "String" }""");
+
+    private static string Parent(string type, bool wait) => Flowchart(
+        Activity("Run1", type,
+            Literal("workflowDefinitionId", "child") + "," + Js("input", "({ Question: 'life' })") + "," + Literal("waitForCompletion", wait ? "true" : "false", "Boolean") + "," + OutputTo("result", "Result"))
+            + "," + WriteLineJs("After", "JSON.stringify(getResult())"),
+        Connect("Run1", "After"),
+        variables: Variable("Result"));
+
+    [Fact]
+    public async Task ExecuteWorkflow_WaitForCompletion_ResultHoldsChildOutput()
+    {
+        var h = new EngineHarness();
+        h.Load(Child());
+
+        var parent = await h.StartAsync(Parent("Elsa.ExecuteWorkflow", wait: true));
+
+        var finished = (await h.Instances.FindAsync(parent.InstanceId, TestContext.Current.CancellationToken))!.Value.State;
+        Assert.Equal(WorkflowStatus.Finished, finished.Status);
+        var result = System.Text.Json.Nodes.JsonNode.Parse(Assert.Single(h.Output.Lines))!;
+        Assert.Equal("life=42", result["output"]!["Answer"]!.GetValue<string>());
+        Assert.Equal("Finished", result["status"]!.GetValue<string>());
+        var child = Assert.Single(h.Instances.All, s => s.DefinitionId == "child");
+        Assert.Equal(child.InstanceId, result["workflowInstanceId"]!.GetValue<string>());
+        Assert.Equal(parent.InstanceId, child.Properties["ParentInstanceId"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ExecuteWorkflow_WaitForWaitingChild_ParentResumesWhenChildFinishes()
+    {
+        var h = new EngineHarness();
+        h.Load(Child(waits: true));
+        var parent = await h.StartAsync(Parent("Elsa.ExecuteWorkflow", wait: true));
+        Assert.Equal(WorkflowSubStatus.Suspended, parent.SubStatus);
+        Assert.Empty(h.Output.Lines);
+
+        Assert.Single(await h.Runtime.TriggerEventAsync("child-go", cancellationToken: TestContext.Current.CancellationToken));
+
+        var finished = (await h.Instances.FindAsync(parent.InstanceId, TestContext.Current.CancellationToken))!.Value.State;
+        Assert.Equal(WorkflowStatus.Finished, finished.Status);
+        Assert.Contains("life=42", Assert.Single(h.Output.Lines), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ExecuteWorkflow_NoWait_ParentContinuesAndChildRuns()
+    {
+        var h = new EngineHarness();
+        h.Load(Child(waits: true));
+
+        var parent = await h.StartAsync(Parent("Elsa.ExecuteWorkflow", wait: false));
+
+        Assert.Equal(WorkflowStatus.Finished, parent.Status);
+        var child = Assert.Single(h.Instances.All, s => s.DefinitionId == "child");
+        Assert.Equal(WorkflowSubStatus.Suspended, child.SubStatus);
+        Assert.Equal(parent.InstanceId, child.Properties["ParentInstanceId"]!.GetValue<string>());
+        Assert.Contains(child.InstanceId, Assert.Single(h.Output.Lines), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DispatchWorkflow_NoWait_ChildRunsOnlyAsBackgroundWork()
+    {
+        var h = new EngineHarness();
+        h.Load(Child());
+
+        var parent = await h.StartAsync(Parent("Elsa.DispatchWorkflow", wait: false));
+        Assert.Equal(WorkflowStatus.Finished, parent.Status);
+        Assert.DoesNotContain(h.Instances.All, s => s.DefinitionId == "child");
+
+        Assert.Equal(1, await h.Runtime.RunBackgroundWorkAsync(TestContext.Current.CancellationToken));
+
+        var child = Assert.Single(h.Instances.All, s => s.DefinitionId == "child");
+        Assert.Equal(WorkflowStatus.Finished, child.Status);
+        Assert.Equal("life=42", child.Output["Answer"]!.GetValue<string>());
+        Assert.Equal(parent.InstanceId, child.Properties["ParentInstanceId"]!.GetValue<string>());
+        Assert.Equal(0, await h.Runtime.RunBackgroundWorkAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task DispatchWorkflow_WaitForCompletion_ParentResumesAfterBackgroundChild()
+    {
+        var h = new EngineHarness();
+        h.Load(Child());
+        var result = await h.Runtime.StartAsync(h.Load(Parent("Elsa.DispatchWorkflow", wait: true)).DefinitionId, cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Single(result.Effects.OfType<StartWorkflowEffect>(), e => e.Background);
+        Assert.Equal(WorkflowSubStatus.Suspended, result.State.SubStatus);
+
+        await h.Runtime.RunBackgroundWorkAsync(TestContext.Current.CancellationToken);
+
+        var parent = (await h.Instances.FindAsync(result.State.InstanceId, TestContext.Current.CancellationToken))!.Value.State;
+        Assert.Equal(WorkflowStatus.Finished, parent.Status);
+        Assert.Contains("life=42", Assert.Single(h.Output.Lines), StringComparison.Ordinal);
+    }
+}

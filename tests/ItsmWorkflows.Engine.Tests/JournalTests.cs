@@ -1,0 +1,52 @@
+using ItsmWorkflows.Engine.Execution;
+using Xunit;
+using static ItsmWorkflows.Engine.Tests.EngineHarness;
+
+namespace ItsmWorkflows.Engine.Tests;
+
+public sealed class JournalTests
+{
+    [Fact]
+    public async Task Journal_CompletedRun_RecordsStartedAndCompletedWithOutcomes()
+    {
+        var h = new EngineHarness();
+        var state = await h.StartAsync(Flowchart(
+            Activity("Decide", "Elsa.FlowDecision", Js("condition", "false", "Boolean")) + "," + WriteLine("No", "no"),
+            Connect("Decide", "No", "False")));
+
+        var decide = state.Journal.Where(j => j.ActivityId == "Decide").ToList();
+        Assert.Equal([JournalEvent.Started, JournalEvent.Completed], decide.Select(j => j.Event));
+        Assert.Equal(["False"], decide[1].Outcomes!);
+        Assert.Equal("Elsa.FlowDecision", decide[1].ActivityType);
+        Assert.Equal(Enumerable.Range(1, state.Journal.Count).Select(i => (long)i), state.Journal.Select(j => j.Sequence));
+        Assert.Equal(JournalEvent.Completed, state.Journal[^1].Event);
+        Assert.Equal("Flowchart1", state.Journal[^1].ActivityId);
+    }
+
+    [Fact]
+    public async Task Journal_Fault_RecordsFaultedEntryWithMessage()
+    {
+        var h = new EngineHarness();
+        var state = await h.StartAsync(Flowchart(Activity("Fault1", "Elsa.Fault", Literal("message", "quota exceeded"))));
+
+        var faulted = Assert.Single(state.Journal, j => j.Event == JournalEvent.Faulted);
+        Assert.Equal("Fault1", faulted.ActivityId);
+        Assert.Equal("quota exceeded", faulted.Message);
+    }
+
+    [Fact]
+    public async Task Journal_SuspendAndResume_RecordsBothAtTheirTimes()
+    {
+        var h = new EngineHarness();
+        var state = await h.StartAsync(Flowchart(Activity("Event1", "Elsa.Event", Literal("eventName", "go"))));
+        var startedAt = h.Clock.GetUtcNow();
+        h.Clock.Advance(TimeSpan.FromHours(2));
+
+        var resumed = (await h.Runtime.ResumeAsync(state.InstanceId, state.Bookmarks[0].Id, cancellationToken: TestContext.Current.CancellationToken)).State;
+
+        var events = resumed.Journal.Where(j => j.ActivityId == "Event1").ToList();
+        Assert.Equal([JournalEvent.Started, JournalEvent.Suspended, JournalEvent.Resumed, JournalEvent.Completed], events.Select(j => j.Event));
+        Assert.Equal(startedAt, events[1].At);
+        Assert.Equal(startedAt.AddHours(2), events[2].At);
+    }
+}
