@@ -167,6 +167,56 @@ public abstract class DefinitionApiTests<TFixture>(TFixture fixture) : IClassFix
         Assert.All(imported, r => Assert.True(r!["outcome"]!.GetValue<string>() is "imported" or "unchanged"));
     }
 
+    private static string HttpDefinition(string id, string path) => $$"""
+        { "definitionId": "{{id}}", "name": "{{id}}", "root": { "type": "Elsa.Flowchart", "id": "F", "activities": [
+          { "id": "In", "type": "Elsa.HttpEndpoint", "canStartWorkflow": true,
+            "path": { "typeName": "String", "expression": { "type": "Literal", "value": "{{path}}" } },
+            "supportedMethods": { "typeName": "List<String>", "expression": { "type": "Object", "value": "[\"GET\"]" } } } ], "connections": [] } }
+        """;
+
+    [Fact]
+    public async Task Publish_SecondDefinitionOnTheSameRoute_IsRefused_UntilTheFirstIsRetired()
+    {
+        var client = await fixture.ClientAsync("dave");
+        var path = "hooks/" + Guid.NewGuid().ToString("N")[..8];
+        var first = NewId();
+        var second = NewId();
+        await OkAsync(await client.PostAsync("/api/definitions/import?publish=true", Body(HttpDefinition(first, path)), Ct));
+        await OkAsync(await client.PostAsync("/api/definitions", Body(HttpDefinition(second, path)), Ct));
+        var refused = await client.PostAsync($"/api/definitions/{second}/publish", null, Ct);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.Contains($"/{path} path and GET method are already used by workflow '{first}'", (await ReadAsync(refused))["detail"]!.GetValue<string>());
+
+        await OkAsync(await client.PostAsync($"/api/definitions/{first}/retire", null, Ct));
+        await OkAsync(await client.PostAsync($"/api/definitions/{second}/publish", null, Ct));
+    }
+
+    [Fact]
+    public async Task Consumers_AreTransitive_AndExportCanIncludeThem()
+    {
+        var client = await fixture.ClientAsync("dave");
+        var leaf = NewId();
+        var middle = NewId();
+        var top = NewId();
+        static string Uses(string id, string child) => $$"""
+            { "definitionId": "{{id}}", "name": "{{id}}", "root": { "type": "Elsa.Flowchart", "id": "F", "activities": [
+              { "id": "Run", "type": "Elsa.ExecuteWorkflow", "workflowDefinitionId": { "typeName": "String", "expression": { "type": "Literal", "value": "{{child}}" } } } ], "connections": [] } }
+            """;
+        await OkAsync(await client.PostAsync("/api/definitions", Body(Definition(leaf)), Ct));
+        await OkAsync(await client.PostAsync("/api/definitions", Body(Uses(middle, leaf)), Ct));
+        await OkAsync(await client.PostAsync("/api/definitions", Body(Uses(top, middle)), Ct));
+
+        var consumers = (await OkAsync(await client.GetAsync($"/api/definitions/{leaf}/consumers", Ct))).AsArray().Select(c => c!.GetValue<string>()).ToList();
+        Assert.Equal(new[] { middle, top }.Order(), consumers.Order());
+        Assert.Empty((await OkAsync(await client.GetAsync($"/api/definitions/{top}/consumers", Ct))).AsArray());
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/definitions/{NewId()}/consumers", Ct)).StatusCode);
+
+        var zip = await client.GetAsync($"/api/definitions/{leaf}/export?includeConsumers=true", Ct);
+        Assert.Equal("application/zip", zip.Content.Headers.ContentType!.MediaType);
+        using var archive = new System.IO.Compression.ZipArchive(await zip.Content.ReadAsStreamAsync(Ct));
+        Assert.Equal(new[] { leaf, middle, top }.Order(), archive.Entries.Select(e => e.FullName.Split('/')[0]).Order());
+    }
+
     [Fact]
     public async Task BadInputs_GiveProblemDetails()
     {

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ItsmWorkflows.Server.Definitions;
 
-internal sealed record ExportRequest(IReadOnlyList<string> DefinitionIds);
+internal sealed record ExportRequest(IReadOnlyList<string> DefinitionIds, bool? IncludeConsumers = null);
 
 /// <summary>/api/definitions: versioned definitions, validation, publishing, diff, import and export.</summary>
 internal static class DefinitionEndpoints
@@ -29,6 +29,7 @@ internal static class DefinitionEndpoints
         read.MapGet("/{definitionId}/versions", (string definitionId, DefinitionService s, CancellationToken ct) => s.VersionsAsync(definitionId, ct));
         read.MapGet("/{definitionId}/versions/{version:int}", (string definitionId, int version, DefinitionService s, CancellationToken ct) => s.GetAsync(definitionId, version, ct));
         read.MapGet("/{definitionId}/diff", (string definitionId, int from, int to, DefinitionService s, CancellationToken ct) => s.DiffAsync(definitionId, from, to, ct));
+        read.MapGet("/{definitionId}/consumers", (string definitionId, DefinitionService s, CancellationToken ct) => s.ConsumersAsync(definitionId, ct));
         read.MapPost("/{definitionId}/validate", async (string definitionId, int? version, DefinitionService s, CancellationToken ct) => (await s.ValidateAsync(definitionId, version, ct)).Issues);
 
         design.MapPost("", async Task<Created<DefinitionDetailDto>> (HttpContext http, ClaimsPrincipal user, DefinitionService s, CancellationToken ct) =>
@@ -49,26 +50,23 @@ internal static class DefinitionEndpoints
         design.MapPost("/{definitionId}/retire", (string definitionId, ClaimsPrincipal user, DefinitionService s, CancellationToken ct) => s.RetireAsync(definitionId, Actor(user), ct));
         design.MapPost("/{definitionId}/versions/{version:int}/rollback", (string definitionId, int version, ClaimsPrincipal user, DefinitionService s, CancellationToken ct) => s.RollbackAsync(definitionId, version, Actor(user), ct));
 
-        design.MapGet("/{definitionId}/export", async (string definitionId, int? version, DefinitionService s, CancellationToken ct) =>
+        design.MapGet("/{definitionId}/export", async (string definitionId, int? version, bool? includeConsumers, DefinitionService s, CancellationToken ct) =>
         {
             var record = await s.FindAsync(definitionId, version, ct);
-            return Results.File(Encoding.UTF8.GetBytes(record.Json), "application/json", $"{record.DefinitionId}-v{record.Version}.json");
+            if (includeConsumers != true) return Results.File(Encoding.UTF8.GetBytes(record.Json), "application/json", $"{record.DefinitionId}-v{record.Version}.json");
+            var ids = new List<string> { definitionId };
+            ids.AddRange(await s.ConsumersAsync(definitionId, ct));
+            return Results.File(await ZipAsync(s, ids, ct), "application/zip", $"{definitionId}-with-consumers.zip");
         });
         design.MapPost("/export", async (ExportRequest request, DefinitionService s, CancellationToken ct) =>
         {
             if (request.DefinitionIds is not { Count: > 0 }) throw ProblemException.BadRequest("Name at least one definition id to export.");
-            using var buffer = new MemoryStream();
-            using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
+            var ids = new List<string>(request.DefinitionIds);
+            if (request.IncludeConsumers == true)
             {
-                foreach (var id in request.DefinitionIds.Distinct(StringComparer.Ordinal))
-                {
-                    var record = await s.FindAsync(id, null, ct);
-                    var entry = zip.CreateEntry($"{record.DefinitionId}/v{record.Version}.json", CompressionLevel.Optimal);
-                    await using var stream = await entry.OpenAsync(ct);
-                    await stream.WriteAsync(Encoding.UTF8.GetBytes(record.Json), ct);
-                }
+                foreach (var id in request.DefinitionIds) ids.AddRange(await s.ConsumersAsync(id, ct));
             }
-            return Results.File(buffer.ToArray(), "application/zip", "workflows.zip");
+            return Results.File(await ZipAsync(s, ids, ct), "application/zip", "workflows.zip");
         });
         design.MapPost("/import", async (HttpContext http, bool? asNewVersion, bool? publish, ClaimsPrincipal user, DefinitionService s, CancellationToken ct) =>
         {
@@ -80,6 +78,22 @@ internal static class DefinitionEndpoints
             }
             return results;
         });
+    }
+
+    private static async Task<byte[]> ZipAsync(DefinitionService s, IEnumerable<string> definitionIds, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var id in definitionIds.Distinct(StringComparer.Ordinal))
+            {
+                var record = await s.FindAsync(id, null, ct);
+                var entry = zip.CreateEntry($"{record.DefinitionId}/v{record.Version}.json", CompressionLevel.Optimal);
+                await using var stream = await entry.OpenAsync(ct);
+                await stream.WriteAsync(Encoding.UTF8.GetBytes(record.Json), ct);
+            }
+        }
+        return buffer.ToArray();
     }
 
     public static string Actor(ClaimsPrincipal user) => user.Identity?.Name ?? "anonymous";

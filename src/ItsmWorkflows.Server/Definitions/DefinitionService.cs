@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using ItsmWorkflows.Engine.Definitions;
 using ItsmWorkflows.Engine.Planning;
+using ItsmWorkflows.Engine.Runtime;
 using ItsmWorkflows.Engine.Validation;
 using ItsmWorkflows.Server.Api;
 using ItsmWorkflows.Server.Data;
@@ -16,7 +17,7 @@ namespace ItsmWorkflows.Server.Definitions;
 /// immutable (editing one starts the next draft), at most one version is published, and rolling
 /// back copies an old version into a new draft.
 /// </summary>
-internal sealed partial class DefinitionService(ItsmDbContext db, WorkflowValidator validator, TimeProvider time, PlanCache plans)
+internal sealed partial class DefinitionService(ItsmDbContext db, WorkflowValidator validator, TimeProvider time, PlanCache plans, IWorkflowDefinitionProvider definitions)
 {
     public const int MaxDefinitionIdLength = 128;
 
@@ -121,7 +122,16 @@ internal sealed partial class DefinitionService(ItsmDbContext db, WorkflowValida
         {
             throw ProblemException.Conflict($"Version {latest.Version} of '{definitionId}' is {latest.State.ToString().ToLowerInvariant()}; edit it to start a new draft, then publish that.");
         }
-        var result = await validator.ValidateAsync(WorkflowDefinitionJson.Parse(latest.Json), cancellationToken);
+        var draft = WorkflowDefinitionJson.Parse(latest.Json);
+        var result = await validator.ValidateAsync(draft, cancellationToken);
+        var triggers = result.IsValid ? TriggerIndexer.Index(await plans.GetAsync(draft, definitions, cancellationToken)) : [];
+        if (result.IsValid)
+        {
+            // An HTTP route can start only one published definition.
+            var others = await db.Triggers.AsNoTracking().Where(t => t.DefinitionId != definitionId).ToListAsync(cancellationToken);
+            var conflicts = RouteConflicts.Find(triggers, others.Select(t => new WorkflowTrigger(t.DefinitionId, t.DefinitionVersionId, t.ActivityId, t.ActivityType, t.StimulusHash, (JsonObject)JsonNode.Parse(t.Payload)!)));
+            if (conflicts.Count > 0) result = new ValidationResult([.. result.Issues, .. conflicts]);
+        }
         if (!result.IsValid)
         {
             throw ProblemException.Invalid(
@@ -136,6 +146,19 @@ internal sealed partial class DefinitionService(ItsmDbContext db, WorkflowValida
             p.Json = Stamp(p.Json, p.Version, published: false, latest: false);
             p.Revision++;
         }
+        foreach (var trigger in triggers)
+        {
+            db.Triggers.Add(new TriggerRecord
+            {
+                Id = Guid.CreateVersion7(now).ToString("N"),
+                DefinitionId = definitionId,
+                DefinitionVersionId = latest.Id,
+                ActivityId = trigger.ActivityId,
+                ActivityType = trigger.ActivityType,
+                StimulusHash = trigger.StimulusHash,
+                Payload = trigger.Payload.ToJsonString(),
+            });
+        }
         latest.PublishedAt = now;
         latest.UpdatedAt = now;
         latest.UpdatedBy = actor;
@@ -146,6 +169,8 @@ internal sealed partial class DefinitionService(ItsmDbContext db, WorkflowValida
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         try
         {
+            // The trigger index is replaced in the same transaction as the publish.
+            await db.Triggers.Where(t => t.DefinitionId == definitionId).ExecuteDeleteAsync(cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             latest.State = DefinitionState.Published;
             await db.SaveChangesAsync(cancellationToken);
@@ -167,6 +192,7 @@ internal sealed partial class DefinitionService(ItsmDbContext db, WorkflowValida
             if (!await db.Definitions.AnyAsync(d => d.DefinitionId == definitionId, cancellationToken)) throw UnknownDefinition(definitionId);
             throw ProblemException.Conflict($"'{definitionId}' has no published version to retire.");
         }
+        await db.Triggers.Where(t => t.DefinitionId == definitionId).ExecuteDeleteAsync(cancellationToken);
         published.State = DefinitionState.Retired;
         published.UpdatedAt = time.GetUtcNow();
         published.UpdatedBy = actor;
@@ -189,6 +215,14 @@ internal sealed partial class DefinitionService(ItsmDbContext db, WorkflowValida
         db.Definitions.Add(draft);
         await SaveAsync(latest, cancellationToken);
         return await DetailAsync(draft, cancellationToken);
+    }
+
+    /// <summary>Definitions that use this one (as an activity, or by ExecuteWorkflow/DispatchWorkflow), directly or through others.</summary>
+    public async Task<IReadOnlyList<string>> ConsumersAsync(string definitionId, CancellationToken cancellationToken)
+    {
+        var latest = await db.Definitions.AsNoTracking().Where(d => d.IsLatest).Select(d => new { d.DefinitionId, d.Json }).ToListAsync(cancellationToken);
+        if (!latest.Any(d => d.DefinitionId == definitionId)) throw UnknownDefinition(definitionId);
+        return DefinitionReferences.Consumers(latest.Select(d => WorkflowDefinitionJson.Parse(d.Json)), definitionId);
     }
 
     public async Task<DefinitionDiff> DiffAsync(string definitionId, int from, int to, CancellationToken cancellationToken)
