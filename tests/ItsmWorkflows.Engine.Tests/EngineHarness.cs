@@ -19,7 +19,7 @@ public sealed class EngineHarness
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
 
-    public CapturingLineWriter Output { get; } = new();
+    public Conformance.LineCapture Output { get; } = new();
 
     public InMemoryWorkflowDefinitionStore Definitions { get; } = new();
 
