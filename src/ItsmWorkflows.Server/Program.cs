@@ -28,8 +28,11 @@ builder.Services.AddSingleton(sp => new PlanCache(sp.GetRequiredService<Activity
 builder.Services.AddSingleton<LoggingLineWriter>();
 builder.Services.AddSingleton(sp => new WorkflowServices { Time = sp.GetRequiredService<TimeProvider>(), Lines = sp.GetRequiredService<LoggingLineWriter>() });
 builder.Services.AddScoped<IWorkflowInstanceStore, EfWorkflowInstanceStore>();
+builder.AddItsmJobs();
+builder.Services.AddScoped<IWorkflowScheduler, HangfireWorkflowScheduler>();
 builder.Services.AddScoped(sp => new WorkflowRuntime(
-    sp.GetRequiredService<IWorkflowDefinitionProvider>(), sp.GetRequiredService<IWorkflowInstanceStore>(), sp.GetRequiredService<PlanCache>(), sp.GetRequiredService<WorkflowServices>()));
+    sp.GetRequiredService<IWorkflowDefinitionProvider>(), sp.GetRequiredService<IWorkflowInstanceStore>(), sp.GetRequiredService<PlanCache>(),
+    sp.GetRequiredService<WorkflowServices>(), sp.GetRequiredService<IWorkflowScheduler>()));
 builder.Services.AddScoped<DefinitionService>();
 builder.Services.AddScoped<InstanceService>();
 builder.Services.AddScoped<ShippedWorkflows>();
@@ -57,6 +60,7 @@ app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c
 app.MapAccountEndpoints();
 app.MapDefinitionEndpoints();
 app.MapInstanceEndpoints();
+app.MapItsmJobs();
 app.MapGet("/", () => Results.Redirect("/api/docs")).AllowAnonymous().ExcludeFromDescription();
 app.AnnounceWhenStarted();
 

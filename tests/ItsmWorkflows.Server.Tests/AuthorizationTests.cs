@@ -61,6 +61,17 @@ public sealed class AuthorizationTests(SqliteServerFixture fixture) : IClassFixt
         await OkAsync(await agent.GetAsync("/api/definitions", Ct));
     }
 
+    [Theory]
+    [InlineData(null, HttpStatusCode.Unauthorized)]
+    [InlineData("dave", HttpStatusCode.Forbidden)]
+    [InlineData("bob", HttpStatusCode.Forbidden)]
+    [InlineData("erin", HttpStatusCode.OK)]
+    public async Task JobDashboard_IsForAdminsOnly(string? user, HttpStatusCode expected)
+    {
+        var client = await fixture.ClientAsync(user);
+        Assert.Equal(expected, (await client.GetAsync("/ops/jobs", Ct)).StatusCode);
+    }
+
     [Fact]
     public async Task Anonymous_OnlyHealthDocsAndSignIn()
     {

@@ -1,6 +1,9 @@
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
+using ItsmWorkflows.Engine.Execution;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
 namespace ItsmWorkflows.Server.Tests;
@@ -19,6 +22,8 @@ public abstract class ServerFixture : IAsyncLifetime
 
     public abstract string Provider { get; }
 
+    public FakeTimeProvider EngineClock { get; } = new(DateTimeOffset.UtcNow);
+
     public string WorkflowsFolder { get; } = Directory.CreateTempSubdirectory("itsm-workflows-").FullName;
 
     protected abstract Task<IDictionary<string, string?>> CreateDatabaseAsync();
@@ -34,10 +39,17 @@ public abstract class ServerFixture : IAsyncLifetime
         settings["Workflows:Path"] = WorkflowsFolder;
         settings["Bootstrap:AdminUserName"] = BootstrapAdmin;
         settings["Bootstrap:AdminPassword"] = BootstrapPassword;
+        // Jobs are run by the tests themselves, so nothing happens behind an assertion's back.
+        settings["Jobs:RunServer"] = "false";
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
             builder.UseEnvironment("Testing");
             foreach (var pair in settings) builder.UseSetting(pair.Key, pair.Value);
+            builder.ConfigureServices(services =>
+            {
+                // The engine's clock is a fake one the tests move; sign-in cookies keep real time.
+                services.AddSingleton(sp => new WorkflowServices { Time = EngineClock, Lines = sp.GetRequiredService<ItsmWorkflows.Server.Runtime.LoggingLineWriter>() });
+            });
         });
         _ = _factory.Server; // starts the host: migrations and seeding run now, not inside the first test
     }

@@ -16,7 +16,7 @@ namespace ItsmWorkflows.Engine.Runtime;
 /// concurrency, then carry out the burst's effects (child workflows, events). Every stimulus is
 /// applied exactly once: a resume whose bookmark is gone fails with <see cref="BookmarkNotFoundException"/>.
 /// </summary>
-public sealed class WorkflowRuntime(IWorkflowDefinitionProvider definitions, IWorkflowInstanceStore instances, PlanCache plans, WorkflowServices services)
+public sealed class WorkflowRuntime(IWorkflowDefinitionProvider definitions, IWorkflowInstanceStore instances, PlanCache plans, WorkflowServices services, IWorkflowScheduler? scheduler = null)
 {
     private const int MaxConcurrencyRetries = 5;
 
@@ -25,8 +25,9 @@ public sealed class WorkflowRuntime(IWorkflowDefinitionProvider definitions, IWo
     {
     }
 
+    public IWorkflowScheduler Scheduler { get; } = scheduler ?? new InMemoryWorkflowScheduler();
+
     private readonly WorkflowRunner _runner = new(services);
-    private readonly ConcurrentQueue<StartWorkflowEffect> _background = new();
 
     public WorkflowRunner Runner => _runner;
 
@@ -134,16 +135,52 @@ public sealed class WorkflowRuntime(IWorkflowDefinitionProvider definitions, IWo
         return await AfterCommitAsync(burst, cancellationToken);
     }
 
-    /// <summary>Runs queued background work (DispatchWorkflow children) until none is left. The server uses jobs instead.</summary>
+    /// <summary>Runs queued background work of the in-memory scheduler (DispatchWorkflow children) until none is left. The server uses jobs instead.</summary>
     public async ValueTask<int> RunBackgroundWorkAsync(CancellationToken cancellationToken = default)
     {
+        if (Scheduler is not InMemoryWorkflowScheduler memory) return 0;
         var count = 0;
-        while (_background.TryDequeue(out var dispatch))
+        while (memory.Dispatches.TryDequeue(out var dispatch))
         {
             await StartChildAsync(dispatch, cancellationToken);
             count++;
         }
         return count;
+    }
+
+    /// <summary>
+    /// Fires one timer. Safe to run twice and to run early: a bookmark that is gone was fired already
+    /// (nothing happens), and a timer resumed before its due time waits again (see TimerBookmarks).
+    /// </summary>
+    public async ValueTask<RunResult?> FireTimerAsync(string instanceId, string bookmarkId, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await ResumeAsync(instanceId, bookmarkId, null, cancellationToken);
+        }
+        catch (BookmarkNotFoundException)
+        {
+            return null;
+        }
+        catch (InstanceNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Starts a dispatched child. Safe to run twice: a child that exists already is left as it is.</summary>
+    public async ValueTask StartDispatchedAsync(StartWorkflowEffect dispatch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dispatch);
+        if (await instances.FindAsync(dispatch.ChildInstanceId, cancellationToken) is not null) return;
+        try
+        {
+            await StartChildAsync(dispatch, cancellationToken);
+        }
+        catch (ConcurrencyException)
+        {
+            // Another worker started the same child first: exactly one child exists, which is the point.
+        }
     }
 
     private async ValueTask<IReadOnlyList<RunResult>> ResumeAllAsync(IReadOnlyList<BookmarkLocation> locations, JsonNode? payload, CancellationToken cancellationToken)
@@ -179,12 +216,16 @@ public sealed class WorkflowRuntime(IWorkflowDefinitionProvider definitions, IWo
     {
         var state = burst.State;
         var effects = new List<WorkflowEffect>(burst.Effects);
+        foreach (var bookmark in burst.CreatedBookmarks)
+        {
+            if (bookmark.DueAt is not null && state.Bookmarks.Contains(bookmark)) await Scheduler.ScheduleTimerAsync(state.InstanceId, bookmark, cancellationToken);
+        }
         foreach (var effect in burst.Effects)
         {
             switch (effect)
             {
                 case StartWorkflowEffect { Background: true } dispatch:
-                    _background.Enqueue(dispatch);
+                    await Scheduler.DispatchAsync(dispatch, cancellationToken);
                     break;
                 case StartWorkflowEffect start:
                     await StartChildAsync(start, cancellationToken);

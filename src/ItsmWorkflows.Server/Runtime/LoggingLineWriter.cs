@@ -3,7 +3,7 @@ using ItsmWorkflows.Engine.Execution;
 namespace ItsmWorkflows.Server.Runtime;
 
 /// <summary>WriteLine in the server goes to the structured log, tagged with the instance and activity.</summary>
-internal sealed partial class LoggingLineWriter(ILogger<LoggingLineWriter> logger) : ILineWriter
+public sealed partial class LoggingLineWriter(ILogger<LoggingLineWriter> logger) : ILineWriter
 {
     public void WriteLine(WorkflowState instance, string activityId, string text) => Log(logger, instance.InstanceId, activityId, text);
 

@@ -1,0 +1,25 @@
+using ItsmWorkflows.Engine.Execution;
+using ItsmWorkflows.Engine.Runtime;
+
+namespace ItsmWorkflows.Server.Runtime;
+
+/// <summary>
+/// Recurring safety net: fires every timer that is due and still waiting, whatever happened to its
+/// scheduled job (a crash between commit and scheduling, in-memory job storage lost on restart).
+/// The timers table is the truth; firing is idempotent, so overlapping with the scheduled job is harmless.
+/// </summary>
+internal sealed class TimerSweepJob(WorkflowRuntime runtime, IWorkflowInstanceStore instances, WorkflowServices services)
+{
+    public const string RecurringId = "timer-sweep";
+
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var due = await instances.FindDueTimersAsync(services.Time.GetUtcNow(), cancellationToken);
+        var fired = 0;
+        foreach (var timer in due)
+        {
+            if (await runtime.FireTimerAsync(timer.InstanceId, timer.BookmarkId, cancellationToken) is not null) fired++;
+        }
+        return fired;
+    }
+}

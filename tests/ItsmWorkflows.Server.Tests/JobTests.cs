@@ -1,0 +1,126 @@
+using Hangfire;
+using ItsmWorkflows.Server.Runtime;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+using static ItsmWorkflows.Server.Tests.Json;
+
+namespace ItsmWorkflows.Server.Tests;
+
+/// <summary>Timers and dispatched children through the job layer, on each provider. The tests move the engine's clock and run the jobs themselves.</summary>
+public abstract class JobTests<TFixture>(TFixture fixture) : IClassFixture<TFixture> where TFixture : ServerFixture
+{
+    private static string NewId() => "job-" + Guid.NewGuid().ToString("N")[..10];
+
+    /// <summary>This server's own job storage (JobStorage.Current is process-wide, and test servers run side by side).</summary>
+    private Hangfire.Storage.IMonitoringApi Monitoring => fixture.Factory.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
+
+    private static string DelayDefinition(string id, string duration) => $$"""
+        { "definitionId": "{{id}}", "name": "{{id}}", "root": { "type": "Elsa.Flowchart", "id": "F", "activities": [
+          { "id": "Wait", "type": "Elsa.Delay", "timeSpan": { "typeName": "TimeSpan", "expression": { "type": "Literal", "value": "{{duration}}" } } },
+          { "id": "After", "type": "Elsa.WriteLine", "text": { "typeName": "String", "expression": { "type": "Literal", "value": "after" } } } ],
+          "connections": [ { "source": { "activity": "Wait", "port": "Done" }, "target": { "activity": "After", "port": "In" } } ] } }
+        """;
+
+    private async Task<(HttpClient Client, string InstanceId)> StartAsync(string json)
+    {
+        var client = await fixture.ClientAsync("dave");
+        var created = await OkAsync(await client.PostAsync("/api/definitions", Body(json), Ct));
+        var id = created["version"]!["definitionId"]!.GetValue<string>();
+        await OkAsync(await client.PostAsync($"/api/definitions/{id}/publish", null, Ct));
+        var started = await OkAsync(await client.PostJsonAsync("/api/instances", new { definitionId = id }));
+        return (client, started["instance"]!["id"]!.GetValue<string>());
+    }
+
+    private async Task<int> SweepAsync()
+    {
+        await using var scope = fixture.Factory.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<TimerSweepJob>().RunAsync(Ct);
+    }
+
+    private static async Task<string> SubStatusAsync(HttpClient client, string instanceId) =>
+        (await OkAsync(await client.GetAsync($"/api/instances/{instanceId}", Ct)))["instance"]!["subStatus"]!.GetValue<string>();
+
+    [Fact]
+    public async Task Delay_SchedulesAJobAtTheDueTime()
+    {
+        var scheduledBefore = Monitoring.ScheduledCount();
+        var (client, instanceId) = await StartAsync(DelayDefinition(NewId(), "3.00:00:00"));
+        Assert.Equal("Suspended", await SubStatusAsync(client, instanceId));
+        Assert.Equal(scheduledBefore + 1, Monitoring.ScheduledCount());
+        var job = Monitoring.ScheduledJobs(0, 1000).Select(j => j.Value).Single(j => j.Job.Args.Contains(instanceId));
+        Assert.Equal(typeof(FireTimerJob), job.Job.Type);
+        Assert.Equal(fixture.EngineClock.GetUtcNow().AddDays(3).UtcDateTime, job.EnqueueAt, TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
+    public async Task TimerJob_RunEarly_WaitsAgain_RunTwice_FiresOnce()
+    {
+        var (client, instanceId) = await StartAsync(DelayDefinition(NewId(), "01:00:00"));
+        var detail = await OkAsync(await client.GetAsync($"/api/instances/{instanceId}", Ct));
+        var bookmarkId = detail["bookmarks"]![0]!["id"]!.GetValue<string>();
+        await using (var scope = fixture.Factory.Services.CreateAsyncScope())
+        {
+            // Hangfire may fire up to a second early: the timer must not complete.
+            await scope.ServiceProvider.GetRequiredService<FireTimerJob>().RunAsync(instanceId, bookmarkId, Ct);
+        }
+        Assert.Equal("Suspended", await SubStatusAsync(client, instanceId));
+
+        fixture.EngineClock.Advance(TimeSpan.FromHours(1));
+        var current = (await OkAsync(await client.GetAsync($"/api/instances/{instanceId}", Ct)))["bookmarks"]![0]!["id"]!.GetValue<string>();
+        await using (var scope = fixture.Factory.Services.CreateAsyncScope())
+        {
+            var job = scope.ServiceProvider.GetRequiredService<FireTimerJob>();
+            await job.RunAsync(instanceId, current, Ct);
+            await job.RunAsync(instanceId, current, Ct);
+        }
+        var finished = await OkAsync(await client.GetAsync($"/api/instances/{instanceId}", Ct));
+        Assert.Equal("Finished", finished["instance"]!["subStatus"]!.GetValue<string>());
+        Assert.Single(finished["journal"]!.AsArray(), j => j!["activityId"]!.GetValue<string>() == "After" && j["event"]!.GetValue<string>() == "Completed");
+    }
+
+    [Fact]
+    public async Task Sweep_FiresTimersWhoseJobWasLost_ForDelaysOfMonths()
+    {
+        var (client, instanceId) = await StartAsync(DelayDefinition(NewId(), "90.00:00:00"));
+        fixture.EngineClock.Advance(TimeSpan.FromDays(90) - TimeSpan.FromSeconds(1));
+        await SweepAsync();
+        Assert.Equal("Suspended", await SubStatusAsync(client, instanceId));
+        fixture.EngineClock.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(await SweepAsync() >= 1);
+        Assert.Equal("Finished", await SubStatusAsync(client, instanceId));
+        await SweepAsync();
+        var detail = await OkAsync(await client.GetAsync($"/api/instances/{instanceId}", Ct));
+        Assert.Single(detail["journal"]!.AsArray(), j => j!["activityId"]!.GetValue<string>() == "After" && j["event"]!.GetValue<string>() == "Completed");
+    }
+
+    [Fact]
+    public async Task DispatchWorkflow_EnqueuesAJob_AndTheJobStartsTheChildOnce()
+    {
+        var client = await fixture.ClientAsync("dave");
+        var child = NewId();
+        await OkAsync(await client.PostAsync("/api/definitions/import?publish=true", Body(Definition(child, "child ran")), Ct));
+        var parentJson = $$"""
+            { "definitionId": "{{NewId()}}", "name": "parent", "root": { "type": "Elsa.Flowchart", "id": "F", "activities": [
+              { "id": "D", "type": "Elsa.DispatchWorkflow", "workflowDefinitionId": { "typeName": "String", "expression": { "type": "Literal", "value": "{{child}}" } },
+                "waitForCompletion": { "typeName": "Boolean", "expression": { "type": "Literal", "value": true } } } ], "connections": [] } }
+            """;
+        var enqueuedBefore = Monitoring.EnqueuedCount("default");
+        var (_, parentId) = await StartAsync(parentJson);
+        Assert.Equal(enqueuedBefore + 1, Monitoring.EnqueuedCount("default"));
+        var job = Monitoring.EnqueuedJobs("default", 0, 1000).Select(j => j.Value).Last(j => j.Job.Type == typeof(DispatchWorkflowJob) && j.Job.Args.Contains(parentId));
+        await using (var scope = fixture.Factory.Services.CreateAsyncScope())
+        {
+            var dispatch = scope.ServiceProvider.GetRequiredService<DispatchWorkflowJob>();
+            var args = job.Job.Args;
+            await dispatch.RunAsync((string)args[0]!, (string)args[1]!, (string?)args[2], (string?)args[3], (string)args[4]!, (string?)args[5], Ct);
+            await dispatch.RunAsync((string)args[0]!, (string)args[1]!, (string?)args[2], (string?)args[3], (string)args[4]!, (string?)args[5], Ct);
+        }
+        Assert.Equal("Finished", await SubStatusAsync(client, parentId));
+        var children = await OkAsync(await client.GetAsync($"/api/instances?definitionId={child}&includeTotal=true", Ct));
+        Assert.Equal(1, children["total"]!.GetValue<int>());
+    }
+}
+
+public sealed class JobSqliteTests(SqliteServerFixture fixture) : JobTests<SqliteServerFixture>(fixture);
+
+public sealed class JobPostgresTests(PostgresServerFixture fixture) : JobTests<PostgresServerFixture>(fixture);
