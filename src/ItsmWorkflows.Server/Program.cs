@@ -7,9 +7,11 @@ using ItsmWorkflows.Server.Api;
 using ItsmWorkflows.Server.Data;
 using ItsmWorkflows.Server.Definitions;
 using ItsmWorkflows.Server.Identity;
+using ItsmWorkflows.Server.Http;
 using ItsmWorkflows.Server.Instances;
 using ItsmWorkflows.Server.Runtime;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Http.Resilience;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -26,7 +28,18 @@ builder.Services.AddScoped<IWorkflowDefinitionProvider, DbWorkflowDefinitionProv
 builder.Services.AddScoped(sp => new WorkflowValidator(sp.GetRequiredService<ActivityRegistry>(), sp.GetRequiredService<IWorkflowDefinitionProvider>()));
 builder.Services.AddSingleton(sp => new PlanCache(sp.GetRequiredService<ActivityRegistry>()));
 builder.Services.AddSingleton<LoggingLineWriter>();
-builder.Services.AddSingleton(sp => new WorkflowServices { Time = sp.GetRequiredService<TimeProvider>(), Lines = sp.GetRequiredService<LoggingLineWriter>() });
+// Retries only for requests that are safe to repeat (GET, HEAD, OPTIONS): a POST that timed out may have done its work.
+#pragma warning disable EXTEXP0001 // why: DisableForUnsafeHttpMethods is marked experimental; it is the documented way to keep retries off unsafe methods.
+builder.Services.AddHttpClient(HttpClientRequestSender.ClientName)
+    .AddStandardResilienceHandler(o => o.Retry.DisableForUnsafeHttpMethods());
+#pragma warning restore EXTEXP0001
+builder.Services.AddSingleton<HttpClientRequestSender>();
+builder.Services.AddSingleton(sp => new WorkflowServices
+{
+    Time = sp.GetRequiredService<TimeProvider>(),
+    Lines = sp.GetRequiredService<LoggingLineWriter>(),
+    Http = sp.GetRequiredService<HttpClientRequestSender>(),
+});
 builder.Services.AddScoped<IWorkflowInstanceStore, EfWorkflowInstanceStore>();
 builder.AddItsmJobs();
 builder.Services.AddScoped<IWorkflowScheduler, HangfireWorkflowScheduler>();
@@ -61,6 +74,7 @@ app.MapAccountEndpoints();
 app.MapDefinitionEndpoints();
 app.MapInstanceEndpoints();
 app.MapItsmJobs();
+app.MapWorkflowHttpEndpoints();
 app.MapGet("/", () => Results.Redirect("/api/docs")).AllowAnonymous().ExcludeFromDescription();
 app.AnnounceWhenStarted();
 

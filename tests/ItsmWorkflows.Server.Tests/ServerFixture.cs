@@ -48,7 +48,12 @@ public abstract class ServerFixture : IAsyncLifetime
             builder.ConfigureServices(services =>
             {
                 // The engine's clock is a fake one the tests move; sign-in cookies keep real time.
-                services.AddSingleton(sp => new WorkflowServices { Time = EngineClock, Lines = sp.GetRequiredService<ItsmWorkflows.Server.Runtime.LoggingLineWriter>() });
+                services.AddSingleton(sp => new WorkflowServices
+                {
+                    Time = EngineClock,
+                    Lines = sp.GetRequiredService<ItsmWorkflows.Server.Runtime.LoggingLineWriter>(),
+                    Http = sp.GetRequiredService<ItsmWorkflows.Server.Http.HttpClientRequestSender>(),
+                });
             });
         });
         _ = _factory.Server; // starts the host: migrations and seeding run now, not inside the first test

@@ -45,9 +45,17 @@ public static class TriggerIndexer
                 var path = ValueConverter.ToText(Read("path"));
                 if (string.IsNullOrWhiteSpace(path)) yield break;
                 var methods = ValueConverter.ToStringList(Read("supportedMethods"));
+                var authorize = ValueConverter.ToBool(Read("authorize"));
+                var policy = ValueConverter.ToText(Read("policy"));
                 foreach (var method in methods.Count == 0 ? ["GET"] : methods)
                 {
-                    yield return (HttpEndpoint.Stimulus(method, path), new JsonObject { ["method"] = method.ToUpperInvariant(), ["path"] = HttpEndpoint.NormalizePath(path) });
+                    yield return (HttpEndpoint.Stimulus(method, path), new JsonObject
+                    {
+                        ["method"] = method.ToUpperInvariant(),
+                        ["path"] = HttpEndpoint.NormalizePath(path),
+                        ["authorize"] = authorize,
+                        ["policy"] = string.IsNullOrWhiteSpace(policy) ? null : policy,
+                    });
                 }
                 break;
             case "Elsa.Event":

@@ -83,6 +83,13 @@ public sealed class WorkflowRuntime(IWorkflowDefinitionProvider definitions, IWo
         return await ResumeAllAsync(await instances.FindBookmarksAsync(hash, correlationId, cancellationToken), payload, cancellationToken);
     }
 
+    /// <summary>Resumes every HttpEndpoint bookmark waiting at a route (its stimulus: method and path) with the request.</summary>
+    public async ValueTask<IReadOnlyList<RunResult>> ResumeHttpWaitersAsync(string httpStimulus, JsonNode? payload, CancellationToken cancellationToken = default)
+    {
+        var hash = StimulusHash.Compute("Elsa.HttpEndpoint", httpStimulus);
+        return await ResumeAllAsync(await instances.FindBookmarksAsync(hash, null, cancellationToken), payload, cancellationToken);
+    }
+
     /// <summary>Reports the result of a task requested by RunTask.</summary>
     public async ValueTask<RunResult?> CompleteTaskAsync(string taskId, JsonNode? result = null, CancellationToken cancellationToken = default)
     {

@@ -28,6 +28,8 @@ internal static class HangfireSetup
                     // Hangfire's default polls every 15 s; timers and dispatches should not wait that long.
                     QueuePollInterval = pollInterval,
                     PrepareSchemaIfNecessary = true,
+                    // LISTEN/NOTIFY: a job enqueued on one node wakes the workers of every node at once instead of at the next poll.
+                    EnableLongPolling = true,
                     InvisibilityTimeout = configuration.GetValue("Jobs:InvisibilityTimeout", TimeSpan.FromMinutes(5)),
                 });
             }

@@ -1,0 +1,126 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using ItsmWorkflows.Engine.Activities.Http;
+using ItsmWorkflows.Engine.Execution;
+using ItsmWorkflows.Engine.Runtime;
+using ItsmWorkflows.Server.Api;
+using ItsmWorkflows.Server.Data;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.EntityFrameworkCore;
+
+namespace ItsmWorkflows.Server.Http;
+
+/// <summary>
+/// /workflows/{path}: inbound requests for HttpEndpoint activities (webhooks such as a monitoring alert
+/// opening an incident). A request resumes the instances waiting at that route, or else starts the
+/// published definition whose trigger matches. Each workflow decides who may call it: anonymous unless
+/// its HttpEndpoint sets <c>authorize</c> (and optionally a policy).
+/// </summary>
+internal static class WorkflowHttpEndpoints
+{
+    public const long MaxBodyBytes = 1024 * 1024;
+
+    private static readonly HashSet<string> ForwardedHeaders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Content-Type", "User-Agent", "X-Request-Id", "X-Correlation-Id", "X-Event-Type", "X-GitHub-Event",
+    };
+
+    public static void MapWorkflowHttpEndpoints(this WebApplication app)
+    {
+        // The authorization decision is per workflow (its HttpEndpoint's authorize/policy inputs), made below.
+        app.Map("/workflows/{**path}", HandleAsync).AllowAnonymous().WithTags("Workflow HTTP endpoints");
+    }
+
+    private static async Task<IResult> HandleAsync(HttpContext http, string? path, ItsmDbContext db, WorkflowRuntime runtime, IAuthorizationService authorization, CancellationToken ct)
+    {
+        var method = http.Request.Method.ToUpperInvariant();
+        var route = HttpEndpoint.NormalizePath(path ?? "");
+        var request = await ReadRequestAsync(http, method, route, ct);
+
+        // An instance waiting at this exact route goes first.
+        var waiting = await runtime.ResumeHttpWaitersAsync(HttpEndpoint.Stimulus(method, route), request, ct);
+        if (waiting.Count > 0) return Respond(waiting[^1]);
+
+        var triggers = await db.Triggers.AsNoTracking().Where(t => t.ActivityType == "Elsa.HttpEndpoint").ToListAsync(ct);
+        foreach (var trigger in triggers)
+        {
+            var payload = (JsonObject)JsonNode.Parse(trigger.Payload)!;
+            if (!string.Equals(payload["method"]?.GetValue<string>(), method, StringComparison.Ordinal)) continue;
+            if (!RouteTemplate.TryMatch(payload["path"]?.GetValue<string>() ?? "", route, out var routeData)) continue;
+            if (payload["authorize"]?.GetValue<bool>() == true)
+            {
+                if (http.User.Identity?.IsAuthenticated != true) return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in required", detail: "This workflow endpoint requires an authenticated caller.");
+                if (payload["policy"]?.GetValue<string>() is { Length: > 0 } policy && !(await authorization.AuthorizeAsync(http.User, policy)).Succeeded)
+                {
+                    return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: $"This workflow endpoint requires the '{policy}' policy.");
+                }
+            }
+            request["routeData"] = routeData;
+            var result = await runtime.StartAsync(trigger.DefinitionId, new StartOptions { VersionId = trigger.DefinitionVersionId, TriggerActivityId = trigger.ActivityId, TriggerPayload = request }, ct);
+            return Respond(result);
+        }
+        return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"No published workflow answers {method} /workflows{route}.");
+    }
+
+    private static IResult Respond(RunResult result)
+    {
+        if (result.HttpResponse is { } response)
+        {
+            var body = response.Content switch
+            {
+                null => "",
+                JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.String => v.GetValue<string>(),
+                var node => node.ToJsonString(),
+            };
+            return new WorkflowHttpResult(response.StatusCode, body, response.ContentType ?? "text/plain", response.Headers);
+        }
+        // No HTTP Response activity ran: acknowledge with the instance, as a webhook caller expects a quick 2xx.
+        return Results.Accepted(value: new { workflowInstanceId = result.State.InstanceId, status = result.State.Status.ToString(), subStatus = result.State.SubStatus.ToString() });
+    }
+
+    private static async Task<JsonObject> ReadRequestAsync(HttpContext http, string method, string route, CancellationToken ct)
+    {
+        if (http.Request.ContentLength > MaxBodyBytes) throw new ProblemException(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"Workflow endpoints accept bodies up to {MaxBodyBytes / 1024} KB.");
+        using var buffer = new MemoryStream();
+        await http.Request.Body.CopyToAsync(buffer, ct);
+        if (buffer.Length > MaxBodyBytes) throw new ProblemException(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"Workflow endpoints accept bodies up to {MaxBodyBytes / 1024} KB.");
+        var text = Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        JsonNode? body = text.Length == 0 ? null : JsonValue.Create(text);
+        if (text.Length > 0 && http.Request.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            try
+            {
+                body = JsonNode.Parse(text);
+            }
+            catch (System.Text.Json.JsonException ex)
+            {
+                throw new ProblemException(StatusCodes.Status400BadRequest, "Malformed JSON", $"The request body is not valid JSON: {ex.Message}");
+            }
+        }
+        var query = new JsonObject();
+        foreach (var pair in http.Request.Query) query[pair.Key] = pair.Value.ToString();
+        // Only harmless headers reach the workflow: never cookies or Authorization.
+        var headers = new JsonObject();
+        foreach (var pair in http.Request.Headers.Where(h => ForwardedHeaders.Contains(h.Key))) headers[pair.Key] = pair.Value.ToString();
+        return new JsonObject
+        {
+            ["method"] = method,
+            ["path"] = route,
+            ["routeData"] = new JsonObject(),
+            ["queryStringData"] = query,
+            ["headers"] = headers,
+            ["body"] = body,
+        };
+    }
+
+    private sealed class WorkflowHttpResult(int status, string body, string contentType, IReadOnlyDictionary<string, string> headers) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = status;
+            foreach (var pair in headers) httpContext.Response.Headers[pair.Key] = pair.Value;
+            httpContext.Response.ContentType = contentType;
+            await httpContext.Response.WriteAsync(body, httpContext.RequestAborted);
+        }
+    }
+}
