@@ -41,6 +41,8 @@ public abstract class ServerFixture : IAsyncLifetime
         settings["Bootstrap:AdminPassword"] = BootstrapPassword;
         // Jobs are run by the tests themselves, so nothing happens behind an assertion's back.
         settings["Jobs:RunServer"] = "false";
+        // Hangfire's log provider is process-wide; test servers come and go side by side.
+        settings["Jobs:HangfireLogs"] = "none";
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
             builder.UseEnvironment("Testing");

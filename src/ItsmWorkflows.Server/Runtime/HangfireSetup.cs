@@ -16,27 +16,17 @@ internal static class HangfireSetup
     {
         var configuration = builder.Configuration;
         var pollInterval = configuration.GetValue("Jobs:PollInterval", TimeSpan.FromSeconds(1));
+        // This host's own storage instance: Hangfire's JobStorage.Current is process-wide, and its default
+        // registration hands it to every host in the process (several test servers share one process).
+        JobStorage storage = DatabaseSetup.UsesPostgres(configuration)
+            ? CreatePostgresStorage(configuration, pollInterval)
+            : new Hangfire.InMemory.InMemoryStorage();
+        builder.Services.AddSingleton(storage);
         builder.Services.AddHangfire((sp, config) =>
         {
             config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180).UseSimpleAssemblyNameTypeSerializer().UseRecommendedSerializerSettings();
-            if (DatabaseSetup.UsesPostgres(configuration))
-            {
-                var connectionString = configuration.GetConnectionString(DatabaseSetup.PostgresConnectionName)!;
-                config.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(connectionString), new PostgreSqlStorageOptions
-                {
-                    SchemaName = "hangfire",
-                    // Hangfire's default polls every 15 s; timers and dispatches should not wait that long.
-                    QueuePollInterval = pollInterval,
-                    PrepareSchemaIfNecessary = true,
-                    // LISTEN/NOTIFY: a job enqueued on one node wakes the workers of every node at once instead of at the next poll.
-                    EnableLongPolling = true,
-                    InvisibilityTimeout = configuration.GetValue("Jobs:InvisibilityTimeout", TimeSpan.FromMinutes(5)),
-                });
-            }
-            else
-            {
-                config.UseInMemoryStorage();
-            }
+            if (string.Equals(configuration["Jobs:HangfireLogs"], "none", StringComparison.OrdinalIgnoreCase)) config.UseLogProvider(new SilentHangfireLogProvider());
+            config.UseStorage(storage);
         });
         if (configuration.GetValue("Jobs:RunServer", true))
         {
@@ -53,6 +43,22 @@ internal static class HangfireSetup
         return builder;
     }
 
+    private static PostgreSqlStorage CreatePostgresStorage(IConfiguration configuration, TimeSpan pollInterval)
+    {
+        var options = new PostgreSqlStorageOptions
+        {
+            SchemaName = "hangfire",
+            // Hangfire's default polls every 15 s; timers and dispatches should not wait that long.
+            QueuePollInterval = pollInterval,
+            PrepareSchemaIfNecessary = true,
+            // LISTEN/NOTIFY: a job enqueued on one node wakes the workers of every node at once instead of at the next poll.
+            EnableLongPolling = true,
+            InvisibilityTimeout = configuration.GetValue("Jobs:InvisibilityTimeout", TimeSpan.FromMinutes(5)),
+        };
+        var connectionString = configuration.GetConnectionString(DatabaseSetup.PostgresConnectionName)!;
+        return new PostgreSqlStorage(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(connectionString, options), options);
+    }
+
     public static void MapItsmJobs(this WebApplication app)
     {
         app.MapHangfireDashboard("/ops/jobs", new DashboardOptions
@@ -61,7 +67,7 @@ internal static class HangfireSetup
             DisplayStorageConnectionString = false,
             AppPath = "/",
         }).RequireAuthorization(Identity.Policies.Admin);
-        var recurring = app.Services.GetRequiredService<IRecurringJobManager>();
+        var recurring = new RecurringJobManager(app.Services.GetRequiredService<JobStorage>());
         recurring.AddOrUpdate<TimerSweepJob>(TimerSweepJob.RecurringId, j => j.RunAsync(CancellationToken.None), Cron.Minutely());
     }
 
