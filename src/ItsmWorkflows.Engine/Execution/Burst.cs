@@ -12,6 +12,8 @@ namespace ItsmWorkflows.Engine.Execution;
 /// </summary>
 internal sealed class Burst
 {
+    private static readonly string[] DoneOutcome = ["Done"];
+
     private int _head;
     private bool _stopped;
 
@@ -154,7 +156,7 @@ internal sealed class Burst
                 Fault(frame, node, result.Error ?? "The activity faulted.", result.ErrorCode);
                 break;
             case ResultKind.EndFlowchart:
-                await CompleteEnclosingAsync(frame, node, f => NodeOf(f).Flowchart is not null, ["Done"]);
+                await CompleteEnclosingAsync(frame, node, f => NodeOf(f).Flowchart is not null, DoneOutcome);
                 break;
             case ResultKind.CompleteWorkflowScope:
                 await CompleteEnclosingAsync(frame, node, f => f.IsWorkflowScope, result.Outcomes);
@@ -247,7 +249,13 @@ internal sealed class Burst
 
     public void CancelDescendants(ActivityFrame ancestor)
     {
-        var doomed = State.Frames.Values.Where(f => IsDescendant(f, ancestor.Id)).ToList();
+        // Collected first: removing while enumerating the dictionary would invalidate the enumeration.
+        List<ActivityFrame>? doomed = null;
+        foreach (var frame in State.Frames.Values)
+        {
+            if (IsDescendant(frame, ancestor.Id)) (doomed ??= []).Add(frame);
+        }
+        if (doomed is null) return;
         foreach (var frame in doomed)
         {
             Journal(NodeOf(frame), JournalEvent.Cancelled);
