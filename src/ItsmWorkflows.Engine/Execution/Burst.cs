@@ -141,16 +141,21 @@ internal sealed class Burst
             case ResultKind.Suspend:
                 frame.Status = FrameStatus.Suspended;
                 RemoveBookmarksOf(frame.Id);
-                foreach (var bookmark in result.Bookmarks)
+                // Indexed: foreach over an IReadOnlyList boxes an enumerator on every result.
+                for (var i = 0; i < result.Bookmarks.Count; i++)
                 {
-                    State.Bookmarks.Add(bookmark);
-                    Result.CreatedBookmarks.Add(bookmark);
+                    State.Bookmarks.Add(result.Bookmarks[i]);
+                    Result.CreatedBookmarks.Add(result.Bookmarks[i]);
                 }
                 Journal(node, JournalEvent.Suspended);
                 break;
             case ResultKind.Schedule:
                 frame.Status = FrameStatus.Running;
-                foreach (var child in result.Children) CreateFrame(child.Node, frame, child.Tag, child.Variables).IsTriggerOfInstance = child.IsTrigger;
+                for (var i = 0; i < result.Children.Count; i++)
+                {
+                    var child = result.Children[i];
+                    CreateFrame(child.Node, frame, child.Tag, child.Variables).IsTriggerOfInstance = child.IsTrigger;
+                }
                 break;
             case ResultKind.Fault:
                 Fault(frame, node, result.Error ?? "The activity faulted.", result.ErrorCode);
