@@ -13,7 +13,7 @@ public sealed class EngineHarness
 {
     public EngineHarness(IHttpRequestSender? http = null, IWorkflowInstanceStore? instances = null)
     {
-        Services = new WorkflowServices { Time = Clock, Lines = Output, Http = http };
+        Services = new WorkflowServices { Time = Clock, Lines = Output, Http = http, RetryDelay = (_, _) => Task.CompletedTask };
         Runtime = new WorkflowRuntime(Definitions, instances ?? Instances, Registry, Services);
     }
 

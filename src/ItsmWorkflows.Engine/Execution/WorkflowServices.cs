@@ -16,4 +16,7 @@ public sealed class WorkflowServices
     public IServiceProvider? HostServices { get; init; }
 
     public Func<string> NewId { get; init; } = () => Guid.CreateVersion7().ToString("N");
+
+    /// <summary>How the runtime waits before retrying after a transient store failure (tests pass one that does not wait).</summary>
+    public Func<TimeSpan, CancellationToken, Task> RetryDelay { get; init; } = Task.Delay;
 }

@@ -19,6 +19,7 @@ namespace ItsmWorkflows.Engine.Runtime;
 public sealed class WorkflowRuntime(IWorkflowDefinitionProvider definitions, IWorkflowInstanceStore instances, PlanCache plans, WorkflowServices services, IWorkflowScheduler? scheduler = null)
 {
     private const int MaxConcurrencyRetries = 5;
+    private const int MaxTransientRetries = 4;
 
     public WorkflowRuntime(IWorkflowDefinitionProvider definitions, IWorkflowInstanceStore instances, ActivityRegistry registry, WorkflowServices services)
         : this(definitions, instances, new PlanCache(registry), services)
@@ -50,11 +51,23 @@ public sealed class WorkflowRuntime(IWorkflowDefinitionProvider definitions, IWo
                 ?? throw new DefinitionNotFoundException($"No published definition with id '{definitionId}'.");
             plan = await GetPlanAsync(definition, cancellationToken);
         }
-        var state = _runner.CreateInstance(plan, options.InstanceId, options.Input, options.CorrelationId);
-        foreach (var pair in options.Properties) state.Properties[pair.Key] = pair.Value?.DeepClone();
-        var burst = await _runner.StartAsync(plan, state, options.TriggerActivityId, options.TriggerPayload, cancellationToken);
-        await instances.SaveAsync(state, 0, cancellationToken);
-        return await AfterCommitAsync(burst, cancellationToken);
+        var instanceId = options.InstanceId ?? services.NewId();
+        for (var attempt = 1; ; attempt++)
+        {
+            var state = _runner.CreateInstance(plan, instanceId, options.Input, options.CorrelationId);
+            foreach (var pair in options.Properties) state.Properties[pair.Key] = pair.Value?.DeepClone();
+            var burst = await _runner.StartAsync(plan, state, options.TriggerActivityId, options.TriggerPayload, cancellationToken);
+            try
+            {
+                await instances.SaveAsync(state, 0, cancellationToken);
+            }
+            catch (TransientStoreException) when (attempt < MaxTransientRetries)
+            {
+                await BackOffAsync(attempt, cancellationToken);
+                continue; // checkpoint: nothing was saved; the burst runs again from the start with the same instance id.
+            }
+            return await AfterCommitAsync(burst, cancellationToken);
+        }
     }
 
     /// <summary>Resumes one bookmark. Retries on a concurrent commit; fails if the bookmark was consumed meanwhile.</summary>
@@ -71,6 +84,11 @@ public sealed class WorkflowRuntime(IWorkflowDefinitionProvider definitions, IWo
             catch (ConcurrencyException) when (attempt < MaxConcurrencyRetries)
             {
                 continue; // checkpoint: nothing was saved; re-read and re-apply on the new state (the bookmark may be gone, which then fails cleanly).
+            }
+            catch (TransientStoreException) when (attempt < MaxTransientRetries)
+            {
+                await BackOffAsync(attempt, cancellationToken);
+                continue; // checkpoint: nothing was saved; the stimulus is applied again to the state as stored.
             }
             return await AfterCommitAsync(burst, cancellationToken);
         }
@@ -189,6 +207,10 @@ public sealed class WorkflowRuntime(IWorkflowDefinitionProvider definitions, IWo
             // Another worker started the same child first: exactly one child exists, which is the point.
         }
     }
+
+    /// <summary>50 ms, 100 ms, 200 ms … before retrying after a transient store failure.</summary>
+    private Task BackOffAsync(int attempt, CancellationToken cancellationToken) =>
+        services.RetryDelay(TimeSpan.FromMilliseconds(50 * (1 << (attempt - 1))), cancellationToken);
 
     private async ValueTask<IReadOnlyList<RunResult>> ResumeAllAsync(IReadOnlyList<BookmarkLocation> locations, JsonNode? payload, CancellationToken cancellationToken)
     {

@@ -22,12 +22,47 @@ internal sealed class EfWorkflowInstanceStore(ItsmDbContext db) : IWorkflowInsta
 
     public async ValueTask<long> SaveAsync(WorkflowState state, long expectedVersion, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await SaveCoreAsync(state, expectedVersion, cancellationToken);
+        }
+        catch (Exception ex) when (IsTransient(ex))
+        {
+            db.ChangeTracker.Clear();
+            // Nothing was committed (the transaction rolled back with the connection); the runtime runs the burst again.
+            throw new TransientStoreException($"The database was briefly unavailable while saving instance {state.InstanceId}: {ex.GetBaseException().Message}", ex);
+        }
+    }
+
+    /// <summary>Connection resets, a restarting server, serialization failures and deadlocks pass; a constraint violation does not.</summary>
+    internal static bool IsTransient(Exception exception)
+    {
+        for (var ex = exception; ex is not null; ex = ex.InnerException)
+        {
+            switch (ex)
+            {
+                case Npgsql.PostgresException pg when pg.SqlState is "40001" or "40P01" or "57P01" or "57P02" or "57P03" || pg.SqlState.StartsWith("08", StringComparison.Ordinal):
+                    return true;
+                case Npgsql.PostgresException:
+                    return false;
+                case Npgsql.NpgsqlException npgsql when npgsql.IsTransient:
+                    return true;
+                case Microsoft.Data.Sqlite.SqliteException sqlite when sqlite.SqliteErrorCode is 5 or 6: // SQLITE_BUSY, SQLITE_LOCKED
+                    return true;
+            }
+        }
+        return false;
+    }
+
+    private async ValueTask<long> SaveCoreAsync(WorkflowState state, long expectedVersion, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(state);
         db.ChangeTracker.Clear();
         if (expectedVersion == 0) return await InsertAsync(state, cancellationToken);
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async () =>
         {
+            db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var revision = expectedVersion + 1;
             var record = ToRecord(state, revision);
