@@ -28,19 +28,31 @@ internal static class DatabaseSetup
 
     /// <summary>
     /// Defaults that save round trips on every request, unless the connection string says otherwise:
-    /// no DISCARD ALL when a pooled connection is returned (the server sets no session state), and
-    /// automatic preparation of the statements that repeat.
+    /// no DISCARD ALL when a pooled connection is returned (the server sets no session state),
+    /// automatic preparation of the statements that repeat, and a pool of 32 connections per node, so
+    /// that a burst of requests waits for a connection instead of exhausting PostgreSQL's
+    /// max_connections (100 by default) when several nodes share the database.
     /// </summary>
     public static string Tune(string connectionString)
     {
         var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
         var given = connectionString.ToUpperInvariant();
+        if (!given.Contains("POOL SIZE", StringComparison.Ordinal) && !given.Contains("MAXPOOLSIZE", StringComparison.Ordinal)) builder.MaxPoolSize = 32;
         if (!given.Contains("RESET ON CLOSE", StringComparison.Ordinal)) builder.NoResetOnClose = true;
         if (!given.Contains("AUTO PREPARE", StringComparison.Ordinal))
         {
             builder.MaxAutoPrepare = 64;
             builder.AutoPrepareMinUsages = 2;
         }
+        return builder.ConnectionString;
+    }
+
+    /// <summary>Hangfire's own pool: smaller, and with session resets kept (it uses LISTEN/NOTIFY).</summary>
+    public static string TuneForJobs(string connectionString)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        var given = connectionString.ToUpperInvariant();
+        if (!given.Contains("POOL SIZE", StringComparison.Ordinal) && !given.Contains("MAXPOOLSIZE", StringComparison.Ordinal)) builder.MaxPoolSize = 10;
         return builder.ConnectionString;
     }
 }

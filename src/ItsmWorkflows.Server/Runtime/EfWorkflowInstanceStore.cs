@@ -34,14 +34,14 @@ internal sealed class EfWorkflowInstanceStore(ItsmDbContext db) : IWorkflowInsta
         }
     }
 
-    /// <summary>Connection resets, a restarting server, serialization failures and deadlocks pass; a constraint violation does not.</summary>
+    /// <summary>Connection resets, a restarting server, too many connections, serialization failures and deadlocks pass; a constraint violation does not.</summary>
     internal static bool IsTransient(Exception exception)
     {
         for (var ex = exception; ex is not null; ex = ex.InnerException)
         {
             switch (ex)
             {
-                case Npgsql.PostgresException pg when pg.SqlState is "40001" or "40P01" or "57P01" or "57P02" or "57P03" || pg.SqlState.StartsWith("08", StringComparison.Ordinal):
+                case Npgsql.PostgresException pg when pg.SqlState is "40001" or "40P01" or "57P01" or "57P02" or "57P03" or "53300" || pg.SqlState.StartsWith("08", StringComparison.Ordinal):
                     return true;
                 case Npgsql.PostgresException:
                     return false;

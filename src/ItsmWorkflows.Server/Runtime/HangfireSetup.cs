@@ -55,7 +55,7 @@ internal static class HangfireSetup
             EnableLongPolling = true,
             InvisibilityTimeout = configuration.GetValue("Jobs:InvisibilityTimeout", TimeSpan.FromMinutes(5)),
         };
-        var connectionString = configuration.GetConnectionString(DatabaseSetup.PostgresConnectionName)!;
+        var connectionString = DatabaseSetup.TuneForJobs(configuration.GetConnectionString(DatabaseSetup.PostgresConnectionName)!);
         return new PostgreSqlStorage(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(connectionString, options), options);
     }
 
