@@ -23,7 +23,8 @@ internal static class ApiBenchmark
         var repo = new DirectoryInfo(AppContext.BaseDirectory);
         while (repo is not null && !File.Exists(Path.Combine(repo.FullName, "ItsmWorkflows.sln"))) repo = repo.Parent;
         Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_ITSMWORKFLOWS_SERVER", Path.Combine(repo?.FullName ?? ".", "src", "ItsmWorkflows.Server"));
-        var count = args.Length > 0 && int.TryParse(args[0], out var c) ? c : 1000;
+        var runtime = args.Length > 0 && args[0] == "runtime";
+        var count = !runtime && args.Length > 0 && int.TryParse(args[0], out var c) ? c : 1000;
         var admin = Environment.GetEnvironmentVariable("ITSM_TEST_POSTGRES") is { Length: > 0 } configured ? configured : "Host=localhost;Username=itsm;Password=itsm;Database=postgres";
         var database = $"itsm_bench_{Guid.NewGuid():N}";
         await Sql(admin, $"CREATE DATABASE \"{database}\"");
@@ -37,7 +38,13 @@ internal static class ApiBenchmark
                 b.UseSetting("Demo:Enabled", "true");
                 b.UseSetting("Workflows:Path", Path.GetTempPath());
                 b.UseSetting("Logging:LogLevel:Default", "Warning");
+                b.UseSetting("Jobs:RunServer", runtime ? "true" : "false");
             });
+            if (runtime)
+            {
+                await RuntimeBenchmark.RunAsync(admin, factory, connectionString);
+                return;
+            }
             var client = factory.CreateClient();
             (await client.PostAsJsonAsync("/account/demo-sign-in", new { userName = "dave" })).EnsureSuccessStatusCode();
             const string definition = """
