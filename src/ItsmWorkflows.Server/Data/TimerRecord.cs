@@ -12,4 +12,9 @@ internal sealed class TimerRecord
     public DateTimeOffset DueAt { get; init; }
 
     public DateTimeOffset? FiredAt { get; set; }
+
+    /// <summary>The node that claimed the timer to fire it; another node may take it once <see cref="ClaimedUntil"/> passes (a crashed node).</summary>
+    public string? ClaimedBy { get; set; }
+
+    public DateTimeOffset? ClaimedUntil { get; set; }
 }

@@ -37,6 +37,8 @@ internal static class HangfireSetup
                 o.ServerCheckInterval = TimeSpan.FromSeconds(30);
             });
         }
+        builder.Services.AddSingleton<TimerPump>();
+        if (configuration.GetValue("Jobs:RunServer", true)) builder.Services.AddHostedService(sp => sp.GetRequiredService<TimerPump>());
         builder.Services.AddScoped<FireTimerJob>();
         builder.Services.AddScoped<DispatchWorkflowJob>();
         builder.Services.AddScoped<TimerSweepJob>();

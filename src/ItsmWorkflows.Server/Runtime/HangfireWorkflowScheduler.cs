@@ -5,15 +5,13 @@ using ItsmWorkflows.Engine.Runtime;
 
 namespace ItsmWorkflows.Server.Runtime;
 
-/// <summary>The engine's scheduler port on Hangfire: a delayed job per timer, a queued job per dispatched child. Jobs carry ids only.</summary>
+/// <summary>
+/// The engine's scheduler port: a queued Hangfire job per dispatched child (jobs carry ids only). Timers
+/// need nothing here: the timer row is committed with the burst and the <see cref="TimerPump"/> fires it.
+/// </summary>
 internal sealed class HangfireWorkflowScheduler(IBackgroundJobClient jobs) : IWorkflowScheduler
 {
-    public ValueTask ScheduleTimerAsync(string instanceId, Bookmark bookmark, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(bookmark);
-        jobs.Schedule<FireTimerJob>(j => j.RunAsync(instanceId, bookmark.Id, CancellationToken.None), bookmark.DueAt ?? DateTimeOffset.UtcNow);
-        return ValueTask.CompletedTask;
-    }
+    public ValueTask ScheduleTimerAsync(string instanceId, Bookmark bookmark, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
     public ValueTask DispatchAsync(StartWorkflowEffect dispatch, CancellationToken cancellationToken)
     {
