@@ -62,7 +62,7 @@ public abstract class JobTests<TFixture>(TFixture fixture) : IClassFixture<TFixt
     }
 
     [Fact]
-    public async Task TimerJob_RunEarly_WaitsAgain_RunTwice_FiresOnce()
+    public async Task FiringATimer_Early_WaitsAgain_Twice_FiresOnce()
     {
         var (client, instanceId) = await StartAsync(DelayDefinition(NewId(), "01:00:00"));
         var detail = await OkAsync(await client.GetAsync($"/api/instances/{instanceId}", Ct));
@@ -70,7 +70,7 @@ public abstract class JobTests<TFixture>(TFixture fixture) : IClassFixture<TFixt
         await using (var scope = fixture.Factory.Services.CreateAsyncScope())
         {
             // Hangfire may fire up to a second early: the timer must not complete.
-            await scope.ServiceProvider.GetRequiredService<FireTimerJob>().RunAsync(instanceId, bookmarkId, Ct);
+            await scope.ServiceProvider.GetRequiredService<ItsmWorkflows.Engine.Runtime.WorkflowRuntime>().FireTimerAsync(instanceId, bookmarkId, Ct);
         }
         Assert.Equal("Suspended", await SubStatusAsync(client, instanceId));
 
@@ -78,9 +78,9 @@ public abstract class JobTests<TFixture>(TFixture fixture) : IClassFixture<TFixt
         var current = (await OkAsync(await client.GetAsync($"/api/instances/{instanceId}", Ct)))["bookmarks"]![0]!["id"]!.GetValue<string>();
         await using (var scope = fixture.Factory.Services.CreateAsyncScope())
         {
-            var job = scope.ServiceProvider.GetRequiredService<FireTimerJob>();
-            await job.RunAsync(instanceId, current, Ct);
-            await job.RunAsync(instanceId, current, Ct);
+            var runtime = scope.ServiceProvider.GetRequiredService<ItsmWorkflows.Engine.Runtime.WorkflowRuntime>();
+            await runtime.FireTimerAsync(instanceId, current, Ct);
+            await runtime.FireTimerAsync(instanceId, current, Ct);
         }
         var finished = await OkAsync(await client.GetAsync($"/api/instances/{instanceId}", Ct));
         Assert.Equal("Finished", finished["instance"]!["subStatus"]!.GetValue<string>());

@@ -39,7 +39,6 @@ internal static class HangfireSetup
         }
         builder.Services.AddSingleton<TimerPump>();
         if (configuration.GetValue("Jobs:RunServer", true)) builder.Services.AddHostedService(sp => sp.GetRequiredService<TimerPump>());
-        builder.Services.AddScoped<FireTimerJob>();
         builder.Services.AddScoped<DispatchWorkflowJob>();
         builder.Services.AddScoped<TimerSweepJob>();
         return builder;
