@@ -11,7 +11,7 @@ namespace ItsmWorkflows.Server.Tests;
 /// </summary>
 public sealed class ReliabilityTests : IAsyncLifetime
 {
-    private const int Instances = 100;
+    private const int Instances = 1000;
     private readonly string _database = $"itsm_rel_{Guid.NewGuid():N}";
     private string _connectionString = "";
 
