@@ -42,7 +42,15 @@ internal static class ApiBenchmark
             });
             if (runtime)
             {
-                await RuntimeBenchmark.RunAsync(admin, factory, connectionString);
+                await RuntimeBenchmark.RunAsync(admin, factory, connectionString, () => new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+                {
+                    b.UseEnvironment("Benchmark");
+                    b.UseSetting("ConnectionStrings:Postgres", connectionString);
+                    b.UseSetting("Demo:Enabled", "true");
+                    b.UseSetting("Workflows:Path", Path.GetTempPath());
+                    b.UseSetting("Logging:LogLevel:Default", "Warning");
+                    b.UseSetting("Jobs:HangfireLogs", "none");
+                }));
                 return;
             }
             var client = factory.CreateClient();

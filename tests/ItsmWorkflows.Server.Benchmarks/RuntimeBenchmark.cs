@@ -59,7 +59,7 @@ internal static class RuntimeBenchmark
           "connections": [ { "source": { "activity": "Wait", "port": "Done" }, "target": { "activity": "After", "port": "In" } } ] } }
         """;
 
-    public static async Task RunAsync(string admin, WebApplicationFactory<Program> factory, string connectionString)
+    public static async Task RunAsync(string admin, WebApplicationFactory<Program> factory, string connectionString, Func<WebApplicationFactory<Program>> secondNode)
     {
         var client = factory.CreateClient();
         (await client.PostAsJsonAsync("/account/demo-sign-in", new { userName = "dave" })).EnsureSuccessStatusCode();
@@ -98,7 +98,21 @@ internal static class RuntimeBenchmark
         var (w50, w99) = Percentiles(writeLatencies.Skip(20).ToList());
         Console.WriteLine($"API resume → next activity committed: p50 {r50:0.00} ms, p99 {r99:0.00} ms   single durable write: p50 {w50:0.00} ms, p99 {w99:0.00} ms   ratios p50 {r50 / w50:0.0}× (goal <= 2), p99 {r99 / w99:0.0}× (goal <= 5)");
 
-        // 3. Timer lateness over 1,000 real timers fired by Hangfire jobs (the sweep is a backstop only).
+        // 3. Two nodes against one: the same number of workflows, eight at a time, through one node or alternating over two.
+        await using (var nodeB = secondNode())
+        {
+            _ = nodeB.Server;
+            for (var i = 0; i < 50; i++) await StartInProcessAsync(nodeB, "ten");
+            var one = await ConcurrentRateAsync([factory], workflows);
+            var two = await ConcurrentRateAsync([factory, nodeB], workflows);
+            var pgbench8 = await PgbenchAsync(connectionString, clients: 8);
+            Console.WriteLine($"8 concurrent clients: completed 10-activity workflows {one,8:N0} /s   pgbench, same writes, 8 clients: {pgbench8,8:N0} tx/s   ratio {one / pgbench8:0.00} (goal >= 0.7)");
+            var total = await CountAsync(connectionString, "ten");
+            var expected = 100 + workflows + 50 + 2 * workflows;
+            Console.WriteLine($"8 concurrent clients: one node {one,8:N0} workflows/s   two nodes {two,8:N0} workflows/s   ratio {two / one:0.00} (goal >= 0.9)   instances stored {total:N0} of {expected:N0} started (no duplicates, none lost)");
+        }
+
+        // 4. Timer lateness over 1,000 real timers fired by Hangfire jobs (the sweep is a backstop only).
         const int timers = 1000;
         var ids = new List<string>(timers);
         for (var i = 0; i < timers; i++) ids.Add(await StartInProcessAsync(factory, "timer"));
@@ -108,6 +122,27 @@ internal static class RuntimeBenchmark
         var early = lateness.Count(l => l < 0);
         var (l50, l99) = Percentiles(lateness);
         Console.WriteLine($"timer lateness over {lateness.Count} timers: early {early} (goal 0), p50 {l50:0} ms, p99 {l99:0} ms (goal <= 1000), max {lateness.DefaultIfEmpty().Max():0} ms");
+    }
+
+    private static async Task<double> ConcurrentRateAsync(IReadOnlyList<WebApplicationFactory<Program>> nodes, int workflows)
+    {
+        var next = -1;
+        var sw = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < workflows) await StartInProcessAsync(nodes[i % nodes.Count], "ten");
+        }));
+        return workflows / sw.Elapsed.TotalSeconds;
+    }
+
+    private static async Task<long> CountAsync(string connectionString, string definitionId)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM workflow_instances WHERE definition_id = @d", connection);
+        command.Parameters.AddWithValue("d", definitionId);
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private static async Task<string> StartInProcessAsync(WebApplicationFactory<Program> factory, string definitionId)
@@ -131,7 +166,7 @@ internal static class RuntimeBenchmark
     }
 
     /// <summary>pgbench, one client for 10 s, doing what a burst writes: lock the instance row, update its state, insert the journal.</summary>
-    private static async Task<double> PgbenchAsync(string connectionString)
+    private static async Task<double> PgbenchAsync(string connectionString, int clients = 1)
     {
         await using (var connection = new NpgsqlConnection(connectionString))
         {
@@ -153,7 +188,7 @@ internal static class RuntimeBenchmark
             COMMIT;
             """);
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        var info = new ProcessStartInfo("pgbench", $"-n -c 1 -T 10 -f {script} -h {builder.Host} -p {builder.Port} -U {builder.Username} {builder.Database}")
+        var info = new ProcessStartInfo("pgbench", $"-n -c {clients} -j {Math.Min(clients, 2)} -T 10 -f {script} -h {builder.Host} -p {builder.Port} -U {builder.Username} {builder.Database}")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
