@@ -268,8 +268,10 @@ public sealed class WorkflowRuntime(IWorkflowDefinitionProvider definitions, IWo
             }
         }
         if (burst.Finished) await NotifyParentAsync(state, cancellationToken);
-        if (burst.Effects.Count == 0 && !burst.Finished) return new RunResult(state, effects);
-        // Effects (a child that finished at once, an event to this same instance) may have moved the instance on: report what is stored.
+        // Only an inline child (which may finish at once and resume this instance) or a published event
+        // (which may resume it too) can have moved this instance on; then report what is stored.
+        var mayHaveMoved = burst.Effects.Any(e => e is StartWorkflowEffect { Background: false, ParentBookmarkId: not null } or PublishEventEffect);
+        if (!mayHaveMoved) return new RunResult(state, effects);
         var latest = await instances.FindAsync(state.InstanceId, cancellationToken);
         return new RunResult(latest?.State ?? state, effects);
     }
