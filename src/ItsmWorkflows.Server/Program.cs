@@ -25,6 +25,7 @@ builder.Services.Configure<DemoOptions>(o => o.Enabled = builder.Configuration.G
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(ActivityRegistry.CreateDefault());
 builder.Services.AddScoped<IWorkflowDefinitionProvider, DbWorkflowDefinitionProvider>();
+builder.Services.AddSingleton<ParsedDefinitionCache>();
 builder.Services.AddScoped(sp => new WorkflowValidator(sp.GetRequiredService<ActivityRegistry>(), sp.GetRequiredService<IWorkflowDefinitionProvider>()));
 builder.Services.AddSingleton(sp => new PlanCache(sp.GetRequiredService<ActivityRegistry>()));
 builder.Services.AddSingleton<LoggingLineWriter>();

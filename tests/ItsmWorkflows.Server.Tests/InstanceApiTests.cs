@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 using static ItsmWorkflows.Server.Tests.Json;
 
@@ -149,6 +151,69 @@ public abstract class InstanceApiTests<TFixture>(TFixture fixture) : IClassFixtu
         Assert.Equal(0, future["total"]!.GetValue<int>());
         var badStatus = await client.GetAsync("/api/instances?status=Sleeping", Ct);
         Assert.Equal(HttpStatusCode.BadRequest, badStatus.StatusCode);
+    }
+
+    [Fact]
+    public async Task IndexTables_MirrorTheStateAcrossBursts_AndAStaleSaveWritesNothing()
+    {
+        // Waits for "first" (correlated A), re-correlates to B, waits for "second", then finishes.
+        var first = "first-" + Guid.NewGuid().ToString("N")[..6];
+        var second = "second-" + Guid.NewGuid().ToString("N")[..6];
+        var (client, id) = await PublishedAsync($$"""
+            { "definitionId": "{{NewId()}}", "name": "two waits",
+              "root": { "type": "Elsa.Flowchart", "id": "F", "activities": [
+                { "id": "E1", "type": "Elsa.Event", "eventName": { "typeName": "String", "expression": { "type": "Literal", "value": "{{first}}" } } },
+                { "id": "C1", "type": "Elsa.Correlate", "correlationId": { "typeName": "String", "expression": { "type": "Literal", "value": "B-{{second}}" } } },
+                { "id": "E2", "type": "Elsa.Event", "eventName": { "typeName": "String", "expression": { "type": "Literal", "value": "{{second}}" } } },
+                { "id": "W1", "type": "Elsa.WriteLine", "text": { "typeName": "String", "expression": { "type": "Literal", "value": "done" } } } ],
+              "connections": [
+                { "source": { "activity": "E1", "port": "Done" }, "target": { "activity": "C1", "port": "In" } },
+                { "source": { "activity": "C1", "port": "Done" }, "target": { "activity": "E2", "port": "In" } },
+                { "source": { "activity": "E2", "port": "Done" }, "target": { "activity": "W1", "port": "In" } } ] } }
+            """);
+        var instanceId = (await OkAsync(await client.PostJsonAsync("/api/instances", new { definitionId = id, correlationId = "A-" + first })))["instance"]!["id"]!.GetValue<string>();
+        await AssertIndexRowsMatchAsync(instanceId, expectedBookmarkActivity: "E1", expectedCorrelation: "A-" + first);
+
+        Assert.Single((await OkAsync(await client.PostJsonAsync("/api/instances/events", new { name = first, correlationId = "A-" + first }))).AsArray());
+        await AssertIndexRowsMatchAsync(instanceId, expectedBookmarkActivity: "E2", expectedCorrelation: "B-" + second);
+
+        // A save over a revision that is no longer stored is refused whole: the row, bookmarks and journal stay as they were.
+        await using (var scope = fixture.Factory.Services.CreateAsyncScope())
+        {
+            var store = scope.ServiceProvider.GetRequiredService<ItsmWorkflows.Engine.Runtime.IWorkflowInstanceStore>();
+            var (state, revision) = (await store.FindAsync(instanceId, Ct))!.Value;
+            state.Name = "stale write";
+            state.Bookmarks.Clear();
+            await Assert.ThrowsAsync<ItsmWorkflows.Engine.Runtime.ConcurrencyException>(async () => await store.SaveAsync(state, revision - 1, Ct));
+        }
+        await AssertIndexRowsMatchAsync(instanceId, expectedBookmarkActivity: "E2", expectedCorrelation: "B-" + second);
+        Assert.NotEqual("stale write", (await OkAsync(await client.GetAsync($"/api/instances/{instanceId}", Ct)))["instance"]!["name"]?.GetValue<string>());
+
+        Assert.Single((await OkAsync(await client.PostJsonAsync("/api/instances/events", new { name = second, correlationId = "B-" + second }))).AsArray());
+        await AssertIndexRowsMatchAsync(instanceId, expectedBookmarkActivity: null, expectedCorrelation: null);
+    }
+
+    /// <summary>The bookmarks and journal tables hold exactly what the stored state holds: no duplicate, no leftover.</summary>
+    private async Task AssertIndexRowsMatchAsync(string instanceId, string? expectedBookmarkActivity, string? expectedCorrelation)
+    {
+        await using var scope = fixture.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ItsmWorkflows.Server.Data.ItsmDbContext>();
+        var store = scope.ServiceProvider.GetRequiredService<ItsmWorkflows.Engine.Runtime.IWorkflowInstanceStore>();
+        var (state, _) = (await store.FindAsync(instanceId, Ct))!.Value;
+        var bookmarks = await db.Bookmarks.AsNoTracking().Where(b => b.InstanceId == instanceId).ToListAsync(Ct);
+        Assert.Equal(state.Bookmarks.Select(b => b.Id).Order(), bookmarks.Select(b => b.Id).Order());
+        if (expectedBookmarkActivity is null)
+        {
+            Assert.Empty(bookmarks);
+        }
+        else
+        {
+            var bookmark = Assert.Single(bookmarks);
+            Assert.Equal(expectedBookmarkActivity, bookmark.ActivityId);
+            Assert.Equal(expectedCorrelation, bookmark.CorrelationId);
+        }
+        var journal = await db.Journal.AsNoTracking().Where(j => j.InstanceId == instanceId).OrderBy(j => j.Sequence).Select(j => j.Sequence).ToListAsync(Ct);
+        Assert.Equal(state.Journal.Select(j => j.Sequence), journal);
     }
 
     [Fact]

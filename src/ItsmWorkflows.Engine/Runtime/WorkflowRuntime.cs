@@ -232,6 +232,8 @@ public sealed class WorkflowRuntime(IWorkflowDefinitionProvider definitions, IWo
     private async ValueTask<(WorkflowState State, long Version, DefinitionPlan Plan)> LoadAsync(string instanceId, CancellationToken cancellationToken)
     {
         var found = await instances.FindAsync(instanceId, cancellationToken) ?? throw new InstanceNotFoundException($"No workflow instance with id '{instanceId}'.");
+        // As for a start: a version with a compiled plan needs no lookup (the plan cache is keyed by version id, evicted when a draft is saved).
+        if (plans.TryGet(found.State.DefinitionVersionId, out var cachedPlan)) return (found.State, found.Version, cachedPlan);
         var definition = await definitions.FindAsync(found.State.DefinitionId, found.State.DefinitionVersionId, cancellationToken)
             ?? throw new DefinitionNotFoundException($"Definition {found.State.DefinitionId} version {found.State.DefinitionVersionId} of instance {instanceId} is gone.");
         if (definition.Id != found.State.DefinitionVersionId)

@@ -16,9 +16,7 @@ internal sealed class InstanceService(ItsmDbContext db, WorkflowRuntime runtime)
     {
         var definitionId = request.DefinitionId;
         if (string.IsNullOrWhiteSpace(definitionId)) throw ProblemException.BadRequest("Name the definition to start ('definitionId').");
-        // Locals, not request.X, inside queries: EF compiles a delegate on every execution to read a captured object's property.
-        var publishedVersionId = await db.Definitions.AsNoTracking()
-            .Where(d => d.DefinitionId == definitionId && d.State == DefinitionState.Published).Select(d => d.Id).FirstOrDefaultAsync(cancellationToken);
+        var publishedVersionId = await HotQueries.For(db).PublishedVersionId(db, definitionId, cancellationToken);
         if (publishedVersionId is null)
         {
             var exists = await db.Definitions.AnyAsync(d => d.DefinitionId == definitionId, cancellationToken);
@@ -67,7 +65,7 @@ internal sealed class InstanceService(ItsmDbContext db, WorkflowRuntime runtime)
 
     public async Task<InstanceDetailDto> GetAsync(string id, CancellationToken cancellationToken)
     {
-        var record = await db.Instances.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, cancellationToken)
+        var record = await HotQueries.For(db).InstanceState(db, id, cancellationToken)
             ?? throw ProblemException.NotFound($"There is no workflow instance '{id}'.");
         return ToDetail(WorkflowStateJson.Deserialize(record.State));
     }

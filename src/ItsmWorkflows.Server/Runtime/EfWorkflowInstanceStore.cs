@@ -14,10 +14,16 @@ namespace ItsmWorkflows.Server.Runtime;
 /// </summary>
 internal sealed class EfWorkflowInstanceStore(ItsmDbContext db) : IWorkflowInstanceStore
 {
+    // The last journal sequence of each instance as this scope read it: a save sends only the entries after it.
+    private readonly Dictionary<string, long> _journalRead = new(StringComparer.Ordinal);
+
     public async ValueTask<(WorkflowState State, long Version)?> FindAsync(string instanceId, CancellationToken cancellationToken)
     {
-        var record = await db.Instances.AsNoTracking().FirstOrDefaultAsync(i => i.Id == instanceId, cancellationToken);
-        return record is null ? null : (WorkflowStateJson.Deserialize(record.State), record.Revision);
+        var record = await HotQueries.For(db).InstanceState(db, instanceId, cancellationToken);
+        if (record is null) return null;
+        var state = WorkflowStateJson.Deserialize(record.State);
+        _journalRead[instanceId] = state.Journal.Count == 0 ? 0 : state.Journal[^1].Sequence;
+        return (state, record.Revision);
     }
 
     public async ValueTask<long> SaveAsync(WorkflowState state, long expectedVersion, CancellationToken cancellationToken)
@@ -57,6 +63,7 @@ internal sealed class EfWorkflowInstanceStore(ItsmDbContext db) : IWorkflowInsta
     private async ValueTask<long> SaveCoreAsync(WorkflowState state, long expectedVersion, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(state);
+        if (db.Database.IsNpgsql()) return await SavePostgresAsync(state, expectedVersion, cancellationToken);
         db.ChangeTracker.Clear();
         if (expectedVersion == 0) return await InsertAsync(state, cancellationToken);
         var strategy = db.Database.CreateExecutionStrategy();
@@ -93,6 +100,41 @@ internal sealed class EfWorkflowInstanceStore(ItsmDbContext db) : IWorkflowInsta
             db.ChangeTracker.Clear();
             return revision;
         });
+    }
+
+    private async ValueTask<long> SavePostgresAsync(WorkflowState state, long expectedVersion, CancellationToken cancellationToken)
+    {
+        var connection = (Npgsql.NpgsqlConnection)db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            if (expectedVersion == 0)
+            {
+                try
+                {
+                    await PostgresInstanceWriter.InsertAsync(connection, state, cancellationToken);
+                }
+                catch (Npgsql.PostgresException ex) when (ex.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation && ex.TableName == "workflow_instances")
+                {
+                    throw new ConcurrencyException($"Instance {state.InstanceId} already exists.", ex);
+                }
+            }
+            else
+            {
+                var read = _journalRead.GetValueOrDefault(state.InstanceId);
+                var journal = read == 0 ? state.Journal : state.Journal.Where(j => j.Sequence > read).ToList();
+                if (!await PostgresInstanceWriter.UpdateAsync(connection, state, expectedVersion, journal, cancellationToken))
+                {
+                    throw new ConcurrencyException($"Instance {state.InstanceId} was changed by another request while this one ran; nothing of this step was saved.");
+                }
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+        _journalRead[state.InstanceId] = state.Journal.Count == 0 ? 0 : state.Journal[^1].Sequence;
+        return expectedVersion + 1;
     }
 
     /// <summary>A new instance: one SaveChanges, one batch, one implicit transaction (nothing to delete or compare).</summary>
@@ -183,12 +225,14 @@ internal sealed class EfWorkflowInstanceStore(ItsmDbContext db) : IWorkflowInsta
         }
     }
 
-    public async ValueTask<IReadOnlyList<BookmarkLocation>> FindBookmarksAsync(string stimulusHash, string? correlationId, CancellationToken cancellationToken) =>
-        await db.Bookmarks.AsNoTracking()
-            .Where(b => b.StimulusHash == stimulusHash && (correlationId == null || b.CorrelationId == correlationId))
-            .OrderBy(b => b.CreatedAt)
-            .Select(b => new BookmarkLocation(b.InstanceId, b.Id, b.DueAt))
-            .ToListAsync(cancellationToken);
+    public async ValueTask<IReadOnlyList<BookmarkLocation>> FindBookmarksAsync(string stimulusHash, string? correlationId, CancellationToken cancellationToken)
+    {
+        var queries = HotQueries.For(db);
+        var rows = correlationId is null ? queries.BookmarksByStimulus(db, stimulusHash) : queries.BookmarksByStimulusAndCorrelation(db, stimulusHash, correlationId);
+        var found = new List<BookmarkLocation>();
+        await foreach (var row in rows.WithCancellation(cancellationToken)) found.Add(row);
+        return found;
+    }
 
     public async ValueTask<IReadOnlyList<BookmarkLocation>> FindDueTimersAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         await db.Bookmarks.AsNoTracking()
