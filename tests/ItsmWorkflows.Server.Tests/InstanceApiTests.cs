@@ -126,6 +126,7 @@ public abstract class InstanceApiTests<TFixture>(TFixture fixture) : IClassFixtu
         var retried = await OkAsync(await client.PostAsync($"/api/instances/{instanceId}/incidents/{incident["id"]!.GetValue<string>()}/retry", null, Ct));
         var faults = retried["journal"]!.AsArray().Count(j => j!["activityId"]!.GetValue<string>() == "Fault1" && j["event"]!.GetValue<string>() == "Faulted");
         Assert.Equal(2, faults);
+        await AssertIndexRowsMatchAsync(instanceId, expectedBookmarkActivity: null, expectedCorrelation: null);
         var retryAgain = await client.PostAsync($"/api/instances/{instanceId}/incidents/{incident["id"]!.GetValue<string>()}/retry", null, Ct);
         Assert.Equal(HttpStatusCode.Conflict, retryAgain.StatusCode);
     }
@@ -193,7 +194,7 @@ public abstract class InstanceApiTests<TFixture>(TFixture fixture) : IClassFixtu
         await AssertIndexRowsMatchAsync(instanceId, expectedBookmarkActivity: null, expectedCorrelation: null);
     }
 
-    /// <summary>The bookmarks and journal tables hold exactly what the stored state holds: no duplicate, no leftover.</summary>
+    /// <summary>The bookmarks, incidents and journal tables hold exactly what the stored state holds: no duplicate, no leftover.</summary>
     private async Task AssertIndexRowsMatchAsync(string instanceId, string? expectedBookmarkActivity, string? expectedCorrelation)
     {
         await using var scope = fixture.Factory.Services.CreateAsyncScope();
@@ -212,6 +213,15 @@ public abstract class InstanceApiTests<TFixture>(TFixture fixture) : IClassFixtu
             Assert.Equal(expectedBookmarkActivity, bookmark.ActivityId);
             Assert.Equal(expectedCorrelation, bookmark.CorrelationId);
         }
+        var incidents = await db.Incidents.AsNoTracking().Where(i => i.InstanceId == instanceId).ToListAsync(Ct);
+        // Within a millisecond: PostgreSQL keeps microseconds and SQLite milliseconds of the engine's 100 ns clock.
+        Assert.Equal(state.Incidents.Select(i => i.Id).Order(), incidents.Select(i => i.Id).Order());
+        Assert.All(incidents, row =>
+        {
+            var expected = state.Incidents.Single(i => i.Id == row.Id).ResolvedAt;
+            Assert.Equal(expected is null, row.ResolvedAt is null);
+            if (expected is { } at) Assert.True(Math.Abs((at - row.ResolvedAt!.Value).TotalMilliseconds) < 1, $"resolved at {row.ResolvedAt:O}, state says {at:O}");
+        });
         var journal = await db.Journal.AsNoTracking().Where(j => j.InstanceId == instanceId).OrderBy(j => j.Sequence).Select(j => j.Sequence).ToListAsync(Ct);
         Assert.Equal(state.Journal.Select(j => j.Sequence), journal);
     }

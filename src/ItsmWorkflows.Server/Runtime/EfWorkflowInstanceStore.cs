@@ -14,15 +14,15 @@ namespace ItsmWorkflows.Server.Runtime;
 /// </summary>
 internal sealed class EfWorkflowInstanceStore(ItsmDbContext db) : IWorkflowInstanceStore
 {
-    // The last journal sequence of each instance as this scope read it: a save sends only the entries after it.
-    private readonly Dictionary<string, long> _journalRead = new(StringComparer.Ordinal);
+    // The index rows of each instance as this scope read or wrote them: a save on PostgreSQL sends only the difference.
+    private readonly Dictionary<string, PostgresInstanceWriter.LoadedIndex> _read = new(StringComparer.Ordinal);
 
     public async ValueTask<(WorkflowState State, long Version)?> FindAsync(string instanceId, CancellationToken cancellationToken)
     {
         var record = await HotQueries.For(db).InstanceState(db, instanceId, cancellationToken);
         if (record is null) return null;
         var state = WorkflowStateJson.Deserialize(record.State);
-        _journalRead[instanceId] = state.Journal.Count == 0 ? 0 : state.Journal[^1].Sequence;
+        _read[instanceId] = PostgresInstanceWriter.LoadedIndex.Of(state);
         return (state, record.Revision);
     }
 
@@ -121,9 +121,10 @@ internal sealed class EfWorkflowInstanceStore(ItsmDbContext db) : IWorkflowInsta
             }
             else
             {
-                var read = _journalRead.GetValueOrDefault(state.InstanceId);
-                var journal = read == 0 ? state.Journal : state.Journal.Where(j => j.Sequence > read).ToList();
-                if (!await PostgresInstanceWriter.UpdateAsync(connection, state, expectedVersion, journal, cancellationToken))
+                var saved = _read.TryGetValue(state.InstanceId, out var loaded)
+                    ? await PostgresInstanceWriter.UpdateAsync(connection, state, expectedVersion, loaded, cancellationToken)
+                    : await PostgresInstanceWriter.UpdateAsync(connection, state, expectedVersion, state.Journal, cancellationToken);
+                if (!saved)
                 {
                     throw new ConcurrencyException($"Instance {state.InstanceId} was changed by another request while this one ran; nothing of this step was saved.");
                 }
@@ -133,7 +134,7 @@ internal sealed class EfWorkflowInstanceStore(ItsmDbContext db) : IWorkflowInsta
         {
             await db.Database.CloseConnectionAsync();
         }
-        _journalRead[state.InstanceId] = state.Journal.Count == 0 ? 0 : state.Journal[^1].Sequence;
+        _read[state.InstanceId] = PostgresInstanceWriter.LoadedIndex.Of(state);
         return expectedVersion + 1;
     }
 
