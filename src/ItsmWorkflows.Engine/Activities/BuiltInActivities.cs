@@ -26,6 +26,7 @@ public static class BuiltInActivities
             new RunJavaScript(),
             new ExecuteWorkflow(), new DispatchWorkflow(),
             new HttpEndpoint(), new WriteHttpResponse(), new SendHttpRequest(), new FlowSendHttpRequest(),
+            new Email.SendEmail(),
         ];
         foreach (var activity in all) registry.Register(activity);
     }

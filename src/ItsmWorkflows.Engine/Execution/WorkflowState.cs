@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace ItsmWorkflows.Engine.Execution;
 
@@ -52,4 +53,12 @@ public sealed class WorkflowState
     public DateTimeOffset UpdatedAt { get; set; }
 
     public DateTimeOffset? FinishedAt { get; set; }
+
+    /// <summary>
+    /// Outbound work this burst asked for (an email, for instance). Not part of the state: the instance
+    /// store writes it in the same transaction as the burst and clears it, so it is sent only if the burst
+    /// commits, and at least once if it does.
+    /// </summary>
+    [JsonIgnore]
+    public List<OutboundMessage> Outbound { get; } = [];
 }

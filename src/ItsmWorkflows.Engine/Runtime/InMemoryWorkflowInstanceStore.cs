@@ -10,6 +10,16 @@ public sealed class InMemoryWorkflowInstanceStore : IWorkflowInstanceStore
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, (string Json, long Version, WorkflowState Snapshot)> _instances = new(StringComparer.Ordinal);
+    private readonly List<OutboundMessage> _outbox = [];
+
+    /// <summary>Outbound work committed with the bursts so far (emails, for instance), in commit order.</summary>
+    public IReadOnlyList<OutboundMessage> Outbox
+    {
+        get
+        {
+            lock (_lock) return [.. _outbox];
+        }
+    }
 
     public IReadOnlyList<WorkflowState> All
     {
@@ -39,6 +49,8 @@ public sealed class InMemoryWorkflowInstanceStore : IWorkflowInstanceStore
                 throw new ConcurrencyException($"Instance {state.InstanceId} changed while this burst ran (version {current}, expected {expectedVersion}).");
             }
             _instances[state.InstanceId] = (json, current + 1, WorkflowStateJson.Deserialize(json));
+            _outbox.AddRange(state.Outbound);
+            state.Outbound.Clear();
             return ValueTask.FromResult(current + 1);
         }
     }
