@@ -10,6 +10,7 @@ using ItsmWorkflows.Server.Identity;
 using ItsmWorkflows.Server.Http;
 using ItsmWorkflows.Server.Instances;
 using ItsmWorkflows.Server.Runtime;
+using ItsmWorkflows.Server.Mail;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Http.Resilience;
 using Scalar.AspNetCore;
@@ -42,6 +43,9 @@ builder.Services.AddSingleton(sp => new WorkflowServices
     Http = sp.GetRequiredService<HttpClientRequestSender>(),
 });
 builder.Services.AddScoped<IWorkflowInstanceStore, EfWorkflowInstanceStore>();
+builder.Services.Configure<MailOptions>(builder.Configuration.GetSection("Mail"));
+builder.Services.AddSingleton<OutboxSignal>();
+builder.Services.AddScoped<OutboxDeliveryJob>();
 builder.AddItsmJobs();
 builder.Services.AddScoped<IWorkflowScheduler, HangfireWorkflowScheduler>();
 builder.Services.AddScoped(sp => new WorkflowRuntime(
@@ -75,6 +79,7 @@ app.MapAccountEndpoints();
 app.MapDefinitionEndpoints();
 app.MapInstanceEndpoints();
 app.MapItsmJobs();
+app.MapMailEndpoints();
 app.MapWorkflowHttpEndpoints();
 app.MapGet("/", () => Results.Redirect("/api/docs")).AllowAnonymous().ExcludeFromDescription();
 app.AnnounceWhenStarted();

@@ -10,7 +10,7 @@ public sealed class ActivityRegistryTests
     private static readonly string[] KnownUiHints =
     [
         "singleline", "multiline", "checkbox", "dropdown", "code-editor", "json-editor", "variable-picker", "outcome-picker",
-        "datetime-picker", "timespan", "dynamic-outcomes", "switch-editor", "check-list", "workflow-definition-picker",
+        "datetime-picker", "timespan", "dynamic-outcomes", "switch-editor", "check-list", "workflow-definition-picker", "multi-text",
     ];
 
     public static TheoryData<string> TypeNames() => [.. ActivityRegistry.CreateDefault().Descriptors.Select(d => d.TypeName)];

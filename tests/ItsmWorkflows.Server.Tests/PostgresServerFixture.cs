@@ -6,7 +6,7 @@ namespace ItsmWorkflows.Server.Tests;
 /// A real PostgreSQL: a fresh database per fixture on the server named by ITSM_TEST_POSTGRES
 /// (default: localhost, user itsm, password itsm), dropped afterwards.
 /// </summary>
-public sealed class PostgresServerFixture : ServerFixture
+public class PostgresServerFixture : ServerFixture
 {
     private readonly string _database = $"itsm_test_{Guid.NewGuid():N}";
 

@@ -30,6 +30,12 @@ public abstract class ServerFixture : IAsyncLifetime
 
     protected abstract Task DropDatabaseAsync();
 
+    /// <summary>More settings for a derived fixture (an SMTP server, for instance).</summary>
+    protected virtual Task AddSettingsAsync(IDictionary<string, string?> settings) => Task.CompletedTask;
+
+    /// <summary>Releases what <see cref="AddSettingsAsync"/> started.</summary>
+    protected virtual ValueTask DisposeExtrasAsync() => ValueTask.CompletedTask;
+
     public WebApplicationFactory<Program> Factory => _factory ?? throw new InvalidOperationException("The fixture is not initialized.");
 
     public async ValueTask InitializeAsync()
@@ -43,6 +49,7 @@ public abstract class ServerFixture : IAsyncLifetime
         settings["Jobs:RunServer"] = "false";
         // Hangfire's log provider is process-wide; test servers come and go side by side.
         settings["Jobs:HangfireLogs"] = "none";
+        await AddSettingsAsync(settings);
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
             builder.UseEnvironment("Testing");
@@ -65,6 +72,7 @@ public abstract class ServerFixture : IAsyncLifetime
     {
         if (_factory is not null) await _factory.DisposeAsync();
         await DropDatabaseAsync();
+        await DisposeExtrasAsync();
         try { Directory.Delete(WorkflowsFolder, recursive: true); } catch (IOException) { }
         GC.SuppressFinalize(this);
     }

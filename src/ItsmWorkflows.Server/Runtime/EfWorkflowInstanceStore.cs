@@ -12,7 +12,7 @@ namespace ItsmWorkflows.Server.Runtime;
 /// (guarded by its revision), its bookmark index, timers, new journal entries and incidents. Either all
 /// of a burst is committed or none of it.
 /// </summary>
-internal sealed class EfWorkflowInstanceStore(ItsmDbContext db) : IWorkflowInstanceStore
+internal sealed class EfWorkflowInstanceStore(ItsmDbContext db, Mail.OutboxSignal outboxSignal) : IWorkflowInstanceStore
 {
     // The index rows of each instance as this scope read or wrote them: a save on PostgreSQL sends only the difference.
     private readonly Dictionary<string, PostgresInstanceWriter.LoadedIndex> _read = new(StringComparer.Ordinal);
@@ -98,6 +98,7 @@ internal sealed class EfWorkflowInstanceStore(ItsmDbContext db) : IWorkflowInsta
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             db.ChangeTracker.Clear();
+            Committed(state);
             return revision;
         });
     }
@@ -113,6 +114,9 @@ internal sealed class EfWorkflowInstanceStore(ItsmDbContext db) : IWorkflowInsta
                 try
                 {
                     await PostgresInstanceWriter.InsertAsync(connection, state, cancellationToken);
+                    _read[state.InstanceId] = PostgresInstanceWriter.LoadedIndex.Of(state);
+                    Committed(state);
+                    return 1;
                 }
                 catch (Npgsql.PostgresException ex) when (ex.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation && ex.TableName == "workflow_instances")
                 {
@@ -121,10 +125,13 @@ internal sealed class EfWorkflowInstanceStore(ItsmDbContext db) : IWorkflowInsta
             }
             else
             {
-                var saved = _read.TryGetValue(state.InstanceId, out var loaded)
-                    ? await PostgresInstanceWriter.UpdateAsync(connection, state, expectedVersion, loaded, cancellationToken)
-                    : await PostgresInstanceWriter.UpdateAsync(connection, state, expectedVersion, state.Journal, cancellationToken);
-                if (!saved)
+                if (!_read.TryGetValue(state.InstanceId, out var loaded))
+                {
+                    // Saved without being read in this scope: read what is stored. If it is not the expected revision the guard refuses the save anyway.
+                    var stored = await HotQueries.For(db).InstanceState(db, state.InstanceId, cancellationToken);
+                    loaded = stored is null ? PostgresInstanceWriter.LoadedIndex.Of(state) : PostgresInstanceWriter.LoadedIndex.Of(WorkflowStateJson.Deserialize(stored.State));
+                }
+                if (!await PostgresInstanceWriter.UpdateAsync(connection, state, expectedVersion, loaded, cancellationToken))
                 {
                     throw new ConcurrencyException($"Instance {state.InstanceId} was changed by another request while this one ran; nothing of this step was saved.");
                 }
@@ -135,6 +142,7 @@ internal sealed class EfWorkflowInstanceStore(ItsmDbContext db) : IWorkflowInsta
             await db.Database.CloseConnectionAsync();
         }
         _read[state.InstanceId] = PostgresInstanceWriter.LoadedIndex.Of(state);
+        Committed(state);
         return expectedVersion + 1;
     }
 
@@ -166,6 +174,7 @@ internal sealed class EfWorkflowInstanceStore(ItsmDbContext db) : IWorkflowInsta
             if (npgsql) db.Database.AutoTransactionBehavior = AutoTransactionBehavior.WhenNeeded;
         }
         db.ChangeTracker.Clear();
+        Committed(state);
         return 1;
     }
 
@@ -188,8 +197,28 @@ internal sealed class EfWorkflowInstanceStore(ItsmDbContext db) : IWorkflowInsta
         Revision = revision,
     };
 
+    /// <summary>After a commit: the outbound work is in the outbox; wake its delivery.</summary>
+    private void Committed(WorkflowState state)
+    {
+        if (state.Outbound.Count == 0) return;
+        state.Outbound.Clear();
+        outboxSignal.Notify();
+    }
+
     private void AddIndexRows(WorkflowState state, long persistedSequence)
     {
+        foreach (var m in state.Outbound)
+        {
+            db.Outbox.Add(new OutboxMessage
+            {
+                Id = m.Id,
+                Kind = m.Kind,
+                Payload = PostgresInstanceWriter.OutboxPayload(m),
+                InstanceId = state.InstanceId,
+                CreatedAt = state.UpdatedAt,
+                AvailableAt = state.UpdatedAt,
+            });
+        }
         foreach (var b in state.Bookmarks)
         {
             db.Bookmarks.Add(new BookmarkRecord

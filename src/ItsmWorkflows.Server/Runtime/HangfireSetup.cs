@@ -70,6 +70,7 @@ internal static class HangfireSetup
         }).RequireAuthorization(Identity.Policies.Admin);
         var recurring = new RecurringJobManager(app.Services.GetRequiredService<JobStorage>());
         recurring.AddOrUpdate<TimerSweepJob>(TimerSweepJob.RecurringId, j => j.RunAsync(CancellationToken.None), Cron.Minutely());
+        recurring.AddOrUpdate<Mail.OutboxDeliveryJob>(Mail.OutboxDeliveryJob.RecurringId, j => j.RunAsync(CancellationToken.None), Cron.Minutely());
     }
 
     /// <summary>The dashboard can retry and delete jobs: administrators only.</summary>

@@ -58,44 +58,6 @@ internal static class PostgresInstanceWriter
         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[]) AS u(id, activity_id, activity_type, message, code, at, resolved_at)
         """;
 
-    // $1 id, $2 expected revision, $3..$12 instance columns, $13 new revision, then the index arrays.
-    private const string Update = """
-        WITH upd AS (
-            UPDATE workflow_instances SET definition_version_id = $3, version = $4, status = $5, sub_status = $6, correlation_id = $7,
-                name = $8, state = $9, open_incidents = $10, updated_at = $11, finished_at = $12, revision = $13
-            WHERE id = $1 AND revision = $2
-            RETURNING id),
-        bookmarks_gone AS (
-            DELETE FROM bookmarks WHERE instance_id = $1 AND EXISTS (SELECT 1 FROM upd) AND NOT (id = ANY ($14::text[]))),
-        bookmarks_new AS (
-            INSERT INTO bookmarks (id, instance_id, activity_id, activity_type, stimulus_hash, correlation_id, due_at, created_at, payload)
-            SELECT u.id, $1, u.activity_id, u.activity_type, u.stimulus_hash, $7, u.due_at, u.created_at, u.payload
-            FROM unnest($14::text[], $15::text[], $16::text[], $17::text[], $18::timestamptz[], $19::timestamptz[], $20::text[]) AS u(id, activity_id, activity_type, stimulus_hash, due_at, created_at, payload)
-            WHERE EXISTS (SELECT 1 FROM upd)
-            ON CONFLICT (id) DO UPDATE SET correlation_id = EXCLUDED.correlation_id WHERE bookmarks.correlation_id IS DISTINCT FROM EXCLUDED.correlation_id),
-        timers_gone AS (
-            DELETE FROM timers WHERE instance_id = $1 AND fired_at IS NULL AND EXISTS (SELECT 1 FROM upd) AND NOT (id = ANY ($21::text[]))),
-        timers_new AS (
-            INSERT INTO timers (id, instance_id, bookmark_id, due_at)
-            SELECT u.id, $1, u.id, u.due_at FROM unnest($21::text[], $22::timestamptz[]) AS u(id, due_at)
-            WHERE EXISTS (SELECT 1 FROM upd)
-            ON CONFLICT (id) DO NOTHING),
-        incidents_gone AS (
-            DELETE FROM incidents WHERE instance_id = $1 AND EXISTS (SELECT 1 FROM upd) AND NOT (id = ANY ($23::text[]))),
-        incidents_new AS (
-            INSERT INTO incidents (id, instance_id, activity_id, activity_type, message, code, at, resolved_at)
-            SELECT u.id, $1, u.activity_id, u.activity_type, u.message, u.code, u.at, u.resolved_at
-            FROM unnest($23::text[], $24::text[], $25::text[], $26::text[], $27::text[], $28::timestamptz[], $29::timestamptz[]) AS u(id, activity_id, activity_type, message, code, at, resolved_at)
-            WHERE EXISTS (SELECT 1 FROM upd)
-            ON CONFLICT (id) DO UPDATE SET resolved_at = EXCLUDED.resolved_at),
-        journal_new AS (
-            INSERT INTO journal_entries (instance_id, sequence, at, activity_id, activity_type, event, outcomes, message)
-            SELECT $1, u.* FROM unnest($30::bigint[], $31::timestamptz[], $32::text[], $33::text[], $34::text[], $35::text[], $36::text[]) AS u(sequence, at, activity_id, activity_type, event, outcomes, message)
-            WHERE EXISTS (SELECT 1 FROM upd)
-              AND u.sequence > COALESCE((SELECT max(j.sequence) FROM journal_entries j WHERE j.instance_id = $1), 0))
-        SELECT count(*) FROM upd
-        """;
-
     /// <summary>Inserts a new instance and its index rows; a duplicate id raises PostgreSQL's unique violation (23505).</summary>
     public static async Task InsertAsync(NpgsqlConnection connection, WorkflowState state, CancellationToken cancellationToken)
     {
@@ -147,33 +109,35 @@ internal static class PostgresInstanceWriter
             AddIncidentArrays(incidents.Parameters, state.Incidents);
             batch.BatchCommands.Add(incidents);
         }
+        if (state.Outbound.Count > 0)
+        {
+            var outbox = new NpgsqlBatchCommand(InsertOutbox);
+            outbox.Parameters.Add(Text(state.InstanceId));
+            outbox.Parameters.Add(Time(state.UpdatedAt));
+            AddOutboxArrays(outbox.Parameters, state.Outbound);
+            batch.BatchCommands.Add(outbox);
+        }
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Saves a burst over the stored revision; false when the stored revision was not the expected one (nothing written).</summary>
-    public static async Task<bool> UpdateAsync(NpgsqlConnection connection, WorkflowState state, long expectedRevision, IReadOnlyCollection<JournalEntry> journal, CancellationToken cancellationToken)
+    private const string InsertOutbox = """
+        INSERT INTO outbox (id, kind, payload, instance_id, created_at, available_at, attempts)
+        SELECT u.id, u.kind, u.payload, $1, $2, $2, 0 FROM unnest($3::text[], $4::text[], $5::text[]) AS u(id, kind, payload)
+        """;
+
+    /// <summary>The outbox row's payload: the message, and the bookmark to resume with the delivery report.</summary>
+    private static void AddOutboxArrays(NpgsqlParameterCollection p, IReadOnlyCollection<OutboundMessage> outbound)
     {
-        await using var command = new NpgsqlCommand(Update, connection);
-        var p = command.Parameters;
-        p.Add(Text(state.InstanceId));
-        p.Add(new NpgsqlParameter<long> { TypedValue = expectedRevision });
-        p.Add(Text(state.DefinitionVersionId));
-        p.Add(new NpgsqlParameter<int> { TypedValue = state.DefinitionVersion });
-        p.Add(Text(state.Status.ToString()));
-        p.Add(Text(state.SubStatus.ToString()));
-        p.Add(Text(state.CorrelationId));
-        p.Add(Text(state.Name));
-        p.Add(Jsonb(WorkflowStateJson.Serialize(state)));
-        p.Add(new NpgsqlParameter<int> { TypedValue = OpenIncidents(state) });
-        p.Add(Time(state.UpdatedAt));
-        p.Add(Time(state.FinishedAt));
-        p.Add(new NpgsqlParameter<long> { TypedValue = expectedRevision + 1 });
-        AddBookmarkArrays(command.Parameters, state.Bookmarks);
-        AddTimerArrays(command.Parameters, state.Bookmarks.Where(b => b.DueAt is not null).ToList());
-        AddIncidentArrays(command.Parameters, state.Incidents);
-        AddJournalArrays(command.Parameters, journal);
-        var matched = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-        return matched == 1;
+        p.Add(Texts(outbound.Select(m => m.Id)));
+        p.Add(Texts(outbound.Select(m => m.Kind)));
+        p.Add(Texts(outbound.Select(OutboxPayload)));
+    }
+
+    public static string OutboxPayload(OutboundMessage message)
+    {
+        var payload = (System.Text.Json.Nodes.JsonObject)message.Payload.DeepClone();
+        payload["bookmarkId"] = message.BookmarkId;
+        return payload.ToJsonString();
     }
 
     /// <summary>
@@ -256,6 +220,17 @@ internal static class PostgresInstanceWriter
             AddIncidentArrays(p, changedIncidents);
             sql.Append(string.Join(", ", Enumerable.Range(before + 1, p.Count - before).Select((n, i) => "$" + n + IncidentArrayTypes[i])))
                 .Append(") AS u(id, activity_id, activity_type, message, code, at, resolved_at)").Append(Matched).Append(" ON CONFLICT (id) DO UPDATE SET resolved_at = EXCLUDED.resolved_at)");
+        }
+
+        if (state.Outbound.Count > 0)
+        {
+            var created = Add(Time(state.UpdatedAt));
+            sql.Append(", p").Append(part++).Append(" AS (INSERT INTO outbox (id, kind, payload, instance_id, created_at, available_at, attempts) SELECT u.id, u.kind, u.payload, ")
+                .Append(id).Append(", ").Append(created).Append(", ").Append(created).Append(", 0 FROM unnest(");
+            var before = p.Count;
+            AddOutboxArrays(p, state.Outbound);
+            sql.Append(string.Join(", ", Enumerable.Range(before + 1, p.Count - before).Select(n => "$" + n + "::text[]")))
+                .Append(") AS u(id, kind, payload)").Append(Matched).Append(')');
         }
 
         var journal = state.Journal.Where(j => j.Sequence > loaded.JournalSequence).ToList();

@@ -1,0 +1,246 @@
+using System.Data.Common;
+using System.Text.Json.Nodes;
+using ItsmWorkflows.Engine.Activities.Email;
+using ItsmWorkflows.Engine.Execution;
+using ItsmWorkflows.Engine.Runtime;
+using ItsmWorkflows.Server.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace ItsmWorkflows.Server.Mail;
+
+/// <summary>
+/// Drains the outbox: takes the due email rows (on PostgreSQL with FOR UPDATE SKIP LOCKED, so nodes never
+/// take the same row; a taken row is leased and retaken by anyone once the lease lapses), sends them over
+/// one connection, reports each delivery to the waiting Send Email activity, then marks the row done.
+/// At least once: a crash after sending and before marking sends the message again, with the same
+/// Message-Id. Temporary failures (4xx, connection trouble) are retried with back-off; a permanent one
+/// (5xx, or too many attempts) is reported to the activity, which records it as an incident.
+/// </summary>
+internal sealed partial class OutboxDeliveryJob(
+    ItsmDbContext db, WorkflowRuntime runtime, WorkflowServices services, IOptions<MailOptions> options, OutboxSignal signal, ILogger<OutboxDeliveryJob> logger)
+{
+    public const string RecurringId = "outbox-sweep";
+    private const int BatchSize = 50;
+
+    private MailOptions Options => options.Value;
+
+    /// <summary>Delivers everything due; returns how many messages were settled (sent or given up).</summary>
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        signal.Started();
+        if (!await signal.DrainLock.WaitAsync(0, cancellationToken)) return 0; // A drain is running on this node; it sees the new work.
+        try
+        {
+            var settled = 0;
+            do
+            {
+                settled += await DrainAsync(cancellationToken);
+            }
+            while (signal.TakePending());
+            return settled;
+        }
+        finally
+        {
+            signal.DrainLock.Release();
+        }
+    }
+
+    private async Task<int> DrainAsync(CancellationToken cancellationToken)
+    {
+        var settled = 0;
+        await using IMailTransport transport = Options.UsesDevMailbox ? new DevMailboxTransport() : new SmtpMailTransport(Options.Smtp);
+        while (true)
+        {
+            var rows = await ClaimAsync(cancellationToken);
+            if (rows.Count == 0) return settled;
+            foreach (var row in rows)
+            {
+                if (await DeliverAsync(transport, row, cancellationToken)) settled++;
+            }
+        }
+    }
+
+    private async Task<bool> DeliverAsync(IMailTransport transport, ClaimedRow row, CancellationToken cancellationToken)
+    {
+        EmailMessage email;
+        string? bookmarkId;
+        try
+        {
+            email = EmailMessage.FromJson(row.Payload);
+            bookmarkId = JsonNode.Parse(row.Payload)?["bookmarkId"]?.GetValue<string>();
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            await SettleAsync(row, $"The outbox row is not a readable email: {ex.Message}", cancellationToken);
+            return true;
+        }
+        MimeMessage message;
+        try
+        {
+            message = Compose(email, row);
+        }
+        catch (ParseException ex)
+        {
+            return await FailForGoodAsync(row, bookmarkId, $"The message could not be composed: {ex.Message}", cancellationToken);
+        }
+        try
+        {
+            var reply = await transport.SendAsync(message, cancellationToken);
+            LogSent(logger, email.Id, email.To.Count + email.Cc.Count + email.Bcc.Count);
+            await ReportAsync(row.InstanceId, bookmarkId, new JsonObject { ["delivered"] = true, ["reply"] = reply, ["messageId"] = "<" + message.MessageId + ">" }, cancellationToken);
+            await SettleAsync(row, null, cancellationToken);
+            return true;
+        }
+        catch (MailDeliveryException ex) when (ex.Permanent || row.Attempts >= Options.MaxAttempts)
+        {
+            var reply = ex.Permanent ? ex.Reply : $"gave up after {row.Attempts} attempts; last reply: {ex.Reply}";
+            LogGaveUp(logger, email.Id, reply);
+            return await FailForGoodAsync(row, bookmarkId, reply, cancellationToken);
+        }
+        catch (MailDeliveryException ex)
+        {
+            LogRetrying(logger, email.Id, row.Attempts, ex.Reply);
+            await PostponeAsync(row, Options.Backoff(row.Attempts), ex.Reply, cancellationToken);
+            return false;
+        }
+    }
+
+    private async Task<bool> FailForGoodAsync(ClaimedRow row, string? bookmarkId, string reply, CancellationToken cancellationToken)
+    {
+        await ReportAsync(row.InstanceId, bookmarkId, new JsonObject { ["delivered"] = false, ["reply"] = reply }, cancellationToken);
+        await SettleAsync(row, reply, cancellationToken);
+        return true;
+    }
+
+    private MimeMessage Compose(EmailMessage email, ClaimedRow row)
+    {
+        var message = new MimeMessage();
+        var from = MailboxAddress.Parse(email.From ?? Options.From);
+        message.From.Add(from);
+        foreach (var to in email.To) message.To.Add(MailboxAddress.Parse(to));
+        foreach (var cc in email.Cc) message.Cc.Add(MailboxAddress.Parse(cc));
+        foreach (var bcc in email.Bcc) message.Bcc.Add(MailboxAddress.Parse(bcc));
+        message.Subject = email.Subject;
+        message.Date = row.CreatedAt;
+        // Stable per outbox row: a message sent again after a crash is recognizably the same message.
+        message.MessageId = $"{email.Id}@{(from.Domain is { Length: > 0 } domain ? domain : "itsm.local")}";
+        message.Headers.Add("Auto-Submitted", "auto-generated");
+        if (row.InstanceId is { } instance) message.Headers.Add("X-Itsm-Instance", instance);
+        var body = new BodyBuilder { TextBody = email.TextBody, HtmlBody = email.HtmlBody };
+        foreach (var attachment in email.Attachments)
+        {
+            // Base64 and untouched: a text attachment added the default way would get its line endings rewritten.
+            body.Attachments.Add(new MimePart(ContentType.Parse(attachment.ContentType))
+            {
+                Content = new MimeContent(new MemoryStream(Convert.FromBase64String(attachment.ContentBase64))),
+                ContentDisposition = new ContentDisposition(ContentDisposition.Attachment),
+                ContentTransferEncoding = ContentEncoding.Base64,
+                FileName = attachment.FileName,
+            });
+        }
+        message.Body = body.ToMessageBody();
+        return message;
+    }
+
+    /// <summary>Resumes the Send Email activity with the delivery report; an instance that moved on (cancelled) is left alone.</summary>
+    private async Task ReportAsync(string? instanceId, string? bookmarkId, JsonObject report, CancellationToken cancellationToken)
+    {
+        if (instanceId is null || bookmarkId is null) return;
+        try
+        {
+            await runtime.ResumeAsync(instanceId, bookmarkId, report, cancellationToken);
+        }
+        catch (Exception ex) when (ex is BookmarkNotFoundException or InstanceNotFoundException)
+        {
+            LogNobodyWaiting(logger, instanceId);
+        }
+    }
+
+    private sealed record ClaimedRow(string Id, string Payload, string? InstanceId, int Attempts, DateTimeOffset CreatedAt);
+
+    private async Task<List<ClaimedRow>> ClaimAsync(CancellationToken cancellationToken)
+    {
+        var now = services.Time.GetUtcNow();
+        var lease = now + Options.Lease;
+        if (!db.Database.IsNpgsql())
+        {
+            // The embedded default is one node, and the drain lock keeps its drains apart.
+            var due = await db.Outbox.Where(o => o.ProcessedAt == null && o.Kind == EmailMessage.OutboxKind && o.AvailableAt <= now)
+                .OrderBy(o => o.AvailableAt).Take(BatchSize).ToListAsync(cancellationToken);
+            foreach (var row in due)
+            {
+                row.AvailableAt = lease;
+                row.Attempts++;
+            }
+            await db.SaveChangesAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+            return [.. due.Select(r => new ClaimedRow(r.Id, r.Payload, r.InstanceId, r.Attempts, r.CreatedAt))];
+        }
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                UPDATE outbox SET available_at = @lease, attempts = attempts + 1
+                WHERE id IN (
+                    SELECT id FROM outbox
+                    WHERE processed_at IS NULL AND kind = @kind AND available_at <= @now
+                    ORDER BY available_at LIMIT @limit
+                    FOR UPDATE SKIP LOCKED)
+                RETURNING id, payload, instance_id, attempts, created_at
+                """;
+            Add(command, "lease", lease);
+            Add(command, "kind", EmailMessage.OutboxKind);
+            Add(command, "now", now);
+            Add(command, "limit", BatchSize);
+            var rows = new List<ClaimedRow>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add(new ClaimedRow(reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetInt32(3), reader.GetFieldValue<DateTimeOffset>(4)));
+            }
+            return rows;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private async Task SettleAsync(ClaimedRow row, string? error, CancellationToken cancellationToken)
+    {
+        var now = services.Time.GetUtcNow();
+        var id = row.Id;
+        await db.Outbox.Where(o => o.Id == id).ExecuteUpdateAsync(u => u.SetProperty(o => o.ProcessedAt, now).SetProperty(o => o.LastError, error), cancellationToken);
+    }
+
+    private async Task PostponeAsync(ClaimedRow row, TimeSpan delay, string error, CancellationToken cancellationToken)
+    {
+        var next = services.Time.GetUtcNow() + delay;
+        var id = row.Id;
+        await db.Outbox.Where(o => o.Id == id).ExecuteUpdateAsync(u => u.SetProperty(o => o.AvailableAt, next).SetProperty(o => o.LastError, error), cancellationToken);
+    }
+
+    private static void Add(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Email {MessageId} accepted by the mail server for {Recipients} recipient(s)")]
+    private static partial void LogSent(ILogger logger, string messageId, int recipients);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Email {MessageId} not delivered (attempt {Attempt}), will retry: {Reply}")]
+    private static partial void LogRetrying(ILogger logger, string messageId, int attempt, string reply);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Email {MessageId} could not be delivered: {Reply}")]
+    private static partial void LogGaveUp(ILogger logger, string messageId, string reply);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Delivery report for instance {InstanceId} not needed: nothing waits for it any more")]
+    private static partial void LogNobodyWaiting(ILogger logger, string instanceId);
+}
