@@ -26,7 +26,7 @@ public static class BuiltInActivities
             new RunJavaScript(),
             new ExecuteWorkflow(), new DispatchWorkflow(),
             new HttpEndpoint(), new WriteHttpResponse(), new SendHttpRequest(), new FlowSendHttpRequest(),
-            new Email.SendEmail(),
+            new Email.SendEmail(), new Approvals.RequestApproval(),
         ];
         foreach (var activity in all) registry.Register(activity);
     }

@@ -15,6 +15,9 @@ public sealed class WorkflowServices
     /// <summary>Host services for activities defined outside the engine (approvals, tasks, email).</summary>
     public IServiceProvider? HostServices { get; init; }
 
+    /// <summary>Who the approvers named by Request Approval are; the host's directory, or names taken literally.</summary>
+    public Activities.Approvals.IApproverDirectory Approvers { get; init; } = Activities.Approvals.LiteralApproverDirectory.Instance;
+
     public Func<string> NewId { get; init; } = () => Guid.CreateVersion7().ToString("N");
 
     /// <summary>How the runtime waits before retrying after a transient store failure (tests pass one that does not wait).</summary>

@@ -118,6 +118,16 @@ public sealed class WorkflowRuntime(IWorkflowDefinitionProvider definitions, IWo
         return results.Count > 0 ? results[0] : null;
     }
 
+    /// <summary>Reports a decision to the Request Approval waiting on <paramref name="approvalId"/>; null when none waits any more.</summary>
+    public async ValueTask<RunResult?> DecideApprovalAsync(string approvalId, JsonObject decision, CancellationToken cancellationToken = default)
+    {
+        var hash = StimulusHash.Compute(Activities.Approvals.RequestApproval.TypeName, Activities.Approvals.RequestApproval.Stimulus(approvalId));
+        var found = await instances.FindBookmarksAsync(hash, null, cancellationToken);
+        if (found.Count == 0) return null;
+        var results = await ResumeAllAsync(found, decision, cancellationToken);
+        return results.Count > 0 ? results[0] : null;
+    }
+
     /// <summary>Fires every timer bookmark that is due now (the in-memory stand-in for the host's timer jobs).</summary>
     public async ValueTask<IReadOnlyList<RunResult>> FireDueTimersAsync(CancellationToken cancellationToken = default)
     {

@@ -1,0 +1,313 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ItsmWorkflows.Engine.Execution;
+
+namespace ItsmWorkflows.Engine.Activities.Approvals;
+
+/// <summary>
+/// Asks people to approve and waits for their decisions. Approvers are people, groups or an expression;
+/// the rule (any, all, at least N, at least P %) and the rejection rule (first rejection, or a count)
+/// decide the outcome as decisions arrive; a due time ends the wait (TimedOut, approve, reject, or
+/// escalate once to the pending approvers' managers). An approver away can be decided for by their
+/// delegate. The requester never approves their own request. The host sends each approver a link and
+/// reports decisions by resuming the activity with { approver, decision, comment, channel }.
+/// Output "decision": { outcome, approvalId, contentHash, decisions: [...], approvers: [...] }.
+/// </summary>
+public sealed class RequestApproval : IActivity
+{
+    public const string TypeName = "Itsm.RequestApproval";
+    public const string OutboxKind = "approval-request";
+
+    public ActivityDescriptor Descriptor { get; } = new()
+    {
+        TypeName = TypeName,
+        Category = "ITSM",
+        DisplayName = "Request Approval",
+        Description = "Asks approvers (people, groups) to approve by email link or in their inbox, and continues with Approved, Rejected or TimedOut.",
+        Inputs =
+        [
+            new InputDescriptor("approvers", "String[]", "multi-text") { IsRequired = true, Description = "User names, group:<name>, or email addresses." },
+            new InputDescriptor("title", "String", "singleline") { IsRequired = true, Description = "What is being approved, as the approver reads it." },
+            new InputDescriptor("details", "Object", "json-editor") { Description = "Facts shown to the approver (risk, window, cost...): an object of labels and values." },
+            new InputDescriptor("requester", "String", "singleline") { Description = "User name of the requester, who cannot approve." },
+            new InputDescriptor("rule", "String", "dropdown") { Options = ["Any", "All", "AtLeast", "Percent"], DefaultValue = "Any", Description = "How many approvals are needed." },
+            new InputDescriptor("threshold", "Int32", "singleline") { Description = "N for AtLeast, P for Percent." },
+            new InputDescriptor("rejectionRule", "String", "dropdown") { Options = ["FirstRejects", "Count"], DefaultValue = "FirstRejects" },
+            new InputDescriptor("rejectionThreshold", "Int32", "singleline") { Description = "Rejections that reject, for Count." },
+            new InputDescriptor("dueIn", "TimeSpan", "timespan") { Description = "How long approvers have; empty waits without limit." },
+            new InputDescriptor("onTimeout", "String", "dropdown") { Options = ["TimedOut", "Approve", "Reject", "Escalate"], DefaultValue = "TimedOut", Description = "What the due time does." },
+        ],
+        Outputs = [new OutputDescriptor("decision", "Object") { Description = "Outcome, approvers, and every decision with who, on behalf of whom, comment, when and through which channel." }],
+        Outcomes = ["Approved", "Rejected", "TimedOut"],
+        IsBlocking = true,
+    };
+
+    public static string Stimulus(string approvalId) => "approval:" + approvalId;
+
+    /// <summary>SHA-256 of what the approver is shown; a decision is only valid for the content it was made on.</summary>
+    public static string ContentHash(string title, JsonNode? details) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(new JsonObject { ["title"] = title, ["details"] = details?.DeepClone() }.ToJsonString())));
+
+    public async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
+    {
+        var title = context.GetString("title");
+        if (string.IsNullOrWhiteSpace(title)) return ActivityResult.Fault("Request Approval has no title.");
+        var names = context.GetStringList("approvers").SelectMany(a => a.Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        if (names.Count == 0) return ActivityResult.Fault("Request Approval names no approver.");
+        var requester = context.GetString("requester");
+        var resolved = await context.Services.Approvers.ResolveAsync(names, cancellationToken);
+        var eligible = resolved
+            .Where(a => !string.Equals(a.UserName, requester, StringComparison.OrdinalIgnoreCase))
+            .DistinctBy(a => a.UserName, StringComparer.OrdinalIgnoreCase).ToList();
+        if (eligible.Count == 0)
+        {
+            return ActivityResult.Fault(resolved.Count == 0
+                ? $"None of the approvers ({string.Join(", ", names)}) is known."
+                : "The only approver is the requester, who cannot approve their own request.");
+        }
+        var rule = Parse(context.GetString("rule"), "Any", ["Any", "All", "AtLeast", "Percent"]);
+        var rejectionRule = Parse(context.GetString("rejectionRule"), "FirstRejects", ["FirstRejects", "Count"]);
+        var onTimeout = Parse(context.GetString("onTimeout"), "TimedOut", ["TimedOut", "Approve", "Reject", "Escalate"]);
+        if (rule is null || rejectionRule is null || onTimeout is null) return ActivityResult.Fault("Request Approval: rule is Any, All, AtLeast or Percent; rejection rule FirstRejects or Count; on timeout TimedOut, Approve, Reject or Escalate.");
+        var threshold = context.HasInput("threshold") ? (int)context.GetLong("threshold") : 1;
+        if (rule is "AtLeast" && threshold < 1 || rule is "Percent" && threshold is < 1 or > 100) return ActivityResult.Fault($"Request Approval: threshold {threshold} does not fit rule {rule}.");
+        var rejectionThreshold = context.HasInput("rejectionThreshold") ? (int)context.GetLong("rejectionThreshold") : 1;
+        var details = context.Get("details")?.DeepClone();
+        TimeSpan? dueIn = context.HasInput("dueIn") ? context.GetTimeSpan("dueIn") : null;
+
+        var state = new ApprovalState
+        {
+            ApprovalId = context.NewId(),
+            Title = title,
+            Details = details,
+            Requester = requester,
+            ContentHash = ContentHash(title, details),
+            Rule = rule,
+            Threshold = threshold,
+            RejectionRule = rejectionRule,
+            RejectionThreshold = Math.Max(1, rejectionThreshold),
+            OnTimeout = onTimeout,
+            DueIn = dueIn,
+            DueAt = dueIn is { } d ? context.Now + d : null,
+            Slots = [.. eligible.Select(a => new Slot { Approver = a })],
+        };
+        Save(context, state);
+        Notify(context, state, state.Slots);
+        return Suspend(context, state);
+    }
+
+    public ValueTask<ActivityResult> ResumeAsync(ActivityContext context, ResumeStimulus stimulus, CancellationToken cancellationToken)
+    {
+        var state = Load(context);
+        if (stimulus.Bookmark.DueAt is { } due)
+        {
+            return ValueTask.FromResult(due > context.Now ? Suspend(context, state) : TimeOut(context, state));
+        }
+        var payload = stimulus.Payload as JsonObject;
+        var approver = payload?["approver"]?.ToString();
+        var approve = payload?["decision"]?.ToString()?.ToUpperInvariant() switch
+        {
+            "APPROVE" or "APPROVED" => true,
+            "REJECT" or "REJECTED" => false,
+            _ => (bool?)null,
+        };
+        // A decision from someone who holds no open slot, or by the requester, changes nothing: the host refuses it before it gets here.
+        var slot = approver is null || approve is null || string.Equals(approver, state.Requester, StringComparison.OrdinalIgnoreCase) ? null
+            : state.Slots.FirstOrDefault(s => s.Decision is null && string.Equals(s.Approver.UserName, approver, StringComparison.OrdinalIgnoreCase))
+              ?? state.Slots.FirstOrDefault(s => s.Decision is null && string.Equals(s.Approver.Delegate?.UserName, approver, StringComparison.OrdinalIgnoreCase));
+        if (slot is null || approve is not { } approves) return ValueTask.FromResult(Suspend(context, state));
+        slot.Decision = approves ? "Approved" : "Rejected";
+        slot.DecidedBy = approver;
+        slot.OnBehalfOf = string.Equals(slot.Approver.UserName, approver, StringComparison.OrdinalIgnoreCase) ? null : slot.Approver.UserName;
+        slot.Comment = payload?["comment"]?.ToString();
+        slot.Channel = payload?["channel"]?.ToString() ?? "api";
+        slot.At = context.Now;
+        Save(context, state);
+        return ValueTask.FromResult(Tally(state) is { } outcome ? Finish(context, state, outcome) : Suspend(context, state));
+    }
+
+    /// <summary>The outcome the decisions so far settle, or null while it is still open.</summary>
+    private static string? Tally(ApprovalState state)
+    {
+        var total = state.Slots.Count;
+        var approved = state.Slots.Count(s => s.Decision == "Approved");
+        var rejected = state.Slots.Count(s => s.Decision == "Rejected");
+        var pending = total - approved - rejected;
+        var needed = state.Rule switch
+        {
+            "All" => total,
+            "AtLeast" => Math.Min(state.Threshold, total),
+            "Percent" => (int)Math.Ceiling(total * state.Threshold / 100.0),
+            _ => 1,
+        };
+        if (approved >= needed) return "Approved";
+        var rejects = state.RejectionRule == "Count" ? Math.Min(state.RejectionThreshold, total) : 1;
+        // Rejected by the rejection rule, or when the approvals still possible can no longer reach the rule.
+        if (rejected >= rejects || approved + pending < needed) return "Rejected";
+        return null;
+    }
+
+    private static ActivityResult TimeOut(ActivityContext context, ApprovalState state)
+    {
+        if (state.OnTimeout == "Escalate" && !state.Escalated)
+        {
+            var added = new List<Slot>();
+            foreach (var pending in state.Slots.Where(s => s.Decision is null).ToList())
+            {
+                if (pending.Approver.Manager is not { } manager || string.Equals(manager.UserName, state.Requester, StringComparison.OrdinalIgnoreCase)) continue;
+                if (state.Slots.Concat(added).Any(s => string.Equals(s.Approver.UserName, manager.UserName, StringComparison.OrdinalIgnoreCase))) continue;
+                added.Add(new Slot { Approver = manager, EscalatedFrom = pending.Approver.UserName });
+            }
+            state.Escalated = true;
+            if (added.Count > 0)
+            {
+                state.Slots.AddRange(added);
+                state.DueAt = state.DueIn is { } d ? context.Now + d : null;
+                Save(context, state);
+                Notify(context, state, added);
+                return Suspend(context, state);
+            }
+        }
+        var outcome = state.OnTimeout switch { "Approve" => "Approved", "Reject" => "Rejected", _ => "TimedOut" };
+        state.TimedOut = true;
+        return Finish(context, state, outcome);
+    }
+
+    private static ActivityResult Finish(ActivityContext context, ApprovalState state, string outcome)
+    {
+        state.Outcome = outcome;
+        Save(context, state);
+        context.SetOutput("decision", new JsonObject
+        {
+            ["outcome"] = outcome,
+            ["approvalId"] = state.ApprovalId,
+            ["contentHash"] = state.ContentHash,
+            ["timedOut"] = state.TimedOut,
+            ["approvers"] = new JsonArray([.. state.Slots.Select(s => (JsonNode?)JsonValue.Create(s.Approver.UserName))]),
+            ["decisions"] = new JsonArray([.. state.Slots.Where(s => s.Decision is not null).OrderBy(s => s.At).Select(s => (JsonNode?)new JsonObject
+            {
+                ["approver"] = s.Approver.UserName,
+                ["decidedBy"] = s.DecidedBy,
+                ["onBehalfOf"] = s.OnBehalfOf,
+                ["decision"] = s.Decision,
+                ["comment"] = s.Comment,
+                ["channel"] = s.Channel,
+                ["at"] = s.At?.ToString("O"),
+            })]),
+        });
+        return ActivityResult.Outcome(outcome);
+    }
+
+    private static ActivityResult Suspend(ActivityContext context, ApprovalState state)
+    {
+        var decision = context.CreateBookmark(Stimulus(state.ApprovalId), new JsonObject { ["approvalId"] = state.ApprovalId, ["title"] = state.Title });
+        if (state.DueAt is not { } due) return ActivityResult.Suspend(decision);
+        var timer = context.CreateBookmark("approval-due:" + state.ApprovalId + ":" + due.UtcDateTime.ToString("O"), new JsonObject { ["dueAt"] = due.UtcDateTime.ToString("O") }, due);
+        return ActivityResult.Suspend(decision, timer);
+    }
+
+    /// <summary>Outbound work for the host: tell these approvers (and their delegates) what to decide.</summary>
+    private static void Notify(ActivityContext context, ApprovalState state, IReadOnlyList<Slot> slots)
+    {
+        var recipients = new JsonArray();
+        foreach (var slot in slots)
+        {
+            recipients.Add(Recipient(slot.Approver, null, slot.EscalatedFrom));
+            if (slot.Approver.Delegate is { } delegated && !string.Equals(delegated.UserName, state.Requester, StringComparison.OrdinalIgnoreCase))
+            {
+                recipients.Add(Recipient(delegated, slot.Approver.UserName, slot.EscalatedFrom));
+            }
+        }
+        var payload = new JsonObject
+        {
+            ["approvalId"] = state.ApprovalId,
+            ["title"] = state.Title,
+            ["details"] = state.Details?.DeepClone(),
+            ["requester"] = state.Requester,
+            ["contentHash"] = state.ContentHash,
+            ["rule"] = state.Rule,
+            ["threshold"] = state.Threshold,
+            ["dueAt"] = state.DueAt?.UtcDateTime.ToString("O"),
+            ["activityId"] = context.ActivityId,
+            ["definitionId"] = context.Instance.DefinitionId,
+            ["definitionVersion"] = context.Instance.DefinitionVersion,
+            ["recipients"] = recipients,
+        };
+        context.Instance.Outbound.Add(new OutboundMessage(context.NewId(), OutboxKind, payload, context.Instance.InstanceId, null));
+    }
+
+    private static JsonObject Recipient(ApproverInfo person, string? onBehalfOf, string? escalatedFrom) => new()
+    {
+        ["userName"] = person.UserName,
+        ["displayName"] = person.DisplayName,
+        ["email"] = person.Email,
+        ["onBehalfOf"] = onBehalfOf,
+        ["escalatedFrom"] = escalatedFrom,
+    };
+
+    private static string? Parse(string? value, string fallback, string[] allowed) =>
+        string.IsNullOrWhiteSpace(value) ? fallback : allowed.FirstOrDefault(a => string.Equals(a, value.Trim(), StringComparison.OrdinalIgnoreCase));
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private static void Save(ActivityContext context, ApprovalState state) => context.GetState<JsonFrameState>().Data = JsonSerializer.SerializeToNode(state, Json)!.AsObject();
+
+    private static ApprovalState Load(ActivityContext context) => context.GetState<JsonFrameState>().Data.Deserialize<ApprovalState>(Json)
+        ?? throw new InvalidOperationException("The approval's progress is missing from the instance state.");
+
+    private sealed class ApprovalState
+    {
+        public required string ApprovalId { get; init; }
+
+        public required string Title { get; init; }
+
+        public JsonNode? Details { get; init; }
+
+        public string? Requester { get; init; }
+
+        public required string ContentHash { get; init; }
+
+        public required string Rule { get; init; }
+
+        public int Threshold { get; init; }
+
+        public required string RejectionRule { get; init; }
+
+        public int RejectionThreshold { get; init; }
+
+        public required string OnTimeout { get; init; }
+
+        public TimeSpan? DueIn { get; init; }
+
+        public DateTimeOffset? DueAt { get; set; }
+
+        public bool Escalated { get; set; }
+
+        public bool TimedOut { get; set; }
+
+        public string? Outcome { get; set; }
+
+        public List<Slot> Slots { get; init; } = [];
+    }
+
+    private sealed class Slot
+    {
+        public required ApproverInfo Approver { get; init; }
+
+        public string? EscalatedFrom { get; init; }
+
+        public string? Decision { get; set; }
+
+        public string? DecidedBy { get; set; }
+
+        public string? OnBehalfOf { get; set; }
+
+        public string? Comment { get; set; }
+
+        public string? Channel { get; set; }
+
+        public DateTimeOffset? At { get; set; }
+    }
+}

@@ -1,0 +1,198 @@
+using System.Text.Json.Nodes;
+using ItsmWorkflows.Engine.Activities.Approvals;
+using ItsmWorkflows.Engine.Execution;
+using Xunit;
+using static ItsmWorkflows.Engine.Tests.EngineHarness;
+
+namespace ItsmWorkflows.Engine.Tests;
+
+public sealed class RequestApprovalTests
+{
+    /// <summary>group:cab is carol, dan, erin and fay; carol's delegate is "deputy"; everyone reports to "boss".</summary>
+    private sealed class Directory : IApproverDirectory
+    {
+        private static readonly ApproverInfo Boss = new("boss", "Big Boss", "boss@example.org");
+
+        public ValueTask<IReadOnlyList<ApproverInfo>> ResolveAsync(IReadOnlyList<string> approvers, CancellationToken cancellationToken) =>
+            ValueTask.FromResult<IReadOnlyList<ApproverInfo>>([.. approvers.SelectMany(Resolve)]);
+
+        private static IEnumerable<ApproverInfo> Resolve(string name) => name switch
+        {
+            "group:cab" => [Person("carol"), Person("dan"), Person("erin"), Person("fay")],
+            "nobody" => [],
+            _ => [Person(name)],
+        };
+
+        private static ApproverInfo Person(string name) =>
+            new(name, char.ToUpperInvariant(name[0]) + name[1..], name + "@example.org", name == "carol" ? new ApproverInfo("deputy", "Deputy", "deputy@example.org") : null, name == "boss" ? null : Boss);
+    }
+
+    private static string Definition(string approvers, string rule = "Any", int? threshold = null, string rejection = "FirstRejects", int? rejectionThreshold = null,
+        string? dueIn = null, string onTimeout = "TimedOut", string requester = "alice") =>
+        Flowchart(
+            string.Join(",",
+                Activity("Approve1", RequestApproval.TypeName, string.Join(",", new[]
+                {
+                    Js("approvers", approvers, "String[]"), Literal("title", "Change CHG0001: patch the mail relay"),
+                    Js("details", "({ risk: 'High', window: 'Sat 02:00-04:00' })"), Literal("requester", requester),
+                    Literal("rule", rule), Literal("rejectionRule", rejection), Literal("onTimeout", onTimeout),
+                }.Concat(threshold is { } t ? [Literal("threshold", t.ToString(System.Globalization.CultureInfo.InvariantCulture), "Int32")] : [])
+                 .Concat(rejectionThreshold is { } r ? [Literal("rejectionThreshold", r.ToString(System.Globalization.CultureInfo.InvariantCulture), "Int32")] : [])
+                 .Concat(dueIn is { } d ? [Literal("dueIn", d, "TimeSpan")] : []))),
+                WriteLine("Yes", "approved"), WriteLine("No", "rejected"), WriteLine("Late", "timed out")),
+            string.Join(",", Connect("Approve1", "Yes", "Approved"), Connect("Approve1", "No", "Rejected"), Connect("Approve1", "Late", "TimedOut")));
+
+    private static async Task<WorkflowState> DecideAsync(EngineHarness h, WorkflowState state, string approver, string decision, string? comment = null)
+    {
+        var approvalId = ApprovalId(h);
+        var result = await h.Runtime.DecideApprovalAsync(approvalId, new JsonObject { ["approver"] = approver, ["decision"] = decision, ["comment"] = comment, ["channel"] = "web" }, TestContext.Current.CancellationToken);
+        return result?.State ?? (await h.Instances.FindAsync(state.InstanceId, TestContext.Current.CancellationToken))!.Value.State;
+    }
+
+    private static string ApprovalId(EngineHarness h) => h.Instances.Outbox.Last(o => o.Kind == RequestApproval.OutboxKind).Payload["approvalId"]!.GetValue<string>();
+
+    private static string Outcome(EngineHarness h) => h.Output.Lines.Count > 0 ? h.Output.Lines[^1] : "(waiting)";
+
+    [Fact]
+    public async Task Execute_AsksEveryApproverAndDelegate_ExceptTheRequester_AndWaits()
+    {
+        var h = new EngineHarness(approvers: new Directory());
+        var state = await h.StartAsync(Definition("['group:cab', 'alice']"));
+
+        Assert.Equal(WorkflowSubStatus.Suspended, state.SubStatus);
+        var request = Assert.Single(h.Instances.Outbox).Payload;
+        var recipients = request["recipients"]!.AsArray().Select(r => (r!["userName"]!.GetValue<string>(), r["onBehalfOf"]?.GetValue<string>())).ToList();
+        Assert.Equal([("carol", null), ("deputy", "carol"), ("dan", null), ("erin", null), ("fay", null)], recipients);
+        Assert.Equal(RequestApproval.ContentHash("Change CHG0001: patch the mail relay", JsonNode.Parse("""{"risk":"High","window":"Sat 02:00-04:00"}""")), request["contentHash"]!.GetValue<string>());
+        Assert.Equal("High", request["details"]!["risk"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("Any", null, new[] { "carol" }, "approved")]
+    [InlineData("All", null, new[] { "carol", "dan", "erin" }, "(waiting)")]
+    [InlineData("All", null, new[] { "carol", "dan", "erin", "fay" }, "approved")]
+    [InlineData("AtLeast", 2, new[] { "carol" }, "(waiting)")]
+    [InlineData("AtLeast", 2, new[] { "carol", "fay" }, "approved")]
+    [InlineData("Percent", 75, new[] { "carol", "dan" }, "(waiting)")]
+    [InlineData("Percent", 75, new[] { "carol", "dan", "erin" }, "approved")]
+    public async Task QuorumRules_DecideWhenEnoughApproved(string rule, int? threshold, string[] approving, string expected)
+    {
+        var h = new EngineHarness(approvers: new Directory());
+        var state = await h.StartAsync(Definition("['group:cab']", rule, threshold));
+        foreach (var approver in approving) state = await DecideAsync(h, state, approver, "approve");
+
+        Assert.Equal(expected, Outcome(h));
+        Assert.Equal(expected == "(waiting)" ? WorkflowStatus.Running : WorkflowStatus.Finished, state.Status);
+    }
+
+    [Fact]
+    public async Task FirstRejection_Rejects_WithTheDecisionsAvailableAfterwards()
+    {
+        var h = new EngineHarness(approvers: new Directory());
+        var state = await h.StartAsync(Definition("['group:cab']", "All"));
+        state = await DecideAsync(h, state, "carol", "approve", "fine by me");
+        state = await DecideAsync(h, state, "dan", "reject", "no back-out plan");
+
+        Assert.Equal("rejected", Outcome(h));
+        var decision = state.ActivityOutputs["Approve1"]["decision"]!;
+        Assert.Equal("Rejected", decision["outcome"]!.GetValue<string>());
+        var decisions = decision["decisions"]!.AsArray();
+        Assert.Equal(["carol", "dan"], decisions.Select(d => d!["approver"]!.GetValue<string>()));
+        Assert.Equal("no back-out plan", decisions[1]!["comment"]!.GetValue<string>());
+        Assert.Equal("web", decisions[1]!["channel"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task RejectionCount_NeedsThatManyRejections_AndAnImpossibleQuorumRejects()
+    {
+        var h = new EngineHarness(approvers: new Directory());
+        var state = await h.StartAsync(Definition("['group:cab']", "AtLeast", 2, "Count", 2));
+        state = await DecideAsync(h, state, "carol", "reject");
+        Assert.Equal("(waiting)", Outcome(h));
+        state = await DecideAsync(h, state, "dan", "reject");
+        Assert.Equal("rejected", Outcome(h));
+
+        var h2 = new EngineHarness(approvers: new Directory());
+        var s2 = await h2.StartAsync(Definition("['carol', 'dan']", "All", rejection: "Count", rejectionThreshold: 2));
+        await DecideAsync(h2, s2, "carol", "reject");
+        Assert.Equal("rejected", Outcome(h2)); // All can no longer be reached
+    }
+
+    [Fact]
+    public async Task Delegate_DecidesOnBehalfOfTheApprover_AndTheSlotIsTakenOnce()
+    {
+        var h = new EngineHarness(approvers: new Directory());
+        var state = await h.StartAsync(Definition("['carol', 'dan']", "All"));
+        state = await DecideAsync(h, state, "deputy", "approve", "carol is on leave");
+        state = await DecideAsync(h, state, "carol", "reject"); // her slot is taken: ignored
+        Assert.Equal("(waiting)", Outcome(h));
+        state = await DecideAsync(h, state, "dan", "approve");
+
+        Assert.Equal("approved", Outcome(h));
+        var first = state.ActivityOutputs["Approve1"]["decision"]!["decisions"]![0]!;
+        Assert.Equal("deputy", first["decidedBy"]!.GetValue<string>());
+        Assert.Equal("carol", first["onBehalfOf"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task SelfApproval_AndStrangers_ChangeNothing()
+    {
+        var h = new EngineHarness(approvers: new Directory());
+        var state = await h.StartAsync(Definition("['carol']", requester: "alice"));
+        state = await DecideAsync(h, state, "alice", "approve");
+        state = await DecideAsync(h, state, "mallory", "approve");
+        Assert.Equal("(waiting)", Outcome(h));
+        Assert.Equal(WorkflowSubStatus.Suspended, state.SubStatus);
+
+        var h2 = new EngineHarness(approvers: new Directory());
+        var onlyRequester = await h2.StartAsync(Definition("['alice']", requester: "alice"));
+        Assert.Contains("cannot approve their own request", Assert.Single(onlyRequester.Incidents).Message);
+    }
+
+    [Theory]
+    [InlineData("TimedOut", "timed out")]
+    [InlineData("Approve", "approved")]
+    [InlineData("Reject", "rejected")]
+    public async Task DueTime_EndsTheWait_NeverEarly(string onTimeout, string expected)
+    {
+        var h = new EngineHarness(approvers: new Directory());
+        var state = await h.StartAsync(Definition("['carol']", dueIn: "3.00:00:00", onTimeout: onTimeout));
+        var timer = state.Bookmarks.Single(b => b.DueAt is not null);
+        Assert.Equal(h.Clock.GetUtcNow().AddDays(3), timer.DueAt);
+
+        // A firing a second early waits again.
+        h.Clock.Advance(TimeSpan.FromDays(3) - TimeSpan.FromSeconds(1));
+        state = (await h.Runtime.FireTimerAsync(state.InstanceId, timer.Id, TestContext.Current.CancellationToken))!.State;
+        Assert.Equal("(waiting)", Outcome(h));
+        h.Clock.Advance(TimeSpan.FromSeconds(1));
+        await h.Runtime.FireDueTimersAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(expected, Outcome(h));
+    }
+
+    [Fact]
+    public async Task Escalate_AsksTheManagersOnce_ThenTimesOut()
+    {
+        var h = new EngineHarness(approvers: new Directory());
+        var state = await h.StartAsync(Definition("['carol', 'dan']", "Any", dueIn: "1.00:00:00", onTimeout: "Escalate"));
+        h.Clock.Advance(TimeSpan.FromDays(1));
+        await h.Runtime.FireDueTimersAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal("(waiting)", Outcome(h));
+        var escalation = h.Instances.Outbox[^1].Payload;
+        var recipient = Assert.Single(escalation["recipients"]!.AsArray())!;
+        Assert.Equal("boss", recipient["userName"]!.GetValue<string>());
+        Assert.Equal("carol", recipient["escalatedFrom"]!.GetValue<string>());
+
+        state = await DecideAsync(h, state, "boss", "approve");
+        Assert.Equal("approved", Outcome(h));
+
+        var h2 = new EngineHarness(approvers: new Directory());
+        await h2.StartAsync(Definition("['carol']", dueIn: "1.00:00:00", onTimeout: "Escalate"));
+        h2.Clock.Advance(TimeSpan.FromDays(1));
+        await h2.Runtime.FireDueTimersAsync(TestContext.Current.CancellationToken);
+        h2.Clock.Advance(TimeSpan.FromDays(1));
+        await h2.Runtime.FireDueTimersAsync(TestContext.Current.CancellationToken);
+        Assert.Equal("timed out", Outcome(h2));
+    }
+}
