@@ -3,6 +3,7 @@ using ItsmWorkflows.Engine.Execution;
 using ItsmWorkflows.Engine.Planning;
 using ItsmWorkflows.Engine.Runtime;
 using ItsmWorkflows.Engine.Validation;
+using ItsmWorkflows.Server.Approvals;
 using ItsmWorkflows.Server.Api;
 using ItsmWorkflows.Server.Data;
 using ItsmWorkflows.Server.Definitions;
@@ -41,10 +42,16 @@ builder.Services.AddSingleton(sp => new WorkflowServices
     Time = sp.GetRequiredService<TimeProvider>(),
     Lines = sp.GetRequiredService<LoggingLineWriter>(),
     Http = sp.GetRequiredService<HttpClientRequestSender>(),
+    Approvers = sp.GetRequiredService<DbApproverDirectory>(),
 });
 builder.Services.AddScoped<IWorkflowInstanceStore, EfWorkflowInstanceStore>();
 builder.Services.Configure<MailOptions>(builder.Configuration.GetSection("Mail"));
 builder.Services.AddSingleton<OutboxSignal>();
+builder.Services.AddSingleton<DevMailbox>();
+builder.Services.Configure<ApprovalOptions>(builder.Configuration.GetSection("Approvals"));
+builder.Services.AddScoped<ApprovalService>();
+builder.Services.AddSingleton<DbApproverDirectory>();
+builder.Services.AddAntiforgery();
 builder.Services.AddScoped<OutboxDeliveryJob>();
 builder.AddItsmJobs();
 builder.Services.AddScoped<IWorkflowScheduler, HangfireWorkflowScheduler>();
@@ -70,6 +77,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseAntiforgery();
 
 app.MapOpenApi().AllowAnonymous();
 app.MapScalarApiReference("/api/docs").AllowAnonymous();
@@ -80,6 +88,7 @@ app.MapDefinitionEndpoints();
 app.MapInstanceEndpoints();
 app.MapItsmJobs();
 app.MapMailEndpoints();
+app.MapApprovalEndpoints();
 app.MapWorkflowHttpEndpoints();
 app.MapGet("/", () => Results.Redirect("/api/docs")).AllowAnonymous().ExcludeFromDescription();
 app.AnnounceWhenStarted();

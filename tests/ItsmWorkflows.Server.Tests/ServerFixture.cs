@@ -62,6 +62,7 @@ public abstract class ServerFixture : IAsyncLifetime
                     Time = EngineClock,
                     Lines = sp.GetRequiredService<ItsmWorkflows.Server.Runtime.LoggingLineWriter>(),
                     Http = sp.GetRequiredService<ItsmWorkflows.Server.Http.HttpClientRequestSender>(),
+                    Approvers = sp.GetRequiredService<ItsmWorkflows.Server.Approvals.DbApproverDirectory>(),
                 });
             });
         });

@@ -45,6 +45,13 @@ public static class LiquidRuntime
             ["Name"] = instance.Name,
         });
         context.SetValue("CorrelationId", instance.CorrelationId);
+        // Outputs of the activities that ran: {{ Activities.Approve1.decision.outcome }}.
+        var activities = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (activityId, outputs) in instance.ActivityOutputs)
+        {
+            activities[activityId] = outputs.ToDictionary(o => o.Key, o => ToClr(o.Value), StringComparer.OrdinalIgnoreCase);
+        }
+        context.SetValue("Activities", activities);
         try
         {
             return template.Render(context);

@@ -24,6 +24,12 @@ internal abstract class ItsmDbContext(DbContextOptions options) : IdentityDbCont
 
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
 
+    public DbSet<ApprovalRecord> Approvals => Set<ApprovalRecord>();
+
+    public DbSet<ApprovalTokenRecord> ApprovalTokens => Set<ApprovalTokenRecord>();
+
+    public DbSet<ApprovalAuditRecord> ApprovalAudit => Set<ApprovalAuditRecord>();
+
     public DbSet<TriggerRecord> Triggers => Set<TriggerRecord>();
 
     public DbSet<Group> Groups => Set<Group>();
@@ -43,6 +49,9 @@ internal abstract class ItsmDbContext(DbContextOptions options) : IdentityDbCont
         builder.ApplyConfiguration(new JournalEntryConfiguration());
         builder.ApplyConfiguration(new IncidentConfiguration());
         builder.ApplyConfiguration(new OutboxConfiguration());
+        builder.ApplyConfiguration(new ApprovalConfiguration());
+        builder.ApplyConfiguration(new ApprovalTokenConfiguration());
+        builder.ApplyConfiguration(new ApprovalAuditConfiguration());
         builder.ApplyConfiguration(new TriggerConfiguration());
         builder.ApplyConfiguration(new GroupConfiguration());
         builder.ApplyConfiguration(new GroupMemberConfiguration());

@@ -2,10 +2,8 @@ using System.Net;
 using System.Text;
 using ItsmWorkflows.Engine.Activities.Email;
 using ItsmWorkflows.Server.Api;
-using ItsmWorkflows.Server.Data;
 using ItsmWorkflows.Server.Identity;
 using MailKit.Net.Smtp;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MimeKit;
 
@@ -26,12 +24,12 @@ internal static class MailEndpoints
             .WithSummary("Connects to the configured SMTP server (and authenticates); with 'to', also sends a test message.");
 
         var mailbox = app.MapGroup("").RequireAuthorization(Policies.SignedIn).WithTags("Dev mailbox");
-        mailbox.MapGet("/api/dev/mailbox", async (ItsmDbContext db, IOptions<MailOptions> options, CancellationToken ct) => await ListAsync(db, options.Value, ct))
+        mailbox.MapGet("/api/dev/mailbox", (DevMailbox box, IOptions<MailOptions> options) => List(box, options.Value))
             .WithSummary("Messages the embedded default kept instead of sending (only when no SMTP server is configured).");
-        mailbox.MapGet("/dev/mailbox", async (ItsmDbContext db, IOptions<MailOptions> options, CancellationToken ct) =>
-            Results.Content(ListPage(await ListAsync(db, options.Value, ct)), "text/html; charset=utf-8")).ExcludeFromDescription();
-        mailbox.MapGet("/dev/mailbox/{id}", async (string id, ItsmDbContext db, IOptions<MailOptions> options, CancellationToken ct) =>
-            Results.Content(MessagePage((await ListAsync(db, options.Value, ct, id)).FirstOrDefault() ?? throw ProblemException.NotFound($"There is no message '{id}' in the dev mailbox.")), "text/html; charset=utf-8"))
+        mailbox.MapGet("/dev/mailbox", (DevMailbox box, IOptions<MailOptions> options) =>
+            Results.Content(ListPage(List(box, options.Value)), "text/html; charset=utf-8")).ExcludeFromDescription();
+        mailbox.MapGet("/dev/mailbox/{id}", (string id, DevMailbox box, IOptions<MailOptions> options) =>
+            Results.Content(MessagePage(List(box, options.Value, id).FirstOrDefault() ?? throw ProblemException.NotFound($"There is no message '{id}' in the dev mailbox.")), "text/html; charset=utf-8"))
             .ExcludeFromDescription();
     }
 
@@ -73,21 +71,16 @@ internal static class MailEndpoints
         }
     }
 
-    private static async Task<List<DevMailDto>> ListAsync(ItsmDbContext db, MailOptions options, CancellationToken cancellationToken, string? id = null)
+    private static List<DevMailDto> List(DevMailbox mailbox, MailOptions options, string? id = null)
     {
         if (!options.UsesDevMailbox)
         {
             throw ProblemException.NotFound("The dev mailbox exists only when no SMTP server is configured; mail is sent through " + options.Smtp.Host + ".");
         }
-        var query = db.Outbox.AsNoTracking().Where(o => o.Kind == EmailMessage.OutboxKind);
-        if (id is not null) query = query.Where(o => o.Id == id);
-        var rows = await query.ToListAsync(cancellationToken);
-        return [.. rows.OrderByDescending(r => r.CreatedAt).Take(200).Select(r =>
-        {
-            var email = EmailMessage.FromJson(r.Payload);
-            var status = r.ProcessedAt is null ? "Queued" : r.LastError is null ? "Delivered" : "Failed";
-            return new DevMailDto(r.Id, r.InstanceId, email.From ?? options.From, email.To, email.Cc, email.Bcc, email.Subject, r.CreatedAt, r.ProcessedAt, status, r.LastError, email.HtmlBody, email.TextBody);
-        })];
+        static IReadOnlyList<string> Addresses(InternetAddressList list) => [.. list.Mailboxes.Select(m => m.ToString())];
+        return [.. mailbox.Newest().Where(m => id is null || m.Message.MessageId == id).Select(m => new DevMailDto(
+            m.Message.MessageId ?? "", m.Message.Headers["X-Itsm-Instance"], m.Message.From.ToString(), Addresses(m.Message.To), Addresses(m.Message.Cc), Addresses(m.Message.Bcc),
+            m.Message.Subject ?? "", m.Message.Date, m.KeptAt, "Delivered", null, m.Message.HtmlBody, m.Message.TextBody ?? ""))];
     }
 
     private static string Encode(string? text) => WebUtility.HtmlEncode(text ?? "");
@@ -120,7 +113,7 @@ internal static class MailEndpoints
         }
         var body = messages.Count == 0
             ? "<p>No mail yet. Messages that workflows send appear here.</p>"
-            : $"<table><thead><tr><th scope=\"col\">Queued at</th><th scope=\"col\">To</th><th scope=\"col\">Subject</th><th scope=\"col\">Status</th></tr></thead><tbody>{rows}</tbody></table>";
+            : $"<table><thead><tr><th scope=\"col\">Sent</th><th scope=\"col\">To</th><th scope=\"col\">Subject</th><th scope=\"col\">Status</th></tr></thead><tbody>{rows}</tbody></table>";
         return Page("Dev mailbox", body);
     }
 
@@ -138,7 +131,7 @@ internal static class MailEndpoints
         Row("To", string.Join(", ", m.To));
         Row("Cc", string.Join(", ", m.Cc));
         Row("Bcc", string.Join(", ", m.Bcc));
-        Row("Queued", m.CreatedAt.ToString("u"));
+        Row("Sent", m.CreatedAt.ToString("u"));
         Row("Status", m.Status + (m.Error is null ? "" : ": " + m.Error));
         Row("Instance", m.InstanceId);
         body.Append("</dl>");

@@ -21,10 +21,34 @@ internal interface IMailTransport : IAsyncDisposable
     Task<string> SendAsync(MimeMessage message, CancellationToken cancellationToken);
 }
 
-/// <summary>The embedded default: the message stays in the outbox table, which the dev mailbox page shows.</summary>
-internal sealed class DevMailboxTransport : IMailTransport
+/// <summary>
+/// The embedded default's mailbox: the last 500 messages the server would have sent, in memory (a restart
+/// empties it), shown at /dev/mailbox with working links so a newcomer can act on an approval email.
+/// </summary>
+internal sealed class DevMailbox
 {
-    public Task<string> SendAsync(MimeMessage message, CancellationToken cancellationToken) => Task.FromResult("250 2.0.0 Kept in the dev mailbox");
+    private const int Capacity = 500;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(MimeMessage Message, DateTimeOffset KeptAt)> _messages = new();
+
+    public void Keep(MimeMessage message, DateTimeOffset at)
+    {
+        _messages.Enqueue((message, at));
+        while (_messages.Count > Capacity && _messages.TryDequeue(out _))
+        {
+        }
+    }
+
+    public IReadOnlyList<(MimeMessage Message, DateTimeOffset KeptAt)> Newest() => [.. _messages.Reverse()];
+}
+
+/// <summary>The embedded default: messages go to the dev mailbox instead of a mail server.</summary>
+internal sealed class DevMailboxTransport(DevMailbox mailbox, TimeProvider time) : IMailTransport
+{
+    public Task<string> SendAsync(MimeMessage message, CancellationToken cancellationToken)
+    {
+        mailbox.Keep(message, time.GetUtcNow());
+        return Task.FromResult("250 2.0.0 Kept in the dev mailbox");
+    }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

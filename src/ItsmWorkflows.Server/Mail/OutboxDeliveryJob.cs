@@ -19,8 +19,11 @@ namespace ItsmWorkflows.Server.Mail;
 /// (5xx, or too many attempts) is reported to the activity, which records it as an incident.
 /// </summary>
 internal sealed partial class OutboxDeliveryJob(
-    ItsmDbContext db, WorkflowRuntime runtime, WorkflowServices services, IOptions<MailOptions> options, OutboxSignal signal, ILogger<OutboxDeliveryJob> logger)
+    ItsmDbContext db, WorkflowRuntime runtime, WorkflowServices services, IOptions<MailOptions> options, IOptions<Approvals.ApprovalOptions> approvalOptions,
+    OutboxSignal signal, DevMailbox devMailbox, ILogger<OutboxDeliveryJob> logger)
 {
+    private static readonly string[] Kinds = [EmailMessage.OutboxKind, Engine.Activities.Approvals.RequestApproval.OutboxKind];
+
     public const string RecurringId = "outbox-sweep";
     private const int BatchSize = 50;
 
@@ -50,7 +53,7 @@ internal sealed partial class OutboxDeliveryJob(
     private async Task<int> DrainAsync(CancellationToken cancellationToken)
     {
         var settled = 0;
-        await using IMailTransport transport = Options.UsesDevMailbox ? new DevMailboxTransport() : new SmtpMailTransport(Options.Smtp);
+        await using IMailTransport transport = Options.UsesDevMailbox ? new DevMailboxTransport(devMailbox, services.Time) : new SmtpMailTransport(Options.Smtp);
         while (true)
         {
             var rows = await ClaimAsync(cancellationToken);
@@ -64,6 +67,7 @@ internal sealed partial class OutboxDeliveryJob(
 
     private async Task<bool> DeliverAsync(IMailTransport transport, ClaimedRow row, CancellationToken cancellationToken)
     {
+        if (row.Kind == Engine.Activities.Approvals.RequestApproval.OutboxKind) return await DeliverApprovalRequestAsync(transport, row, cancellationToken);
         EmailMessage email;
         string? bookmarkId;
         try
@@ -158,7 +162,119 @@ internal sealed partial class OutboxDeliveryJob(
         }
     }
 
-    private sealed record ClaimedRow(string Id, string Payload, string? InstanceId, int Attempts, DateTimeOffset CreatedAt);
+    private sealed record ClaimedRow(string Id, string Kind, string Payload, string? InstanceId, int Attempts, DateTimeOffset CreatedAt);
+
+    /// <summary>
+    /// Records the approval and emails each approver (and delegate) their own link. The token is made here,
+    /// sent only in the email and stored only as its hash. Idempotent per recipient: one already emailed is
+    /// skipped when the row is delivered again, so a temporary failure of one recipient resends nothing to the others.
+    /// </summary>
+    private async Task<bool> DeliverApprovalRequestAsync(IMailTransport transport, ClaimedRow row, CancellationToken cancellationToken)
+    {
+        var request = JsonNode.Parse(row.Payload)!.AsObject();
+        var approvalId = request["approvalId"]!.GetValue<string>();
+        var now = services.Time.GetUtcNow();
+        var approval = await db.Approvals.FirstOrDefaultAsync(a => a.Id == approvalId, cancellationToken);
+        if (approval is null)
+        {
+            approval = new ApprovalRecord
+            {
+                Id = approvalId,
+                InstanceId = row.InstanceId ?? "",
+                DefinitionId = request["definitionId"]?.GetValue<string>() ?? "",
+                DefinitionVersion = request["definitionVersion"]?.GetValue<int>() ?? 0,
+                ActivityId = request["activityId"]?.GetValue<string>() ?? "",
+                Title = request["title"]!.GetValue<string>(),
+                Details = request["details"]?.ToJsonString(),
+                Requester = request["requester"]?.GetValue<string>(),
+                ContentHash = request["contentHash"]!.GetValue<string>(),
+                Rule = request["rule"]?.GetValue<string>() is "AtLeast" or "Percent" ? $"{request["rule"]} {request["threshold"]}" : request["rule"]?.GetValue<string>() ?? "Any",
+                CreatedAt = row.CreatedAt,
+            };
+            db.Approvals.Add(approval);
+        }
+        approval.DueAt = request["dueAt"]?.GetValue<string>() is { } due ? DateTimeOffset.Parse(due, System.Globalization.CultureInfo.InvariantCulture) : null;
+        await db.SaveChangesAsync(cancellationToken);
+
+        var details = Approvals.ApprovalService.DetailsOf(approval);
+        var lifetime = approvalOptions.Value.LinkLifetime;
+        var baseUrl = approvalOptions.Value.BaseUrl.TrimEnd('/');
+        string? temporaryFailure = null;
+        foreach (var recipient in request["recipients"]!.AsArray().OfType<JsonObject>())
+        {
+            var userName = recipient["userName"]!.GetValue<string>();
+            var slot = await db.ApprovalTokens.FirstOrDefaultAsync(t => t.ApprovalId == approvalId && t.Approver == userName, cancellationToken);
+            if (slot?.EmailedAt is not null) continue;
+            var token = Approvals.ApprovalTokens.New();
+            if (slot is null)
+            {
+                slot = new ApprovalTokenRecord
+                {
+                    Id = services.NewId(),
+                    ApprovalId = approvalId,
+                    Approver = userName,
+                    ApproverName = recipient["displayName"]?.GetValue<string>(),
+                    Email = recipient["email"]?.GetValue<string>(),
+                    OnBehalfOf = recipient["onBehalfOf"]?.GetValue<string>(),
+                    TokenHash = Approvals.ApprovalTokens.Hash(token),
+                    ContentHash = approval.ContentHash,
+                    CreatedAt = now,
+                    ExpiresAt = now + lifetime,
+                };
+                db.ApprovalTokens.Add(slot);
+            }
+            else
+            {
+                // Sending again: a fresh link replaces one that may never have arrived.
+                slot.TokenHash = Approvals.ApprovalTokens.Hash(token);
+                slot.ContentHash = approval.ContentHash;
+                slot.ExpiresAt = now + lifetime;
+            }
+            await db.SaveChangesAsync(cancellationToken);
+            if (slot.Email is null)
+            {
+                continue; // No address: the approver decides in the inbox.
+            }
+            var link = $"{baseUrl}/approvals/{token}";
+            var (subject, html, text) = Approvals.ApprovalEmail.Render(approval.Title, details, approval.Requester, slot.ApproverName ?? userName,
+                slot.OnBehalfOf, recipient["escalatedFrom"]?.GetValue<string>(), approval.DueAt, slot.ExpiresAt, link + "?decision=approve", link + "?decision=reject");
+            var message = new MimeMessage();
+            message.From.Add(MailboxAddress.Parse(Options.From));
+            message.Subject = subject;
+            message.Date = now;
+            message.MessageId = $"{slot.Id}@{(message.From.Mailboxes.First().Domain is { Length: > 0 } domain ? domain : "itsm.local")}";
+            message.Headers.Add("Auto-Submitted", "auto-generated");
+            message.Headers.Add("X-Itsm-Approval", approvalId);
+            message.Body = new BodyBuilder { HtmlBody = html, TextBody = text }.ToMessageBody();
+            try
+            {
+                message.To.Add(MailboxAddress.Parse(slot.Email));
+                await transport.SendAsync(message, cancellationToken);
+                slot.EmailedAt = services.Time.GetUtcNow();
+                slot.EmailError = null;
+            }
+            catch (Exception ex) when (ex is ParseException || ex is MailDeliveryException { Permanent: true } || ex is MailDeliveryException && row.Attempts >= Options.MaxAttempts)
+            {
+                // This approver cannot be emailed; the approval goes on (the inbox still shows it) and the reason is kept.
+                slot.EmailError = ex is MailDeliveryException m ? m.Reply : ex.Message;
+                LogGaveUp(logger, slot.Id, slot.EmailError);
+            }
+            catch (MailDeliveryException ex)
+            {
+                temporaryFailure = ex.Reply;
+            }
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        db.ChangeTracker.Clear();
+        if (temporaryFailure is not null)
+        {
+            LogRetrying(logger, row.Id, row.Attempts, temporaryFailure);
+            await PostponeAsync(row, Options.Backoff(row.Attempts), temporaryFailure, cancellationToken);
+            return false;
+        }
+        await SettleAsync(row, null, cancellationToken);
+        return true;
+    }
 
     private async Task<List<ClaimedRow>> ClaimAsync(CancellationToken cancellationToken)
     {
@@ -167,7 +283,7 @@ internal sealed partial class OutboxDeliveryJob(
         if (!db.Database.IsNpgsql())
         {
             // The embedded default is one node, and the drain lock keeps its drains apart.
-            var due = await db.Outbox.Where(o => o.ProcessedAt == null && o.Kind == EmailMessage.OutboxKind && o.AvailableAt <= now)
+            var due = await db.Outbox.Where(o => o.ProcessedAt == null && Kinds.Contains(o.Kind) && o.AvailableAt <= now)
                 .OrderBy(o => o.AvailableAt).Take(BatchSize).ToListAsync(cancellationToken);
             foreach (var row in due)
             {
@@ -176,7 +292,7 @@ internal sealed partial class OutboxDeliveryJob(
             }
             await db.SaveChangesAsync(cancellationToken);
             db.ChangeTracker.Clear();
-            return [.. due.Select(r => new ClaimedRow(r.Id, r.Payload, r.InstanceId, r.Attempts, r.CreatedAt))];
+            return [.. due.Select(r => new ClaimedRow(r.Id, r.Kind, r.Payload, r.InstanceId, r.Attempts, r.CreatedAt))];
         }
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(cancellationToken);
@@ -187,20 +303,20 @@ internal sealed partial class OutboxDeliveryJob(
                 UPDATE outbox SET available_at = @lease, attempts = attempts + 1
                 WHERE id IN (
                     SELECT id FROM outbox
-                    WHERE processed_at IS NULL AND kind = @kind AND available_at <= @now
+                    WHERE processed_at IS NULL AND kind = ANY (@kinds) AND available_at <= @now
                     ORDER BY available_at LIMIT @limit
                     FOR UPDATE SKIP LOCKED)
-                RETURNING id, payload, instance_id, attempts, created_at
+                RETURNING id, kind, payload, instance_id, attempts, created_at
                 """;
             Add(command, "lease", lease);
-            Add(command, "kind", EmailMessage.OutboxKind);
+            Add(command, "kinds", Kinds);
             Add(command, "now", now);
             Add(command, "limit", BatchSize);
             var rows = new List<ClaimedRow>();
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                rows.Add(new ClaimedRow(reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetInt32(3), reader.GetFieldValue<DateTimeOffset>(4)));
+                rows.Add(new ClaimedRow(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetInt32(4), reader.GetFieldValue<DateTimeOffset>(5)));
             }
             return rows;
         }

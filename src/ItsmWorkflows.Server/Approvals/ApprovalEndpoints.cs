@@ -1,0 +1,126 @@
+using System.Net;
+using System.Security.Claims;
+using System.Text;
+using ItsmWorkflows.Server.Api;
+using ItsmWorkflows.Server.Identity;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Mvc;
+
+namespace ItsmWorkflows.Server.Approvals;
+
+internal sealed record DecisionRequest(string Decision, string? Comment);
+
+internal sealed record DecisionResponse(string Message, string? Outcome);
+
+/// <summary>
+/// The approval link pages (anonymous: the link is the credential) and the approvals API for signed-in
+/// approvers. GET shows and never decides; POST decides, with anti-forgery protection.
+/// </summary>
+internal static class ApprovalEndpoints
+{
+    public static void MapApprovalEndpoints(this WebApplication app)
+    {
+        // The link's token is the credential, so the page is anonymous; it learns nothing from a wrong token but "not valid".
+        app.MapGet("/approvals/{token}", async (string token, string? decision, HttpContext http, ApprovalService approvals, IAntiforgery antiforgery, CancellationToken ct) =>
+        {
+            var (view, check) = await approvals.ViewByTokenAsync(token, SignedIn(http), ct);
+            NoStore(http);
+            if (view is null) return Html(Pages.Refused(check), check.Refusal == DecisionRefusal.UnknownLink ? 404 : 409);
+            var tokens = antiforgery.GetAndStoreTokens(http);
+            return Html(Pages.Confirm(view, token, decision, tokens.FormFieldName, tokens.RequestToken!), 200);
+        }).AllowAnonymous().ExcludeFromDescription();
+
+        app.MapPost("/approvals/{token}", async (string token, [FromForm] string decision, [FromForm] string? comment, HttpContext http, ApprovalService approvals, CancellationToken ct) =>
+        {
+            var result = await approvals.DecideByTokenAsync(token, decision, comment, SignedIn(http), http.Connection.RemoteIpAddress?.ToString(), http.Request.Headers.UserAgent.ToString(), ct);
+            NoStore(http);
+            return result.Accepted ? Html(Pages.Done(result), 200) : Html(Pages.Refused(result), result.Refusal == DecisionRefusal.UnknownLink ? 404 : 409);
+        }).AllowAnonymous().ExcludeFromDescription();
+
+        var api = app.MapGroup("/api/approvals").WithTags("Approvals").RequireAuthorization(Policies.SignedIn);
+        api.MapGet("/inbox", async (ClaimsPrincipal user, ApprovalService approvals, CancellationToken ct) => await approvals.InboxAsync(UserName(user), ct))
+            .WithSummary("What waits on my decision (as approver or as a delegate).");
+        api.MapPost("/{approvalId}/decision", async (string approvalId, DecisionRequest request, ClaimsPrincipal user, HttpContext http, ApprovalService approvals, CancellationToken ct) =>
+        {
+            var result = await approvals.DecideAsync(approvalId, UserName(user), request.Decision, request.Comment, "web", http.Connection.RemoteIpAddress?.ToString(), http.Request.Headers.UserAgent.ToString(), ct);
+            if (result.Accepted) return new DecisionResponse(result.Message, result.Outcome);
+            throw result.Refusal switch
+            {
+                DecisionRefusal.NotAnApprover or DecisionRefusal.SelfApproval => new ProblemException(StatusCodes.Status403Forbidden, "Not allowed", result.Message),
+                DecisionRefusal.InvalidDecision => ProblemException.BadRequest(result.Message),
+                _ => ProblemException.Conflict(result.Message),
+            };
+        }).WithSummary("Approve or reject (decision: approve | reject) with an optional comment.");
+        api.MapGet("/{approvalId}", async (string approvalId, ClaimsPrincipal user, ApprovalService approvals, CancellationToken ct) =>
+            await approvals.GetAsync(approvalId, UserName(user), user.IsInRole(Data.Roles.ProcessOwner) || user.IsInRole(Data.Roles.Admin), ct)
+            ?? throw ProblemException.NotFound($"There is no approval '{approvalId}' you may see."))
+            .WithSummary("An approval and its audit trail, for its approvers, its requester and operators.");
+    }
+
+    private static string? SignedIn(HttpContext http) => http.User.Identity?.IsAuthenticated == true ? http.User.Identity.Name : null;
+
+    private static string UserName(ClaimsPrincipal user) => user.Identity?.Name ?? throw new InvalidOperationException("A signed-in user has no name.");
+
+    private static void NoStore(HttpContext http)
+    {
+        http.Response.Headers.CacheControl = "no-store";
+        http.Response.Headers["Referrer-Policy"] = "no-referrer"; // the token must not leak to other sites
+        http.Response.Headers["X-Robots-Tag"] = "noindex";
+    }
+
+    private static IResult Html(string html, int status) => Results.Content(html, "text/html; charset=utf-8", Encoding.UTF8, status);
+
+    private static class Pages
+    {
+        private static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
+
+        private static string Page(string title, string body) => $$"""
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <meta name="robots" content="noindex"><title>{{E(title)}}</title>
+            <style>
+              body { font-family: system-ui, sans-serif; margin: 0; background: #f5f7fa; color: #1f2933; }
+              main { max-width: 640px; margin: 32px auto; background: #fff; border: 1px solid #d9e2ec; padding: 24px; }
+              h1 { font-size: 1.3rem; margin-top: 0; } table { border-collapse: collapse; margin: 12px 0 20px; }
+              th { text-align: left; color: #52606d; font-weight: normal; padding: 4px 16px 4px 0; vertical-align: top; } td { padding: 4px 0; }
+              textarea { width: 100%; min-height: 80px; font: inherit; box-sizing: border-box; }
+              .buttons { display: flex; gap: 12px; margin-top: 16px; } button { font: inherit; font-weight: 600; padding: 10px 22px; border: 0; border-radius: 4px; color: #fff; cursor: pointer; }
+              .approve { background: #1f7a3f; } .reject { background: #b42318; } .chosen { outline: 3px solid #243b53; outline-offset: 2px; }
+              .note { color: #52606d; font-size: .9rem; }
+            </style></head><body><main>{{body}}</main></body></html>
+            """;
+
+        public static string Confirm(ApprovalView view, string token, string? preselected, string fieldName, string requestToken)
+        {
+            var a = view.Approval;
+            var rows = new StringBuilder();
+            foreach (var (label, value) in view.Details) rows.Append($"<tr><th scope=\"row\">{E(label)}</th><td>{E(value)}</td></tr>");
+            if (a.Requester is not null) rows.Append($"<tr><th scope=\"row\">Requested by</th><td>{E(a.Requester)}</td></tr>");
+            rows.Append($"<tr><th scope=\"row\">Workflow step</th><td>{E(a.DefinitionId)} v{a.DefinitionVersion}, {E(a.ActivityId)}</td></tr>");
+            rows.Append($"<tr><th scope=\"row\">Rule</th><td>{E(a.Rule)}</td></tr>");
+            if (a.DueAt is { } due) rows.Append($"<tr><th scope=\"row\">Decide by</th><td>{due:yyyy-MM-dd HH:mm} UTC</td></tr>");
+            var who = view.Slot.OnBehalfOf is { } principal ? $"<p>You decide on behalf of <strong>{E(principal)}</strong>.</p>" : "";
+            var approveClass = preselected?.Equals("approve", StringComparison.OrdinalIgnoreCase) == true ? "approve chosen" : "approve";
+            var rejectClass = preselected?.Equals("reject", StringComparison.OrdinalIgnoreCase) == true ? "reject chosen" : "reject";
+            return Page("Approve: " + a.Title, $"""
+                <h1>{E(a.Title)}</h1>
+                <p>Hello {E(view.Slot.ApproverName ?? view.Slot.Approver)}, please confirm your decision.</p>{who}
+                <table>{rows}</table>
+                <form method="post" action="/approvals/{E(token)}">
+                  <input type="hidden" name="{E(fieldName)}" value="{E(requestToken)}">
+                  <label for="comment">Comment (optional)</label>
+                  <textarea id="comment" name="comment" maxlength="2000"></textarea>
+                  <div class="buttons">
+                    <button type="submit" name="decision" value="approve" class="{approveClass}">Approve</button>
+                    <button type="submit" name="decision" value="reject" class="{rejectClass}">Reject</button>
+                  </div>
+                </form>
+                <p class="note">Nothing is decided until you press a button. This link works once.</p>
+                """);
+        }
+
+        public static string Done(DecisionResult result) => Page("Decision recorded", $"<h1>Thank you</h1><p>{E(result.Message)}</p>");
+
+        public static string Refused(DecisionResult result) => Page("Approval link", $"<h1>No decision was taken</h1><p>{E(result.Message)}</p>");
+    }
+}

@@ -1,0 +1,235 @@
+using System.Text.Json.Nodes;
+using ItsmWorkflows.Engine.Activities.Approvals;
+using ItsmWorkflows.Engine.Execution;
+using ItsmWorkflows.Engine.Runtime;
+using ItsmWorkflows.Server.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace ItsmWorkflows.Server.Approvals;
+
+/// <summary>Why a decision was not taken; each has a message a person can act on and that says nothing about other approvals.</summary>
+internal enum DecisionRefusal
+{
+    None,
+    UnknownLink,
+    Expired,
+    AlreadyUsed,
+    Closed,
+    NotAnApprover,
+    WrongApprover,
+    SelfApproval,
+    AlreadyDecided,
+    ContentChanged,
+    InvalidDecision,
+}
+
+internal sealed record DecisionResult(DecisionRefusal Refusal, string Message, string? Outcome = null)
+{
+    public bool Accepted => Refusal == DecisionRefusal.None;
+}
+
+/// <summary>What an approver sees before confirming.</summary>
+internal sealed record ApprovalView(ApprovalRecord Approval, ApprovalTokenRecord Slot, IReadOnlyList<KeyValuePair<string, string>> Details);
+
+internal sealed record InboxItem(string ApprovalId, string Title, string? Requester, string? OnBehalfOf, DateTimeOffset CreatedAt, DateTimeOffset? DueAt, IReadOnlyList<KeyValuePair<string, string>> Details, string InstanceId);
+
+internal sealed record AuditDto(string Actor, string? OnBehalfOf, string Decision, string? Comment, string ContentHash, string DefinitionId, int DefinitionVersion, string Channel, string? IpAddress, string? UserAgent, DateTimeOffset At);
+
+internal sealed record ApprovalDetailDto(string Id, string Title, IReadOnlyList<KeyValuePair<string, string>> Details, string? Requester, string Rule, string ContentHash, bool Open, IReadOnlyList<string> Approvers, IReadOnlyList<AuditDto> Audit, string InstanceId);
+
+/// <summary>
+/// Decisions on approvals, from an email link, the inbox or the API. Every path re-checks, at the moment
+/// of deciding, that the approval is still open, the person holds an undecided slot on it, is not the
+/// requester, and (by link) that the link is theirs, unused, unexpired and made for the content still
+/// being approved. Each decision is written to the append-only audit trail.
+/// </summary>
+internal sealed class ApprovalService(ItsmDbContext db, WorkflowRuntime runtime, WorkflowServices services, IOptions<ApprovalOptions> options)
+{
+    public async Task<(ApprovalView? View, DecisionResult Check)> ViewByTokenAsync(string token, string? signedInAs, CancellationToken cancellationToken)
+    {
+        var slot = await FindTokenAsync(token, cancellationToken);
+        if (slot is null) return (null, Refused(DecisionRefusal.UnknownLink));
+        var approval = await db.Approvals.AsNoTracking().FirstAsync(a => a.Id == slot.ApprovalId, cancellationToken);
+        var check = await CheckLinkAsync(approval, slot, signedInAs, cancellationToken);
+        return (check.Accepted ? new ApprovalView(approval, slot, DetailsOf(approval)) : null, check);
+    }
+
+    public async Task<DecisionResult> DecideByTokenAsync(string token, string decision, string? comment, string? signedInAs, string? ip, string? userAgent, CancellationToken cancellationToken)
+    {
+        var slot = await FindTokenAsync(token, cancellationToken);
+        if (slot is null) return Refused(DecisionRefusal.UnknownLink);
+        var approval = await db.Approvals.AsNoTracking().FirstAsync(a => a.Id == slot.ApprovalId, cancellationToken);
+        var check = await CheckLinkAsync(approval, slot, signedInAs, cancellationToken);
+        if (!check.Accepted) return check;
+        if (ParseDecision(decision) is null) return Refused(DecisionRefusal.InvalidDecision);
+        // The link works once: whoever marks it used first decides, a second click (or a replay) does not.
+        var now = services.Time.GetUtcNow();
+        var id = slot.Id;
+        var marked = await db.ApprovalTokens.Where(t => t.Id == id && t.UsedAt == null).ExecuteUpdateAsync(u => u.SetProperty(t => t.UsedAt, now), cancellationToken);
+        if (marked == 0) return Refused(DecisionRefusal.AlreadyUsed);
+        return await ApplyAsync(approval, slot, decision, comment, "email", ip, userAgent, cancellationToken);
+    }
+
+    public async Task<DecisionResult> DecideAsync(string approvalId, string actor, string decision, string? comment, string channel, string? ip, string? userAgent, CancellationToken cancellationToken)
+    {
+        var approval = await db.Approvals.AsNoTracking().FirstOrDefaultAsync(a => a.Id == approvalId, cancellationToken);
+        if (approval is null) return Refused(DecisionRefusal.NotAnApprover);
+        if (string.Equals(actor, approval.Requester, StringComparison.OrdinalIgnoreCase)) return Refused(DecisionRefusal.SelfApproval);
+        var slot = await db.ApprovalTokens.AsNoTracking().FirstOrDefaultAsync(t => t.ApprovalId == approvalId && t.Approver == actor, cancellationToken);
+        if (slot is null) return Refused(DecisionRefusal.NotAnApprover);
+        if (!await IsOpenAsync(approval.Id, cancellationToken)) return Refused(DecisionRefusal.Closed);
+        if (await IsDecidedAsync(approval.Id, slot, cancellationToken)) return Refused(DecisionRefusal.AlreadyDecided);
+        if (ParseDecision(decision) is null) return Refused(DecisionRefusal.InvalidDecision);
+        return await ApplyAsync(approval, slot, decision, comment, channel, ip, userAgent, cancellationToken);
+    }
+
+    public async Task<List<InboxItem>> InboxAsync(string userName, CancellationToken cancellationToken)
+    {
+        var slots = await db.ApprovalTokens.AsNoTracking().Where(t => t.Approver == userName).ToListAsync(cancellationToken);
+        var items = new List<InboxItem>();
+        foreach (var slot in slots)
+        {
+            if (!await IsOpenAsync(slot.ApprovalId, cancellationToken) || await IsDecidedAsync(slot.ApprovalId, slot, cancellationToken)) continue;
+            var approval = await db.Approvals.AsNoTracking().FirstAsync(a => a.Id == slot.ApprovalId, cancellationToken);
+            items.Add(new InboxItem(approval.Id, approval.Title, approval.Requester, slot.OnBehalfOf, approval.CreatedAt, approval.DueAt, DetailsOf(approval), approval.InstanceId));
+        }
+        return [.. items.OrderBy(i => i.DueAt ?? DateTimeOffset.MaxValue).ThenBy(i => i.CreatedAt)];
+    }
+
+    /// <summary>The approval with its audit trail, for its approvers and for operators.</summary>
+    public async Task<ApprovalDetailDto?> GetAsync(string approvalId, string userName, bool isOperator, CancellationToken cancellationToken)
+    {
+        var approval = await db.Approvals.AsNoTracking().FirstOrDefaultAsync(a => a.Id == approvalId, cancellationToken);
+        if (approval is null) return null;
+        var approvers = await db.ApprovalTokens.AsNoTracking().Where(t => t.ApprovalId == approvalId).Select(t => t.Approver).ToListAsync(cancellationToken);
+        if (!isOperator && !approvers.Contains(userName, StringComparer.OrdinalIgnoreCase) && !string.Equals(userName, approval.Requester, StringComparison.OrdinalIgnoreCase)) return null;
+        var audit = await db.ApprovalAudit.AsNoTracking().Where(a => a.ApprovalId == approvalId).OrderBy(a => a.Id)
+            .Select(a => new AuditDto(a.Actor, a.OnBehalfOf, a.Decision, a.Comment, a.ContentHash, a.DefinitionId, a.DefinitionVersion, a.Channel, a.IpAddress, a.UserAgent, a.At))
+            .ToListAsync(cancellationToken);
+        return new ApprovalDetailDto(approval.Id, approval.Title, DetailsOf(approval), approval.Requester, approval.Rule, approval.ContentHash,
+            await IsOpenAsync(approvalId, cancellationToken), approvers, audit, approval.InstanceId);
+    }
+
+    private async Task<DecisionResult> ApplyAsync(ApprovalRecord approval, ApprovalTokenRecord slot, string decision, string? comment, string channel, string? ip, string? userAgent, CancellationToken cancellationToken)
+    {
+        var approve = ParseDecision(decision)!.Value;
+        comment = string.IsNullOrWhiteSpace(comment) ? null : comment.Trim()[..Math.Min(comment.Trim().Length, 2000)];
+        var result = await runtime.DecideApprovalAsync(approval.Id, new JsonObject
+        {
+            ["approver"] = slot.Approver,
+            ["decision"] = approve ? "approve" : "reject",
+            ["comment"] = comment,
+            ["channel"] = channel,
+        }, cancellationToken);
+        if (result is null) return Refused(DecisionRefusal.Closed);
+        if (!Recorded(result.State, approval, slot.Approver, out var outcome)) return Refused(DecisionRefusal.AlreadyDecided);
+        db.ApprovalAudit.Add(new ApprovalAuditRecord
+        {
+            ApprovalId = approval.Id,
+            InstanceId = approval.InstanceId,
+            Actor = slot.Approver,
+            OnBehalfOf = slot.OnBehalfOf,
+            Decision = approve ? "Approved" : "Rejected",
+            Comment = comment,
+            ContentHash = approval.ContentHash,
+            DefinitionId = approval.DefinitionId,
+            DefinitionVersion = approval.DefinitionVersion,
+            Channel = channel,
+            IpAddress = ip,
+            UserAgent = userAgent is null ? null : userAgent[..Math.Min(userAgent.Length, 512)],
+            At = services.Time.GetUtcNow(),
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        var verb = approve ? "approved" : "rejected";
+        return new DecisionResult(DecisionRefusal.None, outcome is null
+            ? $"You {verb} \"{approval.Title}\". The approval waits for the other approvers."
+            : $"You {verb} \"{approval.Title}\". The approval is now {outcome.ToLowerInvariant()} and the workflow has moved on.", outcome);
+    }
+
+    /// <summary>The activity took this person's decision (it ignores one for a slot decided meanwhile); outcome when that settled the approval.</summary>
+    private static bool Recorded(WorkflowState state, ApprovalRecord approval, string actor, out string? outcome)
+    {
+        outcome = null;
+        if (state.ActivityOutputs.TryGetValue(approval.ActivityId, out var outputs) && outputs.GetValueOrDefault("decision") is JsonObject done
+            && done["approvalId"]?.GetValue<string>() == approval.Id)
+        {
+            outcome = done["outcome"]?.GetValue<string>();
+            return done["decisions"]?.AsArray().Any(d => string.Equals(d?["decidedBy"]?.GetValue<string>(), actor, StringComparison.OrdinalIgnoreCase)) == true;
+        }
+        foreach (var frame in state.Frames.Values)
+        {
+            if (frame.State is not JsonFrameState { Data: var data } || data["approvalId"]?.GetValue<string>() != approval.Id) continue;
+            return data["slots"]?.AsArray().Any(s => string.Equals(s?["decidedBy"]?.GetValue<string>(), actor, StringComparison.OrdinalIgnoreCase)) == true;
+        }
+        return false;
+    }
+
+    private async Task<DecisionResult> CheckLinkAsync(ApprovalRecord approval, ApprovalTokenRecord slot, string? signedInAs, CancellationToken cancellationToken)
+    {
+        if (slot.UsedAt is not null) return Refused(DecisionRefusal.AlreadyUsed);
+        if (slot.ExpiresAt <= services.Time.GetUtcNow()) return Refused(DecisionRefusal.Expired);
+        if (signedInAs is not null && !string.Equals(signedInAs, slot.Approver, StringComparison.OrdinalIgnoreCase)) return Refused(DecisionRefusal.WrongApprover);
+        if (string.Equals(slot.Approver, approval.Requester, StringComparison.OrdinalIgnoreCase)) return Refused(DecisionRefusal.SelfApproval);
+        if (!await IsOpenAsync(approval.Id, cancellationToken)) return Refused(DecisionRefusal.Closed);
+        if (!string.Equals(slot.ContentHash, approval.ContentHash, StringComparison.Ordinal)) return Refused(DecisionRefusal.ContentChanged);
+        if (await IsDecidedAsync(approval.Id, slot, cancellationToken)) return Refused(DecisionRefusal.AlreadyDecided);
+        return new DecisionResult(DecisionRefusal.None, "");
+    }
+
+    private async Task<ApprovalTokenRecord?> FindTokenAsync(string token, CancellationToken cancellationToken)
+    {
+        if (!ApprovalTokens.LooksValid(token)) return null;
+        var hash = ApprovalTokens.Hash(token);
+        return await db.ApprovalTokens.AsNoTracking().FirstOrDefaultAsync(t => t.TokenHash == hash, cancellationToken);
+    }
+
+    /// <summary>Open while its Request Approval still waits: the bookmark index is the truth.</summary>
+    private Task<bool> IsOpenAsync(string approvalId, CancellationToken cancellationToken)
+    {
+        var hash = StimulusHash.Compute(RequestApproval.TypeName, RequestApproval.Stimulus(approvalId));
+        return db.Bookmarks.AnyAsync(b => b.StimulusHash == hash, cancellationToken);
+    }
+
+    /// <summary>The slot (the approver's own, which a delegate decides on their behalf) already has a decision.</summary>
+    private Task<bool> IsDecidedAsync(string approvalId, ApprovalTokenRecord slot, CancellationToken cancellationToken)
+    {
+        var holder = slot.OnBehalfOf ?? slot.Approver;
+        return db.ApprovalAudit.AnyAsync(a => a.ApprovalId == approvalId && (a.OnBehalfOf == holder || a.OnBehalfOf == null && a.Actor == holder), cancellationToken);
+    }
+
+    private static bool? ParseDecision(string? decision) => decision?.Trim().ToUpperInvariant() switch
+    {
+        "APPROVE" or "APPROVED" => true,
+        "REJECT" or "REJECTED" => false,
+        _ => null,
+    };
+
+    public static IReadOnlyList<KeyValuePair<string, string>> DetailsOf(ApprovalRecord approval)
+    {
+        if (approval.Details is null || JsonNode.Parse(approval.Details) is not JsonObject details) return [];
+        return [.. details.Select(p => new KeyValuePair<string, string>(p.Key, p.Value switch
+        {
+            null => "",
+            JsonValue v when v.TryGetValue<string>(out var s) => s,
+            var other => other.ToJsonString(),
+        }))];
+    }
+
+    public TimeSpan LinkLifetime => options.Value.LinkLifetime;
+
+    public static DecisionResult Refused(DecisionRefusal why) => new(why, why switch
+    {
+        DecisionRefusal.UnknownLink => "This link is not valid. Open the approval from your most recent email or from your approvals inbox.",
+        DecisionRefusal.Expired => "This link has expired. Open the approval from your approvals inbox instead.",
+        DecisionRefusal.AlreadyUsed => "This link was already used; a link decides once.",
+        DecisionRefusal.Closed => "This approval is no longer open: it was decided, timed out or withdrawn.",
+        DecisionRefusal.NotAnApprover => "You are not an approver of this approval.",
+        DecisionRefusal.WrongApprover => "This link was sent to another approver. Open your own email or your approvals inbox.",
+        DecisionRefusal.SelfApproval => "You requested this, so you cannot approve it yourself.",
+        DecisionRefusal.AlreadyDecided => "A decision was already recorded for you on this approval.",
+        DecisionRefusal.ContentChanged => "What is being approved has changed since this email was sent; use the newer email.",
+        DecisionRefusal.InvalidDecision => "Choose Approve or Reject.",
+        _ => "",
+    });
+}
