@@ -23,6 +23,11 @@ internal static class ApiBenchmark
         var repo = new DirectoryInfo(AppContext.BaseDirectory);
         while (repo is not null && !File.Exists(Path.Combine(repo.FullName, "ItsmWorkflows.sln"))) repo = repo.Parent;
         Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_ITSMWORKFLOWS_SERVER", Path.Combine(repo?.FullName ?? ".", "src", "ItsmWorkflows.Server"));
+        if (args.Length > 0 && args[0] == "mail")
+        {
+            await MailBenchmark.RunAsync(repo?.FullName ?? ".", args.Length > 1 && int.TryParse(args[1], out var n) ? n : 1000);
+            return;
+        }
         var runtime = args.Length > 0 && args[0] == "runtime";
         var count = !runtime && args.Length > 0 && int.TryParse(args[0], out var c) ? c : 1000;
         var admin = Environment.GetEnvironmentVariable("ITSM_TEST_POSTGRES") is { Length: > 0 } configured ? configured : "Host=localhost;Username=itsm;Password=itsm;Database=postgres";
