@@ -220,4 +220,31 @@ public sealed class DevMailboxTests(SqliteServerFixture fixture) : IClassFixture
         var test = await OkAsync(await (await fixture.ClientAsync("erin")).PostJsonAsync("/api/mail/test-connection", new { }));
         Assert.True(test["devMailbox"]!.GetValue<bool>());
     }
+
+    [Fact]
+    public async Task ApprovalEmail_InTheDevMailbox_HasAWorkingLink()
+    {
+        var definition = $$"""
+            { "definitionId": "{{MailWorkflows.NewId()}}", "name": "dev approval",
+              "root": { "type": "Elsa.Flowchart", "id": "F", "activities": [
+                { "id": "Approve1", "type": "Itsm.RequestApproval",
+                  "approvers": { "typeName": "String[]", "expression": { "type": "Literal", "value": "carol" } },
+                  "title": { "typeName": "String", "expression": { "type": "Literal", "value": "Laptop for Alice" } },
+                  "requester": { "typeName": "String", "expression": { "type": "Literal", "value": "alice" } } } ],
+              "connections": [] } }
+            """;
+        var (client, id) = await MailWorkflows.PublishAsync(fixture, definition);
+        await OkAsync(await client.PostJsonAsync("/api/instances", new { definitionId = id }));
+        await MailWorkflows.DeliverAsync(fixture);
+
+        var carol = await fixture.ClientAsync("carol");
+        var message = (await OkAsync(await carol.GetAsync("/api/dev/mailbox", Ct))).AsArray()
+            .First(m => m!["subject"]!.GetValue<string>() == "Approval needed: Laptop for Alice")!;
+        Assert.Contains("carol@example.test", message["to"]!.AsArray().Select(t => t!.GetValue<string>()).Single());
+        var link = System.Text.RegularExpressions.Regex.Match(message["textBody"]!.GetValue<string>(), @"Approve: (\S+)").Groups[1].Value;
+        Assert.StartsWith("http://localhost:5080/approvals/", link);
+        var page = await carol.GetAsync(new Uri(link).PathAndQuery, Ct);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("Laptop for Alice", await page.Content.ReadAsStringAsync(Ct));
+    }
 }
