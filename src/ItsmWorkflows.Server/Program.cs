@@ -57,7 +57,10 @@ builder.AddItsmJobs();
 builder.Services.AddScoped<IWorkflowScheduler, HangfireWorkflowScheduler>();
 builder.Services.AddScoped(sp => new WorkflowRuntime(
     sp.GetRequiredService<IWorkflowDefinitionProvider>(), sp.GetRequiredService<IWorkflowInstanceStore>(), sp.GetRequiredService<PlanCache>(),
-    sp.GetRequiredService<WorkflowServices>(), sp.GetRequiredService<IWorkflowScheduler>()));
+    sp.GetRequiredService<WorkflowServices>(), sp.GetRequiredService<IWorkflowScheduler>())
+{
+    DispatchThroughOutbox = true,
+});
 builder.Services.AddScoped<DefinitionService>();
 builder.Services.AddScoped<InstanceService>();
 builder.Services.AddScoped<ShippedWorkflows>();

@@ -1,5 +1,6 @@
 using ItsmWorkflows.Engine.Execution;
 using ItsmWorkflows.Engine.Execution.Effects;
+using ItsmWorkflows.Engine.Runtime;
 using Xunit;
 using static ItsmWorkflows.Engine.Tests.EngineHarness;
 
@@ -103,5 +104,27 @@ public sealed class CompositionActivitiesTests
         var parent = (await h.Instances.FindAsync(result.State.InstanceId, TestContext.Current.CancellationToken))!.Value.State;
         Assert.Equal(WorkflowStatus.Finished, parent.Status);
         Assert.Contains("life=42", Assert.Single(h.Output.Lines), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DispatchThroughOutbox_CommitsTheChildRequestWithTheParent_AndStartsItOnce()
+    {
+        var h = new EngineHarness();
+        h.Load(Child());
+        var runtime = new WorkflowRuntime(h.Definitions, h.Instances, h.Registry, h.Services) { DispatchThroughOutbox = true };
+        var result = await runtime.StartAsync(h.Load(Parent("Elsa.DispatchWorkflow", wait: true)).DefinitionId, cancellationToken: TestContext.Current.CancellationToken);
+
+        var outbound = Assert.Single(h.Instances.Outbox);
+        Assert.Equal(DispatchOutbox.Kind, outbound.Kind);
+        Assert.Equal(0, await runtime.RunBackgroundWorkAsync(TestContext.Current.CancellationToken)); // nothing handed to the scheduler
+
+        var dispatch = DispatchOutbox.FromPayload(outbound.Payload);
+        Assert.Equal(outbound.Id, dispatch.ChildInstanceId);
+        await runtime.StartDispatchedAsync(dispatch, TestContext.Current.CancellationToken);
+        await runtime.StartDispatchedAsync(dispatch, TestContext.Current.CancellationToken);
+
+        Assert.Single(h.Instances.All, s => s.DefinitionId == "child");
+        var parent = (await h.Instances.FindAsync(result.State.InstanceId, TestContext.Current.CancellationToken))!.Value.State;
+        Assert.Equal(WorkflowStatus.Finished, parent.Status);
     }
 }

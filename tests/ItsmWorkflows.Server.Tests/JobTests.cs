@@ -1,5 +1,6 @@
 using Hangfire;
 using ItsmWorkflows.Server.Runtime;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 using static ItsmWorkflows.Server.Tests.Json;
@@ -103,7 +104,7 @@ public abstract class JobTests<TFixture>(TFixture fixture) : IClassFixture<TFixt
     }
 
     [Fact]
-    public async Task DispatchWorkflow_EnqueuesAJob_AndTheJobStartsTheChildOnce()
+    public async Task DispatchWorkflow_IsCommittedWithTheParent_AndTheOutboxStartsTheChildOnce()
     {
         var client = await fixture.ClientAsync("dave");
         var child = NewId();
@@ -113,17 +114,26 @@ public abstract class JobTests<TFixture>(TFixture fixture) : IClassFixture<TFixt
               { "id": "D", "type": "Elsa.DispatchWorkflow", "workflowDefinitionId": { "typeName": "String", "expression": { "type": "Literal", "value": "{{child}}" } },
                 "waitForCompletion": { "typeName": "Boolean", "expression": { "type": "Literal", "value": true } } } ], "connections": [] } }
             """;
-        var enqueuedBefore = Monitoring.EnqueuedCount("default");
         var (_, parentId) = await StartAsync(parentJson);
-        Assert.Equal(enqueuedBefore + 1, Monitoring.EnqueuedCount("default"));
-        var job = Monitoring.EnqueuedJobs("default", 0, 1000).Select(j => j.Value).Last(j => j.Job.Type == typeof(DispatchWorkflowJob) && j.Job.Args.Contains(parentId));
+
+        // The dispatch request is an outbox row written in the parent's own transaction: no job to lose between commit and enqueue.
         await using (var scope = fixture.Factory.Services.CreateAsyncScope())
         {
-            var dispatch = scope.ServiceProvider.GetRequiredService<DispatchWorkflowJob>();
-            var args = job.Job.Args;
-            await dispatch.RunAsync((string)args[0]!, (string)args[1]!, (string?)args[2], (string?)args[3], (string)args[4]!, (string?)args[5], Ct);
-            await dispatch.RunAsync((string)args[0]!, (string)args[1]!, (string?)args[2], (string?)args[3], (string)args[4]!, (string?)args[5], Ct);
+            var db = scope.ServiceProvider.GetRequiredService<ItsmWorkflows.Server.Data.ItsmDbContext>();
+            var row = await db.Outbox.AsNoTracking().SingleAsync(o => o.InstanceId == parentId, Ct);
+            Assert.Equal(ItsmWorkflows.Engine.Runtime.DispatchOutbox.Kind, row.Kind);
+            Assert.Null(row.ProcessedAt);
         }
+        Assert.Equal("Suspended", await SubStatusAsync(client, parentId));
+
+        // Delivered twice (a redelivery after a crash): the child starts once, finishes, and resumes its parent.
+        await MailWorkflows.DeliverAsync(fixture);
+        await using (var scope = fixture.Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ItsmWorkflows.Server.Data.ItsmDbContext>();
+            await db.Outbox.Where(o => o.InstanceId == parentId).ExecuteUpdateAsync(u => u.SetProperty(o => o.ProcessedAt, (DateTimeOffset?)null), Ct);
+        }
+        await MailWorkflows.DeliverAsync(fixture);
         Assert.Equal("Finished", await SubStatusAsync(client, parentId));
         var children = await OkAsync(await client.GetAsync($"/api/instances?definitionId={child}&includeTotal=true", Ct));
         Assert.Equal(1, children["total"]!.GetValue<int>());

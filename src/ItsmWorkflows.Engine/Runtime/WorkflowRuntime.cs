@@ -28,6 +28,21 @@ public sealed class WorkflowRuntime(IWorkflowDefinitionProvider definitions, IWo
 
     public IWorkflowScheduler Scheduler { get; } = scheduler ?? new InMemoryWorkflowScheduler();
 
+    /// <summary>
+    /// DispatchWorkflow children become outbound work committed with the parent's burst (the host's outbox
+    /// starts them), instead of being handed to the scheduler after the commit, where a crash in between lost them.
+    /// </summary>
+    public bool DispatchThroughOutbox { get; init; }
+
+    private void StageOutbound(BurstResult burst, WorkflowState state)
+    {
+        if (!DispatchThroughOutbox) return;
+        foreach (var effect in burst.Effects)
+        {
+            if (effect is StartWorkflowEffect { Background: true } dispatch) state.Outbound.Add(DispatchOutbox.ToOutbound(dispatch));
+        }
+    }
+
     private readonly WorkflowRunner _runner = new(services);
 
     public WorkflowRunner Runner => _runner;
@@ -57,6 +72,7 @@ public sealed class WorkflowRuntime(IWorkflowDefinitionProvider definitions, IWo
             var state = _runner.CreateInstance(plan, instanceId, options.Input, options.CorrelationId);
             foreach (var pair in options.Properties) state.Properties[pair.Key] = pair.Value?.DeepClone();
             var burst = await _runner.StartAsync(plan, state, options.TriggerActivityId, options.TriggerPayload, cancellationToken);
+            StageOutbound(burst, state);
             try
             {
                 await instances.SaveAsync(state, 0, cancellationToken);
@@ -77,6 +93,7 @@ public sealed class WorkflowRuntime(IWorkflowDefinitionProvider definitions, IWo
         {
             var (state, version, plan) = await LoadAsync(instanceId, cancellationToken);
             var burst = await _runner.ResumeAsync(plan, state, bookmarkId, payload, cancellationToken);
+            StageOutbound(burst, state);
             try
             {
                 await instances.SaveAsync(state, version, cancellationToken);
@@ -158,6 +175,7 @@ public sealed class WorkflowRuntime(IWorkflowDefinitionProvider definitions, IWo
     {
         var (state, version, plan) = await LoadAsync(instanceId, cancellationToken);
         var burst = await _runner.RetryAsync(plan, state, incidentId, cancellationToken);
+        StageOutbound(burst, state);
         await instances.SaveAsync(state, version, cancellationToken);
         return await AfterCommitAsync(burst, cancellationToken);
     }
@@ -266,7 +284,7 @@ public sealed class WorkflowRuntime(IWorkflowDefinitionProvider definitions, IWo
             switch (effect)
             {
                 case StartWorkflowEffect { Background: true } dispatch:
-                    await Scheduler.DispatchAsync(dispatch, cancellationToken);
+                    if (!DispatchThroughOutbox) await Scheduler.DispatchAsync(dispatch, cancellationToken);
                     break;
                 case StartWorkflowEffect start:
                     await StartChildAsync(start, cancellationToken);

@@ -30,7 +30,7 @@ internal sealed partial class OutboxDeliveryJob(
     private readonly System.Collections.Concurrent.ConcurrentBag<string> _reported = [];
     private readonly SemaphoreSlim _reportSlots = new(ReportParallelism, ReportParallelism);
 
-    private static readonly string[] Kinds = [EmailMessage.OutboxKind, Engine.Activities.Approvals.RequestApproval.OutboxKind];
+    private static readonly string[] Kinds = [EmailMessage.OutboxKind, Engine.Activities.Approvals.RequestApproval.OutboxKind, DispatchOutbox.Kind];
 
     public const string RecurringId = "outbox-sweep";
     private const int BatchSize = 50;
@@ -105,6 +105,13 @@ internal sealed partial class OutboxDeliveryJob(
     private async Task<bool> DeliverAsync(IMailTransport transport, ClaimedRow row, CancellationToken cancellationToken)
     {
         if (row.Kind == Engine.Activities.Approvals.RequestApproval.OutboxKind) return await DeliverApprovalRequestAsync(transport, row, cancellationToken);
+        if (row.Kind == DispatchOutbox.Kind)
+        {
+            // A DispatchWorkflow child, committed with its parent: start it (a second start of the same child id does nothing).
+            await runtime.StartDispatchedAsync(DispatchOutbox.FromPayload(JsonNode.Parse(row.Payload)!.AsObject()), cancellationToken);
+            await SettleAsync(row, null, cancellationToken);
+            return true;
+        }
         EmailMessage email;
         string? bookmarkId;
         try
