@@ -11,12 +11,14 @@ namespace ItsmWorkflows.Engine.Tests;
 /// <summary>An engine with in-memory stores, a fake clock and captured output, as the tests use it.</summary>
 public sealed class EngineHarness
 {
-    public EngineHarness(IHttpRequestSender? http = null, IWorkflowInstanceStore? instances = null, ItsmWorkflows.Engine.Activities.Approvals.IApproverDirectory? approvers = null)
+    public EngineHarness(IHttpRequestSender? http = null, IWorkflowInstanceStore? instances = null, ItsmWorkflows.Engine.Activities.Approvals.IApproverDirectory? approvers = null,
+        ItsmWorkflows.Engine.Calendars.IBusinessCalendarProvider? calendars = null)
     {
         Services = new WorkflowServices
         {
             Time = Clock, Lines = Output, Http = http, RetryDelay = (_, _) => Task.CompletedTask,
             Approvers = approvers ?? ItsmWorkflows.Engine.Activities.Approvals.LiteralApproverDirectory.Instance,
+            Calendars = calendars ?? new ItsmWorkflows.Engine.Calendars.InMemoryCalendarProvider(),
         };
         Runtime = new WorkflowRuntime(Definitions, instances ?? Instances, Registry, Services);
     }

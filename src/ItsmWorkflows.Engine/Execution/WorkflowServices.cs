@@ -18,6 +18,9 @@ public sealed class WorkflowServices
     /// <summary>Who the approvers named by Request Approval are; the host's directory, or names taken literally.</summary>
     public Activities.Approvals.IApproverDirectory Approvers { get; init; } = Activities.Approvals.LiteralApproverDirectory.Instance;
 
+    /// <summary>Business calendars by name, for due times counted in working hours.</summary>
+    public Calendars.IBusinessCalendarProvider Calendars { get; init; } = new Calendars.InMemoryCalendarProvider();
+
     public Func<string> NewId { get; init; } = () => Guid.CreateVersion7().ToString("N");
 
     /// <summary>How the runtime waits before retrying after a transient store failure (tests pass one that does not wait).</summary>

@@ -37,6 +37,7 @@ public sealed class RequestApproval : IActivity
             new InputDescriptor("rejectionRule", "String", "dropdown") { Options = ["FirstRejects", "Count"], DefaultValue = "FirstRejects" },
             new InputDescriptor("rejectionThreshold", "Int32", "singleline") { Description = "Rejections that reject, for Count." },
             new InputDescriptor("dueIn", "TimeSpan", "timespan") { Description = "How long approvers have; empty waits without limit." },
+            new InputDescriptor("calendar", "String", "singleline") { Description = "Business calendar the due time counts in (working hours, holidays); empty counts every hour." },
             new InputDescriptor("onTimeout", "String", "dropdown") { Options = ["TimedOut", "Approve", "Reject", "Escalate"], DefaultValue = "TimedOut", Description = "What the due time does." },
         ],
         Outputs = [new OutputDescriptor("decision", "Object") { Description = "Outcome, approvers, and every decision with who, on behalf of whom, comment, when and through which channel." }],
@@ -76,6 +77,13 @@ public sealed class RequestApproval : IActivity
         var rejectionThreshold = context.HasInput("rejectionThreshold") ? (int)context.GetLong("rejectionThreshold") : 1;
         var details = context.Get("details")?.DeepClone();
         TimeSpan? dueIn = context.HasInput("dueIn") ? context.GetTimeSpan("dueIn") : null;
+        var calendarName = context.GetString("calendar");
+        Calendars.BusinessCalendar? calendar = null;
+        if (!string.IsNullOrWhiteSpace(calendarName))
+        {
+            calendar = await context.Services.Calendars.FindAsync(calendarName, cancellationToken);
+            if (calendar is null) return ActivityResult.Fault($"Request Approval: there is no business calendar '{calendarName}'.");
+        }
 
         var state = new ApprovalState
         {
@@ -90,7 +98,8 @@ public sealed class RequestApproval : IActivity
             RejectionThreshold = Math.Max(1, rejectionThreshold),
             OnTimeout = onTimeout,
             DueIn = dueIn,
-            DueAt = dueIn is { } d ? context.Now + d : null,
+            Calendar = calendar?.Name,
+            DueAt = dueIn is { } d ? calendar?.Add(context.Now, d) ?? context.Now + d : null,
             Slots = [.. eligible.Select(a => new Slot { Approver = a })],
         };
         Save(context, state);
@@ -98,12 +107,14 @@ public sealed class RequestApproval : IActivity
         return Suspend(context, state);
     }
 
-    public ValueTask<ActivityResult> ResumeAsync(ActivityContext context, ResumeStimulus stimulus, CancellationToken cancellationToken)
+    public async ValueTask<ActivityResult> ResumeAsync(ActivityContext context, ResumeStimulus stimulus, CancellationToken cancellationToken)
     {
         var state = Load(context);
         if (stimulus.Bookmark.DueAt is { } due)
         {
-            return ValueTask.FromResult(due > context.Now ? Suspend(context, state) : TimeOut(context, state));
+            if (due > context.Now) return Suspend(context, state);
+            var calendar = state.Calendar is null ? null : await context.Services.Calendars.FindAsync(state.Calendar, cancellationToken);
+            return TimeOut(context, state, calendar);
         }
         var payload = stimulus.Payload as JsonObject;
         var approver = payload?["approver"]?.ToString();
@@ -117,7 +128,7 @@ public sealed class RequestApproval : IActivity
         var slot = approver is null || approve is null || string.Equals(approver, state.Requester, StringComparison.OrdinalIgnoreCase) ? null
             : state.Slots.FirstOrDefault(s => s.Decision is null && string.Equals(s.Approver.UserName, approver, StringComparison.OrdinalIgnoreCase))
               ?? state.Slots.FirstOrDefault(s => s.Decision is null && string.Equals(s.Approver.Delegate?.UserName, approver, StringComparison.OrdinalIgnoreCase));
-        if (slot is null || approve is not { } approves) return ValueTask.FromResult(Suspend(context, state));
+        if (slot is null || approve is not { } approves) return Suspend(context, state);
         slot.Decision = approves ? "Approved" : "Rejected";
         slot.DecidedBy = approver;
         slot.OnBehalfOf = string.Equals(slot.Approver.UserName, approver, StringComparison.OrdinalIgnoreCase) ? null : slot.Approver.UserName;
@@ -125,7 +136,7 @@ public sealed class RequestApproval : IActivity
         slot.Channel = payload?["channel"]?.ToString() ?? "api";
         slot.At = context.Now;
         Save(context, state);
-        return ValueTask.FromResult(Tally(state) is { } outcome ? Finish(context, state, outcome) : Suspend(context, state));
+        return Tally(state) is { } outcome ? Finish(context, state, outcome) : Suspend(context, state);
     }
 
     /// <summary>The outcome the decisions so far settle, or null while it is still open.</summary>
@@ -149,7 +160,7 @@ public sealed class RequestApproval : IActivity
         return null;
     }
 
-    private static ActivityResult TimeOut(ActivityContext context, ApprovalState state)
+    private static ActivityResult TimeOut(ActivityContext context, ApprovalState state, Calendars.BusinessCalendar? calendar)
     {
         if (state.OnTimeout == "Escalate" && !state.Escalated)
         {
@@ -164,7 +175,7 @@ public sealed class RequestApproval : IActivity
             if (added.Count > 0)
             {
                 state.Slots.AddRange(added);
-                state.DueAt = state.DueIn is { } d ? context.Now + d : null;
+                state.DueAt = state.DueIn is { } d ? calendar?.Add(context.Now, d) ?? context.Now + d : null;
                 Save(context, state);
                 Notify(context, state, added);
                 return Suspend(context, state);
@@ -280,6 +291,8 @@ public sealed class RequestApproval : IActivity
         public required string OnTimeout { get; init; }
 
         public TimeSpan? DueIn { get; init; }
+
+        public string? Calendar { get; init; }
 
         public DateTimeOffset? DueAt { get; set; }
 
