@@ -3,15 +3,16 @@ using ItsmWorkflows.Engine.Execution;
 using ItsmWorkflows.Engine.Planning;
 using ItsmWorkflows.Engine.Runtime;
 using ItsmWorkflows.Engine.Validation;
-using ItsmWorkflows.Server.Approvals;
 using ItsmWorkflows.Server.Api;
+using ItsmWorkflows.Server.Approvals;
+using ItsmWorkflows.Server.Calendars;
 using ItsmWorkflows.Server.Data;
 using ItsmWorkflows.Server.Definitions;
-using ItsmWorkflows.Server.Identity;
 using ItsmWorkflows.Server.Http;
+using ItsmWorkflows.Server.Identity;
 using ItsmWorkflows.Server.Instances;
-using ItsmWorkflows.Server.Runtime;
 using ItsmWorkflows.Server.Mail;
+using ItsmWorkflows.Server.Runtime;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Http.Resilience;
 using Scalar.AspNetCore;
@@ -43,6 +44,7 @@ builder.Services.AddSingleton(sp => new WorkflowServices
     Lines = sp.GetRequiredService<LoggingLineWriter>(),
     Http = sp.GetRequiredService<HttpClientRequestSender>(),
     Approvers = sp.GetRequiredService<DbApproverDirectory>(),
+    Calendars = sp.GetRequiredService<ItsmWorkflows.Engine.Calendars.IBusinessCalendarProvider>(),
 });
 builder.Services.AddScoped<IWorkflowInstanceStore, EfWorkflowInstanceStore>();
 builder.Services.Configure<MailOptions>(builder.Configuration.GetSection("Mail"));
@@ -51,6 +53,7 @@ builder.Services.AddSingleton<DevMailbox>();
 builder.Services.Configure<ApprovalOptions>(builder.Configuration.GetSection("Approvals"));
 builder.Services.AddScoped<ApprovalService>();
 builder.Services.AddSingleton<DbApproverDirectory>();
+builder.Services.AddSingleton<ItsmWorkflows.Engine.Calendars.IBusinessCalendarProvider, ItsmWorkflows.Server.Calendars.DbCalendarProvider>();
 builder.Services.AddAntiforgery();
 builder.Services.AddScoped<OutboxDeliveryJob>();
 builder.AddItsmJobs();
@@ -92,6 +95,7 @@ app.MapInstanceEndpoints();
 app.MapItsmJobs();
 app.MapMailEndpoints();
 app.MapApprovalEndpoints();
+app.MapCalendarEndpoints();
 app.MapWorkflowHttpEndpoints();
 app.MapGet("/", () => Results.Redirect("/api/docs")).AllowAnonymous().ExcludeFromDescription();
 app.AnnounceWhenStarted();

@@ -63,6 +63,7 @@ public abstract class ServerFixture : IAsyncLifetime
                     Lines = sp.GetRequiredService<ItsmWorkflows.Server.Runtime.LoggingLineWriter>(),
                     Http = sp.GetRequiredService<ItsmWorkflows.Server.Http.HttpClientRequestSender>(),
                     Approvers = sp.GetRequiredService<ItsmWorkflows.Server.Approvals.DbApproverDirectory>(),
+                    Calendars = sp.GetRequiredService<ItsmWorkflows.Engine.Calendars.IBusinessCalendarProvider>(),
                 });
             });
         });

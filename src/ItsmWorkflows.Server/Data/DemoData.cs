@@ -56,6 +56,11 @@ internal sealed class DemoData(ItsmDbContext db, RoleManager<IdentityRole> roles
             }
         }
         await db.SaveChangesAsync(cancellationToken);
+        if (!await db.Calendars.AnyAsync(c => c.Name == "business-hours", cancellationToken))
+        {
+            db.Calendars.Add(new CalendarRecord { Name = "business-hours", Json = Calendars.CalendarEndpoints.DemoCalendar, UpdatedAt = DateTimeOffset.UtcNow, UpdatedBy = "demo" });
+            await db.SaveChangesAsync(cancellationToken);
+        }
         foreach (var p in People.Where(p => p.Manager is not null))
         {
             var person = await users.FindByNameAsync(p.UserName);

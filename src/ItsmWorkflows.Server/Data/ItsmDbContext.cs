@@ -30,6 +30,8 @@ internal abstract class ItsmDbContext(DbContextOptions options) : IdentityDbCont
 
     public DbSet<ApprovalAuditRecord> ApprovalAudit => Set<ApprovalAuditRecord>();
 
+    public DbSet<CalendarRecord> Calendars => Set<CalendarRecord>();
+
     public DbSet<TriggerRecord> Triggers => Set<TriggerRecord>();
 
     public DbSet<Group> Groups => Set<Group>();
@@ -52,6 +54,7 @@ internal abstract class ItsmDbContext(DbContextOptions options) : IdentityDbCont
         builder.ApplyConfiguration(new ApprovalConfiguration());
         builder.ApplyConfiguration(new ApprovalTokenConfiguration());
         builder.ApplyConfiguration(new ApprovalAuditConfiguration());
+        builder.ApplyConfiguration(new CalendarConfiguration());
         builder.ApplyConfiguration(new TriggerConfiguration());
         builder.ApplyConfiguration(new GroupConfiguration());
         builder.ApplyConfiguration(new GroupMemberConfiguration());

@@ -303,6 +303,32 @@ namespace ItsmWorkflows.Server.Data.Migrations.Postgres
                     b.ToTable("bookmarks", (string)null);
                 });
 
+            modelBuilder.Entity("ItsmWorkflows.Server.Data.CalendarRecord", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("json");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("updated_by");
+
+                    b.HasKey("Name")
+                        .HasName("pk_calendars");
+
+                    b.ToTable("calendars", (string)null);
+                });
+
             modelBuilder.Entity("ItsmWorkflows.Server.Data.Group", b =>
                 {
                     b.Property<string>("Id")

@@ -295,6 +295,32 @@ namespace ItsmWorkflows.Server.Data.Migrations.Sqlite
                     b.ToTable("bookmarks", (string)null);
                 });
 
+            modelBuilder.Entity("ItsmWorkflows.Server.Data.CalendarRecord", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("json");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_by");
+
+                    b.HasKey("Name")
+                        .HasName("pk_calendars");
+
+                    b.ToTable("calendars", (string)null);
+                });
+
             modelBuilder.Entity("ItsmWorkflows.Server.Data.Group", b =>
                 {
                     b.Property<string>("Id")
