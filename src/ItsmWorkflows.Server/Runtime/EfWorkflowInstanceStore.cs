@@ -12,13 +12,19 @@ namespace ItsmWorkflows.Server.Runtime;
 /// (guarded by its revision), its bookmark index, timers, new journal entries and incidents. Either all
 /// of a burst is committed or none of it.
 /// </summary>
-internal sealed class EfWorkflowInstanceStore(ItsmDbContext db, Mail.OutboxSignal outboxSignal) : IWorkflowInstanceStore
+internal sealed class EfWorkflowInstanceStore(ItsmDbContext db, Mail.OutboxSignal outboxSignal, InstanceStateCache cache) : IWorkflowInstanceStore
 {
     // The index rows of each instance as this scope read or wrote them: a save on PostgreSQL sends only the difference.
     private readonly Dictionary<string, PostgresInstanceWriter.LoadedIndex> _read = new(StringComparer.Ordinal);
 
     public async ValueTask<(WorkflowState State, long Version)?> FindAsync(string instanceId, CancellationToken cancellationToken)
     {
+        if (cache.TryGet(instanceId, out var json, out var cachedRevision))
+        {
+            var cached = WorkflowStateJson.Deserialize(json);
+            _read[instanceId] = PostgresInstanceWriter.LoadedIndex.Of(cached);
+            return (cached, cachedRevision);
+        }
         var record = await HotQueries.For(db).InstanceState(db, instanceId, cancellationToken);
         if (record is null) return null;
         var state = WorkflowStateJson.Deserialize(record.State);
@@ -28,12 +34,21 @@ internal sealed class EfWorkflowInstanceStore(ItsmDbContext db, Mail.OutboxSigna
 
     public async ValueTask<long> SaveAsync(WorkflowState state, long expectedVersion, CancellationToken cancellationToken)
     {
+        var json = WorkflowStateJson.Serialize(state);
         try
         {
-            return await SaveCoreAsync(state, expectedVersion, cancellationToken);
+            var revision = await SaveCoreAsync(state, json, expectedVersion, cancellationToken);
+            cache.Set(state.InstanceId, json, revision);
+            return revision;
+        }
+        catch (ConcurrencyException)
+        {
+            cache.Remove(state.InstanceId); // the copy was stale: the retry reads the database
+            throw;
         }
         catch (Exception ex) when (IsTransient(ex))
         {
+            cache.Remove(state.InstanceId);
             db.ChangeTracker.Clear();
             // Nothing was committed (the transaction rolled back with the connection); the runtime runs the burst again.
             throw new TransientStoreException($"The database was briefly unavailable while saving instance {state.InstanceId}: {ex.GetBaseException().Message}", ex);
@@ -60,19 +75,19 @@ internal sealed class EfWorkflowInstanceStore(ItsmDbContext db, Mail.OutboxSigna
         return false;
     }
 
-    private async ValueTask<long> SaveCoreAsync(WorkflowState state, long expectedVersion, CancellationToken cancellationToken)
+    private async ValueTask<long> SaveCoreAsync(WorkflowState state, string json, long expectedVersion, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(state);
-        if (db.Database.IsNpgsql()) return await SavePostgresAsync(state, expectedVersion, cancellationToken);
+        if (db.Database.IsNpgsql()) return await SavePostgresAsync(state, json, expectedVersion, cancellationToken);
         db.ChangeTracker.Clear();
-        if (expectedVersion == 0) return await InsertAsync(state, cancellationToken);
+        if (expectedVersion == 0) return await InsertAsync(state, json, cancellationToken);
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async () =>
         {
             db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var revision = expectedVersion + 1;
-            var record = ToRecord(state, revision);
+            var record = ToRecord(state, json, revision);
             db.Instances.Attach(record);
             var entry = db.Entry(record);
             entry.State = EntityState.Modified;
@@ -103,7 +118,7 @@ internal sealed class EfWorkflowInstanceStore(ItsmDbContext db, Mail.OutboxSigna
         });
     }
 
-    private async ValueTask<long> SavePostgresAsync(WorkflowState state, long expectedVersion, CancellationToken cancellationToken)
+    private async ValueTask<long> SavePostgresAsync(WorkflowState state, string json, long expectedVersion, CancellationToken cancellationToken)
     {
         var connection = (Npgsql.NpgsqlConnection)db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(cancellationToken);
@@ -113,7 +128,7 @@ internal sealed class EfWorkflowInstanceStore(ItsmDbContext db, Mail.OutboxSigna
             {
                 try
                 {
-                    await PostgresInstanceWriter.InsertAsync(connection, state, cancellationToken);
+                    await PostgresInstanceWriter.InsertAsync(connection, state, json, cancellationToken);
                     _read[state.InstanceId] = PostgresInstanceWriter.LoadedIndex.Of(state);
                     Committed(state);
                     return 1;
@@ -131,7 +146,7 @@ internal sealed class EfWorkflowInstanceStore(ItsmDbContext db, Mail.OutboxSigna
                     var stored = await HotQueries.For(db).InstanceState(db, state.InstanceId, cancellationToken);
                     loaded = stored is null ? PostgresInstanceWriter.LoadedIndex.Of(state) : PostgresInstanceWriter.LoadedIndex.Of(WorkflowStateJson.Deserialize(stored.State));
                 }
-                if (!await PostgresInstanceWriter.UpdateAsync(connection, state, expectedVersion, loaded, cancellationToken))
+                if (!await PostgresInstanceWriter.UpdateAsync(connection, state, json, expectedVersion, loaded, cancellationToken))
                 {
                     throw new ConcurrencyException($"Instance {state.InstanceId} was changed by another request while this one ran; nothing of this step was saved.");
                 }
@@ -147,9 +162,9 @@ internal sealed class EfWorkflowInstanceStore(ItsmDbContext db, Mail.OutboxSigna
     }
 
     /// <summary>A new instance: one SaveChanges, one batch, one implicit transaction (nothing to delete or compare).</summary>
-    private async Task<long> InsertAsync(WorkflowState state, CancellationToken cancellationToken)
+    private async Task<long> InsertAsync(WorkflowState state, string json, CancellationToken cancellationToken)
     {
-        db.Instances.Add(ToRecord(state, 1));
+        db.Instances.Add(ToRecord(state, json, 1));
         AddIndexRows(state, 0);
         // On PostgreSQL the inserts go out as one batch, which the server runs as one implicit transaction:
         // atomic without BEGIN/COMMIT round trips. SQLite runs statements one by one, so it keeps the transaction.
@@ -178,7 +193,7 @@ internal sealed class EfWorkflowInstanceStore(ItsmDbContext db, Mail.OutboxSigna
         return 1;
     }
 
-    private static WorkflowInstanceRecord ToRecord(WorkflowState state, long revision) => new()
+    private static WorkflowInstanceRecord ToRecord(WorkflowState state, string json, long revision) => new()
     {
         Id = state.InstanceId,
         DefinitionId = state.DefinitionId,
@@ -188,7 +203,7 @@ internal sealed class EfWorkflowInstanceStore(ItsmDbContext db, Mail.OutboxSigna
         SubStatus = state.SubStatus,
         CorrelationId = state.CorrelationId,
         Name = state.Name,
-        State = WorkflowStateJson.Serialize(state),
+        State = json,
         OpenIncidents = state.Incidents.Count(i => i.ResolvedAt is null),
         CreatedAt = state.CreatedAt,
         UpdatedAt = state.UpdatedAt,

@@ -59,7 +59,7 @@ internal static class PostgresInstanceWriter
         """;
 
     /// <summary>Inserts a new instance and its index rows; a duplicate id raises PostgreSQL's unique violation (23505).</summary>
-    public static async Task InsertAsync(NpgsqlConnection connection, WorkflowState state, CancellationToken cancellationToken)
+    public static async Task InsertAsync(NpgsqlConnection connection, WorkflowState state, string stateJson, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection);
         var instance = new NpgsqlBatchCommand(InsertInstance);
@@ -71,7 +71,7 @@ internal static class PostgresInstanceWriter
         instance.Parameters.Add(Text(state.SubStatus.ToString()));
         instance.Parameters.Add(Text(state.CorrelationId));
         instance.Parameters.Add(Text(state.Name));
-        instance.Parameters.Add(Jsonb(WorkflowStateJson.Serialize(state)));
+        instance.Parameters.Add(Jsonb(stateJson));
         instance.Parameters.Add(new NpgsqlParameter<int> { TypedValue = OpenIncidents(state) });
         instance.Parameters.Add(Time(state.CreatedAt));
         instance.Parameters.Add(Time(state.UpdatedAt));
@@ -146,7 +146,7 @@ internal static class PostgresInstanceWriter
     /// bookmark and appends three journal entries writes the instance row, deletes one bookmark and inserts three
     /// rows, in one statement (a statement with nothing to reconcile was measured at a third of the full one).
     /// </summary>
-    public static async Task<bool> UpdateAsync(NpgsqlConnection connection, WorkflowState state, long expectedRevision, LoadedIndex loaded, CancellationToken cancellationToken)
+    public static async Task<bool> UpdateAsync(NpgsqlConnection connection, WorkflowState state, string stateJson, long expectedRevision, LoadedIndex loaded, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand { Connection = connection };
         var p = command.Parameters;
@@ -164,7 +164,7 @@ internal static class PostgresInstanceWriter
         var correlation = Add(Text(state.CorrelationId));
         sql.Append(", correlation_id = ").Append(correlation)
             .Append(", name = ").Append(Add(Text(state.Name)))
-            .Append(", state = ").Append(Add(Jsonb(WorkflowStateJson.Serialize(state))))
+            .Append(", state = ").Append(Add(Jsonb(stateJson)))
             .Append(", open_incidents = ").Append(Add(new NpgsqlParameter<int> { TypedValue = OpenIncidents(state) }))
             .Append(", updated_at = ").Append(Add(Time(state.UpdatedAt)))
             .Append(", finished_at = ").Append(Add(Time(state.FinishedAt)))
