@@ -61,6 +61,38 @@ public sealed class TwoNodeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ANodesCachedCopy_ThatAnotherNodeMovedOn_IsRefusedByTheGuard_AndTheRetryReadsTheDatabase()
+    {
+        var a = await SignInAsync(_nodeA!);
+        var b = await SignInAsync(_nodeB!);
+        var definition = """
+            { "definitionId": "stale-copy", "name": "stale copy", "root": { "type": "Elsa.Flowchart", "id": "F", "activities": [
+              { "id": "First", "type": "Elsa.Event", "eventName": { "typeName": "String", "expression": { "type": "Literal", "value": "stale-first" } } },
+              { "id": "Second", "type": "Elsa.Event", "eventName": { "typeName": "String", "expression": { "type": "Literal", "value": "stale-second" } } },
+              { "id": "Done", "type": "Elsa.SetName", "value": { "typeName": "String", "expression": { "type": "Literal", "value": "done" } } } ],
+              "connections": [
+                { "source": { "activity": "First", "port": "Done" }, "target": { "activity": "Second", "port": "In" } },
+                { "source": { "activity": "Second", "port": "Done" }, "target": { "activity": "Done", "port": "In" } } ] } }
+            """;
+        await OkAsync(await a.PostAsync("/api/definitions/import?publish=true", Body(definition), Ct));
+        // Node A starts the instance and keeps its state; node B then moves it past the first event.
+        var started = await OkAsync(await a.PostJsonAsync("/api/instances", new { definitionId = "stale-copy" }));
+        var instanceId = started["instance"]!["id"]!.GetValue<string>();
+        var firstBookmark = started["bookmarks"]![0]!["id"]!.GetValue<string>();
+        Assert.Single((await OkAsync(await b.PostJsonAsync("/api/instances/events", new { name = "stale-first" }))).AsArray());
+
+        // Node A's copy still shows the first bookmark: its burst is refused by the revision guard, and the
+        // retry on the stored state finds the bookmark consumed.
+        var stale = await a.PostJsonAsync($"/api/instances/{instanceId}/bookmarks/{firstBookmark}/resume", new { });
+        Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
+        Assert.Single((await OkAsync(await a.PostJsonAsync("/api/instances/events", new { name = "stale-second" }))).AsArray());
+
+        var detail = await OkAsync(await b.GetAsync($"/api/instances/{instanceId}", Ct));
+        Assert.Equal("done", detail["instance"]!["name"]!.GetValue<string>());
+        Assert.Single(detail["journal"]!.AsArray(), j => j!["activityId"]!.GetValue<string>() == "First" && j["event"]!.GetValue<string>() == "Completed");
+    }
+
+    [Fact]
     public async Task StimuliSentToBothNodesAtOnce_AreAppliedExactlyOnce()
     {
         var a = await SignInAsync(_nodeA!);
