@@ -289,6 +289,9 @@ public sealed class WorkflowRuntime(IWorkflowDefinitionProvider definitions, IWo
                 case StartWorkflowEffect start:
                     await StartChildAsync(start, cancellationToken);
                     break;
+                case SignalEffect signal:
+                    await ResumeAllAsync(await instances.FindBookmarksAsync(StimulusHash.Compute(signal.ActivityType, signal.Stimulus), null, cancellationToken), signal.Payload, cancellationToken);
+                    break;
                 case PublishEventEffect published:
                     await TriggerEventAsync(published.EventName, published.CorrelationId, published.Payload, cancellationToken);
                     break;
@@ -298,9 +301,9 @@ public sealed class WorkflowRuntime(IWorkflowDefinitionProvider definitions, IWo
             }
         }
         if (burst.Finished) await NotifyParentAsync(state, cancellationToken);
-        // Only an inline child (which may finish at once and resume this instance) or a published event
+        // Only an inline child (which may finish at once and resume this instance), a published event or a signal
         // (which may resume it too) can have moved this instance on; then report what is stored.
-        var mayHaveMoved = burst.Effects.Any(e => e is StartWorkflowEffect { Background: false, ParentBookmarkId: not null } or PublishEventEffect);
+        var mayHaveMoved = burst.Effects.Any(e => e is StartWorkflowEffect { Background: false, ParentBookmarkId: not null } or PublishEventEffect or SignalEffect);
         if (!mayHaveMoved) return new RunResult(state, effects);
         var latest = await instances.FindAsync(state.InstanceId, cancellationToken);
         return new RunResult(latest?.State ?? state, effects);
