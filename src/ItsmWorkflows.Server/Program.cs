@@ -49,6 +49,7 @@ builder.Services.AddSingleton(sp => new WorkflowServices
 builder.Services.AddScoped<IWorkflowInstanceStore, EfWorkflowInstanceStore>();
 builder.Services.AddSingleton<InstanceStateCache>();
 builder.Services.Configure<MailOptions>(builder.Configuration.GetSection("Mail"));
+builder.Services.PostConfigure<MailOptions>(o => o.DevMailboxAllowed = builder.Configuration.GetValue("Demo:Enabled", !DatabaseSetup.UsesPostgres(builder.Configuration)));
 builder.Services.AddSingleton<OutboxSignal>();
 builder.Services.AddSingleton<DevMailbox>();
 builder.Services.Configure<ApprovalOptions>(builder.Configuration.GetSection("Approvals"));

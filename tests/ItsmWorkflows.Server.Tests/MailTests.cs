@@ -248,3 +248,45 @@ public sealed class DevMailboxTests(SqliteServerFixture fixture) : IClassFixture
         Assert.Contains("Laptop for Alice", await page.Content.ReadAsStringAsync(Ct));
     }
 }
+
+/// <summary>Production-like: no demo, no SMTP server configured.</summary>
+public sealed class PostgresWithoutSmtpFixture : PostgresServerFixture
+{
+    protected override Task AddSettingsAsync(IDictionary<string, string?> settings)
+    {
+        settings["Demo:Enabled"] = "false";
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Signed in as the bootstrap administrator with the password (there is no demo sign-in here).</summary>
+    public async Task<HttpClient> AdminAsync()
+    {
+        var client = await ClientAsync(null);
+        (await client.PostJsonAsync("/account/login", new { userName = BootstrapAdmin, password = BootstrapPassword })).EnsureSuccessStatusCode();
+        return client;
+    }
+}
+
+/// <summary>Without an SMTP server outside the demo, mail waits in the outbox with a clear reason; no mailbox anyone could read.</summary>
+public sealed class UnconfiguredMailTests(PostgresWithoutSmtpFixture fixture) : IClassFixture<PostgresWithoutSmtpFixture>
+{
+    [Fact]
+    public async Task MailIsHeldWithAClearReason_AndThereIsNoDevMailbox()
+    {
+        var admin = await fixture.AdminAsync();
+        var id = MailWorkflows.NewId();
+        await OkAsync(await admin.PostAsync("/api/definitions/import?publish=true", Body(MailWorkflows.SendEmail(id, "ann@example.org")), Ct));
+        var instanceId = (await MailWorkflows.StartAsync(admin, id))["instance"]!["id"]!.GetValue<string>();
+
+        await MailWorkflows.DeliverAsync(fixture);
+
+        var row = Assert.Single(await MailWorkflows.OutboxAsync(fixture, instanceId));
+        Assert.Null(row.ProcessedAt);
+        Assert.Contains("No SMTP server is configured", row.LastError);
+        Assert.Equal("Suspended", (await MailWorkflows.GetAsync(admin, instanceId))["instance"]!["subStatus"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/dev/mailbox", Ct)).StatusCode);
+        var test = await admin.PostJsonAsync("/api/mail/test-connection", new { });
+        Assert.Equal(HttpStatusCode.InternalServerError, test.StatusCode);
+        Assert.Contains("Mail__Smtp__Host", (await ReadAsync(test))["detail"]!.GetValue<string>());
+    }
+}

@@ -40,6 +40,10 @@ internal static class MailEndpoints
         {
             return new MailTestResult(true, null, null, null, false, [], null, null, "No SMTP server is configured (Mail:Smtp:Host): mail goes to the dev mailbox at /dev/mailbox.");
         }
+        if (!mail.SmtpConfigured)
+        {
+            throw new ProblemException(StatusCodes.Status500InternalServerError, "Mail settings problem", "No SMTP server is configured: set Mail__Smtp__Host (and port, security, credentials). Mail is held in the outbox until then.");
+        }
         var smtp = mail.Smtp;
         await using var transport = new SmtpMailTransport(smtp);
         try
@@ -75,7 +79,9 @@ internal static class MailEndpoints
     {
         if (!options.UsesDevMailbox)
         {
-            throw ProblemException.NotFound("The dev mailbox exists only when no SMTP server is configured; mail is sent through " + options.Smtp.Host + ".");
+            throw ProblemException.NotFound(options.SmtpConfigured
+                ? "The dev mailbox exists only when no SMTP server is configured; mail is sent through " + options.Smtp.Host + "."
+                : "The dev mailbox exists only in the demo; configure an SMTP server (Mail__Smtp__Host).");
         }
         static IReadOnlyList<string> Addresses(InternetAddressList list) => [.. list.Mailboxes.Select(m => m.ToString())];
         return [.. mailbox.Newest().Where(m => id is null || m.Message.MessageId == id).Select(m => new DevMailDto(

@@ -17,8 +17,16 @@ internal sealed class MailOptions
     /// <summary>How long a node owns the messages it took; a crashed node's messages are retaken after this.</summary>
     public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>No SMTP server configured: mail goes to the built-in dev mailbox.</summary>
-    public bool UsesDevMailbox => string.IsNullOrWhiteSpace(Smtp.Host);
+    /// <summary>Set from the demo switch: only the embedded demo may keep mail in the dev mailbox.</summary>
+    public bool DevMailboxAllowed { get; set; }
+
+    public bool SmtpConfigured => !string.IsNullOrWhiteSpace(Smtp.Host);
+
+    /// <summary>
+    /// No SMTP server configured in the demo: mail goes to the built-in dev mailbox. Outside the demo a
+    /// missing SMTP server is a configuration error, never a mailbox every signed-in user could read.
+    /// </summary>
+    public bool UsesDevMailbox => !SmtpConfigured && DevMailboxAllowed;
 
     public TimeSpan Backoff(int attempts) =>
         TimeSpan.FromTicks(Math.Min(TimeSpan.FromHours(1).Ticks, RetryDelay.Ticks * (1L << Math.Clamp(attempts - 1, 0, 20))));

@@ -41,6 +41,15 @@ internal sealed class DevMailbox
     public IReadOnlyList<(MimeMessage Message, DateTimeOffset KeptAt)> Newest() => [.. _messages.Reverse()];
 }
 
+/// <summary>Outside the demo without Mail:Smtp:Host: every send fails temporarily with a message that says what to configure.</summary>
+internal sealed class UnconfiguredTransport : IMailTransport
+{
+    public Task<string> SendAsync(MimeMessage message, CancellationToken cancellationToken) =>
+        throw new MailDeliveryException("No SMTP server is configured: set Mail__Smtp__Host (and port, security, credentials).", permanent: false);
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
+
 /// <summary>The embedded default: messages go to the dev mailbox instead of a mail server.</summary>
 internal sealed class DevMailboxTransport(DevMailbox mailbox, TimeProvider time) : IMailTransport
 {

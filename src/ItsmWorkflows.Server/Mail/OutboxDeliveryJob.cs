@@ -61,7 +61,8 @@ internal sealed partial class OutboxDeliveryJob(
     private async Task<int> DrainAsync(CancellationToken cancellationToken)
     {
         var settled = 0;
-        await using IMailTransport transport = Options.UsesDevMailbox ? new DevMailboxTransport(devMailbox, services.Time) : new SmtpMailTransport(Options.Smtp);
+        await using IMailTransport transport = Options.UsesDevMailbox ? new DevMailboxTransport(devMailbox, services.Time)
+            : Options.SmtpConfigured ? new SmtpMailTransport(Options.Smtp) : new UnconfiguredTransport();
         while (true)
         {
             var rows = await ClaimAsync(cancellationToken);
