@@ -24,7 +24,10 @@ public static class LiquidRuntime
         return parsed;
     }
 
-    public static string Render(IFluidTemplate template, IExpressionScope scope)
+    public static string Render(IFluidTemplate template, IExpressionScope scope) => Render(template, scope, null, null);
+
+    /// <summary>Renders with extra top-level values (a notification's Model) and, for HTML, an encoder that escapes every output.</summary>
+    public static string Render(IFluidTemplate template, IExpressionScope scope, IReadOnlyDictionary<string, object?>? extra, System.Text.Encodings.Web.TextEncoder? encoder)
     {
         ArgumentNullException.ThrowIfNull(template);
         ArgumentNullException.ThrowIfNull(scope);
@@ -52,9 +55,10 @@ public static class LiquidRuntime
             activities[activityId] = outputs.ToDictionary(o => o.Key, o => ToClr(o.Value), StringComparer.OrdinalIgnoreCase);
         }
         context.SetValue("Activities", activities);
+        foreach (var (name, value) in extra ?? new Dictionary<string, object?>()) context.SetValue(name, value);
         try
         {
-            return template.Render(context);
+            return encoder is null ? template.Render(context) : template.Render(context, encoder);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

@@ -70,13 +70,21 @@ public sealed class SendEmail : IActivity
             TextBody = html ? HtmlText.ToPlainText(body) : body,
             Attachments = attachments,
         };
-        var bookmark = context.CreateBookmark(Stimulus(message.Id), new JsonObject { ["messageId"] = message.Id, ["to"] = string.Join(", ", to) });
+        return ValueTask.FromResult(Queue(context, message));
+    }
+
+    /// <summary>Commits the message as outbound work with this burst and waits for the delivery report.</summary>
+    internal static ActivityResult Queue(ActivityContext context, EmailMessage message)
+    {
+        var bookmark = context.CreateBookmark(Stimulus(message.Id), new JsonObject { ["messageId"] = message.Id, ["to"] = string.Join(", ", message.To) });
         context.Instance.Outbound.Add(new OutboundMessage(message.Id, EmailMessage.OutboxKind, message.ToJson(), context.Instance.InstanceId, bookmark.Id));
-        return ValueTask.FromResult(ActivityResult.Suspend(bookmark));
+        return ActivityResult.Suspend(bookmark);
     }
 
     /// <summary>The host reports the delivery: { delivered, reply, messageId }.</summary>
-    public ValueTask<ActivityResult> ResumeAsync(ActivityContext context, ResumeStimulus stimulus, CancellationToken cancellationToken)
+    public ValueTask<ActivityResult> ResumeAsync(ActivityContext context, ResumeStimulus stimulus, CancellationToken cancellationToken) => OnDelivery(context, stimulus);
+
+    internal static ValueTask<ActivityResult> OnDelivery(ActivityContext context, ResumeStimulus stimulus)
     {
         var payload = stimulus.Payload as JsonObject;
         var delivered = payload?["delivered"] is JsonValue d && d.TryGetValue<bool>(out var ok) && ok;

@@ -1,0 +1,84 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json.Nodes;
+using Fluid;
+using ItsmWorkflows.Engine.Expressions;
+
+namespace ItsmWorkflows.Engine.Activities.Email;
+
+/// <summary>A shipped notification: Liquid for its subject, heading and message; the layout adds the facts table and the button.</summary>
+public sealed record NotificationTemplate(string Name, string Subject, string Heading, string Message, string DefaultAction);
+
+/// <summary>
+/// The notifications of the three processes, with one layout that mail clients render alike: a
+/// 600-pixel table, inline styles, the facts of the ticket as a two-column table, one clear button.
+/// Templates see Model (the activity's model object), Variables, Input and Workflow.
+/// </summary>
+public static class NotificationTemplates
+{
+    public static IReadOnlyList<NotificationTemplate> All { get; } =
+    [
+        new("request-received", "We received your request {{ Model.number }}", "Your request is in", "Hello {{ Model.requesterName | default: 'there' }}, we received your request for <strong>{{ Model.item }}</strong>. We will keep you posted at each step.", "Track your request"),
+        new("request-approved", "Your request {{ Model.number }} was approved", "Approved", "Your request for <strong>{{ Model.item }}</strong> was approved{% if Model.approver %} by {{ Model.approver }}{% endif %}. It is now being fulfilled.", "Track your request"),
+        new("request-rejected", "Your request {{ Model.number }} was not approved", "Not approved", "Your request for <strong>{{ Model.item }}</strong> was not approved{% if Model.comment %}: {{ Model.comment }}{% else %}.{% endif %}", "See the details"),
+        new("request-fulfilled", "Your request {{ Model.number }} is fulfilled", "Done", "Your request for <strong>{{ Model.item }}</strong> is fulfilled and closed. Reply within five working days if something is not right.", "See your request"),
+        new("task-assigned", "Task {{ Model.number }} for {{ Model.group }}: {{ Model.title }}", "A task for your team", "A new task is waiting for <strong>{{ Model.group }}</strong>: {{ Model.title }}.", "Open the task"),
+        new("change-submitted", "Change {{ Model.number }} submitted: {{ Model.title }}", "Change submitted", "Change <strong>{{ Model.number }}</strong> ({{ Model.type }}, risk {{ Model.risk }}) was submitted for assessment.", "Open the change"),
+        new("change-approved", "Change {{ Model.number }} approved", "Change approved", "Change <strong>{{ Model.number }}</strong> was authorized and can be scheduled.", "Open the change"),
+        new("change-rejected", "Change {{ Model.number }} rejected", "Change rejected", "Change <strong>{{ Model.number }}</strong> was not authorized{% if Model.comment %}: {{ Model.comment }}{% else %}.{% endif %}", "Open the change"),
+        new("change-scheduled", "Change {{ Model.number }} scheduled for {{ Model.window }}", "Change scheduled", "Change <strong>{{ Model.number }}</strong> is scheduled for {{ Model.window }}.", "See the change calendar"),
+        new("change-closed", "Change {{ Model.number }} closed", "Change closed", "Change <strong>{{ Model.number }}</strong> was implemented, reviewed and closed.", "Open the change"),
+        new("incident-opened", "Incident {{ Model.number }} opened: {{ Model.title }}", "We are on it", "Incident <strong>{{ Model.number }}</strong> (priority {{ Model.priority }}) was opened and assigned to {{ Model.group }}.", "Track the incident"),
+        new("incident-escalated", "Escalated: incident {{ Model.number }} ({{ Model.priority }})", "Escalated to you", "Incident <strong>{{ Model.number }}</strong> was escalated to {{ Model.group }}{% if Model.reason %}: {{ Model.reason }}{% else %}.{% endif %}", "Open the incident"),
+        new("sla-warning", "{{ Model.percent }}% of the {{ Model.sla }} time used on {{ Model.number }}", "Service level at risk", "<strong>{{ Model.number }}</strong> has used {{ Model.percent }}% of its {{ Model.sla }} target. It is due {{ Model.dueAt }}.", "Open the ticket"),
+        new("incident-resolved", "Incident {{ Model.number }} resolved", "Resolved", "Incident <strong>{{ Model.number }}</strong> is resolved{% if Model.resolution %}: {{ Model.resolution }}{% else %}.{% endif %} Reply if the problem comes back.", "See the incident"),
+    ];
+
+    private static readonly Dictionary<string, (IFluidTemplate Subject, IFluidTemplate Heading, IFluidTemplate Message)> Compiled =
+        All.ToDictionary(t => t.Name, t => (LiquidRuntime.Parse(t.Subject), LiquidRuntime.Parse(t.Heading), LiquidRuntime.Parse(t.Message)), StringComparer.OrdinalIgnoreCase);
+
+    public static NotificationTemplate? Find(string name) => All.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Renders a shipped template: subject (plain), HTML (values escaped) and its plain-text part.</summary>
+    public static (string Subject, string Html, string Text) Render(NotificationTemplate template, IExpressionScope scope, JsonObject? model, string? actionUrl, string? actionLabel)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        var compiled = Compiled[template.Name];
+        var extra = new Dictionary<string, object?> { ["Model"] = LiquidRuntime.ToClr(model ?? []) };
+        var subject = LiquidRuntime.Render(compiled.Subject, scope, extra, null).ReplaceLineEndings(" ").Trim();
+        var heading = LiquidRuntime.Render(compiled.Heading, scope, extra, HtmlEncoder.Default);
+        var message = LiquidRuntime.Render(compiled.Message, scope, extra, HtmlEncoder.Default);
+        var html = Layout(heading, message, model?["details"] as JsonObject, actionUrl, actionLabel ?? template.DefaultAction);
+        return (subject, html, HtmlText.ToPlainText(html));
+    }
+
+    /// <summary>The shared layout: 600 px, inline styles, facts table, one button.</summary>
+    public static string Layout(string heading, string messageHtml, JsonObject? details, string? actionUrl, string actionLabel)
+    {
+        static string E(string? s) => HtmlEncoder.Default.Encode(s ?? "");
+        var rows = new StringBuilder();
+        foreach (var (label, value) in details ?? [])
+        {
+            var text = value is JsonValue v && v.TryGetValue<string>(out var str) ? str : value?.ToJsonString() ?? "";
+            rows.Append($"""<tr><td style="padding:6px 12px 6px 0;color:#52606d;vertical-align:top;white-space:nowrap">{E(label)}</td><td style="padding:6px 0;color:#1f2933">{E(text)}</td></tr>""");
+        }
+        var table = rows.Length == 0 ? "" : $"""<table role="presentation" cellpadding="0" cellspacing="0" style="margin:0 0 20px 0">{rows}</table>""";
+        var button = string.IsNullOrWhiteSpace(actionUrl) ? "" : $"""
+            <table role="presentation" cellpadding="0" cellspacing="0"><tr><td style="background:#243b53;border-radius:4px"><a href="{E(actionUrl)}" style="display:inline-block;padding:10px 22px;color:#ffffff;text-decoration:none;font-weight:600">{E(actionLabel)}</a></td></tr></table>
+            """;
+        return $"""
+            <!doctype html>
+            <html><body style="margin:0;padding:0;background:#f5f7fa">
+            <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f5f7fa;padding:24px 0"><tr><td align="center">
+            <table role="presentation" width="600" cellpadding="0" cellspacing="0" style="background:#ffffff;border:1px solid #d9e2ec;font-family:Segoe UI,Helvetica,Arial,sans-serif;font-size:15px;line-height:1.5">
+              <tr><td style="background:#243b53;color:#ffffff;padding:16px 24px;font-size:18px;font-weight:600">{heading}</td></tr>
+              <tr><td style="padding:24px">
+                <p style="margin:0 0 16px 0;color:#1f2933">{messageHtml}</p>
+                {table}
+                {button}
+              </td></tr>
+            </table></td></tr></table>
+            </body></html>
+            """;
+    }
+}

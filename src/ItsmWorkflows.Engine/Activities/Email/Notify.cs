@@ -1,0 +1,81 @@
+using System.Text.Json.Nodes;
+
+namespace ItsmWorkflows.Engine.Activities.Email;
+
+/// <summary>
+/// Sends a shipped notification (see <see cref="NotificationTemplates"/>) to people resolved through the
+/// directory, as an email committed with the burst; waits for the delivery report like Send Email.
+/// </summary>
+public abstract class Notify : IActivity
+{
+    public abstract ActivityDescriptor Descriptor { get; }
+
+    /// <summary>Who to resolve: a user name or address (the requester), or "group:name".</summary>
+    protected abstract string? Recipients(ActivityContext context);
+
+    protected abstract string Who { get; }
+
+    protected static IReadOnlyList<InputDescriptor> CommonInputs(InputDescriptor recipient) =>
+    [
+        recipient,
+        new InputDescriptor("template", "String", "dropdown") { IsRequired = true, Options = [.. NotificationTemplates.All.Select(t => t.Name)], Description = "Which notification." },
+        new InputDescriptor("model", "Object", "json-editor") { Description = "What the template shows: number, item, title, priority... and 'details' as a table of facts." },
+        new InputDescriptor("actionUrl", "String", "singleline") { Description = "Where the button leads (the ticket's page)." },
+        new InputDescriptor("actionLabel", "String", "singleline") { Description = "The button's text; each template has its own default." },
+    ];
+
+    public async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
+    {
+        var templateName = context.GetString("template") ?? "";
+        var template = NotificationTemplates.Find(templateName);
+        if (template is null) return ActivityResult.Fault($"There is no notification template '{templateName}'; use one of: {string.Join(", ", NotificationTemplates.All.Select(t => t.Name))}.");
+        var who = Recipients(context);
+        if (string.IsNullOrWhiteSpace(who)) return ActivityResult.Fault($"{Descriptor.DisplayName} names no {Who}.");
+        var people = await context.Services.Approvers.ResolveAsync([who], cancellationToken);
+        var addresses = people.Where(p => !string.IsNullOrWhiteSpace(p.Email)).Select(p => p.DisplayName != p.Email ? $"{p.DisplayName} <{p.Email}>" : p.Email!).Distinct().ToList();
+        var (to, invalid) = EmailMessage.ParseAddresses(addresses);
+        if (invalid is not null) return ActivityResult.Fault($"'{invalid}' is not a valid email address.", "InvalidAddress");
+        if (to.Count == 0) return ActivityResult.Fault($"Nobody to notify: {who} has no email address.", "NoRecipient");
+        var (subject, html, text) = NotificationTemplates.Render(template, context, context.Get("model") as JsonObject, context.GetString("actionUrl"), context.GetString("actionLabel"));
+        var message = new EmailMessage { Id = context.NewId(), To = to, Subject = subject, HtmlBody = html, TextBody = text };
+        return SendEmail.Queue(context, message);
+    }
+
+    public ValueTask<ActivityResult> ResumeAsync(ActivityContext context, ResumeStimulus stimulus, CancellationToken cancellationToken) => SendEmail.OnDelivery(context, stimulus);
+}
+
+/// <summary>Tells the requester what happened, with a shipped template.</summary>
+public sealed class NotifyRequester : Notify
+{
+    public override ActivityDescriptor Descriptor { get; } = new()
+    {
+        TypeName = "Itsm.NotifyRequester",
+        Category = "ITSM",
+        DisplayName = "Notify Requester",
+        Description = "Emails the requester a notification (received, approved, rejected, fulfilled...).",
+        Inputs = CommonInputs(new InputDescriptor("requester", "String", "singleline") { IsRequired = true, Description = "User name or email address of the requester." }),
+        IsBlocking = true,
+    };
+
+    protected override string Who => "requester";
+
+    protected override string? Recipients(ActivityContext context) => context.GetString("requester");
+}
+
+/// <summary>Tells every member of a group (assignment, escalation, SLA warnings), with a shipped template.</summary>
+public sealed class NotifyGroup : Notify
+{
+    public override ActivityDescriptor Descriptor { get; } = new()
+    {
+        TypeName = "Itsm.NotifyGroup",
+        Category = "ITSM",
+        DisplayName = "Notify Group",
+        Description = "Emails every member of a group a notification (task assigned, escalation, SLA warning...).",
+        Inputs = CommonInputs(new InputDescriptor("group", "String", "singleline") { IsRequired = true, Description = "The group's name, such as Service Desk." }),
+        IsBlocking = true,
+    };
+
+    protected override string Who => "group";
+
+    protected override string? Recipients(ActivityContext context) => context.GetString("group") is { Length: > 0 } group ? "group:" + group : null;
+}
