@@ -103,6 +103,32 @@ public sealed class SmtpMailTests(PostgresSmtpServerFixture fixture) : IClassFix
         Assert.Single(await ReceivedAsync($"Request for {name} received"));
     }
 
+    [Fact]
+    public async Task NotifyGroup_ReachesEveryMember_WithTheShippedTemplate()
+    {
+        var number = "CHG" + Random.Shared.Next(10000, 99999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var definition = $$"""
+            { "definitionId": "{{MailWorkflows.NewId()}}", "name": "notify board",
+              "root": { "type": "Elsa.Flowchart", "id": "F", "activities": [
+                { "id": "Tell", "type": "Itsm.NotifyGroup",
+                  "group": { "typeName": "String", "expression": { "type": "Literal", "value": "Change Advisory Board" } },
+                  "template": { "typeName": "String", "expression": { "type": "Literal", "value": "change-submitted" } },
+                  "model": { "typeName": "Object", "expression": { "type": "JavaScript", "value": "({ number: '{{number}}', title: 'Patch the relay', type: 'Normal', risk: 'High', details: { Window: 'Sat 02:00' } })" } },
+                  "actionUrl": { "typeName": "String", "expression": { "type": "Literal", "value": "https://itsm.example.org/changes/{{number}}" } } } ],
+              "connections": [] } }
+            """;
+        var (client, id) = await MailWorkflows.PublishAsync(fixture, definition);
+        var instanceId = (await OkAsync(await client.PostJsonAsync("/api/instances", new { definitionId = id })))["instance"]!["id"]!.GetValue<string>();
+
+        await MailWorkflows.DeliverAsync(fixture);
+
+        Assert.Equal("Finished", (await MailWorkflows.GetAsync(client, instanceId))["instance"]!["status"]!.GetValue<string>());
+        var mail = Assert.Single(await ReceivedAsync($"Change {number} submitted: Patch the relay"))!;
+        Assert.Equal(["carol@example.test", "dave@example.test", "nina@example.test"], mail["to"]!.AsArray().Select(a => a!.GetValue<string>()).Order());
+        Assert.Contains($"https://itsm.example.org/changes/{number}", mail["html"]!.GetValue<string>());
+        Assert.Contains("Window", mail["text"]!.GetValue<string>());
+    }
+
     /// <summary>What arrived with this subject (tests share the server, and one drain delivers every test's due mail).</summary>
     private async Task<List<JsonNode?>> ReceivedAsync(string subject) =>
         [.. (await fixture.Smtp.ReceivedAsync()).Messages.Where(m => m!["subject"]!.GetValue<string>() == subject)];
