@@ -283,6 +283,44 @@ public sealed partial class ApprovalTests(PostgresSmtpServerFixture fixture) : I
     }
 
     [Fact]
+    public async Task Revision_InvalidatesOldLinks_AndAsksOnlyTheUndecidedAgain()
+    {
+        var (owner, instanceId, approvalId) = await StartAsync("['carol', 'nina']", rule: "All");
+        await OkAsync(await (await fixture.ClientAsync("carol")).PostJsonAsync($"/api/approvals/{approvalId}/decision", new { decision = "approve" }));
+        var ninasOldLink = await LinkAsync(approvalId, "nina");
+        int EmailsTo(JsonArray messages, string address) => messages.Count(m => m!["to"]!.AsArray().Any(a => a!.GetValue<string>() == address)
+            && m["subject"]!.GetValue<string>() == "Approval needed: Change CHG0042: patch the mail relay");
+        var before = (await fixture.Smtp.ReceivedAsync()).Messages;
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await fixture.ClientAsync("nina")).PostJsonAsync($"/api/approvals/{approvalId}/revise", new { details = new { Risk = "Low" } })).StatusCode);
+        await OkAsync(await owner.PostJsonAsync($"/api/approvals/{approvalId}/revise", new { details = new { Risk = "Low", Window = "Sun 03:00-05:00 UTC" } }));
+
+        // At once, before any new email: the old link no longer decides.
+        var (stale, staleHtml) = await GetPageAsync(await fixture.ClientAsync(null), ninasOldLink);
+        Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
+        Assert.Contains("has changed since this email", staleHtml);
+
+        await MailWorkflows.DeliverAsync(fixture);
+        var after = (await fixture.Smtp.ReceivedAsync()).Messages;
+        Assert.Equal(EmailsTo(before, "nina@example.test") + 1, EmailsTo(after, "nina@example.test"));
+        Assert.Equal(EmailsTo(before, "carol@example.test"), EmailsTo(after, "carol@example.test")); // carol decided: not asked again
+        Assert.Equal(HttpStatusCode.NotFound, (await GetPageAsync(await fixture.ClientAsync(null), ninasOldLink)).Response.StatusCode);
+
+        var ninasNewLink = await LinkAsync(approvalId, "nina");
+        var (page, html) = await GetPageAsync(await fixture.ClientAsync(null), ninasNewLink);
+        Assert.Contains("Sun 03:00-05:00 UTC", html);
+        var (done, doneHtml) = await ConfirmAsync(await fixture.ClientAsync(null), ninasNewLink, "approve");
+        Assert.Equal(HttpStatusCode.OK, done.StatusCode);
+        Assert.Contains("approval is now approved", doneHtml);
+        _ = page;
+        var audit = (await OkAsync(await owner.GetAsync($"/api/approvals/{approvalId}", Ct)))["audit"]!.AsArray();
+        Assert.Equal(["Approved", "Revised", "Approved"], audit.Select(a => a!["decision"]!.GetValue<string>()));
+        Assert.Equal("dave", audit[1]!["actor"]!.GetValue<string>());
+        await MailWorkflows.DeliverAsync(fixture); // the requester's "approved" email
+        Assert.Equal("Finished", (await MailWorkflows.GetAsync(owner, instanceId))["instance"]!["status"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task AuditTrail_IsAppendOnly_InTheDatabase()
     {
         var (_, _, approvalId) = await StartAsync("['nina']");

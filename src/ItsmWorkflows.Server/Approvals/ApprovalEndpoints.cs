@@ -12,6 +12,8 @@ internal sealed record DecisionRequest(string Decision, string? Comment);
 
 internal sealed record DecisionResponse(string Message, string? Outcome);
 
+
+
 /// <summary>
 /// The approval link pages (anonymous: the link is the credential) and the approvals API for signed-in
 /// approvers. GET shows and never decides; POST decides, with anti-forgery protection.
@@ -51,6 +53,12 @@ internal static class ApprovalEndpoints
                 _ => ProblemException.Conflict(result.Message),
             };
         }).WithSummary("Approve or reject (decision: approve | reject) with an optional comment.");
+        api.MapPost("/{approvalId}/revise", async (string approvalId, System.Text.Json.Nodes.JsonObject body, ClaimsPrincipal user, ApprovalService approvals, CancellationToken ct) =>
+        {
+            var result = await approvals.ReviseAsync(approvalId, body["title"]?.GetValue<string>(), body["details"], body.ContainsKey("details"), UserName(user), ct);
+            if (result.Accepted) return new DecisionResponse(result.Message, null);
+            throw result.Refusal == DecisionRefusal.UnknownLink ? ProblemException.NotFound($"There is no approval '{approvalId}'.") : ProblemException.Conflict(result.Message);
+        }).RequireAuthorization(Policies.OperateWorkflows).WithSummary("What is approved changed: record the new title and details, invalidate links made for the old content, ask the undecided approvers again.");
         api.MapGet("/{approvalId}", async (string approvalId, ClaimsPrincipal user, ApprovalService approvals, CancellationToken ct) =>
             await approvals.GetAsync(approvalId, UserName(user), user.IsInRole(Data.Roles.ProcessOwner) || user.IsInRole(Data.Roles.Admin), ct)
             ?? throw ProblemException.NotFound($"There is no approval '{approvalId}' you may see."))

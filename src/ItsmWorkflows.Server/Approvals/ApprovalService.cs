@@ -84,6 +84,37 @@ internal sealed class ApprovalService(ItsmDbContext db, WorkflowRuntime runtime,
         return await ApplyAsync(approval, slot, decision, comment, channel, ip, userAgent, cancellationToken);
     }
 
+    /// <summary>
+    /// What is approved changed (a request edited): the new content is recorded at once, so links made for
+    /// the old content stop deciding, and everyone who has not decided yet gets a new email and link.
+    /// </summary>
+    public async Task<DecisionResult> ReviseAsync(string approvalId, string? title, JsonNode? details, bool detailsGiven, string actor, CancellationToken cancellationToken)
+    {
+        var approval = await db.Approvals.FirstOrDefaultAsync(a => a.Id == approvalId, cancellationToken);
+        if (approval is null) return Refused(DecisionRefusal.UnknownLink);
+        if (!await IsOpenAsync(approvalId, cancellationToken)) return Refused(DecisionRefusal.Closed);
+        var newTitle = string.IsNullOrWhiteSpace(title) ? approval.Title : title.Trim();
+        var newDetails = detailsGiven ? details?.DeepClone() : approval.Details is null ? null : JsonNode.Parse(approval.Details);
+        approval.Title = newTitle;
+        approval.Details = newDetails?.ToJsonString();
+        approval.ContentHash = RequestApproval.ContentHash(newTitle, newDetails);
+        db.ApprovalAudit.Add(new ApprovalAuditRecord
+        {
+            ApprovalId = approval.Id,
+            InstanceId = approval.InstanceId,
+            Actor = actor,
+            Decision = "Revised",
+            ContentHash = approval.ContentHash,
+            DefinitionId = approval.DefinitionId,
+            DefinitionVersion = approval.DefinitionVersion,
+            Channel = "api",
+            At = services.Time.GetUtcNow(),
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        var result = await runtime.DecideApprovalAsync(approvalId, new JsonObject { ["revise"] = new JsonObject { ["title"] = newTitle, ["details"] = newDetails?.DeepClone() } }, cancellationToken);
+        return result is null ? Refused(DecisionRefusal.Closed) : new DecisionResult(DecisionRefusal.None, $"\"{newTitle}\" was revised; approvers who have not decided are asked again.");
+    }
+
     public async Task<List<InboxItem>> InboxAsync(string userName, CancellationToken cancellationToken)
     {
         var slots = await db.ApprovalTokens.AsNoTracking().Where(t => t.Approver == userName).ToListAsync(cancellationToken);
@@ -195,7 +226,7 @@ internal sealed class ApprovalService(ItsmDbContext db, WorkflowRuntime runtime,
     private Task<bool> IsDecidedAsync(string approvalId, ApprovalTokenRecord slot, CancellationToken cancellationToken)
     {
         var holder = slot.OnBehalfOf ?? slot.Approver;
-        return db.ApprovalAudit.AnyAsync(a => a.ApprovalId == approvalId && (a.OnBehalfOf == holder || a.OnBehalfOf == null && a.Actor == holder), cancellationToken);
+        return db.ApprovalAudit.AnyAsync(a => a.ApprovalId == approvalId && a.Decision != "Revised" && (a.OnBehalfOf == holder || a.OnBehalfOf == null && a.Actor == holder), cancellationToken);
     }
 
     private static bool? ParseDecision(string? decision) => decision?.Trim().ToUpperInvariant() switch

@@ -237,6 +237,13 @@ internal sealed partial class OutboxDeliveryJob(
             };
             db.Approvals.Add(approval);
         }
+        else
+        {
+            // A revision of what is approved: the row shows the new content (the revise API set the hash already).
+            approval.Title = request["title"]!.GetValue<string>();
+            approval.Details = request["details"]?.ToJsonString();
+            approval.ContentHash = request["contentHash"]!.GetValue<string>();
+        }
         approval.DueAt = request["dueAt"]?.GetValue<string>() is { } due ? DateTimeOffset.Parse(due, System.Globalization.CultureInfo.InvariantCulture) : null;
         await db.SaveChangesAsync(cancellationToken);
 
@@ -248,7 +255,8 @@ internal sealed partial class OutboxDeliveryJob(
         {
             var userName = recipient["userName"]!.GetValue<string>();
             var slot = await db.ApprovalTokens.FirstOrDefaultAsync(t => t.ApprovalId == approvalId && t.Approver == userName, cancellationToken);
-            if (slot?.EmailedAt is not null) continue;
+            // Already emailed for this content: skip (a redelivery after a temporary failure of another recipient).
+            if (slot?.EmailedAt is not null && slot.ContentHash == approval.ContentHash) continue;
             var token = Approvals.ApprovalTokens.New();
             if (slot is null)
             {

@@ -117,6 +117,18 @@ public sealed class RequestApproval : IActivity
             return TimeOut(context, state, calendar);
         }
         var payload = stimulus.Payload as JsonObject;
+        if (payload?["revise"] is JsonObject revision)
+        {
+            // What is approved changed (the request was edited): links made for the old content stop working,
+            // and everyone who has not decided yet is asked again with the new content.
+            state.Title = revision["title"]?.ToString() is { Length: > 0 } title ? title : state.Title;
+            state.Details = revision.ContainsKey("details") ? revision["details"]?.DeepClone() : state.Details;
+            state.ContentHash = ContentHash(state.Title, state.Details);
+            Save(context, state);
+            var pending = state.Slots.Where(s => s.Decision is null).ToList();
+            if (pending.Count > 0) Notify(context, state, pending);
+            return Suspend(context, state);
+        }
         var approver = payload?["approver"]?.ToString();
         var approve = payload?["decision"]?.ToString()?.ToUpperInvariant() switch
         {
@@ -272,13 +284,13 @@ public sealed class RequestApproval : IActivity
     {
         public required string ApprovalId { get; init; }
 
-        public required string Title { get; init; }
+        public required string Title { get; set; }
 
-        public JsonNode? Details { get; init; }
+        public JsonNode? Details { get; set; }
 
         public string? Requester { get; init; }
 
-        public required string ContentHash { get; init; }
+        public required string ContentHash { get; set; }
 
         public required string Rule { get; init; }
 
