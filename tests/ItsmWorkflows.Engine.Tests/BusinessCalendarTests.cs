@@ -84,6 +84,16 @@ public sealed class BusinessCalendarTests
 
         Assert.Equal(At("2026-11-30T12:00:00Z"), state.Bookmarks.Single(b => b.DueAt is not null).DueAt);
 
+        // Over the weekend nothing happens; at Monday noon the approval times out.
+        h.Clock.SetUtcNow(At("2026-11-30T11:59:00Z"));
+        await h.Runtime.FireDueTimersAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(WorkflowStatus.Running, (await h.Instances.FindAsync(state.InstanceId, TestContext.Current.CancellationToken))!.Value.State.Status);
+        h.Clock.SetUtcNow(At("2026-11-30T12:00:00Z"));
+        await h.Runtime.FireDueTimersAsync(TestContext.Current.CancellationToken);
+        var timedOut = (await h.Instances.FindAsync(state.InstanceId, TestContext.Current.CancellationToken))!.Value.State;
+        Assert.Equal(WorkflowStatus.Finished, timedOut.Status);
+        Assert.Equal("TimedOut", timedOut.ActivityOutputs["Approve1"]["decision"]!["outcome"]!.GetValue<string>());
+
         var unknown = await new EngineHarness().StartAsync(Flowchart(Activity("Approve1", RequestApproval.TypeName, string.Join(",",
             Js("approvers", "['carol']", "String[]"), Literal("title", "Laptop"), Literal("dueIn", "04:00:00", "TimeSpan"), Literal("calendar", "nowhere")))));
         Assert.Contains("no business calendar 'nowhere'", Assert.Single(unknown.Incidents).Message);

@@ -195,4 +195,49 @@ public sealed class RequestApprovalTests
         await h2.Runtime.FireDueTimersAsync(TestContext.Current.CancellationToken);
         Assert.Equal("timed out", Outcome(h2));
     }
+
+    /// <summary>Hands out a bookmark lookup, then lets another decision commit before the caller uses it (the race two approvers can run into).</summary>
+    private sealed class RacingStore(ItsmWorkflows.Engine.Runtime.InMemoryWorkflowInstanceStore inner) : ItsmWorkflows.Engine.Runtime.IWorkflowInstanceStore
+    {
+        public Func<Task>? BeforeFirstLookupReturns { get; set; }
+
+        public ValueTask<(WorkflowState State, long Version)?> FindAsync(string instanceId, CancellationToken cancellationToken) => inner.FindAsync(instanceId, cancellationToken);
+
+        public ValueTask<long> SaveAsync(WorkflowState state, long expectedVersion, CancellationToken cancellationToken) => inner.SaveAsync(state, expectedVersion, cancellationToken);
+
+        public async ValueTask<IReadOnlyList<ItsmWorkflows.Engine.Runtime.BookmarkLocation>> FindBookmarksAsync(string stimulusHash, string? correlationId, CancellationToken cancellationToken)
+        {
+            var found = await inner.FindBookmarksAsync(stimulusHash, correlationId, cancellationToken);
+            if (BeforeFirstLookupReturns is { } race)
+            {
+                BeforeFirstLookupReturns = null;
+                await race();
+            }
+            return found;
+        }
+
+        public ValueTask<IReadOnlyList<ItsmWorkflows.Engine.Runtime.BookmarkLocation>> FindDueTimersAsync(DateTimeOffset now, CancellationToken cancellationToken) => inner.FindDueTimersAsync(now, cancellationToken);
+    }
+
+    [Fact]
+    public async Task ADecisionRacingAnother_FindsTheReplacedBookmark_AndCounts()
+    {
+        var h = new EngineHarness(approvers: new Directory());
+        var racing = new RacingStore(h.Instances);
+        var runtime = new ItsmWorkflows.Engine.Runtime.WorkflowRuntime(h.Definitions, racing, h.Registry, h.Services);
+        var definition = h.Load(Definition("['carol', 'dan']", "All"));
+        var started = await runtime.StartAsync(definition.DefinitionId, cancellationToken: TestContext.Current.CancellationToken);
+        var approvalId = ApprovalId(h);
+
+        // Carol's lookup finds the current bookmark; before she uses it, Dan's decision commits and replaces it.
+        racing.BeforeFirstLookupReturns = async () =>
+            await h.Runtime.DecideApprovalAsync(approvalId, new JsonObject { ["approver"] = "dan", ["decision"] = "approve", ["channel"] = "web" }, TestContext.Current.CancellationToken);
+        var carol = await runtime.DecideApprovalAsync(approvalId, new JsonObject { ["approver"] = "carol", ["decision"] = "approve", ["channel"] = "email" }, TestContext.Current.CancellationToken);
+
+        Assert.NotNull(carol);
+        Assert.Equal(WorkflowStatus.Finished, carol.State.Status);
+        Assert.Equal("approved", Outcome(h));
+        Assert.Equal(2, carol.State.ActivityOutputs["Approve1"]["decision"]!["decisions"]!.AsArray().Count);
+        _ = started;
+    }
 }

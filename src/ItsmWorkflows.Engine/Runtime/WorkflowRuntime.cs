@@ -139,10 +139,24 @@ public sealed class WorkflowRuntime(IWorkflowDefinitionProvider definitions, IWo
     public async ValueTask<RunResult?> DecideApprovalAsync(string approvalId, JsonObject decision, CancellationToken cancellationToken = default)
     {
         var hash = StimulusHash.Compute(Activities.Approvals.RequestApproval.TypeName, Activities.Approvals.RequestApproval.Stimulus(approvalId));
-        var found = await instances.FindBookmarksAsync(hash, null, cancellationToken);
-        if (found.Count == 0) return null;
-        var results = await ResumeAllAsync(found, decision, cancellationToken);
+        var results = await ResumeByStimulusAsync(hash, decision, cancellationToken);
         return results.Count > 0 ? results[0] : null;
+    }
+
+    /// <summary>
+    /// Resumes what waits on a stimulus. An activity that waits again after each stimulus (an approval after
+    /// a decision, an SLA waiter after a clock change) replaces its bookmark; a stimulus that raced with
+    /// such a replacement finds its bookmark gone and looks the stimulus up again, so it is never lost.
+    /// </summary>
+    private async ValueTask<IReadOnlyList<RunResult>> ResumeByStimulusAsync(string hash, JsonNode? payload, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var found = await instances.FindBookmarksAsync(hash, null, cancellationToken);
+            if (found.Count == 0) return [];
+            var results = await ResumeAllAsync(found, payload, cancellationToken);
+            if (results.Count > 0 || attempt >= MaxConcurrencyRetries) return results;
+        }
     }
 
     /// <summary>Fires every timer bookmark that is due now (the in-memory stand-in for the host's timer jobs).</summary>
@@ -290,7 +304,7 @@ public sealed class WorkflowRuntime(IWorkflowDefinitionProvider definitions, IWo
                     await StartChildAsync(start, cancellationToken);
                     break;
                 case SignalEffect signal:
-                    await ResumeAllAsync(await instances.FindBookmarksAsync(StimulusHash.Compute(signal.ActivityType, signal.Stimulus), null, cancellationToken), signal.Payload, cancellationToken);
+                    await ResumeByStimulusAsync(StimulusHash.Compute(signal.ActivityType, signal.Stimulus), signal.Payload, cancellationToken);
                     break;
                 case PublishEventEffect published:
                     await TriggerEventAsync(published.EventName, published.CorrelationId, published.Payload, cancellationToken);
