@@ -316,3 +316,36 @@ public sealed class UnconfiguredMailTests(PostgresWithoutSmtpFixture fixture) : 
         Assert.Contains("Mail__Smtp__Host", (await ReadAsync(test))["detail"]!.GetValue<string>());
     }
 }
+
+/// <summary>SMTP authentication: the right credentials sign in and send; wrong ones are reported, and mail waits.</summary>
+public sealed class SmtpAuthenticationTests(PostgresSmtpRightCredentialsFixture right) : IClassFixture<PostgresSmtpRightCredentialsFixture>
+{
+    [Fact]
+    public async Task RightCredentials_SignInAndSend()
+    {
+        var result = await OkAsync(await (await right.ClientAsync("erin")).PostJsonAsync("/api/mail/test-connection", new { to = "ops@example.org" }));
+        Assert.True(result["authenticated"]!.GetValue<bool>());
+        Assert.StartsWith("250", result["reply"]!.GetValue<string>());
+    }
+}
+
+public sealed class SmtpWrongCredentialsTests(PostgresSmtpWrongCredentialsFixture wrong) : IClassFixture<PostgresSmtpWrongCredentialsFixture>
+{
+    [Fact]
+    public async Task WrongCredentials_AreReportedClearly_AndMailWaits()
+    {
+        var admin = await wrong.ClientAsync("erin");
+        var test = await admin.PostJsonAsync("/api/mail/test-connection", new { });
+        Assert.Equal(HttpStatusCode.BadGateway, test.StatusCode);
+        var detail = (await ReadAsync(test))["detail"]!.GetValue<string>();
+        Assert.Contains("refused the configured credentials", detail);
+        Assert.DoesNotContain("not-the-password", detail);
+
+        var (client, id) = await MailWorkflows.PublishAsync(wrong, MailWorkflows.SendEmail(MailWorkflows.NewId(), "ann@example.org"));
+        var instanceId = (await MailWorkflows.StartAsync(client, id))["instance"]!["id"]!.GetValue<string>();
+        await MailWorkflows.DeliverAsync(wrong);
+        var row = Assert.Single(await MailWorkflows.OutboxAsync(wrong, instanceId));
+        Assert.Null(row.ProcessedAt);
+        Assert.Contains("refused the configured credentials", row.LastError);
+    }
+}

@@ -106,3 +106,30 @@ public sealed class PostgresSmtpServerFixture : PostgresServerFixture
         if (_smtp is not null) await _smtp.DisposeAsync();
     }
 }
+
+/// <summary>The test SMTP server with SMTP authentication configured: right (itsm/secret) or wrong credentials.</summary>
+public abstract class PostgresSmtpAuthFixture(string password) : PostgresServerFixture
+{
+    private SmtpTestServer? _smtp;
+
+    public SmtpTestServer Smtp => _smtp ?? throw new InvalidOperationException("The fixture is not initialized.");
+
+    protected override async Task AddSettingsAsync(IDictionary<string, string?> settings)
+    {
+        _smtp = await SmtpTestServer.StartAsync();
+        settings["Mail:Smtp:Host"] = "127.0.0.1";
+        settings["Mail:Smtp:Port"] = _smtp.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        settings["Mail:Smtp:Security"] = "None";
+        settings["Mail:Smtp:UserName"] = "itsm";
+        settings["Mail:Smtp:Password"] = password;
+    }
+
+    protected override async ValueTask DisposeExtrasAsync()
+    {
+        if (_smtp is not null) await _smtp.DisposeAsync();
+    }
+}
+
+public sealed class PostgresSmtpRightCredentialsFixture() : PostgresSmtpAuthFixture("secret");
+
+public sealed class PostgresSmtpWrongCredentialsFixture() : PostgresSmtpAuthFixture("not-the-password");

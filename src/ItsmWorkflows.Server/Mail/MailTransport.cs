@@ -70,13 +70,19 @@ internal sealed class SmtpMailTransport(SmtpOptions options) : IMailTransport
 {
     private readonly SmtpClient _client = new() { Timeout = (int)options.Timeout.TotalMilliseconds };
 
-    public async Task<string> SendAsync(MimeMessage message, CancellationToken cancellationToken)
+    public Task<string> SendAsync(MimeMessage message, CancellationToken cancellationToken) => GuardAsync(async () =>
+    {
+        await EnsureConnectedAsync(cancellationToken);
+        // MailKit returns the text of the server's reply to the message data; it was a 250, or it would have thrown.
+        return "250 " + (await _client.SendAsync(message, cancellationToken)).Trim();
+    }, cancellationToken);
+
+    /// <summary>Turns what MailKit and the network throw into a <see cref="MailDeliveryException"/>: temporary or permanent, with the server's reply.</summary>
+    private async Task<T> GuardAsync<T>(Func<Task<T>> action, CancellationToken cancellationToken)
     {
         try
         {
-            await EnsureConnectedAsync(cancellationToken);
-            // MailKit returns the text of the server's reply to the message data; it was a 250, or it would have thrown.
-            return "250 " + (await _client.SendAsync(message, cancellationToken)).Trim();
+            return await action();
         }
         catch (SmtpCommandException ex)
         {
@@ -106,11 +112,11 @@ internal sealed class SmtpMailTransport(SmtpOptions options) : IMailTransport
     }
 
     /// <summary>Connects and authenticates; what the server offered is returned for the connection test.</summary>
-    public async Task<(SmtpCapabilities Capabilities, bool Authenticated)> ConnectAsync(CancellationToken cancellationToken)
+    public Task<(SmtpCapabilities Capabilities, bool Authenticated)> ConnectAsync(CancellationToken cancellationToken) => GuardAsync(async () =>
     {
         await EnsureConnectedAsync(cancellationToken);
         return (_client.Capabilities, _client.IsAuthenticated);
-    }
+    }, cancellationToken);
 
     public static SecureSocketOptions SecurityOf(string? security) => security?.Trim().ToUpperInvariant() switch
     {
