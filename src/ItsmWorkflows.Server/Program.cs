@@ -58,6 +58,11 @@ builder.Services.AddSingleton<DbApproverDirectory>();
 builder.Services.AddSingleton<ItsmWorkflows.Engine.Calendars.IBusinessCalendarProvider, ItsmWorkflows.Server.Calendars.DbCalendarProvider>();
 builder.Services.AddAntiforgery();
 builder.Services.AddScoped<OutboxDeliveryJob>();
+builder.Services.AddHttpClient(OutboxDeliveryJob.AttachmentClient, c =>
+{
+    c.Timeout = TimeSpan.FromSeconds(30);
+    c.MaxResponseContentBufferSize = ItsmWorkflows.Engine.Activities.Email.SendEmail.MaxAttachmentBytes;
+});
 builder.AddItsmJobs();
 builder.Services.AddScoped<IWorkflowScheduler, HangfireWorkflowScheduler>();
 builder.Services.AddScoped(sp => new WorkflowRuntime(

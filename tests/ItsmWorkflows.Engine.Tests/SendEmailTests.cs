@@ -95,7 +95,7 @@ public sealed class SendEmailTests
     }
 
     [Fact]
-    public async Task Attachments_AreCarriedAsBase64_AndLinksAreRefused()
+    public async Task Attachments_AreCarriedAsBase64_OrAsLinksFetchedWhenSent()
     {
         var h = new EngineHarness();
         var content = Convert.ToBase64String("col1,col2\n1,2\n"u8.ToArray());
@@ -106,7 +106,12 @@ public sealed class SendEmailTests
 
         var h2 = new EngineHarness();
         var withLink = await h2.StartAsync(Mail("ann@example.org", extra: Literal("attachments", "https://example.org/report.csv")));
-        Assert.Contains("links to files are not fetched", Assert.Single(withLink.Incidents).Message);
+        Assert.Empty(withLink.Incidents);
+        Assert.Equal("https://example.org/report.csv", Assert.Single(EmailMessage.FromJson(Assert.Single(h2.Instances.Outbox).Payload.ToJsonString()).Attachments).Url);
+
+        var h3 = new EngineHarness();
+        var notWeb = await h3.StartAsync(Mail("ann@example.org", extra: Js("attachments", "[{ url: 'file:///etc/passwd' }]")));
+        Assert.Contains("is not an http or https address", Assert.Single(notWeb.Incidents).Message);
     }
 
     [Fact]

@@ -129,6 +129,28 @@ public sealed class SmtpMailTests(PostgresSmtpServerFixture fixture) : IClassFix
         Assert.Contains("Window", mail["text"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task LinkedAttachments_AreFetchedWhenSent_AndABrokenLinkIsAnIncident()
+    {
+        var good = $"http://127.0.0.1:{fixture.Smtp.HttpPort}/messages";
+        var name = "Links " + Guid.NewGuid().ToString("N")[..6];
+        var (client, id) = await MailWorkflows.PublishAsync(fixture, MailWorkflows.SendEmail(MailWorkflows.NewId(), "ann@example.org", attachments: $"[{{ url: '{good}', fileName: 'mailbox.json' }}]"));
+        var instanceId = (await MailWorkflows.StartAsync(client, id, name))["instance"]!["id"]!.GetValue<string>();
+        await MailWorkflows.DeliverAsync(fixture);
+        Assert.Equal("Finished", (await MailWorkflows.GetAsync(client, instanceId))["instance"]!["status"]!.GetValue<string>());
+        var attachment = Assert.Single(Assert.Single(await ReceivedAsync($"Request for {name} received"))!["attachments"]!.AsArray())!;
+        Assert.Equal("mailbox.json", attachment["fileName"]!.GetValue<string>());
+        Assert.Equal("application/json", attachment["contentType"]!.GetValue<string>());
+        Assert.StartsWith("{\"sessions\"", System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(attachment["content"]!.GetValue<string>())));
+
+        var broken = $"http://127.0.0.1:{fixture.Smtp.HttpPort}/missing.pdf";
+        var (client2, id2) = await MailWorkflows.PublishAsync(fixture, MailWorkflows.SendEmail(MailWorkflows.NewId(), "ann@example.org", attachments: $"['{broken}']"));
+        var instance2 = (await MailWorkflows.StartAsync(client2, id2))["instance"]!["id"]!.GetValue<string>();
+        await MailWorkflows.DeliverAsync(fixture);
+        var incident = Assert.Single((await MailWorkflows.GetAsync(client2, instance2))["incidents"]!.AsArray())!;
+        Assert.Contains($"Attachment {broken} could not be fetched: 404", incident["message"]!.GetValue<string>());
+    }
+
     /// <summary>What arrived with this subject (tests share the server, and one drain delivers every test's due mail).</summary>
     private async Task<List<JsonNode?>> ReceivedAsync(string subject) =>
         [.. (await fixture.Smtp.ReceivedAsync()).Messages.Where(m => m!["subject"]!.GetValue<string>() == subject)];

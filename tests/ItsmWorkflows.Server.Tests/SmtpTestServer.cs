@@ -17,10 +17,14 @@ public sealed class SmtpTestServer : IAsyncDisposable
     {
         _process = process;
         SmtpPort = smtpPort;
+        HttpPort = httpPort;
         _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}") };
     }
 
     public int SmtpPort { get; }
+
+    /// <summary>Its HTTP side: GET /messages answers JSON (a file to attach by link), anything else 404.</summary>
+    public int HttpPort { get; }
 
     public static async Task<SmtpTestServer> StartAsync()
     {

@@ -20,7 +20,7 @@ namespace ItsmWorkflows.Server.Mail;
 /// </summary>
 internal sealed partial class OutboxDeliveryJob(
     ItsmDbContext db, WorkflowRuntime runtime, WorkflowServices services, IOptions<MailOptions> options, IOptions<Approvals.ApprovalOptions> approvalOptions,
-    OutboxSignal signal, DevMailbox devMailbox, IServiceScopeFactory scopes, ILogger<OutboxDeliveryJob> logger) : IDisposable
+    OutboxSignal signal, DevMailbox devMailbox, IServiceScopeFactory scopes, IHttpClientFactory httpClients, ILogger<OutboxDeliveryJob> logger) : IDisposable
 {
     public void Dispose() => _reportSlots.Dispose();
 
@@ -136,6 +136,7 @@ internal sealed partial class OutboxDeliveryJob(
         }
         try
         {
+            await FetchLinkedAttachmentsAsync(email, message, cancellationToken);
             var reply = await transport.SendAsync(message, cancellationToken);
             LogSent(logger, email.Id, email.To.Count + email.Cc.Count + email.Bcc.Count);
             await ReportInBackgroundAsync(row, bookmarkId, new JsonObject { ["delivered"] = true, ["reply"] = reply, ["messageId"] = "<" + message.MessageId + ">" }, cancellationToken);
@@ -154,6 +155,70 @@ internal sealed partial class OutboxDeliveryJob(
             return false;
         }
     }
+
+    /// <summary>
+    /// Downloads the attachments given as links, when the message is sent (at most 10 MB in all). A link that
+    /// answers 4xx fails the message for good (an incident that names it); an unreachable one is retried.
+    /// </summary>
+    private async Task FetchLinkedAttachmentsAsync(EmailMessage email, MimeMessage message, CancellationToken cancellationToken)
+    {
+        var linked = email.Attachments.Where(a => a.Url is not null).ToList();
+        if (linked.Count == 0) return;
+        var multipart = message.Body as Multipart is { ContentType.MediaSubtype: "mixed" } mixed ? mixed : Wrap(message);
+        var http = httpClients.CreateClient(AttachmentClient);
+        long total = 0;
+        foreach (var attachment in linked)
+        {
+            HttpResponseMessage response;
+            try
+            {
+                response = await http.GetAsync(attachment.Url, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                throw new MailDeliveryException($"Attachment {attachment.Url} could not be fetched: {ex.Message}", permanent: false, ex);
+            }
+            using (response)
+            {
+                var status = (int)response.StatusCode;
+                if (!response.IsSuccessStatusCode)
+                {
+                    throw new MailDeliveryException($"Attachment {attachment.Url} could not be fetched: {status} {response.ReasonPhrase}", permanent: status is >= 400 and < 500);
+                }
+                byte[] bytes;
+                try
+                {
+                    bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+                }
+                catch (HttpRequestException ex)
+                {
+                    throw new MailDeliveryException($"Attachment {attachment.Url} could not be read (more than {SendEmail.MaxAttachmentBytes / (1024 * 1024)} MB, or the download broke off): {ex.Message}", permanent: false, ex);
+                }
+                total += bytes.Length;
+                if (total > SendEmail.MaxAttachmentBytes) throw new MailDeliveryException($"Attachments exceed {SendEmail.MaxAttachmentBytes / (1024 * 1024)} MB.", permanent: true);
+                var name = attachment.FileName is { Length: > 0 } given ? given
+                    : Path.GetFileName(new Uri(attachment.Url!).AbsolutePath) is { Length: > 0 } fromPath ? fromPath : "attachment";
+                var type = attachment.ContentType is { Length: > 0 } declared ? declared : response.Content.Headers.ContentType?.MediaType ?? "application/octet-stream";
+                multipart.Add(new MimePart(ContentType.Parse(type))
+                {
+                    Content = new MimeContent(new MemoryStream(bytes)),
+                    ContentDisposition = new ContentDisposition(ContentDisposition.Attachment),
+                    ContentTransferEncoding = ContentEncoding.Base64,
+                    FileName = name,
+                });
+            }
+        }
+    }
+
+    /// <summary>A message without attachments yet: its body becomes the first part of a multipart/mixed.</summary>
+    private static Multipart Wrap(MimeMessage message)
+    {
+        var mixed = new Multipart("mixed") { message.Body ?? new TextPart("plain") { Text = "" } };
+        message.Body = mixed;
+        return mixed;
+    }
+
+    public const string AttachmentClient = "mail-attachments";
 
     private async Task<bool> FailForGoodAsync(ClaimedRow row, string? bookmarkId, string reply, CancellationToken cancellationToken)
     {
@@ -177,7 +242,7 @@ internal sealed partial class OutboxDeliveryJob(
         message.Headers.Add("Auto-Submitted", "auto-generated");
         if (row.InstanceId is { } instance) message.Headers.Add("X-Itsm-Instance", instance);
         var body = new BodyBuilder { TextBody = email.TextBody, HtmlBody = email.HtmlBody };
-        foreach (var attachment in email.Attachments)
+        foreach (var attachment in email.Attachments.Where(a => a.Url is null))
         {
             // Base64 and untouched: a text attachment added the default way would get its line endings rewritten.
             body.Attachments.Add(new MimePart(ContentType.Parse(attachment.ContentType))

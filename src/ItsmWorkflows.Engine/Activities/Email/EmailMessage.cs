@@ -59,5 +59,8 @@ public sealed record EmailMessage
     }
 }
 
-/// <summary>An attachment carried in the outbox: its bytes (base64), name and media type.</summary>
-public sealed record EmailAttachment(string FileName, string ContentType, string ContentBase64);
+/// <summary>
+/// An attachment carried in the outbox: its bytes (base64), name and media type; or a link (http or https)
+/// the host downloads when it sends the message.
+/// </summary>
+public sealed record EmailAttachment(string FileName, string ContentType, string ContentBase64, string? Url = null);

@@ -31,7 +31,7 @@ public sealed class SendEmail : IActivity
             new InputDescriptor("bcc", "String[]", "multi-text"),
             new InputDescriptor("subject", "String", "singleline") { IsRequired = true },
             new InputDescriptor("body", "String", "multiline") { Description = "HTML or plain text; a Liquid expression renders templates." },
-            new InputDescriptor("attachments", "Object", "json-editor") { Description = "One or a list of { fileName, contentType, content (base64) } or data: URIs." },
+            new InputDescriptor("attachments", "Object", "json-editor") { Description = "One or a list of { fileName, contentType, content (base64) }, { url, fileName? }, http(s) links (fetched when the mail is sent, at most 10 MB) or data: URIs." },
         ],
         Outputs = [new OutputDescriptor("messageId", "String") { Description = "The Message-Id the mail server accepted." }],
         IsBlocking = true,
@@ -96,6 +96,9 @@ public sealed class SendEmail : IActivity
 
     private static ValueTask<ActivityResult> Fault(string message, string code) => ValueTask.FromResult(ActivityResult.Fault(message, code));
 
+    private static bool IsWebLink(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
+
     private static IEnumerable<string> Addresses(JsonNode? value) => value switch
     {
         null => [],
@@ -115,11 +118,22 @@ public sealed class SendEmail : IActivity
         foreach (var item in items)
         {
             EmailAttachment attachment;
+            if (item is JsonObject { } link && link["url"]?.ToString() is { } url)
+            {
+                if (!IsWebLink(url)) return $"Attachment link '{url}' is not an http or https address.";
+                into.Add(new EmailAttachment(link["fileName"]?.ToString() ?? "", link["contentType"]?.ToString() ?? "", "", url));
+                continue;
+            }
+            if (item?.ToString() is { } text0 && IsWebLink(text0))
+            {
+                into.Add(new EmailAttachment("", "", "", text0));
+                continue;
+            }
             if (item is JsonObject o)
             {
                 var name = o["fileName"]?.ToString();
                 var content = o["content"]?.ToString();
-                if (string.IsNullOrWhiteSpace(name) || content is null) return "An attachment needs a fileName and a base64 content.";
+                if (string.IsNullOrWhiteSpace(name) || content is null) return "An attachment needs a fileName and a base64 content, or a url.";
                 attachment = new EmailAttachment(name, o["contentType"]?.ToString() ?? "application/octet-stream", content);
             }
             else if (item?.ToString() is { } text && text.StartsWith("data:", StringComparison.OrdinalIgnoreCase) && text.IndexOf(";base64,", StringComparison.OrdinalIgnoreCase) is > 5 and var marker)
@@ -128,7 +142,7 @@ public sealed class SendEmail : IActivity
             }
             else
             {
-                return "Attachments are objects { fileName, contentType, content (base64) } or data: URIs; links to files are not fetched.";
+                return "Attachments are objects { fileName, contentType, content (base64) }, { url, fileName? }, http(s) links or data: URIs.";
             }
             var bytes = new byte[attachment.ContentBase64.Length];
             if (!Convert.TryFromBase64String(attachment.ContentBase64, bytes, out var written)) return $"Attachment '{attachment.FileName}' is not valid base64.";
