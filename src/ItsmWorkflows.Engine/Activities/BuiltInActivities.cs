@@ -26,7 +26,7 @@ public static class BuiltInActivities
             new RunJavaScript(),
             new ExecuteWorkflow(), new DispatchWorkflow(),
             new HttpEndpoint(), new WriteHttpResponse(), new SendHttpRequest(), new FlowSendHttpRequest(),
-            new Email.SendEmail(), new Email.NotifyRequester(), new Email.NotifyGroup(), new Approvals.RequestApproval(),
+            new Email.SendEmail(), new Email.NotifyRequester(), new Email.NotifyGroup(), new Email.Escalate(), new Approvals.RequestApproval(),
             new Sla.StartSla(), new Sla.PauseSla(), new Sla.ResumeSla(), new Sla.StopSla(), new Sla.WaitForSlaThreshold(),
         ];
         foreach (var activity in all) registry.Register(activity);
