@@ -58,7 +58,9 @@ builder.Services.AddSingleton<DbApproverDirectory>();
 builder.Services.AddSingleton<ItsmWorkflows.Engine.Calendars.IBusinessCalendarProvider, ItsmWorkflows.Server.Calendars.DbCalendarProvider>();
 builder.Services.AddAntiforgery();
 builder.Services.AddScoped<OutboxDeliveryJob>();
-builder.Services.AddHttpClient(OutboxDeliveryJob.AttachmentClient, c =>
+builder.Services.AddSingleton<EmailComposer>();
+builder.Services.AddScoped<ApprovalRequestMailer>();
+builder.Services.AddHttpClient(EmailComposer.AttachmentClient, c =>
 {
     c.Timeout = TimeSpan.FromSeconds(30);
     c.MaxResponseContentBufferSize = ItsmWorkflows.Engine.Activities.Email.SendEmail.MaxAttachmentBytes;

@@ -4,7 +4,6 @@ using ItsmWorkflows.Engine.Execution;
 using ItsmWorkflows.Engine.Runtime;
 using ItsmWorkflows.Server.Data;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace ItsmWorkflows.Server.Approvals;
 
@@ -44,7 +43,7 @@ internal sealed record ApprovalDetailDto(string Id, string Title, IReadOnlyList<
 /// requester, and (by link) that the link is theirs, unused, unexpired and made for the content still
 /// being approved. Each decision is written to the append-only audit trail.
 /// </summary>
-internal sealed class ApprovalService(ItsmDbContext db, WorkflowRuntime runtime, WorkflowServices services, IOptions<ApprovalOptions> options)
+internal sealed class ApprovalService(ItsmDbContext db, WorkflowRuntime runtime, WorkflowServices services)
 {
     public async Task<(ApprovalView? View, DecisionResult Check)> ViewByTokenAsync(string token, string? signedInAs, CancellationToken cancellationToken)
     {
@@ -246,8 +245,6 @@ internal sealed class ApprovalService(ItsmDbContext db, WorkflowRuntime runtime,
             var other => other.ToJsonString(),
         }))];
     }
-
-    public TimeSpan LinkLifetime => options.Value.LinkLifetime;
 
     public static DecisionResult Refused(DecisionRefusal why) => new(why, why switch
     {

@@ -19,8 +19,8 @@ namespace ItsmWorkflows.Server.Mail;
 /// (5xx, or too many attempts) is reported to the activity, which records it as an incident.
 /// </summary>
 internal sealed partial class OutboxDeliveryJob(
-    ItsmDbContext db, WorkflowRuntime runtime, WorkflowServices services, IOptions<MailOptions> options, IOptions<Approvals.ApprovalOptions> approvalOptions,
-    OutboxSignal signal, DevMailbox devMailbox, IServiceScopeFactory scopes, IHttpClientFactory httpClients, ILogger<OutboxDeliveryJob> logger) : IDisposable
+    ItsmDbContext db, WorkflowRuntime runtime, WorkflowServices services, IOptions<MailOptions> options, EmailComposer composer,
+    Approvals.ApprovalRequestMailer approvalMailer, OutboxSignal signal, DevMailbox devMailbox, IServiceScopeFactory scopes, ILogger<OutboxDeliveryJob> logger) : IDisposable
 {
     public void Dispose() => _reportSlots.Dispose();
 
@@ -117,8 +117,9 @@ internal sealed partial class OutboxDeliveryJob(
         string? bookmarkId;
         try
         {
-            email = EmailMessage.FromJson(row.Payload);
-            bookmarkId = JsonNode.Parse(row.Payload)?["bookmarkId"]?.GetValue<string>();
+            var payload = JsonNode.Parse(row.Payload)!;
+            email = EmailMessage.FromJson(payload);
+            bookmarkId = payload["bookmarkId"]?.GetValue<string>();
         }
         catch (System.Text.Json.JsonException ex)
         {
@@ -128,7 +129,7 @@ internal sealed partial class OutboxDeliveryJob(
         MimeMessage message;
         try
         {
-            message = Compose(email, row);
+            message = composer.Compose(email, row.CreatedAt, row.InstanceId);
         }
         catch (ParseException ex)
         {
@@ -136,7 +137,7 @@ internal sealed partial class OutboxDeliveryJob(
         }
         try
         {
-            await FetchLinkedAttachmentsAsync(email, message, cancellationToken);
+            await composer.AttachLinkedAsync(email, message, cancellationToken);
             var reply = await transport.SendAsync(message, cancellationToken);
             LogSent(logger, email.Id, email.To.Count + email.Cc.Count + email.Bcc.Count);
             await ReportInBackgroundAsync(row, bookmarkId, new JsonObject { ["delivered"] = true, ["reply"] = reply, ["messageId"] = "<" + message.MessageId + ">" }, cancellationToken);
@@ -156,105 +157,11 @@ internal sealed partial class OutboxDeliveryJob(
         }
     }
 
-    /// <summary>
-    /// Downloads the attachments given as links, when the message is sent (at most 10 MB in all). A link that
-    /// answers 4xx fails the message for good (an incident that names it); an unreachable one is retried.
-    /// </summary>
-    private async Task FetchLinkedAttachmentsAsync(EmailMessage email, MimeMessage message, CancellationToken cancellationToken)
-    {
-        var linked = email.Attachments.Where(a => a.Url is not null).ToList();
-        if (linked.Count == 0) return;
-        var multipart = message.Body as Multipart is { ContentType.MediaSubtype: "mixed" } mixed ? mixed : Wrap(message);
-        var http = httpClients.CreateClient(AttachmentClient);
-        long total = 0;
-        foreach (var attachment in linked)
-        {
-            HttpResponseMessage response;
-            try
-            {
-                response = await http.GetAsync(attachment.Url, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-            {
-                throw new MailDeliveryException($"Attachment {attachment.Url} could not be fetched: {ex.Message}", permanent: false, ex);
-            }
-            using (response)
-            {
-                var status = (int)response.StatusCode;
-                if (!response.IsSuccessStatusCode)
-                {
-                    throw new MailDeliveryException($"Attachment {attachment.Url} could not be fetched: {status} {response.ReasonPhrase}", permanent: status is >= 400 and < 500);
-                }
-                byte[] bytes;
-                try
-                {
-                    bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-                }
-                catch (HttpRequestException ex)
-                {
-                    throw new MailDeliveryException($"Attachment {attachment.Url} could not be read (more than {SendEmail.MaxAttachmentBytes / (1024 * 1024)} MB, or the download broke off): {ex.Message}", permanent: false, ex);
-                }
-                total += bytes.Length;
-                if (total > SendEmail.MaxAttachmentBytes) throw new MailDeliveryException($"Attachments exceed {SendEmail.MaxAttachmentBytes / (1024 * 1024)} MB.", permanent: true);
-                var name = attachment.FileName is { Length: > 0 } given ? given
-                    : Path.GetFileName(new Uri(attachment.Url!).AbsolutePath) is { Length: > 0 } fromPath ? fromPath : "attachment";
-                var type = attachment.ContentType is { Length: > 0 } declared ? declared : response.Content.Headers.ContentType?.MediaType ?? "application/octet-stream";
-                multipart.Add(new MimePart(ContentType.Parse(type))
-                {
-                    Content = new MimeContent(new MemoryStream(bytes)),
-                    ContentDisposition = new ContentDisposition(ContentDisposition.Attachment),
-                    ContentTransferEncoding = ContentEncoding.Base64,
-                    FileName = name,
-                });
-            }
-        }
-    }
-
-    /// <summary>A message without attachments yet: its body becomes the first part of a multipart/mixed.</summary>
-    private static Multipart Wrap(MimeMessage message)
-    {
-        var mixed = new Multipart("mixed") { message.Body ?? new TextPart("plain") { Text = "" } };
-        message.Body = mixed;
-        return mixed;
-    }
-
-    public const string AttachmentClient = "mail-attachments";
-
     private async Task<bool> FailForGoodAsync(ClaimedRow row, string? bookmarkId, string reply, CancellationToken cancellationToken)
     {
         await ReportAsync(row.InstanceId, bookmarkId, new JsonObject { ["delivered"] = false, ["reply"] = reply }, cancellationToken);
         await SettleAsync(row, reply, cancellationToken);
         return true;
-    }
-
-    private MimeMessage Compose(EmailMessage email, ClaimedRow row)
-    {
-        var message = new MimeMessage();
-        var from = MailboxAddress.Parse(email.From ?? Options.From);
-        message.From.Add(from);
-        foreach (var to in email.To) message.To.Add(MailboxAddress.Parse(to));
-        foreach (var cc in email.Cc) message.Cc.Add(MailboxAddress.Parse(cc));
-        foreach (var bcc in email.Bcc) message.Bcc.Add(MailboxAddress.Parse(bcc));
-        message.Subject = email.Subject;
-        message.Date = row.CreatedAt;
-        // Stable per outbox row: a message sent again after a crash is recognizably the same message.
-        message.MessageId = $"{email.Id}@{(from.Domain is { Length: > 0 } domain ? domain : "itsm.local")}";
-        message.Headers.Add("Auto-Submitted", "auto-generated");
-        if (row.InstanceId is { } instance) message.Headers.Add("X-Itsm-Instance", instance);
-        var body = new BodyBuilder { TextBody = email.TextBody, HtmlBody = email.HtmlBody };
-        foreach (var attachment in email.Attachments.Where(a => a.Url is null))
-        {
-            // Base64 and untouched: a text attachment added the default way would get its line endings rewritten.
-            body.Attachments.Add(new MimePart(ContentType.Parse(attachment.ContentType))
-            {
-                Content = new MimeContent(new MemoryStream(Convert.FromBase64String(attachment.ContentBase64))),
-                ContentDisposition = new ContentDisposition(ContentDisposition.Attachment),
-                ContentTransferEncoding = ContentEncoding.Base64,
-                FileName = attachment.FileName,
-            });
-        }
-        message.Body = body.ToMessageBody();
-        return message;
     }
 
     /// <summary>Resumes the Send Email activity with the delivery report; an instance that moved on (cancelled) is left alone.</summary>
@@ -273,116 +180,9 @@ internal sealed partial class OutboxDeliveryJob(
 
     private sealed record ClaimedRow(string Id, string Kind, string Payload, string? InstanceId, int Attempts, DateTimeOffset CreatedAt);
 
-    /// <summary>
-    /// Records the approval and emails each approver (and delegate) their own link. The token is made here,
-    /// sent only in the email and stored only as its hash. Idempotent per recipient: one already emailed is
-    /// skipped when the row is delivered again, so a temporary failure of one recipient resends nothing to the others.
-    /// </summary>
     private async Task<bool> DeliverApprovalRequestAsync(IMailTransport transport, ClaimedRow row, CancellationToken cancellationToken)
     {
-        var request = JsonNode.Parse(row.Payload)!.AsObject();
-        var approvalId = request["approvalId"]!.GetValue<string>();
-        var now = services.Time.GetUtcNow();
-        var approval = await db.Approvals.FirstOrDefaultAsync(a => a.Id == approvalId, cancellationToken);
-        if (approval is null)
-        {
-            approval = new ApprovalRecord
-            {
-                Id = approvalId,
-                InstanceId = row.InstanceId ?? "",
-                DefinitionId = request["definitionId"]?.GetValue<string>() ?? "",
-                DefinitionVersion = request["definitionVersion"]?.GetValue<int>() ?? 0,
-                ActivityId = request["activityId"]?.GetValue<string>() ?? "",
-                Title = request["title"]!.GetValue<string>(),
-                Details = request["details"]?.ToJsonString(),
-                Requester = request["requester"]?.GetValue<string>(),
-                ContentHash = request["contentHash"]!.GetValue<string>(),
-                Rule = request["rule"]?.GetValue<string>() is "AtLeast" or "Percent" ? $"{request["rule"]} {request["threshold"]}" : request["rule"]?.GetValue<string>() ?? "Any",
-                CreatedAt = row.CreatedAt,
-            };
-            db.Approvals.Add(approval);
-        }
-        else
-        {
-            // A revision of what is approved: the row shows the new content (the revise API set the hash already).
-            approval.Title = request["title"]!.GetValue<string>();
-            approval.Details = request["details"]?.ToJsonString();
-            approval.ContentHash = request["contentHash"]!.GetValue<string>();
-        }
-        approval.DueAt = request["dueAt"]?.GetValue<string>() is { } due ? DateTimeOffset.Parse(due, System.Globalization.CultureInfo.InvariantCulture) : null;
-        await db.SaveChangesAsync(cancellationToken);
-
-        var details = Approvals.ApprovalService.DetailsOf(approval);
-        var lifetime = approvalOptions.Value.LinkLifetime;
-        var baseUrl = approvalOptions.Value.BaseUrl.TrimEnd('/');
-        string? temporaryFailure = null;
-        foreach (var recipient in request["recipients"]!.AsArray().OfType<JsonObject>())
-        {
-            var userName = recipient["userName"]!.GetValue<string>();
-            var slot = await db.ApprovalTokens.FirstOrDefaultAsync(t => t.ApprovalId == approvalId && t.Approver == userName, cancellationToken);
-            // Already emailed for this content: skip (a redelivery after a temporary failure of another recipient).
-            if (slot?.EmailedAt is not null && slot.ContentHash == approval.ContentHash) continue;
-            var token = Approvals.ApprovalTokens.New();
-            if (slot is null)
-            {
-                slot = new ApprovalTokenRecord
-                {
-                    Id = services.NewId(),
-                    ApprovalId = approvalId,
-                    Approver = userName,
-                    ApproverName = recipient["displayName"]?.GetValue<string>(),
-                    Email = recipient["email"]?.GetValue<string>(),
-                    OnBehalfOf = recipient["onBehalfOf"]?.GetValue<string>(),
-                    TokenHash = Approvals.ApprovalTokens.Hash(token),
-                    ContentHash = approval.ContentHash,
-                    CreatedAt = now,
-                    ExpiresAt = now + lifetime,
-                };
-                db.ApprovalTokens.Add(slot);
-            }
-            else
-            {
-                // Sending again: a fresh link replaces one that may never have arrived.
-                slot.TokenHash = Approvals.ApprovalTokens.Hash(token);
-                slot.ContentHash = approval.ContentHash;
-                slot.ExpiresAt = now + lifetime;
-            }
-            await db.SaveChangesAsync(cancellationToken);
-            if (slot.Email is null)
-            {
-                continue; // No address: the approver decides in the inbox.
-            }
-            var link = $"{baseUrl}/approvals/{token}";
-            var (subject, html, text) = Approvals.ApprovalEmail.Render(approval.Title, details, approval.Requester, slot.ApproverName ?? userName,
-                slot.OnBehalfOf, recipient["escalatedFrom"]?.GetValue<string>(), approval.DueAt, slot.ExpiresAt, link + "?decision=approve", link + "?decision=reject");
-            var message = new MimeMessage();
-            message.From.Add(MailboxAddress.Parse(Options.From));
-            message.Subject = subject;
-            message.Date = now;
-            message.MessageId = $"{slot.Id}@{(message.From.Mailboxes.First().Domain is { Length: > 0 } domain ? domain : "itsm.local")}";
-            message.Headers.Add("Auto-Submitted", "auto-generated");
-            message.Headers.Add("X-Itsm-Approval", approvalId);
-            message.Body = new BodyBuilder { HtmlBody = html, TextBody = text }.ToMessageBody();
-            try
-            {
-                message.To.Add(MailboxAddress.Parse(slot.Email));
-                await transport.SendAsync(message, cancellationToken);
-                slot.EmailedAt = services.Time.GetUtcNow();
-                slot.EmailError = null;
-            }
-            catch (Exception ex) when (ex is ParseException || ex is MailDeliveryException { Permanent: true } || ex is MailDeliveryException && row.Attempts >= Options.MaxAttempts)
-            {
-                // This approver cannot be emailed; the approval goes on (the inbox still shows it) and the reason is kept.
-                slot.EmailError = ex is MailDeliveryException m ? m.Reply : ex.Message;
-                LogGaveUp(logger, slot.Id, slot.EmailError);
-            }
-            catch (MailDeliveryException ex)
-            {
-                temporaryFailure = ex.Reply;
-            }
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        db.ChangeTracker.Clear();
+        var temporaryFailure = await approvalMailer.SendAsync(transport, JsonNode.Parse(row.Payload)!.AsObject(), row.InstanceId, row.CreatedAt, row.Attempts, cancellationToken);
         if (temporaryFailure is not null)
         {
             LogRetrying(logger, row.Id, row.Attempts, temporaryFailure);

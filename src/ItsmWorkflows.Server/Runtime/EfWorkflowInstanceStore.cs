@@ -142,9 +142,9 @@ internal sealed class EfWorkflowInstanceStore(ItsmDbContext db, Mail.OutboxSigna
             {
                 if (!_read.TryGetValue(state.InstanceId, out var loaded))
                 {
-                    // Saved without being read in this scope: read what is stored. If it is not the expected revision the guard refuses the save anyway.
-                    var stored = await HotQueries.For(db).InstanceState(db, state.InstanceId, cancellationToken);
-                    loaded = stored is null ? PostgresInstanceWriter.LoadedIndex.Of(state) : PostgresInstanceWriter.LoadedIndex.Of(WorkflowStateJson.Deserialize(stored.State));
+                    // Saved without being read in this scope: read it now. If that is not the expected revision, the guard refuses the save anyway.
+                    await FindAsync(state.InstanceId, cancellationToken);
+                    loaded = _read.GetValueOrDefault(state.InstanceId) ?? PostgresInstanceWriter.LoadedIndex.Of(state);
                 }
                 if (!await PostgresInstanceWriter.UpdateAsync(connection, state, json, expectedVersion, loaded, cancellationToken))
                 {

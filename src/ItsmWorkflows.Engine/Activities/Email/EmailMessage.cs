@@ -34,6 +34,9 @@ public sealed record EmailMessage
 
     public JsonObject ToJson() => JsonSerializer.SerializeToNode(this, Options)!.AsObject();
 
+    public static EmailMessage FromJson(JsonNode json) => json.Deserialize<EmailMessage>(Options)
+        ?? throw new JsonException("The outbox row holds no email.");
+
     public static EmailMessage FromJson(string json) => JsonSerializer.Deserialize<EmailMessage>(json, Options)
         ?? throw new JsonException("The outbox row holds no email.");
 

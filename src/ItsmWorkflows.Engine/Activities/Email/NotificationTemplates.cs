@@ -52,20 +52,29 @@ public static class NotificationTemplates
         return (subject, html, HtmlText.ToPlainText(html));
     }
 
-    /// <summary>The shared layout: 600 px, inline styles, facts table, one button.</summary>
-    public static string Layout(string heading, string messageHtml, JsonObject? details, string? actionUrl, string actionLabel)
+    /// <summary>The shared layout with the facts of <paramref name="details"/> and at most one button.</summary>
+    public static string Layout(string heading, string messageHtml, JsonObject? details, string? actionUrl, string actionLabel) =>
+        Layout(heading, messageHtml,
+            [.. (details ?? []).Select(p => new KeyValuePair<string, string>(p.Key, p.Value is JsonValue v && v.TryGetValue<string>(out var str) ? str : p.Value?.ToJsonString() ?? ""))],
+            string.IsNullOrWhiteSpace(actionUrl) ? [] : [new EmailButton(actionLabel, actionUrl, "#243b53")], null);
+
+    /// <summary>
+    /// Every email of ours: a 600-pixel table with inline styles (what mail clients render alike), a heading
+    /// bar, the message, a two-column table of facts, buttons, and an optional small note.
+    /// </summary>
+    public static string Layout(string heading, string messageHtml, IReadOnlyList<KeyValuePair<string, string>> facts, IReadOnlyList<EmailButton> buttons, string? noteHtml)
     {
         static string E(string? s) => HtmlEncoder.Default.Encode(s ?? "");
         var rows = new StringBuilder();
-        foreach (var (label, value) in details ?? [])
+        foreach (var (label, value) in facts)
         {
-            var text = value is JsonValue v && v.TryGetValue<string>(out var str) ? str : value?.ToJsonString() ?? "";
-            rows.Append($"""<tr><td style="padding:6px 12px 6px 0;color:#52606d;vertical-align:top;white-space:nowrap">{E(label)}</td><td style="padding:6px 0;color:#1f2933">{E(text)}</td></tr>""");
+            rows.Append($"""<tr><td style="padding:6px 12px 6px 0;color:#52606d;vertical-align:top;white-space:nowrap">{E(label)}</td><td style="padding:6px 0;color:#1f2933">{E(value)}</td></tr>""");
         }
         var table = rows.Length == 0 ? "" : $"""<table role="presentation" cellpadding="0" cellspacing="0" style="margin:0 0 20px 0">{rows}</table>""";
-        var button = string.IsNullOrWhiteSpace(actionUrl) ? "" : $"""
-            <table role="presentation" cellpadding="0" cellspacing="0"><tr><td style="background:#243b53;border-radius:4px"><a href="{E(actionUrl)}" style="display:inline-block;padding:10px 22px;color:#ffffff;text-decoration:none;font-weight:600">{E(actionLabel)}</a></td></tr></table>
-            """;
+        var cells = string.Join("""<td style="width:12px"></td>""", buttons.Select(button =>
+            $"""<td style="background:{button.Color};border-radius:4px"><a href="{E(button.Url)}" style="display:inline-block;padding:10px 22px;color:#ffffff;text-decoration:none;font-weight:600">{E(button.Label)}</a></td>"""));
+        var buttonRow = buttons.Count == 0 ? "" : $"""<table role="presentation" cellpadding="0" cellspacing="0"><tr>{cells}</tr></table>""";
+        var note = noteHtml is null ? "" : $"""<p style="margin:20px 0 0 0;color:#52606d;font-size:13px">{noteHtml}</p>""";
         return $"""
             <!doctype html>
             <html><body style="margin:0;padding:0;background:#f5f7fa">
@@ -75,10 +84,14 @@ public static class NotificationTemplates
               <tr><td style="padding:24px">
                 <p style="margin:0 0 16px 0;color:#1f2933">{messageHtml}</p>
                 {table}
-                {button}
+                {buttonRow}
+                {note}
               </td></tr>
             </table></td></tr></table>
             </body></html>
             """;
     }
 }
+
+/// <summary>A call to action in an email: its text, where it leads, its colour.</summary>
+public sealed record EmailButton(string Label, string Url, string Color);

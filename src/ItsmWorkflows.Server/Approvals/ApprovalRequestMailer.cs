@@ -1,0 +1,126 @@
+using System.Text.Json.Nodes;
+using ItsmWorkflows.Engine.Execution;
+using ItsmWorkflows.Server.Data;
+using ItsmWorkflows.Server.Mail;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace ItsmWorkflows.Server.Approvals;
+
+/// <summary>
+/// Delivers an approval request from the outbox: records the approval and emails each approver (and
+/// delegate) their own link. The token is made here, sent only in the email and stored only as its hash.
+/// Idempotent per recipient: one already emailed for this content is skipped when the row is delivered
+/// again, so a temporary failure of one recipient resends nothing to the others.
+/// </summary>
+internal sealed partial class ApprovalRequestMailer(ItsmDbContext db, WorkflowServices services, EmailComposer composer,
+    IOptions<ApprovalOptions> options, IOptions<MailOptions> mail, ILogger<ApprovalRequestMailer> logger)
+{
+    /// <summary>Sends what is due; returns the reply of a temporary failure (the row is to be tried again), or null when done.</summary>
+    public async Task<string?> SendAsync(IMailTransport transport, JsonObject request, string? instanceId, DateTimeOffset createdAt, int attempts, CancellationToken cancellationToken)
+    {
+        var approvalId = request["approvalId"]!.GetValue<string>();
+        var now = services.Time.GetUtcNow();
+        var approval = await db.Approvals.FirstOrDefaultAsync(a => a.Id == approvalId, cancellationToken);
+        if (approval is null)
+        {
+            approval = new ApprovalRecord
+            {
+                Id = approvalId,
+                InstanceId = instanceId ?? "",
+                DefinitionId = request["definitionId"]?.GetValue<string>() ?? "",
+                DefinitionVersion = request["definitionVersion"]?.GetValue<int>() ?? 0,
+                ActivityId = request["activityId"]?.GetValue<string>() ?? "",
+                Title = request["title"]!.GetValue<string>(),
+                Details = request["details"]?.ToJsonString(),
+                Requester = request["requester"]?.GetValue<string>(),
+                ContentHash = request["contentHash"]!.GetValue<string>(),
+                Rule = request["rule"]?.GetValue<string>() is "AtLeast" or "Percent" ? $"{request["rule"]} {request["threshold"]}" : request["rule"]?.GetValue<string>() ?? "Any",
+                CreatedAt = createdAt,
+            };
+            db.Approvals.Add(approval);
+        }
+        else
+        {
+            // A revision of what is approved: the row shows the new content (the revise API set the hash already).
+            approval.Title = request["title"]!.GetValue<string>();
+            approval.Details = request["details"]?.ToJsonString();
+            approval.ContentHash = request["contentHash"]!.GetValue<string>();
+        }
+        approval.DueAt = request["dueAt"]?.GetValue<string>() is { } due ? DateTimeOffset.Parse(due, System.Globalization.CultureInfo.InvariantCulture) : null;
+        await db.SaveChangesAsync(cancellationToken);
+
+        var details = ApprovalService.DetailsOf(approval);
+        var lifetime = options.Value.LinkLifetime;
+        var baseUrl = options.Value.BaseUrl.TrimEnd('/');
+        string? temporaryFailure = null;
+        foreach (var recipient in request["recipients"]!.AsArray().OfType<JsonObject>())
+        {
+            var userName = recipient["userName"]!.GetValue<string>();
+            var slot = await db.ApprovalTokens.FirstOrDefaultAsync(t => t.ApprovalId == approvalId && t.Approver == userName, cancellationToken);
+            // Already emailed for this content: skip (a redelivery after a temporary failure of another recipient).
+            if (slot?.EmailedAt is not null && slot.ContentHash == approval.ContentHash) continue;
+            var token = ApprovalTokens.New();
+            if (slot is null)
+            {
+                slot = new ApprovalTokenRecord
+                {
+                    Id = services.NewId(),
+                    ApprovalId = approvalId,
+                    Approver = userName,
+                    ApproverName = recipient["displayName"]?.GetValue<string>(),
+                    Email = recipient["email"]?.GetValue<string>(),
+                    OnBehalfOf = recipient["onBehalfOf"]?.GetValue<string>(),
+                    TokenHash = ApprovalTokens.Hash(token),
+                    ContentHash = approval.ContentHash,
+                    CreatedAt = now,
+                    ExpiresAt = now + lifetime,
+                };
+                db.ApprovalTokens.Add(slot);
+            }
+            else
+            {
+                // Sending again: a fresh link replaces one that may never have arrived.
+                slot.TokenHash = ApprovalTokens.Hash(token);
+                slot.ContentHash = approval.ContentHash;
+                slot.ExpiresAt = now + lifetime;
+            }
+            await db.SaveChangesAsync(cancellationToken);
+            if (slot.Email is null)
+            {
+                continue; // No address: the approver decides in the inbox.
+            }
+            var link = $"{baseUrl}/approvals/{token}";
+            var (subject, html, text) = ApprovalEmail.Render(approval.Title, details, approval.Requester, slot.ApproverName ?? userName,
+                slot.OnBehalfOf, recipient["escalatedFrom"]?.GetValue<string>(), approval.DueAt, slot.ExpiresAt, link + "?decision=approve", link + "?decision=reject");
+            var message = composer.Envelope(slot.Id, null, now);
+            message.Subject = subject;
+            message.Headers.Add("X-Itsm-Approval", approvalId);
+            message.Body = new BodyBuilder { HtmlBody = html, TextBody = text }.ToMessageBody();
+            try
+            {
+                message.To.Add(MailboxAddress.Parse(slot.Email));
+                await transport.SendAsync(message, cancellationToken);
+                slot.EmailedAt = services.Time.GetUtcNow();
+                slot.EmailError = null;
+            }
+            catch (Exception ex) when (ex is ParseException || ex is MailDeliveryException { Permanent: true } || ex is MailDeliveryException && attempts >= mail.Value.MaxAttempts)
+            {
+                // This approver cannot be emailed; the approval goes on (the inbox still shows it) and the reason is kept.
+                slot.EmailError = ex is MailDeliveryException m ? m.Reply : ex.Message;
+                LogCannotEmail(logger, slot.Id, slot.EmailError);
+            }
+            catch (MailDeliveryException ex)
+            {
+                temporaryFailure = ex.Reply;
+            }
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        db.ChangeTracker.Clear();
+        return temporaryFailure;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Approval link {SlotId} could not be emailed: {Reply}")]
+    private static partial void LogCannotEmail(ILogger logger, string slotId, string reply);
+}
