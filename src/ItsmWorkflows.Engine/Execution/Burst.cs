@@ -263,6 +263,7 @@ internal sealed class Burst
         if (doomed is null) return;
         foreach (var frame in doomed)
         {
+            Withdraw(frame);
             Journal(NodeOf(frame), JournalEvent.Cancelled);
             RemoveFrame(frame);
         }
@@ -271,8 +272,16 @@ internal sealed class Burst
     public void CancelFrameTree(ActivityFrame frame)
     {
         CancelDescendants(frame);
+        Withdraw(frame);
         Journal(NodeOf(frame), JournalEvent.Cancelled);
         RemoveFrame(frame);
+    }
+
+    /// <summary>Lets a cancelled activity withdraw what it left outside the instance (an open task).</summary>
+    private void Withdraw(ActivityFrame frame)
+    {
+        var node = NodeOf(frame);
+        if (node.Behaviour is ICancellableActivity cancellable) cancellable.OnCancelled(new ActivityContext(this, frame, node));
     }
 
     private bool IsDescendant(ActivityFrame frame, string ancestorId)

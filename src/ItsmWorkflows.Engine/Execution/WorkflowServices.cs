@@ -21,6 +21,9 @@ public sealed class WorkflowServices
     /// <summary>Business calendars by name, for due times counted in working hours.</summary>
     public Calendars.IBusinessCalendarProvider Calendars { get; init; } = new Calendars.InMemoryCalendarProvider();
 
+    /// <summary>Changes and blackout windows already scheduled, for Check Change Conflicts; the host's change calendar, or an in-memory one.</summary>
+    public Activities.Changes.IChangeScheduleProvider ChangeSchedule { get; init; } = new Activities.Changes.InMemoryChangeScheduleProvider();
+
     public Func<string> NewId { get; init; } = () => Guid.CreateVersion7().ToString("N");
 
     /// <summary>How the runtime waits before retrying after a transient store failure (tests pass one that does not wait).</summary>

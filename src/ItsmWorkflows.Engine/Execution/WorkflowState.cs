@@ -61,4 +61,11 @@ public sealed class WorkflowState
     /// </summary>
     [JsonIgnore]
     public List<OutboundMessage> Outbound { get; } = [];
+
+    /// <summary>
+    /// Changes to the host's records this burst asked for, in order. Like <see cref="Outbound"/>, not part of
+    /// the state: the store applies them in the burst's transaction and clears them.
+    /// </summary>
+    [JsonIgnore]
+    public List<RecordChange> RecordChanges { get; } = [];
 }

@@ -11,6 +11,16 @@ public sealed class InMemoryWorkflowInstanceStore : IWorkflowInstanceStore
     private readonly Lock _lock = new();
     private readonly Dictionary<string, (string Json, long Version, WorkflowState Snapshot)> _instances = new(StringComparer.Ordinal);
     private readonly List<OutboundMessage> _outbox = [];
+    private readonly List<RecordChange> _recordChanges = [];
+
+    /// <summary>Record changes committed with the bursts so far, in commit order.</summary>
+    public IReadOnlyList<RecordChange> RecordChanges
+    {
+        get
+        {
+            lock (_lock) return [.. _recordChanges];
+        }
+    }
 
     /// <summary>Outbound work committed with the bursts so far (emails, for instance), in commit order.</summary>
     public IReadOnlyList<OutboundMessage> Outbox
@@ -51,6 +61,8 @@ public sealed class InMemoryWorkflowInstanceStore : IWorkflowInstanceStore
             _instances[state.InstanceId] = (json, current + 1, WorkflowStateJson.Deserialize(json));
             _outbox.AddRange(state.Outbound);
             state.Outbound.Clear();
+            _recordChanges.AddRange(state.RecordChanges);
+            state.RecordChanges.Clear();
             return ValueTask.FromResult(current + 1);
         }
     }

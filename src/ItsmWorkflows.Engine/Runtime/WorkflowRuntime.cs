@@ -143,6 +143,10 @@ public sealed class WorkflowRuntime(IWorkflowDefinitionProvider definitions, IWo
         return results.Count > 0 ? results[0] : null;
     }
 
+    /// <summary>Resumes what waits on an activity's own stimulus (a task's closure, for instance); empty when nothing waits any more.</summary>
+    public ValueTask<IReadOnlyList<RunResult>> ResumeStimulusAsync(string activityType, string stimulus, JsonNode? payload, CancellationToken cancellationToken = default) =>
+        ResumeByStimulusAsync(StimulusHash.Compute(activityType, stimulus), payload, cancellationToken);
+
     /// <summary>
     /// Resumes what waits on a stimulus. An activity that waits again after each stimulus (an approval after
     /// a decision, an SLA waiter after a clock change) replaces its bookmark; a stimulus that raced with
