@@ -6,6 +6,11 @@ using ItsmWorkflows.Engine.Validation;
 using ItsmWorkflows.Server.Api;
 using ItsmWorkflows.Server.Approvals;
 using ItsmWorkflows.Server.Calendars;
+using ItsmWorkflows.Server.Catalog;
+using ItsmWorkflows.Server.Changes;
+using ItsmWorkflows.Server.Incidents;
+using ItsmWorkflows.Server.Requests;
+using ItsmWorkflows.Server.Tickets;
 using ItsmWorkflows.Server.Data;
 using ItsmWorkflows.Server.Definitions;
 using ItsmWorkflows.Server.Http;
@@ -45,8 +50,12 @@ builder.Services.AddSingleton(sp => new WorkflowServices
     Http = sp.GetRequiredService<HttpClientRequestSender>(),
     Approvers = sp.GetRequiredService<DbApproverDirectory>(),
     Calendars = sp.GetRequiredService<ItsmWorkflows.Engine.Calendars.IBusinessCalendarProvider>(),
+    ChangeSchedule = sp.GetRequiredService<ItsmWorkflows.Server.Changes.DbChangeScheduleProvider>(),
 });
 builder.Services.AddScoped<IWorkflowInstanceStore, EfWorkflowInstanceStore>();
+builder.Services.AddScoped<ItsmWorkflows.Server.Tickets.TicketRecordWriter>();
+builder.Services.AddScoped<ItsmWorkflows.Server.Tickets.TicketService>();
+builder.Services.AddSingleton<ItsmWorkflows.Server.Changes.DbChangeScheduleProvider>();
 builder.Services.AddSingleton<InstanceStateCache>();
 builder.Services.Configure<MailOptions>(builder.Configuration.GetSection("Mail"));
 builder.Services.PostConfigure<MailOptions>(o => o.DevMailboxAllowed = builder.Configuration.GetValue("Demo:Enabled", !DatabaseSetup.UsesPostgres(builder.Configuration)));
@@ -105,6 +114,11 @@ app.MapItsmJobs();
 app.MapMailEndpoints();
 app.MapApprovalEndpoints();
 app.MapCalendarEndpoints();
+app.MapCatalogEndpoints();
+app.MapTicketEndpoints();
+app.MapRequestEndpoints();
+app.MapChangeEndpoints();
+app.MapIncidentEndpoints();
 app.MapWorkflowHttpEndpoints();
 app.MapGet("/", () => Results.Redirect("/api/docs")).AllowAnonymous().ExcludeFromDescription();
 app.AnnounceWhenStarted();

@@ -64,6 +64,7 @@ public abstract class ServerFixture : IAsyncLifetime
                     Http = sp.GetRequiredService<ItsmWorkflows.Server.Http.HttpClientRequestSender>(),
                     Approvers = sp.GetRequiredService<ItsmWorkflows.Server.Approvals.DbApproverDirectory>(),
                     Calendars = sp.GetRequiredService<ItsmWorkflows.Engine.Calendars.IBusinessCalendarProvider>(),
+                    ChangeSchedule = sp.GetRequiredService<ItsmWorkflows.Server.Changes.DbChangeScheduleProvider>(),
                 });
             });
         });

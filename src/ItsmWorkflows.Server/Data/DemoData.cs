@@ -18,13 +18,24 @@ internal sealed class DemoData(ItsmDbContext db, RoleManager<IdentityRole> roles
         new("bob", "Bob Agent", "Service Desk", [Data.Roles.Agent], ["Service Desk"], "dave"),
         new("nina", "Nina Network", "Network Operations", [Data.Roles.Agent, Data.Roles.Approver], ["Network", "Change Advisory Board"], "dave"),
         new("alice", "Alice Requester", "Finance", [Data.Roles.Requester], [], "carol"),
+        new("henry", "Henry Head", "IT Management", [Data.Roles.Approver], ["Management", "Emergency CAB"], "erin"),
+        new("frank", "Frank Desktop", "Desktop Support", [Data.Roles.Agent], ["Desktop Support"], "henry"),
+        new("grace", "Grace Engineer", "Network Engineering", [Data.Roles.Agent, Data.Roles.Approver], ["Network Engineering", "Emergency CAB"], "henry"),
+        new("ivan", "Ivan Intake", "Service Desk", [Data.Roles.Agent], ["Service Desk"], "dave"),
+        new("judy", "Judy Access", "Identity and Access", [Data.Roles.Agent], ["Identity & Access"], "henry"),
+        new("kate", "Kate Sales", "Sales", [Data.Roles.Requester], [], "carol"),
     ];
 
     private static readonly (string Name, string Description)[] Groups =
     [
         ("Service Desk", "First line: takes every incident and request first."),
         ("Network", "Second line for network and connectivity."),
-        ("Change Advisory Board", "Authorizes normal and emergency changes."),
+        ("Change Advisory Board", "Authorizes normal changes."),
+        ("Emergency CAB", "Authorizes emergency changes at short notice."),
+        ("Desktop Support", "Second line for laptops, desktops and end-user software."),
+        ("Network Engineering", "Third line for the network: design, carriers, firewalls."),
+        ("Identity & Access", "Accounts, groups and application access."),
+        ("Management", "IT management: the top of hierarchical escalation."),
     ];
 
     public async Task SeedAsync(CancellationToken cancellationToken)
@@ -61,6 +72,7 @@ internal sealed class DemoData(ItsmDbContext db, RoleManager<IdentityRole> roles
             db.Calendars.Add(new CalendarRecord { Name = "business-hours", Json = Calendars.CalendarEndpoints.DemoCalendar, UpdatedAt = DateTimeOffset.UtcNow, UpdatedBy = "demo" });
             await db.SaveChangesAsync(cancellationToken);
         }
+        await DemoCatalog.SeedAsync(db, cancellationToken);
         foreach (var p in People.Where(p => p.Manager is not null))
         {
             var person = await users.FindByNameAsync(p.UserName);

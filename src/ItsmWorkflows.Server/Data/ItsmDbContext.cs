@@ -38,6 +38,22 @@ internal abstract class ItsmDbContext(DbContextOptions options) : IdentityDbCont
 
     public DbSet<GroupMember> GroupMembers => Set<GroupMember>();
 
+    public DbSet<ServiceRecord> Services => Set<ServiceRecord>();
+
+    public DbSet<CatalogItemRecord> CatalogItems => Set<CatalogItemRecord>();
+
+    public DbSet<TicketRecord> Tickets => Set<TicketRecord>();
+
+    public DbSet<TicketEventRecord> TicketEvents => Set<TicketEventRecord>();
+
+    public DbSet<TicketCounterRecord> TicketCounters => Set<TicketCounterRecord>();
+
+    public DbSet<SlaDefinitionRecord> SlaDefinitions => Set<SlaDefinitionRecord>();
+
+    public DbSet<BlackoutWindowRecord> BlackoutWindows => Set<BlackoutWindowRecord>();
+
+    public DbSet<SettingRecord> Settings => Set<SettingRecord>();
+
     /// <summary>The column type for JSON documents: jsonb on PostgreSQL, text elsewhere.</summary>
     protected abstract string JsonColumnType { get; }
 
@@ -58,6 +74,14 @@ internal abstract class ItsmDbContext(DbContextOptions options) : IdentityDbCont
         builder.ApplyConfiguration(new TriggerConfiguration());
         builder.ApplyConfiguration(new GroupConfiguration());
         builder.ApplyConfiguration(new GroupMemberConfiguration());
+        builder.ApplyConfiguration(new ServiceConfiguration(JsonColumnType));
+        builder.ApplyConfiguration(new CatalogItemConfiguration(JsonColumnType));
+        builder.ApplyConfiguration(new TicketConfiguration(JsonColumnType));
+        builder.ApplyConfiguration(new TicketEventConfiguration());
+        builder.ApplyConfiguration(new TicketCounterConfiguration());
+        builder.ApplyConfiguration(new SlaDefinitionConfiguration(JsonColumnType));
+        builder.ApplyConfiguration(new BlackoutWindowConfiguration(JsonColumnType));
+        builder.ApplyConfiguration(new SettingConfiguration(JsonColumnType));
         ApplySnakeCase(builder);
     }
 

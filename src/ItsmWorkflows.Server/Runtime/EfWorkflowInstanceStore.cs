@@ -12,8 +12,11 @@ namespace ItsmWorkflows.Server.Runtime;
 /// (guarded by its revision), its bookmark index, timers, new journal entries and incidents. Either all
 /// of a burst is committed or none of it.
 /// </summary>
-internal sealed class EfWorkflowInstanceStore(ItsmDbContext db, Mail.OutboxSignal outboxSignal, InstanceStateCache cache) : IWorkflowInstanceStore
+internal sealed class EfWorkflowInstanceStore(ItsmDbContext db, Mail.OutboxSignal outboxSignal, InstanceStateCache cache, Tickets.TicketRecordWriter records) : IWorkflowInstanceStore
 {
+    // Set while a burst with record changes is saved inside an outer transaction: the inner save must not announce its outbox yet.
+    private bool _deferCommitted;
+
     // The index rows of each instance as this scope read or wrote them: a save on PostgreSQL sends only the difference.
     private readonly Dictionary<string, PostgresInstanceWriter.LoadedIndex> _read = new(StringComparer.Ordinal);
 
@@ -78,44 +81,48 @@ internal sealed class EfWorkflowInstanceStore(ItsmDbContext db, Mail.OutboxSigna
     private async ValueTask<long> SaveCoreAsync(WorkflowState state, string json, long expectedVersion, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(state);
+        if (state.RecordChanges.Count > 0) return await SaveWithRecordsAsync(state, json, expectedVersion, cancellationToken);
         if (db.Database.IsNpgsql()) return await SavePostgresAsync(state, json, expectedVersion, cancellationToken);
         db.ChangeTracker.Clear();
         if (expectedVersion == 0) return await InsertAsync(state, json, cancellationToken);
         var strategy = db.Database.CreateExecutionStrategy();
-        return await strategy.ExecuteAsync(async () =>
-        {
-            db.ChangeTracker.Clear();
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var revision = expectedVersion + 1;
-            var record = ToRecord(state, json, revision);
-            db.Instances.Attach(record);
-            var entry = db.Entry(record);
-            entry.State = EntityState.Modified;
-            entry.Property(r => r.Revision).OriginalValue = expectedVersion;
-            entry.Property(r => r.CreatedAt).IsModified = false;
-            entry.Property(r => r.StartedBy).IsModified = false;
-            var instanceId = state.InstanceId;
-            var persistedSequence = await db.Journal.Where(j => j.InstanceId == instanceId).MaxAsync(j => (long?)j.Sequence, cancellationToken) ?? 0;
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-            }
-            catch (DbUpdateConcurrencyException ex)
-            {
-                throw new ConcurrencyException($"Instance {state.InstanceId} was changed by another request while this one ran; nothing of this step was saved.", ex);
-            }
+        return await strategy.ExecuteAsync(() => UpdateSqliteAsync(state, json, expectedVersion, cancellationToken).AsTask());
+    }
 
-            // The index tables mirror the state: replace the bookmarks, timers and incidents, append the journal.
-            await db.Bookmarks.Where(b => b.InstanceId == instanceId).ExecuteDeleteAsync(cancellationToken);
-            await db.Timers.Where(t => t.InstanceId == instanceId && t.FiredAt == null).ExecuteDeleteAsync(cancellationToken);
-            await db.Incidents.Where(i => i.InstanceId == instanceId).ExecuteDeleteAsync(cancellationToken);
-            AddIndexRows(state, persistedSequence);
+    private async ValueTask<long> UpdateSqliteAsync(WorkflowState state, string json, long expectedVersion, CancellationToken cancellationToken)
+    {
+        db.ChangeTracker.Clear();
+        // Inside the outer transaction of a burst with record changes, that one commits.
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+        var revision = expectedVersion + 1;
+        var record = ToRecord(state, json, revision);
+        db.Instances.Attach(record);
+        var entry = db.Entry(record);
+        entry.State = EntityState.Modified;
+        entry.Property(r => r.Revision).OriginalValue = expectedVersion;
+        entry.Property(r => r.CreatedAt).IsModified = false;
+        entry.Property(r => r.StartedBy).IsModified = false;
+        var instanceId = state.InstanceId;
+        var persistedSequence = await db.Journal.Where(j => j.InstanceId == instanceId).MaxAsync(j => (long?)j.Sequence, cancellationToken) ?? 0;
+        try
+        {
             await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            db.ChangeTracker.Clear();
-            Committed(state);
-            return revision;
-        });
+        }
+        catch (DbUpdateConcurrencyException ex)
+        {
+            throw new ConcurrencyException($"Instance {state.InstanceId} was changed by another request while this one ran; nothing of this step was saved.", ex);
+        }
+
+        // The index tables mirror the state: replace the bookmarks, timers and incidents, append the journal.
+        await db.Bookmarks.Where(b => b.InstanceId == instanceId).ExecuteDeleteAsync(cancellationToken);
+        await db.Timers.Where(t => t.InstanceId == instanceId && t.FiredAt == null).ExecuteDeleteAsync(cancellationToken);
+        await db.Incidents.Where(i => i.InstanceId == instanceId).ExecuteDeleteAsync(cancellationToken);
+        AddIndexRows(state, persistedSequence);
+        await db.SaveChangesAsync(cancellationToken);
+        if (transaction is not null) await transaction.CommitAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+        Committed(state);
+        return revision;
     }
 
     private async ValueTask<long> SavePostgresAsync(WorkflowState state, string json, long expectedVersion, CancellationToken cancellationToken)
@@ -212,10 +219,44 @@ internal sealed class EfWorkflowInstanceStore(ItsmDbContext db, Mail.OutboxSigna
         Revision = revision,
     };
 
+    /// <summary>
+    /// A burst that changes tickets (a status, a task) saves the instance and applies the changes in one explicit
+    /// transaction. It costs a BEGIN and a COMMIT more than the one-statement path, so only these bursts take it.
+    /// </summary>
+    private async ValueTask<long> SaveWithRecordsAsync(WorkflowState state, string json, long expectedVersion, CancellationToken cancellationToken)
+    {
+        var strategy = db.Database.CreateExecutionStrategy();
+        var revision = await strategy.ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            _deferCommitted = true;
+            try
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                long saved;
+                if (db.Database.IsNpgsql()) saved = await SavePostgresAsync(state, json, expectedVersion, cancellationToken);
+                else if (expectedVersion == 0) saved = await InsertAsync(state, json, cancellationToken);
+                else saved = await UpdateSqliteAsync(state, json, expectedVersion, cancellationToken);
+                db.ChangeTracker.Clear();
+                await records.ApplyAsync(state.RecordChanges, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return saved;
+            }
+            finally
+            {
+                _deferCommitted = false;
+                db.ChangeTracker.Clear();
+            }
+        });
+        state.RecordChanges.Clear();
+        Committed(state);
+        return revision;
+    }
+
     /// <summary>After a commit: the outbound work is in the outbox; wake its delivery.</summary>
     private void Committed(WorkflowState state)
     {
-        if (state.Outbound.Count == 0) return;
+        if (_deferCommitted || state.Outbound.Count == 0) return;
         state.Outbound.Clear();
         outboxSignal.Notify();
     }

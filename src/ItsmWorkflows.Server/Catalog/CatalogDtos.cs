@@ -1,0 +1,26 @@
+using ItsmWorkflows.Server.Data;
+
+namespace ItsmWorkflows.Server.Catalog;
+
+internal sealed record ServiceDto(
+    string Id, string Name, string? Description, string? Owner, string SupportGroup, IReadOnlyList<string> Tiers,
+    string Calendar, string? SlaDefinitionId, string Criticality, decimal AvailabilityTarget, decimal CostPerUnitMonth, string? Unit)
+{
+    public static ServiceDto From(ServiceRecord r) => new(
+        r.Id, r.Name, r.Description, r.Owner, r.SupportGroup, Catalog.Json.Strings(r.Tiers), r.Calendar, r.SlaDefinitionId, r.Criticality,
+        r.AvailabilityTarget, r.CostPerUnitMonth, r.Unit);
+}
+
+/// <summary>A fulfilment task the item's workflow opens: what, and for which group.</summary>
+internal sealed record FulfilmentTask(string Title, string Group);
+
+internal sealed record CatalogItemDto(
+    string Id, string Name, string? Description, string? Category, string? ServiceId, IReadOnlyList<FormField> Form,
+    bool ApprovalRequired, IReadOnlyList<string> Approvers, string ApprovalRule, string FulfilmentGroup,
+    IReadOnlyList<FulfilmentTask> Tasks, string WorkflowDefinitionId, decimal Price, bool Active);
+
+internal sealed record SlaTarget(TimeSpan Response, TimeSpan Resolution);
+
+internal sealed record SlaDefinitionDto(string Id, string Name, string Calendar, IReadOnlyDictionary<string, SlaTarget> Targets, IReadOnlyList<string> PauseStatuses);
+
+internal sealed record BlackoutWindowDto(string? Id, string Name, DateTimeOffset Start, DateTimeOffset End, IReadOnlyList<string>? Services);

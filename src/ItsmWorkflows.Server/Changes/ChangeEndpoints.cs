@@ -1,0 +1,153 @@
+using System.Security.Claims;
+using System.Text.Json.Nodes;
+using ItsmWorkflows.Server.Api;
+using ItsmWorkflows.Server.Catalog;
+using ItsmWorkflows.Server.Data;
+using ItsmWorkflows.Server.Identity;
+using ItsmWorkflows.Server.Tickets;
+using Microsoft.EntityFrameworkCore;
+
+namespace ItsmWorkflows.Server.Changes;
+
+internal sealed record RaiseChangeRequest(
+    string Title, string? Description, string Type, IReadOnlyList<string> Services, DateTimeOffset? PlannedStart, DateTimeOffset? PlannedEnd,
+    string? ImplementationPlan, string? BackoutPlan, string? TestPlan, JsonObject? Questionnaire, int? Impact, string? AssignmentGroup);
+
+internal sealed record RescheduleRequest(DateTimeOffset PlannedStart, DateTimeOffset PlannedEnd);
+
+internal sealed record ChangeCalendarEntry(string Number, string Title, string Type, string Status, string? Risk, DateTimeOffset Start, DateTimeOffset End, IReadOnlyList<string> Services);
+
+/// <summary>/api/changes: raise (the change-approval workflow runs it), reschedule, cancel, and the change calendar.</summary>
+internal static class ChangeEndpoints
+{
+    public const string Workflow = "change-approval";
+    public static readonly string[] Types = ["standard", "normal", "emergency"];
+
+    public static void MapChangeEndpoints(this WebApplication app)
+    {
+        var changes = app.MapGroup("/api/changes").WithTags("Changes").RequireAuthorization(Policies.StartWorkflows);
+        changes.MapPost("", RaiseAsync).WithSummary("Raises a change (standard, normal or emergency) and starts the change-approval workflow.");
+        changes.MapPost("/{number}/reschedule", RescheduleAsync).WithSummary("Moves a change's planned window while it waits for one (after a conflict); the workflow checks it again.");
+        changes.MapPost("/{number}/cancel", async (string number, Requests.CancelRequest? body, ClaimsPrincipal user, TicketService tickets, CancellationToken ct) =>
+            TicketDto.From(await tickets.CancelAsync(await tickets.FindAsync(number, TicketKind.Change, ct), user.Identity!.Name!, body?.Reason, ct)))
+            .WithSummary("Cancels a change at any point before it is closed.");
+        changes.MapGet("/calendar", CalendarAsync).RequireAuthorization(Policies.SignedIn)
+            .WithSummary("Changes with a planned window in [from, to), and the blackout windows there.");
+    }
+
+    private static async Task<IResult> RaiseAsync(RaiseChangeRequest body, ClaimsPrincipal user, ItsmDbContext db, TicketService tickets, CancellationToken ct)
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(body.Title)) problems.Add("A change needs a title.");
+        if (!Types.Contains(body.Type)) problems.Add("The type is standard, normal or emergency.");
+        if (body.Services is null || body.Services.Count == 0) problems.Add("Name the affected services ('services').");
+        if (body.PlannedStart is null || body.PlannedEnd is null) problems.Add("A change needs a planned window ('plannedStart', 'plannedEnd').");
+        else if (body.PlannedEnd <= body.PlannedStart) problems.Add("The planned window must end after it starts.");
+        if (body.Impact is not (null or 1 or 2 or 3)) problems.Add("Impact is 1 (high), 2 (medium) or 3 (low).");
+        if (body.Type == "normal" && string.IsNullOrWhiteSpace(body.ImplementationPlan)) problems.Add("A normal change needs an implementation plan.");
+        if (problems.Count > 0) throw ProblemException.BadRequest(string.Join(" ", problems));
+        var services = await db.Services.AsNoTracking().Where(s => body.Services!.Contains(s.Id)).ToListAsync(ct);
+        var unknown = body.Services!.Except(services.Select(s => s.Id)).ToList();
+        if (unknown.Count > 0) throw ProblemException.BadRequest($"Unknown services: {string.Join(", ", unknown)}.");
+        var group = string.IsNullOrWhiteSpace(body.AssignmentGroup) ? services[0].SupportGroup : body.AssignmentGroup;
+        if (!await db.Groups.AnyAsync(g => g.Name == group, ct)) throw ProblemException.BadRequest($"There is no group '{group}'.");
+
+        var change = new JsonObject
+        {
+            ["type"] = body.Type,
+            ["affectedServices"] = new JsonArray([.. services.Select(s => (JsonNode?)new JsonObject { ["id"] = s.Id, ["name"] = s.Name, ["criticality"] = s.Criticality })]),
+            ["plannedStart"] = body.PlannedStart!.Value.ToUniversalTime().ToString("O"),
+            ["plannedEnd"] = body.PlannedEnd!.Value.ToUniversalTime().ToString("O"),
+            ["implementationPlan"] = body.ImplementationPlan,
+            ["backoutPlan"] = body.BackoutPlan,
+            ["testPlan"] = body.TestPlan,
+            ["impact"] = body.Impact,
+        };
+        var details = new JsonObject { ["change"] = change.DeepClone(), ["questionnaire"] = body.Questionnaire?.DeepClone() };
+        var actor = user.Identity!.Name!;
+        var draft = new TicketRecord
+        {
+            Id = "",
+            Number = "",
+            Kind = TicketKind.Change,
+            Title = body.Title.Trim(),
+            Description = body.Description,
+            Status = TicketStatuses.New,
+            Requester = actor,
+            AssignmentGroup = group,
+            ServiceId = services[0].Id,
+            ChangeType = body.Type,
+            Impact = body.Impact,
+            PlannedStart = body.PlannedStart,
+            PlannedEnd = body.PlannedEnd,
+            Details = details.ToJsonString(),
+        };
+        var ticket = await tickets.OpenAsync(draft, Workflow, t =>
+        {
+            var forWorkflow = (JsonObject)change.DeepClone();
+            forWorkflow["number"] = t.Number;
+            return new JsonObject
+            {
+                ["number"] = t.Number,
+                ["title"] = t.Title,
+                ["type"] = body.Type,
+                ["requester"] = actor,
+                ["assignmentGroup"] = group,
+                ["change"] = forWorkflow,
+                ["questionnaire"] = body.Questionnaire?.DeepClone() ?? new JsonObject(),
+                ["window"] = $"{body.PlannedStart:yyyy-MM-dd HH:mm}–{body.PlannedEnd:yyyy-MM-dd HH:mm} UTC",
+            };
+        }, actor, ct);
+        return Results.Created($"/api/tickets/{ticket.Number}", TicketDto.From(ticket));
+    }
+
+    private static async Task<TicketDto> RescheduleAsync(string number, RescheduleRequest body, ClaimsPrincipal user, ItsmDbContext db, TicketService tickets, TimeProvider time, CancellationToken ct)
+    {
+        if (body.PlannedEnd <= body.PlannedStart) throw ProblemException.BadRequest("The planned window must end after it starts.");
+        var ticket = await tickets.FindAsync(number, TicketKind.Change, ct);
+        var record = await db.Tickets.FirstAsync(t => t.Id == ticket.Id, ct);
+        var before = (record.PlannedStart, record.PlannedEnd, record.Details);
+        var details = JsonNode.Parse(record.Details)!.AsObject();
+        details["change"]!["plannedStart"] = body.PlannedStart.ToUniversalTime().ToString("O");
+        details["change"]!["plannedEnd"] = body.PlannedEnd.ToUniversalTime().ToString("O");
+        record.PlannedStart = body.PlannedStart;
+        record.PlannedEnd = body.PlannedEnd;
+        record.Details = details.ToJsonString();
+        record.UpdatedAt = time.GetUtcNow();
+        db.TicketEvents.Add(new TicketEventRecord { TicketNumber = number, At = time.GetUtcNow(), Actor = user.Identity!.Name, Kind = "note", Text = $"Rescheduled to {body.PlannedStart:yyyy-MM-dd HH:mm}–{body.PlannedEnd:yyyy-MM-dd HH:mm} UTC" });
+        await db.SaveChangesAsync(ct);
+        var payload = new JsonObject { ["plannedStart"] = body.PlannedStart.ToUniversalTime().ToString("O"), ["plannedEnd"] = body.PlannedEnd.ToUniversalTime().ToString("O"), ["by"] = user.Identity!.Name };
+        try
+        {
+            return TicketDto.From(await tickets.SignalAsync(ticket, "change-rescheduled", payload, $"{number} is not waiting for a new window (it is {ticket.Status.ToLowerInvariant()}); only a change held by a conflict can be rescheduled.", ct));
+        }
+        catch (ProblemException)
+        {
+            // Nothing waited for the new window: put the old one back, so the ticket and its process agree.
+            db.ChangeTracker.Clear();
+            var again = await db.Tickets.FirstAsync(t => t.Id == ticket.Id, ct);
+            (again.PlannedStart, again.PlannedEnd, again.Details) = before;
+            await db.SaveChangesAsync(CancellationToken.None);
+            await db.TicketEvents.Where(e => e.TicketNumber == number && e.Kind == "note" && e.Text.StartsWith("Rescheduled")).OrderByDescending(e => e.Id).Take(1).ExecuteDeleteAsync(CancellationToken.None);
+            throw;
+        }
+    }
+
+    private static async Task<object> CalendarAsync(DateTimeOffset? from, DateTimeOffset? to, ItsmDbContext db, TimeProvider time, CancellationToken ct)
+    {
+        var start = from ?? time.GetUtcNow().AddDays(-7);
+        var end = to ?? start.AddDays(60);
+        if (end <= start) throw ProblemException.BadRequest("'to' must be after 'from'.");
+        var rows = await db.Tickets.AsNoTracking()
+            .Where(t => t.Kind == TicketKind.Change && t.Status != TicketStatuses.Cancelled && t.PlannedStart < end && start < t.PlannedEnd)
+            .OrderBy(t => t.PlannedStart).ToListAsync(ct);
+        var blackouts = (await db.BlackoutWindows.AsNoTracking().ToListAsync(ct)).Where(b => b.Start < end && start < b.End).OrderBy(b => b.Start);
+        return new
+        {
+            from = start,
+            to = end,
+            changes = rows.Select(t => new ChangeCalendarEntry(t.Number, t.Title, t.ChangeType ?? "normal", t.Status, t.Risk, t.PlannedStart!.Value, t.PlannedEnd!.Value, DbChangeScheduleProvider.ServiceIds(t.Details))),
+            blackouts = blackouts.Select(b => new BlackoutWindowDto(b.Id, b.Name, b.Start, b.End, Json.Strings(b.Services))),
+        };
+    }
+}

@@ -1,0 +1,126 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Json.Nodes;
+using ItsmWorkflows.Server.Api;
+using ItsmWorkflows.Server.Catalog;
+using ItsmWorkflows.Server.Data;
+using ItsmWorkflows.Server.Identity;
+using ItsmWorkflows.Server.Tickets;
+using Microsoft.EntityFrameworkCore;
+
+namespace ItsmWorkflows.Server.Incidents;
+
+internal sealed record RaiseIncidentRequest(string Title, string? Description, string ServiceId, int Impact, int Urgency, string? Caller);
+
+internal sealed record IncidentActionRequest(string? Note);
+
+/// <summary>
+/// /api/incidents: raise (priority from the matrix, SLA targets from the service's SLA definition; the
+/// incident-escalation workflow runs it), and the actions that move it: acknowledge, wait on the customer,
+/// customer replied, resolve. Each action is an event for the incident's process, which sets the status
+/// and drives the SLA clocks; an action the process is not ready for is refused with the reason.
+/// </summary>
+internal static class IncidentEndpoints
+{
+    public const string Workflow = "incident-escalation";
+
+    /// <summary>Targets when a service has no SLA definition: (response, resolution) per priority 1–5.</summary>
+    private static readonly (TimeSpan Response, TimeSpan Resolution)[] DefaultTargets =
+    [
+        (TimeSpan.FromMinutes(15), TimeSpan.FromHours(4)), (TimeSpan.FromMinutes(30), TimeSpan.FromHours(8)), (TimeSpan.FromHours(2), TimeSpan.FromHours(24)),
+        (TimeSpan.FromHours(8), TimeSpan.FromHours(40)), (TimeSpan.FromHours(24), TimeSpan.FromHours(80)),
+    ];
+
+    public static void MapIncidentEndpoints(this WebApplication app)
+    {
+        var incidents = app.MapGroup("/api/incidents").WithTags("Incidents").RequireAuthorization(Policies.SignedIn);
+        incidents.MapPost("", RaiseAsync).WithSummary("Raises an incident: priority from impact × urgency, SLA clocks from the service, assigned to its first-line group.");
+        var staff = incidents.MapGroup("/{number}").RequireAuthorization(Policies.StartWorkflows);
+        staff.MapPost("/acknowledge", (string number, IncidentActionRequest? body, ClaimsPrincipal user, TicketService t, CancellationToken ct) =>
+            ActAsync(number, "incident-acknowledged", body, user, t, "{0} has already been acknowledged, or is resolved.", ct))
+            .WithSummary("Takes the incident: assigns it to you and stops the response clock.");
+        staff.MapPost("/wait-on-customer", (string number, IncidentActionRequest? body, ClaimsPrincipal user, TicketService t, CancellationToken ct) =>
+            ActAsync(number, "incident-waiting", body, user, t, "{0} cannot wait on the customer now: it is already waiting, or resolved.", ct))
+            .WithSummary("Puts the incident on hold for the customer: the resolution clock pauses.");
+        staff.MapPost("/customer-replied", (string number, IncidentActionRequest? body, ClaimsPrincipal user, TicketService t, CancellationToken ct) =>
+            ActAsync(number, "incident-resumed", body, user, t, "{0} is not waiting on the customer.", ct))
+            .WithSummary("The customer answered: work resumes and the resolution clock runs again.");
+        staff.MapPost("/resolve", (string number, IncidentActionRequest? body, ClaimsPrincipal user, TicketService t, CancellationToken ct) =>
+        {
+            if (string.IsNullOrWhiteSpace(body?.Note)) throw ProblemException.BadRequest("Say how the incident was resolved ('note'); the requester reads it.");
+            return ActAsync(number, "incident-resolved", body, user, t, "{0} is already resolved.", ct);
+        }).WithSummary("Resolves the incident: clocks stop and the requester is told how.");
+    }
+
+    private static async Task<TicketDto> ActAsync(string number, string eventName, IncidentActionRequest? body, ClaimsPrincipal user, TicketService tickets, string notWaiting, CancellationToken ct)
+    {
+        var ticket = await tickets.FindAsync(number, TicketKind.Incident, ct);
+        var payload = new JsonObject { ["by"] = user.Identity!.Name, ["note"] = body?.Note };
+        return TicketDto.From(await tickets.SignalAsync(ticket, eventName, payload, string.Format(CultureInfo.InvariantCulture, notWaiting, number), ct));
+    }
+
+    private static async Task<IResult> RaiseAsync(RaiseIncidentRequest body, ClaimsPrincipal user, ItsmDbContext db, TicketService tickets, CancellationToken ct)
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(body.Title)) problems.Add("An incident needs a title: what is not working.");
+        if (body.Impact is < 1 or > 3) problems.Add("Impact is 1 (high), 2 (medium) or 3 (low).");
+        if (body.Urgency is < 1 or > 3) problems.Add("Urgency is 1 (high), 2 (medium) or 3 (low).");
+        if (problems.Count > 0) throw ProblemException.BadRequest(string.Join(" ", problems));
+        var service = await db.Services.AsNoTracking().FirstOrDefaultAsync(s => s.Id == body.ServiceId, ct) ?? throw ProblemException.BadRequest($"There is no service '{body.ServiceId}'.");
+        var actor = user.Identity!.Name!;
+        var caller = actor;
+        if (!string.IsNullOrWhiteSpace(body.Caller) && !string.Equals(body.Caller, actor, StringComparison.OrdinalIgnoreCase))
+        {
+            if (!TicketService.IsStaff(user)) throw ProblemException.BadRequest("Only service desk staff can raise an incident for someone else.");
+            var normalized = body.Caller.Trim().ToUpperInvariant();
+            caller = await db.Users.Where(u => u.NormalizedUserName == normalized).Select(u => u.UserName).FirstOrDefaultAsync(ct)
+                ?? throw ProblemException.BadRequest($"There is no person '{body.Caller}'.");
+        }
+        var priority = PriorityMatrix.Priority(await PriorityMatrix.LoadAsync(db, ct), body.Impact, body.Urgency);
+        var definition = service.SlaDefinitionId is { } slaId ? await db.SlaDefinitions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == slaId, ct) : null;
+        var (response, resolution) = DefaultTargets[priority - 1];
+        if (definition is not null && CatalogEndpoints.ToDto(definition).Targets.TryGetValue(priority.ToString(CultureInfo.InvariantCulture), out var target))
+        {
+            (response, resolution) = (target.Response, target.Resolution);
+        }
+        var calendar = definition?.Calendar ?? service.Calendar;
+        var tiers = Json.Strings(service.Tiers);
+        var sla = new JsonObject
+        {
+            ["definition"] = definition?.Name ?? "Default targets",
+            ["calendar"] = calendar,
+            ["response"] = response.ToString("c", CultureInfo.InvariantCulture),
+            ["resolution"] = resolution.ToString("c", CultureInfo.InvariantCulture),
+        };
+        var draft = new TicketRecord
+        {
+            Id = "",
+            Number = "",
+            Kind = TicketKind.Incident,
+            Title = body.Title.Trim(),
+            Description = body.Description,
+            Status = TicketStatuses.New,
+            Requester = caller,
+            AssignmentGroup = tiers.Count > 0 ? tiers[0] : service.SupportGroup,
+            ServiceId = service.Id,
+            Priority = priority,
+            Impact = body.Impact,
+            Urgency = body.Urgency,
+            Details = new JsonObject { ["sla"] = sla.DeepClone(), ["service"] = service.Name }.ToJsonString(),
+        };
+        var ticket = await tickets.OpenAsync(draft, Workflow, t => new JsonObject
+        {
+            ["number"] = t.Number,
+            ["title"] = t.Title,
+            ["requester"] = caller,
+            ["service"] = service.Name,
+            ["owner"] = service.Owner,
+            ["priority"] = priority,
+            ["priorityName"] = PriorityMatrix.Name(priority),
+            ["assignmentGroup"] = t.AssignmentGroup,
+            ["tiers"] = new JsonArray([.. (tiers.Count > 0 ? tiers : [service.SupportGroup]).Select(g => (JsonNode?)g)]),
+            ["sla"] = sla.DeepClone(),
+        }, actor, ct);
+        return Results.Created($"/api/tickets/{ticket.Number}", TicketDto.From(ticket));
+    }
+}

@@ -1,0 +1,102 @@
+using System.Security.Claims;
+using System.Text.Json.Nodes;
+using ItsmWorkflows.Server.Api;
+using ItsmWorkflows.Server.Catalog;
+using ItsmWorkflows.Server.Data;
+using ItsmWorkflows.Server.Identity;
+using ItsmWorkflows.Server.Tickets;
+using Microsoft.EntityFrameworkCore;
+
+namespace ItsmWorkflows.Server.Requests;
+
+/// <summary>A request from the catalog: the item, the form's answers, and (for staff) whom it is for.</summary>
+internal sealed record SubmitRequest(string CatalogItemId, JsonObject? Answers, string? Title, string? RequestedFor);
+
+internal sealed record CancelRequest(string? Reason);
+
+/// <summary>/api/requests: anyone signed in requests from the catalog; the item's workflow fulfils it.</summary>
+internal static class RequestEndpoints
+{
+    public static void MapRequestEndpoints(this WebApplication app)
+    {
+        var requests = app.MapGroup("/api/requests").WithTags("Requests").RequireAuthorization(Policies.SignedIn);
+        requests.MapPost("", SubmitAsync).WithSummary("Requests a catalog item: checks the form, raises REQ…, and starts the item's fulfilment workflow.");
+        requests.MapPost("/{number}/cancel", async (string number, CancelRequest? body, ClaimsPrincipal user, TicketService tickets, CancellationToken ct) =>
+        {
+            var ticket = await tickets.FindAsync(number, TicketKind.Request, ct);
+            var mine = string.Equals(ticket.Requester, user.Identity?.Name, StringComparison.OrdinalIgnoreCase);
+            if (!mine && !TicketService.IsStaff(user)) throw ProblemException.NotFound($"There is no request {number}.");
+            return TicketDto.From(await tickets.CancelAsync(ticket, user.Identity!.Name!, body?.Reason, ct));
+        }).WithSummary("Withdraws a request: its workflow stops and its open tasks are cancelled.");
+    }
+
+    private static async Task<IResult> SubmitAsync(SubmitRequest body, ClaimsPrincipal user, ItsmDbContext db, TicketService tickets, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(body.CatalogItemId)) throw ProblemException.BadRequest("Name the catalog item ('catalogItemId').");
+        var item = await CatalogEndpoints.FindItemAsync(db, body.CatalogItemId, ct);
+        if (!item.Active) throw ProblemException.Conflict($"'{item.Name}' is no longer offered in the catalog.");
+        var (answers, errors) = FormValidator.Validate(FormValidator.Parse(item.Form), body.Answers);
+        if (errors.Count > 0)
+        {
+            throw ProblemException.Invalid($"The form for '{item.Name}' has {errors.Count} problem{(errors.Count == 1 ? "" : "s")}; see 'errors'.", new Dictionary<string, object?> { ["errors"] = errors });
+        }
+        var actor = user.Identity!.Name!;
+        var requester = actor;
+        if (!string.IsNullOrWhiteSpace(body.RequestedFor) && !string.Equals(body.RequestedFor, actor, StringComparison.OrdinalIgnoreCase))
+        {
+            if (!TicketService.IsStaff(user)) throw ProblemException.BadRequest("Only service desk staff can request on someone else's behalf.");
+            var normalized = body.RequestedFor.Trim().ToUpperInvariant();
+            requester = await db.Users.Where(u => u.NormalizedUserName == normalized).Select(u => u.UserName).FirstOrDefaultAsync(ct)
+                ?? throw ProblemException.BadRequest($"There is no person '{body.RequestedFor}' to request for.");
+        }
+        var person = await db.Users.AsNoTracking().FirstAsync(u => u.UserName == requester, ct);
+        var approvers = new List<string>();
+        foreach (var a in Json.Strings(item.Approvers))
+        {
+            if (!string.Equals(a, "manager", StringComparison.OrdinalIgnoreCase)) approvers.Add(a);
+            else if (person.ManagerId is { } managerId) approvers.Add(await db.Users.Where(u => u.Id == managerId).Select(u => u.UserName!).FirstAsync(ct));
+        }
+        if (item.ApprovalRequired && approvers.Count == 0)
+        {
+            throw ProblemException.Conflict($"'{item.Name}' needs your manager's approval, but no manager is on record for {requester}. Ask the service desk to set one.");
+        }
+        var form = FormValidator.Parse(item.Form);
+        var summary = new JsonObject();
+        foreach (var field in form.Where(f => answers.ContainsKey(f.Name))) summary[field.Label] = answers[field.Name]!.ToString();
+        var details = new JsonObject { ["item"] = item.Name, ["price"] = item.Price, ["answers"] = answers.DeepClone(), ["summary"] = summary.DeepClone() };
+        var draft = new TicketRecord
+        {
+            Id = "",
+            Number = "",
+            Kind = TicketKind.Request,
+            Title = string.IsNullOrWhiteSpace(body.Title) ? item.Name : body.Title.Trim(),
+            Status = TicketStatuses.New,
+            Requester = requester,
+            AssignmentGroup = item.FulfilmentGroup,
+            ServiceId = item.ServiceId,
+            CatalogItemId = item.Id,
+            Details = details.ToJsonString(),
+        };
+        var ticket = await tickets.OpenAsync(draft, item.WorkflowDefinitionId, t => new JsonObject
+        {
+            ["number"] = t.Number,
+            ["title"] = t.Title,
+            ["requester"] = requester,
+            ["requesterName"] = person.DisplayName,
+            ["item"] = new JsonObject
+            {
+                ["id"] = item.Id,
+                ["name"] = item.Name,
+                ["approvalRequired"] = item.ApprovalRequired,
+                ["approvers"] = new JsonArray([.. approvers.Select(a => (JsonNode?)a)]),
+                ["approvalRule"] = item.ApprovalRule,
+                ["fulfilmentGroup"] = item.FulfilmentGroup,
+                ["tasks"] = JsonNode.Parse(item.Tasks),
+                ["price"] = item.Price,
+            },
+            ["answers"] = answers.DeepClone(),
+            ["summary"] = summary.DeepClone(),
+        }, actor, ct);
+        return Results.Created($"/api/tickets/{ticket.Number}", TicketDto.From(ticket));
+    }
+}

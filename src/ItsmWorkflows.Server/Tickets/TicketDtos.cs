@@ -1,0 +1,34 @@
+using System.Text.Json.Nodes;
+using ItsmWorkflows.Server.Catalog;
+using ItsmWorkflows.Server.Data;
+
+namespace ItsmWorkflows.Server.Tickets;
+
+internal sealed record TicketDto(
+    string Number, TicketKind Kind, string Title, string? Description, string Status, string? Requester,
+    string? AssignmentGroup, string? Assignee, string? Parent, string? ServiceId, string? CatalogItemId, string? InstanceId,
+    int? Priority, string? PriorityName, int? Impact, int? Urgency, string? ChangeType, string? Risk,
+    DateTimeOffset? PlannedStart, DateTimeOffset? PlannedEnd, DateTimeOffset? DueAt, JsonObject Details,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? ClosedAt, long Revision)
+{
+    public static TicketDto From(TicketRecord r) => new(
+        r.Number, r.Kind, r.Title, r.Description, r.Status, r.Requester, r.AssignmentGroup, r.Assignee, r.ParentNumber, r.ServiceId,
+        r.CatalogItemId, r.InstanceId, r.Priority, r.Priority is { } p ? PriorityMatrix.Name(p) : null, r.Impact, r.Urgency, r.ChangeType, r.Risk,
+        r.PlannedStart, r.PlannedEnd, r.DueAt, JsonNode.Parse(r.Details) as JsonObject ?? [], r.CreatedAt, r.UpdatedAt, r.ClosedAt, r.Revision);
+}
+
+internal sealed record TicketEventDto(DateTimeOffset At, string? Actor, string Kind, string Text);
+
+/// <summary>What a bookmark of the ticket's process waits on, in words (an approval, a task, an event, an SLA threshold).</summary>
+internal sealed record WaitingOnDto(string ActivityId, string ActivityType, DateTimeOffset? DueAt);
+
+/// <summary>A ticket with its history, its tasks, its SLA clocks and what its process waits on now.</summary>
+internal sealed record TicketDetailDto(
+    TicketDto Ticket, IReadOnlyList<TicketEventDto> History, IReadOnlyList<TicketDto> Tasks, JsonObject Sla,
+    IReadOnlyList<WaitingOnDto> WaitingOn, string? ProcessStatus);
+
+internal sealed record NoteRequest(string Text);
+
+internal sealed record CloseTaskRequest(string State, string? Notes);
+
+internal sealed record AssignRequest(string? Assignee, string? AssignmentGroup, long? Revision);

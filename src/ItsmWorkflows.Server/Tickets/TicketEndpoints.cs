@@ -1,0 +1,120 @@
+using System.Security.Claims;
+using System.Text.Json.Nodes;
+using ItsmWorkflows.Engine.Activities.Tickets;
+using ItsmWorkflows.Engine.Runtime;
+using ItsmWorkflows.Server.Api;
+using ItsmWorkflows.Server.Data;
+using ItsmWorkflows.Server.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace ItsmWorkflows.Server.Tickets;
+
+internal sealed record TicketQuery(string? Kind, string? Status, string? Requester, string? Group, string? Assignee, bool? Open, string? Parent, int? Page, int? PageSize);
+
+/// <summary>
+/// /api/tickets (every kind: list, detail with history, tasks, SLA clocks and waits; notes; assignment) and
+/// /api/tasks/{number}/close, which reports a fulfilment task's outcome to the workflow waiting on it.
+/// </summary>
+internal static class TicketEndpoints
+{
+    public static void MapTicketEndpoints(this WebApplication app)
+    {
+        var tickets = app.MapGroup("/api/tickets").WithTags("Tickets").RequireAuthorization(Policies.SignedIn);
+        tickets.MapGet("", ListAsync).WithSummary("Tickets, newest first. Requesters see their own; staff see all and filter by kind, status, group, assignee, requester, parent, open.");
+        tickets.MapGet("/{number}", (string number, ClaimsPrincipal user, TicketService s, CancellationToken ct) => s.DetailAsync(number, user, ct))
+            .WithSummary("A ticket with its history, tasks, SLA clocks and what its process waits on.");
+        tickets.MapPost("/{number}/notes", async (string number, NoteRequest body, ClaimsPrincipal user, TicketService s, CancellationToken ct) =>
+        {
+            if (string.IsNullOrWhiteSpace(body.Text)) throw ProblemException.BadRequest("A note needs text.");
+            if (body.Text.Length > 4000) throw ProblemException.BadRequest("A note is at most 4,000 characters.");
+            var ticket = await s.FindAsync(number, null, ct);
+            if (!TicketService.CanSee(user, ticket)) throw ProblemException.NotFound($"There is no ticket {number}.");
+            await s.AddEventAsync(number, user.Identity!.Name!, "note", body.Text.Trim(), ct);
+            return Results.NoContent();
+        }).WithSummary("Adds a note to the ticket's history.");
+        tickets.MapPost("/{number}/assign", AssignAsync).RequireAuthorization(Policies.StartWorkflows)
+            .WithSummary("Assigns the ticket to a group and/or person. Send the revision you read: a stale one is refused (409).");
+
+        var tasks = app.MapGroup("/api/tasks").WithTags("Tickets").RequireAuthorization(Policies.StartWorkflows);
+        tasks.MapPost("/{number}/close", CloseTaskAsync).WithSummary("Closes a fulfilment task as Complete or Incomplete; the workflow waiting on it continues.");
+    }
+
+    private static async Task<object> ListAsync([AsParameters] TicketQuery query, ClaimsPrincipal user, ItsmDbContext db, CancellationToken ct)
+    {
+        var q = db.Tickets.AsNoTracking().AsQueryable();
+        if (!TicketService.IsStaff(user))
+        {
+            var me = user.Identity!.Name;
+            q = q.Where(t => t.Requester == me || t.Assignee == me);
+        }
+        if (query.Kind is { Length: > 0 } kindText)
+        {
+            if (!Enum.TryParse<TicketKind>(kindText, true, out var kind)) throw ProblemException.BadRequest($"Kind is Request, Task, Change or Incident, not '{kindText}'.");
+            q = q.Where(t => t.Kind == kind);
+        }
+        if (query.Status is { Length: > 0 } status) q = q.Where(t => t.Status == status);
+        if (query.Requester is { Length: > 0 } requester) q = q.Where(t => t.Requester == requester);
+        if (query.Group is { Length: > 0 } group) q = q.Where(t => t.AssignmentGroup == group);
+        if (query.Assignee is { Length: > 0 } assignee) q = q.Where(t => t.Assignee == assignee);
+        if (query.Parent is { Length: > 0 } parent) q = q.Where(t => t.ParentNumber == parent);
+        if (query.Open == true) q = q.Where(t => t.ClosedAt == null);
+        if (query.Open == false) q = q.Where(t => t.ClosedAt != null);
+        var page = Math.Max(1, query.Page ?? 1);
+        var size = Math.Clamp(query.PageSize ?? 50, 1, 200);
+        var total = await q.CountAsync(ct);
+        var rows = await q.OrderByDescending(t => t.Id).Skip((page - 1) * size).Take(size).ToListAsync(ct);
+        return new { total, page, pageSize = size, items = rows.Select(TicketDto.From) };
+    }
+
+    private static async Task<TicketDto> AssignAsync(string number, AssignRequest body, ClaimsPrincipal user, ItsmDbContext db, TimeProvider time, CancellationToken ct)
+    {
+        var ticket = await db.Tickets.FirstOrDefaultAsync(t => t.Number == number, ct) ?? throw ProblemException.NotFound($"There is no ticket {number}.");
+        if (body.Revision is { } revision && revision != ticket.Revision)
+        {
+            throw ProblemException.Conflict($"{number} changed since you read it (revision {ticket.Revision}, you sent {revision}); reload it and try again.");
+        }
+        if (TicketStatuses.IsFinal(ticket.Status)) throw ProblemException.Conflict($"{number} is {ticket.Status.ToLowerInvariant()}; it cannot be reassigned.");
+        if (body.AssignmentGroup is { Length: > 0 } group && !await db.Groups.AnyAsync(g => g.Name == group, ct)) throw ProblemException.BadRequest($"There is no group '{group}'.");
+        if (body.Assignee is { Length: > 0 } assignee && !await db.Users.AnyAsync(u => u.UserName == assignee, ct)) throw ProblemException.BadRequest($"There is no person '{assignee}'.");
+        var now = time.GetUtcNow();
+        var actor = user.Identity!.Name!;
+        if (body.AssignmentGroup is { Length: > 0 } g2 && g2 != ticket.AssignmentGroup)
+        {
+            db.TicketEvents.Add(new TicketEventRecord { TicketNumber = number, At = now, Actor = actor, Kind = "assigned", Text = $"Assigned to {g2}" + (ticket.AssignmentGroup is { } from ? $" (was {from})" : "") });
+            ticket.AssignmentGroup = g2;
+        }
+        if (body.Assignee is not null && body.Assignee != ticket.Assignee)
+        {
+            db.TicketEvents.Add(new TicketEventRecord { TicketNumber = number, At = now, Actor = actor, Kind = "assigned", Text = body.Assignee.Length == 0 ? "Unassigned" : $"Assigned to {body.Assignee}" });
+            ticket.Assignee = body.Assignee.Length == 0 ? null : body.Assignee;
+        }
+        ticket.UpdatedAt = now;
+        ticket.Revision++;
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw ProblemException.Conflict($"{number} was changed by someone else at the same moment; reload it and try again.");
+        }
+        return TicketDto.From(ticket);
+    }
+
+    private static async Task<TicketDto> CloseTaskAsync(string number, CloseTaskRequest body, ClaimsPrincipal user, TicketService tickets, WorkflowRuntime runtime, ItsmDbContext db, CancellationToken ct)
+    {
+        if (body.State is not ("Complete" or "Incomplete")) throw ProblemException.BadRequest("A task closes as 'Complete' or 'Incomplete'.");
+        if (body.State == "Incomplete" && string.IsNullOrWhiteSpace(body.Notes)) throw ProblemException.BadRequest("Say why the task could not be completed ('notes').");
+        var task = await tickets.FindAsync(number, TicketKind.Task, ct);
+        if (TicketStatuses.IsFinal(task.Status)) throw ProblemException.Conflict($"{number} is already {task.Status.ToLowerInvariant()}.");
+        var actor = user.Identity!.Name!;
+        if (!user.IsInRole(Roles.Admin) && !user.IsInRole(Roles.ProcessOwner) && task.Assignee != actor)
+        {
+            var member = await db.GroupMembers.AnyAsync(m => db.Groups.Any(g => g.Id == m.GroupId && g.Name == task.AssignmentGroup) && db.Users.Any(u => u.Id == m.PersonId && u.UserName == actor), ct);
+            if (!member) throw new ProblemException(StatusCodes.Status403Forbidden, "Forbidden", $"{number} belongs to {task.AssignmentGroup}; only its members or its assignee can close it.");
+        }
+        var results = await runtime.ResumeStimulusAsync(CreateTask.TypeName, CreateTask.Stimulus(task.Id), new JsonObject { ["state"] = body.State, ["by"] = actor, ["notes"] = body.Notes }, ct);
+        if (results.Count == 0) throw ProblemException.Conflict($"No process is waiting on {number} any more; it may have been closed or withdrawn a moment ago. Reload it.");
+        return TicketDto.From(await tickets.FindAsync(number, TicketKind.Task, ct));
+    }
+}

@@ -1,0 +1,140 @@
+using System.Text.Json.Nodes;
+using ItsmWorkflows.Engine.Activities.Tickets;
+using ItsmWorkflows.Engine.Execution;
+using ItsmWorkflows.Server.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace ItsmWorkflows.Server.Tickets;
+
+/// <summary>
+/// Applies the record changes of a burst (status updates, tasks opened, closed or withdrawn) to the tickets,
+/// inside the transaction that saves the burst: the instance and its tickets never disagree.
+/// A change for a ticket that does not exist is skipped with a warning, not failed: the workflow step
+/// itself is sound, and failing it would only stop the process.
+/// </summary>
+internal sealed partial class TicketRecordWriter(ItsmDbContext db, ILogger<TicketRecordWriter> logger)
+{
+    public async Task ApplyAsync(IReadOnlyList<RecordChange> changes, CancellationToken cancellationToken)
+    {
+        foreach (var change in changes)
+        {
+            var p = change.Payload;
+            var at = DateTimeOffset.Parse(p["at"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
+            switch (change.Kind)
+            {
+                case TicketChanges.Update:
+                    await UpdateAsync(Text(p, "ticket")!, p, at, cancellationToken);
+                    break;
+                case TicketChanges.OpenTask:
+                    await OpenTaskAsync(p, at, cancellationToken);
+                    break;
+                case TicketChanges.CloseTask:
+                    await CloseTaskAsync(Text(p, "id")!, Text(p, "status") ?? "Closed Complete", Text(p, "by"), Text(p, "notes"), at, cancellationToken);
+                    break;
+                case TicketChanges.CancelTask:
+                    await CloseTaskAsync(Text(p, "id")!, TicketStatuses.Cancelled, "workflow", "Withdrawn: the process no longer needs it.", at, cancellationToken);
+                    break;
+                default:
+                    LogUnknown(logger, change.Kind);
+                    break;
+            }
+        }
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private async Task UpdateAsync(string number, JsonObject p, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var ticket = await FindAsync(t => t.Number == number, cancellationToken);
+        if (ticket is null)
+        {
+            LogMissing(logger, number, Text(p, "instanceId"));
+            return;
+        }
+        if (Text(p, "status") is { } status && status != ticket.Status)
+        {
+            Event(ticket.Number, at, "status", $"{ticket.Status} → {status}" + (Text(p, "note") is { } why ? ": " + why : ""));
+            ticket.Status = status;
+            ticket.ClosedAt = TicketStatuses.IsFinal(status) ? at : null;
+        }
+        else if (Text(p, "note") is { } note)
+        {
+            Event(ticket.Number, at, "note", note);
+        }
+        if (Text(p, "assignmentGroup") is { } group && group != ticket.AssignmentGroup)
+        {
+            Event(ticket.Number, at, "assigned", $"Assigned to {group}" + (ticket.AssignmentGroup is { } from ? $" (was {from})" : ""));
+            ticket.AssignmentGroup = group;
+            ticket.Assignee = Text(p, "assignee");
+        }
+        else if (Text(p, "assignee") is { } assignee && assignee != ticket.Assignee)
+        {
+            Event(ticket.Number, at, "assigned", $"Assigned to {assignee}");
+            ticket.Assignee = assignee;
+        }
+        if (Text(p, "risk") is { } risk) ticket.Risk = risk;
+        ticket.UpdatedAt = at;
+        ticket.Revision++;
+    }
+
+    private async Task OpenTaskAsync(JsonObject p, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var id = Text(p, "id")!;
+        // Idempotent: the same burst applied twice (a retry after an unknown commit outcome) opens one task.
+        if (await db.Tickets.AnyAsync(t => t.Id == id, cancellationToken)) return;
+        var parentNumber = Text(p, "parent");
+        var parent = parentNumber is null ? null : await FindAsync(t => t.Number == parentNumber, cancellationToken);
+        var number = await TicketNumbers.NextAsync(db, TicketKind.Task, cancellationToken);
+        db.Tickets.Add(new TicketRecord
+        {
+            Id = id,
+            Number = number,
+            Kind = TicketKind.Task,
+            Title = Text(p, "title") ?? "Task",
+            Description = Text(p, "description"),
+            Status = "Open",
+            Requester = parent?.Requester,
+            AssignmentGroup = Text(p, "assignmentGroup"),
+            Assignee = Text(p, "assignee"),
+            ParentNumber = parentNumber,
+            ServiceId = parent?.ServiceId,
+            InstanceId = Text(p, "instanceId"),
+            DueAt = Text(p, "dueAt") is { } due ? DateTimeOffset.Parse(due, System.Globalization.CultureInfo.InvariantCulture) : null,
+            Details = new JsonObject { ["activityId"] = Text(p, "activityId") }.ToJsonString(),
+            CreatedAt = at,
+            UpdatedAt = at,
+        });
+        Event(number, at, "created", $"Opened for {Text(p, "assignee") ?? Text(p, "assignmentGroup")}");
+        if (parentNumber is not null) Event(parentNumber, at, "task", $"{number} opened: {Text(p, "title")}");
+    }
+
+    private async Task CloseTaskAsync(string id, string status, string? by, string? notes, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var task = await FindAsync(t => t.Id == id, cancellationToken);
+        if (task is null || TicketStatuses.IsFinal(task.Status)) return;
+        task.Status = status;
+        task.ClosedAt = at;
+        task.UpdatedAt = at;
+        task.Revision++;
+        var details = JsonNode.Parse(task.Details) as JsonObject ?? [];
+        details["closedBy"] = by;
+        details["closeNotes"] = notes;
+        task.Details = details.ToJsonString();
+        Event(task.Number, at, "status", status + (notes is { Length: > 0 } ? ": " + notes : ""), by);
+        if (task.ParentNumber is not null) Event(task.ParentNumber, at, "task", $"{task.Number} {status.ToLowerInvariant()}" + (by is null ? "" : " by " + by));
+    }
+
+    /// <summary>Tracked rows first: a change earlier in the same burst (a task opened, then closed) is not saved yet.</summary>
+    private async Task<TicketRecord?> FindAsync(System.Linq.Expressions.Expression<Func<TicketRecord, bool>> match, CancellationToken cancellationToken) =>
+        db.Tickets.Local.AsQueryable().FirstOrDefault(match) ?? await db.Tickets.FirstOrDefaultAsync(match, cancellationToken);
+
+    private void Event(string number, DateTimeOffset at, string kind, string text, string? actor = "workflow") =>
+        db.TicketEvents.Add(new TicketEventRecord { TicketNumber = number, At = at, Actor = actor ?? "workflow", Kind = kind, Text = text });
+
+    private static string? Text(JsonObject p, string name) => p[name] is JsonValue v && v.TryGetValue<string>(out var s) && !string.IsNullOrWhiteSpace(s) ? s : null;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A workflow step changed ticket {Number}, which does not exist (instance {InstanceId}); skipped")]
+    private static partial void LogMissing(ILogger logger, string number, string? instanceId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Unknown record change {Kind}; skipped")]
+    private static partial void LogUnknown(ILogger logger, string kind);
+}

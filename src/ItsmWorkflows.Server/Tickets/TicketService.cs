@@ -1,0 +1,170 @@
+using System.Security.Claims;
+using System.Text.Json.Nodes;
+using ItsmWorkflows.Engine.Calendars;
+using ItsmWorkflows.Engine.Execution;
+using ItsmWorkflows.Engine.Runtime;
+using ItsmWorkflows.Server.Api;
+using ItsmWorkflows.Server.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace ItsmWorkflows.Server.Tickets;
+
+/// <summary>Opens tickets and starts their processes; reads a ticket with its history, tasks, SLA clocks and waits.</summary>
+internal sealed class TicketService(ItsmDbContext db, WorkflowRuntime runtime, IBusinessCalendarProvider calendars, WorkflowServices services)
+{
+    // The engine's clock: ticket times and SLA figures agree with the process's own timers.
+    private readonly TimeProvider time = services.Time;
+
+    /// <summary>
+    /// Saves the ticket (numbered here) and starts <paramref name="definitionId"/> for it, correlated by the
+    /// number and given <c>{ ticket: … }</c> as input. The ticket commits first so the process's first step
+    /// can update it; if the process cannot start, the ticket is removed again and the caller gets the reason.
+    /// </summary>
+    public async Task<TicketRecord> OpenAsync(TicketRecord draft, string definitionId, Func<TicketRecord, JsonObject> input, string actor, CancellationToken cancellationToken)
+    {
+        var versionId = await HotQueries.For(db).PublishedVersionId(db, definitionId, cancellationToken)
+            ?? throw ProblemException.Conflict($"The process '{definitionId}' has no published version, so nothing could run this ticket. Ask a process owner to publish it.");
+        var strategy = db.Database.CreateExecutionStrategy();
+        var ticket = await strategy.ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var number = await TicketNumbers.NextAsync(db, draft.Kind, cancellationToken);
+            var now = time.GetUtcNow();
+            var record = new TicketRecord
+            {
+                Id = Guid.CreateVersion7().ToString("N"),
+                Number = number,
+                Kind = draft.Kind,
+                Title = draft.Title,
+                Description = draft.Description,
+                Status = TicketStatuses.New,
+                Requester = draft.Requester,
+                AssignmentGroup = draft.AssignmentGroup,
+                Assignee = draft.Assignee,
+                ServiceId = draft.ServiceId,
+                CatalogItemId = draft.CatalogItemId,
+                InstanceId = Guid.CreateVersion7().ToString("N"),
+                Priority = draft.Priority,
+                Impact = draft.Impact,
+                Urgency = draft.Urgency,
+                ChangeType = draft.ChangeType,
+                Risk = draft.Risk,
+                PlannedStart = draft.PlannedStart,
+                PlannedEnd = draft.PlannedEnd,
+                Details = draft.Details,
+                CreatedAt = now,
+                UpdatedAt = now,
+            };
+            db.Tickets.Add(record);
+            db.TicketEvents.Add(new TicketEventRecord { TicketNumber = number, At = now, Actor = actor, Kind = "created", Text = $"Raised by {actor}" });
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+            return record;
+        });
+
+        var options = new StartOptions
+        {
+            VersionId = versionId,
+            InstanceId = ticket.InstanceId,
+            CorrelationId = ticket.Number,
+            Input = new Dictionary<string, JsonNode?> { ["ticket"] = input(ticket) },
+        };
+        options.Properties["StartedBy"] = actor;
+        try
+        {
+            await runtime.StartAsync(definitionId, options, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await db.TicketEvents.Where(e => e.TicketNumber == ticket.Number).ExecuteDeleteAsync(CancellationToken.None);
+            await db.Tickets.Where(t => t.Id == ticket.Id).ExecuteDeleteAsync(CancellationToken.None);
+            throw ProblemException.Conflict($"The process '{definitionId}' could not start for this ticket, so it was not raised: {ex.Message}");
+        }
+        return await db.Tickets.AsNoTracking().FirstAsync(t => t.Id == ticket.Id, cancellationToken);
+    }
+
+    public async Task<TicketRecord> FindAsync(string number, TicketKind? kind, CancellationToken cancellationToken)
+    {
+        var ticket = await db.Tickets.AsNoTracking().FirstOrDefaultAsync(t => t.Number == number, cancellationToken);
+        if (ticket is null || (kind is not null && ticket.Kind != kind)) throw ProblemException.NotFound($"There is no {(kind?.ToString().ToLowerInvariant() ?? "ticket")} {number}.");
+        return ticket;
+    }
+
+    /// <summary>Staff (agents, process owners, admins) see every ticket; others the ones they raised or work on.</summary>
+    public static bool CanSee(ClaimsPrincipal user, TicketRecord ticket) =>
+        IsStaff(user) || string.Equals(ticket.Requester, user.Identity?.Name, StringComparison.OrdinalIgnoreCase)
+        || string.Equals(ticket.Assignee, user.Identity?.Name, StringComparison.OrdinalIgnoreCase);
+
+    public static bool IsStaff(ClaimsPrincipal user) => user.IsInRole(Roles.Agent) || user.IsInRole(Roles.ProcessOwner) || user.IsInRole(Roles.Admin);
+
+    public async Task<TicketDetailDto> DetailAsync(string number, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        var ticket = await FindAsync(number, null, cancellationToken);
+        if (!CanSee(user, ticket)) throw ProblemException.NotFound($"There is no ticket {number}.");
+        var history = await db.TicketEvents.AsNoTracking().Where(e => e.TicketNumber == number).OrderBy(e => e.Id)
+            .Select(e => new TicketEventDto(e.At, e.Actor, e.Kind, e.Text)).ToListAsync(cancellationToken);
+        var tasks = await db.Tickets.AsNoTracking().Where(t => t.ParentNumber == number).OrderBy(t => t.CreatedAt).ToListAsync(cancellationToken);
+        var sla = new JsonObject();
+        var waiting = new List<WaitingOnDto>();
+        string? processStatus = null;
+        if (ticket.InstanceId is { } instanceId)
+        {
+            var instance = await db.Instances.AsNoTracking().Where(i => i.Id == instanceId).Select(i => new { i.State, i.SubStatus }).FirstOrDefaultAsync(cancellationToken);
+            if (instance is not null)
+            {
+                processStatus = instance.SubStatus.ToString();
+                var state = WorkflowStateJson.Deserialize(instance.State);
+                if (state.Properties.GetValueOrDefault("sla") is JsonObject clocks)
+                {
+                    foreach (var (name, json) in clocks)
+                    {
+                        if (json is null) continue;
+                        var clock = SlaClock.FromJson(json);
+                        var calendar = await calendars.FindAsync(clock.Calendar, cancellationToken) ?? BusinessCalendar.AlwaysOpen;
+                        sla[name] = clock.Report(calendar, time.GetUtcNow());
+                    }
+                }
+                waiting.AddRange(state.Bookmarks.Select(b => new WaitingOnDto(b.ActivityId, b.Name, b.DueAt)));
+            }
+        }
+        return new TicketDetailDto(TicketDto.From(ticket), history, [.. tasks.Select(TicketDto.From)], sla, waiting, processStatus);
+    }
+
+    public async Task AddEventAsync(string number, string actor, string kind, string text, CancellationToken cancellationToken)
+    {
+        db.TicketEvents.Add(new TicketEventRecord { TicketNumber = number, At = time.GetUtcNow(), Actor = actor, Kind = kind, Text = text });
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends an event to the ticket's process (acknowledged, waiting on customer, resolved…). When the process is
+    /// not waiting for it at this point, nothing changes and the caller learns why in words it can act on.
+    /// </summary>
+    public async Task<TicketRecord> SignalAsync(TicketRecord ticket, string eventName, JsonObject payload, string notWaitingMessage, CancellationToken cancellationToken)
+    {
+        var results = await runtime.TriggerEventAsync(eventName, ticket.Number, payload, cancellationToken);
+        if (results.Count == 0) throw ProblemException.Conflict(notWaitingMessage);
+        return await db.Tickets.AsNoTracking().FirstAsync(t => t.Id == ticket.Id, cancellationToken);
+    }
+
+    /// <summary>Cancels the ticket's process (its open tasks are withdrawn by it) and marks the ticket cancelled.</summary>
+    public async Task<TicketRecord> CancelAsync(TicketRecord ticket, string actor, string? reason, CancellationToken cancellationToken)
+    {
+        if (TicketStatuses.IsFinal(ticket.Status)) throw ProblemException.Conflict($"{ticket.Number} is already {ticket.Status.ToLowerInvariant()}; there is nothing to cancel.");
+        if (ticket.InstanceId is { } instanceId && await db.Instances.AnyAsync(i => i.Id == instanceId && i.Status == WorkflowStatus.Running, cancellationToken))
+        {
+            await runtime.CancelAsync(instanceId, cancellationToken);
+        }
+        var now = time.GetUtcNow();
+        var record = await db.Tickets.FirstAsync(t => t.Id == ticket.Id, cancellationToken);
+        db.TicketEvents.Add(new TicketEventRecord { TicketNumber = record.Number, At = now, Actor = actor, Kind = "status", Text = $"{record.Status} → {TicketStatuses.Cancelled}" + (string.IsNullOrWhiteSpace(reason) ? "" : ": " + reason) });
+        record.Status = TicketStatuses.Cancelled;
+        record.ClosedAt = now;
+        record.UpdatedAt = now;
+        record.Revision++;
+        await db.SaveChangesAsync(cancellationToken);
+        return record;
+    }
+}
