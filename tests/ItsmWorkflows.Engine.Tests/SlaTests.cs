@@ -37,9 +37,9 @@ public sealed class SlaTests
         Assert.Equal(clock.ToJson().ToJsonString(), SlaClock.FromJson(clock.ToJson()).ToJson().ToJsonString());
     }
 
-    private static string Wait(string id, int percent) => Activity(id, "Itsm.WaitForSlaThreshold", string.Join(",", Literal("name", "resolution"), Literal("percent", percent.ToString(System.Globalization.CultureInfo.InvariantCulture), "Double")));
+    private static string Wait(string id, int percent) => Activity(id, "Itsm.WaitForSlaThreshold", string.Join(",", Literal("clock", "resolution"), Literal("percent", percent.ToString(System.Globalization.CultureInfo.InvariantCulture), "Double")));
 
-    private static string Sla(string id, string type) => Activity(id, type, Literal("name", "resolution"));
+    private static string Sla(string id, string type) => Activity(id, type, Literal("clock", "resolution"));
 
     [Fact]
     public async Task Warnings_AndBreach_FireAtTheirInstants_InWorkingTime()
@@ -48,7 +48,7 @@ public sealed class SlaTests
         h.Clock.SetUtcNow(At("2026-11-27T15:00:00Z")); // Friday 15:00
         var state = await h.StartAsync(Flowchart(
             string.Join(",",
-                Activity("Start1", "Itsm.StartSla", string.Join(",", Literal("name", "resolution"), Literal("target", "04:00:00", "TimeSpan"), Literal("calendar", "nine-to-five"))),
+                Activity("Start1", "Itsm.StartSla", string.Join(",", Literal("clock", "resolution"), Literal("target", "04:00:00", "TimeSpan"), Literal("calendar", "nine-to-five"))),
                 Wait("Half", 50), WriteLine("Warn", "50% of the resolution time used"), Wait("Full", 100), WriteLine("Breach", "resolution breached")),
             string.Join(",", Connect("Start1", "Half"), Connect("Half", "Warn", "Reached"), Connect("Warn", "Full"), Connect("Full", "Breach", "Reached"))));
 
@@ -75,7 +75,7 @@ public sealed class SlaTests
         var fork = Activity("Fork", "Elsa.FlowFork", """ "branches": { "typeName": "String[]", "expression": { "type": "Object", "value": "[\"Watch\",\"Customer\"]" } } """);
         var definition = Flowchart(
             string.Join(",",
-                Activity("Start1", "Itsm.StartSla", string.Join(",", Literal("name", "resolution"), Literal("target", "02:00:00", "TimeSpan"))), fork,
+                Activity("Start1", "Itsm.StartSla", string.Join(",", Literal("clock", "resolution"), Literal("target", "02:00:00", "TimeSpan"))), fork,
                 Wait("Full", 100), WriteLine("Breach", "breached"), WriteLine("Done", "stopped in time"),
                 Activity("Asked", "Elsa.Event", Literal("eventName", "waiting-on-customer")), Sla("Pause1", "Itsm.PauseSla"),
                 Activity("Replied", "Elsa.Event", Literal("eventName", "customer-replied")), Sla("Resume1", "Itsm.ResumeSla"),
@@ -107,6 +107,23 @@ public sealed class SlaTests
     }
 
     [Fact]
+    public async Task TwoClocks_AreKeptApart_StoppingOneLeavesTheOther()
+    {
+        var h = new EngineHarness();
+        var state = await h.StartAsync(Flowchart(
+            string.Join(",",
+                Activity("Response", "Itsm.StartSla", string.Join(",", Literal("clock", "response"), Literal("target", "00:30:00", "TimeSpan"))),
+                Activity("Resolution", "Itsm.StartSla", string.Join(",", Literal("clock", "resolution"), Literal("target", "08:00:00", "TimeSpan"))),
+                Activity("Responded", "Itsm.StopSla", Literal("clock", "response"))),
+            string.Join(",", Connect("Response", "Resolution"), Connect("Resolution", "Responded"))));
+
+        var clocks = state.Properties["sla"]!.AsObject();
+        Assert.NotNull(clocks["response"]!["stoppedAt"]);
+        Assert.Null(clocks["resolution"]!["stoppedAt"]);
+        Assert.Equal("08:00:00", clocks["resolution"]!["target"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task UnknownClock_AndUnknownCalendar_FaultClearly()
     {
         var h = new EngineHarness();
@@ -114,7 +131,7 @@ public sealed class SlaTests
         Assert.Contains("no SLA clock 'resolution'", Assert.Single(noClock.Incidents).Message);
 
         var h2 = new EngineHarness();
-        var noCalendar = await h2.StartAsync(Flowchart(Activity("Start1", "Itsm.StartSla", string.Join(",", Literal("name", "r"), Literal("target", "01:00:00", "TimeSpan"), Literal("calendar", "nowhere")))));
+        var noCalendar = await h2.StartAsync(Flowchart(Activity("Start1", "Itsm.StartSla", string.Join(",", Literal("clock", "r"), Literal("target", "01:00:00", "TimeSpan"), Literal("calendar", "nowhere")))));
         Assert.Contains("no business calendar 'nowhere'", Assert.Single(noCalendar.Incidents).Message);
         Assert.Equal(WorkflowSubStatus.Faulted, noCalendar.SubStatus);
     }

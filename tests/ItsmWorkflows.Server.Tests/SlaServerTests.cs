@@ -15,16 +15,16 @@ public abstract class SlaServerTests<TFixture>(TFixture fixture) : IClassFixture
         var pauseEvent = "pause-" + id;
         var definition = $$"""
             { "definitionId": "{{id}}", "name": "sla", "root": { "type": "Elsa.Flowchart", "id": "F", "activities": [
-              { "id": "Start1", "type": "Itsm.StartSla", "name": { "typeName": "String", "expression": { "type": "Literal", "value": "response" } },
+              { "id": "Start1", "type": "Itsm.StartSla", "clock": { "typeName": "String", "expression": { "type": "Literal", "value": "response" } },
                 "target": { "typeName": "TimeSpan", "expression": { "type": "Literal", "value": "01:00:00" } } },
               { "id": "Fork", "type": "Elsa.FlowFork", "branches": { "typeName": "String[]", "expression": { "type": "Object", "value": "[\"Watch\",\"Pause\"]" } } },
-              { "id": "Full", "type": "Itsm.WaitForSlaThreshold", "name": { "typeName": "String", "expression": { "type": "Literal", "value": "response" } },
+              { "id": "Full", "type": "Itsm.WaitForSlaThreshold", "clock": { "typeName": "String", "expression": { "type": "Literal", "value": "response" } },
                 "percent": { "typeName": "Double", "expression": { "type": "Literal", "value": "100" } } },
               { "id": "Breach", "type": "Elsa.SetName", "value": { "typeName": "String", "expression": { "type": "Literal", "value": "response breached" } } },
               { "id": "Wait", "type": "Elsa.Event", "eventName": { "typeName": "String", "expression": { "type": "Literal", "value": "{{pauseEvent}}" } } },
-              { "id": "Pause1", "type": "Itsm.PauseSla", "name": { "typeName": "String", "expression": { "type": "Literal", "value": "response" } } },
+              { "id": "Pause1", "type": "Itsm.PauseSla", "clock": { "typeName": "String", "expression": { "type": "Literal", "value": "response" } } },
               { "id": "Hold", "type": "Elsa.Delay", "timeSpan": { "typeName": "TimeSpan", "expression": { "type": "Literal", "value": "00:30:00" } } },
-              { "id": "Resume1", "type": "Itsm.ResumeSla", "name": { "typeName": "String", "expression": { "type": "Literal", "value": "response" } } } ],
+              { "id": "Resume1", "type": "Itsm.ResumeSla", "clock": { "typeName": "String", "expression": { "type": "Literal", "value": "response" } } } ],
               "connections": [
                 { "source": { "activity": "Start1", "port": "Done" }, "target": { "activity": "Fork", "port": "In" } },
                 { "source": { "activity": "Fork", "port": "Watch" }, "target": { "activity": "Full", "port": "In" } },

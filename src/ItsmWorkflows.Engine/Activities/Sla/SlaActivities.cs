@@ -35,7 +35,8 @@ internal static class SlaClocks
     public static async ValueTask<BusinessCalendar?> CalendarAsync(ActivityContext context, string name, CancellationToken cancellationToken) =>
         await context.Services.Calendars.FindAsync(name, cancellationToken);
 
-    public static InputDescriptor NameInput { get; } = new("name", "String", "singleline") { IsRequired = true, DefaultValue = "resolution", Description = "Which clock: response, resolution, or any name." };
+    // Not "name": in the Elsa format an activity's "name" is its display name, so an input called that would never be read.
+    public static InputDescriptor NameInput { get; } = new("clock", "String", "singleline") { IsRequired = true, DefaultValue = "resolution", DisplayName = "Clock", Description = "Which clock: response, resolution, or any name." };
 }
 
 /// <summary>Starts (or restarts) an SLA clock with a target in working time on a calendar.</summary>
@@ -58,7 +59,7 @@ public sealed class StartSla : IActivity
 
     public async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {
-        var name = context.GetString("name");
+        var name = context.GetString("clock");
         if (string.IsNullOrWhiteSpace(name)) return ActivityResult.Fault("Start SLA needs the clock's name.");
         var target = context.GetTimeSpan("target");
         if (target <= TimeSpan.Zero) return ActivityResult.Fault("Start SLA needs a positive target.");
@@ -84,7 +85,7 @@ public abstract class SlaClockChange : IActivity
 
     public async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {
-        var name = context.GetString("name") ?? "";
+        var name = context.GetString("clock") ?? "";
         var clock = SlaClocks.Find(context, name);
         if (clock is null) return ActivityResult.Fault($"{Verb} SLA: no SLA clock '{name}' was started in this workflow.");
         Apply(clock, context.Now);
@@ -164,7 +165,7 @@ public sealed class WaitForSlaThreshold : IActivity
 
     private static async ValueTask<ActivityResult> CheckAsync(ActivityContext context, CancellationToken cancellationToken)
     {
-        var name = context.GetString("name") ?? "";
+        var name = context.GetString("clock") ?? "";
         var clock = SlaClocks.Find(context, name);
         if (clock is null) return ActivityResult.Fault($"Wait for SLA threshold: no SLA clock '{name}' was started in this workflow.");
         var percent = double.Parse(context.GetString("percent") ?? "100", NumberStyles.Float, CultureInfo.InvariantCulture);
