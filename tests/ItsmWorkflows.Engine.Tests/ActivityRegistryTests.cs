@@ -45,6 +45,8 @@ public sealed class ActivityRegistryTests
             Assert.Contains(i.UiHint, KnownUiHints);
             Assert.Equal(char.ToLowerInvariant(i.Name[0]), i.Name[0]);
             if (i.UiHint == "dropdown") Assert.NotNull(i.Options);
+            // These are the activity's own fields in the Elsa format: an input with one of these names is never read.
+            Assert.DoesNotContain(i.Name, (string[])["id", "type", "version", "name", "metadata", "customProperties"]);
         });
         Assert.All(d.Outputs, o => Assert.False(string.IsNullOrWhiteSpace(o.TypeName)));
         // Something must be connectable after every flow node, unless it ends the flow.
