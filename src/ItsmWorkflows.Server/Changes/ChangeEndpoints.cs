@@ -46,9 +46,11 @@ internal static class ChangeEndpoints
         if (body.Impact is not (null or 1 or 2 or 3)) problems.Add("Impact is 1 (high), 2 (medium) or 3 (low).");
         if (body.Type == "normal" && string.IsNullOrWhiteSpace(body.ImplementationPlan)) problems.Add("A normal change needs an implementation plan.");
         if (problems.Count > 0) throw ProblemException.BadRequest(string.Join(" ", problems));
-        var services = await db.Services.AsNoTracking().Where(s => body.Services!.Contains(s.Id)).ToListAsync(ct);
-        var unknown = body.Services!.Except(services.Select(s => s.Id)).ToList();
+        var found = await db.Services.AsNoTracking().Where(s => body.Services!.Contains(s.Id)).ToListAsync(ct);
+        var unknown = body.Services!.Except(found.Select(s => s.Id)).ToList();
         if (unknown.Count > 0) throw ProblemException.BadRequest($"Unknown services: {string.Join(", ", unknown)}.");
+        // In the order given: the first service is the main one, and its support group implements by default.
+        var services = body.Services!.Distinct().Select(id => found.First(s => s.Id == id)).ToList();
         var group = string.IsNullOrWhiteSpace(body.AssignmentGroup) ? services[0].SupportGroup : body.AssignmentGroup;
         if (!await db.Groups.AnyAsync(g => g.Name == group, ct)) throw ProblemException.BadRequest($"There is no group '{group}'.");
 

@@ -1,0 +1,156 @@
+using System.Net;
+using ItsmWorkflows.Server.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+using static ItsmWorkflows.Server.Tests.Json;
+using static ItsmWorkflows.Server.Tests.Processes;
+
+namespace ItsmWorkflows.Server.Tests;
+
+/// <summary>The shipped request-fulfilment process from the API, on PostgreSQL, with mail through a real SMTP server.</summary>
+public sealed class RequestProcessTests(PostgresSmtpServerFixture fixture) : IClassFixture<PostgresSmtpServerFixture>
+{
+    private async Task<(HttpClient Client, string Number)> RequestAsync(string requester, string item, object answers)
+    {
+        await ImportAsync(fixture);
+        var client = await fixture.ClientAsync(requester);
+        var created = await OkAsync(await client.PostJsonAsync("/api/requests", new { catalogItemId = item, answers }));
+        var number = created["number"]!.GetValue<string>();
+        Assert.Matches("^REQ[0-9]{7}$", number);
+        await SettleAsync(fixture);
+        return (client, number);
+    }
+
+    [Fact]
+    public async Task Approved_ThenEachTaskDone_IsFulfilled_AndTheRequesterHearsAtEachMilestone()
+    {
+        var (alice, number) = await RequestAsync("alice", "new-laptop", new { model = "Performance 16\"", reason = "Video editing for the launch", dockingStation = true });
+        Assert.Equal("Awaiting approval", await StatusAsync(alice, number));
+
+        // alice's manager is carol: the approval goes to her, by email, with the form's answers.
+        var approvalMail = Assert.Single((await fixture.Smtp.ReceivedAsync()).Messages, m => m!["subject"]!.GetValue<string>().Contains(number, StringComparison.Ordinal)
+            && m["subject"]!.GetValue<string>().StartsWith("Approval needed", StringComparison.Ordinal));
+        Assert.Equal("carol@example.test", approvalMail!["to"]!.AsArray().Single()!.GetValue<string>());
+        Assert.Contains("Video editing for the launch", approvalMail["text"]!.GetValue<string>());
+
+        await OkAsync(await DecideAsync(fixture, "carol", number, "Approved", "Go ahead"));
+        Assert.Equal("In fulfilment", await StatusAsync(alice, number));
+
+        var first = Assert.Single(await OpenTasksAsync(alice, number));
+        Assert.Equal("Desktop Support", first.Group);
+        // Someone outside the group cannot close it.
+        var outsider = await fixture.ClientAsync("nina");
+        Assert.Equal(HttpStatusCode.Forbidden, (await outsider.PostJsonAsync($"/api/tasks/{first.Number}/close", new { state = "Complete" })).StatusCode);
+        await CloseTaskAsync(fixture, "frank", first.Number, notes: "Imaged, files moved");
+
+        var second = Assert.Single(await OpenTasksAsync(alice, number));
+        Assert.Equal("Service Desk", second.Group);
+        await CloseTaskAsync(fixture, "bob", second.Number);
+
+        var detail = await TicketAsync(alice, number);
+        Assert.Equal("Fulfilled", detail["ticket"]!["status"]!.GetValue<string>());
+        Assert.NotNull(detail["ticket"]!["closedAt"]);
+        Assert.Equal("Finished", detail["processStatus"]!.GetValue<string>());
+        Assert.All(detail["tasks"]!.AsArray(), t => Assert.Equal("Closed Complete", t!["status"]!.GetValue<string>()));
+        var history = detail["history"]!.AsArray().Select(h => h!["text"]!.GetValue<string>()).ToList();
+        Assert.Contains(history, h => h.StartsWith("New → Awaiting approval", StringComparison.Ordinal));
+        Assert.Contains(history, h => h.Contains($"{first.Number} closed complete by frank", StringComparison.Ordinal));
+
+        var mail = await MailAboutAsync(fixture, number);
+        var toAlice = mail.Where(m => m.To.SequenceEqual(["alice@example.test"])).Select(m => m.Subject).ToList();
+        Assert.Equal([$"We received your request {number}", $"Your request {number} was approved", $"Your request {number} is fulfilled"], toAlice);
+        // Each group heard about its task.
+        Assert.Contains(mail, m => m.To.SequenceEqual(["frank@example.test"]) && m.Subject.StartsWith($"Task {number} for Desktop Support", StringComparison.Ordinal));
+        Assert.Contains(mail, m => m.To.SequenceEqual(["bob@example.test", "ivan@example.test"]) && m.Subject.StartsWith($"Task {number} for Service Desk", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Rejected_ClosesTheRequest_AndTellsTheRequesterWhy()
+    {
+        var (kate, number) = await RequestAsync("kate", "software-access", new { application = "Tableau", justification = "Quarterly dashboards" });
+
+        await OkAsync(await DecideAsync(fixture, "carol", number, "Rejected", "Use the shared dashboards instead"));
+
+        var detail = await TicketAsync(kate, number);
+        Assert.Equal("Rejected", detail["ticket"]!["status"]!.GetValue<string>());
+        Assert.Empty(detail["tasks"]!.AsArray());
+        var rejected = Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject == $"Your request {number} was not approved");
+        Assert.Equal(["kate@example.test"], rejected.To);
+        Assert.Contains("Use the shared dashboards instead", rejected.Text);
+    }
+
+    [Fact]
+    public async Task NoDecisionInThreeDays_ClosesItIncomplete_AndSaysSo()
+    {
+        var (alice, number) = await RequestAsync("alice", "software-access", new { application = "Jira", justification = "Sprint planning" });
+
+        await AdvanceAsync(fixture, TimeSpan.FromDays(3) - TimeSpan.FromMinutes(1));
+        Assert.Equal("Awaiting approval", await StatusAsync(alice, number));
+        await AdvanceAsync(fixture, TimeSpan.FromMinutes(2));
+
+        Assert.Equal("Closed incomplete", await StatusAsync(alice, number));
+        var mail = Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject == $"Your request {number} was not approved");
+        Assert.Contains("nobody decided within 3 days", mail.Text);
+    }
+
+    [Fact]
+    public async Task NoApprovalNeeded_GoesStraightToFulfilment_AndAnIncompleteTaskEndsIt()
+    {
+        var (bob, number) = await RequestAsync("bob", "vpn-access", new { reason = "On call from home" });
+        Assert.Equal("In fulfilment", await StatusAsync(bob, number));
+        var task = Assert.Single(await OpenTasksAsync(bob, number));
+        Assert.Equal("Network", task.Group);
+
+        // Closing incomplete needs a reason.
+        var nina = await fixture.ClientAsync("nina");
+        Assert.Equal(HttpStatusCode.BadRequest, (await nina.PostJsonAsync($"/api/tasks/{task.Number}/close", new { state = "Incomplete" })).StatusCode);
+        await CloseTaskAsync(fixture, "nina", task.Number, "Incomplete", "Contractors are not allowed VPN");
+
+        Assert.Equal("Closed incomplete", await StatusAsync(bob, number));
+        Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject == $"Your request {number} could not be fulfilled" && m.Text.Contains("Contractors are not allowed VPN", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task BadAnswers_AreRefusedFieldByField_AndNothingIsRaised()
+    {
+        await ImportAsync(fixture);
+        var alice = await fixture.ClientAsync("alice");
+        int Count()
+        {
+            using var scope = fixture.Factory.Services.CreateScope();
+            return scope.ServiceProvider.GetRequiredService<ItsmDbContext>().Tickets.Count();
+        }
+        var before = Count();
+
+        var response = await alice.PostJsonAsync("/api/requests", new { catalogItemId = "new-laptop", answers = new { model = "Gaming rig", neededBy = "tomorrow", colour = "red" } });
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var problem = await ReadAsync(response);
+        var errors = problem["errors"]!.AsObject();
+        Assert.Contains("must be one of", errors["model"]![0]!.GetValue<string>());
+        Assert.Contains("is required", errors["reason"]![0]!.GetValue<string>());
+        Assert.Contains("date", errors["neededBy"]![0]!.GetValue<string>());
+        Assert.Contains("no such field", errors["colour"]![0]!.GetValue<string>());
+        Assert.Equal(before, Count());
+        Assert.Equal(HttpStatusCode.NotFound, (await alice.PostJsonAsync("/api/requests", new { catalogItemId = "jetpack", answers = new { } })).StatusCode);
+    }
+
+    [Fact]
+    public async Task Cancelled_WithdrawsTheOpenTasks_AndOnlyTheRequesterOrStaffMayCancel()
+    {
+        var (bob, number) = await RequestAsync("bob", "vpn-access", new { reason = "Travel" });
+        var task = Assert.Single(await OpenTasksAsync(bob, number));
+        var kate = await fixture.ClientAsync("kate");
+        Assert.Equal(HttpStatusCode.NotFound, (await kate.PostJsonAsync($"/api/requests/{number}/cancel", new { reason = "not mine" })).StatusCode);
+
+        await OkAsync(await bob.PostJsonAsync($"/api/requests/{number}/cancel", new { reason = "Trip cancelled" }));
+
+        var detail = await TicketAsync(bob, number);
+        Assert.Equal("Cancelled", detail["ticket"]!["status"]!.GetValue<string>());
+        Assert.Equal("Cancelled", detail["tasks"]![0]!["status"]!.GetValue<string>());
+        Assert.Equal("Cancelled", detail["processStatus"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Conflict, (await (await fixture.ClientAsync("nina")).PostJsonAsync($"/api/tasks/{task.Number}/close", new { state = "Complete" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await bob.PostJsonAsync($"/api/requests/{number}/cancel", new { })).StatusCode);
+    }
+}
