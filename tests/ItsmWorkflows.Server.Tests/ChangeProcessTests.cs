@@ -1,0 +1,230 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Xunit;
+using static ItsmWorkflows.Server.Tests.Json;
+using static ItsmWorkflows.Server.Tests.Processes;
+
+namespace ItsmWorkflows.Server.Tests;
+
+/// <summary>The shipped change-approval process from the API, on PostgreSQL, with mail through a real SMTP server.</summary>
+public sealed class ChangeProcessTests(PostgresSmtpServerFixture fixture) : IClassFixture<PostgresSmtpServerFixture>
+{
+    private static readonly string[] Network = ["network"];
+    private static readonly string[] Email = ["email"];
+    private static readonly string[] NetworkAndEmail = ["network", "email"];
+    private static readonly string[] Crm = ["crm"];
+    private static readonly string[] Mainframe = ["mainframe"];
+
+    /// <summary>A window some days ahead on the engine's clock, on a whole hour; each test takes its own day so they never overlap by accident.</summary>
+    private (DateTimeOffset Start, DateTimeOffset End) Window(int day, int hours = 2)
+    {
+        var now = fixture.EngineClock.GetUtcNow();
+        var start = new DateTimeOffset(now.Year, now.Month, now.Day, 10, 0, 0, TimeSpan.Zero).AddDays(day * 3);
+        return (start, start.AddHours(hours));
+    }
+
+    private async Task<(HttpClient Client, string Number)> RaiseAsync(string requester, object change)
+    {
+        await ImportAsync(fixture);
+        await ClearBlackoutsAsync(fixture);
+        var client = await fixture.ClientAsync(requester);
+        var created = await OkAsync(await client.PostJsonAsync("/api/changes", change));
+        var number = created["number"]!.GetValue<string>();
+        Assert.Matches("^CHG[0-9]{7}$", number);
+        await SettleAsync(fixture);
+        return (client, number);
+    }
+
+    [Fact]
+    public async Task StandardChange_SkipsApproval_IsScheduled_Implemented_Reviewed_AndClosed()
+    {
+        var (start, end) = Window(1);
+        var (nina, number) = await RaiseAsync("nina", new { title = "Add a printer VLAN", type = "standard", services = Network, plannedStart = start, plannedEnd = end, implementationPlan = "Template VLAN-ADD" });
+
+        var detail = await TicketAsync(nina, number);
+        Assert.Equal("Scheduled", detail["ticket"]!["status"]!.GetValue<string>());
+        Assert.Equal("Low", detail["ticket"]!["risk"]!.GetValue<string>());
+        Assert.DoesNotContain(detail["history"]!.AsArray(), h => h!["text"]!.GetValue<string>().Contains("Authorize", StringComparison.Ordinal));
+        Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject.StartsWith($"Change {number} scheduled for", StringComparison.Ordinal));
+
+        // Nothing happens before the window opens; at its start the implementation task goes to the service's group.
+        await AdvanceAsync(fixture, start - fixture.EngineClock.GetUtcNow() - TimeSpan.FromMinutes(1));
+        Assert.Equal("Scheduled", await StatusAsync(nina, number));
+        await AdvanceAsync(fixture, TimeSpan.FromMinutes(1));
+        Assert.Equal("Implement", await StatusAsync(nina, number));
+        var implement = Assert.Single(await OpenTasksAsync(nina, number));
+        Assert.Equal("Service Desk", implement.Group);
+        Assert.StartsWith($"Implement {number}", implement.Title, StringComparison.Ordinal);
+
+        await CloseTaskAsync(fixture, "bob", implement.Number, notes: "VLAN 42 live");
+        Assert.Equal("Review", await StatusAsync(nina, number));
+        var review = Assert.Single(await OpenTasksAsync(nina, number));
+        await CloseTaskAsync(fixture, "ivan", review.Number);
+
+        Assert.Equal("Closed", await StatusAsync(nina, number));
+        Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject == $"Change {number} closed" && m.To.SequenceEqual(["nina@example.test"]));
+    }
+
+    [Fact]
+    public async Task NormalHighRisk_NeedsTheWholeCab_ButNotTheRequester()
+    {
+        var (start, end) = Window(2);
+        // A critical service and no back-out plan: high risk.
+        var (nina, number) = await RaiseAsync("nina", new
+        {
+            title = "Migrate mail relay", type = "normal", services = Email, plannedStart = start, plannedEnd = end,
+            implementationPlan = "Move MX records", testPlan = "Send test mail", questionnaire = new { userImpact = "some", tested = true },
+        });
+        var detail = await TicketAsync(nina, number);
+        Assert.Equal("Authorize", detail["ticket"]!["status"]!.GetValue<string>());
+        Assert.Equal("High", detail["ticket"]!["risk"]!.GetValue<string>());
+        Assert.Contains(detail["history"]!.AsArray(), h => h!["text"]!.GetValue<string>().Contains("There is no back-out plan", StringComparison.Ordinal));
+
+        // The CAB is dave, carol and nina; nina raised it, so dave and carol must both approve.
+        var approvals = (await fixture.Smtp.ReceivedAsync()).Messages.Where(m => m!["subject"]!.GetValue<string>() == $"Approval needed: Change {number}: Migrate mail relay")
+            .SelectMany(m => m!["to"]!.AsArray().Select(a => a!.GetValue<string>())).Order().ToList();
+        Assert.Equal(["carol@example.test", "dave@example.test"], approvals);
+        await OkAsync(await DecideAsync(fixture, "dave", number, "Approved"));
+        Assert.Equal("Authorize", await StatusAsync(nina, number));
+        await OkAsync(await DecideAsync(fixture, "carol", number, "Approved"));
+
+        Assert.Equal("Scheduled", await StatusAsync(nina, number));
+    }
+
+    [Fact]
+    public async Task NormalLowRisk_OneApproverIsEnough()
+    {
+        var (start, end) = Window(3, hours: 1);
+        var (nina, number) = await RaiseAsync("nina", new
+        {
+            title = "Rotate Wi-Fi certificate", type = "normal", services = Network, plannedStart = start, plannedEnd = end,
+            implementationPlan = "Upload the new certificate", backoutPlan = "Restore the old one", testPlan = "Join the network",
+            questionnaire = new { userImpact = "none", tested = true, rollbackTested = true, doneBefore = true },
+        });
+        Assert.Equal("Low", (await TicketAsync(nina, number))["ticket"]!["risk"]!.GetValue<string>());
+
+        await OkAsync(await DecideAsync(fixture, "carol", number, "Approved"));
+
+        Assert.Equal("Scheduled", await StatusAsync(nina, number));
+    }
+
+    [Fact]
+    public async Task Rejected_ByTheCab_EndsItAndTellsTheRequester()
+    {
+        var (start, end) = Window(4, hours: 1);
+        var (nina, number) = await RaiseAsync("nina", new
+        {
+            title = "Disable legacy TLS", type = "normal", services = Network, plannedStart = start, plannedEnd = end,
+            implementationPlan = "Change the cipher list", backoutPlan = "Revert", testPlan = "Scan",
+        });
+
+        await OkAsync(await DecideAsync(fixture, "dave", number, "Rejected", "Wait until the scanners are upgraded"));
+
+        Assert.Equal("Rejected", await StatusAsync(nina, number));
+        var mail = Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject == $"Change {number} rejected");
+        Assert.Contains("Wait until the scanners are upgraded", mail.Text);
+    }
+
+    [Fact]
+    public async Task Conflict_HoldsScheduling_UntilItIsRescheduled()
+    {
+        var (start, end) = Window(5);
+        var (nina, first) = await RaiseAsync("nina", new { title = "Core switch firmware", type = "standard", services = NetworkAndEmail, plannedStart = start, plannedEnd = end });
+        Assert.Equal("Scheduled", await StatusAsync(nina, first));
+
+        var (_, second) = await RaiseAsync("nina", new { title = "Firewall rule review", type = "standard", services = Network, plannedStart = start.AddHours(1), plannedEnd = end.AddHours(1) });
+
+        var detail = await TicketAsync(nina, second);
+        Assert.NotEqual("Scheduled", detail["ticket"]!["status"]!.GetValue<string>());
+        Assert.Contains(detail["history"]!.AsArray(), h => h!["text"]!.GetValue<string>().Contains($"Overlaps {first} (Core switch firmware) on Network and VPN", StringComparison.Ordinal));
+        Assert.Single(await MailAboutAsync(fixture, second), m => m.Subject == $"Change {second} cannot be scheduled yet");
+
+        // Rescheduling into another clash holds it again; a free window schedules it.
+        await OkAsync(await nina.PostJsonAsync($"/api/changes/{second}/reschedule", new { plannedStart = start.AddMinutes(30), plannedEnd = end }));
+        await SettleAsync(fixture);
+        Assert.NotEqual("Scheduled", await StatusAsync(nina, second));
+        await OkAsync(await nina.PostJsonAsync($"/api/changes/{second}/reschedule", new { plannedStart = end, plannedEnd = end.AddHours(1) }));
+        await SettleAsync(fixture);
+
+        detail = await TicketAsync(nina, second);
+        Assert.Equal("Scheduled", detail["ticket"]!["status"]!.GetValue<string>());
+        Assert.Equal(end, detail["ticket"]!["plannedStart"]!.GetValue<DateTimeOffset>());
+        // A scheduled change is not waiting for a window: rescheduling it is refused and changes nothing.
+        var refused = await nina.PostJsonAsync($"/api/changes/{second}/reschedule", new { plannedStart = end.AddDays(1), plannedEnd = end.AddDays(1).AddHours(1) });
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Equal(end, (await TicketAsync(nina, second))["ticket"]!["plannedStart"]!.GetValue<DateTimeOffset>());
+
+        var calendar = await OkAsync(await nina.GetAsync($"/api/changes/calendar?from={Uri.EscapeDataString(start.AddDays(-1).ToString("O"))}&to={Uri.EscapeDataString(start.AddDays(1).ToString("O"))}", Ct));
+        Assert.Equal([first, second], calendar["changes"]!.AsArray().Select(c => c!["number"]!.GetValue<string>()).Where(n => n == first || n == second));
+    }
+
+    [Fact]
+    public async Task BlackoutWindow_HoldsAChange()
+    {
+        var (start, end) = Window(6);
+        await ImportAsync(fixture);
+        await ClearBlackoutsAsync(fixture);
+        var dave = await fixture.ClientAsync("dave");
+        await OkAsync(await dave.PostJsonAsync("/api/blackout-windows", new { name = "Payroll run", start = start.AddHours(-1), end = end.AddHours(1), services = Array.Empty<string>() }));
+        var nina = await fixture.ClientAsync("nina");
+        var created = await OkAsync(await nina.PostJsonAsync("/api/changes", new { title = "Patch hypervisors", type = "standard", services = Crm, plannedStart = start, plannedEnd = end }));
+        var number = created["number"]!.GetValue<string>();
+        await SettleAsync(fixture);
+
+        Assert.Contains((await TicketAsync(nina, number))["history"]!.AsArray(), h => h!["text"]!.GetValue<string>().Contains("blackout window Payroll run", StringComparison.Ordinal));
+        Assert.NotEqual("Scheduled", await StatusAsync(nina, number));
+        await ClearBlackoutsAsync(fixture);
+    }
+
+    [Fact]
+    public async Task Emergency_GoesToTheEmergencyApprover_AndTimesOutInTwoHours()
+    {
+        var (start, end) = Window(7);
+        var (nina, number) = await RaiseAsync("nina", new
+        {
+            title = "Block the exploited port", type = "emergency", services = Network, plannedStart = start, plannedEnd = end, backoutPlan = "Remove the rule",
+        });
+        Assert.Equal("Authorize", await StatusAsync(nina, number));
+        var approvers = (await fixture.Smtp.ReceivedAsync()).Messages.Where(m => m!["subject"]!.GetValue<string>().Contains($"EMERGENCY change {number}", StringComparison.Ordinal))
+            .SelectMany(m => m!["to"]!.AsArray().Select(a => a!.GetValue<string>())).Order().ToList();
+        Assert.Equal(["grace@example.test", "henry@example.test"], approvers);
+
+        await AdvanceAsync(fixture, TimeSpan.FromHours(2) + TimeSpan.FromMinutes(1));
+
+        Assert.Equal("Rejected", await StatusAsync(nina, number));
+        Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject == $"Change {number} rejected" && m.Text.Contains("did not decide in time", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Cancelled_WhileAwaitingTheCab_StopsTheProcess()
+    {
+        var (start, end) = Window(8);
+        var (nina, number) = await RaiseAsync("nina", new
+        {
+            title = "Replace core router", type = "normal", services = Network, plannedStart = start, plannedEnd = end, implementationPlan = "Swap",
+        });
+        Assert.Equal("Authorize", await StatusAsync(nina, number));
+
+        await OkAsync(await nina.PostJsonAsync($"/api/changes/{number}/cancel", new { reason = "Vendor delayed the hardware" }));
+
+        var detail = await TicketAsync(nina, number);
+        Assert.Equal("Cancelled", detail["ticket"]!["status"]!.GetValue<string>());
+        Assert.Equal("Cancelled", detail["processStatus"]!.GetValue<string>());
+        Assert.Empty(detail["waitingOn"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task BadChange_IsRefusedWithEveryReason()
+    {
+        await ImportAsync(fixture);
+        var nina = await fixture.ClientAsync("nina");
+        var response = await nina.PostJsonAsync("/api/changes", new { title = "", type = "urgent", services = Mainframe, plannedStart = DateTimeOffset.UtcNow, plannedEnd = DateTimeOffset.UtcNow.AddHours(-1) });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var detail = (await ReadAsync(response))["detail"]!.GetValue<string>();
+        Assert.Contains("needs a title", detail);
+        Assert.Contains("standard, normal or emergency", detail);
+        Assert.Contains("must end after it starts", detail);
+        // A requester cannot raise changes at all.
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await fixture.ClientAsync("alice")).PostJsonAsync("/api/changes", new JsonObject())).StatusCode);
+    }
+}
