@@ -1,0 +1,132 @@
+using System.Net;
+using Xunit;
+using static ItsmWorkflows.Server.Tests.Json;
+using static ItsmWorkflows.Server.Tests.Processes;
+
+namespace ItsmWorkflows.Server.Tests;
+
+/// <summary>The shipped incident-escalation process from the API, on PostgreSQL, with a simulated clock and mail through a real SMTP server.</summary>
+public sealed class IncidentProcessTests(PostgresSmtpServerFixture fixture) : IClassFixture<PostgresSmtpServerFixture>
+{
+    private async Task<(HttpClient Client, string Number)> RaiseAsync(string caller, string service, int impact, int urgency, string title)
+    {
+        await ImportAsync(fixture);
+        var client = await fixture.ClientAsync(caller);
+        var created = await OkAsync(await client.PostJsonAsync("/api/incidents", new { title, serviceId = service, impact, urgency }));
+        var number = created["number"]!.GetValue<string>();
+        Assert.Matches("^INC[0-9]{7}$", number);
+        await SettleAsync(fixture);
+        return (client, number);
+    }
+
+    private async Task ActAsync(string agent, string number, string action, string? note = null)
+    {
+        var client = await fixture.ClientAsync(agent);
+        await OkAsync(await client.PostJsonAsync($"/api/incidents/{number}/{action}", new { note }));
+        await SettleAsync(fixture);
+    }
+
+    [Fact]
+    public async Task NotAcknowledgedInTime_GoesToTheNextTier()
+    {
+        // Network, impact 3 × urgency 2 → P4; the Gold SLA gives 4 hours to respond.
+        var (alice, number) = await RaiseAsync("alice", "network", 3, 2, "Printer on floor 3 offline");
+        var ticket = (await TicketAsync(alice, number))["ticket"]!;
+        Assert.Equal(4, ticket["priority"]!.GetValue<int>());
+        Assert.Equal("Service Desk", ticket["assignmentGroup"]!.GetValue<string>());
+        Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject == $"Incident {number} opened: Printer on floor 3 offline" && m.To.SequenceEqual(["alice@example.test"]));
+
+        await AdvanceAsync(fixture, TimeSpan.FromHours(4) - TimeSpan.FromMinutes(1));
+        Assert.Equal("Service Desk", (await TicketAsync(alice, number))["ticket"]!["assignmentGroup"]!.GetValue<string>());
+        await AdvanceAsync(fixture, TimeSpan.FromMinutes(1));
+
+        var detail = await TicketAsync(alice, number);
+        Assert.Equal("Network", detail["ticket"]!["assignmentGroup"]!.GetValue<string>());
+        Assert.True(detail["sla"]!["response"]!["breached"]!.GetValue<bool>());
+        var escalated = Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject.StartsWith($"Escalated: incident {number}", StringComparison.Ordinal));
+        Assert.Equal(["nina@example.test"], escalated.To);
+        Assert.Contains("nobody acknowledged it within 04:00:00", escalated.Text);
+
+        // The next tier takes it from there.
+        await ActAsync("nina", number, "acknowledge");
+        detail = await TicketAsync(alice, number);
+        Assert.Equal("In progress", detail["ticket"]!["status"]!.GetValue<string>());
+        Assert.Equal("nina", detail["ticket"]!["assignee"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Warnings_PauseWhileWaitingOnTheCustomer_BreachGoesToTheManagers_ResolutionTellsTheRequester()
+    {
+        // Network, impact 1 × urgency 2 → P2: respond in 30 minutes, resolve in 8 hours, around the clock.
+        var (alice, number) = await RaiseAsync("alice", "network", 1, 2, "VPN drops every five minutes");
+        await ActAsync("bob", number, "acknowledge");
+        var detail = await TicketAsync(alice, number);
+        Assert.Equal("In progress", detail["ticket"]!["status"]!.GetValue<string>());
+        Assert.NotNull(detail["sla"]!["response"]!["stoppedAt"]);
+        Assert.False(detail["sla"]!["response"]!["breached"]!.GetValue<bool>());
+        var bob = await fixture.ClientAsync("bob");
+        Assert.Equal(HttpStatusCode.Conflict, (await bob.PostJsonAsync($"/api/incidents/{number}/acknowledge", new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await bob.PostJsonAsync($"/api/incidents/{number}/customer-replied", new { })).StatusCode);
+
+        await AdvanceAsync(fixture, TimeSpan.FromHours(4));
+        var warnings = (await MailAboutAsync(fixture, number)).Where(m => m.Subject.Contains("of the resolution time used", StringComparison.Ordinal)).ToList();
+        var half = Assert.Single(warnings);
+        Assert.Equal($"50% of the resolution time used on {number}", half.Subject);
+        Assert.Equal(["bob@example.test", "ivan@example.test"], half.To);
+
+        // Ten hours waiting on the customer do not count.
+        await ActAsync("bob", number, "wait-on-customer", "Asked for the VPN client logs");
+        Assert.Equal("Waiting on customer", await StatusAsync(alice, number));
+        await AdvanceAsync(fixture, TimeSpan.FromHours(10));
+        Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject.Contains("of the resolution time used", StringComparison.Ordinal));
+        await ActAsync("bob", number, "customer-replied", "Logs received");
+        Assert.Equal("In progress", await StatusAsync(alice, number));
+
+        await AdvanceAsync(fixture, TimeSpan.FromHours(2));
+        Assert.Contains(await MailAboutAsync(fixture, number), m => m.Subject == $"75% of the resolution time used on {number}");
+        Assert.DoesNotContain(await MailAboutAsync(fixture, number), m => m.Subject.StartsWith($"Escalated: incident {number}", StringComparison.Ordinal));
+
+        await AdvanceAsync(fixture, TimeSpan.FromHours(2));
+        var breach = Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject.StartsWith($"Escalated: incident {number}", StringComparison.Ordinal));
+        Assert.Equal(["dave@example.test", "erin@example.test"], breach.To); // bob's manager and hers
+
+        await ActAsync("bob", number, "resolve", "Replaced the VPN concentrator's configuration");
+        detail = await TicketAsync(alice, number);
+        Assert.Equal("Resolved", detail["ticket"]!["status"]!.GetValue<string>());
+        Assert.Equal("Finished", detail["processStatus"]!.GetValue<string>());
+        var resolution = detail["sla"]!["resolution"]!;
+        Assert.True(resolution["breached"]!.GetValue<bool>());
+        Assert.Equal("08:00:00", resolution["elapsed"]!.GetValue<string>());
+        Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject == $"Incident {number} resolved" && m.To.SequenceEqual(["alice@example.test"])
+            && m.Text.Contains("Replaced the VPN concentrator's configuration", StringComparison.Ordinal));
+        var history = detail["history"]!.AsArray().Select(h => h!["text"]!.GetValue<string>()).ToList();
+        Assert.Contains("In progress → Waiting on customer: Asked for the VPN client logs", history);
+        Assert.Contains("Waiting on customer → In progress: Logs received", history);
+        Assert.Equal(HttpStatusCode.Conflict, (await bob.PostJsonAsync($"/api/incidents/{number}/resolve", new { note = "again" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task PriorityMatrix_IsConfigurable_AndChecked()
+    {
+        await ImportAsync(fixture);
+        var dave = await fixture.ClientAsync("dave");
+        var alice = await fixture.ClientAsync("alice");
+        Assert.Equal(HttpStatusCode.Forbidden, (await alice.PutAsync("/api/priority-matrix", Body("""{ "matrix": [[1,1,1],[1,1,1],[1,1,1]] }"""), Ct)).StatusCode);
+        var bad = await dave.PutAsync("/api/priority-matrix", Body("""{ "matrix": [[1,2,3],[2,3,9],[3,4,5]] }"""), Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("Impact 2, urgency 3", (await ReadAsync(bad))["detail"]!.GetValue<string>());
+
+        await OkAsync(await dave.PutAsync("/api/priority-matrix", Body("""{ "matrix": [[1,2,3],[2,3,4],[3,4,3]] }"""), Ct));
+        try
+        {
+            var created = await OkAsync(await alice.PostJsonAsync("/api/incidents", new { title = "Typo on the intranet", serviceId = "crm", impact = 3, urgency = 3 }));
+            Assert.Equal(3, created["priority"]!.GetValue<int>());
+            Assert.Equal("P3 Moderate", created["priorityName"]!.GetValue<string>());
+        }
+        finally
+        {
+            await OkAsync(await dave.PutAsync("/api/priority-matrix", Body("""{ "matrix": [[1,2,3],[2,3,4],[3,4,5]] }"""), Ct));
+        }
+        Assert.Equal(HttpStatusCode.BadRequest, (await alice.PostJsonAsync("/api/incidents", new { title = "x", serviceId = "crm", impact = 0, urgency = 4 })).StatusCode);
+    }
+}
