@@ -119,6 +119,7 @@ app.MapTicketEndpoints();
 app.MapRequestEndpoints();
 app.MapChangeEndpoints();
 app.MapIncidentEndpoints();
+app.MapPeopleEndpoints();
 app.MapWorkflowHttpEndpoints();
 app.MapGet("/", () => Results.Redirect("/api/docs")).AllowAnonymous().ExcludeFromDescription();
 app.AnnounceWhenStarted();

@@ -1,0 +1,97 @@
+using System.Security.Claims;
+using ItsmWorkflows.Server.Api;
+using ItsmWorkflows.Server.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace ItsmWorkflows.Server.Identity;
+
+internal sealed record DirectoryPersonDto(string UserName, string DisplayName, string? Email, string? Department, string? Manager, string? Delegate, IReadOnlyList<string> Groups);
+
+internal sealed record GroupDto(string Name, string? Description, IReadOnlyList<string> Members);
+
+internal sealed record DelegateRequest(string? Delegate);
+
+internal sealed record PersonUpdateRequest(string? Manager, string? Delegate, string? Department, IReadOnlyList<string>? Groups);
+
+/// <summary>
+/// /api/people and /api/groups: who reports to whom (hierarchical escalation), who decides while someone is
+/// away (delegates), who is in which group (assignment and approvals). Everyone signed in reads and sets
+/// their own delegate; admins change the rest.
+/// </summary>
+internal static class PeopleEndpoints
+{
+    public static void MapPeopleEndpoints(this WebApplication app)
+    {
+        var people = app.MapGroup("/api/people").WithTags("People").RequireAuthorization(Policies.SignedIn);
+        people.MapGet("", async (ItsmDbContext db, CancellationToken ct) => await DirectoryAsync(db, null, ct)).WithSummary("People with their manager, delegate and groups.");
+        people.MapPut("/me/delegate", async (DelegateRequest body, ClaimsPrincipal user, ItsmDbContext db, CancellationToken ct) =>
+        {
+            var me = await FindAsync(db, user.Identity!.Name!, ct);
+            me.DelegateId = await DelegateIdAsync(db, me, body.Delegate, ct);
+            await db.SaveChangesAsync(ct);
+            return (await DirectoryAsync(db, me.Id, ct))[0];
+        }).WithSummary("Names who decides your approvals while you are away (null clears it).");
+        people.MapPut("/{userName}", async (string userName, PersonUpdateRequest body, ItsmDbContext db, CancellationToken ct) =>
+        {
+            var person = await FindAsync(db, userName, ct);
+            if (body.Manager is not null)
+            {
+                if (body.Manager.Length == 0) person.ManagerId = null;
+                else
+                {
+                    var manager = await FindAsync(db, body.Manager, ct);
+                    // Escalation walks the chain upwards: a loop would notify the same people forever.
+                    for (var step = manager; step is not null; step = step.ManagerId is null ? null : await db.Users.FirstOrDefaultAsync(u => u.Id == step.ManagerId, ct))
+                    {
+                        if (step.Id == person.Id) throw ProblemException.Conflict($"{body.Manager} reports (directly or not) to {userName}; {userName} cannot report to them.");
+                    }
+                    person.ManagerId = manager.Id;
+                }
+            }
+            if (body.Delegate is not null) person.DelegateId = await DelegateIdAsync(db, person, body.Delegate.Length == 0 ? null : body.Delegate, ct);
+            if (body.Department is not null) person.Department = body.Department.Length == 0 ? null : body.Department.Trim();
+            if (body.Groups is not null)
+            {
+                var groups = await db.Groups.Where(g => body.Groups.Contains(g.Name)).ToListAsync(ct);
+                var unknown = body.Groups.Except(groups.Select(g => g.Name)).ToList();
+                if (unknown.Count > 0) throw ProblemException.BadRequest($"Unknown groups: {string.Join(", ", unknown)}.");
+                await db.GroupMembers.Where(m => m.PersonId == person.Id).ExecuteDeleteAsync(ct);
+                foreach (var g in groups) db.GroupMembers.Add(new GroupMember { GroupId = g.Id, PersonId = person.Id });
+            }
+            await db.SaveChangesAsync(ct);
+            return (await DirectoryAsync(db, person.Id, ct))[0];
+        }).RequireAuthorization(Policies.Admin).WithSummary("Sets a person's manager, delegate, department and groups.");
+
+        app.MapGet("/api/groups", async (ItsmDbContext db, CancellationToken ct) =>
+        {
+            var groups = await db.Groups.AsNoTracking().OrderBy(g => g.Name).ToListAsync(ct);
+            var members = await db.GroupMembers.AsNoTracking().Join(db.Users, m => m.PersonId, u => u.Id, (m, u) => new { m.GroupId, u.UserName }).ToListAsync(ct);
+            return groups.Select(g => new GroupDto(g.Name, g.Description, [.. members.Where(m => m.GroupId == g.Id).Select(m => m.UserName!).Order()]));
+        }).WithTags("People").RequireAuthorization(Policies.SignedIn).WithSummary("Groups and their members.");
+    }
+
+    private static async Task<Person> FindAsync(ItsmDbContext db, string userName, CancellationToken ct)
+    {
+        var normalized = userName.Trim().ToUpperInvariant();
+        return await db.Users.FirstOrDefaultAsync(u => u.NormalizedUserName == normalized, ct) ?? throw ProblemException.NotFound($"There is no person '{userName}'.");
+    }
+
+    private static async Task<string?> DelegateIdAsync(ItsmDbContext db, Person person, string? delegateName, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(delegateName)) return null;
+        var chosen = await FindAsync(db, delegateName, ct);
+        if (chosen.Id == person.Id) throw ProblemException.BadRequest("A person cannot be their own delegate.");
+        return chosen.Id;
+    }
+
+    private static async Task<List<DirectoryPersonDto>> DirectoryAsync(ItsmDbContext db, string? onlyId, CancellationToken ct)
+    {
+        var people = await db.Users.AsNoTracking().OrderBy(p => p.UserName).ToListAsync(ct);
+        var names = people.ToDictionary(p => p.Id, p => p.UserName);
+        var groups = await db.GroupMembers.AsNoTracking().Join(db.Groups, m => m.GroupId, g => g.Id, (m, g) => new { m.PersonId, g.Name }).ToListAsync(ct);
+        return [.. people.Where(p => onlyId is null || p.Id == onlyId).Select(p => new DirectoryPersonDto(
+            p.UserName!, p.DisplayName, p.Email, p.Department,
+            p.ManagerId is { } m ? names.GetValueOrDefault(m) : null, p.DelegateId is { } d ? names.GetValueOrDefault(d) : null,
+            [.. groups.Where(g => g.PersonId == p.Id).Select(g => g.Name).Order()]))];
+    }
+}

@@ -1,0 +1,53 @@
+using System.Net;
+using Xunit;
+using static ItsmWorkflows.Server.Tests.Json;
+
+namespace ItsmWorkflows.Server.Tests;
+
+/// <summary>The people directory: managers for hierarchical escalation, delegates for approvals, group membership.</summary>
+public sealed class PeopleTests(SqliteServerFixture fixture) : IClassFixture<SqliteServerFixture>
+{
+    [Fact]
+    public async Task Directory_ShowsManagersAndGroups_AndGroupsListTheirMembers()
+    {
+        var alice = await fixture.ClientAsync("alice");
+        var people = (await OkAsync(await alice.GetAsync("/api/people", Ct))).AsArray();
+        Assert.True(people.Count >= 12);
+        var bob = people.Single(p => p!["userName"]!.GetValue<string>() == "bob")!;
+        Assert.Equal("dave", bob["manager"]!.GetValue<string>());
+        Assert.Equal(["Service Desk"], bob["groups"]!.AsArray().Select(g => g!.GetValue<string>()));
+
+        var groups = (await OkAsync(await alice.GetAsync("/api/groups", Ct))).AsArray();
+        var cab = groups.Single(g => g!["name"]!.GetValue<string>() == "Change Advisory Board")!;
+        Assert.Equal(["carol", "dave", "nina"], cab["members"]!.AsArray().Select(m => m!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Anyone_SetsTheirOwnDelegate_ButNotThemselves()
+    {
+        var carol = await fixture.ClientAsync("carol");
+        var me = await OkAsync(await carol.PutAsync("/api/people/me/delegate", Body("""{ "delegate": "dave" }"""), Ct));
+        Assert.Equal("dave", me["delegate"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.BadRequest, (await carol.PutAsync("/api/people/me/delegate", Body("""{ "delegate": "carol" }"""), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await carol.PutAsync("/api/people/me/delegate", Body("""{ "delegate": "zed" }"""), Ct)).StatusCode);
+        me = await OkAsync(await carol.PutAsync("/api/people/me/delegate", Body("""{ "delegate": null }"""), Ct));
+        Assert.Null(me["delegate"]);
+    }
+
+    [Fact]
+    public async Task Admin_SetsManagersAndGroups_AndALoopIsRefused()
+    {
+        var erin = await fixture.ClientAsync("erin");
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await fixture.ClientAsync("dave")).PutAsync("/api/people/kate", Body("""{ "manager": "dave" }"""), Ct)).StatusCode);
+
+        var kate = await OkAsync(await erin.PutAsync("/api/people/kate", Body("""{ "manager": "henry", "groups": ["Service Desk"] }"""), Ct));
+        Assert.Equal("henry", kate["manager"]!.GetValue<string>());
+        Assert.Equal(["Service Desk"], kate["groups"]!.AsArray().Select(g => g!.GetValue<string>()));
+
+        // erin is at the top: henry reports to erin, so erin cannot report to kate (who reports to henry).
+        var loop = await erin.PutAsync("/api/people/erin", Body("""{ "manager": "kate" }"""), Ct);
+        Assert.Equal(HttpStatusCode.Conflict, loop.StatusCode);
+        Assert.Contains("cannot report to them", (await ReadAsync(loop))["detail"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.BadRequest, (await erin.PutAsync("/api/people/kate", Body("""{ "groups": ["Astronauts"] }"""), Ct)).StatusCode);
+    }
+}
