@@ -211,6 +211,9 @@ public sealed class ChangeProcessTests(PostgresSmtpServerFixture fixture) : ICla
         Assert.Equal("Cancelled", detail["ticket"]!["status"]!.GetValue<string>());
         Assert.Equal("Cancelled", detail["processStatus"]!.GetValue<string>());
         Assert.Empty(detail["waitingOn"]!.AsArray());
+        // Its approval is closed with it: it leaves the CAB's inboxes and its links decide nothing.
+        var inbox = (await OkAsync(await (await fixture.ClientAsync("dave")).GetAsync("/api/approvals/inbox", Ct))).AsArray();
+        Assert.DoesNotContain(inbox, a => a!["title"]!.GetValue<string>().Contains(number, StringComparison.Ordinal));
     }
 
     [Fact]
