@@ -74,7 +74,10 @@ public sealed class IncidentProcessTests(PostgresSmtpServerFixture fixture) : IC
         Assert.Equal($"50% of the resolution time used on {number}", half.Subject);
         Assert.Equal(["bob@example.test", "ivan@example.test"], half.To);
 
-        // Ten hours waiting on the customer do not count.
+        // Ten hours waiting on the customer do not count. Only the SLA definition's pausing states put it on hold.
+        var notPausing = await bob.PostJsonAsync($"/api/incidents/{number}/wait-on-customer", new { status = "Lunch" });
+        Assert.Equal(HttpStatusCode.BadRequest, notPausing.StatusCode);
+        Assert.Contains("Waiting on customer, Awaiting vendor", (await ReadAsync(notPausing))["detail"]!.GetValue<string>());
         await ActAsync("bob", number, "wait-on-customer", "Asked for the VPN client logs");
         Assert.Equal("Waiting on customer", await StatusAsync(alice, number));
         await AdvanceAsync(fixture, TimeSpan.FromHours(10));
@@ -97,6 +100,8 @@ public sealed class IncidentProcessTests(PostgresSmtpServerFixture fixture) : IC
         var resolution = detail["sla"]!["resolution"]!;
         Assert.True(resolution["breached"]!.GetValue<bool>());
         Assert.Equal("08:00:00", resolution["elapsed"]!.GetValue<string>());
+        var pause = Assert.Single(resolution["pauses"]!.AsArray())!;
+        Assert.Equal(TimeSpan.FromHours(10), pause["to"]!.GetValue<DateTimeOffset>() - pause["from"]!.GetValue<DateTimeOffset>());
         Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject == $"Incident {number} resolved" && m.To.SequenceEqual(["alice@example.test"])
             && m.Text.Contains("Replaced the VPN concentrator's configuration", StringComparison.Ordinal));
         var history = detail["history"]!.AsArray().Select(h => h!["text"]!.GetValue<string>()).ToList();

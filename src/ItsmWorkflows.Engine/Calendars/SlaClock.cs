@@ -89,5 +89,6 @@ public sealed class SlaClock
         ["percent"] = Math.Round(Percent(calendar, now), 1),
         ["breached"] = Breached(calendar, now),
         ["dueAt"] = WhenReaches(calendar, 100, now)?.ToString("O"),
+        ["pauses"] = new JsonArray([.. Pauses.Select(p => (JsonNode?)new JsonObject { ["from"] = p.From.ToString("O"), ["to"] = p.To?.ToString("O") })]),
     };
 }

@@ -6,7 +6,7 @@ namespace ItsmWorkflows.Server.Data;
 /// <summary>The demo's services, SLA definitions, catalog items and a year-end change freeze. Added once; edits made later are kept.</summary>
 internal static class DemoCatalog
 {
-    private static readonly string[] WaitingOnCustomer = ["Waiting on customer"];
+    private static readonly string[] WaitingOnCustomer = ["Waiting on customer", "Awaiting vendor"];
     private static readonly string[] Manager = ["manager"];
 
     private static SlaTarget T(double responseHours, double resolutionHours) => new(TimeSpan.FromHours(responseHours), TimeSpan.FromHours(resolutionHours));

@@ -12,7 +12,7 @@ namespace ItsmWorkflows.Server.Incidents;
 
 internal sealed record RaiseIncidentRequest(string Title, string? Description, string ServiceId, int Impact, int Urgency, string? Caller);
 
-internal sealed record IncidentActionRequest(string? Note);
+internal sealed record IncidentActionRequest(string? Note, string? Status = null);
 
 /// <summary>
 /// /api/incidents: raise (priority from the matrix, SLA targets from the service's SLA definition; the
@@ -39,9 +39,17 @@ internal static class IncidentEndpoints
         staff.MapPost("/acknowledge", (string number, IncidentActionRequest? body, ClaimsPrincipal user, TicketService t, CancellationToken ct) =>
             ActAsync(number, "incident-acknowledged", body, user, t, "{0} has already been acknowledged, or is resolved.", ct))
             .WithSummary("Takes the incident: assigns it to you and stops the response clock.");
-        staff.MapPost("/wait-on-customer", (string number, IncidentActionRequest? body, ClaimsPrincipal user, TicketService t, CancellationToken ct) =>
-            ActAsync(number, "incident-waiting", body, user, t, "{0} cannot wait on the customer now: it is already waiting, or resolved.", ct))
-            .WithSummary("Puts the incident on hold for the customer: the resolution clock pauses.");
+        staff.MapPost("/wait-on-customer", async (string number, IncidentActionRequest? body, ClaimsPrincipal user, TicketService t, CancellationToken ct) =>
+        {
+            // The hold reasons are the SLA definition's pausing states: only those stop the clock.
+            var ticket = await t.FindAsync(number, TicketKind.Incident, ct);
+            var reasons = JsonNode.Parse(ticket.Details)?["sla"]?["pauseStatuses"] is JsonArray list && list.Count > 0
+                ? list.Select(s => s!.GetValue<string>()).ToList()
+                : [TicketStatuses.WaitingOnCustomer];
+            var status = string.IsNullOrWhiteSpace(body?.Status) ? reasons[0] : reasons.FirstOrDefault(r => string.Equals(r, body.Status.Trim(), StringComparison.OrdinalIgnoreCase));
+            if (status is null) throw ProblemException.BadRequest($"'{body!.Status}' does not pause this incident's SLA; use one of: {string.Join(", ", reasons)}.");
+            return await ActAsync(number, "incident-waiting", (body ?? new IncidentActionRequest(null)) with { Status = status }, user, t, "{0} cannot be put on hold now: it is already on hold, or resolved.", ct);
+        }).WithSummary("Puts the incident on hold (waiting on the customer, or another pausing state of its SLA definition): the resolution clock pauses.");
         staff.MapPost("/customer-replied", (string number, IncidentActionRequest? body, ClaimsPrincipal user, TicketService t, CancellationToken ct) =>
             ActAsync(number, "incident-resumed", body, user, t, "{0} is not waiting on the customer.", ct))
             .WithSummary("The customer answered: work resumes and the resolution clock runs again.");
@@ -55,7 +63,7 @@ internal static class IncidentEndpoints
     private static async Task<TicketDto> ActAsync(string number, string eventName, IncidentActionRequest? body, ClaimsPrincipal user, TicketService tickets, string notWaiting, CancellationToken ct)
     {
         var ticket = await tickets.FindAsync(number, TicketKind.Incident, ct);
-        var payload = new JsonObject { ["by"] = user.Identity!.Name, ["note"] = body?.Note };
+        var payload = new JsonObject { ["by"] = user.Identity!.Name, ["note"] = body?.Note, ["status"] = body?.Status };
         return TicketDto.From(await tickets.SignalAsync(ticket, eventName, payload, string.Format(CultureInfo.InvariantCulture, notWaiting, number), ct));
     }
 
@@ -91,6 +99,7 @@ internal static class IncidentEndpoints
             ["calendar"] = calendar,
             ["response"] = response.ToString("c", CultureInfo.InvariantCulture),
             ["resolution"] = resolution.ToString("c", CultureInfo.InvariantCulture),
+            ["pauseStatuses"] = new JsonArray([.. (definition is null ? [TicketStatuses.WaitingOnCustomer] : Json.Strings(definition.PauseStatuses)).Select(p => (JsonNode?)p)]),
         };
         var draft = new TicketRecord
         {
