@@ -76,14 +76,7 @@ internal static class IncidentEndpoints
         if (problems.Count > 0) throw ProblemException.BadRequest(string.Join(" ", problems));
         var service = await db.Services.AsNoTracking().FirstOrDefaultAsync(s => s.Id == body.ServiceId, ct) ?? throw ProblemException.BadRequest($"There is no service '{body.ServiceId}'.");
         var actor = user.Identity!.Name!;
-        var caller = actor;
-        if (!string.IsNullOrWhiteSpace(body.Caller) && !string.Equals(body.Caller, actor, StringComparison.OrdinalIgnoreCase))
-        {
-            if (!TicketService.IsStaff(user)) throw ProblemException.BadRequest("Only service desk staff can raise an incident for someone else.");
-            var normalized = body.Caller.Trim().ToUpperInvariant();
-            caller = await db.Users.Where(u => u.NormalizedUserName == normalized).Select(u => u.UserName).FirstOrDefaultAsync(ct)
-                ?? throw ProblemException.BadRequest($"There is no person '{body.Caller}'.");
-        }
+        var caller = await tickets.OnBehalfOfAsync(user, body.Caller, ct);
         var priority = PriorityMatrix.Priority(await PriorityMatrix.LoadAsync(db, ct), body.Impact, body.Urgency);
         var definition = service.SlaDefinitionId is { } slaId ? await db.SlaDefinitions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == slaId, ct) : null;
         var (response, resolution) = DefaultTargets[priority - 1];

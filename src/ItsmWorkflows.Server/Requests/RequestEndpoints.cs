@@ -41,14 +41,7 @@ internal static class RequestEndpoints
             throw ProblemException.Invalid($"The form for '{item.Name}' has {errors.Count} problem{(errors.Count == 1 ? "" : "s")}; see 'errors'.", new Dictionary<string, object?> { ["errors"] = errors });
         }
         var actor = user.Identity!.Name!;
-        var requester = actor;
-        if (!string.IsNullOrWhiteSpace(body.RequestedFor) && !string.Equals(body.RequestedFor, actor, StringComparison.OrdinalIgnoreCase))
-        {
-            if (!TicketService.IsStaff(user)) throw ProblemException.BadRequest("Only service desk staff can request on someone else's behalf.");
-            var normalized = body.RequestedFor.Trim().ToUpperInvariant();
-            requester = await db.Users.Where(u => u.NormalizedUserName == normalized).Select(u => u.UserName).FirstOrDefaultAsync(ct)
-                ?? throw ProblemException.BadRequest($"There is no person '{body.RequestedFor}' to request for.");
-        }
+        var requester = await tickets.OnBehalfOfAsync(user, body.RequestedFor, ct);
         var person = await db.Users.AsNoTracking().FirstAsync(u => u.UserName == requester, ct);
         var approvers = new List<string>();
         foreach (var a in Json.Strings(item.Approvers))

@@ -85,6 +85,17 @@ internal sealed class TicketService(ItsmDbContext db, WorkflowRuntime runtime, I
         return await db.Tickets.AsNoTracking().FirstAsync(t => t.Id == ticket.Id, cancellationToken);
     }
 
+    /// <summary>Whom a ticket is raised for: the caller, or (for staff only) someone they name.</summary>
+    public async Task<string> OnBehalfOfAsync(ClaimsPrincipal user, string? named, CancellationToken cancellationToken)
+    {
+        var actor = user.Identity!.Name!;
+        if (string.IsNullOrWhiteSpace(named) || string.Equals(named, actor, StringComparison.OrdinalIgnoreCase)) return actor;
+        if (!IsStaff(user)) throw ProblemException.BadRequest("Only service desk staff can raise a ticket on someone else's behalf.");
+        var normalized = named.Trim().ToUpperInvariant();
+        return await db.Users.Where(u => u.NormalizedUserName == normalized).Select(u => u.UserName).FirstOrDefaultAsync(cancellationToken)
+            ?? throw ProblemException.BadRequest($"There is no person '{named}' to raise it for.");
+    }
+
     public async Task<TicketRecord> FindAsync(string number, TicketKind? kind, CancellationToken cancellationToken)
     {
         var ticket = await db.Tickets.AsNoTracking().FirstOrDefaultAsync(t => t.Number == number, cancellationToken);
