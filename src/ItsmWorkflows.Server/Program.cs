@@ -88,7 +88,9 @@ builder.Services.AddScoped<ShippedWorkflows>();
 builder.Services.AddScoped<DemoData>();
 
 // API quality: ProblemDetails for every error, OpenAPI, health.
-builder.Services.AddProblemDetails();
+builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = StatusProblems.Explain);
+// A body that does not bind reaches the exception handler in every environment, which says where it is wrong.
+builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 builder.Services.AddOpenApi();

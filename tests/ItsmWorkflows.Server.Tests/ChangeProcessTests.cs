@@ -13,6 +13,7 @@ public sealed class ChangeProcessTests(PostgresSmtpServerFixture fixture) : ICla
     private static readonly string[] Email = ["email"];
     private static readonly string[] NetworkAndEmail = ["network", "email"];
     private static readonly string[] Crm = ["crm"];
+    private static readonly string[] Laptops = ["laptops"];
     private static readonly string[] Mainframe = ["mainframe"];
 
     /// <summary>A window some days ahead on the engine's clock, on a whole hour; each test takes its own day so they never overlap by accident.</summary>
@@ -53,13 +54,14 @@ public sealed class ChangeProcessTests(PostgresSmtpServerFixture fixture) : ICla
         await AdvanceAsync(fixture, TimeSpan.FromMinutes(1));
         Assert.Equal("Implement", await StatusAsync(nina, number));
         var implement = Assert.Single(await OpenTasksAsync(nina, number));
-        Assert.Equal("Service Desk", implement.Group);
+        Assert.Equal("Network", implement.Group); // the service's technical tier, not its service desk
         Assert.StartsWith($"Implement {number}", implement.Title, StringComparison.Ordinal);
 
-        await CloseTaskAsync(fixture, "bob", implement.Number, notes: "VLAN 42 live");
+        await CloseTaskAsync(fixture, "nina", implement.Number, notes: "VLAN 42 live");
         Assert.Equal("Review", await StatusAsync(nina, number));
+        Assert.Contains((await TicketAsync(nina, number))["history"]!.AsArray(), h => h!["text"]!.GetValue<string>() == "Implement → Review: VLAN 42 live" && h["actor"]!.GetValue<string>() == "nina");
         var review = Assert.Single(await OpenTasksAsync(nina, number));
-        await CloseTaskAsync(fixture, "ivan", review.Number);
+        await CloseTaskAsync(fixture, "nina", review.Number);
 
         Assert.Equal("Closed", await StatusAsync(nina, number));
         Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject == $"Change {number} closed" && m.To.SequenceEqual(["nina@example.test"]));
@@ -79,6 +81,7 @@ public sealed class ChangeProcessTests(PostgresSmtpServerFixture fixture) : ICla
         Assert.Equal("Authorize", detail["ticket"]!["status"]!.GetValue<string>());
         Assert.Equal("High", detail["ticket"]!["risk"]!.GetValue<string>());
         Assert.Contains(detail["history"]!.AsArray(), h => h!["text"]!.GetValue<string>().Contains("There is no back-out plan", StringComparison.Ordinal));
+        Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject == $"Change {number} submitted: Migrate mail relay" && m.Text.Contains("risk High", StringComparison.Ordinal));
 
         // The CAB is dave, carol and nina; nina raised it, so dave and carol must both approve.
         var approvals = (await fixture.Smtp.ReceivedAsync()).Messages.Where(m => m!["subject"]!.GetValue<string>() == $"Approval needed: Change {number}: Migrate mail relay")
@@ -97,7 +100,7 @@ public sealed class ChangeProcessTests(PostgresSmtpServerFixture fixture) : ICla
         var (start, end) = Window(3, hours: 1);
         var (nina, number) = await RaiseAsync("nina", new
         {
-            title = "Rotate Wi-Fi certificate", type = "normal", services = Network, plannedStart = start, plannedEnd = end,
+            title = "Rotate laptop disk-encryption keys", type = "normal", services = Laptops, plannedStart = start, plannedEnd = end,
             implementationPlan = "Upload the new certificate", backoutPlan = "Restore the old one", testPlan = "Join the network",
             questionnaire = new { userImpact = "none", tested = true, rollbackTested = true, doneBefore = true },
         });
@@ -227,7 +230,20 @@ public sealed class ChangeProcessTests(PostgresSmtpServerFixture fixture) : ICla
         Assert.Contains("needs a title", detail);
         Assert.Contains("standard, normal or emergency", detail);
         Assert.Contains("must end after it starts", detail);
-        // A requester cannot raise changes at all.
-        Assert.Equal(HttpStatusCode.Forbidden, (await (await fixture.ClientAsync("alice")).PostJsonAsync("/api/changes", new JsonObject())).StatusCode);
+        response = await nina.PostJsonAsync("/api/changes", new
+        {
+            title = "Old news", type = "normal", services = Network, implementationPlan = "x",
+            plannedStart = fixture.EngineClock.GetUtcNow().AddDays(-2), plannedEnd = fixture.EngineClock.GetUtcNow().AddDays(-1),
+            questionnaire = new { userImpact = "everyone", tested = "yes", colour = "red" },
+        });
+        detail = (await ReadAsync(response))["detail"]!.GetValue<string>();
+        Assert.Contains("already over", detail);
+        Assert.Contains("'userImpact' is one of none, some, many, all", detail);
+        Assert.Contains("'tested' is answered true or false", detail);
+        Assert.Contains("no question 'colour'", detail);
+        // A requester cannot raise changes at all, and is told why.
+        var forbidden = await (await fixture.ClientAsync("alice")).PostJsonAsync("/api/changes", new JsonObject());
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        Assert.Contains("signed in as alice", (await ReadAsync(forbidden))["detail"]!.GetValue<string>());
     }
 }

@@ -94,9 +94,9 @@ public sealed class IncidentProcessTests(PostgresSmtpServerFixture fixture) : IC
         Assert.Equal(["dave@example.test", "erin@example.test"], breach.To); // bob's manager and hers
 
         await ActAsync("bob", number, "resolve", "Replaced the VPN concentrator's configuration");
-        detail = await TicketAsync(alice, number);
+        detail = await TicketAsync(alice, number.ToLowerInvariant());
         Assert.Equal("Resolved", detail["ticket"]!["status"]!.GetValue<string>());
-        Assert.Equal("Finished", detail["processStatus"]!.GetValue<string>());
+        Assert.Contains(detail["history"]!.AsArray(), h => h!["text"]!.GetValue<string>().StartsWith("In progress → Resolved", StringComparison.Ordinal) && h["actor"]!.GetValue<string>() == "bob");
         var resolution = detail["sla"]!["resolution"]!;
         Assert.True(resolution["breached"]!.GetValue<bool>());
         Assert.Equal("08:00:00", resolution["elapsed"]!.GetValue<string>());
@@ -107,7 +107,16 @@ public sealed class IncidentProcessTests(PostgresSmtpServerFixture fixture) : IC
         var history = detail["history"]!.AsArray().Select(h => h!["text"]!.GetValue<string>()).ToList();
         Assert.Contains("In progress → Waiting on customer: Asked for the VPN client logs", history);
         Assert.Contains("Waiting on customer → In progress: Logs received", history);
-        Assert.Equal(HttpStatusCode.Conflict, (await bob.PostJsonAsync($"/api/incidents/{number}/resolve", new { note = "again" })).StatusCode);
+        var again = await bob.PostJsonAsync($"/api/incidents/{number}/wait-on-customer", new { note = "again" });
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Contains("is resolved", (await ReadAsync(again))["detail"]!.GetValue<string>());
+
+        // Three days after resolution it closes, and the process ends.
+        await AdvanceAsync(fixture, TimeSpan.FromDays(3));
+        detail = await TicketAsync(alice, number);
+        Assert.Equal("Closed", detail["ticket"]!["status"]!.GetValue<string>());
+        Assert.NotNull(detail["ticket"]!["closedAt"]);
+        Assert.Equal("Finished", detail["processStatus"]!.GetValue<string>());
     }
 
     [Fact]

@@ -26,6 +26,9 @@ public sealed class RequestProcessTests(PostgresSmtpServerFixture fixture) : ICl
     public async Task Approved_ThenEachTaskDone_IsFulfilled_AndTheRequesterHearsAtEachMilestone()
     {
         var (alice, number) = await RequestAsync("alice", "new-laptop", new { model = "Performance 16\"", reason = "Video editing for the launch", dockingStation = true });
+        var waiting = (await TicketAsync(alice, number))["waitingOn"]!.AsArray();
+        Assert.Equal("Approve the request", Assert.Single(waiting)!["step"]!.GetValue<string>());
+        Assert.NotNull(waiting[0]!["dueAt"]);
         Assert.Equal("Awaiting approval", await StatusAsync(alice, number));
 
         // alice's manager is carol: the approval goes to her, by email, with the form's answers.
@@ -134,6 +137,19 @@ public sealed class RequestProcessTests(PostgresSmtpServerFixture fixture) : ICl
         Assert.Contains("no such field", errors["colour"]![0]!.GetValue<string>());
         Assert.Equal(before, Count());
         Assert.Equal(HttpStatusCode.NotFound, (await alice.PostJsonAsync("/api/requests", new { catalogItemId = "jetpack", answers = new { } })).StatusCode);
+
+        // A wrong JSON type is named by its place in the body, never by a .NET type.
+        var wrongType = await alice.PostAsync("/api/requests", Body("{ \"catalogItemId\": 5 }"), Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, wrongType.StatusCode);
+        var text = (await ReadAsync(wrongType))["detail"]!.GetValue<string>();
+        Assert.Contains("'$.catalogItemId'", text);
+        Assert.DoesNotContain("ItsmWorkflows", text);
+        var noBody = await alice.PostAsync("/api/requests", Body(""), Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, noBody.StatusCode);
+        Assert.Contains("needs a JSON body", (await ReadAsync(noBody))["detail"]!.GetValue<string>());
+        var anonymous = await (await fixture.ClientAsync(null)).PostJsonAsync("/api/requests", new { catalogItemId = "vpn-access" });
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Contains("Sign in first", (await ReadAsync(anonymous))["detail"]!.GetValue<string>());
     }
 
     [Fact]

@@ -24,9 +24,11 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             InstanceNotFoundException n => (StatusCodes.Status404NotFound, "Not found", n.Message, null),
             DefinitionNotFoundException d => (StatusCodes.Status404NotFound, "Not found", d.Message, null),
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (StatusCodes.Status413PayloadTooLarge, "Payload too large", "The request body is larger than this endpoint accepts.", null),
-            BadHttpRequestException { InnerException: JsonException j } => (StatusCodes.Status400BadRequest, "Malformed JSON", $"The request body is not valid JSON: {j.Message}", null),
+            BadHttpRequestException { InnerException: JsonException j } => (StatusCodes.Status400BadRequest, "Malformed JSON", JsonProblem(j), null),
+            BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } => (StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "Send the body as JSON, with the header Content-Type: application/json.", null),
+            BadHttpRequestException b when b.Message.Contains("no body was provided", StringComparison.Ordinal) => (StatusCodes.Status400BadRequest, "Body required", "This endpoint needs a JSON body; see /api/docs for its fields.", null),
             BadHttpRequestException b => (b.StatusCode, "Bad request", b.Message, null),
-            JsonException j => (StatusCodes.Status400BadRequest, "Malformed JSON", $"The request body is not valid JSON: {j.Message}", null),
+            JsonException j => (StatusCodes.Status400BadRequest, "Malformed JSON", JsonProblem(j), null),
             _ => (StatusCodes.Status500InternalServerError, "Unexpected error", "Something went wrong on the server; it has been logged.", (IDictionary<string, object?>?)null),
         };
         if (status >= 500) LogUnhandled(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
@@ -38,6 +40,16 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         }
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }
+
+    /// <summary>
+    /// Where the body went wrong, without the serializer's own words: those name .NET types, which mean nothing
+    /// to a caller and say more about the server than it needs to.
+    /// </summary>
+    private static string JsonProblem(JsonException exception) => exception.Path is { Length: > 1 } path
+        ? $"The value at '{path}' in the request body has the wrong type or form (a text, number, true/false, list or date-time where the API docs say so)."
+        : exception.LineNumber is { } line
+            ? $"The request body is not valid JSON (line {line + 1}, position {(exception.BytePositionInLine ?? 0) + 1})."
+            : "The request body is not valid JSON.";
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);

@@ -23,6 +23,16 @@ internal static class ChangeEndpoints
     public const string Workflow = "change-approval";
     public static readonly string[] Types = ["standard", "normal", "emergency"];
 
+    /// <summary>The risk questionnaire's questions and their answers (Itsm.AssessRisk reads them).</summary>
+    private static readonly Dictionary<string, string[]?> Questions = new(StringComparer.Ordinal)
+    {
+        ["userImpact"] = ["none", "some", "many", "all"],
+        ["tested"] = null,
+        ["rollbackTested"] = null,
+        ["doneBefore"] = null,
+        ["downtime"] = null,
+    };
+
     public static void MapChangeEndpoints(this WebApplication app)
     {
         var changes = app.MapGroup("/api/changes").WithTags("Changes").RequireAuthorization(Policies.StartWorkflows);
@@ -35,14 +45,21 @@ internal static class ChangeEndpoints
             .WithSummary("Changes with a planned window in [from, to), and the blackout windows there.");
     }
 
-    private static async Task<IResult> RaiseAsync(RaiseChangeRequest body, ClaimsPrincipal user, ItsmDbContext db, TicketService tickets, CancellationToken ct)
+    private static async Task<IResult> RaiseAsync(RaiseChangeRequest body, ClaimsPrincipal user, ItsmDbContext db, TicketService tickets, Engine.Execution.WorkflowServices engine, CancellationToken ct)
     {
         var problems = new List<string>();
+        foreach (var (question, answer) in body.Questionnaire ?? [])
+        {
+            if (!Questions.TryGetValue(question, out var answers)) problems.Add($"The questionnaire has no question '{question}'; it asks {string.Join(", ", Questions.Keys)}.");
+            else if (answers is null && !(answer is JsonValue b && b.TryGetValue<bool>(out _))) problems.Add($"Questionnaire '{question}' is answered true or false.");
+            else if (answers is not null && !(answer is JsonValue t && t.TryGetValue<string>(out var text) && answers.Contains(text))) problems.Add($"Questionnaire '{question}' is one of {string.Join(", ", answers)}.");
+        }
         if (string.IsNullOrWhiteSpace(body.Title)) problems.Add("A change needs a title.");
         if (!Types.Contains(body.Type)) problems.Add("The type is standard, normal or emergency.");
         if (body.Services is null || body.Services.Count == 0) problems.Add("Name the affected services ('services').");
         if (body.PlannedStart is null || body.PlannedEnd is null) problems.Add("A change needs a planned window ('plannedStart', 'plannedEnd').");
         else if (body.PlannedEnd <= body.PlannedStart) problems.Add("The planned window must end after it starts.");
+        else if (body.PlannedEnd <= engine.Time.GetUtcNow()) problems.Add("The planned window is already over; plan it in the future.");
         if (body.Impact is not (null or 1 or 2 or 3)) problems.Add("Impact is 1 (high), 2 (medium) or 3 (low).");
         if (body.Type == "normal" && string.IsNullOrWhiteSpace(body.ImplementationPlan)) problems.Add("A normal change needs an implementation plan.");
         if (problems.Count > 0) throw ProblemException.BadRequest(string.Join(" ", problems));
@@ -51,7 +68,9 @@ internal static class ChangeEndpoints
         if (unknown.Count > 0) throw ProblemException.BadRequest($"Unknown services: {string.Join(", ", unknown)}.");
         // In the order given: the first service is the main one, and its support group implements by default.
         var services = body.Services!.Distinct().Select(id => found.First(s => s.Id == id)).ToList();
-        var group = string.IsNullOrWhiteSpace(body.AssignmentGroup) ? services[0].SupportGroup : body.AssignmentGroup;
+        // By default the main service's technical team implements: its second tier (the first is the service desk).
+        var tiers = Json.Strings(services[0].Tiers);
+        var group = string.IsNullOrWhiteSpace(body.AssignmentGroup) ? (tiers.Count > 1 ? tiers[1] : services[0].SupportGroup) : body.AssignmentGroup;
         if (!await db.Groups.AnyAsync(g => g.Name == group, ct)) throw ProblemException.BadRequest($"There is no group '{group}'.");
 
         var change = new JsonObject

@@ -63,6 +63,10 @@ internal static class IncidentEndpoints
     private static async Task<TicketDto> ActAsync(string number, string eventName, IncidentActionRequest? body, ClaimsPrincipal user, TicketService tickets, string notWaiting, CancellationToken ct)
     {
         var ticket = await tickets.FindAsync(number, TicketKind.Incident, ct);
+        if (ticket.Status == TicketStatuses.Resolved || TicketStatuses.IsFinal(ticket.Status))
+        {
+            throw ProblemException.Conflict($"{ticket.Number} is {ticket.Status.ToLowerInvariant()}; raise a new incident if the problem is back.");
+        }
         var payload = new JsonObject { ["by"] = user.Identity!.Name, ["note"] = body?.Note, ["status"] = body?.Status };
         return TicketDto.From(await tickets.SignalAsync(ticket, eventName, payload, string.Format(CultureInfo.InvariantCulture, notWaiting, number), ct));
     }

@@ -20,7 +20,7 @@ internal sealed record TicketDto(
 internal sealed record TicketEventDto(DateTimeOffset At, string? Actor, string Kind, string Text);
 
 /// <summary>What a bookmark of the ticket's process waits on, in words (an approval, a task, an event, an SLA threshold).</summary>
-internal sealed record WaitingOnDto(string ActivityId, string ActivityType, DateTimeOffset? DueAt);
+internal sealed record WaitingOnDto(string ActivityId, string Step, string ActivityType, DateTimeOffset? DueAt);
 
 /// <summary>A ticket with its history, its tasks, its SLA clocks and what its process waits on now.</summary>
 internal sealed record TicketDetailDto(

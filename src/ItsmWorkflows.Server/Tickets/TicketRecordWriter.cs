@@ -50,25 +50,26 @@ internal sealed partial class TicketRecordWriter(ItsmDbContext db, ILogger<Ticke
             LogMissing(logger, number, Text(p, "instanceId"));
             return;
         }
+        var actor = Text(p, "actor");
         if (Text(p, "status") is { } status && status != ticket.Status)
         {
-            Event(ticket.Number, at, "status", $"{ticket.Status} → {status}" + (Text(p, "note") is { } why ? ": " + why : ""));
+            Event(ticket.Number, at, "status", $"{ticket.Status} → {status}" + (Text(p, "note") is { } why ? ": " + why : ""), actor);
             ticket.Status = status;
             ticket.ClosedAt = TicketStatuses.IsFinal(status) ? at : null;
         }
         else if (Text(p, "note") is { } note)
         {
-            Event(ticket.Number, at, "note", note);
+            Event(ticket.Number, at, "note", note, actor);
         }
         if (Text(p, "assignmentGroup") is { } group && group != ticket.AssignmentGroup)
         {
-            Event(ticket.Number, at, "assigned", $"Assigned to {group}" + (ticket.AssignmentGroup is { } from ? $" (was {from})" : ""));
+            Event(ticket.Number, at, "assigned", $"Assigned to {group}" + (ticket.AssignmentGroup is { } from ? $" (was {from})" : ""), actor);
             ticket.AssignmentGroup = group;
             ticket.Assignee = Text(p, "assignee");
         }
         else if (Text(p, "assignee") is { } assignee && assignee != ticket.Assignee)
         {
-            Event(ticket.Number, at, "assigned", $"Assigned to {assignee}");
+            Event(ticket.Number, at, "assigned", $"Assigned to {assignee}", actor);
             ticket.Assignee = assignee;
         }
         if (Text(p, "risk") is { } risk) ticket.Risk = risk;

@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 namespace ItsmWorkflows.Server.Tickets;
 
 /// <summary>Opens tickets and starts their processes; reads a ticket with its history, tasks, SLA clocks and waits.</summary>
-internal sealed class TicketService(ItsmDbContext db, WorkflowRuntime runtime, IBusinessCalendarProvider calendars, WorkflowServices services)
+internal sealed class TicketService(ItsmDbContext db, WorkflowRuntime runtime, IBusinessCalendarProvider calendars, WorkflowServices services, IWorkflowDefinitionProvider definitions)
 {
     // The engine's clock: ticket times and SLA figures agree with the process's own timers.
     private readonly TimeProvider time = services.Time;
@@ -98,6 +98,7 @@ internal sealed class TicketService(ItsmDbContext db, WorkflowRuntime runtime, I
 
     public async Task<TicketRecord> FindAsync(string number, TicketKind? kind, CancellationToken cancellationToken)
     {
+        number = number.Trim().ToUpperInvariant(); // inc0001001 is INC0001001
         var ticket = await db.Tickets.AsNoTracking().FirstOrDefaultAsync(t => t.Number == number, cancellationToken);
         if (ticket is null || (kind is not null && ticket.Kind != kind)) throw ProblemException.NotFound($"There is no {(kind?.ToString().ToLowerInvariant() ?? "ticket")} {number}.");
         return ticket;
@@ -113,6 +114,7 @@ internal sealed class TicketService(ItsmDbContext db, WorkflowRuntime runtime, I
     public async Task<TicketDetailDto> DetailAsync(string number, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var ticket = await FindAsync(number, null, cancellationToken);
+        number = ticket.Number;
         if (!CanSee(user, ticket)) throw ProblemException.NotFound($"There is no ticket {number}.");
         var history = await db.TicketEvents.AsNoTracking().Where(e => e.TicketNumber == number).OrderBy(e => e.Id)
             .Select(e => new TicketEventDto(e.At, e.Actor, e.Kind, e.Text)).ToListAsync(cancellationToken);
@@ -137,7 +139,11 @@ internal sealed class TicketService(ItsmDbContext db, WorkflowRuntime runtime, I
                         sla[name] = clock.Report(calendar, time.GetUtcNow());
                     }
                 }
-                waiting.AddRange(state.Bookmarks.Select(b => new WaitingOnDto(b.ActivityId, b.Name, b.DueAt)));
+                // One line per waiting activity, named as the process owner named it; the earliest due time if it has several bookmarks.
+                var definition = await definitions.FindAsync(state.DefinitionId, state.DefinitionVersionId, cancellationToken);
+                var names = definition?.AllActivities().Where(a => a.Name is not null).ToDictionary(a => a.Id, a => a.Name!, StringComparer.Ordinal) ?? [];
+                waiting.AddRange(state.Bookmarks.GroupBy(b => b.ActivityId).Select(g => new WaitingOnDto(
+                    g.Key, names.GetValueOrDefault(g.Key) ?? g.Key, g.First().Name, g.Min(b => b.DueAt))));
             }
         }
         return new TicketDetailDto(TicketDto.From(ticket), history, [.. tasks.Select(TicketDto.From)], sla, waiting, processStatus);

@@ -8,7 +8,7 @@ namespace ItsmWorkflows.Engine.Activities.Changes;
 /// Assesses a change's risk twice, by rules on the change record and by the answers to a short questionnaire,
 /// and takes the higher: "Low", "Moderate" or "High" (ServiceNow's levels), following the port of that name.
 /// Each side adds points and maps them the same way: under 3 Low, 3 to 5 Moderate, 6 or more High.
-/// Rules: a critical service affected +4, else a high-criticality one +2; more than 2 services +2; a planned
+/// Rules: a critical service affected +4, else a high-criticality one +3 (so it is never low risk); more than 2 services +2; a planned
 /// window over 8 hours +2; no back-out plan +3; no test plan +2; no implementation plan +1; emergency +3;
 /// impact 1 (high) +3, impact 2 +1.
 /// Questionnaire: all users affected +4, many +3, some +1; not tested +3; rollback not tested +2; never done
@@ -98,7 +98,7 @@ public sealed class AssessRisk : IActivity
         var critical = change.AffectedServices.Where(s => s.Criticality == "critical").Select(s => s.Name).ToList();
         var high = change.AffectedServices.Where(s => s.Criticality == "high").Select(s => s.Name).ToList();
         if (critical.Count > 0) Raise(4, critical.Count == 1 ? $"Affects a critical service: {critical[0]}." : $"Affects critical services: {string.Join(", ", critical)}.");
-        else if (high.Count > 0) Raise(2, high.Count == 1 ? $"Affects a high-criticality service: {high[0]}." : $"Affects high-criticality services: {string.Join(", ", high)}.");
+        else if (high.Count > 0) Raise(3, high.Count == 1 ? $"Affects a high-criticality service: {high[0]}." : $"Affects high-criticality services: {string.Join(", ", high)}.");
         if (change.AffectedServices.Count > 2) Raise(2, $"Affects {change.AffectedServices.Count} services (more than 2).");
         if (change.Window is { } window && window > TimeSpan.FromHours(8))
         {

@@ -22,6 +22,7 @@ public sealed class SetStatus : IActivity
             new InputDescriptor("assignee", "String", "singleline") { DisplayName = "Assignee", Description = "User name of the person working it; empty keeps the assignee." },
             new InputDescriptor("risk", "String", "dropdown") { Options = ["", "Low", "Moderate", "High"], DisplayName = "Risk", Description = "For changes: the assessed risk." },
             new InputDescriptor("note", "String", "multiline") { DisplayName = "Note", Description = "A line for the ticket's history, such as why the status changed." },
+            new InputDescriptor("actor", "String", "singleline") { DisplayName = "Done by", Description = "Who made the change, for the history (the user name an event or task reported); empty means the workflow." },
         ],
     };
 
@@ -43,6 +44,7 @@ public sealed class SetStatus : IActivity
             }
         }
         if (!any) return ValueTask.FromResult(ActivityResult.Fault("Set Status has nothing to set: give a status, group, assignee, risk or note."));
+        if (context.GetString("actor") is { Length: > 0 } actor && !string.IsNullOrWhiteSpace(actor)) payload["actor"] = actor.Trim();
         TicketChanges.Add(context, TicketChanges.Update, payload);
         return ValueTask.FromResult(ActivityResult.Done);
     }
