@@ -153,6 +153,37 @@ public sealed class RequestProcessTests(PostgresSmtpServerFixture fixture) : ICl
     }
 
     [Fact]
+    public async Task ItemWhoseProcessIsNotPublished_IsRefused_AndNoTicketIsLeft()
+    {
+        await ImportAsync(fixture);
+        var dave = await fixture.ClientAsync("dave");
+        var id = "draft-" + Guid.NewGuid().ToString("N")[..8];
+        await OkAsync(await dave.PostAsync("/api/definitions", Body(Definition(id)), Ct));
+        await OkAsync(await dave.PutAsync("/api/catalog/monitor", Body($$"""
+            { "id": "monitor", "name": "Second monitor", "form": [], "approvalRequired": false, "approvers": [], "approvalRule": "Any",
+              "fulfilmentGroup": "Desktop Support", "tasks": [{ "title": "Deliver the monitor", "group": "Desktop Support" }],
+              "workflowDefinitionId": "{{id}}", "price": 180, "active": true }
+            """), Ct));
+        int Count()
+        {
+            using var scope = fixture.Factory.Services.CreateScope();
+            return scope.ServiceProvider.GetRequiredService<ItsmDbContext>().Tickets.Count();
+        }
+        var before = Count();
+
+        var response = await (await fixture.ClientAsync("alice")).PostJsonAsync("/api/requests", new { catalogItemId = "monitor", answers = new { } });
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Contains("has no published version", (await ReadAsync(response))["detail"]!.GetValue<string>());
+        Assert.Equal(before, Count());
+        // A catalog item cannot name groups that do not exist.
+        Assert.Equal(HttpStatusCode.BadRequest, (await dave.PutAsync("/api/catalog/monitor", Body($$"""
+            { "id": "monitor", "name": "Second monitor", "form": [], "approvalRequired": false, "approvers": [], "approvalRule": "Any",
+              "fulfilmentGroup": "Desk Elves", "tasks": [], "workflowDefinitionId": "{{id}}", "price": 180, "active": true }
+            """), Ct)).StatusCode);
+    }
+
+    [Fact]
     public async Task Cancelled_WithdrawsTheOpenTasks_AndOnlyTheRequesterOrStaffMayCancel()
     {
         var (bob, number) = await RequestAsync("bob", "vpn-access", new { reason = "Travel" });

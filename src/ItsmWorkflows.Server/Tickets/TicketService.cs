@@ -78,6 +78,8 @@ internal sealed class TicketService(ItsmDbContext db, WorkflowRuntime runtime, I
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            // The first step committed and something after it failed: the process runs, so the ticket stays.
+            if (await db.Instances.AnyAsync(i => i.Id == ticket.InstanceId, CancellationToken.None)) throw;
             await db.TicketEvents.Where(e => e.TicketNumber == ticket.Number).ExecuteDeleteAsync(CancellationToken.None);
             await db.Tickets.Where(t => t.Id == ticket.Id).ExecuteDeleteAsync(CancellationToken.None);
             throw ProblemException.Conflict($"The process '{definitionId}' could not start for this ticket, so it was not raised: {ex.Message}");
