@@ -111,6 +111,7 @@ app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => fa
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
 app.MapAccountEndpoints();
 app.MapDefinitionEndpoints();
+app.MapActivityEndpoints();
 app.MapInstanceEndpoints();
 app.MapItsmJobs();
 app.MapMailEndpoints();

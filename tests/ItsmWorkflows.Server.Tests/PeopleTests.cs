@@ -51,3 +51,26 @@ public sealed class PeopleTests(SqliteServerFixture fixture) : IClassFixture<Sql
         Assert.Equal(HttpStatusCode.BadRequest, (await erin.PutAsync("/api/people/kate", Body("""{ "groups": ["Astronauts"] }"""), Ct)).StatusCode);
     }
 }
+
+/// <summary>The activity catalog a designer builds its toolbox and property panels from.</summary>
+public sealed class ActivityCatalogTests(SqliteServerFixture fixture) : IClassFixture<SqliteServerFixture>
+{
+    [Fact]
+    public async Task Activities_ListEveryType_WithInputsAndPorts()
+    {
+        var client = await fixture.ClientAsync("dave");
+        var all = (await OkAsync(await client.GetAsync("/api/activities", Ct))).AsArray();
+        Assert.Contains(all, a => a!["typeName"]!.GetValue<string>() == "Elsa.FlowDecision");
+        var task = all.Single(a => a!["typeName"]!.GetValue<string>() == "Itsm.CreateTask")!;
+        Assert.Equal("ITSM", task["category"]!.GetValue<string>());
+        Assert.Equal(["Complete", "Incomplete"], task["outcomes"]!.AsArray().Select(o => o!.GetValue<string>()));
+        Assert.True(task["inputs"]!.AsArray().Single(i => i!["name"]!.GetValue<string>() == "title")!["isRequired"]!.GetValue<bool>());
+
+        var one = await OkAsync(await client.GetAsync("/api/activities/Itsm.AssessRisk", Ct));
+        Assert.Equal(["Low", "Moderate", "High"], one["outcomes"]!.AsArray().Select(o => o!.GetValue<string>()));
+        var missing = await client.GetAsync("/api/activities/Acme.Teleport", Ct);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Contains("GET /api/activities lists them", (await ReadAsync(missing))["detail"]!.GetValue<string>());
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await (await fixture.ClientAsync(null)).GetAsync("/api/activities", Ct)).StatusCode);
+    }
+}
