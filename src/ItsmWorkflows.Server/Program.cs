@@ -57,6 +57,7 @@ builder.Services.AddScoped<ItsmWorkflows.Server.Tickets.TicketRecordWriter>();
 builder.Services.AddScoped<ItsmWorkflows.Server.Tickets.TicketService>();
 builder.Services.AddSingleton<ItsmWorkflows.Server.Changes.DbChangeScheduleProvider>();
 builder.Services.AddSingleton<InstanceStateCache>();
+builder.Services.AddSingleton<PublishedVersionCache>();
 builder.Services.Configure<MailOptions>(builder.Configuration.GetSection("Mail"));
 builder.Services.PostConfigure<MailOptions>(o => o.DevMailboxAllowed = builder.Configuration.GetValue("Demo:Enabled", !DatabaseSetup.UsesPostgres(builder.Configuration)));
 builder.Services.AddSingleton<OutboxSignal>();

@@ -93,6 +93,29 @@ public sealed class TwoNodeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ANodesCachedPublishedVersion_ThatAnotherNodeReplaced_IsNeverStartedOn()
+    {
+        var a = await SignInAsync(_nodeA!);
+        var b = await SignInAsync(_nodeB!);
+        static string Version(string text) => Definition("cached-version", text);
+        await OkAsync(await a.PostAsync("/api/definitions/import?publish=true", Body(Version("one")), Ct));
+        // Node A starts once: it now remembers version 1 as the published one.
+        var first = await OkAsync(await a.PostJsonAsync("/api/instances", new { definitionId = "cached-version" }));
+        Assert.Equal(1, first["instance"]!["version"]!.GetValue<int>());
+
+        // Node B publishes version 2; node A's memory is stale, its insert is refused, and it starts on version 2.
+        await OkAsync(await b.PostAsync("/api/definitions/import?asNewVersion=true&publish=true", Body(Version("two")), Ct));
+        var second = await OkAsync(await a.PostJsonAsync("/api/instances", new { definitionId = "cached-version" }));
+        Assert.Equal(2, second["instance"]!["version"]!.GetValue<int>());
+
+        // Retired on B: A refuses to start at all.
+        await OkAsync(await b.PostAsync("/api/definitions/cached-version/retire", null, Ct));
+        Assert.Equal(HttpStatusCode.Conflict, (await a.PostJsonAsync("/api/instances", new { definitionId = "cached-version" })).StatusCode);
+        var all = await OkAsync(await b.GetAsync("/api/instances?definitionId=cached-version&includeTotal=true", Ct));
+        Assert.Equal(2, all["total"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task StimuliSentToBothNodesAtOnce_AreAppliedExactlyOnce()
     {
         var a = await SignInAsync(_nodeA!);

@@ -68,4 +68,8 @@ public sealed class WorkflowState
     /// </summary>
     [JsonIgnore]
     public List<RecordChange> RecordChanges { get; } = [];
+
+    /// <summary>For a new instance: its version must still be the published one when it is saved (the caller took it from a cache).</summary>
+    [JsonIgnore]
+    public bool VersionMustBePublished { get; set; }
 }

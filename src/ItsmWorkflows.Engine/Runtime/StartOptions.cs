@@ -7,6 +7,12 @@ public sealed class StartOptions
 {
     public string? VersionId { get; init; }
 
+    /// <summary>
+    /// <see cref="VersionId"/> came from a cache of published versions: the store refuses the start (nothing is
+    /// saved) with <see cref="StalePublishedVersionException"/> if it is no longer the published one.
+    /// </summary>
+    public bool VersionMustBePublished { get; init; }
+
     public string? InstanceId { get; init; }
 
     public IDictionary<string, JsonNode?>? Input { get; init; }

@@ -70,6 +70,7 @@ public sealed class WorkflowRuntime(IWorkflowDefinitionProvider definitions, IWo
         for (var attempt = 1; ; attempt++)
         {
             var state = _runner.CreateInstance(plan, instanceId, options.Input, options.CorrelationId);
+            state.VersionMustBePublished = options.VersionMustBePublished;
             foreach (var pair in options.Properties) state.Properties[pair.Key] = pair.Value?.DeepClone();
             var burst = await _runner.StartAsync(plan, state, options.TriggerActivityId, options.TriggerPayload, cancellationToken);
             StageOutbound(burst, state);

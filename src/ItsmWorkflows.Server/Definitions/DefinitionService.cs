@@ -17,7 +17,7 @@ namespace ItsmWorkflows.Server.Definitions;
 /// immutable (editing one starts the next draft), at most one version is published, and rolling
 /// back copies an old version into a new draft.
 /// </summary>
-internal sealed partial class DefinitionService(ItsmDbContext db, WorkflowValidator validator, TimeProvider time, PlanCache plans, IWorkflowDefinitionProvider definitions)
+internal sealed partial class DefinitionService(ItsmDbContext db, WorkflowValidator validator, TimeProvider time, PlanCache plans, IWorkflowDefinitionProvider definitions, Runtime.PublishedVersionCache publishedVersions)
 {
     public const int MaxDefinitionIdLength = 128;
 
@@ -180,6 +180,10 @@ internal sealed partial class DefinitionService(ItsmDbContext db, WorkflowValida
         {
             throw ProblemException.Conflict($"'{definitionId}' was changed or published by someone else at the same moment; reload and try again. ({ex.InnerException?.Message ?? ex.Message})");
         }
+        finally
+        {
+            publishedVersions.Forget(definitionId); // other nodes learn it from their next start's check
+        }
         return await DetailAsync(latest, cancellationToken);
     }
 
@@ -199,6 +203,7 @@ internal sealed partial class DefinitionService(ItsmDbContext db, WorkflowValida
         published.Json = Stamp(published.Json, published.Version, published: false, latest: published.IsLatest);
         published.Revision++;
         await SaveAsync(published, cancellationToken);
+        publishedVersions.Forget(definitionId);
         return await DetailAsync(published, cancellationToken);
     }
 

@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace ItsmWorkflows.Server.Instances;
 
 /// <summary>Starts, lists, inspects and drives instances. A resume or retry on an instance that moved on is a 409, never a second execution.</summary>
-internal sealed class InstanceService(ItsmDbContext db, WorkflowRuntime runtime)
+internal sealed class InstanceService(ItsmDbContext db, WorkflowRuntime runtime, Runtime.PublishedVersionCache published)
 {
     public const int MaxPageSize = 200;
 
@@ -16,22 +16,22 @@ internal sealed class InstanceService(ItsmDbContext db, WorkflowRuntime runtime)
     {
         var definitionId = request.DefinitionId;
         if (string.IsNullOrWhiteSpace(definitionId)) throw ProblemException.BadRequest("Name the definition to start ('definitionId').");
-        var publishedVersionId = await HotQueries.For(db).PublishedVersionId(db, definitionId, cancellationToken);
-        if (publishedVersionId is null)
+        var instanceId = Guid.CreateVersion7().ToString("N");
+        var result = await published.StartAsync(db, runtime, definitionId, versionId =>
         {
-            var exists = await db.Definitions.AnyAsync(d => d.DefinitionId == definitionId, cancellationToken);
-            throw exists
-                ? ProblemException.Conflict($"Definition '{request.DefinitionId}' has no published version; publish it first.")
-                : ProblemException.NotFound($"There is no workflow definition '{request.DefinitionId}'.");
-        }
-        var options = new StartOptions
-        {
-            VersionId = publishedVersionId,
-            CorrelationId = request.CorrelationId,
-            Input = request.Input?.ToDictionary(p => p.Key, p => p.Value?.DeepClone()),
-        };
-        options.Properties["StartedBy"] = actor;
-        var result = await runtime.StartAsync(request.DefinitionId, options, cancellationToken);
+            var options = new StartOptions
+            {
+                VersionId = versionId,
+                VersionMustBePublished = true,
+                InstanceId = instanceId,
+                CorrelationId = request.CorrelationId,
+                Input = request.Input?.ToDictionary(p => p.Key, p => p.Value?.DeepClone()),
+            };
+            options.Properties["StartedBy"] = actor;
+            return options;
+        }, async () => await db.Definitions.AnyAsync(d => d.DefinitionId == definitionId, cancellationToken)
+            ? ProblemException.Conflict($"Definition '{request.DefinitionId}' has no published version; publish it first.")
+            : ProblemException.NotFound($"There is no workflow definition '{request.DefinitionId}'."), cancellationToken);
         return ToDetail(result.State);
     }
 

@@ -17,6 +17,9 @@ internal sealed class EfWorkflowInstanceStore(ItsmDbContext db, Mail.OutboxSigna
     // Set while a burst with record changes is saved inside an outer transaction: the inner save must not announce its outbox yet.
     private bool _deferCommitted;
 
+    /// <summary>The SQLSTATE itsm_require_published raises (a class of our own, so it is never mistaken for PostgreSQL's).</summary>
+    internal const string StaleVersionState = "IT001";
+
     // The index rows of each instance as this scope read or wrote them: a save on PostgreSQL sends only the difference.
     private readonly Dictionary<string, PostgresInstanceWriter.LoadedIndex> _read = new(StringComparer.Ordinal);
 
@@ -144,6 +147,10 @@ internal sealed class EfWorkflowInstanceStore(ItsmDbContext db, Mail.OutboxSigna
                 {
                     throw new ConcurrencyException($"Instance {state.InstanceId} already exists.", ex);
                 }
+                catch (Npgsql.PostgresException ex) when (ex.SqlState == StaleVersionState)
+                {
+                    throw new StalePublishedVersionException($"Version {state.DefinitionVersionId} of '{state.DefinitionId}' is no longer the published one.", ex);
+                }
             }
             else
             {
@@ -171,6 +178,12 @@ internal sealed class EfWorkflowInstanceStore(ItsmDbContext db, Mail.OutboxSigna
     /// <summary>A new instance: one SaveChanges, one batch, one implicit transaction (nothing to delete or compare).</summary>
     private async Task<long> InsertAsync(WorkflowState state, string json, CancellationToken cancellationToken)
     {
+        // SQLite serves one node: a lookup before the insert is as good as a check inside it.
+        var versionId = state.DefinitionVersionId;
+        if (state.VersionMustBePublished && !await db.Definitions.AnyAsync(d => d.Id == versionId && d.State == DefinitionState.Published, cancellationToken))
+        {
+            throw new StalePublishedVersionException($"Version {versionId} of '{state.DefinitionId}' is no longer the published one.");
+        }
         db.Instances.Add(ToRecord(state, json, 1));
         AddIndexRows(state, 0);
         // On PostgreSQL the inserts go out as one batch, which the server runs as one implicit transaction:

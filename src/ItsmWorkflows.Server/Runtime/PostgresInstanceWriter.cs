@@ -62,6 +62,13 @@ internal static class PostgresInstanceWriter
     public static async Task InsertAsync(NpgsqlConnection connection, WorkflowState state, string stateJson, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection);
+        if (state.VersionMustBePublished)
+        {
+            // The caller took the version from a cache: the batch stops here, saving nothing, if it is no longer published.
+            var guard = new NpgsqlBatchCommand("SELECT itsm_require_published($1)");
+            guard.Parameters.Add(Text(state.DefinitionVersionId));
+            batch.BatchCommands.Add(guard);
+        }
         var instance = new NpgsqlBatchCommand(InsertInstance);
         instance.Parameters.Add(Text(state.InstanceId));
         instance.Parameters.Add(Text(state.DefinitionId));

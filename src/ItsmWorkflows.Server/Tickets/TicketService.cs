@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 namespace ItsmWorkflows.Server.Tickets;
 
 /// <summary>Opens tickets and starts their processes; reads a ticket with its history, tasks, SLA clocks and waits.</summary>
-internal sealed class TicketService(ItsmDbContext db, WorkflowRuntime runtime, IBusinessCalendarProvider calendars, WorkflowServices services, IWorkflowDefinitionProvider definitions)
+internal sealed class TicketService(ItsmDbContext db, WorkflowRuntime runtime, IBusinessCalendarProvider calendars, WorkflowServices services, IWorkflowDefinitionProvider definitions, Runtime.PublishedVersionCache published)
 {
     // The engine's clock: ticket times and SLA figures agree with the process's own timers.
     private readonly TimeProvider time = services.Time;
@@ -22,8 +22,8 @@ internal sealed class TicketService(ItsmDbContext db, WorkflowRuntime runtime, I
     /// </summary>
     public async Task<TicketRecord> OpenAsync(TicketRecord draft, string definitionId, Func<TicketRecord, JsonObject> input, string actor, CancellationToken cancellationToken)
     {
-        var versionId = await HotQueries.For(db).PublishedVersionId(db, definitionId, cancellationToken)
-            ?? throw ProblemException.Conflict($"The process '{definitionId}' has no published version, so nothing could run this ticket. Ask a process owner to publish it.");
+        ProblemException NotPublished() => ProblemException.Conflict($"The process '{definitionId}' has no published version, so nothing could run this ticket. Ask a process owner to publish it.");
+        _ = await published.GetAsync(db, definitionId, cancellationToken) ?? throw NotPublished();
         var strategy = db.Database.CreateExecutionStrategy();
         var ticket = await strategy.ExecuteAsync(async () =>
         {
@@ -64,17 +64,22 @@ internal sealed class TicketService(ItsmDbContext db, WorkflowRuntime runtime, I
             return record;
         });
 
-        var options = new StartOptions
+        StartOptions Options(string versionId)
         {
-            VersionId = versionId,
-            InstanceId = ticket.InstanceId,
-            CorrelationId = ticket.Number,
-            Input = new Dictionary<string, JsonNode?> { ["ticket"] = input(ticket) },
-        };
-        options.Properties["StartedBy"] = actor;
+            var options = new StartOptions
+            {
+                VersionId = versionId,
+                VersionMustBePublished = true,
+                InstanceId = ticket.InstanceId,
+                CorrelationId = ticket.Number,
+                Input = new Dictionary<string, JsonNode?> { ["ticket"] = input(ticket) },
+            };
+            options.Properties["StartedBy"] = actor;
+            return options;
+        }
         try
         {
-            await runtime.StartAsync(definitionId, options, cancellationToken);
+            await published.StartAsync(db, runtime, definitionId, Options, () => Task.FromResult<Exception>(NotPublished()), cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
