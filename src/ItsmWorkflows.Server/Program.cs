@@ -11,6 +11,7 @@ using ItsmWorkflows.Server.Changes;
 using ItsmWorkflows.Server.Incidents;
 using ItsmWorkflows.Server.Requests;
 using ItsmWorkflows.Server.Tickets;
+using ItsmWorkflows.Server.Web;
 using ItsmWorkflows.Server.Data;
 using ItsmWorkflows.Server.Definitions;
 using ItsmWorkflows.Server.Http;
@@ -102,6 +103,7 @@ await app.PrepareAsync();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseDesigner();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();
@@ -125,7 +127,7 @@ app.MapChangeEndpoints();
 app.MapIncidentEndpoints();
 app.MapPeopleEndpoints();
 app.MapWorkflowHttpEndpoints();
-app.MapGet("/", () => Results.Redirect("/api/docs")).AllowAnonymous().ExcludeFromDescription();
+app.MapGet("/", () => Results.Redirect("/designer/")).AllowAnonymous().ExcludeFromDescription();
 app.AnnounceWhenStarted();
 
 await app.RunAsync();

@@ -1,0 +1,26 @@
+using Microsoft.Extensions.FileProviders;
+
+namespace ItsmWorkflows.Server.Web;
+
+/// <summary>
+/// Serves the designer (built into wwwroot/designer by the build) at /designer/. The files are public, like
+/// any web page's scripts: everything they show comes from the API, which decides who may see what.
+/// </summary>
+internal static class DesignerFiles
+{
+    public static void UseDesigner(this WebApplication app)
+    {
+        var root = Path.Combine(app.Environment.ContentRootPath, "wwwroot", "designer");
+        if (!File.Exists(Path.Combine(root, "index.html")))
+        {
+            app.MapGet("/designer/{**path}", () => Results.Problem(
+                "The designer was not built into this server (wwwroot/designer is missing). Build the server with Node.js and npm installed.",
+                statusCode: StatusCodes.Status503ServiceUnavailable, title: "Designer not built")).AllowAnonymous().ExcludeFromDescription();
+            return;
+        }
+        var files = new PhysicalFileProvider(root);
+        app.UseStaticFiles(new StaticFileOptions { FileProvider = files, RequestPath = "/designer" });
+        // The app routes in the page itself (#/definitions/…): every other path under /designer/ is its page.
+        app.MapGet("/designer/{**path:nonfile}", () => Results.File(Path.Combine(root, "index.html"), "text/html; charset=utf-8")).AllowAnonymous().ExcludeFromDescription();
+    }
+}

@@ -1,0 +1,65 @@
+import { useEffect, useState } from "react";
+import { api, ApiError, type ActivityDescriptor, type DefinitionSummary } from "./api";
+import { Editor } from "./Editor";
+
+function useHash() {
+  const [hash, setHash] = useState(window.location.hash);
+  useEffect(() => {
+    const onChange = () => setHash(window.location.hash);
+    window.addEventListener("hashchange", onChange);
+    return () => window.removeEventListener("hashchange", onChange);
+  }, []);
+  return hash;
+}
+
+function DefinitionList() {
+  const [items, setItems] = useState<DefinitionSummary[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => { api.definitions().then(setItems, (e: Error) => setError(e.message)); }, []);
+  const create = async () => {
+    const definitionId = window.prompt("Id of the new workflow (letters, digits and -):")?.trim();
+    if (!definitionId) return;
+    try {
+      await api.create({ definitionId, name: definitionId, root: { type: "Elsa.Flowchart", id: "Flowchart1", activities: [], connections: [] } });
+      window.location.hash = `#/definitions/${encodeURIComponent(definitionId)}`;
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  return (
+    <main className="list">
+      <h1>Workflows</h1>
+      <button onClick={() => void create()}>New workflow</button>
+      {error && <p className="message error" role="alert">{error}</p>}
+      <table>
+        <thead><tr><th>Name</th><th>Id</th><th>Latest</th><th>Published</th></tr></thead>
+        <tbody>
+          {(items ?? []).map((d) => (
+            <tr key={d.definitionId}>
+              <td><a href={`#/definitions/${encodeURIComponent(d.definitionId)}`}>{d.name}</a></td>
+              <td>{d.definitionId}</td>
+              <td>v{d.latestVersion} {d.latestState}</td>
+              <td>{d.publishedVersion ? `v${d.publishedVersion}` : "—"}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </main>
+  );
+}
+
+export function App() {
+  const hash = useHash();
+  const [descriptors, setDescriptors] = useState<ActivityDescriptor[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    api.activities().then(setDescriptors, (e: Error) => {
+      if (e instanceof ApiError && e.status === 401) window.location.href = "/signin";
+      else setError(e.message);
+    });
+  }, []);
+  if (error) return <p className="message error" role="alert">{error}</p>;
+  if (!descriptors) return <p className="hint">Loading…</p>;
+  const match = /^#\/definitions\/(.+)$/.exec(hash);
+  return match ? <Editor key={match[1]} definitionId={decodeURIComponent(match[1])} descriptors={descriptors} /> : <DefinitionList />;
+}

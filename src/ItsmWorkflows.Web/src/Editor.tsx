@@ -1,0 +1,234 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import {
+  addEdge, Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, useEdgesState, useNodesState, useReactFlow,
+  type Connection, type Edge, type NodeTypes,
+} from "@xyflow/react";
+import { api, ApiError, type ActivityDescriptor, type DefinitionDetail, type ValidationIssue } from "./api";
+import { ActivityNode } from "./ActivityNode";
+import { autoLayout } from "./layout";
+import { fromGraph, newActivity, toGraph, type ActivityFlowNode, type ActivityJson } from "./model";
+import { Properties } from "./Properties";
+import { Toolbox } from "./Toolbox";
+
+const nodeTypes: NodeTypes = { activity: ActivityNode };
+
+interface Snapshot { nodes: ActivityFlowNode[]; edges: Edge[] }
+
+function EditorCanvas({ definitionId, descriptors }: { definitionId: string; descriptors: ActivityDescriptor[] }) {
+  const byType = useMemo(() => new Map(descriptors.map((d) => [d.typeName, d])), [descriptors]);
+  const [detail, setDetail] = useState<DefinitionDetail | null>(null);
+  const [nodes, setNodes, onNodesChange] = useNodesState<ActivityFlowNode>([]);
+  const [edges, setEdges, onEdgesChange] = useEdgesState<Edge>([]);
+  const [issues, setIssues] = useState<ValidationIssue[]>([]);
+  const [message, setMessage] = useState<{ kind: "info" | "error" | "conflict"; text: string } | null>(null);
+  const [dirty, setDirty] = useState(false);
+  const undo = useRef<Snapshot[]>([]);
+  const redo = useRef<Snapshot[]>([]);
+  const clipboard = useRef<ActivityFlowNode[]>([]);
+  const flow = useReactFlow();
+
+  const load = useCallback(async () => {
+    const d = await api.definition(definitionId);
+    const graph = toGraph(d.definition, byType);
+    setDetail(d);
+    setNodes(graph.hasPositions ? graph.nodes : autoLayout(graph.nodes, graph.edges));
+    setEdges(graph.edges);
+    setIssues(d.issues ?? []);
+    setDirty(false);
+    undo.current = [];
+    redo.current = [];
+    setTimeout(() => flow.fitView({ padding: 0.1 }), 0);
+  }, [definitionId, byType, setNodes, setEdges, flow]);
+
+  useEffect(() => { load().catch((e: Error) => setMessage({ kind: "error", text: e.message })); }, [load]);
+
+  // Errors found by the server's validator, shown on their activities.
+  const withIssues = useMemo(() => nodes.map((n) => {
+    const mine = issues.filter((i) => i.activityId === n.id).map((i) => i.message);
+    return mine.length || n.data.invalid?.length ? { ...n, data: { ...n.data, invalid: mine } } : n;
+  }), [nodes, issues]);
+
+  /** Records the current canvas for undo, then applies a change. */
+  const commit = useCallback((next: Partial<Snapshot>) => {
+    undo.current.push({ nodes, edges });
+    redo.current = [];
+    if (next.nodes) setNodes(next.nodes);
+    if (next.edges) setEdges(next.edges);
+    setDirty(true);
+  }, [nodes, edges, setNodes, setEdges]);
+
+  const step = (from: Snapshot[], to: Snapshot[]) => {
+    const previous = from.pop();
+    if (!previous) return;
+    to.push({ nodes, edges });
+    setNodes(previous.nodes);
+    setEdges(previous.edges);
+    setDirty(true);
+  };
+
+  const add = useCallback((descriptor: ActivityDescriptor, position?: { x: number; y: number }) => {
+    const activity = newActivity(descriptor, new Set(nodes.map((n) => n.id)));
+    const at = position ?? flow.screenToFlowPosition({ x: window.innerWidth / 2, y: window.innerHeight / 2 });
+    commit({ nodes: [...nodes.map((n) => ({ ...n, selected: false })), { id: activity.id, type: "activity", position: at, selected: true, data: { activity, descriptor } }] });
+  }, [nodes, flow, commit]);
+
+  const save = useCallback(async () => {
+    if (!detail) return null;
+    try {
+      const saved = await api.saveDraft(definitionId, fromGraph(detail.definition, nodes, edges), detail.version.revision);
+      setDetail(saved);
+      setIssues(saved.issues ?? []);
+      setDirty(false);
+      setMessage({ kind: "info", text: `Saved as draft version ${saved.version.version}.` });
+      return saved;
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 409) setMessage({ kind: "conflict", text: e.message });
+      else setMessage({ kind: "error", text: (e as Error).message });
+      return null;
+    }
+  }, [detail, definitionId, nodes, edges]);
+
+  const validate = useCallback(async () => {
+    const saved = dirty ? await save() : detail;
+    if (!saved) return;
+    const found = await api.validate(definitionId);
+    setIssues(found);
+    setMessage(found.some((i) => i.severity === "Error") ? { kind: "error", text: `${found.length} problem(s) found.` } : { kind: "info", text: "No problems found." });
+  }, [dirty, save, detail, definitionId]);
+
+  const publish = useCallback(async () => {
+    const saved = dirty ? await save() : detail;
+    if (!saved) return;
+    try {
+      const published = await api.publish(definitionId);
+      setDetail(published);
+      setIssues([]);
+      setMessage({ kind: "info", text: `Version ${published.version.version} is published.` });
+    } catch (e) {
+      const body = e instanceof ApiError ? e.body : {};
+      const errors = (body.errors as ValidationIssue[] | undefined) ?? (body.issues as ValidationIssue[] | undefined);
+      if (errors) setIssues(errors);
+      setMessage({ kind: "error", text: (e as Error).message });
+    }
+  }, [dirty, save, detail, definitionId]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const inField = (e.target as HTMLElement).closest("input, textarea, select");
+      const mod = e.ctrlKey || e.metaKey;
+      if (mod && e.key === "s") { e.preventDefault(); void save(); }
+      else if (inField) return;
+      else if (mod && e.key === "z" && !e.shiftKey) { e.preventDefault(); step(undo.current, redo.current); }
+      else if (mod && (e.key === "y" || (e.key === "z" && e.shiftKey))) { e.preventDefault(); step(redo.current, undo.current); }
+      else if (mod && e.key === "c") clipboard.current = nodes.filter((n) => n.selected);
+      else if (mod && e.key === "v" && clipboard.current.length) {
+        const ids = new Set(nodes.map((n) => n.id));
+        const copies = clipboard.current.map((n) => {
+          const activity = { ...n.data.activity, id: newActivity({ typeName: n.data.activity.type } as ActivityDescriptor, ids).id };
+          ids.add(activity.id);
+          return { ...n, id: activity.id, selected: true, position: { x: n.position.x + 40, y: n.position.y + 40 }, data: { ...n.data, activity } };
+        });
+        commit({ nodes: [...nodes.map((n) => ({ ...n, selected: false })), ...copies] });
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  });
+
+  const selected = nodes.filter((n) => n.selected);
+  const focus = (activityId?: string | null) => {
+    const node = nodes.find((n) => n.id === activityId);
+    if (!node) return;
+    setNodes(nodes.map((n) => ({ ...n, selected: n.id === node.id })));
+    void flow.setCenter(node.position.x + 110, node.position.y + 45, { zoom: 1, duration: 200 });
+  };
+
+  return (
+    <div className="editor">
+      <header className="toolbar">
+        <a href="#/" aria-label="All workflows">←</a>
+        <strong>{detail?.version.name ?? definitionId}</strong>
+        <span className="badge" data-testid="version-state">
+          v{detail?.version.version} {detail?.version.state}{dirty ? " · unsaved" : ""}
+        </span>
+        <button onClick={() => void save()} disabled={!dirty}>Save draft</button>
+        <button onClick={() => void validate()}>Validate</button>
+        <button onClick={() => void publish()}>Publish</button>
+        <button onClick={() => commit({ nodes: autoLayout(nodes, edges) })}>Auto-layout</button>
+        <button onClick={() => step(undo.current, redo.current)} aria-label="Undo">↶</button>
+        <button onClick={() => step(redo.current, undo.current)} aria-label="Redo">↷</button>
+        {message && (
+          <span className={`message ${message.kind}`} role="status" data-testid="message">
+            {message.text}
+            {message.kind === "conflict" && <button onClick={() => void load()}>Reload (discards my changes)</button>}
+          </span>
+        )}
+      </header>
+      <div className="workspace">
+        <Toolbox descriptors={descriptors} onAdd={(d) => add(d)} />
+        <div
+          className="canvas"
+          onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = "move"; }}
+          onDrop={(e) => {
+            e.preventDefault();
+            const descriptor = byType.get(e.dataTransfer.getData("application/x-activity-type"));
+            if (descriptor) add(descriptor, flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }));
+          }}
+        >
+          <ReactFlow
+            nodes={withIssues}
+            edges={edges}
+            nodeTypes={nodeTypes}
+            onNodesChange={(changes) => {
+              if (changes.some((c) => c.type === "remove")) undo.current.push({ nodes, edges });
+              onNodesChange(changes);
+              if (changes.some((c) => c.type === "remove" || (c.type === "position" && c.dragging === false))) setDirty(true);
+            }}
+            onEdgesChange={(changes) => {
+              if (changes.some((c) => c.type === "remove")) { undo.current.push({ nodes, edges }); setDirty(true); }
+              onEdgesChange(changes);
+            }}
+            onNodeDragStart={() => undo.current.push({ nodes, edges })}
+            onConnect={(c: Connection) => commit({ edges: addEdge({ ...c, label: c.sourceHandle === "Done" ? undefined : c.sourceHandle }, edges) })}
+            deleteKeyCode={["Delete", "Backspace"]}
+            onlyRenderVisibleElements
+            fitView
+          >
+            <Background />
+            <Controls />
+            <MiniMap pannable zoomable />
+          </ReactFlow>
+        </div>
+        {selected.length === 1 ? (
+          <Properties
+            activity={selected[0].data.activity}
+            descriptor={selected[0].data.descriptor}
+            issues={issues.filter((i) => i.activityId === selected[0].id).map((i) => i.message)}
+            onChange={(activity: ActivityJson) => commit({ nodes: nodes.map((n) => (n.id === selected[0].id ? { ...n, data: { ...n.data, activity } } : n)) })}
+          />
+        ) : (
+          <aside className="properties validation" aria-label="Validation">
+            <h2>Problems</h2>
+            {issues.length === 0 ? <p className="hint">None found. Select an activity to edit it.</p> : (
+              <ul data-testid="issues">
+                {issues.map((i, k) => (
+                  <li key={k}>
+                    <button className="link" onClick={() => focus(i.activityId)}>{i.activityId ? `${i.activityId}: ` : ""}{i.message}</button>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </aside>
+        )}
+      </div>
+    </div>
+  );
+}
+
+export function Editor(props: { definitionId: string; descriptors: ActivityDescriptor[] }) {
+  return (
+    <ReactFlowProvider>
+      <EditorCanvas {...props} />
+    </ReactFlowProvider>
+  );
+}

@@ -1,0 +1,20 @@
+import dagre from "@dagrejs/dagre";
+import type { Edge } from "@xyflow/react";
+import type { ActivityFlowNode } from "./model";
+
+const width = 220;
+const height = 90;
+
+/** Top-to-bottom layered layout (dagre), for definitions without designer positions and on demand. */
+export function autoLayout(nodes: ActivityFlowNode[], edges: Edge[]): ActivityFlowNode[] {
+  const g = new dagre.graphlib.Graph();
+  g.setGraph({ rankdir: "TB", nodesep: 40, ranksep: 70 });
+  g.setDefaultEdgeLabel(() => ({}));
+  for (const n of nodes) g.setNode(n.id, { width, height });
+  for (const e of edges) if (g.hasNode(e.source) && g.hasNode(e.target)) g.setEdge(e.source, e.target);
+  dagre.layout(g);
+  return nodes.map((n) => {
+    const p = g.node(n.id);
+    return p ? { ...n, position: { x: p.x - width / 2, y: p.y - height / 2 } } : n;
+  });
+}
