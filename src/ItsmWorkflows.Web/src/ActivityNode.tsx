@@ -1,8 +1,9 @@
 import { Handle, Position, type NodeProps } from "@xyflow/react";
 import { outcomesOf, type ActivityFlowNode } from "./model";
 
-const categoryIcons: Record<string, string> = {
-  ITSM: "🛠", Primitives: "●", Flow: "⑂", Timers: "⏱", Composition: "▣", Http: "⇄", Email: "✉", Scripting: "ƒ", Events: "⚑",
+/** A category's mark: its initial on the category's colour (fonts with pictographs are not everywhere). */
+const categoryColours: Record<string, string> = {
+  ITSM: "#7c3aed", Primitives: "#475569", Branching: "#0891b2", Flow: "#0891b2", Timers: "#d97706", Composition: "#4f46e5", HTTP: "#059669", Email: "#db2777", Scripting: "#65a30d",
 };
 
 /** An activity on the canvas: its name, type and category icon, an input handle, one output handle per outcome port. */
@@ -18,7 +19,9 @@ export function ActivityNode({ data, selected }: NodeProps<ActivityFlowNode>) {
     >
       <Handle type="target" position={Position.Top} id="In" />
       <div className="activity-title">
-        <span className="activity-icon" aria-hidden="true">{categoryIcons[descriptor?.category ?? ""] ?? "◆"}</span>
+        <span className="activity-icon" aria-hidden="true" style={{ background: categoryColours[descriptor?.category ?? ""] ?? "#94a3b8" }}>
+          {(descriptor?.category ?? "?").charAt(0)}
+        </span>
         {title}
       </div>
       <div className="activity-type">{descriptor?.displayName ?? `Unknown type ${activity.type}`}</div>

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import {
-  addEdge, Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, useEdgesState, useNodesState, useReactFlow,
+  addEdge, Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, useEdgesState, useNodesInitialized, useNodesState, useReactFlow,
   type Connection, type Edge, type NodeTypes,
 } from "@xyflow/react";
 import { api, ApiError, type ActivityDescriptor, type DefinitionDetail, type ValidationIssue } from "./api";
@@ -26,6 +26,15 @@ function EditorCanvas({ definitionId, descriptors }: { definitionId: string; des
   const redo = useRef<Snapshot[]>([]);
   const clipboard = useRef<ActivityFlowNode[]>([]);
   const flow = useReactFlow();
+  // Fit the view once the loaded nodes are measured (fitting before that sees an empty graph).
+  const measured = useNodesInitialized();
+  const needsFit = useRef(false);
+  useEffect(() => {
+    if (measured && needsFit.current) {
+      needsFit.current = false;
+      void flow.fitView({ padding: 0.1, maxZoom: 1 });
+    }
+  }, [measured, flow]);
 
   const load = useCallback(async () => {
     const d = await api.definition(definitionId);
@@ -37,8 +46,9 @@ function EditorCanvas({ definitionId, descriptors }: { definitionId: string; des
     setDirty(false);
     undo.current = [];
     redo.current = [];
-    setTimeout(() => flow.fitView({ padding: 0.1 }), 0);
-  }, [definitionId, byType, setNodes, setEdges, flow]);
+    // An empty workflow keeps the default view: fitting its first node would zoom onto it.
+    needsFit.current = graph.nodes.length > 0;
+  }, [definitionId, byType, setNodes, setEdges]);
 
   useEffect(() => { load().catch((e: Error) => setMessage({ kind: "error", text: e.message })); }, [load]);
 
@@ -191,8 +201,8 @@ function EditorCanvas({ definitionId, descriptors }: { definitionId: string; des
             onNodeDragStart={() => undo.current.push({ nodes, edges })}
             onConnect={(c: Connection) => commit({ edges: addEdge({ ...c, label: c.sourceHandle === "Done" ? undefined : c.sourceHandle }, edges) })}
             deleteKeyCode={["Delete", "Backspace"]}
-            onlyRenderVisibleElements
-            fitView
+            fitViewOptions={{ padding: 0.1, maxZoom: 1 }}
+            minZoom={0.1}
           >
             <Background />
             <Controls />

@@ -30,9 +30,9 @@ export function Properties({ activity, descriptor, issues, onChange }: {
         <input value={activity.id} readOnly aria-readonly="true" />
       </label>
       <label>
-        Name
+        Activity name
         <input
-          aria-label="Name"
+          aria-label="Activity name"
           value={typeof activity.name === "string" ? activity.name : ""}
           onChange={(e) => onChange({ ...activity, name: e.target.value || undefined })}
         />

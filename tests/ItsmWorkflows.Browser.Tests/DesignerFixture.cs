@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.Playwright;
+using Xunit;
+
+namespace ItsmWorkflows.Browser.Tests;
+
+/// <summary>
+/// The real server as its own process (embedded default: SQLite, demo people, the shipped workflows) and
+/// Debian's Chromium driven by Playwright. Browsers cannot be downloaded here, so Chromium comes from the
+/// system (apt-get install chromium), or from ITSM_CHROMIUM; without it the tests fail and say so.
+/// </summary>
+public sealed class DesignerFixture : IAsyncLifetime
+{
+    private static readonly string[] ChromiumPaths = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
+    private readonly StringBuilder _output = new();
+    private readonly string _database = Path.Combine(Path.GetTempPath(), $"itsm-browser-{Guid.NewGuid():N}.db");
+    private Process? _server;
+    private IPlaywright? _playwright;
+
+    public int Port { get; } = FreePort();
+
+    public string BaseUrl => $"http://127.0.0.1:{Port}";
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public static string RepoRoot
+    {
+        get
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ItsmWorkflows.sln"))) dir = dir.Parent;
+            return dir?.FullName ?? throw new InvalidOperationException("Cannot find ItsmWorkflows.sln above the test binaries.");
+        }
+    }
+
+    public static string ArtifactsFolder => Directory.CreateDirectory(Path.Combine(RepoRoot, "TestResults", "browser")).FullName;
+
+    public async ValueTask InitializeAsync()
+    {
+        var chromium = Environment.GetEnvironmentVariable("ITSM_CHROMIUM") is { Length: > 0 } configured ? configured
+            : ChromiumPaths.FirstOrDefault(File.Exists)
+            ?? throw new InvalidOperationException("The browser tests need Chromium: apt-get install -y chromium (or set ITSM_CHROMIUM to its path).");
+        // The content root is the server's project folder, where the build put the designer (wwwroot/designer).
+        var info = new ProcessStartInfo("dotnet", Path.Combine(AppContext.BaseDirectory, "ItsmWorkflows.Server.dll"))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.Combine(RepoRoot, "src", "ItsmWorkflows.Server"),
+        };
+        info.Environment["ASPNETCORE_URLS"] = BaseUrl;
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        info.Environment["Database__SqlitePath"] = _database;
+        info.Environment["Demo__Enabled"] = "true";
+        info.Environment["Workflows__Path"] = Path.Combine(RepoRoot, "workflows");
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        _server = Process.Start(info) ?? throw new InvalidOperationException("The server process did not start.");
+        _server.OutputDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
+        _server.ErrorDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
+        _server.BeginOutputReadLine();
+        _server.BeginErrorReadLine();
+        await WaitUntilReadyAsync();
+
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = chromium, Headless = true, Args = ["--no-sandbox"] });
+    }
+
+    private async Task WaitUntilReadyAsync()
+    {
+        using var probe = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_server!.HasExited) throw new InvalidOperationException($"The server exited with {_server.ExitCode}:\n{Output}");
+            try
+            {
+                if ((await probe.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK) return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+            await Task.Delay(250);
+        }
+        throw new TimeoutException($"The server did not become ready:\n{Output}");
+    }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output) return _output.ToString();
+        }
+    }
+
+    /// <summary>A browser tab at 1280×800, signed in as a demo person (the cookie is shared with the page).</summary>
+    public async Task<(IBrowserContext Context, IPage Page)> SignedInAsync(string userName)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
+        var response = await context.APIRequest.PostAsync("/account/demo-sign-in", new APIRequestContextOptions { DataObject = new { userName } });
+        Assert.True(response.Ok, $"Sign-in as {userName} failed: {response.Status}");
+        return (context, await context.NewPageAsync());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Browser is not null) await Browser.DisposeAsync();
+        _playwright?.Dispose();
+        if (_server is { HasExited: false })
+        {
+            _server.Kill(entireProcessTree: true);
+            await _server.WaitForExitAsync();
+        }
+        _server?.Dispose();
+        foreach (var file in new[] { _database, _database + "-wal", _database + "-shm" })
+        {
+            try { File.Delete(file); } catch (IOException) { }
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,140 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Playwright;
+using Xunit;
+using static Microsoft.Playwright.Assertions;
+
+namespace ItsmWorkflows.Browser.Tests;
+
+/// <summary>The designer in Chromium against the real server: what a process owner does, without touching JSON.</summary>
+public sealed class DesignerTests(DesignerFixture fixture) : IClassFixture<DesignerFixture>
+{
+    /// <summary>Runs a browser scenario; on failure a screenshot is kept in TestResults/browser beside the error.</summary>
+    private static async Task WithScreenshotOnFailureAsync(IPage page, string name, Func<Task> scenario)
+    {
+        try
+        {
+            await scenario();
+        }
+        catch
+        {
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(DesignerFixture.ArtifactsFolder, name + ".png"), FullPage = true });
+            throw;
+        }
+    }
+
+    [Theory]
+    [InlineData("request-fulfilment")]
+    [InlineData("change-approval")]
+    [InlineData("incident-escalation")]
+    public async Task ShippedProcess_OpensWithEveryActivityAndConnection(string definitionId)
+    {
+        var file = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(DesignerFixture.RepoRoot, "workflows", definitionId, "v1.json"), TestContext.Current.CancellationToken))!;
+        var activities = file["root"]!["activities"]!.AsArray();
+        var connections = file["root"]!["connections"]!.AsArray();
+        var (context, page) = await fixture.SignedInAsync("dave");
+        await using var _ = context;
+        await WithScreenshotOnFailureAsync(page, "open-" + definitionId, async () =>
+        {
+            await page.GotoAsync($"/designer/#/definitions/{definitionId}");
+            await Expect(page.GetByTestId("version-state")).ToContainTextAsync("Published");
+            await Expect(page.Locator(".react-flow__node")).ToHaveCountAsync(activities.Count);
+            await Expect(page.Locator(".react-flow__edge")).ToHaveCountAsync(connections.Count);
+            // Each node shows the name the process owner gave it.
+            var named = activities.First(a => a!["name"] is not null)!;
+            await Expect(page.GetByTestId("node-" + named["id"]!.GetValue<string>())).ToContainTextAsync(named["name"]!.GetValue<string>());
+        });
+    }
+
+    [Fact]
+    public async Task BuildFromScratch_ByDragAndDrop_ValidateFixSavePublish()
+    {
+        var id = "hello-" + Guid.NewGuid().ToString("N")[..8];
+        var (context, page) = await fixture.SignedInAsync("dave");
+        await using var _ = context;
+        await WithScreenshotOnFailureAsync(page, "build-from-scratch", async () =>
+        {
+            await page.GotoAsync("/designer/");
+            page.Dialog += async (_, dialog) => await dialog.AcceptAsync(id);
+            await page.GetByRole(AriaRole.Button, new() { Name = "New workflow" }).ClickAsync();
+            await Expect(page.GetByTestId("version-state")).ToContainTextAsync("Draft");
+
+            // Two activities from the toolbox, dropped on the canvas.
+            var canvas = page.Locator(".react-flow__pane");
+            await page.GetByTestId("tool-Elsa.WriteLine").DragToAsync(canvas, new() { TargetPosition = new() { X = 300, Y = 120 } });
+            await page.GetByRole(AriaRole.Searchbox, new() { Name = "Search activities" }).FillAsync("set name");
+            await page.GetByTestId("tool-Elsa.SetName").DragToAsync(canvas, new() { TargetPosition = new() { X = 300, Y = 380 } });
+            await Expect(page.Locator(".react-flow__node")).ToHaveCountAsync(2);
+
+            // Connect WriteLine's Done port to SetName.
+            await page.GetByTestId("port-WriteLine1-Done").DragToAsync(page.GetByTestId("node-SetName1").Locator(".react-flow__handle-top"));
+            await Expect(page.Locator(".react-flow__edge")).ToHaveCountAsync(1);
+
+            // The validator finds SetName's missing value; the problems list names it, and a click focuses it.
+            await canvas.ClickAsync(new() { Position = new() { X = 40, Y = 40 } });
+            await page.GetByRole(AriaRole.Button, new() { Name = "Validate" }).ClickAsync();
+            await Expect(page.GetByTestId("issues")).ToContainTextAsync("needs a value for 'Name'");
+            await page.GetByTestId("issues").GetByRole(AriaRole.Button).First.ClickAsync();
+            await page.GetByRole(AriaRole.Textbox, new() { Name = "Name", Exact = true }).FillAsync("greeted");
+
+            await page.GetByTestId("node-WriteLine1").ClickAsync();
+            await page.GetByRole(AriaRole.Textbox, new() { Name = "Text", Exact = true }).FillAsync("Hello from the designer");
+
+            await page.GetByRole(AriaRole.Button, new() { Name = "Save draft" }).ClickAsync();
+            await Expect(page.GetByTestId("message")).ToContainTextAsync("Saved as draft");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Validate" }).ClickAsync();
+            await Expect(page.GetByTestId("message")).ToContainTextAsync("No problems found");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Publish" }).ClickAsync();
+            await Expect(page.GetByTestId("message")).ToContainTextAsync("is published");
+        });
+
+        // What the server stored: two activities, one connection on the Done port, the inputs, published.
+        var stored = await (await context.APIRequest.GetAsync($"/api/definitions/{id}")).JsonAsync();
+        var root = stored!.Value.GetProperty("definition").GetProperty("root");
+        Assert.Equal("Published", stored.Value.GetProperty("version").GetProperty("state").GetString());
+        Assert.Equal(2, root.GetProperty("activities").GetArrayLength());
+        var connection = root.GetProperty("connections")[0];
+        Assert.Equal("WriteLine1", connection.GetProperty("source").GetProperty("activity").GetString());
+        Assert.Equal("Done", connection.GetProperty("source").GetProperty("port").GetString());
+        Assert.Equal("SetName1", connection.GetProperty("target").GetProperty("activity").GetString());
+        var text = root.GetProperty("activities").EnumerateArray().First(a => a.GetProperty("id").GetString() == "WriteLine1").GetProperty("text");
+        Assert.Equal("Hello from the designer", text.GetProperty("expression").GetProperty("value").GetString());
+    }
+
+    [Fact]
+    public async Task SecondTab_SavingAStaleCopy_IsRefusedAndOffersReload()
+    {
+        var id = "tabs-" + Guid.NewGuid().ToString("N")[..8];
+        var (context, first) = await fixture.SignedInAsync("dave");
+        await using var _ = context;
+        var created = await context.APIRequest.PostAsync("/api/definitions", new APIRequestContextOptions
+        {
+            DataObject = JsonSerializer.Deserialize<JsonElement>($$"""
+                { "definitionId": "{{id}}", "name": "Two tabs", "root": { "type": "Elsa.Flowchart", "id": "F", "activities": [
+                  { "id": "Say", "type": "Elsa.WriteLine", "text": { "typeName": "String", "expression": { "type": "Literal", "value": "one" } } } ], "connections": [] } }
+                """),
+        });
+        Assert.True(created.Ok);
+        var second = await context.NewPageAsync();
+        await WithScreenshotOnFailureAsync(second, "two-tabs", async () =>
+        {
+            foreach (var page in new[] { first, second })
+            {
+                await page.GotoAsync($"/designer/#/definitions/{id}");
+                await page.GetByTestId("node-Say").ClickAsync();
+            }
+            await first.GetByRole(AriaRole.Textbox, new() { Name = "Activity name", Exact = true }).FillAsync("First tab's name");
+            await first.GetByRole(AriaRole.Button, new() { Name = "Save draft" }).ClickAsync();
+            await Expect(first.GetByTestId("message")).ToContainTextAsync("Saved as draft");
+
+            await second.GetByRole(AriaRole.Textbox, new() { Name = "Activity name", Exact = true }).FillAsync("Second tab's name");
+            await second.GetByRole(AriaRole.Button, new() { Name = "Save draft" }).ClickAsync();
+            await Expect(second.GetByTestId("message")).ToContainTextAsync("dave");
+            await Expect(second.GetByRole(AriaRole.Button, new() { Name = "Reload (discards my changes)" })).ToBeVisibleAsync();
+            await Expect(second.GetByTestId("node-Say")).ToContainTextAsync("Second tab's name"); // nothing lost on screen
+
+            await second.GetByRole(AriaRole.Button, new() { Name = "Reload (discards my changes)" }).ClickAsync();
+            await Expect(second.GetByTestId("node-Say")).ToContainTextAsync("First tab's name");
+        });
+    }
+}
