@@ -23,6 +23,11 @@ internal static class ApiBenchmark
         var repo = new DirectoryInfo(AppContext.BaseDirectory);
         while (repo is not null && !File.Exists(Path.Combine(repo.FullName, "ItsmWorkflows.sln"))) repo = repo.Parent;
         Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_ITSMWORKFLOWS_SERVER", Path.Combine(repo?.FullName ?? ".", "src", "ItsmWorkflows.Server"));
+        if (args.Length > 0 && args[0] == "designer")
+        {
+            await DesignerBenchmark.RunAsync(repo?.FullName ?? ".");
+            return;
+        }
         if (args.Length > 0 && args[0] == "mail")
         {
             await MailBenchmark.RunAsync(repo?.FullName ?? ".", args.Length > 1 && int.TryParse(args[1], out var n) ? n : 1000);

@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { api, ApiError, type ActivityDescriptor, type DefinitionSummary } from "./api";
+import { api, ApiError, prefetchDefinition, type ActivityDescriptor, type DefinitionSummary } from "./api";
 import { Editor } from "./Editor";
 
 function useHash() {
@@ -53,6 +53,8 @@ export function App() {
   const [descriptors, setDescriptors] = useState<ActivityDescriptor[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
+    const opening = /^#\/definitions\/(.+)$/.exec(window.location.hash);
+    if (opening) prefetchDefinition(decodeURIComponent(opening[1]));
     api.activities().then(setDescriptors, (e: Error) => {
       if (e instanceof ApiError && e.status === 401) window.location.href = "/signin";
       else setError(e.message);

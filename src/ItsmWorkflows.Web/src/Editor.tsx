@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import {
-  addEdge, Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, useEdgesState, useNodesInitialized, useNodesState, useReactFlow,
+  addEdge, Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, useEdgesState, useNodesState, useReactFlow,
   type Connection, type Edge, type NodeTypes,
 } from "@xyflow/react";
 import { api, ApiError, type ActivityDescriptor, type DefinitionDetail, type ValidationIssue } from "./api";
@@ -26,15 +26,20 @@ function EditorCanvas({ definitionId, descriptors }: { definitionId: string; des
   const redo = useRef<Snapshot[]>([]);
   const clipboard = useRef<ActivityFlowNode[]>([]);
   const flow = useReactFlow();
-  // Fit the view once the loaded nodes are measured (fitting before that sees an empty graph).
-  const measured = useNodesInitialized();
+  // Fit the view once the nodes to fit are measured (fitting before that sees an empty graph). A large workflow
+  // opens on its beginning at a readable zoom: only what is in view is rendered, so it opens nearly as fast as
+  // a small one (the minimap, drawn for up to 300 activities, shows the whole).
   const needsFit = useRef(false);
   useEffect(() => {
-    if (measured && needsFit.current) {
-      needsFit.current = false;
-      void flow.fitView({ padding: 0.1, maxZoom: 1 });
-    }
-  }, [measured, flow]);
+    if (!needsFit.current || nodes.length === 0) return;
+    const anchor = nodes.reduce((best, n) => (n.position.y < best.position.y || (n.position.y === best.position.y && n.position.x < best.position.x) ? n : best));
+    // Beyond 60 activities: a screenful around the top-left one (where a flowchart starts).
+    const first = nodes.length <= 60 ? nodes : nodes.filter((n) => n.position.x >= anchor.position.x - 100 && n.position.x <= anchor.position.x + 1400
+      && n.position.y >= anchor.position.y - 100 && n.position.y <= anchor.position.y + 900);
+    if (!first.every((n) => n.measured?.width)) return;
+    needsFit.current = false;
+    void flow.fitView({ padding: 0.1, maxZoom: 1, nodes: first });
+  }, [nodes, flow]);
 
   const load = useCallback(async () => {
     const d = await api.definition(definitionId);
@@ -178,6 +183,9 @@ function EditorCanvas({ definitionId, descriptors }: { definitionId: string; des
         <Toolbox descriptors={descriptors} onAdd={(d) => add(d)} />
         <div
           className="canvas"
+          data-testid="canvas"
+          data-nodes={nodes.length}
+          data-edges={edges.length}
           onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = "move"; }}
           onDrop={(e) => {
             e.preventDefault();
@@ -203,10 +211,11 @@ function EditorCanvas({ definitionId, descriptors }: { definitionId: string; des
             deleteKeyCode={["Delete", "Backspace"]}
             fitViewOptions={{ padding: 0.1, maxZoom: 1 }}
             minZoom={0.1}
+            onlyRenderVisibleElements
           >
             <Background />
             <Controls />
-            <MiniMap pannable zoomable />
+            {nodes.length <= 300 && <MiniMap pannable zoomable />}
           </ReactFlow>
         </div>
         {selected.length === 1 ? (

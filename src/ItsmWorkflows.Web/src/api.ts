@@ -87,14 +87,43 @@ export interface DefinitionDetail {
   issues: ValidationIssue[];
 }
 
+export interface FieldChange { field: string; before?: string | null; after?: string | null }
+
+export interface DefinitionDiff {
+  activitiesAdded: { id: string; type: string; displayName?: string }[];
+  activitiesRemoved: { id: string; type: string; displayName?: string }[];
+  activitiesChanged: { id: string; type: string; displayName: string; fields: FieldChange[] }[];
+  activitiesMoved: string[];
+  connectionsAdded: string[];
+  connectionsRemoved: string[];
+  variablesChanged: FieldChange[];
+  definitionChanged: FieldChange[];
+}
+
+// A definition fetched while the activity catalog loads, so opening a workflow waits for one round trip, not two.
+const prefetched = new Map<string, Promise<DefinitionDetail>>();
+
+export function prefetchDefinition(id: string) {
+  if (!prefetched.has(id)) prefetched.set(id, call<DefinitionDetail>("GET", `/api/definitions/${encodeURIComponent(id)}`));
+}
+
 export const api = {
   me: () => call<{ userName: string; displayName: string; roles: string[] }>("GET", "/account/me"),
   activities: () => call<ActivityDescriptor[]>("GET", "/api/activities"),
   definitions: () => call<DefinitionSummary[]>("GET", "/api/definitions"),
-  definition: (id: string) => call<DefinitionDetail>("GET", `/api/definitions/${encodeURIComponent(id)}`),
+  definition: (id: string) => {
+    const early = prefetched.get(id);
+    prefetched.delete(id);
+    return early ?? call<DefinitionDetail>("GET", `/api/definitions/${encodeURIComponent(id)}`);
+  },
   create: (definition: unknown) => call<DefinitionDetail>("POST", "/api/definitions", definition),
   saveDraft: (id: string, definition: unknown, revision: number) =>
     call<DefinitionDetail>("PUT", `/api/definitions/${encodeURIComponent(id)}/draft`, { definition, revision }),
   validate: (id: string) => call<ValidationIssue[]>("POST", `/api/definitions/${encodeURIComponent(id)}/validate`),
+  versions: (id: string) => call<VersionInfo[]>("GET", `/api/definitions/${encodeURIComponent(id)}/versions`),
+  diff: (id: string, from: number, to: number) => call<DefinitionDiff>("GET", `/api/definitions/${encodeURIComponent(id)}/diff?from=${from}&to=${to}`),
+  rollback: (id: string, version: number) => call<DefinitionDetail>("POST", `/api/definitions/${encodeURIComponent(id)}/versions/${version}/rollback`),
+  importJson: (json: string) => call<unknown>("POST", "/api/definitions/import?asNewVersion=true", json),
+  exportUrl: (id: string) => `/api/definitions/${encodeURIComponent(id)}/export`,
   publish: (id: string) => call<DefinitionDetail>("POST", `/api/definitions/${encodeURIComponent(id)}/publish`),
 };

@@ -1,0 +1,188 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.IO.Compression;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Playwright;
+
+namespace ItsmWorkflows.Server.Benchmarks;
+
+/// <summary>
+/// The designer in headless Chromium against the real server process: time until a generated 200- and
+/// 1,000-activity workflow is on the canvas and answers a click, next to opening an empty workflow (the
+/// app's own fixed cost) in the same run; frame times while panning the 1,000; the bundle's size.
+/// Usage: dotnet run -c Release --project tests/ItsmWorkflows.Server.Benchmarks -- designer
+/// </summary>
+internal static class DesignerBenchmark
+{
+    private const int Runs = 3;
+
+    public static async Task RunAsync(string repo)
+    {
+        var chromium = Environment.GetEnvironmentVariable("ITSM_CHROMIUM") is { Length: > 0 } c ? c : "/usr/bin/chromium";
+        if (!File.Exists(chromium)) throw new InvalidOperationException("The designer benchmark needs Chromium: apt-get install -y chromium (or set ITSM_CHROMIUM).");
+        var assets = Path.Combine(repo, "src", "ItsmWorkflows.Server", "wwwroot", "designer", "assets");
+        Console.WriteLine($"bundle: JavaScript {Size(assets, "*.js")}, CSS {Size(assets, "*.css")}");
+
+        var port = FreePort();
+        var database = Path.Combine(Path.GetTempPath(), $"itsm-designer-bench-{Guid.NewGuid():N}.db");
+        var info = new ProcessStartInfo("dotnet", Path.Combine(AppContext.BaseDirectory, "ItsmWorkflows.Server.dll"))
+        {
+            UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
+            WorkingDirectory = Path.Combine(repo, "src", "ItsmWorkflows.Server"),
+        };
+        info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        info.Environment["Database__SqlitePath"] = database;
+        info.Environment["Demo__Enabled"] = "true";
+        info.Environment["Workflows__Path"] = Path.Combine(repo, "workflows");
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        using var server = Process.Start(info)!;
+        server.BeginOutputReadLine();
+        server.BeginErrorReadLine();
+        try
+        {
+            var baseUrl = $"http://127.0.0.1:{port}";
+            await WaitReadyAsync(baseUrl);
+            using var playwright = await Playwright.CreateAsync();
+            await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = chromium, Headless = true, Args = ["--no-sandbox"] });
+            await using var context = await browser.NewContextAsync(new() { BaseURL = baseUrl, ViewportSize = new() { Width = 1280, Height = 800 } });
+            (await context.APIRequest.PostAsync("/account/demo-sign-in", new() { DataObject = new { userName = "dave" } })).EnsureOk();
+            foreach (var n in new[] { 0, 200, 1000 }) await CreateAsync(context, n);
+
+            var empty = await OpenAsync(context, 0);
+            Console.WriteLine($"open an empty workflow (baseline, the app's own cost): median {empty:0} ms over {Runs} runs");
+            var two = await OpenAsync(context, 200);
+            Console.WriteLine($"open 200 activities until on the canvas and answering a click: median {two:0} ms   ratio to empty {two / empty:0.0}   (goal < 1000 ms: {(two < 1000 ? "met" : "NOT met")})");
+            var thousand = await OpenAsync(context, 1000);
+            Console.WriteLine($"open 1,000 activities until on the canvas and answering a click: median {thousand:0} ms   ratio to empty {thousand / empty:0.0}   (goal < 3000 ms: {(thousand < 3000 ? "met" : "NOT met")})");
+            var (mean, p95) = await PanAsync(context, 1000);
+            Console.WriteLine($"panning 1,000 activities: mean frame {mean:0.0} ms, p95 {p95:0.0} ms (60 fps = 16.7 ms)");
+        }
+        finally
+        {
+            if (!server.HasExited) server.Kill(entireProcessTree: true);
+            foreach (var f in new[] { database, database + "-wal", database + "-shm" }) File.Delete(f);
+        }
+    }
+
+    /// <summary>A chain of n Write Line activities on a grid, each connected to the next.</summary>
+    private static async Task CreateAsync(IBrowserContext context, int n)
+    {
+        var activities = new JsonArray();
+        var connections = new JsonArray();
+        for (var i = 0; i < n; i++)
+        {
+            activities.Add(new JsonObject
+            {
+                ["id"] = $"A{i}", ["type"] = "Elsa.WriteLine", ["name"] = $"Step {i}",
+                ["text"] = new JsonObject { ["typeName"] = "String", ["expression"] = new JsonObject { ["type"] = "Literal", ["value"] = $"step {i}" } },
+                ["metadata"] = new JsonObject { ["designer"] = new JsonObject { ["position"] = new JsonObject { ["x"] = i % 25 * 260, ["y"] = i / 25 * 140 } } },
+            });
+            if (i > 0) connections.Add(new JsonObject { ["source"] = new JsonObject { ["activity"] = $"A{i - 1}", ["port"] = "Done" }, ["target"] = new JsonObject { ["activity"] = $"A{i}", ["port"] = "In" } });
+        }
+        var definition = new JsonObject
+        {
+            ["definitionId"] = $"bench-{n}", ["name"] = $"Benchmark {n}",
+            ["root"] = new JsonObject { ["type"] = "Elsa.Flowchart", ["id"] = "F", ["activities"] = activities, ["connections"] = connections },
+        };
+        (await context.APIRequest.PostAsync("/api/definitions", new() { DataObject = JsonSerializer.Deserialize<JsonElement>(definition.ToJsonString()) })).EnsureOk();
+    }
+
+    /// <summary>Milliseconds from navigation to every node rendered and a click on one selecting it (median of the runs).</summary>
+    private static async Task<double> OpenAsync(IBrowserContext context, int n)
+    {
+        var times = new List<double>();
+        for (var run = 0; run < Runs; run++)
+        {
+            var page = await context.NewPageAsync();
+            var sw = Stopwatch.StartNew();
+            await page.GotoAsync($"/designer/#/definitions/bench-{n}");
+            if (n == 0)
+            {
+                await page.GetByTestId("version-state").WaitForAsync();
+            }
+            else
+            {
+                // On the canvas: every activity is in React Flow's graph (only those in view are drawn), the start is drawn.
+                await page.WaitForFunctionAsync($"document.querySelector('[data-testid=canvas]')?.dataset.nodes === '{n}'", null, new() { Timeout = 60_000, PollingInterval = 10 });
+                await page.GetByTestId("node-A0").ClickAsync();
+                await page.GetByRole(AriaRole.Textbox, new() { Name = "Activity name" }).WaitForAsync();
+            }
+            times.Add(sw.Elapsed.TotalMilliseconds);
+            await page.CloseAsync();
+        }
+        times.Sort();
+        return times[times.Count / 2];
+    }
+
+    /// <summary>Frame times sampled with requestAnimationFrame while the mouse drags the canvas for about two seconds.</summary>
+    private static async Task<(double Mean, double P95)> PanAsync(IBrowserContext context, int n)
+    {
+        var page = await context.NewPageAsync();
+        await page.GotoAsync($"/designer/#/definitions/bench-{n}");
+        await page.WaitForFunctionAsync($"document.querySelector('[data-testid=canvas]')?.dataset.nodes === '{n}'", null, new() { Timeout = 60_000 });
+        await page.GetByTestId("node-A0").WaitForAsync();
+        await page.EvaluateAsync("() => { window.__frames = []; let last = performance.now(); const tick = (t) => { window.__frames.push(t - last); last = t; if (!window.__stop) requestAnimationFrame(tick); }; requestAnimationFrame(tick); }");
+        var pane = await page.Locator(".react-flow__pane").BoundingBoxAsync();
+        await page.Mouse.MoveAsync(pane!.X + 100, pane.Y + 100);
+        await page.Mouse.DownAsync();
+        for (var i = 0; i < 4; i++)
+        {
+            await page.Mouse.MoveAsync(pane.X + 500, pane.Y + 400, new() { Steps = 30 });
+            await page.Mouse.MoveAsync(pane.X + 100, pane.Y + 100, new() { Steps = 30 });
+        }
+        await page.Mouse.UpAsync();
+        var frames = (await page.EvaluateAsync<double[]>("() => { window.__stop = true; return window.__frames.slice(1); }")).Order().ToArray();
+        await page.CloseAsync();
+        return frames.Length == 0 ? (0, 0) : (frames.Average(), frames[(int)(frames.Length * 0.95)]);
+    }
+
+    private static string Size(string folder, string pattern)
+    {
+        long raw = 0, gzip = 0;
+        foreach (var file in Directory.Exists(folder) ? Directory.GetFiles(folder, pattern) : [])
+        {
+            var bytes = File.ReadAllBytes(file);
+            raw += bytes.Length;
+            using var buffer = new MemoryStream();
+            using (var zip = new GZipStream(buffer, CompressionLevel.Optimal, leaveOpen: true)) zip.Write(bytes);
+            gzip += buffer.Length;
+        }
+        return string.Create(CultureInfo.InvariantCulture, $"{raw / 1024.0:0} kB ({gzip / 1024.0:0} kB gzip)");
+    }
+
+    private static async Task WaitReadyAsync(string baseUrl)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(2) };
+        for (var i = 0; i < 480; i++)
+        {
+            try
+            {
+                if ((await http.GetAsync("/health/ready")).IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+            await Task.Delay(250);
+        }
+        throw new TimeoutException("The server did not become ready.");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static void EnsureOk(this IAPIResponse response)
+    {
+        if (!response.Ok) throw new InvalidOperationException($"{response.Url}: {response.Status} {response.StatusText}");
+    }
+}
