@@ -29,7 +29,27 @@ function DefinitionList() {
   return (
     <main className="list">
       <h1>Workflows</h1>
-      <button onClick={() => void create()}>New workflow</button>
+      <button onClick={() => void create()}>New workflow</button>{" "}
+      <label className="button">
+        Import Elsa JSON
+        <input
+          type="file"
+          accept="application/json,.json"
+          aria-label="Import Elsa JSON"
+          hidden
+          onChange={async (e) => {
+            const file = e.target.files?.[0];
+            if (!file) return;
+            try {
+              await api.importJson(await file.text());
+              setItems(await api.definitions());
+              setError(null);
+            } catch (err) {
+              setError((err as Error).message);
+            }
+          }}
+        />
+      </label>
       {error && <p className="message error" role="alert">{error}</p>}
       <table>
         <thead><tr><th>Name</th><th>Id</th><th>Latest</th><th>Published</th></tr></thead>

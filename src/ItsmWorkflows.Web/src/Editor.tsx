@@ -3,12 +3,13 @@ import {
   addEdge, Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, useEdgesState, useNodesState, useReactFlow,
   type Connection, type Edge, type NodeTypes,
 } from "@xyflow/react";
-import { api, ApiError, type ActivityDescriptor, type DefinitionDetail, type ValidationIssue } from "./api";
+import { api, ApiError, type ActivityDescriptor, type DefinitionDetail, type DefinitionDiff, type ValidationIssue } from "./api";
 import { ActivityNode } from "./ActivityNode";
 import { autoLayout } from "./layout";
 import { fromGraph, newActivity, toGraph, type ActivityFlowNode, type ActivityJson } from "./model";
 import { Properties } from "./Properties";
 import { Toolbox } from "./Toolbox";
+import { WorkflowPanel } from "./WorkflowPanel";
 
 const nodeTypes: NodeTypes = { activity: ActivityNode };
 
@@ -22,6 +23,7 @@ function EditorCanvas({ definitionId, descriptors }: { definitionId: string; des
   const [issues, setIssues] = useState<ValidationIssue[]>([]);
   const [message, setMessage] = useState<{ kind: "info" | "error" | "conflict"; text: string } | null>(null);
   const [dirty, setDirty] = useState(false);
+  const [comparison, setComparison] = useState<{ diff: DefinitionDiff; version: number } | null>(null);
   const undo = useRef<Snapshot[]>([]);
   const redo = useRef<Snapshot[]>([]);
   const clipboard = useRef<ActivityFlowNode[]>([]);
@@ -58,10 +60,13 @@ function EditorCanvas({ definitionId, descriptors }: { definitionId: string; des
   useEffect(() => { load().catch((e: Error) => setMessage({ kind: "error", text: e.message })); }, [load]);
 
   // Errors found by the server's validator, shown on their activities.
-  const withIssues = useMemo(() => nodes.map((n) => {
+  // and, while two versions are compared, what was added or changed since the older one.
+  const withIssues = useMemo(() => nodes.map((n): ActivityFlowNode => {
     const mine = issues.filter((i) => i.activityId === n.id).map((i) => i.message);
-    return mine.length || n.data.invalid?.length ? { ...n, data: { ...n.data, invalid: mine } } : n;
-  }), [nodes, issues]);
+    const diff = comparison?.diff.activitiesAdded.some((a) => a.id === n.id) ? "added"
+      : comparison?.diff.activitiesChanged.some((a) => a.id === n.id) ? "changed" : undefined;
+    return mine.length || n.data.invalid?.length || diff || n.data.diff ? { ...n, data: { ...n.data, invalid: mine, diff } } : n;
+  }), [nodes, issues, comparison]);
 
   /** Records the current canvas for undo, then applies a change. */
   const commit = useCallback((next: Partial<Snapshot>) => {
@@ -170,6 +175,7 @@ function EditorCanvas({ definitionId, descriptors }: { definitionId: string; des
         <button onClick={() => void validate()}>Validate</button>
         <button onClick={() => void publish()}>Publish</button>
         <button onClick={() => commit({ nodes: autoLayout(nodes, edges) })}>Auto-layout</button>
+        <a className="button" href={api.exportUrl(definitionId)} download>Export</a>
         <button onClick={() => step(undo.current, redo.current)} aria-label="Undo">↶</button>
         <button onClick={() => step(redo.current, undo.current)} aria-label="Redo">↷</button>
         {message && (
@@ -179,6 +185,15 @@ function EditorCanvas({ definitionId, descriptors }: { definitionId: string; des
           </span>
         )}
       </header>
+      {comparison && (
+        <div className="comparison" role="status" data-testid="comparison">
+          Comparing with v{comparison.version}: <span className="diff-added">added</span> <span className="diff-changed">changed</span>
+          {comparison.diff.activitiesRemoved.length > 0 && <> · removed: {comparison.diff.activitiesRemoved.map((a) => a.id).join(", ")}</>}
+          {comparison.diff.connectionsAdded.length + comparison.diff.connectionsRemoved.length > 0
+            && <> · connections +{comparison.diff.connectionsAdded.length} −{comparison.diff.connectionsRemoved.length}</>}
+          <button onClick={() => setComparison(null)}>End comparison</button>
+        </div>
+      )}
       <div className="workspace">
         <Toolbox descriptors={descriptors} onAdd={(d) => add(d)} />
         <div
@@ -226,18 +241,16 @@ function EditorCanvas({ definitionId, descriptors }: { definitionId: string; des
             onChange={(activity: ActivityJson) => commit({ nodes: nodes.map((n) => (n.id === selected[0].id ? { ...n, data: { ...n.data, activity } } : n)) })}
           />
         ) : (
-          <aside className="properties validation" aria-label="Validation">
-            <h2>Problems</h2>
-            {issues.length === 0 ? <p className="hint">None found. Select an activity to edit it.</p> : (
-              <ul data-testid="issues">
-                {issues.map((i, k) => (
-                  <li key={k}>
-                    <button className="link" onClick={() => focus(i.activityId)}>{i.activityId ? `${i.activityId}: ` : ""}{i.message}</button>
-                  </li>
-                ))}
-              </ul>
-            )}
-          </aside>
+          <WorkflowPanel
+            definitionId={definitionId}
+            definition={detail?.definition ?? {}}
+            currentVersion={detail?.version.version ?? 0}
+            issues={issues}
+            onFocus={focus}
+            onChange={(definition) => { if (detail) { setDetail({ ...detail, definition }); setDirty(true); } }}
+            onCompare={(diff, version) => setComparison(diff && version ? { diff, version } : null)}
+            onRolledBack={() => void load()}
+          />
         )}
       </div>
     </div>

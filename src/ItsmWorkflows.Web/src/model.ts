@@ -9,6 +9,7 @@ export interface ActivityData extends Record<string, unknown> {
   activity: ActivityJson;
   descriptor?: ActivityDescriptor;
   invalid?: string[];
+  diff?: "added" | "changed";
 }
 
 export type ActivityFlowNode = Node<ActivityData, "activity">;
