@@ -217,3 +217,51 @@ public sealed class DesignerVersionTests(DesignerFixture fixture) : IClassFixtur
         File.Delete(path);
     }
 }
+
+/// <summary>The instance view: the path taken, where it waits, and the journal.</summary>
+public sealed class InstanceViewTests(DesignerFixture fixture) : IClassFixture<DesignerFixture>
+{
+    [Fact]
+    public async Task RunningInstance_ShowsThePathTaken_TheWait_AndTheJournal()
+    {
+        var id = "path-" + Guid.NewGuid().ToString("N")[..8];
+        var eventName = "go-" + id;
+        var (context, page) = await fixture.SignedInAsync("dave");
+        await using var _ = context;
+        var json = $$"""
+            { "definitionId": "{{id}}", "name": "Path", "root": { "type": "Elsa.Flowchart", "id": "F", "activities": [
+              { "id": "Say", "type": "Elsa.WriteLine", "text": { "typeName": "String", "expression": { "type": "Literal", "value": "hi" } } },
+              { "id": "Wait", "type": "Elsa.Event", "name": "Wait for the go", "eventName": { "typeName": "String", "expression": { "type": "Literal", "value": "{{eventName}}" } } },
+              { "id": "After", "type": "Elsa.SetName", "value": { "typeName": "String", "expression": { "type": "Literal", "value": "went" } } } ],
+              "connections": [
+                { "source": { "activity": "Say", "port": "Done" }, "target": { "activity": "Wait", "port": "In" } },
+                { "source": { "activity": "Wait", "port": "Done" }, "target": { "activity": "After", "port": "In" } } ] } }
+            """;
+        var jsonHeaders = new Dictionary<string, string> { ["Content-Type"] = "application/json" };
+        Assert.True((await context.APIRequest.PostAsync("/api/definitions/import?publish=true", new() { Data = json, Headers = jsonHeaders })).Ok);
+        var started = JsonNode.Parse(await (await context.APIRequest.PostAsync("/api/instances", new() { DataObject = new { definitionId = id } })).TextAsync())!;
+        var instanceId = started["instance"]!["id"]!.GetValue<string>();
+        try
+        {
+            await page.GotoAsync($"/designer/#/instances/{instanceId}");
+            await Expect(page.GetByTestId("instance-status")).ToHaveTextAsync("Suspended");
+            await Expect(page.GetByTestId("node-Say")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("run-done"));
+            await Expect(page.GetByTestId("node-Wait")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("run-waiting"));
+            await Expect(page.GetByTestId("node-After")).Not.ToHaveClassAsync(new System.Text.RegularExpressions.Regex("run-"));
+            await Expect(page.GetByTestId("waiting-on")).ToContainTextAsync("Wait for the go");
+            await Expect(page.GetByTestId("journal")).ToContainTextAsync("Say — Completed (Done)");
+            await Expect(page.Locator(".react-flow__edge.taken")).ToHaveCountAsync(1);
+
+            Assert.True((await context.APIRequest.PostAsync("/api/instances/events", new() { DataObject = new { name = eventName } })).Ok);
+            await page.ReloadAsync();
+            await Expect(page.GetByTestId("instance-status")).ToHaveTextAsync("Finished");
+            await Expect(page.GetByTestId("node-After")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("run-done"));
+            await Expect(page.Locator(".react-flow__edge.taken")).ToHaveCountAsync(2);
+        }
+        catch
+        {
+            await page.ScreenshotAsync(new() { Path = Path.Combine(DesignerFixture.ArtifactsFolder, "instance-view.png"), FullPage = true });
+            throw;
+        }
+    }
+}

@@ -8,12 +8,12 @@ const categoryColours: Record<string, string> = {
 
 /** An activity on the canvas: its name, type and category icon, an input handle, one output handle per outcome port. */
 export function ActivityNode({ data, selected }: NodeProps<ActivityFlowNode>) {
-  const { activity, descriptor, invalid, diff } = data;
+  const { activity, descriptor, invalid, diff, run } = data;
   const ports = outcomesOf(activity, descriptor);
   const title = typeof activity.name === "string" && activity.name ? activity.name : activity.id;
   return (
     <div
-      className={`activity-node${selected ? " selected" : ""}${invalid?.length ? " invalid" : ""}${descriptor ? "" : " unknown"}${diff ? ` diff-${diff}` : ""}`}
+      className={`activity-node${selected ? " selected" : ""}${invalid?.length ? " invalid" : ""}${descriptor ? "" : " unknown"}${diff ? ` diff-${diff}` : ""}${run ? ` run-${run}` : ""}`}
       data-testid={`node-${activity.id}`}
       title={invalid?.join("\n") ?? descriptor?.description}
     >

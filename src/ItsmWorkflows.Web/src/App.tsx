@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { api, ApiError, prefetchDefinition, type ActivityDescriptor, type DefinitionSummary } from "./api";
 import { Editor } from "./Editor";
+import { InstanceView } from "./InstanceView";
 
 function useHash() {
   const [hash, setHash] = useState(window.location.hash);
@@ -82,6 +83,8 @@ export function App() {
   }, []);
   if (error) return <p className="message error" role="alert">{error}</p>;
   if (!descriptors) return <p className="hint">Loading…</p>;
+  const instance = /^#\/instances\/(.+)$/.exec(hash);
+  if (instance) return <InstanceView key={instance[1]} instanceId={decodeURIComponent(instance[1])} descriptors={descriptors} />;
   const match = /^#\/definitions\/(.+)$/.exec(hash);
   return match ? <Editor key={match[1]} definitionId={decodeURIComponent(match[1])} descriptors={descriptors} /> : <DefinitionList />;
 }

@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { api, type DefinitionDiff, type ValidationIssue, type VersionInfo } from "./api";
+import { api, type DefinitionDiff, type InstancePage, type ValidationIssue, type VersionInfo } from "./api";
 
 const types = ["Object", "String", "Int32", "Double", "Boolean", "DateTime", "TimeSpan", "String[]"];
 
@@ -17,7 +17,7 @@ export function WorkflowPanel({ definitionId, definition, currentVersion, issues
   onCompare: (diff: DefinitionDiff | null, version?: number) => void;
   onRolledBack: () => void;
 }) {
-  const [tab, setTab] = useState<"problems" | "workflow" | "versions">("problems");
+  const [tab, setTab] = useState<"problems" | "workflow" | "versions" | "instances">("problems");
   const variables = (definition.variables as Variable[] | undefined) ?? [];
   const inputs = (definition.inputs as WorkflowInput[] | undefined) ?? [];
   const setVariables = (next: Variable[]) => onChange({ ...definition, variables: next });
@@ -25,9 +25,9 @@ export function WorkflowPanel({ definitionId, definition, currentVersion, issues
   return (
     <aside className="properties" aria-label="Workflow">
       <div role="tablist" className="tabs">
-        {(["problems", "workflow", "versions"] as const).map((t) => (
+        {(["problems", "workflow", "versions", "instances"] as const).map((t) => (
           <button key={t} role="tab" aria-selected={tab === t} className={tab === t ? "active" : ""} onClick={() => setTab(t)}>
-            {t === "problems" ? `Problems (${issues.length})` : t === "workflow" ? "Variables & inputs" : "Versions"}
+            {t === "problems" ? `Problems (${issues.length})` : t === "workflow" ? "Variables & inputs" : t === "versions" ? "Versions" : "Instances"}
           </button>
         ))}
       </div>
@@ -65,6 +65,7 @@ export function WorkflowPanel({ definitionId, definition, currentVersion, issues
           <button onClick={() => setInputs([...inputs, { name: `input${inputs.length + 1}`, type: "Object" }])}>Add input</button>
         </>
       )}
+      {tab === "instances" && <Instances definitionId={definitionId} />}
       {tab === "versions" && <Versions definitionId={definitionId} currentVersion={currentVersion} onCompare={onCompare} onRolledBack={onRolledBack} />}
     </aside>
   );
@@ -95,5 +96,23 @@ function Versions({ definitionId, currentVersion, onCompare, onRolledBack }: {
         ))}
       </ul>
     </>
+  );
+}
+
+function Instances({ definitionId }: { definitionId: string }) {
+  const [page, setPage] = useState<InstancePage | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => { api.instances(definitionId).then(setPage, (e: Error) => setError(e.message)); }, [definitionId]);
+  if (error) return <p className="issue" role="alert">{error}</p>;
+  if (!page) return <p className="hint">Loading…</p>;
+  if (page.items.length === 0) return <p className="hint">No instance of this workflow yet.</p>;
+  return (
+    <ul className="versions" data-testid="instances">
+      {page.items.map((i) => (
+        <li key={i.id}>
+          <a href={`#/instances/${encodeURIComponent(i.id)}`}>{i.correlationId ?? i.name ?? i.id.slice(0, 8)}</a> · v{i.version} · {i.subStatus}
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -107,6 +107,17 @@ export function prefetchDefinition(id: string) {
   if (!prefetched.has(id)) prefetched.set(id, call<DefinitionDetail>("GET", `/api/definitions/${encodeURIComponent(id)}`));
 }
 
+export interface JournalEntry { sequence: number; at: string; activityId: string; activityType: string; event: string; outcomes?: string[] | null; message?: string | null }
+
+export interface InstanceDetail {
+  instance: { id: string; definitionId: string; version: number; name?: string | null; correlationId?: string | null; status: string; subStatus: string; createdAt: string; finishedAt?: string | null };
+  bookmarks: { id: string; activityId: string; name: string; dueAt?: string | null }[];
+  incidents: { id: string; activityId: string; message: string; resolvedAt?: string | null }[];
+  journal: JournalEntry[];
+}
+
+export interface InstancePage { items: InstanceDetail["instance"][] }
+
 export const api = {
   me: () => call<{ userName: string; displayName: string; roles: string[] }>("GET", "/account/me"),
   activities: () => call<ActivityDescriptor[]>("GET", "/api/activities"),
@@ -125,5 +136,8 @@ export const api = {
   rollback: (id: string, version: number) => call<DefinitionDetail>("POST", `/api/definitions/${encodeURIComponent(id)}/versions/${version}/rollback`),
   importJson: (json: string) => call<unknown>("POST", "/api/definitions/import?asNewVersion=true", json),
   exportUrl: (id: string) => `/api/definitions/${encodeURIComponent(id)}/export`,
+  instance: (id: string) => call<InstanceDetail>("GET", `/api/instances/${encodeURIComponent(id)}`),
+  instances: (definitionId: string) => call<InstancePage>("GET", `/api/instances?definitionId=${encodeURIComponent(definitionId)}&pageSize=20`),
+  definitionVersion: (id: string, version: number) => call<DefinitionDetail>("GET", `/api/definitions/${encodeURIComponent(id)}/versions/${version}`),
   publish: (id: string) => call<DefinitionDetail>("POST", `/api/definitions/${encodeURIComponent(id)}/publish`),
 };

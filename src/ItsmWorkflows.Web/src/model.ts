@@ -10,6 +10,7 @@ export interface ActivityData extends Record<string, unknown> {
   descriptor?: ActivityDescriptor;
   invalid?: string[];
   diff?: "added" | "changed";
+  run?: "done" | "waiting" | "faulted";
 }
 
 export type ActivityFlowNode = Node<ActivityData, "activity">;
