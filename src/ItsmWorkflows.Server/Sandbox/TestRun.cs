@@ -1,0 +1,162 @@
+using System.Text.Json.Nodes;
+using ItsmWorkflows.Engine.Activities;
+using ItsmWorkflows.Engine.Activities.Email;
+using ItsmWorkflows.Engine.Definitions;
+using ItsmWorkflows.Engine.Execution;
+using ItsmWorkflows.Engine.Planning;
+using ItsmWorkflows.Engine.Runtime;
+
+namespace ItsmWorkflows.Server.Sandbox;
+
+/// <summary>
+/// One test run of a draft: its own runtime over in-memory stores and a manual clock, so nothing it does
+/// reaches the database, the mail server or another instance. Emails are kept (and reported delivered so
+/// the process moves on); approvals, tasks and events are answered through the API; timers fire when the
+/// clock is moved past them.
+/// </summary>
+internal sealed class TestRun
+{
+    private readonly InMemoryWorkflowInstanceStore _instances = new();
+    private readonly InMemoryWorkflowScheduler _scheduler = new();
+    private readonly List<string> _lines = [];
+    private readonly List<JsonObject> _emails = [];
+    private int _outboxSeen;
+
+    public TestRun(string id, string owner, WorkflowDefinition definition, WorkflowServices host, ActivityRegistry registry, DateTimeOffset start)
+    {
+        Id = id;
+        Owner = owner;
+        Clock = new ManualClock(start);
+        var definitions = new InMemoryWorkflowDefinitionStore();
+        definitions.Add(definition, publish: true);
+        DefinitionId = definition.DefinitionId;
+        var services = new WorkflowServices
+        {
+            Time = Clock,
+            Lines = new ListLineWriter(_lines),
+            Approvers = host.Approvers,
+            Calendars = host.Calendars,
+            ChangeSchedule = host.ChangeSchedule,
+            Http = null, // no calls to other systems from a test run; Send HTTP Request says so
+        };
+        Runtime = new WorkflowRuntime(definitions, _instances, new PlanCache(registry), services, _scheduler);
+    }
+
+    public string Id { get; }
+
+    public string Owner { get; }
+
+    public string DefinitionId { get; }
+
+    public string? InstanceId { get; private set; }
+
+    public ManualClock Clock { get; }
+
+    public WorkflowRuntime Runtime { get; }
+
+    public DateTimeOffset LastUsed { get; private set; } = DateTimeOffset.UtcNow;
+
+    /// <summary>One operation at a time per run: the in-memory stores are not meant for racing requests.</summary>
+    public SemaphoreSlim Lock { get; } = new(1, 1);
+
+    public async Task StartAsync(JsonObject? input, string? correlationId, CancellationToken cancellationToken)
+    {
+        var result = await Runtime.StartAsync(DefinitionId, new StartOptions
+        {
+            Input = input?.ToDictionary(p => p.Key, p => p.Value?.DeepClone()),
+            CorrelationId = correlationId,
+        }, cancellationToken);
+        InstanceId = result.State.InstanceId;
+        await SettleAsync(cancellationToken);
+    }
+
+    /// <summary>Moves the clock and fires what fell due, as the timer jobs would.</summary>
+    public async Task AdvanceAsync(TimeSpan by, CancellationToken cancellationToken)
+    {
+        Clock.Advance(by);
+        for (var round = 0; round < 20 && (await Runtime.FireDueTimersAsync(cancellationToken)).Count > 0; round++) await SettleAsync(cancellationToken);
+        await SettleAsync(cancellationToken);
+    }
+
+    public async Task<bool> ResumeAsync(string bookmarkId, JsonNode? payload, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Runtime.ResumeAsync(InstanceId!, bookmarkId, payload, cancellationToken);
+        }
+        catch (BookmarkNotFoundException)
+        {
+            return false;
+        }
+        await SettleAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>Keeps the emails the run sent and reports them delivered; runs dispatched children's work.</summary>
+    private async Task SettleAsync(CancellationToken cancellationToken)
+    {
+        LastUsed = DateTimeOffset.UtcNow;
+        for (var round = 0; round < 50; round++)
+        {
+            var outbox = _instances.Outbox;
+            if (_outboxSeen >= outbox.Count && _scheduler.Dispatches.IsEmpty) return;
+            var fresh = outbox.Skip(_outboxSeen).ToList();
+            _outboxSeen = outbox.Count;
+            foreach (var message in fresh)
+            {
+                var kept = (JsonObject)message.Payload.DeepClone();
+                kept["kind"] = message.Kind;
+                kept["at"] = Clock.GetUtcNow().ToString("O");
+                _emails.Add(kept);
+                if (message.Kind == EmailMessage.OutboxKind && message.BookmarkId is { } bookmarkId)
+                {
+                    var report = new JsonObject { ["delivered"] = true, ["messageId"] = message.Id, ["reply"] = "250 kept by the test run, not sent" };
+                    try
+                    {
+                        await Runtime.ResumeAsync(message.InstanceId, bookmarkId, report, cancellationToken);
+                    }
+                    catch (BookmarkNotFoundException)
+                    {
+                        // The step that sent it was cancelled meanwhile: nothing waits for the report.
+                    }
+                }
+            }
+            await Runtime.RunBackgroundWorkAsync(cancellationToken);
+        }
+    }
+
+    public async Task<JsonObject> ViewAsync(CancellationToken cancellationToken)
+    {
+        var found = InstanceId is null ? null : await _instances.FindAsync(InstanceId, cancellationToken);
+        var state = found?.State;
+        return new JsonObject
+        {
+            ["id"] = Id,
+            ["definitionId"] = DefinitionId,
+            ["now"] = Clock.GetUtcNow().ToString("O"),
+            ["status"] = state?.SubStatus.ToString(),
+            ["instance"] = state is null ? null : JsonNode.Parse(WorkflowStateJson.Serialize(state)),
+            ["waits"] = new JsonArray([.. (state?.Bookmarks ?? []).Select(b => (JsonNode?)Wait(state!, b))]),
+            ["emails"] = new JsonArray([.. _emails.Select(e => (JsonNode?)e.DeepClone())]),
+            ["recordChanges"] = new JsonArray([.. _instances.RecordChanges.Select(c => (JsonNode?)new JsonObject { ["kind"] = c.Kind, ["payload"] = c.Payload.DeepClone() })]),
+            ["lines"] = new JsonArray([.. _lines.Select(l => (JsonNode?)l)]),
+        };
+    }
+
+    /// <summary>A bookmark as the panel offers it: what answers it (an approval's open approvers, a task's title, an event's name, a timer's due time).</summary>
+    private static JsonObject Wait(WorkflowState state, Bookmark b)
+    {
+        var wait = new JsonObject { ["bookmarkId"] = b.Id, ["activityId"] = b.ActivityId, ["type"] = b.Name, ["dueAt"] = b.DueAt?.ToString("O"), ["payload"] = b.Payload?.DeepClone() };
+        if (b.Name == Engine.Activities.Approvals.RequestApproval.TypeName && state.Frames.TryGetValue(b.FrameId, out var frame) && frame.State is JsonFrameState approval
+            && approval.Data["slots"] is JsonArray slots)
+        {
+            wait["pendingApprovers"] = new JsonArray([.. slots.Where(s => s?["decision"] is null).Select(s => (JsonNode?)s?["approver"]?["userName"]?.DeepClone())]);
+        }
+        return wait;
+    }
+
+    private sealed class ListLineWriter(List<string> lines) : ILineWriter
+    {
+        public void WriteLine(WorkflowState instance, string activityId, string text) => lines.Add($"{activityId}: {text}");
+    }
+}

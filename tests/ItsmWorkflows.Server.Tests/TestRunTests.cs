@@ -1,0 +1,63 @@
+using System.Net;
+using ItsmWorkflows.Server.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+using static ItsmWorkflows.Server.Tests.Json;
+
+namespace ItsmWorkflows.Server.Tests;
+
+/// <summary>Test runs: a draft runs in a sandbox with a clock that moves on request, and nothing reaches the real stores.</summary>
+public sealed class TestRunTests(SqliteServerFixture fixture) : IClassFixture<SqliteServerFixture>
+{
+    private const string Draft = """
+        { "definitionId": "sandboxed", "name": "Sandboxed", "root": { "type": "Elsa.Flowchart", "id": "F", "activities": [
+          { "id": "Ask", "type": "Itsm.RequestApproval",
+            "approvers": { "typeName": "String[]", "expression": { "type": "JavaScript", "value": "['carol']" } },
+            "title": { "typeName": "String", "expression": { "type": "Literal", "value": "Sandboxed laptop" } },
+            "requester": { "typeName": "String", "expression": { "type": "Literal", "value": "alice" } } },
+          { "id": "Later", "type": "Elsa.Delay", "timeSpan": { "typeName": "TimeSpan", "expression": { "type": "Literal", "value": "01:00:00" } } },
+          { "id": "Done", "type": "Elsa.SetName", "value": { "typeName": "String", "expression": { "type": "Literal", "value": "done" } } } ],
+          "connections": [
+            { "source": { "activity": "Ask", "port": "Approved" }, "target": { "activity": "Later", "port": "In" } },
+            { "source": { "activity": "Later", "port": "Done" }, "target": { "activity": "Done", "port": "In" } } ] } }
+        """;
+
+    [Fact]
+    public async Task Draft_RunsInTheSandbox_AnsweredAndFastForwarded_WithoutTouchingTheRealStores()
+    {
+        var dave = await fixture.ClientAsync("dave");
+        await OkAsync(await dave.PostAsync("/api/definitions", Body(Draft), Ct));
+
+        var run = await OkAsync(await dave.PostJsonAsync("/api/definitions/sandboxed/test-runs", new { }));
+        var runId = run["id"]!.GetValue<string>();
+        var wait = run["waits"]!.AsArray().First(w => w!["type"]!.GetValue<string>() == "Itsm.RequestApproval")!;
+        Assert.Equal(["carol"], wait["pendingApprovers"]!.AsArray().Select(a => a!.GetValue<string>()));
+        Assert.Contains(run["emails"]!.AsArray(), e => e!["kind"]!.GetValue<string>() == "approval-request");
+
+        run = await OkAsync(await dave.PostJsonAsync($"/api/test-runs/{runId}/resume", new { bookmarkId = wait["bookmarkId"]!.GetValue<string>(), payload = new { approver = "carol", decision = "Approved" } }));
+        var timer = Assert.Single(run["waits"]!.AsArray())!;
+        Assert.Equal("Elsa.Delay", timer["type"]!.GetValue<string>());
+        var before = run["now"]!.GetValue<DateTimeOffset>();
+
+        run = await OkAsync(await dave.PostJsonAsync($"/api/test-runs/{runId}/advance", new { toNextTimer = true }));
+        Assert.Equal("Finished", run["status"]!.GetValue<string>());
+        Assert.Equal(TimeSpan.FromHours(1), run["now"]!.GetValue<DateTimeOffset>() - before);
+        Assert.Equal("done", run["instance"]!["name"]!.GetValue<string>());
+
+        // Nothing of the run is in the database: no instance, no approval, no outbox row.
+        await using (var scope = fixture.Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ItsmDbContext>();
+            Assert.False(await db.Instances.AnyAsync(i => i.DefinitionId == "sandboxed", Ct));
+            Assert.False(await db.Approvals.AnyAsync(a => a.Title == "Sandboxed laptop", Ct));
+        }
+        // A run is its owner's; bad requests say what to send.
+        Assert.Equal(HttpStatusCode.NotFound, (await (await fixture.ClientAsync("erin")).GetAsync($"/api/test-runs/{runId}", Ct)).StatusCode);
+        var bad = await dave.PostJsonAsync($"/api/test-runs/{runId}/advance", new { by = "soon" });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("01:00:00", (await ReadAsync(bad))["detail"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await fixture.ClientAsync("alice")).PostJsonAsync("/api/definitions/sandboxed/test-runs", new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await dave.DeleteAsync($"/api/test-runs/{runId}", Ct)).StatusCode);
+    }
+}
