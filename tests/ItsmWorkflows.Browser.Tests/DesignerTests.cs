@@ -265,3 +265,58 @@ public sealed class InstanceViewTests(DesignerFixture fixture) : IClassFixture<D
         }
     }
 }
+
+/// <summary>A test run from the designer: answer the approval, fast-forward the timer, watch the path.</summary>
+public sealed class TestRunTests(DesignerFixture fixture) : IClassFixture<DesignerFixture>
+{
+    [Fact]
+    public async Task Draft_TestRun_AnswersTheApproval_FastForwardsTheTimer_AndShowsThePath()
+    {
+        var id = "try-" + Guid.NewGuid().ToString("N")[..8];
+        var (context, page) = await fixture.SignedInAsync("dave");
+        await using var _ = context;
+        var json = $$"""
+            { "definitionId": "{{id}}", "name": "Try me", "root": { "type": "Elsa.Flowchart", "id": "F", "activities": [
+              { "id": "Ask", "type": "Itsm.RequestApproval", "name": "Manager approves",
+                "approvers": { "typeName": "String[]", "expression": { "type": "JavaScript", "value": "['carol']" } },
+                "title": { "typeName": "String", "expression": { "type": "Literal", "value": "A laptop" } },
+                "metadata": { "designer": { "position": { "x": 100, "y": 40 } } } },
+              { "id": "Later", "type": "Elsa.Delay", "timeSpan": { "typeName": "TimeSpan", "expression": { "type": "Literal", "value": "2.00:00:00" } },
+                "metadata": { "designer": { "position": { "x": 100, "y": 220 } } } },
+              { "id": "Done", "type": "Elsa.SetName", "value": { "typeName": "String", "expression": { "type": "Literal", "value": "done" } },
+                "metadata": { "designer": { "position": { "x": 100, "y": 400 } } } } ],
+              "connections": [
+                { "source": { "activity": "Ask", "port": "Approved" }, "target": { "activity": "Later", "port": "In" } },
+                { "source": { "activity": "Later", "port": "Done" }, "target": { "activity": "Done", "port": "In" } } ] } }
+            """;
+        Assert.True((await context.APIRequest.PostAsync("/api/definitions", new() { Data = json, Headers = new Dictionary<string, string> { ["Content-Type"] = "application/json" } })).Ok);
+        try
+        {
+            await page.GotoAsync($"/designer/#/definitions/{id}");
+            await Expect(page.GetByTestId("version-state")).ToContainTextAsync("Draft");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Test run" }).ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Start test run" }).ClickAsync();
+            await Expect(page.GetByTestId("run-waits")).ToContainTextAsync("Manager approves");
+            await Expect(page.GetByTestId("run-emails")).ToContainTextAsync("Approval request");
+            await Expect(page.GetByTestId("node-Ask")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("run-waiting"));
+
+            await page.GetByRole(AriaRole.Button, new() { Name = "Approve as carol" }).ClickAsync();
+            await Expect(page.GetByTestId("run-waits")).ToContainTextAsync("Elsa.Delay");
+            await Expect(page.GetByTestId("node-Ask")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("run-done"));
+
+            await page.GetByRole(AriaRole.Button, new() { Name = "Next timer" }).ClickAsync();
+            await Expect(page.GetByTestId("run-status")).ToContainTextAsync("Finished");
+            await Expect(page.GetByTestId("node-Done")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("run-done"));
+            await Expect(page.Locator(".react-flow__edge.taken")).ToHaveCountAsync(2);
+            await Expect(page.GetByTestId("run-journal")).ToContainTextAsync("Manager approves — Completed (Approved)");
+        }
+        catch
+        {
+            await page.ScreenshotAsync(new() { Path = Path.Combine(DesignerFixture.ArtifactsFolder, "test-run.png"), FullPage = true });
+            throw;
+        }
+        // The real instance list knows nothing of it.
+        var instances = JsonNode.Parse(await (await context.APIRequest.GetAsync($"/api/instances?definitionId={id}")).TextAsync())!;
+        Assert.Empty(instances["items"]!.AsArray());
+    }
+}

@@ -3,10 +3,11 @@ import {
   addEdge, Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, useEdgesState, useNodesState, useReactFlow,
   type Connection, type Edge, type NodeTypes,
 } from "@xyflow/react";
-import { api, ApiError, type ActivityDescriptor, type DefinitionDetail, type DefinitionDiff, type ValidationIssue } from "./api";
+import { api, ApiError, type ActivityDescriptor, type DefinitionDetail, type DefinitionDiff, type TestRunView, type ValidationIssue } from "./api";
 import { ActivityNode } from "./ActivityNode";
 import { autoLayout } from "./layout";
-import { fromGraph, newActivity, toGraph, type ActivityFlowNode, type ActivityJson } from "./model";
+import { fromGraph, newActivity, runMarks, toGraph, type ActivityFlowNode, type ActivityJson } from "./model";
+import { TestRunPanel } from "./TestRunPanel";
 import { Properties } from "./Properties";
 import { Toolbox } from "./Toolbox";
 import { WorkflowPanel } from "./WorkflowPanel";
@@ -24,6 +25,8 @@ function EditorCanvas({ definitionId, descriptors }: { definitionId: string; des
   const [message, setMessage] = useState<{ kind: "info" | "error" | "conflict"; text: string } | null>(null);
   const [dirty, setDirty] = useState(false);
   const [comparison, setComparison] = useState<{ diff: DefinitionDiff; version: number } | null>(null);
+  const [testing, setTesting] = useState(false);
+  const [run, setRun] = useState<TestRunView | null>(null);
   const undo = useRef<Snapshot[]>([]);
   const redo = useRef<Snapshot[]>([]);
   const clipboard = useRef<ActivityFlowNode[]>([]);
@@ -61,12 +64,19 @@ function EditorCanvas({ definitionId, descriptors }: { definitionId: string; des
 
   // Errors found by the server's validator, shown on their activities.
   // and, while two versions are compared, what was added or changed since the older one.
+  // and, during a test run, the path it took and where it waits.
+  const marks = useMemo(() => run?.instance
+    ? runMarks(run.instance.journal, run.waits.map((w) => w.activityId), run.instance.incidents.filter((i) => !i.resolvedAt).map((i) => i.activityId))
+    : null, [run]);
   const withIssues = useMemo(() => nodes.map((n): ActivityFlowNode => {
     const mine = issues.filter((i) => i.activityId === n.id).map((i) => i.message);
     const diff = comparison?.diff.activitiesAdded.some((a) => a.id === n.id) ? "added"
       : comparison?.diff.activitiesChanged.some((a) => a.id === n.id) ? "changed" : undefined;
-    return mine.length || n.data.invalid?.length || diff || n.data.diff ? { ...n, data: { ...n.data, invalid: mine, diff } } : n;
-  }), [nodes, issues, comparison]);
+    const runState = marks?.node(n.id);
+    return mine.length || n.data.invalid?.length || diff || n.data.diff || runState || n.data.run
+      ? { ...n, data: { ...n.data, invalid: mine, diff, run: runState } } : n;
+  }), [nodes, issues, comparison, marks]);
+  const shownEdges = useMemo(() => (marks ? edges.map((e) => (marks.edgeTaken(e) ? { ...e, className: "taken" } : e)) : edges), [edges, marks]);
 
   /** Records the current canvas for undo, then applies a change. */
   const commit = useCallback((next: Partial<Snapshot>) => {
@@ -174,6 +184,7 @@ function EditorCanvas({ definitionId, descriptors }: { definitionId: string; des
         <button onClick={() => void save()} disabled={!dirty}>Save draft</button>
         <button onClick={() => void validate()}>Validate</button>
         <button onClick={() => void publish()}>Publish</button>
+        <button onClick={async () => { if (!dirty || await save()) { setRun(null); setTesting(true); } }}>Test run</button>
         <button onClick={() => commit({ nodes: autoLayout(nodes, edges) })}>Auto-layout</button>
         <a className="button" href={api.exportUrl(definitionId)} download>Export</a>
         <button onClick={() => step(undo.current, redo.current)} aria-label="Undo">↶</button>
@@ -210,7 +221,7 @@ function EditorCanvas({ definitionId, descriptors }: { definitionId: string; des
         >
           <ReactFlow
             nodes={withIssues}
-            edges={edges}
+            edges={shownEdges}
             nodeTypes={nodeTypes}
             onNodesChange={(changes) => {
               if (changes.some((c) => c.type === "remove")) undo.current.push({ nodes, edges });
@@ -233,7 +244,15 @@ function EditorCanvas({ definitionId, descriptors }: { definitionId: string; des
             {nodes.length <= 300 && <MiniMap pannable zoomable />}
           </ReactFlow>
         </div>
-        {selected.length === 1 ? (
+        {testing ? (
+          <TestRunPanel
+            definitionId={definitionId}
+            run={run}
+            onRun={setRun}
+            onClose={() => { setTesting(false); setRun(null); }}
+            names={new Map(nodes.map((n) => [n.id, typeof n.data.activity.name === "string" && n.data.activity.name ? n.data.activity.name : n.id]))}
+          />
+        ) : selected.length === 1 ? (
           <Properties
             activity={selected[0].data.activity}
             descriptor={selected[0].data.descriptor}

@@ -118,6 +118,18 @@ export interface InstanceDetail {
 
 export interface InstancePage { items: InstanceDetail["instance"][] }
 
+export interface TestRunWait { bookmarkId: string; activityId: string; type: string; dueAt?: string | null; payload?: Record<string, unknown> | null; pendingApprovers?: string[] }
+
+export interface TestRunView {
+  id: string;
+  now: string;
+  status?: string | null;
+  instance?: { journal: JournalEntry[]; bookmarks: { activityId: string }[]; incidents: { activityId: string; message: string; resolvedAt?: string | null }[]; name?: string | null } | null;
+  waits: TestRunWait[];
+  emails: { kind: string; subject?: string; to?: string[]; at: string }[];
+  lines: string[];
+}
+
 export const api = {
   me: () => call<{ userName: string; displayName: string; roles: string[] }>("GET", "/account/me"),
   activities: () => call<ActivityDescriptor[]>("GET", "/api/activities"),
@@ -139,5 +151,8 @@ export const api = {
   instance: (id: string) => call<InstanceDetail>("GET", `/api/instances/${encodeURIComponent(id)}`),
   instances: (definitionId: string) => call<InstancePage>("GET", `/api/instances?definitionId=${encodeURIComponent(definitionId)}&pageSize=20`),
   definitionVersion: (id: string, version: number) => call<DefinitionDetail>("GET", `/api/definitions/${encodeURIComponent(id)}/versions/${version}`),
+  startTestRun: (id: string, input: unknown) => call<TestRunView>("POST", `/api/definitions/${encodeURIComponent(id)}/test-runs`, { input }),
+  advanceTestRun: (runId: string, body: { by?: string; toNextTimer?: boolean }) => call<TestRunView>("POST", `/api/test-runs/${runId}/advance`, body),
+  resumeTestRun: (runId: string, bookmarkId: string, payload: unknown) => call<TestRunView>("POST", `/api/test-runs/${runId}/resume`, { bookmarkId, payload }),
   publish: (id: string) => call<DefinitionDetail>("POST", `/api/definitions/${encodeURIComponent(id)}/publish`),
 };

@@ -85,3 +85,19 @@ export function readInput(activity: ActivityJson, name: string): InputValue | un
   const raw = activity[name];
   return raw && typeof raw === "object" && "expression" in (raw as object) ? (raw as InputValue) : undefined;
 }
+
+interface JournalLike { activityId: string; event: string; outcomes?: string[] | null }
+
+/** What a run did to each activity (done, waiting, faulted) and which connections it followed. */
+export function runMarks(journal: JournalLike[], waitingIds: string[], faultedIds: string[]) {
+  const done = new Set(journal.filter((j) => j.event === "Completed").map((j) => j.activityId));
+  const started = new Set(journal.filter((j) => j.event === "Started").map((j) => j.activityId));
+  const waiting = new Set(waitingIds);
+  const faulted = new Set(faultedIds);
+  const followed = new Set(journal.filter((j) => j.event === "Completed").flatMap((j) => (j.outcomes ?? []).map((o) => `${j.activityId}|${o}`)));
+  return {
+    node: (id: string): "done" | "waiting" | "faulted" | undefined => (faulted.has(id) ? "faulted" : waiting.has(id) ? "waiting" : done.has(id) ? "done" : undefined),
+    edgeTaken: (e: Edge) => followed.has(`${e.source}|${e.sourceHandle ?? "Done"}`) && started.has(e.target),
+    waiting,
+  };
+}
