@@ -320,3 +320,41 @@ public sealed class TestRunTests(DesignerFixture fixture) : IClassFixture<Design
         Assert.Empty(instances["items"]!.AsArray());
     }
 }
+
+/// <summary>Scripts are checked by the server as they are typed; the error stands beside the input.</summary>
+public sealed class ScriptCheckTests(DesignerFixture fixture) : IClassFixture<DesignerFixture>
+{
+    [Fact]
+    public async Task JavaScriptSyntaxError_IsShownInline_AndGoesWhenFixed()
+    {
+        var id = "script-" + Guid.NewGuid().ToString("N")[..8];
+        var (context, page) = await fixture.SignedInAsync("dave");
+        await using var _ = context;
+        var json = $$"""
+            { "definitionId": "{{id}}", "name": "Script", "root": { "type": "Elsa.Flowchart", "id": "F", "activities": [
+              { "id": "Say", "type": "Elsa.WriteLine", "text": { "typeName": "String", "expression": { "type": "Literal", "value": "hi" } } } ], "connections": [] } }
+            """;
+        Assert.True((await context.APIRequest.PostAsync("/api/definitions", new() { Data = json, Headers = new Dictionary<string, string> { ["Content-Type"] = "application/json" } })).Ok);
+        try
+        {
+            await page.GotoAsync($"/designer/#/definitions/{id}");
+            await page.GetByTestId("node-Say").ClickAsync();
+            await page.GetByRole(AriaRole.Combobox, new() { Name = "Text expression type" }).SelectOptionAsync("JavaScript");
+            await page.GetByRole(AriaRole.Textbox, new() { Name = "Text", Exact = true }).FillAsync("'hello ' + (");
+            await Expect(page.GetByTestId("syntax-text")).ToContainTextAsync("JavaScript does not parse");
+            await page.GetByRole(AriaRole.Textbox, new() { Name = "Text", Exact = true }).FillAsync("'hello ' + getCorrelationId()");
+            await Expect(page.GetByTestId("syntax-text")).ToHaveCountAsync(0);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Save draft" }).ClickAsync();
+            await Expect(page.GetByTestId("message")).ToContainTextAsync("Saved as draft");
+        }
+        catch
+        {
+            await page.ScreenshotAsync(new() { Path = Path.Combine(DesignerFixture.ArtifactsFolder, "script-check.png"), FullPage = true });
+            throw;
+        }
+        var stored = JsonNode.Parse(await (await context.APIRequest.GetAsync($"/api/definitions/{id}")).TextAsync())!;
+        var text = stored["definition"]!["root"]!["activities"]![0]!["text"]!["expression"]!;
+        Assert.Equal("JavaScript", text["type"]!.GetValue<string>());
+        Assert.Equal("'hello ' + getCorrelationId()", text["value"]!.GetValue<string>());
+    }
+}

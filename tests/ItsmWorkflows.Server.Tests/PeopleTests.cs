@@ -73,4 +73,18 @@ public sealed class ActivityCatalogTests(SqliteServerFixture fixture) : IClassFi
         Assert.Contains("GET /api/activities lists them", (await ReadAsync(missing))["detail"]!.GetValue<string>());
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await (await fixture.ClientAsync(null)).GetAsync("/api/activities", Ct)).StatusCode);
     }
+
+    [Fact]
+    public async Task ExpressionCheck_SaysWhyAScriptDoesNotCompile()
+    {
+        var client = await fixture.ClientAsync("dave");
+        var bad = await OkAsync(await client.PostJsonAsync("/api/expressions/check", new { syntax = "JavaScript", value = "1 +", typeName = "Int32" }));
+        Assert.False(bad["valid"]!.GetValue<bool>());
+        Assert.Contains("JavaScript does not parse", bad["error"]!.GetValue<string>());
+        var csharp = await OkAsync(await client.PostJsonAsync("/api/expressions/check", new { syntax = "CSharp", value = "1 + 1" }));
+        Assert.Contains("cannot be sandboxed", csharp["error"]!.GetValue<string>());
+        var good = await OkAsync(await client.PostJsonAsync("/api/expressions/check", new { syntax = "Liquid", value = "Hello {{ Input.name }}" }));
+        Assert.True(good["valid"]!.GetValue<bool>());
+        Assert.Null(good["error"]);
+    }
 }

@@ -256,7 +256,7 @@ function EditorCanvas({ definitionId, descriptors }: { definitionId: string; des
           <Properties
             activity={selected[0].data.activity}
             descriptor={selected[0].data.descriptor}
-            issues={issues.filter((i) => i.activityId === selected[0].id).map((i) => i.message)}
+            issues={issues.filter((i) => i.activityId === selected[0].id)}
             onChange={(activity: ActivityJson) => commit({ nodes: nodes.map((n) => (n.id === selected[0].id ? { ...n, data: { ...n.data, activity } } : n)) })}
           />
         ) : (

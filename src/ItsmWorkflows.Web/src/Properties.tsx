@@ -1,4 +1,5 @@
-import type { ActivityDescriptor, InputDescriptor } from "./api";
+import { useEffect, useState } from "react";
+import { api, type ActivityDescriptor, type InputDescriptor, type ValidationIssue } from "./api";
 import { readInput, type ActivityJson } from "./model";
 
 const syntaxes = ["Literal", "JavaScript", "Liquid", "Variable", "Object"];
@@ -9,10 +10,29 @@ function defaultSyntax(input: InputDescriptor) {
 }
 
 /** The selected activity's name and inputs, generated from its descriptor: an expression type and a value per input. */
+/** A script's syntax error, checked by the server a moment after typing stops (nothing of it runs). */
+function useSyntaxCheck(syntax: string, value: string, typeName: string) {
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (syntax !== "JavaScript" && syntax !== "Liquid" && syntax !== "Object") { setError(null); return; }
+    let current = true;
+    const timer = setTimeout(() => {
+      api.checkExpression(syntax, value, typeName).then((r) => { if (current) setError(r.valid ? null : r.error ?? "Not valid."); }, () => {});
+    }, 350);
+    return () => { current = false; clearTimeout(timer); };
+  }, [syntax, value, typeName]);
+  return error;
+}
+
+function SyntaxError({ syntax, value, typeName, name }: { syntax: string; value: string; typeName: string; name: string }) {
+  const error = useSyntaxCheck(syntax, value, typeName);
+  return error ? <p className="issue" role="alert" data-testid={`syntax-${name}`}>{error}</p> : null;
+}
+
 export function Properties({ activity, descriptor, issues, onChange }: {
   activity: ActivityJson;
   descriptor?: ActivityDescriptor;
-  issues: string[];
+  issues: ValidationIssue[];
   onChange: (next: ActivityJson) => void;
 }) {
   const setInput = (input: InputDescriptor, syntax: string, value: string) => {
@@ -37,7 +57,7 @@ export function Properties({ activity, descriptor, issues, onChange }: {
           onChange={(e) => onChange({ ...activity, name: e.target.value || undefined })}
         />
       </label>
-      {issues.map((m) => <p key={m} className="issue" role="alert">{m}</p>)}
+      {issues.filter((i) => !i.field || !(descriptor?.inputs ?? []).some((d) => d.name === i.field)).map((i) => <p key={i.message} className="issue" role="alert">{i.message}</p>)}
       {(descriptor?.inputs ?? []).map((input) => {
         const current = readInput(activity, input.name);
         const syntax = current?.expression?.type ?? defaultSyntax(input);
@@ -62,6 +82,8 @@ export function Properties({ activity, descriptor, issues, onChange }: {
             ) : (
               <input aria-label={label} value={value} onChange={(e) => setInput(input, syntax, e.target.value)} />
             )}
+            <SyntaxError syntax={syntax} value={value} typeName={input.typeName} name={input.name} />
+            {issues.filter((i) => i.field === input.name).map((i) => <p key={i.message} className="issue" role="alert">{i.message}</p>)}
             {input.description && <small>{input.description}</small>}
           </fieldset>
         );

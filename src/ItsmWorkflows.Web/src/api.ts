@@ -154,5 +154,7 @@ export const api = {
   startTestRun: (id: string, input: unknown) => call<TestRunView>("POST", `/api/definitions/${encodeURIComponent(id)}/test-runs`, { input }),
   advanceTestRun: (runId: string, body: { by?: string; toNextTimer?: boolean }) => call<TestRunView>("POST", `/api/test-runs/${runId}/advance`, body),
   resumeTestRun: (runId: string, bookmarkId: string, payload: unknown) => call<TestRunView>("POST", `/api/test-runs/${runId}/resume`, { bookmarkId, payload }),
+  checkExpression: (syntax: string, value: string, typeName: string) =>
+    call<{ valid: boolean; error?: string | null }>("POST", "/api/expressions/check", { syntax, value, typeName }),
   publish: (id: string) => call<DefinitionDetail>("POST", `/api/definitions/${encodeURIComponent(id)}/publish`),
 };
