@@ -143,6 +143,51 @@ public sealed class DesignerTests(DesignerFixture fixture) : IClassFixture<Desig
     }
 }
 
+/// <summary>Two people on one draft: a refused save can merge my changes onto theirs.</summary>
+public sealed class MergeTests(DesignerFixture fixture) : IClassFixture<DesignerFixture>
+{
+    [Fact]
+    public async Task RefusedSave_MergesMyNewActivityOntoTheirRename_AndSavesBoth()
+    {
+        var id = "merge-" + Guid.NewGuid().ToString("N")[..8];
+        var (context, first) = await fixture.SignedInAsync("dave");
+        await using var _ = context;
+        var json = $$"""
+            { "definitionId": "{{id}}", "name": "Merge", "root": { "type": "Elsa.Flowchart", "id": "F", "activities": [
+              { "id": "Say", "type": "Elsa.WriteLine", "text": { "typeName": "String", "expression": { "type": "Literal", "value": "one" } },
+                "metadata": { "designer": { "position": { "x": 100, "y": 100 } } } } ], "connections": [] } }
+            """;
+        Assert.True((await context.APIRequest.PostAsync("/api/definitions", new() { Data = json, Headers = new Dictionary<string, string> { ["Content-Type"] = "application/json" } })).Ok);
+        var second = await context.NewPageAsync();
+        try
+        {
+            foreach (var page in new[] { first, second }) await page.GotoAsync($"/designer/#/definitions/{id}");
+            await first.GetByTestId("node-Say").ClickAsync();
+            await first.GetByRole(AriaRole.Textbox, new() { Name = "Activity name", Exact = true }).FillAsync("Renamed in the first tab");
+            await first.GetByRole(AriaRole.Button, new() { Name = "Save draft" }).ClickAsync();
+            await Expect(first.GetByTestId("message")).ToContainTextAsync("Saved as draft");
+
+            await second.GetByTestId("tool-Elsa.SetName").DragToAsync(second.Locator(".react-flow__pane"), new() { TargetPosition = new() { X = 420, Y = 320 } });
+            await second.GetByRole(AriaRole.Button, new() { Name = "Save draft" }).ClickAsync();
+            await second.GetByRole(AriaRole.Button, new() { Name = "Merge my changes" }).ClickAsync();
+            await Expect(second.GetByTestId("message")).ToContainTextAsync("Merged 1 of my changes");
+            await Expect(second.GetByTestId("node-Say")).ToContainTextAsync("Renamed in the first tab");
+            await Expect(second.GetByTestId("node-SetName1")).ToBeVisibleAsync();
+            await second.GetByRole(AriaRole.Button, new() { Name = "Save draft" }).ClickAsync();
+            await Expect(second.GetByTestId("message")).ToContainTextAsync("Saved as draft");
+        }
+        catch
+        {
+            await second.ScreenshotAsync(new() { Path = Path.Combine(DesignerFixture.ArtifactsFolder, "merge.png"), FullPage = true });
+            throw;
+        }
+        var stored = JsonNode.Parse(await (await context.APIRequest.GetAsync($"/api/definitions/{id}")).TextAsync())!;
+        var activities = stored["definition"]!["root"]!["activities"]!.AsArray();
+        Assert.Equal(["Say", "SetName1"], activities.Select(a => a!["id"]!.GetValue<string>()).Order());
+        Assert.Equal("Renamed in the first tab", activities.First(a => a!["id"]!.GetValue<string>() == "Say")!["name"]!.GetValue<string>());
+    }
+}
+
 /// <summary>Versions in the designer: compare two on the canvas, roll back, variables, import and export.</summary>
 public sealed class DesignerVersionTests(DesignerFixture fixture) : IClassFixture<DesignerFixture>
 {

@@ -8,6 +8,7 @@ import { ActivityNode } from "./ActivityNode";
 import { autoLayout } from "./layout";
 import { fromGraph, newActivity, runMarks, toGraph, type ActivityFlowNode, type ActivityJson } from "./model";
 import { TestRunPanel } from "./TestRunPanel";
+import { mergeDefinitions } from "./merge";
 import { Properties } from "./Properties";
 import { Toolbox } from "./Toolbox";
 import { WorkflowPanel } from "./WorkflowPanel";
@@ -19,6 +20,8 @@ interface Snapshot { nodes: ActivityFlowNode[]; edges: Edge[] }
 function EditorCanvas({ definitionId, descriptors }: { definitionId: string; descriptors: ActivityDescriptor[] }) {
   const byType = useMemo(() => new Map(descriptors.map((d) => [d.typeName, d])), [descriptors]);
   const [detail, setDetail] = useState<DefinitionDetail | null>(null);
+  // The definition as last loaded or saved: the common ancestor when a save conflicts and my work is merged.
+  const base = useRef<Record<string, unknown> | null>(null);
   const [nodes, setNodes, onNodesChange] = useNodesState<ActivityFlowNode>([]);
   const [edges, setEdges, onEdgesChange] = useEdgesState<Edge>([]);
   const [issues, setIssues] = useState<ValidationIssue[]>([]);
@@ -49,6 +52,7 @@ function EditorCanvas({ definitionId, descriptors }: { definitionId: string; des
   const load = useCallback(async () => {
     const d = await api.definition(definitionId);
     const graph = toGraph(d.definition, byType);
+    base.current = d.definition;
     setDetail(d);
     setNodes(graph.hasPositions ? graph.nodes : autoLayout(graph.nodes, graph.edges));
     setEdges(graph.edges);
@@ -106,6 +110,7 @@ function EditorCanvas({ definitionId, descriptors }: { definitionId: string; des
     if (!detail) return null;
     try {
       const saved = await api.saveDraft(definitionId, fromGraph(detail.definition, nodes, edges), detail.version.revision);
+      base.current = saved.definition;
       setDetail(saved);
       setIssues(saved.issues ?? []);
       setDirty(false);
@@ -117,6 +122,22 @@ function EditorCanvas({ definitionId, descriptors }: { definitionId: string; des
       return null;
     }
   }, [detail, definitionId, nodes, edges]);
+
+  /** After a refused save: my changes since I opened it, put on top of what was saved meanwhile; saved only when I say so. */
+  const merge = useCallback(async () => {
+    if (!detail || !base.current) return;
+    const theirs = await api.definition(definitionId);
+    const result = mergeDefinitions(base.current, fromGraph(detail.definition, nodes, edges), theirs.definition);
+    const graph = toGraph(result.definition, byType);
+    base.current = theirs.definition;
+    setDetail({ ...theirs, definition: result.definition });
+    setNodes(graph.nodes);
+    setEdges(graph.edges);
+    setDirty(true);
+    setMessage(result.conflicts.length
+      ? { kind: "error", text: `Merged ${result.kept} of my changes; ${result.conflicts.join(", ")} changed on both sides: theirs kept. Review, then save.` }
+      : { kind: "info", text: `Merged ${result.kept} of my changes onto the latest version. Review, then save.` });
+  }, [detail, definitionId, nodes, edges, byType, setNodes, setEdges]);
 
   const validate = useCallback(async () => {
     const saved = dirty ? await save() : detail;
@@ -192,7 +213,12 @@ function EditorCanvas({ definitionId, descriptors }: { definitionId: string; des
         {message && (
           <span className={`message ${message.kind}`} role="status" data-testid="message">
             {message.text}
-            {message.kind === "conflict" && <button onClick={() => void load()}>Reload (discards my changes)</button>}
+            {message.kind === "conflict" && (
+              <>
+                <button onClick={() => void merge()}>Merge my changes</button>
+                <button onClick={() => void load()}>Reload (discards my changes)</button>
+              </>
+            )}
           </span>
         )}
       </header>
