@@ -130,7 +130,7 @@ app.MapChangeEndpoints();
 app.MapIncidentEndpoints();
 app.MapPeopleEndpoints();
 app.MapWorkflowHttpEndpoints();
-app.MapGet("/", () => Results.Redirect("/designer/")).AllowAnonymous().ExcludeFromDescription();
+app.MapGet("/", () => Results.Redirect("/portal/")).AllowAnonymous().ExcludeFromDescription();
 app.AnnounceWhenStarted();
 
 await app.RunAsync();

@@ -63,6 +63,7 @@ public sealed class RequestProcessTests(PostgresSmtpServerFixture fixture) : ICl
         var mail = await MailAboutAsync(fixture, number);
         var toAlice = mail.Where(m => m.To.SequenceEqual(["alice@example.test"])).Select(m => m.Subject).ToList();
         Assert.Equal([$"We received your request {number}", $"Your request {number} was approved", $"Your request {number} is fulfilled"], toAlice);
+        Assert.Contains("was approved by carol", mail.Single(m => m.Subject == $"Your request {number} was approved").Text);
         // Each group heard about its task.
         Assert.Contains(mail, m => m.To.SequenceEqual(["frank@example.test"]) && m.Subject.StartsWith($"Task {number} for Desktop Support", StringComparison.Ordinal));
         Assert.Contains(mail, m => m.To.SequenceEqual(["bob@example.test", "ivan@example.test"]) && m.Subject.StartsWith($"Task {number} for Service Desk", StringComparison.Ordinal));

@@ -3,7 +3,7 @@ using Microsoft.Extensions.FileProviders;
 namespace ItsmWorkflows.Server.Web;
 
 /// <summary>
-/// Serves the designer (built into wwwroot/designer by the build) at /designer/. The files are public, like
+/// Serves the web app (built into wwwroot/designer by the build): the designer at /designer/, the portal at /portal/. The files are public, like
 /// any web page's scripts: everything they show comes from the API, which decides who may see what.
 /// </summary>
 internal static class DesignerFiles
@@ -22,5 +22,7 @@ internal static class DesignerFiles
         app.UseStaticFiles(new StaticFileOptions { FileProvider = files, RequestPath = "/designer" });
         // The app routes in the page itself (#/definitions/…): every other path under /designer/ is its page.
         app.MapGet("/designer/{**path:nonfile}", () => Results.File(Path.Combine(root, "index.html"), "text/html; charset=utf-8")).AllowAnonymous().ExcludeFromDescription();
+        // The portal is the same app at its own address: requesters and agents start there.
+        app.MapGet("/portal/{**path:nonfile}", () => Results.File(Path.Combine(root, "index.html"), "text/html; charset=utf-8")).AllowAnonymous().ExcludeFromDescription();
     }
 }

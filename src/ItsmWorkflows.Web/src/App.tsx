@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import { api, ApiError, prefetchDefinition, type ActivityDescriptor, type DefinitionSummary } from "./api";
 import { Editor } from "./Editor";
 import { InstanceView } from "./InstanceView";
+import { Portal } from "./Portal";
 
 function useHash() {
   const [hash, setHash] = useState(window.location.hash);
@@ -71,6 +72,12 @@ function DefinitionList() {
 
 export function App() {
   const hash = useHash();
+  // The same app serves the portal at /portal/ and the designer at /designer/.
+  if (window.location.pathname.startsWith("/portal")) return <Portal hash={hash} />;
+  return <Designer hash={hash} />;
+}
+
+function Designer({ hash }: { hash: string }) {
   const [descriptors, setDescriptors] = useState<ActivityDescriptor[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {

@@ -130,8 +130,47 @@ export interface TestRunView {
   lines: string[];
 }
 
+export interface Me { userName: string; displayName: string; roles: string[]; groups: string[] }
+
+export interface FormField { name: string; label: string; type: string; required: boolean; options?: string[] | null; min?: number | null; max?: number | null; maxLength?: number | null; help?: string | null }
+
+export interface CatalogItem { id: string; name: string; description?: string | null; category?: string | null; serviceId?: string | null; form: FormField[]; approvalRequired: boolean; price: number }
+
+export interface Service { id: string; name: string; description?: string | null }
+
+export interface Ticket {
+  number: string; kind: string; title: string; status: string; requester?: string | null; assignmentGroup?: string | null; assignee?: string | null;
+  parent?: string | null; priorityName?: string | null; instanceId?: string | null; createdAt: string; updatedAt: string; closedAt?: string | null; revision: number;
+  details: Record<string, unknown>;
+}
+
+export interface SlaClock { name: string; target: string; elapsed: string; percent: number; breached: boolean; paused: boolean; dueAt?: string | null; stoppedAt?: string | null; pauses?: { from: string; to?: string | null }[] }
+
+export interface TicketDetail {
+  ticket: Ticket;
+  history: { at: string; actor?: string | null; kind: string; text: string }[];
+  tasks: Ticket[];
+  sla: Record<string, SlaClock>;
+  waitingOn: { activityId: string; step: string; activityType: string; dueAt?: string | null }[];
+  processStatus?: string | null;
+}
+
+export interface InboxItem { approvalId: string; title: string; requester?: string | null; dueAt?: string | null; details: { key: string; value: string }[] }
+
 export const api = {
-  me: () => call<{ userName: string; displayName: string; roles: string[] }>("GET", "/account/me"),
+  me: () => call<Me>("GET", "/account/me"),
+  catalog: () => call<CatalogItem[]>("GET", "/api/catalog"),
+  services: () => call<Service[]>("GET", "/api/services"),
+  submitRequest: (catalogItemId: string, answers: Record<string, unknown>) => call<Ticket>("POST", "/api/requests", { catalogItemId, answers }),
+  raiseIncident: (body: { title: string; description?: string; serviceId: string; impact: number; urgency: number }) => call<Ticket>("POST", "/api/incidents", body),
+  tickets: (query: string) => call<{ items: Ticket[]; total: number }>("GET", `/api/tickets?${query}`),
+  ticket: (number: string) => call<TicketDetail>("GET", `/api/tickets/${encodeURIComponent(number)}`),
+  note: (number: string, text: string) => call<unknown>("POST", `/api/tickets/${encodeURIComponent(number)}/notes`, { text }),
+  closeTask: (number: string, state: string, notes?: string) => call<Ticket>("POST", `/api/tasks/${encodeURIComponent(number)}/close`, { state, notes }),
+  assign: (number: string, assignee: string, revision: number) => call<Ticket>("POST", `/api/tickets/${encodeURIComponent(number)}/assign`, { assignee, revision }),
+  incidentAction: (number: string, action: string, note?: string) => call<Ticket>("POST", `/api/incidents/${encodeURIComponent(number)}/${action}`, { note }),
+  inbox: () => call<InboxItem[]>("GET", "/api/approvals/inbox"),
+  decide: (approvalId: string, decision: string, comment?: string) => call<{ message: string }>("POST", `/api/approvals/${approvalId}/decision`, { decision, comment }),
   activities: () => call<ActivityDescriptor[]>("GET", "/api/activities"),
   definitions: () => call<DefinitionSummary[]>("GET", "/api/definitions"),
   definition: (id: string) => {

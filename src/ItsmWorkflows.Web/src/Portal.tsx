@@ -1,0 +1,296 @@
+import { useCallback, useEffect, useState } from "react";
+import { api, type CatalogItem, type FormField, type InboxItem, type Me, type Service, type Ticket, type TicketDetail } from "./api";
+
+const staffRoles = ["agent", "process-owner", "admin"];
+
+function Nav({ me }: { me: Me }) {
+  const staff = me.roles.some((r) => staffRoles.includes(r));
+  return (
+    <nav className="portal-nav" aria-label="Portal">
+      <strong>ItsmWorkflows</strong>
+      <a href="#/catalog">Catalog</a>
+      <a href="#/mine">My requests</a>
+      {staff && <a href="#/queue">My queue</a>}
+      <a href="#/approvals">Approvals</a>
+      {me.roles.some((r) => r === "process-owner" || r === "admin") && <a href="/designer/">Designer</a>}
+      <span className="hint">{me.displayName}</span>
+    </nav>
+  );
+}
+
+function Field({ field, value, onChange, error }: { field: FormField; value: unknown; onChange: (v: unknown) => void; error?: string }) {
+  const id = `field-${field.name}`;
+  const common = { id, "aria-invalid": error ? true : undefined, required: field.required };
+  return (
+    <div className="form-field">
+      <label htmlFor={id}>{field.label}{field.required ? " *" : ""}</label>
+      {field.type === "textarea" ? <textarea {...common} maxLength={field.maxLength ?? undefined} value={String(value ?? "")} onChange={(e) => onChange(e.target.value)} />
+        : field.type === "choice" ? (
+          <select {...common} value={String(value ?? "")} onChange={(e) => onChange(e.target.value)}>
+            <option value="" />
+            {(field.options ?? []).map((o) => <option key={o}>{o}</option>)}
+          </select>
+        ) : field.type === "boolean" ? <input {...common} type="checkbox" checked={value === true} onChange={(e) => onChange(e.target.checked)} />
+        : <input {...common} type={field.type === "number" ? "number" : field.type === "date" ? "date" : field.type === "email" ? "email" : "text"}
+            value={String(value ?? "")} onChange={(e) => onChange(e.target.value)} />}
+      {field.help && <small>{field.help}</small>}
+      {error && <p className="issue" role="alert">{error}</p>}
+    </div>
+  );
+}
+
+function Catalog() {
+  const [items, setItems] = useState<CatalogItem[]>([]);
+  const [services, setServices] = useState<Service[]>([]);
+  const [query, setQuery] = useState("");
+  const [chosen, setChosen] = useState<CatalogItem | null>(null);
+  const [answers, setAnswers] = useState<Record<string, unknown>>({});
+  const [errors, setErrors] = useState<Record<string, string[]>>({});
+  const [message, setMessage] = useState<string | null>(null);
+  const [incident, setIncident] = useState({ title: "", serviceId: "", impact: 3, urgency: 3 });
+  useEffect(() => { api.catalog().then(setItems, (e: Error) => setMessage(e.message)); api.services().then(setServices, () => {}); }, []);
+  const shown = items.filter((i) => !query || `${i.name} ${i.description ?? ""} ${i.category ?? ""}`.toLowerCase().includes(query.toLowerCase()));
+  const submit = async () => {
+    if (!chosen) return;
+    try {
+      const ticket = await api.submitRequest(chosen.id, answers);
+      window.location.hash = `#/tickets/${ticket.number}`;
+    } catch (e) {
+      const body = (e as { body?: { errors?: Record<string, string[]> } }).body;
+      setErrors(body?.errors ?? {});
+      setMessage((e as Error).message);
+    }
+  };
+  return (
+    <main className="portal">
+      <h1>What do you need?</h1>
+      <input type="search" aria-label="Search the catalog" placeholder="Search the catalog" value={query} onChange={(e) => setQuery(e.target.value)} />
+      <div className="cards">
+        {shown.map((i) => (
+          <button key={i.id} className={`card${chosen?.id === i.id ? " chosen" : ""}`} onClick={() => { setChosen(i); setAnswers({}); setErrors({}); setMessage(null); }}>
+            <strong>{i.name}</strong>
+            <span>{i.description}</span>
+            <small>{i.category}{i.approvalRequired ? " · needs approval" : ""}{i.price ? ` · ${i.price}` : ""}</small>
+          </button>
+        ))}
+      </div>
+      {chosen && (
+        <form className="request-form" aria-label={`Request ${chosen.name}`} onSubmit={(e) => { e.preventDefault(); void submit(); }}>
+          <h2>{chosen.name}</h2>
+          {chosen.form.map((f) => (
+            <Field key={f.name} field={f} value={answers[f.name]} error={errors[f.name]?.[0]} onChange={(v) => setAnswers({ ...answers, [f.name]: v })} />
+          ))}
+          <button type="submit">Submit request</button>
+          {message && <p className="message error" role="alert">{message}</p>}
+        </form>
+      )}
+      <h2>Something is not working?</h2>
+      <form className="request-form" aria-label="Report an incident" onSubmit={async (e) => {
+        e.preventDefault();
+        try {
+          const ticket = await api.raiseIncident(incident);
+          window.location.hash = `#/tickets/${ticket.number}`;
+        } catch (err) { setMessage((err as Error).message); }
+      }}>
+        <div className="form-field"><label htmlFor="inc-title">What is wrong? *</label><input id="inc-title" value={incident.title} onChange={(e) => setIncident({ ...incident, title: e.target.value })} /></div>
+        <div className="form-field">
+          <label htmlFor="inc-service">Service *</label>
+          <select id="inc-service" value={incident.serviceId} onChange={(e) => setIncident({ ...incident, serviceId: e.target.value })}>
+            <option value="" />
+            {services.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
+          </select>
+        </div>
+        <div className="form-field">
+          <label htmlFor="inc-impact">How many people are affected?</label>
+          <select id="inc-impact" value={incident.impact} onChange={(e) => setIncident({ ...incident, impact: Number(e.target.value) })}>
+            <option value={1}>Many (a department or more)</option><option value={2}>A team</option><option value={3}>Just me</option>
+          </select>
+        </div>
+        <div className="form-field">
+          <label htmlFor="inc-urgency">How urgent is it?</label>
+          <select id="inc-urgency" value={incident.urgency} onChange={(e) => setIncident({ ...incident, urgency: Number(e.target.value) })}>
+            <option value={1}>Work has stopped</option><option value={2}>Work is hampered</option><option value={3}>It can wait</option>
+          </select>
+        </div>
+        <button type="submit">Report incident</button>
+      </form>
+    </main>
+  );
+}
+
+function TicketList({ query, title, empty }: { query: string; title: string; empty: string }) {
+  const [items, setItems] = useState<Ticket[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => { api.tickets(query).then((p) => setItems(p.items), (e: Error) => setError(e.message)); }, [query]);
+  return (
+    <section>
+      <h2>{title}</h2>
+      {error && <p className="message error" role="alert">{error}</p>}
+      {items?.length === 0 && <p className="hint">{empty}</p>}
+      <table className="tickets">
+        <tbody>
+          {(items ?? []).map((t) => (
+            <tr key={t.number}>
+              <td><a href={`#/tickets/${t.number}`}>{t.number}</a></td>
+              <td>{t.title}</td>
+              <td><span className="badge">{t.status}</span></td>
+              <td>{t.assignmentGroup}{t.assignee ? ` · ${t.assignee}` : ""}</td>
+              <td className="hint">{new Date(t.updatedAt).toLocaleString()}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+function Queue({ me }: { me: Me }) {
+  return (
+    <main className="portal">
+      <h1>My queue</h1>
+      {me.groups.length === 0 && <p className="hint">You are in no group, so nothing is queued for you.</p>}
+      {me.groups.map((g) => (
+        <div key={g}>
+          <TicketList query={`kind=Task&open=true&group=${encodeURIComponent(g)}`} title={`Tasks for ${g}`} empty="No open task." />
+          <TicketList query={`kind=Incident&open=true&group=${encodeURIComponent(g)}`} title={`Incidents for ${g}`} empty="No open incident." />
+        </div>
+      ))}
+    </main>
+  );
+}
+
+function Approvals() {
+  const [items, setItems] = useState<InboxItem[] | null>(null);
+  const [comments, setComments] = useState<Record<string, string>>({});
+  const [message, setMessage] = useState<string | null>(null);
+  const load = useCallback(() => { api.inbox().then(setItems, (e: Error) => setMessage(e.message)); }, []);
+  useEffect(load, [load]);
+  const decide = async (id: string, decision: string) => {
+    try {
+      setMessage((await api.decide(id, decision, comments[id])).message);
+      load();
+    } catch (e) { setMessage((e as Error).message); }
+  };
+  return (
+    <main className="portal">
+      <h1>Approvals</h1>
+      {message && <p className="message info" role="status" data-testid="approval-message">{message}</p>}
+      {items?.length === 0 && <p className="hint">Nothing waits for your decision.</p>}
+      {(items ?? []).map((a) => (
+        <article key={a.approvalId} className="approval" aria-label={a.title}>
+          <h2>{a.title}</h2>
+          <dl>{a.details.map((d) => <div key={d.key}><dt>{d.key}</dt><dd>{d.value}</dd></div>)}</dl>
+          {a.dueAt && <p className="hint">Due {new Date(a.dueAt).toLocaleString()}</p>}
+          <textarea aria-label={`Comment on ${a.title}`} placeholder="Comment (optional)" value={comments[a.approvalId] ?? ""} onChange={(e) => setComments({ ...comments, [a.approvalId]: e.target.value })} />
+          <div className="row">
+            <button onClick={() => void decide(a.approvalId, "Approved")}>Approve</button>
+            <button onClick={() => void decide(a.approvalId, "Rejected")}>Reject</button>
+          </div>
+        </article>
+      ))}
+    </main>
+  );
+}
+
+function TicketPage({ number, me }: { number: string; me: Me }) {
+  const [detail, setDetail] = useState<TicketDetail | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [note, setNote] = useState("");
+  const load = useCallback(() => { api.ticket(number).then(setDetail, (e: Error) => setError(e.message)); }, [number]);
+  useEffect(() => {
+    load();
+    const timer = setInterval(load, 5000); // progress shows without a reload
+    return () => clearInterval(timer);
+  }, [load]);
+  const act = async (f: () => Promise<unknown>) => {
+    try { await f(); setError(null); load(); } catch (e) { setError((e as Error).message); }
+  };
+  if (error && !detail) return <main className="portal"><p className="message error" role="alert">{error}</p></main>;
+  if (!detail) return <main className="portal"><p className="hint">Loading…</p></main>;
+  const t = detail.ticket;
+  const staff = me.roles.some((r) => staffRoles.includes(r));
+  const timeline = [...detail.history].sort((a, b) => a.at.localeCompare(b.at));
+  return (
+    <main className="portal">
+      <h1>{t.number} · {t.title}</h1>
+      <p>
+        <span className="badge" data-testid="ticket-status">{t.status}</span>
+        {t.priorityName && <> · {t.priorityName}</>} · {t.assignmentGroup}{t.assignee ? ` · ${t.assignee}` : ""}
+        {t.instanceId && staff && <> · <a href={`/designer/#/instances/${t.instanceId}`}>process diagram</a></>}
+      </p>
+      {error && <p className="message error" role="alert">{error}</p>}
+      {detail.waitingOn.length > 0 && (
+        <p data-testid="waiting-on">Waiting on: {detail.waitingOn.map((w) => w.step + (w.dueAt ? ` (due ${new Date(w.dueAt).toLocaleString()})` : "")).join(", ")}</p>
+      )}
+      {Object.values(detail.sla).map((c) => (
+        <div key={c.name} className={`sla${c.breached ? " breached" : c.paused ? " paused" : ""}`} data-testid={`sla-${c.name}`}>
+          {c.name}: {c.stoppedAt ? "met" : c.breached ? "breached" : c.paused ? "paused" : "running"} · {Math.round(c.percent)}% of {c.target}
+          {c.dueAt && !c.stoppedAt && <> · due {new Date(c.dueAt).toLocaleString()}</>}
+          <progress max={100} value={Math.min(100, c.percent)} aria-label={`${c.name} time used`} />
+        </div>
+      ))}
+      {detail.tasks.length > 0 && (
+        <section>
+          <h2>Tasks</h2>
+          <ul>
+            {detail.tasks.map((task) => (
+              <li key={task.number}>
+                <a href={`#/tickets/${task.number}`}>{task.number}</a> {task.title} · <span className="badge">{task.status}</span> · {task.assignmentGroup}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {staff && t.kind === "Task" && !t.closedAt && (
+        <div className="row">
+          <button onClick={() => void act(() => api.assign(t.number, me.userName, t.revision))}>Assign to me</button>
+          <button onClick={() => void act(() => api.closeTask(t.number, "Complete", note || undefined))}>Close complete</button>
+          <button onClick={() => void act(() => api.closeTask(t.number, "Incomplete", note || "Could not be completed"))}>Close incomplete</button>
+        </div>
+      )}
+      {staff && t.kind === "Incident" && !t.closedAt && t.status !== "Resolved" && (
+        <div className="row">
+          <button onClick={() => void act(() => api.incidentAction(t.number, "acknowledge"))}>Take it</button>
+          <button onClick={() => void act(() => api.incidentAction(t.number, "wait-on-customer", note || undefined))}>Wait on customer</button>
+          <button onClick={() => void act(() => api.incidentAction(t.number, "customer-replied", note || undefined))}>Customer replied</button>
+          <button onClick={() => void act(() => api.incidentAction(t.number, "resolve", note))}>Resolve</button>
+        </div>
+      )}
+      <section>
+        <h2>Timeline</h2>
+        <ol className="timeline" data-testid="timeline">
+          {timeline.map((h, i) => (
+            <li key={i}><span className="hint">{new Date(h.at).toLocaleString()}</span> {h.text}{h.actor && h.actor !== "workflow" ? ` — ${h.actor}` : ""}</li>
+          ))}
+        </ol>
+        <textarea aria-label="Note" placeholder="Add a note (also the closing note or resolution)" value={note} onChange={(e) => setNote(e.target.value)} />
+        <button onClick={() => void act(async () => { await api.note(t.number, note); setNote(""); })} disabled={!note.trim()}>Add note</button>
+      </section>
+    </main>
+  );
+}
+
+/** The staff portal: catalog and incident form, my requests, my queue, approvals, a ticket's tracking page. */
+export function Portal({ hash }: { hash: string }) {
+  const [me, setMe] = useState<Me | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => { api.me().then(setMe, (e: Error) => setError(e.message)); }, []);
+  if (error) return <p className="message error" role="alert">{error}</p>;
+  if (!me) return <p className="hint">Loading…</p>;
+  const ticket = /^#\/tickets\/(.+)$/.exec(hash);
+  return (
+    <>
+      <Nav me={me} />
+      {ticket ? <TicketPage key={ticket[1]} number={decodeURIComponent(ticket[1])} me={me} />
+        : hash.startsWith("#/mine") ? (
+          <main className="portal">
+            <h1>My requests</h1>
+            <TicketList query={`requester=${encodeURIComponent(me.userName)}`} title="Everything I raised" empty="Nothing yet: the catalog is where to start." />
+          </main>
+        )
+        : hash.startsWith("#/queue") ? <Queue me={me} />
+        : hash.startsWith("#/approvals") ? <Approvals />
+        : <Catalog />}
+    </>
+  );
+}
