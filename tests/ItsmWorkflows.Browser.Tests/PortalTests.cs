@@ -68,6 +68,9 @@ public sealed class PortalTests(DesignerFixture fixture) : IClassFixture<Designe
         await Expect(page.GetByTestId("ticket-status")).ToHaveTextAsync("Fulfilled", Patient);
         await Expect(page.GetByTestId("timeline")).ToContainTextAsync("Awaiting approval → In fulfilment: Approved by carol");
         await Expect(page.GetByTestId("timeline")).ToContainTextAsync("In fulfilment → Fulfilled");
+        // The same timeline shows who was asked, the decision with its channel and comment, and the emails.
+        await Expect(page.GetByTestId("timeline")).ToContainTextAsync("Approved by carol (web): “Enjoy the trips”");
+        await Expect(page.GetByTestId("timeline")).ToContainTextAsync($"Email “Your request {number} is fulfilled” to");
 
         // Another requester sees neither the ticket nor a queue.
         var (kate, other) = await fixture.SignedInAsync("kate");

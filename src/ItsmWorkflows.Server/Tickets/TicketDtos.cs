@@ -22,10 +22,18 @@ internal sealed record TicketEventDto(DateTimeOffset At, string? Actor, string K
 /// <summary>What a bookmark of the ticket's process waits on, in words (an approval, a task, an event, an SLA threshold).</summary>
 internal sealed record WaitingOnDto(string ActivityId, string Step, string ActivityType, DateTimeOffset? DueAt);
 
-/// <summary>A ticket with its history, its tasks, its SLA clocks and what its process waits on now.</summary>
+internal sealed record ApprovalDecisionDto(string By, string? OnBehalfOf, string Decision, string? Comment, string Channel, DateTimeOffset At);
+
+/// <summary>An approval of the ticket's process: who was asked (and when emailed), and every decision with its channel.</summary>
+internal sealed record TicketApprovalDto(string Title, DateTimeOffset CreatedAt, DateTimeOffset? DueAt, IReadOnlyList<string> Approvers, IReadOnlyList<ApprovalDecisionDto> Decisions);
+
+/// <summary>An email the ticket's process sent (or is sending): to whom, about what, and whether it went.</summary>
+internal sealed record TicketEmailDto(string Subject, IReadOnlyList<string> To, DateTimeOffset QueuedAt, DateTimeOffset? SentAt, string? Error);
+
+/// <summary>A ticket with its history, tasks, SLA clocks, approvals, emails and what its process waits on now.</summary>
 internal sealed record TicketDetailDto(
     TicketDto Ticket, IReadOnlyList<TicketEventDto> History, IReadOnlyList<TicketDto> Tasks, JsonObject Sla,
-    IReadOnlyList<WaitingOnDto> WaitingOn, string? ProcessStatus);
+    IReadOnlyList<WaitingOnDto> WaitingOn, string? ProcessStatus, IReadOnlyList<TicketApprovalDto> Approvals, IReadOnlyList<TicketEmailDto> Emails);
 
 internal sealed record NoteRequest(string Text);
 

@@ -153,7 +153,27 @@ internal sealed class TicketService(ItsmDbContext db, WorkflowRuntime runtime, I
                     g.Key, names.GetValueOrDefault(g.Key) ?? g.Key, g.First().Name, g.Min(b => b.DueAt))));
             }
         }
-        return new TicketDetailDto(TicketDto.From(ticket), history, [.. tasks.Select(TicketDto.From)], sla, waiting, processStatus);
+        var (approvals, emails) = ticket.InstanceId is { } id ? await ApprovalsAndEmailsAsync(id, cancellationToken) : ([], []);
+        return new TicketDetailDto(TicketDto.From(ticket), history, [.. tasks.Select(TicketDto.From)], sla, waiting, processStatus, approvals, emails);
+    }
+
+    private async Task<(List<TicketApprovalDto>, List<TicketEmailDto>)> ApprovalsAndEmailsAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        var approvals = await db.Approvals.AsNoTracking().Where(a => a.InstanceId == instanceId).OrderBy(a => a.CreatedAt).ToListAsync(cancellationToken);
+        var ids = approvals.Select(a => a.Id).ToList();
+        var slots = await db.ApprovalTokens.AsNoTracking().Where(t => ids.Contains(t.ApprovalId)).Select(t => new { t.ApprovalId, t.Approver, t.ApproverName }).ToListAsync(cancellationToken);
+        var audit = await db.ApprovalAudit.AsNoTracking().Where(a => ids.Contains(a.ApprovalId)).OrderBy(a => a.Id).ToListAsync(cancellationToken);
+        var approvalDtos = approvals.Select(a => new TicketApprovalDto(a.Title, a.CreatedAt, a.DueAt,
+            [.. slots.Where(s => s.ApprovalId == a.Id).Select(s => s.ApproverName ?? s.Approver).Distinct()],
+            [.. audit.Where(d => d.ApprovalId == a.Id).Select(d => new ApprovalDecisionDto(d.Actor, d.OnBehalfOf, d.Decision, d.Comment, d.Channel, d.At))])).ToList();
+        var rows = await db.Outbox.AsNoTracking().Where(o => o.InstanceId == instanceId && o.Kind == Engine.Activities.Email.EmailMessage.OutboxKind).OrderBy(o => o.CreatedAt).ToListAsync(cancellationToken);
+        var emails = rows.Select(o =>
+        {
+            var payload = JsonNode.Parse(o.Payload);
+            var to = payload?["to"] is JsonArray list ? list.Select(t => t?.ToString() ?? "").ToList() : [];
+            return new TicketEmailDto(payload?["subject"]?.ToString() ?? "(no subject)", to, o.CreatedAt, o.LastError is null ? o.ProcessedAt : null, o.LastError);
+        }).ToList();
+        return (approvalDtos, emails);
     }
 
     public async Task AddEventAsync(string number, string actor, string kind, string text, CancellationToken cancellationToken)

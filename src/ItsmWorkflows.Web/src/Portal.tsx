@@ -209,7 +209,15 @@ function TicketPage({ number, me }: { number: string; me: Me }) {
   if (!detail) return <main className="portal"><p className="hint">Loading…</p></main>;
   const t = detail.ticket;
   const staff = me.roles.some((r) => staffRoles.includes(r));
-  const timeline = [...detail.history].sort((a, b) => a.at.localeCompare(b.at));
+  // One timeline: what happened to the ticket, who was asked to approve and what they decided (and how), what was emailed.
+  const timeline = [
+    ...detail.history.map((h) => ({ at: h.at, kind: h.kind, text: h.text + (h.actor && h.actor !== "workflow" ? ` — ${h.actor}` : "") })),
+    ...detail.approvals.flatMap((a) => [
+      { at: a.createdAt, kind: "approval", text: `Approval asked of ${a.approvers.join(", ")}: ${a.title}` },
+      ...a.decisions.map((d) => ({ at: d.at, kind: "approval", text: `${d.decision} by ${d.by}${d.onBehalfOf ? ` for ${d.onBehalfOf}` : ""} (${d.channel})${d.comment ? `: “${d.comment}”` : ""}` })),
+    ]),
+    ...detail.emails.map((e) => ({ at: e.sentAt ?? e.queuedAt, kind: "email", text: `Email “${e.subject}” to ${e.to.join(", ")}${e.error ? ` — not sent yet: ${e.error}` : e.sentAt ? "" : " — queued"}` })),
+  ].sort((a, b) => a.at.localeCompare(b.at));
   return (
     <main className="portal">
       <h1>{t.number} · {t.title}</h1>
@@ -260,7 +268,7 @@ function TicketPage({ number, me }: { number: string; me: Me }) {
         <h2>Timeline</h2>
         <ol className="timeline" data-testid="timeline">
           {timeline.map((h, i) => (
-            <li key={i}><span className="hint">{new Date(h.at).toLocaleString()}</span> {h.text}{h.actor && h.actor !== "workflow" ? ` — ${h.actor}` : ""}</li>
+            <li key={i} className={`timeline-${h.kind}`}><span className="hint">{new Date(h.at).toLocaleString()}</span> <span className="badge">{h.kind}</span> {h.text}</li>
           ))}
         </ol>
         <textarea aria-label="Note" placeholder="Add a note (also the closing note or resolution)" value={note} onChange={(e) => setNote(e.target.value)} />
