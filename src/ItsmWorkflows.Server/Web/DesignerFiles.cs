@@ -13,9 +13,12 @@ internal static class DesignerFiles
         var root = Path.Combine(app.Environment.ContentRootPath, "wwwroot", "designer");
         if (!File.Exists(Path.Combine(root, "index.html")))
         {
-            app.MapGet("/designer/{**path}", () => Results.Problem(
-                "The designer was not built into this server (wwwroot/designer is missing). Build the server with Node.js and npm installed.",
-                statusCode: StatusCodes.Status503ServiceUnavailable, title: "Designer not built")).AllowAnonymous().ExcludeFromDescription();
+            foreach (var prefix in new[] { "/designer", "/portal" })
+            {
+                app.MapGet(prefix + "/{**path}", () => Results.Problem(
+                    "The web app (designer and portal) was not built into this server: Node.js and npm were missing when it was built. Install them (Debian: apt-get install -y nodejs npm) and run it again; the API works meanwhile at /api/docs.",
+                    statusCode: StatusCodes.Status503ServiceUnavailable, title: "Web app not built")).AllowAnonymous().ExcludeFromDescription();
+            }
             return;
         }
         var files = new PhysicalFileProvider(root);
