@@ -82,3 +82,48 @@ public sealed class PortalTests(DesignerFixture fixture) : IClassFixture<Designe
         }
     }
 }
+
+/// <summary>The change calendar page: planned changes by week, clashes marked, blackout windows shown.</summary>
+public sealed class ChangeCalendarTests(DesignerFixture fixture) : IClassFixture<DesignerFixture>
+{
+    private static readonly string[] Network = ["network"];
+
+    [Fact]
+    public async Task TwoChangesOnOneService_AtTheSameTime_AreMarkedAsAClash()
+    {
+        var (context, page) = await fixture.SignedInAsync("nina");
+        await using var _ = context;
+        var start = DateTimeOffset.UtcNow.Date.AddDays(2).AddHours(10);
+        var (owner, _) = await fixture.SignedInAsync("dave");
+        await using (owner)
+        {
+            var blackout = await owner.APIRequest.PostAsync("/api/blackout-windows", new() { DataObject = new { name = "Datacentre move", start = start.AddDays(5), end = start.AddDays(6), services = Array.Empty<string>() } });
+            Assert.True(blackout.Ok, await blackout.TextAsync());
+        }
+        var numbers = new List<string>();
+        foreach (var (title, offset) in new[] { ("Patch the VPN gateway", 0), ("Replace the VPN certificates", 1) })
+        {
+            var response = await context.APIRequest.PostAsync("/api/changes", new()
+            {
+                DataObject = new { title, type = "standard", services = Network, plannedStart = start.AddHours(offset), plannedEnd = start.AddHours(offset + 2) },
+            });
+            Assert.True(response.Ok, await response.TextAsync());
+            numbers.Add(System.Text.Json.Nodes.JsonNode.Parse(await response.TextAsync())!["number"]!.GetValue<string>());
+        }
+        try
+        {
+            await page.GotoAsync("/portal/#/changes");
+            foreach (var number in numbers)
+            {
+                var row = page.Locator("tr", new() { Has = page.GetByRole(AriaRole.Link, new() { Name = number }) });
+                await Expect(row).ToContainTextAsync("clash");
+            }
+            await Expect(page.GetByTestId("blackout").Filter(new() { HasText = "Datacentre move" })).ToHaveCountAsync(1);
+        }
+        catch
+        {
+            await page.ScreenshotAsync(new() { Path = Path.Combine(DesignerFixture.ArtifactsFolder, "change-calendar.png"), FullPage = true });
+            throw;
+        }
+    }
+}

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from "react";
-import { api, type CatalogItem, type FormField, type InboxItem, type Me, type Service, type Ticket, type TicketDetail } from "./api";
+import { api, type CatalogItem, type ChangeCalendar, type FormField, type InboxItem, type Me, type Service, type Ticket, type TicketDetail } from "./api";
 
 const staffRoles = ["agent", "process-owner", "admin"];
 
@@ -12,6 +12,7 @@ function Nav({ me }: { me: Me }) {
       <a href="#/mine">My requests</a>
       {staff && <a href="#/queue">My queue</a>}
       <a href="#/approvals">Approvals</a>
+      <a href="#/changes">Change calendar</a>
       {me.roles.some((r) => r === "process-owner" || r === "admin") && <a href="/designer/">Designer</a>}
       <span className="hint">{me.displayName}</span>
     </nav>
@@ -278,6 +279,64 @@ function TicketPage({ number, me }: { number: string; me: Me }) {
   );
 }
 
+/** Monday 00:00 UTC of the week an instant falls in. */
+function weekOf(iso: string) {
+  const d = new Date(iso);
+  const monday = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() - ((d.getUTCDay() + 6) % 7)));
+  return monday.toISOString().slice(0, 10);
+}
+
+/** Scheduled and planned changes by week, with blackout windows and the changes that clash on a shared service. */
+function ChangeCalendarPage() {
+  const [calendar, setCalendar] = useState<ChangeCalendar | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    const from = new Date(Date.now() - 7 * 86400_000).toISOString();
+    const to = new Date(Date.now() + 90 * 86400_000).toISOString();
+    api.changeCalendar(from, to).then(setCalendar, (e: Error) => setError(e.message));
+  }, []);
+  if (error) return <main className="portal"><p className="message error" role="alert">{error}</p></main>;
+  if (!calendar) return <main className="portal"><p className="hint">Loading…</p></main>;
+  const clashes = new Set<string>();
+  for (const a of calendar.changes) {
+    for (const b of calendar.changes) {
+      if (a.number < b.number && a.start < b.end && b.start < a.end && a.services.some((s) => b.services.includes(s))) { clashes.add(a.number); clashes.add(b.number); }
+    }
+  }
+  const weeks = new Map<string, typeof calendar.changes>();
+  for (const c of calendar.changes) weeks.set(weekOf(c.start), [...(weeks.get(weekOf(c.start)) ?? []), c]);
+  const time = (iso: string) => new Date(iso).toLocaleString([], { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+  return (
+    <main className="portal">
+      <h1>Change calendar</h1>
+      {calendar.blackouts.map((b) => (
+        <p key={b.name + b.start} className="sla breached" data-testid="blackout">Blackout: {b.name}, {time(b.start)} – {time(b.end)}{b.services?.length ? ` (${b.services.join(", ")})` : " (all services)"}</p>
+      ))}
+      {weeks.size === 0 && <p className="hint">No change is planned in the next three months.</p>}
+      {[...weeks.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([week, changes]) => (
+        <section key={week}>
+          <h2>Week of {week}</h2>
+          <table className="tickets" data-testid={`week-${week}`}>
+            <tbody>
+              {changes.sort((a, b) => a.start.localeCompare(b.start)).map((c) => (
+                <tr key={c.number} className={clashes.has(c.number) ? "clash" : ""}>
+                  <td><a href={`#/tickets/${c.number}`}>{c.number}</a></td>
+                  <td>{c.title}</td>
+                  <td>{c.type}{c.risk ? ` · ${c.risk} risk` : ""}</td>
+                  <td><span className="badge">{c.status}</span></td>
+                  <td>{time(c.start)} – {time(c.end)}</td>
+                  <td>{c.services.join(", ")}</td>
+                  <td>{clashes.has(c.number) && <strong className="issue">clash</strong>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      ))}
+    </main>
+  );
+}
+
 /** The staff portal: catalog and incident form, my requests, my queue, approvals, a ticket's tracking page. */
 export function Portal({ hash }: { hash: string }) {
   const [me, setMe] = useState<Me | null>(null);
@@ -298,6 +357,7 @@ export function Portal({ hash }: { hash: string }) {
         )
         : hash.startsWith("#/queue") ? <Queue me={me} />
         : hash.startsWith("#/approvals") ? <Approvals />
+        : hash.startsWith("#/changes") ? <ChangeCalendarPage />
         : <Catalog />}
     </>
   );

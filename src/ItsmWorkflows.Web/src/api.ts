@@ -159,6 +159,10 @@ export interface TicketDetail {
 
 export interface InboxItem { approvalId: string; title: string; requester?: string | null; dueAt?: string | null; details: { key: string; value: string }[] }
 
+export interface CalendarChange { number: string; title: string; type: string; status: string; risk?: string | null; start: string; end: string; services: string[] }
+
+export interface ChangeCalendar { from: string; to: string; changes: CalendarChange[]; blackouts: { id?: string; name: string; start: string; end: string; services?: string[] | null }[] }
+
 export const api = {
   me: () => call<Me>("GET", "/account/me"),
   catalog: () => call<CatalogItem[]>("GET", "/api/catalog"),
@@ -171,6 +175,7 @@ export const api = {
   closeTask: (number: string, state: string, notes?: string) => call<Ticket>("POST", `/api/tasks/${encodeURIComponent(number)}/close`, { state, notes }),
   assign: (number: string, assignee: string, revision: number) => call<Ticket>("POST", `/api/tickets/${encodeURIComponent(number)}/assign`, { assignee, revision }),
   incidentAction: (number: string, action: string, note?: string) => call<Ticket>("POST", `/api/incidents/${encodeURIComponent(number)}/${action}`, { note }),
+  changeCalendar: (from: string, to: string) => call<ChangeCalendar>("GET", `/api/changes/calendar?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`),
   inbox: () => call<InboxItem[]>("GET", "/api/approvals/inbox"),
   decide: (approvalId: string, decision: string, comment?: string) => call<{ message: string }>("POST", `/api/approvals/${approvalId}/decision`, { decision, comment }),
   activities: () => call<ActivityDescriptor[]>("GET", "/api/activities"),
