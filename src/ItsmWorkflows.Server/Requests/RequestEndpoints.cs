@@ -35,7 +35,8 @@ internal static class RequestEndpoints
         if (string.IsNullOrWhiteSpace(body.CatalogItemId)) throw ProblemException.BadRequest("Name the catalog item ('catalogItemId').");
         var item = await CatalogEndpoints.FindItemAsync(db, body.CatalogItemId, ct);
         if (!item.Active) throw ProblemException.Conflict($"'{item.Name}' is no longer offered in the catalog.");
-        var (answers, errors) = FormValidator.Validate(FormValidator.Parse(item.Form), body.Answers);
+        var form = FormValidator.Parse(item.Form);
+        var (answers, errors) = FormValidator.Validate(form, body.Answers);
         if (errors.Count > 0)
         {
             throw ProblemException.Invalid($"The form for '{item.Name}' has {errors.Count} problem{(errors.Count == 1 ? "" : "s")}; see 'errors'.", new Dictionary<string, object?> { ["errors"] = errors });
@@ -53,7 +54,6 @@ internal static class RequestEndpoints
         {
             throw ProblemException.Conflict($"'{item.Name}' needs your manager's approval, but no manager is on record for {requester}. Ask the service desk to set one.");
         }
-        var form = FormValidator.Parse(item.Form);
         var summary = new JsonObject();
         foreach (var field in form.Where(f => answers.ContainsKey(f.Name))) summary[field.Label] = answers[field.Name]!.ToString();
         var details = new JsonObject { ["item"] = item.Name, ["price"] = item.Price, ["answers"] = answers.DeepClone(), ["summary"] = summary.DeepClone() };

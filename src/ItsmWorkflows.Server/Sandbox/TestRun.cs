@@ -125,6 +125,13 @@ internal sealed class TestRun
         }
     }
 
+    /// <summary>When the run's earliest timer falls due; null when nothing waits on one.</summary>
+    public async Task<DateTimeOffset?> NextDueAtAsync(CancellationToken cancellationToken)
+    {
+        var found = InstanceId is null ? null : await _instances.FindAsync(InstanceId, cancellationToken);
+        return found?.State.Bookmarks.Min(b => b.DueAt);
+    }
+
     public async Task<JsonObject> ViewAsync(CancellationToken cancellationToken)
     {
         var found = InstanceId is null ? null : await _instances.FindAsync(InstanceId, cancellationToken);

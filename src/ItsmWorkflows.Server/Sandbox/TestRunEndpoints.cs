@@ -35,10 +35,7 @@ internal static class TestRunEndpoints
                 TimeSpan by;
                 if (body.ToNextTimer == true)
                 {
-                    var view = await run.ViewAsync(ct);
-                    var next = view["waits"]!.AsArray().Select(w => w?["dueAt"]?.GetValue<string>()).OfType<string>()
-                        .Select(d => DateTimeOffset.Parse(d, CultureInfo.InvariantCulture)).DefaultIfEmpty().Min();
-                    if (next == default) throw ProblemException.Conflict("Nothing in this run waits on a timer.");
+                    var next = await run.NextDueAtAsync(ct) ?? throw ProblemException.Conflict("Nothing in this run waits on a timer.");
                     by = next - run.Clock.GetUtcNow();
                     if (by < TimeSpan.Zero) by = TimeSpan.Zero;
                 }

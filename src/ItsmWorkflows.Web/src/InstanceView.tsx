@@ -3,7 +3,7 @@ import { Background, Controls, ReactFlow, ReactFlowProvider, useReactFlow, type 
 import { api, type ActivityDescriptor, type InstanceDetail } from "./api";
 import { ActivityNode } from "./ActivityNode";
 import { autoLayout } from "./layout";
-import { toGraph, type ActivityFlowNode } from "./model";
+import { runMarks, toGraph, type ActivityFlowNode } from "./model";
 
 const nodeTypes: NodeTypes = { activity: ActivityNode };
 
@@ -23,18 +23,11 @@ function InstanceCanvas({ instanceId, descriptors }: { instanceId: string; descr
       const d = await api.instance(instanceId);
       const definition = await api.definitionVersion(d.instance.definitionId, d.instance.version);
       const g = toGraph(definition.definition, byType);
-      const done = new Set(d.journal.filter((j) => j.event === "Completed").map((j) => j.activityId));
-      const started = new Set(d.journal.filter((j) => j.event === "Started").map((j) => j.activityId));
-      const waiting = new Set(d.bookmarks.map((b) => b.activityId));
-      const faulted = new Set(d.incidents.filter((i) => !i.resolvedAt).map((i) => i.activityId));
-      // A connection was followed when its source completed through that port and its target then started.
-      const followed = new Set(d.journal.filter((j) => j.event === "Completed").flatMap((j) => (j.outcomes ?? []).map((o) => `${j.activityId}|${o}`)));
+      const marks = runMarks(d.journal, d.bookmarks.map((b) => b.activityId), d.incidents.filter((i) => !i.resolvedAt).map((i) => i.activityId));
       const nodes = (g.hasPositions ? g.nodes : autoLayout(g.nodes, g.edges)).map((n): ActivityFlowNode => ({
-        ...n, draggable: false, connectable: false,
-        data: { ...n.data, run: faulted.has(n.id) ? "faulted" : waiting.has(n.id) ? "waiting" : done.has(n.id) ? "done" : undefined },
+        ...n, draggable: false, connectable: false, data: { ...n.data, run: marks.node(n.id) },
       }));
-      const edges = g.edges.map((e) => followed.has(`${e.source}|${e.sourceHandle ?? "Done"}`) && started.has(e.target)
-        ? { ...e, className: "taken", animated: waiting.has(e.target) } : e);
+      const edges = g.edges.map((e) => (marks.edgeTaken(e) ? { ...e, className: "taken", animated: marks.waiting.has(e.target) } : e));
       setDetail(d);
       setGraph({ nodes, edges });
     })().catch((e: Error) => setError(e.message));

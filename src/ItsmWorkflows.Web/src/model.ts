@@ -88,7 +88,10 @@ export function readInput(activity: ActivityJson, name: string): InputValue | un
 
 interface JournalLike { activityId: string; event: string; outcomes?: string[] | null }
 
-/** What a run did to each activity (done, waiting, faulted) and which connections it followed. */
+/**
+ * What a run did to each activity (done, waiting, faulted) and which connections it followed: a connection was
+ * followed when its source completed through that port and its target then started.
+ */
 export function runMarks(journal: JournalLike[], waitingIds: string[], faultedIds: string[]) {
   const done = new Set(journal.filter((j) => j.event === "Completed").map((j) => j.activityId));
   const started = new Set(journal.filter((j) => j.event === "Started").map((j) => j.activityId));
