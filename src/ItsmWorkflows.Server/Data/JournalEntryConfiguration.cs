@@ -8,8 +8,7 @@ internal sealed class JournalEntryConfiguration : IEntityTypeConfiguration<Journ
     public void Configure(EntityTypeBuilder<JournalEntryRecord> b)
     {
         b.ToTable("journal_entries");
-        b.HasKey(x => x.Id);
-        b.HasIndex(x => new { x.InstanceId, x.Sequence }).IsUnique();
+        b.HasKey(x => new { x.InstanceId, x.Sequence });
         b.HasOne<WorkflowInstanceRecord>().WithMany().HasForeignKey(x => x.InstanceId).OnDelete(DeleteBehavior.Cascade);
     }
 }

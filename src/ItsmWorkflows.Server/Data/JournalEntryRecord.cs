@@ -2,10 +2,9 @@ using ItsmWorkflows.Engine.Execution;
 
 namespace ItsmWorkflows.Server.Data;
 
+/// <summary>One journal row, keyed by its instance and sequence (no surrogate key: every index row is written on each burst).</summary>
 internal sealed class JournalEntryRecord
 {
-    public long Id { get; init; }
-
     public required string InstanceId { get; init; }
 
     public long Sequence { get; init; }

@@ -326,9 +326,6 @@ namespace ItsmWorkflows.Server.Data.Migrations.Postgres
                     b.HasKey("Id")
                         .HasName("pk_bookmarks");
 
-                    b.HasIndex("DueAt")
-                        .HasDatabaseName("ix_bookmarks_due_at");
-
                     b.HasIndex("InstanceId")
                         .HasDatabaseName("ix_bookmarks_instance_id");
 
@@ -537,12 +534,13 @@ namespace ItsmWorkflows.Server.Data.Migrations.Postgres
 
             modelBuilder.Entity("ItsmWorkflows.Server.Data.JournalEntryRecord", b =>
                 {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint")
-                        .HasColumnName("id");
+                    b.Property<string>("InstanceId")
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("instance_id");
 
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
 
                     b.Property<string>("ActivityId")
                         .IsRequired()
@@ -564,11 +562,6 @@ namespace ItsmWorkflows.Server.Data.Migrations.Postgres
                         .HasColumnType("character varying(32)")
                         .HasColumnName("event");
 
-                    b.Property<string>("InstanceId")
-                        .IsRequired()
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("instance_id");
-
                     b.Property<string>("Message")
                         .HasColumnType("text")
                         .HasColumnName("message");
@@ -577,16 +570,8 @@ namespace ItsmWorkflows.Server.Data.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("outcomes");
 
-                    b.Property<long>("Sequence")
-                        .HasColumnType("bigint")
-                        .HasColumnName("sequence");
-
-                    b.HasKey("Id")
+                    b.HasKey("InstanceId", "Sequence")
                         .HasName("pk_journal_entries");
-
-                    b.HasIndex("InstanceId", "Sequence")
-                        .IsUnique()
-                        .HasDatabaseName("ix_journal_entries_instance_id_sequence");
 
                     b.ToTable("journal_entries", (string)null);
                 });

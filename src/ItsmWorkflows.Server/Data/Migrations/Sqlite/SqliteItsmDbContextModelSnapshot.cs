@@ -318,9 +318,6 @@ namespace ItsmWorkflows.Server.Data.Migrations.Sqlite
                     b.HasKey("Id")
                         .HasName("pk_bookmarks");
 
-                    b.HasIndex("DueAt")
-                        .HasDatabaseName("ix_bookmarks_due_at");
-
                     b.HasIndex("InstanceId")
                         .HasDatabaseName("ix_bookmarks_instance_id");
 
@@ -529,10 +526,13 @@ namespace ItsmWorkflows.Server.Data.Migrations.Sqlite
 
             modelBuilder.Entity("ItsmWorkflows.Server.Data.JournalEntryRecord", b =>
                 {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
+                    b.Property<string>("InstanceId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("instance_id");
+
+                    b.Property<long>("Sequence")
                         .HasColumnType("INTEGER")
-                        .HasColumnName("id");
+                        .HasColumnName("sequence");
 
                     b.Property<string>("ActivityId")
                         .IsRequired()
@@ -554,11 +554,6 @@ namespace ItsmWorkflows.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("event");
 
-                    b.Property<string>("InstanceId")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("instance_id");
-
                     b.Property<string>("Message")
                         .HasColumnType("TEXT")
                         .HasColumnName("message");
@@ -567,16 +562,8 @@ namespace ItsmWorkflows.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("outcomes");
 
-                    b.Property<long>("Sequence")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("sequence");
-
-                    b.HasKey("Id")
+                    b.HasKey("InstanceId", "Sequence")
                         .HasName("pk_journal_entries");
-
-                    b.HasIndex("InstanceId", "Sequence")
-                        .IsUnique()
-                        .HasDatabaseName("ix_journal_entries_instance_id_sequence");
 
                     b.ToTable("journal_entries", (string)null);
                 });
