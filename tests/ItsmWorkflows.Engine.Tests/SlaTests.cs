@@ -37,6 +37,45 @@ public sealed class SlaTests
         Assert.Equal(clock.ToJson().ToJsonString(), SlaClock.FromJson(clock.ToJson()).ToJson().ToJsonString());
     }
 
+    [Fact]
+    public void Segments_SplitTheClocksLife_IntoRunningPausedAndBreached_AtTheInstantOfBreach()
+    {
+        var calendar = NineToFive();
+        var clock = new SlaClock { Name = "response", Target = TimeSpan.FromHours(4), Calendar = calendar.Name, StartedAt = At("2026-11-23T15:00:00Z") }; // Monday 15:00
+        clock.Pause(At("2026-11-23T16:00:00Z"));
+        clock.Resume(At("2026-11-24T10:00:00Z"));
+
+        // One working hour on Monday, three more on Tuesday from 10:00: the target is reached at 13:00.
+        var segments = clock.Segments(calendar, At("2026-11-24T14:00:00Z"));
+        Assert.Equal(
+            [
+                new SlaSegment("running", At("2026-11-23T15:00:00Z"), At("2026-11-23T16:00:00Z")),
+                new SlaSegment("paused", At("2026-11-23T16:00:00Z"), At("2026-11-24T10:00:00Z")),
+                new SlaSegment("running", At("2026-11-24T10:00:00Z"), At("2026-11-24T13:00:00Z")),
+                new SlaSegment("breached", At("2026-11-24T13:00:00Z"), At("2026-11-24T14:00:00Z")),
+            ],
+            segments);
+
+        // Paused again after the breach, then stopped: the pause stays a pause, nothing runs past the stop.
+        clock.Pause(At("2026-11-24T15:00:00Z"));
+        clock.Stop(At("2026-11-24T16:00:00Z"));
+        var later = clock.Segments(calendar, At("2026-11-30T09:00:00Z"));
+        Assert.Equal(new SlaSegment("breached", At("2026-11-24T13:00:00Z"), At("2026-11-24T15:00:00Z")), later[^2]);
+        Assert.Equal(new SlaSegment("paused", At("2026-11-24T15:00:00Z"), At("2026-11-24T16:00:00Z")), later[^1]);
+
+        var report = clock.Report(calendar, At("2026-11-30T09:00:00Z"));
+        Assert.Equal(5, report["segments"]!.AsArray().Count);
+        Assert.Equal("breached", report["segments"]![3]!["state"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Segments_OfAClockWithinTarget_AreOneRunningStretchUpToNow()
+    {
+        var clock = new SlaClock { Name = "resolution", Target = TimeSpan.FromHours(8), StartedAt = At("2026-11-23T09:00:00Z") };
+        var segment = Assert.Single(clock.Segments(BusinessCalendar.AlwaysOpen, At("2026-11-23T12:30:00Z")));
+        Assert.Equal(new SlaSegment("running", At("2026-11-23T09:00:00Z"), At("2026-11-23T12:30:00Z")), segment);
+    }
+
     private static string Wait(string id, int percent) => Activity(id, "Itsm.WaitForSlaThreshold", string.Join(",", Literal("clock", "resolution"), Literal("percent", percent.ToString(System.Globalization.CultureInfo.InvariantCulture), "Double")));
 
     private static string Sla(string id, string type) => Activity(id, type, Literal("clock", "resolution"));

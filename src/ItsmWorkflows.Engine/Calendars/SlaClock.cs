@@ -6,6 +6,9 @@ namespace ItsmWorkflows.Engine.Calendars;
 /// <summary>A stretch of time the clock did not count (waiting on the customer, for instance); open while it lasts.</summary>
 public sealed record SlaPause(DateTimeOffset From, DateTimeOffset? To);
 
+/// <summary>A stretch of an SLA clock's life: "running", "paused" or "breached" (running past its target).</summary>
+public sealed record SlaSegment(string State, DateTimeOffset From, DateTimeOffset To);
+
 /// <summary>
 /// A service-level clock: counts working time on its calendar from its start, except while paused,
 /// against a target. Knows how far it is (percent), whether it breached, and when it will reach a
@@ -70,6 +73,45 @@ public sealed class SlaClock
         return calendar.Add(now, goal - elapsed);
     }
 
+    /// <summary>
+    /// The clock's life as consecutive stretches: running, paused, and running past its target
+    /// (breached), from its start to its stop or <paramref name="now"/>. The instant of breach is where
+    /// the counted working time reached the target, so a breach inside a running stretch splits it.
+    /// </summary>
+    public IReadOnlyList<SlaSegment> Segments(BusinessCalendar calendar, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(calendar);
+        var end = StoppedAt ?? now;
+        var segments = new List<SlaSegment>();
+        var counted = TimeSpan.Zero;
+        var cursor = StartedAt;
+        void Running(DateTimeOffset from, DateTimeOffset to)
+        {
+            if (to <= from) return;
+            var worked = calendar.Between(from, to);
+            if (counted >= Target) segments.Add(new SlaSegment("breached", from, to));
+            else if (counted + worked < Target) segments.Add(new SlaSegment("running", from, to));
+            else
+            {
+                var breachAt = calendar.Add(from, Target - counted);
+                if (breachAt > from) segments.Add(new SlaSegment("running", from, breachAt));
+                if (to > breachAt) segments.Add(new SlaSegment("breached", breachAt, to));
+            }
+            counted += worked;
+        }
+        foreach (var pause in Pauses.OrderBy(p => p.From))
+        {
+            var from = pause.From < cursor ? cursor : pause.From;
+            if (from > end) break;
+            Running(cursor, from);
+            var to = pause.To is { } t && t < end ? t : end;
+            if (to > from) segments.Add(new SlaSegment("paused", from, to));
+            cursor = to > cursor ? to : cursor;
+        }
+        Running(cursor, end);
+        return segments;
+    }
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public JsonObject ToJson() => JsonSerializer.SerializeToNode(this, Json)!.AsObject();
@@ -90,5 +132,6 @@ public sealed class SlaClock
         ["breached"] = Breached(calendar, now),
         ["dueAt"] = WhenReaches(calendar, 100, now)?.ToString("O"),
         ["pauses"] = new JsonArray([.. Pauses.Select(p => (JsonNode?)new JsonObject { ["from"] = p.From.ToString("O"), ["to"] = p.To?.ToString("O") })]),
+        ["segments"] = new JsonArray([.. Segments(calendar, now).Select(g => (JsonNode?)new JsonObject { ["state"] = g.State, ["from"] = g.From.ToString("O"), ["to"] = g.To.ToString("O") })]),
     };
 }
