@@ -98,6 +98,8 @@ builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o =
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 builder.Services.AddOpenApi();
+builder.Services.AddSignalR();
+builder.Services.AddHostedService<ItsmWorkflows.Server.Live.LiveUpdateRelay>();
 builder.Services.AddHealthChecks().AddDbContextCheck<ItsmDbContext>("database", tags: ["ready"]);
 
 var app = builder.Build();
@@ -130,6 +132,7 @@ app.MapChangeEndpoints();
 app.MapIncidentEndpoints();
 app.MapPeopleEndpoints();
 app.MapWorkflowHttpEndpoints();
+app.MapHub<ItsmWorkflows.Server.Live.LiveHub>(ItsmWorkflows.Server.Live.LiveHub.Path).RequireAuthorization(Policies.SignedIn);
 app.MapGet("/", () => Results.Redirect("/portal/")).AllowAnonymous().ExcludeFromDescription();
 app.AnnounceWhenStarted();
 

@@ -31,6 +31,7 @@ public sealed class PortalTests(DesignerFixture fixture) : IClassFixture<Designe
             number = page.Url.Split("#/tickets/")[1];
             await Expect(page.GetByTestId("ticket-status")).ToHaveTextAsync("Awaiting approval", Patient);
             await Expect(page.GetByTestId("waiting-on")).ToContainTextAsync("Approve the request");
+            await Expect(page.GetByTestId("live-status")).ToHaveTextAsync("● live", Patient);
         }
         catch
         {
@@ -48,6 +49,8 @@ public sealed class PortalTests(DesignerFixture fixture) : IClassFixture<Designe
             await card.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
             await Expect(approver.GetByTestId("approval-message")).ToContainTextAsync("You approved");
         }
+        // The requester's page, left open, moves on by itself: pushed, not polled (its fallback poll is a minute).
+        await Expect(page.GetByTestId("ticket-status")).ToHaveTextAsync("In fulfilment", new() { Timeout = 15_000 });
 
         // The agents find the tasks in their queues and close them.
         foreach (var (agent, group) in new[] { ("frank", "Desktop Support"), ("bob", "Service Desk") })
@@ -64,8 +67,7 @@ public sealed class PortalTests(DesignerFixture fixture) : IClassFixture<Designe
             }
         }
 
-        await page.ReloadAsync();
-        await Expect(page.GetByTestId("ticket-status")).ToHaveTextAsync("Fulfilled", Patient);
+        await Expect(page.GetByTestId("ticket-status")).ToHaveTextAsync("Fulfilled", new() { Timeout = 15_000 });
         await Expect(page.GetByTestId("timeline")).ToContainTextAsync("Awaiting approval → In fulfilment: Approved by carol");
         await Expect(page.GetByTestId("timeline")).ToContainTextAsync("In fulfilment → Fulfilled");
         // The same timeline shows who was asked, the decision with its channel and comment, and the emails.

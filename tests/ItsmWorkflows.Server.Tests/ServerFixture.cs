@@ -36,6 +36,8 @@ public abstract class ServerFixture : IAsyncLifetime
     /// <summary>Releases what <see cref="AddSettingsAsync"/> started.</summary>
     protected virtual ValueTask DisposeExtrasAsync() => ValueTask.CompletedTask;
 
+    private IDictionary<string, string?>? _settings;
+
     public WebApplicationFactory<Program> Factory => _factory ?? throw new InvalidOperationException("The fixture is not initialized.");
 
     public async ValueTask InitializeAsync()
@@ -50,26 +52,30 @@ public abstract class ServerFixture : IAsyncLifetime
         // Hangfire's log provider is process-wide; test servers come and go side by side.
         settings["Jobs:HangfireLogs"] = "none";
         await AddSettingsAsync(settings);
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
-        {
-            builder.UseEnvironment("Testing");
-            foreach (var pair in settings) builder.UseSetting(pair.Key, pair.Value);
-            builder.ConfigureServices(services =>
-            {
-                // The engine's clock is a fake one the tests move; sign-in cookies keep real time.
-                services.AddSingleton(sp => new WorkflowServices
-                {
-                    Time = EngineClock,
-                    Lines = sp.GetRequiredService<ItsmWorkflows.Server.Runtime.LoggingLineWriter>(),
-                    Http = sp.GetRequiredService<ItsmWorkflows.Server.Http.HttpClientRequestSender>(),
-                    Approvers = sp.GetRequiredService<ItsmWorkflows.Server.Approvals.DbApproverDirectory>(),
-                    Calendars = sp.GetRequiredService<ItsmWorkflows.Engine.Calendars.IBusinessCalendarProvider>(),
-                    ChangeSchedule = sp.GetRequiredService<ItsmWorkflows.Server.Changes.DbChangeScheduleProvider>(),
-                });
-            });
-        });
+        _settings = settings;
+        _factory = CreateNode();
         _ = _factory.Server; // starts the host: migrations and seeding run now, not inside the first test
     }
+
+    /// <summary>A server node on the fixture's database and settings: the fixture's own, or a second one beside it (dispose it).</summary>
+    public WebApplicationFactory<Program> CreateNode() => new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var pair in _settings!) builder.UseSetting(pair.Key, pair.Value);
+        builder.ConfigureServices(services =>
+        {
+            // The engine's clock is a fake one the tests move; sign-in cookies keep real time.
+            services.AddSingleton(sp => new WorkflowServices
+            {
+                Time = EngineClock,
+                Lines = sp.GetRequiredService<ItsmWorkflows.Server.Runtime.LoggingLineWriter>(),
+                Http = sp.GetRequiredService<ItsmWorkflows.Server.Http.HttpClientRequestSender>(),
+                Approvers = sp.GetRequiredService<ItsmWorkflows.Server.Approvals.DbApproverDirectory>(),
+                Calendars = sp.GetRequiredService<ItsmWorkflows.Engine.Calendars.IBusinessCalendarProvider>(),
+                ChangeSchedule = sp.GetRequiredService<ItsmWorkflows.Server.Changes.DbChangeScheduleProvider>(),
+            });
+        });
+    });
 
     public async ValueTask DisposeAsync()
     {

@@ -13,15 +13,17 @@ internal static class DatabaseSetup
     public static WebApplicationBuilder AddItsmDatabase(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
+        builder.Services.AddSingleton<Live.LiveUpdates>();
+        builder.Services.AddSingleton<Live.TicketChangeInterceptor>();
         if (UsesPostgres(configuration))
         {
             var connectionString = Tune(configuration.GetConnectionString(PostgresConnectionName)!);
-            builder.Services.AddDbContextPool<ItsmDbContext, PostgresItsmDbContext>(o => o.UseNpgsql(connectionString));
+            builder.Services.AddDbContextPool<ItsmDbContext, PostgresItsmDbContext>((sp, o) => o.UseNpgsql(connectionString).AddInterceptors(sp.GetRequiredService<Live.TicketChangeInterceptor>()));
         }
         else
         {
             var path = configuration["Database:SqlitePath"] ?? Path.Combine(builder.Environment.ContentRootPath, "itsmworkflows.db");
-            builder.Services.AddDbContextPool<ItsmDbContext, SqliteItsmDbContext>(o => o.UseSqlite($"Data Source={path}"));
+            builder.Services.AddDbContextPool<ItsmDbContext, SqliteItsmDbContext>((sp, o) => o.UseSqlite($"Data Source={path}").AddInterceptors(sp.GetRequiredService<Live.TicketChangeInterceptor>()));
         }
         return builder;
     }

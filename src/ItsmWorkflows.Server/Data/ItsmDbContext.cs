@@ -12,6 +12,9 @@ internal abstract class ItsmDbContext(DbContextOptions options) : IdentityDbCont
 {
     public DbSet<WorkflowDefinitionRecord> Definitions => Set<WorkflowDefinitionRecord>();
 
+    /// <summary>Topics of tickets saved by this context and not yet published (see Live.TicketChangeInterceptor).</summary>
+    internal HashSet<string> PendingLiveTopics { get; } = new(StringComparer.Ordinal);
+
     public DbSet<WorkflowInstanceRecord> Instances => Set<WorkflowInstanceRecord>();
 
     public DbSet<BookmarkRecord> Bookmarks => Set<BookmarkRecord>();

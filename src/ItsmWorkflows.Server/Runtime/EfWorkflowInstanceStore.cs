@@ -12,7 +12,7 @@ namespace ItsmWorkflows.Server.Runtime;
 /// (guarded by its revision), its bookmark index, timers, new journal entries and incidents. Either all
 /// of a burst is committed or none of it.
 /// </summary>
-internal sealed class EfWorkflowInstanceStore(ItsmDbContext db, Mail.OutboxSignal outboxSignal, InstanceStateCache cache, Tickets.TicketRecordWriter records) : IWorkflowInstanceStore
+internal sealed class EfWorkflowInstanceStore(ItsmDbContext db, Mail.OutboxSignal outboxSignal, InstanceStateCache cache, Tickets.TicketRecordWriter records, Live.LiveUpdates live) : IWorkflowInstanceStore
 {
     // Set while a burst with record changes is saved inside an outer transaction: the inner save must not announce its outbox yet.
     private bool _deferCommitted;
@@ -266,10 +266,12 @@ internal sealed class EfWorkflowInstanceStore(ItsmDbContext db, Mail.OutboxSigna
         return revision;
     }
 
-    /// <summary>After a commit: the outbound work is in the outbox; wake its delivery.</summary>
+    /// <summary>After a commit: watching browsers re-read the instance; the outbound work is in the outbox, wake its delivery.</summary>
     private void Committed(WorkflowState state)
     {
-        if (_deferCommitted || state.Outbound.Count == 0) return;
+        if (_deferCommitted) return;
+        live.Instance(state.InstanceId);
+        if (state.Outbound.Count == 0) return;
         state.Outbound.Clear();
         outboxSignal.Notify();
     }

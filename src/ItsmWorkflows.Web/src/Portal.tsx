@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from "react";
-import { api, type CatalogItem, type ChangeCalendar, type FormField, type InboxItem, type Me, type Service, type Ticket, type TicketDetail } from "./api";
+import type { LiveState } from "./live";
+import { api, type SlaClock, type CatalogItem, type ChangeCalendar, type FormField, type InboxItem, type Me, type Service, type Ticket, type TicketDetail } from "./api";
 
 const staffRoles = ["agent", "process-owner", "admin"];
 
@@ -197,12 +198,21 @@ function TicketPage({ number, me }: { number: string; me: Me }) {
   const [detail, setDetail] = useState<TicketDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [note, setNote] = useState("");
+  const [live, setLive] = useState<LiveState>("connecting");
   const load = useCallback(() => { api.ticket(number).then(setDetail, (e: Error) => setError(e.message)); }, [number]);
   useEffect(() => {
     load();
-    const timer = setInterval(load, 5000); // progress shows without a reload
-    return () => clearInterval(timer);
-  }, [load]);
+    // Progress shows the moment it commits: the server says the ticket or its workflow changed and the page
+    // re-reads it (changes that arrive together are read once). A slow poll covers a lost connection.
+    let pending: number | undefined;
+    const changed = () => { window.clearTimeout(pending); pending = window.setTimeout(load, 150); };
+    // The SignalR client loads with the first tracking page, not with the designer.
+    let stop = () => {};
+    let gone = false;
+    import("./live").then((m) => { if (!gone) stop = m.watchTicket(number, changed, setLive); }, () => setLive("offline"));
+    const timer = window.setInterval(load, 60000);
+    return () => { gone = true; stop(); window.clearInterval(timer); window.clearTimeout(pending); };
+  }, [load, number]);
   const act = async (f: () => Promise<unknown>) => {
     try { await f(); setError(null); load(); } catch (e) { setError((e as Error).message); }
   };
@@ -218,10 +228,11 @@ function TicketPage({ number, me }: { number: string; me: Me }) {
       ...a.decisions.map((d) => ({ at: d.at, kind: "approval", text: `${d.decision} by ${d.by}${d.onBehalfOf ? ` for ${d.onBehalfOf}` : ""} (${d.channel})${d.comment ? `: “${d.comment}”` : ""}` })),
     ]),
     ...detail.emails.map((e) => ({ at: e.sentAt ?? e.queuedAt, kind: "email", text: `Email “${e.subject}” to ${e.to.join(", ")}${e.error ? ` — not sent yet: ${e.error}` : e.sentAt ? "" : " — queued"}` })),
+    ...Object.values(detail.sla).flatMap(slaEvents),
   ].sort((a, b) => a.at.localeCompare(b.at));
   return (
     <main className="portal">
-      <h1>{t.number} · {t.title}</h1>
+      <h1>{t.number} · {t.title} <span className={`live live-${live}`} data-testid="live-status" title={live === "live" ? "Changes appear as they happen" : live === "connecting" ? "Connecting for live updates…" : "Live updates are off; the page refreshes every minute"}>{live === "live" ? "● live" : live === "connecting" ? "○ connecting" : "○ offline"}</span></h1>
       <p>
         <span className="badge" data-testid="ticket-status">{t.status}</span>
         {t.priorityName && <> · {t.priorityName}</>} · {t.assignmentGroup}{t.assignee ? ` · ${t.assignee}` : ""}
@@ -236,6 +247,7 @@ function TicketPage({ number, me }: { number: string; me: Me }) {
           {c.name}: {c.stoppedAt ? "met" : c.breached ? "breached" : c.paused ? "paused" : "running"} · {Math.round(c.percent)}% of {c.target}
           {c.dueAt && !c.stoppedAt && <> · due {new Date(c.dueAt).toLocaleString()}</>}
           <progress max={100} value={Math.min(100, c.percent)} aria-label={`${c.name} time used`} />
+          <SlaBar clock={c} />
         </div>
       ))}
       {detail.tasks.length > 0 && (
@@ -276,6 +288,40 @@ function TicketPage({ number, me }: { number: string; me: Me }) {
         <button onClick={() => void act(async () => { await api.note(t.number, note); setNote(""); })} disabled={!note.trim()}>Add note</button>
       </section>
     </main>
+  );
+}
+
+/** Each change of an SLA clock's state, for the timeline: started, paused, resumed, breached, met. */
+function slaEvents(c: SlaClock): { at: string; kind: string; text: string }[] {
+  const events: { at: string; kind: string; text: string }[] = [];
+  const segments = c.segments ?? [];
+  const firstBreach = segments.findIndex((g) => g.state === "breached"); // the target is crossed once
+  segments.forEach((g, i) => {
+    const before = i > 0 ? segments[i - 1].state : null;
+    if (i === 0) events.push({ at: g.from, kind: "sla", text: `${c.name} clock started (target ${c.target})` });
+    if (g.state === "paused") events.push({ at: g.from, kind: "sla", text: `${c.name} clock paused` });
+    else if (before === "paused") events.push({ at: g.from, kind: "sla", text: `${c.name} clock resumed` });
+    if (i === firstBreach) events.push({ at: g.from, kind: "sla", text: `${c.name} target breached` });
+  });
+  if (c.stoppedAt) events.push({ at: c.stoppedAt, kind: "sla", text: `${c.name} clock stopped: ${c.breached ? "target missed" : "target met"}` });
+  return events;
+}
+
+/** The clock's life as one bar: running, paused and breached stretches in proportion to their length. */
+function SlaBar({ clock }: { clock: SlaClock }) {
+  const segments = clock.segments ?? [];
+  if (segments.length === 0) return null;
+  const start = Date.parse(segments[0].from);
+  const total = Math.max(1, Date.parse(segments[segments.length - 1].to) - start);
+  return (
+    <div className="sla-bar" role="img" data-testid={`sla-bar-${clock.name}`}
+      aria-label={segments.map((g) => `${g.state} ${new Date(g.from).toLocaleString()} to ${new Date(g.to).toLocaleString()}`).join("; ")}>
+      {segments.map((g, i) => (
+        <span key={i} className={`sla-segment sla-${g.state}`} data-state={g.state}
+          style={{ width: `${Math.max(0.5, ((Date.parse(g.to) - Date.parse(g.from)) / total) * 100)}%` }}
+          title={`${g.state}: ${new Date(g.from).toLocaleString()} – ${new Date(g.to).toLocaleString()}`} />
+      ))}
+    </div>
   );
 }
 

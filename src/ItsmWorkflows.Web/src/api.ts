@@ -144,7 +144,8 @@ export interface Ticket {
   details: Record<string, unknown>;
 }
 
-export interface SlaClock { name: string; target: string; elapsed: string; percent: number; breached: boolean; paused: boolean; dueAt?: string | null; stoppedAt?: string | null; pauses?: { from: string; to?: string | null }[] }
+export interface SlaClock { name: string; target: string; elapsed: string; percent: number; breached: boolean; paused: boolean; dueAt?: string | null; stoppedAt?: string | null; pauses?: { from: string; to?: string | null }[]; startedAt?: string; segments?: SlaSegment[] }
+export interface SlaSegment { state: "running" | "paused" | "breached"; from: string; to: string }
 
 export interface TicketDetail {
   ticket: Ticket;

@@ -1,0 +1,174 @@
+using System.Threading.Channels;
+using ItsmWorkflows.Server.Data;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace ItsmWorkflows.Server.Live;
+
+/// <summary>
+/// Tells watching browsers that something they show has changed, after it committed. A topic names what
+/// changed ("ticket:REQ0001001", "instance:&lt;id&gt;"); the browser re-reads it. Publishing never blocks the
+/// caller: topics queue here and <see cref="LiveUpdateRelay"/> sends them to this node's SignalR groups and,
+/// on PostgreSQL, to the other nodes (NOTIFY), coalesced so a busy node sends a few notifications a second,
+/// not one per burst.
+/// </summary>
+internal sealed class LiveUpdates
+{
+    private readonly Channel<string> _topics = Channel.CreateBounded<string>(new BoundedChannelOptions(10_000)
+    {
+        FullMode = BoundedChannelFullMode.DropOldest, // a dropped topic costs a browser its instant refresh, never data
+        SingleReader = true,
+    });
+
+    /// <summary>This node's id, so it ignores its own notifications coming back from PostgreSQL.</summary>
+    public string NodeId { get; } = Guid.NewGuid().ToString("N")[..12];
+
+    public void Publish(string topic) => _topics.Writer.TryWrite(topic);
+
+    public void Ticket(string number) => Publish("ticket:" + number);
+
+    public void Instance(string instanceId) => Publish("instance:" + instanceId);
+
+    internal ChannelReader<string> Reader => _topics.Reader;
+}
+
+/// <summary>
+/// The hub browsers connect to. A browser asks to watch a ticket; the hub checks the caller may see it (the
+/// same rule as the ticket API) and adds the connection to the ticket's group and its workflow instance's.
+/// It only ever sends "changed" with the topic: what changed is read through the API, with its checks.
+/// </summary>
+internal sealed class LiveHub(ItsmDbContext db) : Hub
+{
+    public const string Path = "/hubs/live";
+
+    public async Task<string[]> Watch(string number)
+    {
+        var user = Context.User ?? throw new HubException("Sign in first.");
+        var key = (number ?? "").Trim().ToUpperInvariant();
+        var ticket = await db.Tickets.AsNoTracking().FirstOrDefaultAsync(t => t.Number == key, Context.ConnectionAborted);
+        // The same answer for a ticket that does not exist and one the caller may not see.
+        if (ticket is null || !Tickets.TicketService.CanSee(user, ticket)) throw new HubException($"There is no ticket {key}.");
+        string[] topics = ticket.InstanceId is { } instanceId ? ["ticket:" + ticket.Number, "instance:" + instanceId] : ["ticket:" + ticket.Number];
+        foreach (var topic in topics) await Groups.AddToGroupAsync(Context.ConnectionId, topic, Context.ConnectionAborted);
+        return topics;
+    }
+
+    public async Task Unwatch(string number)
+    {
+        var key = (number ?? "").Trim().ToUpperInvariant();
+        var instanceId = await db.Tickets.AsNoTracking().Where(t => t.Number == key).Select(t => t.InstanceId).FirstOrDefaultAsync(Context.ConnectionAborted);
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, "ticket:" + key, Context.ConnectionAborted);
+        if (instanceId is not null) await Groups.RemoveFromGroupAsync(Context.ConnectionId, "instance:" + instanceId, Context.ConnectionAborted);
+    }
+}
+
+/// <summary>
+/// Sends queued topics to this node's browsers and, on PostgreSQL, to the other nodes; and relays the other
+/// nodes' topics to this node's browsers (LISTEN on a connection of its own, re-opened after a failure).
+/// </summary>
+internal sealed partial class LiveUpdateRelay(LiveUpdates live, IHubContext<LiveHub> hub, IConfiguration configuration, ILogger<LiveUpdateRelay> logger) : BackgroundService
+{
+    private const string Channel = "itsm_live";
+    private static readonly TimeSpan Coalesce = TimeSpan.FromMilliseconds(100);
+
+    private readonly string? _postgres = DatabaseSetup.UsesPostgres(configuration) ? configuration.GetConnectionString(DatabaseSetup.PostgresConnectionName) : null;
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        _postgres is null ? SendAsync(stoppingToken) : Task.WhenAll(SendAsync(stoppingToken), ListenAsync(new NpgsqlConnectionStringBuilder(_postgres) { Pooling = false, KeepAlive = 30 }.ConnectionString, stoppingToken));
+
+    private async Task SendAsync(CancellationToken stoppingToken)
+    {
+        var batch = new HashSet<string>(StringComparer.Ordinal);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (!await live.Reader.WaitToReadAsync(stoppingToken)) return;
+                await Task.Delay(Coalesce, stoppingToken); // gather what the same moment changed
+                while (batch.Count < 500 && live.Reader.TryRead(out var topic)) batch.Add(topic);
+                foreach (var topic in batch) await hub.Clients.Group(topic).SendAsync("changed", topic, stoppingToken);
+                if (_postgres is not null) await NotifyOtherNodesAsync(DatabaseSetup.Tune(_postgres), batch, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // checkpoint: a lost notification only delays a browser's refresh to its fallback poll.
+                LogSendFailed(logger, ex.GetBaseException().Message);
+            }
+            finally
+            {
+                batch.Clear();
+            }
+        }
+    }
+
+    private async Task NotifyOtherNodesAsync(string connectionString, HashSet<string> topics, CancellationToken cancellationToken)
+    {
+        // A NOTIFY payload holds under 8,000 bytes: topics go in chunks, one statement for all of them.
+        var payloads = new List<string>();
+        var current = new System.Text.StringBuilder(live.NodeId);
+        foreach (var topic in topics)
+        {
+            if (current.Length + topic.Length + 1 > 7_000)
+            {
+                payloads.Add(current.ToString());
+                current.Clear().Append(live.NodeId);
+            }
+            current.Append('\n').Append(topic);
+        }
+        payloads.Add(current.ToString());
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand($"SELECT pg_notify('{Channel}', p) FROM unnest($1::text[]) AS p", connection);
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. payloads] });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task ListenAsync(string connectionString, CancellationToken stoppingToken)
+    {
+        var delay = TimeSpan.FromSeconds(1);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(connectionString);
+                await connection.OpenAsync(stoppingToken);
+                var received = new List<string>();
+                connection.Notification += (_, e) =>
+                {
+                    var lines = e.Payload.Split('\n');
+                    if (lines.Length > 1 && lines[0] != live.NodeId) received.AddRange(lines.Skip(1));
+                };
+                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection)) await listen.ExecuteNonQueryAsync(stoppingToken);
+                delay = TimeSpan.FromSeconds(1);
+                while (!stoppingToken.IsCancellationRequested)
+                {
+                    await connection.WaitAsync(stoppingToken);
+                    // Notification handlers run inside WaitAsync, on this loop: no concurrent access to the list.
+                    foreach (var topic in received.Distinct(StringComparer.Ordinal)) await hub.Clients.Group(topic).SendAsync("changed", topic, stoppingToken);
+                    received.Clear();
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                LogListenFailed(logger, ex.GetBaseException().Message, delay.TotalSeconds);
+                try { await Task.Delay(delay, stoppingToken); } catch (OperationCanceledException) { return; }
+                delay = TimeSpan.FromSeconds(Math.Min(30, delay.TotalSeconds * 2));
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Live updates could not be sent: {Reason}")]
+    private static partial void LogSendFailed(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Listening for other nodes' live updates failed ({Reason}); retrying in {Seconds} s")]
+    private static partial void LogListenFailed(ILogger logger, string reason, double seconds);
+}
