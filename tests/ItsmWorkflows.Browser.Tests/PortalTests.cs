@@ -32,6 +32,9 @@ public sealed class PortalTests(DesignerFixture fixture) : IClassFixture<Designe
             await Expect(page.GetByTestId("ticket-status")).ToHaveTextAsync("Awaiting approval", Patient);
             await Expect(page.GetByTestId("waiting-on")).ToContainTextAsync("Approve the request");
             await Expect(page.GetByTestId("live-status")).ToHaveTextAsync("● live", Patient);
+            // The process as a diagram, the step it waits on marked.
+            await Expect(page.GetByTestId("process-current")).ToHaveTextAsync("Approve the request", Patient);
+            await Expect(page.GetByTestId("process-diagram").Locator(".react-flow__node").First).ToBeVisibleAsync();
         }
         catch
         {
@@ -51,6 +54,7 @@ public sealed class PortalTests(DesignerFixture fixture) : IClassFixture<Designe
         }
         // The requester's page, left open, moves on by itself: pushed, not polled (its fallback poll is a minute).
         await Expect(page.GetByTestId("ticket-status")).ToHaveTextAsync("In fulfilment", new() { Timeout = 15_000 });
+        await Expect(page.GetByTestId("process-current")).Not.ToHaveTextAsync("Approve the request", new() { Timeout = 15_000 });
 
         // The agents find the tasks in their queues and close them.
         foreach (var (agent, group) in new[] { ("frank", "Desktop Support"), ("bob", "Service Desk") })
@@ -73,6 +77,7 @@ public sealed class PortalTests(DesignerFixture fixture) : IClassFixture<Designe
         // The same timeline shows who was asked, the decision with its channel and comment, and the emails.
         await Expect(page.GetByTestId("timeline")).ToContainTextAsync("Approved by carol (web): “Enjoy the trips”");
         await Expect(page.GetByTestId("timeline")).ToContainTextAsync($"Email “Your request {number} is fulfilled” to");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(DesignerFixture.ArtifactsFolder, "portal-ticket-fulfilled.png"), FullPage = true });
 
         // Another requester sees neither the ticket nor a queue.
         var (kate, other) = await fixture.SignedInAsync("kate");

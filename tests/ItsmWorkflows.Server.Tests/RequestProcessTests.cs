@@ -75,6 +75,27 @@ public sealed class RequestProcessTests(PostgresSmtpServerFixture fixture) : ICl
     }
 
     [Fact]
+    public async Task TheRequester_SeesTheProcessDiagram_WithTheCurrentStep_ButNotHowStepsAreConfigured()
+    {
+        var (alice, number) = await RequestAsync("alice", "software-access", new { application = "Jira", justification = "Sprint planning" });
+        var process = await OkAsync(await alice.GetAsync($"/api/tickets/{number}/process", Ct));
+        var activities = process["definition"]!["root"]!["activities"]!.AsArray();
+        Assert.True(activities.Count > 5);
+        string[] shown = ["id", "type", "name", "metadata", "cases"];
+        Assert.All(activities, a => Assert.All(a!.AsObject(), p => Assert.Contains(p.Key, shown)));
+        Assert.NotEmpty(process["definition"]!["root"]!["connections"]!.AsArray());
+        var waiting = Assert.Single(process["waiting"]!.AsArray())!.GetValue<string>();
+        Assert.Equal("Approve the request", activities.Single(a => a!["id"]!.GetValue<string>() == waiting)!["name"]!.GetValue<string>());
+        Assert.Contains(process["journal"]!.AsArray(), j => j!["event"]!.GetValue<string>() == "Completed");
+
+        // Someone who may not see the ticket may not see its process either, with the same answer as for no ticket.
+        var kate = await fixture.ClientAsync("kate");
+        var refused = await kate.GetAsync($"/api/tickets/{number}/process", Ct);
+        Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+        Assert.Contains($"There is no ticket {number}", await refused.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Rejected_ClosesTheRequest_AndTellsTheRequesterWhy()
     {
         var (kate, number) = await RequestAsync("kate", "software-access", new { application = "Tableau", justification = "Quarterly dashboards" });

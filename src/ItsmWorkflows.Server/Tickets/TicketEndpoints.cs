@@ -23,6 +23,8 @@ internal static class TicketEndpoints
         tickets.MapGet("", ListAsync).WithSummary("Tickets, newest first. Requesters see their own; staff see all and filter by kind, status, group, assignee, requester, parent, open.");
         tickets.MapGet("/{number}", (string number, ClaimsPrincipal user, TicketService s, CancellationToken ct) => s.DetailAsync(number, user, ct))
             .WithSummary("A ticket with its history, tasks, SLA clocks and what its process waits on.");
+        tickets.MapGet("/{number}/process", (string number, ClaimsPrincipal user, TicketService s, CancellationToken ct) => s.ProcessAsync(number, user, ct))
+            .WithSummary("The ticket's workflow as a diagram: its activities and connections (no configuration), the path taken and where it waits.");
         tickets.MapPost("/{number}/notes", async (string number, NoteRequest body, ClaimsPrincipal user, TicketService s, CancellationToken ct) =>
         {
             if (string.IsNullOrWhiteSpace(body.Text)) throw ProblemException.BadRequest("A note needs text.");

@@ -157,6 +157,59 @@ internal sealed class TicketService(ItsmDbContext db, WorkflowRuntime runtime, I
         return new TicketDetailDto(TicketDto.From(ticket), history, [.. tasks.Select(TicketDto.From)], sla, waiting, processStatus, approvals, emails);
     }
 
+    /// <summary>
+    /// The ticket's workflow as a diagram anyone who may see the ticket may see: the activities (id, type, the
+    /// name the process owner gave, position, the case labels that are its ports) and connections of the
+    /// version it runs on, where it has been and where it waits. Inputs, scripts and variables stay out: how a
+    /// step is configured is the process owner's business, not the requester's.
+    /// </summary>
+    public async Task<JsonObject> ProcessAsync(string number, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        var ticket = await FindAsync(number, null, cancellationToken);
+        if (!CanSee(user, ticket)) throw ProblemException.NotFound($"There is no ticket {ticket.Number}.");
+        var instanceId = ticket.InstanceId ?? throw ProblemException.NotFound($"Ticket {ticket.Number} is not run by a workflow.");
+        var stateJson = await db.Instances.AsNoTracking().Where(i => i.Id == instanceId).Select(i => i.State).FirstOrDefaultAsync(cancellationToken)
+            ?? throw ProblemException.NotFound($"The workflow of ticket {ticket.Number} no longer exists.");
+        var state = WorkflowStateJson.Deserialize(stateJson);
+        var version = await db.Definitions.AsNoTracking().Where(d => d.Id == state.DefinitionVersionId).Select(d => new { d.Json, d.Name, d.Version }).FirstOrDefaultAsync(cancellationToken)
+            ?? throw ProblemException.NotFound($"The workflow version of ticket {ticket.Number} no longer exists.");
+        var root = JsonNode.Parse(version.Json)?["root"] as JsonObject;
+        var flowchart = new JsonObject { ["type"] = root?["type"]?.GetValue<string>() ?? "", ["id"] = root?["id"]?.DeepClone() };
+        if (root?["type"]?.GetValue<string>() == "Elsa.Flowchart")
+        {
+            flowchart["activities"] = new JsonArray([.. (root["activities"] as JsonArray ?? []).OfType<JsonObject>().Select(a => (JsonNode?)DiagramActivity(a))]);
+            flowchart["connections"] = root["connections"]?.DeepClone() ?? new JsonArray();
+        }
+        return new JsonObject
+        {
+            ["name"] = version.Name,
+            ["version"] = version.Version,
+            ["status"] = state.SubStatus.ToString(),
+            ["definition"] = new JsonObject { ["root"] = flowchart },
+            ["journal"] = new JsonArray([.. state.Journal.Select(j => (JsonNode?)new JsonObject
+            {
+                ["sequence"] = j.Sequence, ["at"] = j.At.ToString("O"), ["activityId"] = j.ActivityId, ["event"] = j.Event.ToString(),
+                ["outcomes"] = j.Outcomes is null ? null : new JsonArray([.. j.Outcomes.Select(o => (JsonNode?)o)]),
+            })]),
+            ["waiting"] = new JsonArray([.. state.Bookmarks.Select(b => b.ActivityId).Distinct(StringComparer.Ordinal).Select(id => (JsonNode?)id)]),
+            ["faulted"] = new JsonArray([.. state.Incidents.Where(i => i.ResolvedAt is null).Select(i => (JsonNode?)i.ActivityId)]),
+        };
+    }
+
+    private static JsonObject DiagramActivity(JsonObject activity)
+    {
+        var shown = new JsonObject
+        {
+            ["id"] = activity["id"]?.DeepClone(),
+            ["type"] = activity["type"]?.DeepClone(),
+            ["name"] = activity["name"]?.DeepClone(),
+        };
+        if (activity["metadata"]?["designer"]?["position"] is JsonNode position) shown["metadata"] = new JsonObject { ["designer"] = new JsonObject { ["position"] = position.DeepClone() } };
+        // A switch's ports are its cases' labels; their conditions are not shown.
+        if (activity["cases"] is JsonArray cases) shown["cases"] = new JsonArray([.. cases.Select(c => (JsonNode?)new JsonObject { ["label"] = c?["label"]?.DeepClone() })]);
+        return shown;
+    }
+
     private async Task<(List<TicketApprovalDto>, List<TicketEmailDto>)> ApprovalsAndEmailsAsync(string instanceId, CancellationToken cancellationToken)
     {
         var approvals = await db.Approvals.AsNoTracking().Where(a => a.InstanceId == instanceId).OrderBy(a => a.CreatedAt).ToListAsync(cancellationToken);

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from "react";
 import type { LiveState } from "./live";
+import { ProcessDiagram } from "./ProcessDiagram";
 import { api, type SlaClock, type CatalogItem, type ChangeCalendar, type FormField, type InboxItem, type Me, type Service, type Ticket, type TicketDetail } from "./api";
 
 const staffRoles = ["agent", "process-owner", "admin"];
@@ -250,6 +251,12 @@ function TicketPage({ number, me }: { number: string; me: Me }) {
           <SlaBar clock={c} />
         </div>
       ))}
+      {t.instanceId && (
+        <details className="process" open={!narrow()}>
+          <summary>Process</summary>
+          <ProcessDiagram number={t.number} refresh={detail} />
+        </details>
+      )}
       {detail.tasks.length > 0 && (
         <section>
           <h2>Tasks</h2>
@@ -289,6 +296,11 @@ function TicketPage({ number, me }: { number: string; me: Me }) {
       </section>
     </main>
   );
+}
+
+/** A phone-sized screen: big blocks start folded. */
+function narrow() {
+  return typeof window !== "undefined" && window.matchMedia("(max-width: 640px)").matches;
 }
 
 /** Each change of an SLA clock's state, for the timeline: started, paused, resumed, breached, met. */

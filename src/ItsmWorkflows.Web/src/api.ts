@@ -147,6 +147,17 @@ export interface Ticket {
 export interface SlaClock { name: string; target: string; elapsed: string; percent: number; breached: boolean; paused: boolean; dueAt?: string | null; stoppedAt?: string | null; pauses?: { from: string; to?: string | null }[]; startedAt?: string; segments?: SlaSegment[] }
 export interface SlaSegment { state: "running" | "paused" | "breached"; from: string; to: string }
 
+/** A ticket's workflow as a diagram: structure without configuration, the path taken, where it waits. */
+export interface TicketProcess {
+  name: string;
+  version: number;
+  status: string;
+  definition: Record<string, unknown>;
+  journal: { sequence: number; at: string; activityId: string; event: string; outcomes?: string[] | null }[];
+  waiting: string[];
+  faulted: string[];
+}
+
 export interface TicketDetail {
   ticket: Ticket;
   history: { at: string; actor?: string | null; kind: string; text: string }[];
@@ -180,6 +191,7 @@ export const api = {
   inbox: () => call<InboxItem[]>("GET", "/api/approvals/inbox"),
   decide: (approvalId: string, decision: string, comment?: string) => call<{ message: string }>("POST", `/api/approvals/${approvalId}/decision`, { decision, comment }),
   activities: () => call<ActivityDescriptor[]>("GET", "/api/activities"),
+  ticketProcess: (number: string) => call<TicketProcess>("GET", `/api/tickets/${encodeURIComponent(number)}/process`),
   definitions: () => call<DefinitionSummary[]>("GET", "/api/definitions"),
   definition: (id: string) => {
     const early = prefetched.get(id);

@@ -1,0 +1,72 @@
+import { useEffect, useMemo, useState } from "react";
+import { Background, Controls, ReactFlow, ReactFlowProvider, useReactFlow, type Edge, type NodeTypes } from "@xyflow/react";
+import { api, type ActivityDescriptor, type TicketProcess } from "./api";
+import { ActivityNode } from "./ActivityNode";
+import { autoLayout } from "./layout";
+import { runMarks, toGraph, type ActivityFlowNode } from "./model";
+
+const nodeTypes: NodeTypes = { activity: ActivityNode };
+let descriptorsOnce: Promise<ActivityDescriptor[]> | null = null;
+
+/**
+ * A ticket's workflow, read-only and compact, for everyone who may see the ticket: the steps done, the
+ * connections followed and the step it waits on now, marked as in the designer's instance view.
+ * `refresh` changes whenever the ticket page re-reads the ticket, so the marks move with it.
+ */
+function Diagram({ number, refresh }: { number: string; refresh: unknown }) {
+  const [process, setProcess] = useState<TicketProcess | null>(null);
+  const [descriptors, setDescriptors] = useState<ActivityDescriptor[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const flow = useReactFlow();
+
+  useEffect(() => {
+    descriptorsOnce ??= api.activities();
+    descriptorsOnce.then(setDescriptors, (e: Error) => setError(e.message));
+  }, []);
+  useEffect(() => {
+    api.ticketProcess(number).then(setProcess, (e: Error) => setError(e.message));
+  }, [number, refresh]);
+
+  const graph = useMemo(() => {
+    if (!process || !descriptors) return null;
+    const g = toGraph(process.definition, new Map(descriptors.map((d) => [d.typeName, d])));
+    const marks = runMarks(process.journal, process.waiting, process.faulted);
+    const nodes = (g.hasPositions ? g.nodes : autoLayout(g.nodes, g.edges)).map((n): ActivityFlowNode => ({
+      ...n, draggable: false, connectable: false, selectable: false, data: { ...n.data, run: marks.node(n.id) },
+    }));
+    const edges: Edge[] = g.edges.map((e) => (marks.edgeTaken(e) ? { ...e, className: "taken", animated: marks.waiting.has(e.target) } : e));
+    return { nodes, edges };
+  }, [process, descriptors]);
+
+  const layoutKey = graph?.nodes.length ?? 0;
+  useEffect(() => {
+    if (layoutKey) setTimeout(() => void flow.fitView({ padding: 0.1, maxZoom: 1 }), 50);
+  }, [layoutKey, flow]);
+
+  if (error) return <p className="message error" role="alert">{error}</p>;
+  if (!graph || !process) return <p className="hint">Loading the process…</p>;
+  if (graph.nodes.length === 0) return <p className="hint">This process has no diagram to show.</p>;
+  const names = new Map(graph.nodes.map((n) => [n.id, typeof n.data.activity.name === "string" && n.data.activity.name ? n.data.activity.name : n.id]));
+  return (
+    <>
+      <p className="hint">
+        {process.name} v{process.version} · {process.waiting.length > 0 ? <>now at <strong data-testid="process-current">{process.waiting.map((id) => names.get(id) ?? id).join(", ")}</strong></> : process.status}
+        {" "}<span className="legend"><span className="run-done">done</span> <span className="run-waiting">waiting</span> <span className="run-faulted">faulted</span></span>
+      </p>
+      <div className="process-diagram" data-testid="process-diagram" data-nodes={graph.nodes.length}>
+        <ReactFlow nodes={graph.nodes} edges={graph.edges} nodeTypes={nodeTypes} nodesDraggable={false} nodesConnectable={false} elementsSelectable={false} minZoom={0.1} onlyRenderVisibleElements>
+          <Background />
+          <Controls showInteractive={false} />
+        </ReactFlow>
+      </div>
+    </>
+  );
+}
+
+export function ProcessDiagram(props: { number: string; refresh: unknown }) {
+  return (
+    <ReactFlowProvider>
+      <Diagram {...props} />
+    </ReactFlowProvider>
+  );
+}
