@@ -127,6 +127,7 @@ app.MapApprovalEndpoints();
 app.MapCalendarEndpoints();
 app.MapCatalogEndpoints();
 app.MapTicketEndpoints();
+app.MapDashboardEndpoints();
 app.MapRequestEndpoints();
 app.MapChangeEndpoints();
 app.MapIncidentEndpoints();

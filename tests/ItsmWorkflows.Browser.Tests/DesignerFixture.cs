@@ -40,9 +40,7 @@ public sealed class DesignerFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var chromium = Environment.GetEnvironmentVariable("ITSM_CHROMIUM") is { Length: > 0 } configured ? configured
-            : ChromiumPaths.FirstOrDefault(File.Exists)
-            ?? throw new InvalidOperationException("The browser tests need Chromium: apt-get install -y chromium (or set ITSM_CHROMIUM to its path).");
+        var chromium = FindChromium();
         // The content root is the server's project folder, where the build put the designer (wwwroot/designer).
         var info = new ProcessStartInfo("dotnet", Path.Combine(AppContext.BaseDirectory, "ItsmWorkflows.Server.dll"))
         {
@@ -64,8 +62,18 @@ public sealed class DesignerFixture : IAsyncLifetime
         _server.BeginErrorReadLine();
         await WaitUntilReadyAsync();
 
-        _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = chromium, Headless = true, Args = ["--no-sandbox"] });
+        (_playwright, Browser) = await LaunchChromiumAsync(chromium);
+    }
+
+    /// <summary>Where Debian's Chromium is (or ITSM_CHROMIUM); a clear message when it is missing.</summary>
+    public static string FindChromium() => Environment.GetEnvironmentVariable("ITSM_CHROMIUM") is { Length: > 0 } configured ? configured
+        : ChromiumPaths.FirstOrDefault(File.Exists)
+        ?? throw new InvalidOperationException("The browser tests need Chromium: apt-get install -y chromium (or set ITSM_CHROMIUM to its path).");
+
+    public static async Task<(IPlaywright, IBrowser)> LaunchChromiumAsync(string chromium)
+    {
+        var playwright = await Playwright.CreateAsync();
+        return (playwright, await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = chromium, Headless = true, Args = ["--no-sandbox"] }));
     }
 
     private async Task WaitUntilReadyAsync()
@@ -98,10 +106,10 @@ public sealed class DesignerFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>A browser tab at 1280×800, signed in as a demo person (the cookie is shared with the page).</summary>
-    public async Task<(IBrowserContext Context, IPage Page)> SignedInAsync(string userName)
+    /// <summary>A browser tab at 1280×800 (or the size given: under 600 wide is a phone), signed in as a demo person (the cookie is shared with the page).</summary>
+    public async Task<(IBrowserContext Context, IPage Page)> SignedInAsync(string userName, int width = 1280, int height = 800)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, ViewportSize = new ViewportSize { Width = width, Height = height }, IsMobile = width < 600, HasTouch = width < 600 });
         var response = await context.APIRequest.PostAsync("/account/demo-sign-in", new APIRequestContextOptions { DataObject = new { userName } });
         Assert.True(response.Ok, $"Sign-in as {userName} failed: {response.Status}");
         return (context, await context.NewPageAsync());

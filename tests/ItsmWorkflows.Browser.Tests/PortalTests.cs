@@ -42,12 +42,14 @@ public sealed class PortalTests(DesignerFixture fixture) : IClassFixture<Designe
             throw;
         }
 
-        // Her manager approves from the approvals inbox, with a comment.
-        var (carol, approver) = await fixture.SignedInAsync("carol");
+        // Her manager approves from the approvals inbox on her phone, with a comment.
+        var (carol, approver) = await fixture.SignedInAsync("carol", 390, 844);
         await using (carol)
         {
             await approver.GotoAsync("/portal/#/approvals");
             var card = approver.GetByRole(AriaRole.Article, new() { Name = $"New laptop for Alice Requester ({number})" });
+            await Expect(card).ToBeVisibleAsync();
+            Assert.True(await approver.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "The approvals inbox scrolls sideways on a phone.");
             await card.GetByRole(AriaRole.Textbox).FillAsync("Enjoy the trips");
             await card.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
             await Expect(approver.GetByTestId("approval-message")).ToContainTextAsync("You approved");

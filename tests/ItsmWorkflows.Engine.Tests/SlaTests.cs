@@ -56,6 +56,9 @@ public sealed class SlaTests
             ],
             segments);
 
+        // At the very instant of breach the breached stretch exists, zero long.
+        Assert.Equal(new SlaSegment("breached", At("2026-11-24T13:00:00Z"), At("2026-11-24T13:00:00Z")), clock.Segments(calendar, At("2026-11-24T13:00:00Z"))[^1]);
+
         // Paused again after the breach, then stopped: the pause stays a pause, nothing runs past the stop.
         clock.Pause(At("2026-11-24T15:00:00Z"));
         clock.Stop(At("2026-11-24T16:00:00Z"));

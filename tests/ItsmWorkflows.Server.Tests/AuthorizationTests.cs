@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 using static ItsmWorkflows.Server.Tests.Json;
 
@@ -12,9 +13,10 @@ public sealed class AuthorizationTests(SqliteServerFixture fixture) : IClassFixt
         var data = new TheoryData<string?, string, string, HttpStatusCode>();
         (string Method, string Url)[] read = [("GET", "/api/definitions"), ("GET", "/account/me")];
         (string Method, string Url)[] design = [("POST", "/api/definitions"), ("POST", "/api/definitions/x/publish"), ("POST", "/api/definitions/import"), ("POST", "/api/definitions/export")];
-        (string Method, string Url)[] start = [("POST", "/api/instances")];
+        (string Method, string Url)[] start = [("POST", "/api/instances"), ("GET", "/api/dashboard")];
         (string Method, string Url)[] operate = [("GET", "/api/instances"), ("GET", "/api/instances/x"), ("POST", "/api/instances/events"), ("POST", "/api/instances/x/cancel")];
         foreach (var (method, url) in read.Concat(design).Concat(start).Concat(operate)) data.Add(null, method, url, HttpStatusCode.Unauthorized);
+        data.Add(null, "POST", "/hubs/live/negotiate?negotiateVersion=1", HttpStatusCode.Unauthorized);
         foreach (var user in new[] { "alice", "bob", "carol" })
         {
             foreach (var (method, url) in design.Concat(operate)) data.Add(user, method, url, HttpStatusCode.Forbidden);
@@ -70,6 +72,19 @@ public sealed class AuthorizationTests(SqliteServerFixture fixture) : IClassFixt
     {
         var client = await fixture.ClientAsync(user);
         Assert.Equal(expected, (await client.GetAsync("/ops/jobs", Ct)).StatusCode);
+    }
+
+    [Fact]
+    public void EveryEndpoint_DeclaresWhoMayCallIt()
+    {
+        // Security by default: an endpoint someone forgot to decide about is a test failure, not an open door.
+        var endpoints = fixture.Factory.Services.GetRequiredService<Microsoft.AspNetCore.Routing.EndpointDataSource>().Endpoints
+            .OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>().ToList();
+        Assert.True(endpoints.Count > 50);
+        var undecided = endpoints.Where(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAuthorizeData>() is null
+            && e.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>() is null)
+            .Select(e => e.RoutePattern.RawText).ToList();
+        Assert.Empty(undecided);
     }
 
     [Fact]

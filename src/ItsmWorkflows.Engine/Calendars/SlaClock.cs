@@ -95,7 +95,8 @@ public sealed class SlaClock
             {
                 var breachAt = calendar.Add(from, Target - counted);
                 if (breachAt > from) segments.Add(new SlaSegment("running", from, breachAt));
-                if (to > breachAt) segments.Add(new SlaSegment("breached", breachAt, to));
+                // Even at the instant of breach (no time past it yet) the breached stretch is there, so the breach shows.
+                if (to >= breachAt) segments.Add(new SlaSegment("breached", breachAt, to));
             }
             counted += worked;
         }

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from "react";
 import type { LiveState } from "./live";
 import { ProcessDiagram } from "./ProcessDiagram";
+import { DashboardPage } from "./Dashboard";
 import { api, type SlaClock, type CatalogItem, type ChangeCalendar, type FormField, type InboxItem, type Me, type Service, type Ticket, type TicketDetail } from "./api";
 
 const staffRoles = ["agent", "process-owner", "admin"];
@@ -13,6 +14,7 @@ function Nav({ me }: { me: Me }) {
       <a href="#/catalog">Catalog</a>
       <a href="#/mine">My requests</a>
       {staff && <a href="#/queue">My queue</a>}
+      {staff && <a href="#/dashboard">Dashboard</a>}
       <a href="#/approvals">Approvals</a>
       <a href="#/changes">Change calendar</a>
       {me.roles.some((r) => r === "process-owner" || r === "admin") && <a href="/designer/">Designer</a>}
@@ -221,6 +223,8 @@ function TicketPage({ number, me }: { number: string; me: Me }) {
   if (!detail) return <main className="portal"><p className="hint">Loading…</p></main>;
   const t = detail.ticket;
   const staff = me.roles.some((r) => staffRoles.includes(r));
+  // What the ticket waits on, in people's terms: the SLA clocks' own thresholds show as the clocks below.
+  const waits = detail.waitingOn.filter((w) => w.activityType !== "Itsm.WaitForSlaThreshold");
   // One timeline: what happened to the ticket, who was asked to approve and what they decided (and how), what was emailed.
   const timeline = [
     ...detail.history.map((h) => ({ at: h.at, kind: h.kind, text: h.text + (h.actor && h.actor !== "workflow" ? ` — ${h.actor}` : "") })),
@@ -236,12 +240,12 @@ function TicketPage({ number, me }: { number: string; me: Me }) {
       <h1>{t.number} · {t.title} <span className={`live live-${live}`} data-testid="live-status" title={live === "live" ? "Changes appear as they happen" : live === "connecting" ? "Connecting for live updates…" : "Live updates are off; the page refreshes every minute"}>{live === "live" ? "● live" : live === "connecting" ? "○ connecting" : "○ offline"}</span></h1>
       <p>
         <span className="badge" data-testid="ticket-status">{t.status}</span>
-        {t.priorityName && <> · {t.priorityName}</>} · {t.assignmentGroup}{t.assignee ? ` · ${t.assignee}` : ""}
+        {t.priorityName && <> · {t.priorityName}</>} · <span data-testid="ticket-assignment">{t.assignmentGroup}{t.assignee ? ` · ${t.assignee}` : ""}</span>
         {t.instanceId && staff && <> · <a href={`/designer/#/instances/${t.instanceId}`}>process diagram</a></>}
       </p>
       {error && <p className="message error" role="alert">{error}</p>}
-      {detail.waitingOn.length > 0 && (
-        <p data-testid="waiting-on">Waiting on: {detail.waitingOn.map((w) => w.step + (w.dueAt ? ` (due ${new Date(w.dueAt).toLocaleString()})` : "")).join(", ")}</p>
+      {waits.length > 0 && (
+        <p data-testid="waiting-on">Waiting on: {waits.map((w) => w.step + (w.dueAt ? ` (due ${new Date(w.dueAt).toLocaleString()})` : "")).join(", ")}</p>
       )}
       {Object.values(detail.sla).map((c) => (
         <div key={c.name} className={`sla${c.breached ? " breached" : c.paused ? " paused" : ""}`} data-testid={`sla-${c.name}`}>
@@ -416,6 +420,7 @@ export function Portal({ hash }: { hash: string }) {
         : hash.startsWith("#/queue") ? <Queue me={me} />
         : hash.startsWith("#/approvals") ? <Approvals />
         : hash.startsWith("#/changes") ? <ChangeCalendarPage />
+        : hash.startsWith("#/dashboard") ? <DashboardPage />
         : <Catalog />}
     </>
   );

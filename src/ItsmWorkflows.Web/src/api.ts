@@ -158,6 +158,15 @@ export interface TicketProcess {
   faulted: string[];
 }
 
+export interface SlaWeek { week: string; met: number; breached: number; running: number }
+export interface Dashboard {
+  at: string;
+  weeks: string[];
+  openByGroup: { group: string; requests: number; tasks: number; changes: number; incidents: number; total: number }[];
+  slaByService: { serviceId: string; service: string; attainment: number | null; met: number; breached: number; weeks: SlaWeek[] }[];
+  allServices: SlaWeek[];
+}
+
 export interface TicketDetail {
   ticket: Ticket;
   history: { at: string; actor?: string | null; kind: string; text: string }[];
@@ -191,6 +200,7 @@ export const api = {
   inbox: () => call<InboxItem[]>("GET", "/api/approvals/inbox"),
   decide: (approvalId: string, decision: string, comment?: string) => call<{ message: string }>("POST", `/api/approvals/${approvalId}/decision`, { decision, comment }),
   activities: () => call<ActivityDescriptor[]>("GET", "/api/activities"),
+  dashboard: (weeks: number) => call<Dashboard>("GET", `/api/dashboard?weeks=${weeks}`),
   ticketProcess: (number: string) => call<TicketProcess>("GET", `/api/tickets/${encodeURIComponent(number)}/process`),
   definitions: () => call<DefinitionSummary[]>("GET", "/api/definitions"),
   definition: (id: string) => {

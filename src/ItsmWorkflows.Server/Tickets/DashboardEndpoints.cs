@@ -1,0 +1,116 @@
+using System.Globalization;
+using System.Text.Json;
+using ItsmWorkflows.Engine.Calendars;
+using ItsmWorkflows.Engine.Execution;
+using ItsmWorkflows.Server.Api;
+using ItsmWorkflows.Server.Data;
+using ItsmWorkflows.Server.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace ItsmWorkflows.Server.Tickets;
+
+internal sealed record OpenWorkDto(string Group, int Requests, int Tasks, int Changes, int Incidents, int Total);
+
+internal sealed record SlaWeekDto(string Week, int Met, int Breached, int Running);
+
+internal sealed record ServiceSlaDto(string ServiceId, string Service, double? Attainment, int Met, int Breached, IReadOnlyList<SlaWeekDto> Weeks);
+
+internal sealed record DashboardDto(DateTimeOffset At, IReadOnlyList<string> Weeks, IReadOnlyList<OpenWorkDto> OpenByGroup, IReadOnlyList<ServiceSlaDto> SlaByService, IReadOnlyList<SlaWeekDto> AllServices);
+
+/// <summary>
+/// /api/dashboard, for staff: open work per assignment group, and SLA attainment and breaches per service per
+/// week (by the week the ticket was raised). A clock counts as met once stopped within its target, breached
+/// once past its target (stopped or not), and running otherwise; attainment is met / (met + breached).
+/// </summary>
+internal static class DashboardEndpoints
+{
+    public const int MaxWeeks = 26;
+
+    /// <summary>Tickets read for the SLA figures at most; more than this in the window is refused with advice.</summary>
+    public const int MaxTickets = 20_000;
+
+    public static void MapDashboardEndpoints(this WebApplication app) =>
+        app.MapGet("/api/dashboard", GetAsync).WithTags("Tickets").RequireAuthorization(Policies.StartWorkflows)
+            .WithSummary("Open work per group; SLA attainment and breaches per service per week over the last 'weeks' weeks (default 8, at most 26).");
+
+    private static async Task<DashboardDto> GetAsync(int? weeks, ItsmDbContext db, WorkflowServices services, IBusinessCalendarProvider calendars, CancellationToken ct)
+    {
+        var span = weeks ?? 8;
+        if (span is < 1 or > MaxWeeks) throw ProblemException.BadRequest($"Ask for 1 to {MaxWeeks} weeks, not {span}.");
+        var now = services.Time.GetUtcNow();
+        var thisWeek = WeekOf(now);
+        var from = thisWeek.AddDays(-7 * (span - 1));
+        var weekKeys = Enumerable.Range(0, span).Select(i => Key(from.AddDays(7 * i))).ToList();
+
+        var open = await db.Tickets.AsNoTracking().Where(t => t.ClosedAt == null)
+            .GroupBy(t => new { t.AssignmentGroup, t.Kind }).Select(g => new { g.Key.AssignmentGroup, g.Key.Kind, Count = g.Count() }).ToListAsync(ct);
+        var openByGroup = open.GroupBy(o => o.AssignmentGroup ?? "(unassigned)")
+            .Select(g => new OpenWorkDto(g.Key,
+                g.Where(o => o.Kind == TicketKind.Request).Sum(o => o.Count), g.Where(o => o.Kind == TicketKind.Task).Sum(o => o.Count),
+                g.Where(o => o.Kind == TicketKind.Change).Sum(o => o.Count), g.Where(o => o.Kind == TicketKind.Incident).Sum(o => o.Count), g.Sum(o => o.Count)))
+            .OrderByDescending(g => g.Total).ThenBy(g => g.Group, StringComparer.Ordinal).ToList();
+
+        // SLA outcomes: the clocks live in each ticket's workflow state.
+        var tickets = await db.Tickets.AsNoTracking().Where(t => t.InstanceId != null && t.CreatedAt >= from)
+            .Select(t => new { t.ServiceId, t.InstanceId, t.CreatedAt }).Take(MaxTickets + 1).ToListAsync(ct);
+        if (tickets.Count > MaxTickets) throw ProblemException.BadRequest($"More than {MaxTickets:N0} tickets were raised in {span} weeks; ask for fewer weeks.");
+        var instanceIds = tickets.Select(t => t.InstanceId!).ToList();
+        var states = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var chunk in instanceIds.Chunk(500))
+        {
+            foreach (var row in await db.Instances.AsNoTracking().Where(i => chunk.Contains(i.Id)).Select(i => new { i.Id, i.State }).ToListAsync(ct)) states[row.Id] = row.State;
+        }
+        var outcomes = new List<(string Service, string Week, string Outcome)>();
+        var calendarCache = new Dictionary<string, BusinessCalendar>(StringComparer.OrdinalIgnoreCase);
+        foreach (var ticket in tickets)
+        {
+            if (ticket.ServiceId is null || !states.TryGetValue(ticket.InstanceId!, out var state)) continue;
+            foreach (var clock in Clocks(state))
+            {
+                if (!calendarCache.TryGetValue(clock.Calendar, out var calendar))
+                {
+                    calendar = await calendars.FindAsync(clock.Calendar, ct) ?? BusinessCalendar.AlwaysOpen;
+                    calendarCache[clock.Calendar] = calendar;
+                }
+                var outcome = clock.Breached(calendar, now) ? "breached" : clock.IsStopped ? "met" : "running";
+                outcomes.Add((ticket.ServiceId, Key(WeekOf(ticket.CreatedAt)), outcome));
+            }
+        }
+        var names = await db.Services.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.Name, ct);
+        var byService = outcomes.GroupBy(o => o.Service).Select(g => Summarize(g.Key, names.GetValueOrDefault(g.Key) ?? g.Key, g, weekKeys))
+            .OrderBy(s => s.Service, StringComparer.Ordinal).ToList();
+        var all = Summarize("", "All services", outcomes, weekKeys);
+        return new DashboardDto(now, weekKeys, openByGroup, byService, all.Weeks);
+    }
+
+    private static ServiceSlaDto Summarize(string id, string name, IEnumerable<(string Service, string Week, string Outcome)> outcomes, List<string> weekKeys)
+    {
+        var list = outcomes.ToList();
+        var weeks = weekKeys.Select(w => new SlaWeekDto(w,
+            list.Count(o => o.Week == w && o.Outcome == "met"), list.Count(o => o.Week == w && o.Outcome == "breached"), list.Count(o => o.Week == w && o.Outcome == "running"))).ToList();
+        var met = weeks.Sum(w => w.Met);
+        var breached = weeks.Sum(w => w.Breached);
+        return new ServiceSlaDto(id, name, met + breached == 0 ? null : Math.Round(100.0 * met / (met + breached), 1), met, breached, weeks);
+    }
+
+    private static List<SlaClock> Clocks(string stateJson)
+    {
+        using var document = JsonDocument.Parse(stateJson);
+        if (!document.RootElement.TryGetProperty("properties", out var properties) || !properties.TryGetProperty("sla", out var sla) || sla.ValueKind != JsonValueKind.Object) return [];
+        var clocks = new List<SlaClock>();
+        foreach (var clock in sla.EnumerateObject())
+        {
+            if (clock.Value.ValueKind == JsonValueKind.Object) clocks.Add(SlaClock.FromJson(System.Text.Json.Nodes.JsonNode.Parse(clock.Value.GetRawText())!));
+        }
+        return clocks;
+    }
+
+    /// <summary>Monday 00:00 UTC of the week <paramref name="at"/> falls in.</summary>
+    public static DateTimeOffset WeekOf(DateTimeOffset at)
+    {
+        var day = at.UtcDateTime.Date;
+        return new DateTimeOffset(day.AddDays(-(((int)day.DayOfWeek + 6) % 7)), TimeSpan.Zero);
+    }
+
+    private static string Key(DateTimeOffset week) => week.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+}
