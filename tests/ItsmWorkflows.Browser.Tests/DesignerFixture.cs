@@ -50,6 +50,7 @@ public sealed class DesignerFixture : IAsyncLifetime
             WorkingDirectory = Path.Combine(RepoRoot, "src", "ItsmWorkflows.Server"),
         };
         info.Environment["ASPNETCORE_URLS"] = BaseUrl;
+        info.Environment["Approvals__BaseUrl"] = BaseUrl; // the links in approval emails
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         info.Environment["Database__SqlitePath"] = _database;
         info.Environment["Demo__Enabled"] = "true";

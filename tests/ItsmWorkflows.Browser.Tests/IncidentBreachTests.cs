@@ -61,6 +61,27 @@ public sealed class IncidentBreachTests(SimulatedClockFixture fixture) : IClassF
             throw;
         }
 
+        // The requester's list of her work says where it is and that its SLA is breached.
+        await page.GotoAsync("/portal/#/mine");
+        await Expect(page.GetByTestId($"sla-state-{number}")).ToHaveTextAsync("breached", Patient);
+        await Expect(page.GetByTestId($"now-at-{number}")).ToContainTextAsync("Wait for someone to take it", PatientContains);
+        await NoSidewaysScrollAsync(page);
+
+        // The next tier sees it in their queue, marked breached, and one of them takes it by reassigning it to herself.
+        var (nina, queue) = await fixture.SignedInAsync("nina");
+        await using (nina)
+        {
+            await queue.GotoAsync("/portal/#/queue");
+            var incidents = queue.Locator("section", new() { HasText = "Incidents for Network" });
+            await Expect(incidents.GetByTestId($"sla-state-{number}")).ToHaveTextAsync("breached", Patient);
+            await incidents.GetByRole(AriaRole.Link, new() { Name = number }).ClickAsync();
+            var reassign = queue.GetByRole(AriaRole.Form, new() { Name = "Reassign" });
+            await reassign.GetByLabel("Person").SelectOptionAsync("nina");
+            await reassign.GetByRole(AriaRole.Button, new() { Name = "Reassign" }).ClickAsync();
+            await Expect(queue.GetByTestId("ticket-assignment")).ToHaveTextAsync("Network · nina", Patient);
+            await Expect(queue.GetByTestId("timeline")).ToContainTextAsync("Assigned to nina", PatientContains);
+        }
+
         // The service owner's dashboard counts it: one response clock breached on Network and VPN, none met.
         var (dave, dashboard) = await fixture.SignedInAsync("dave");
         await using (dave)

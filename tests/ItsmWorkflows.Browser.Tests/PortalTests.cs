@@ -42,17 +42,32 @@ public sealed class PortalTests(DesignerFixture fixture) : IClassFixture<Designe
             throw;
         }
 
-        // Her manager approves from the approvals inbox on her phone, with a comment.
+        // Her manager, on her phone, finds it in her approvals inbox, then approves from the email's link in the dev mailbox, with a comment.
         var (carol, approver) = await fixture.SignedInAsync("carol", 390, 844);
         await using (carol)
         {
-            await approver.GotoAsync("/portal/#/approvals");
-            var card = approver.GetByRole(AriaRole.Article, new() { Name = $"New laptop for Alice Requester ({number})" });
-            await Expect(card).ToBeVisibleAsync();
-            Assert.True(await approver.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "The approvals inbox scrolls sideways on a phone.");
-            await card.GetByRole(AriaRole.Textbox).FillAsync("Enjoy the trips");
-            await card.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
-            await Expect(approver.GetByTestId("approval-message")).ToContainTextAsync("You approved");
+            try
+            {
+                await approver.GotoAsync("/portal/#/approvals");
+                var card = approver.GetByRole(AriaRole.Article, new() { Name = $"New laptop for Alice Requester ({number})" });
+                await Expect(card).ToBeVisibleAsync();
+                Assert.True(await approver.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "The approvals inbox scrolls sideways on a phone.");
+
+                await approver.GotoAsync("/dev/mailbox");
+                await approver.GetByRole(AriaRole.Link, new() { NameRegex = new System.Text.RegularExpressions.Regex($"^Approval needed.*{number}") }).ClickAsync();
+                await approver.FrameLocator("iframe[title='Message body']").GetByRole(AriaRole.Link, new() { Name = "Approve", Exact = true }).ClickAsync();
+                // Opening the link decides nothing: it shows what is asked and waits for the button.
+                await approver.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/approvals/"));
+                await Expect(approver.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync(number);
+                await approver.GetByLabel("Comment (optional)").FillAsync("Enjoy the trips");
+                await approver.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
+                await Expect(approver.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Thank you");
+            }
+            catch
+            {
+                await approver.ScreenshotAsync(new() { Path = Path.Combine(DesignerFixture.ArtifactsFolder, "portal-approval.png"), FullPage = true });
+                throw;
+            }
         }
         // The requester's page, left open, moves on by itself: pushed, not polled (its fallback poll is a minute).
         await Expect(page.GetByTestId("ticket-status")).ToHaveTextAsync("In fulfilment", new() { Timeout = 15_000 });
@@ -77,7 +92,7 @@ public sealed class PortalTests(DesignerFixture fixture) : IClassFixture<Designe
         await Expect(page.GetByTestId("timeline")).ToContainTextAsync("Awaiting approval → In fulfilment: Approved by carol");
         await Expect(page.GetByTestId("timeline")).ToContainTextAsync("In fulfilment → Fulfilled");
         // The same timeline shows who was asked, the decision with its channel and comment, and the emails.
-        await Expect(page.GetByTestId("timeline")).ToContainTextAsync("Approved by carol (web): “Enjoy the trips”");
+        await Expect(page.GetByTestId("timeline")).ToContainTextAsync("Approved by carol (email): “Enjoy the trips”");
         await Expect(page.GetByTestId("timeline")).ToContainTextAsync($"Email “Your request {number} is fulfilled” to");
         await page.ScreenshotAsync(new() { Path = Path.Combine(DesignerFixture.ArtifactsFolder, "portal-ticket-fulfilled.png"), FullPage = true });
 
@@ -88,6 +103,41 @@ public sealed class PortalTests(DesignerFixture fixture) : IClassFixture<Designe
             await other.GotoAsync($"/portal/#/tickets/{number}");
             await Expect(other.GetByRole(AriaRole.Alert)).ToContainTextAsync($"There is no ticket {number}");
             await Expect(other.GetByRole(AriaRole.Link, new() { Name = "My queue" })).ToHaveCountAsync(0);
+        }
+    }
+}
+
+/// <summary>Raising a change from the portal's form, with its risk questionnaire.</summary>
+public sealed class ChangeFormTests(DesignerFixture fixture) : IClassFixture<DesignerFixture>
+{
+    [Fact]
+    public async Task AStandardChange_RaisedFromTheForm_LandsOnItsTrackingPage()
+    {
+        var (context, page) = await fixture.SignedInAsync("nina");
+        await using var _ = context;
+        try
+        {
+            await page.GotoAsync("/portal/#/changes");
+            await page.GetByRole(AriaRole.Link, new() { Name = "Raise a change" }).ClickAsync();
+            var form = page.GetByRole(AriaRole.Form, new() { Name = "Raise a change" });
+            await form.GetByLabel("What changes? *").FillAsync("Rotate the Wi-Fi pre-shared key");
+            await form.GetByLabel("Type").SelectOptionAsync("standard");
+            await form.GetByLabel("Network and VPN").CheckAsync();
+            var start = DateTime.Now.Date.AddDays(9).AddHours(20);
+            await form.GetByLabel("Planned start *").FillAsync(start.ToString("yyyy-MM-ddTHH:mm", System.Globalization.CultureInfo.InvariantCulture));
+            await form.GetByLabel("Planned end *").FillAsync(start.AddHours(1).ToString("yyyy-MM-ddTHH:mm", System.Globalization.CultureInfo.InvariantCulture));
+            await form.GetByLabel("Back-out plan").FillAsync("Restore the previous key from the vault");
+            await form.GetByLabel("Tested in a test environment").CheckAsync();
+            await form.GetByLabel("Done this way before").CheckAsync();
+            await form.GetByRole(AriaRole.Button, new() { Name = "Raise change" }).ClickAsync();
+            await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("#/tickets/CHG"));
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("Rotate the Wi-Fi pre-shared key");
+            await Expect(page.GetByTestId("timeline")).ToContainTextAsync("Raised by nina", new() { Timeout = 20_000 });
+        }
+        catch
+        {
+            await page.ScreenshotAsync(new() { Path = Path.Combine(DesignerFixture.ArtifactsFolder, "change-form.png"), FullPage = true });
+            throw;
         }
     }
 }

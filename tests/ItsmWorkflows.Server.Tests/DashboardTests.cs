@@ -50,6 +50,14 @@ public sealed class DashboardTests(PostgresSmtpServerFixture fixture) : IClassFi
         var groups = dashboard["openByGroup"]!.AsArray().ToDictionary(g => g!["group"]!.GetValue<string>(), g => g!["incidents"]!.GetValue<int>());
         Assert.Equal(new Dictionary<string, int> { ["Service Desk"] = 1, ["Network"] = 1, ["Desktop Support"] = 1 }, groups);
 
+        // The ticket list says where each one is and how its clocks stand, when asked.
+        var list = await OkAsync(await owner.GetAsync("/api/tickets?kind=Incident&progress=true", Ct));
+        var progress = list["progress"]!.AsObject();
+        Assert.Equal("running", progress[handled]!["sla"]!.GetValue<string>()); // response met, resolution running
+        Assert.Equal(2, progress.Count(p => p.Value!["sla"]!.GetValue<string>() == "breached"));
+        Assert.All(progress, p => Assert.DoesNotContain(p.Value!["waitingOn"]!.AsArray(), w => w!.GetValue<string>().Contains('%', StringComparison.Ordinal)));
+        Assert.Null((await OkAsync(await owner.GetAsync("/api/tickets?kind=Incident", Ct)))["progress"]);
+
         // Requesters do not get the dashboard; a silly window is refused with advice.
         var alice = await fixture.ClientAsync("alice");
         Assert.Equal(HttpStatusCode.Forbidden, (await alice.GetAsync("/api/dashboard", Ct)).StatusCode);

@@ -100,7 +100,8 @@ internal static class MailEndpoints
           header { background: #243b53; color: #fff; padding: 12px 20px; } header a { color: #fff; }
           main { padding: 20px; max-width: 1100px; margin: auto; }
           table { border-collapse: collapse; width: 100%; background: #fff; }
-          th, td { text-align: left; padding: 8px 10px; border-bottom: 1px solid #d9e2ec; vertical-align: top; }
+          th, td { text-align: left; padding: 8px 10px; border-bottom: 1px solid #d9e2ec; vertical-align: top; overflow-wrap: anywhere; }
+          @media (max-width: 640px) { main { padding: 12px; } thead { display: none; } tr { display: block; border-bottom: 1px solid #d9e2ec; padding: 6px 0; } td { display: block; border: 0; padding: 2px 10px; } }
           .status-Failed { color: #b91c1c; } .status-Queued { color: #92400e; }
           dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 12px; background: #fff; padding: 12px; }
           dt { font-weight: 600; } iframe { width: 100%; height: 70vh; border: 1px solid #d9e2ec; background: #fff; }

@@ -20,6 +20,9 @@ internal sealed record TicketDto(
 internal sealed record TicketEventDto(DateTimeOffset At, string? Actor, string Kind, string Text);
 
 /// <summary>What a bookmark of the ticket's process waits on, in words (an approval, a task, an event, an SLA threshold).</summary>
+/// <summary>Where a ticket's workflow is (the steps it waits on) and how its SLA clocks stand: breached, paused, running, met, or null without clocks.</summary>
+internal sealed record TicketProgressDto(IReadOnlyList<string> WaitingOn, string? Sla);
+
 internal sealed record WaitingOnDto(string ActivityId, string Step, string ActivityType, DateTimeOffset? DueAt);
 
 internal sealed record ApprovalDecisionDto(string By, string? OnBehalfOf, string Decision, string? Comment, string Channel, DateTimeOffset At);

@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ItsmWorkflows.Server.Tickets;
 
-internal sealed record TicketQuery(string? Kind, string? Status, string? Requester, string? Group, string? Assignee, bool? Open, string? Parent, int? Page, int? PageSize);
+internal sealed record TicketQuery(string? Kind, string? Status, string? Requester, string? Group, string? Assignee, bool? Open, string? Parent, int? Page, int? PageSize, bool? Progress);
 
 /// <summary>
 /// /api/tickets (every kind: list, detail with history, tasks, SLA clocks and waits; notes; assignment) and
@@ -20,7 +20,7 @@ internal static class TicketEndpoints
     public static void MapTicketEndpoints(this WebApplication app)
     {
         var tickets = app.MapGroup("/api/tickets").WithTags("Tickets").RequireAuthorization(Policies.SignedIn);
-        tickets.MapGet("", ListAsync).WithSummary("Tickets, newest first. Requesters see their own; staff see all and filter by kind, status, group, assignee, requester, parent, open.");
+        tickets.MapGet("", ListAsync).WithSummary("Tickets, newest first. Requesters see their own; staff see all and filter by kind, status, group, assignee, requester, parent, open. progress=true adds each ticket's current step and SLA state.");
         tickets.MapGet("/{number}", (string number, ClaimsPrincipal user, TicketService s, CancellationToken ct) => s.DetailAsync(number, user, ct))
             .WithSummary("A ticket with its history, tasks, SLA clocks and what its process waits on.");
         tickets.MapGet("/{number}/process", (string number, ClaimsPrincipal user, TicketService s, CancellationToken ct) => s.ProcessAsync(number, user, ct))
@@ -41,7 +41,7 @@ internal static class TicketEndpoints
         tasks.MapPost("/{number}/close", CloseTaskAsync).WithSummary("Closes a fulfilment task as Complete or Incomplete; the workflow waiting on it continues.");
     }
 
-    private static async Task<object> ListAsync([AsParameters] TicketQuery query, ClaimsPrincipal user, ItsmDbContext db, CancellationToken ct)
+    private static async Task<object> ListAsync([AsParameters] TicketQuery query, ClaimsPrincipal user, ItsmDbContext db, TicketService tickets, CancellationToken ct)
     {
         var q = db.Tickets.AsNoTracking().AsQueryable();
         if (!TicketService.IsStaff(user))
@@ -65,7 +65,9 @@ internal static class TicketEndpoints
         var size = Math.Clamp(query.PageSize ?? 50, 1, 200);
         var total = await q.CountAsync(ct);
         var rows = await q.OrderByDescending(t => t.Id).Skip((page - 1) * size).Take(size).ToListAsync(ct);
-        return new { total, page, pageSize = size, items = rows.Select(TicketDto.From) };
+        // progress=true: where each ticket's workflow is and how its SLA clocks stand (one read of the page's instances).
+        var progress = query.Progress == true ? await tickets.ProgressAsync(rows, ct) : null;
+        return new { total, page, pageSize = size, items = rows.Select(TicketDto.From), progress };
     }
 
     private static async Task<TicketDto> AssignAsync(string number, AssignRequest body, ClaimsPrincipal user, ItsmDbContext db, TimeProvider time, CancellationToken ct)

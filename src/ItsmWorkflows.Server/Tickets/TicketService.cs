@@ -158,6 +158,43 @@ internal sealed class TicketService(ItsmDbContext db, WorkflowRuntime runtime, I
     }
 
     /// <summary>
+    /// For a page of tickets: the steps each one's workflow waits on (named as the process owner named them; SLA
+    /// thresholds left out, the clocks say that) and the state of its SLA clocks taken together: breached if any
+    /// breached, else paused, running, or met once all stopped in time.
+    /// </summary>
+    public async Task<Dictionary<string, TicketProgressDto>> ProgressAsync(IReadOnlyList<TicketRecord> tickets, CancellationToken cancellationToken)
+    {
+        var ids = tickets.Where(t => t.InstanceId is not null).Select(t => t.InstanceId!).Distinct(StringComparer.Ordinal).ToList();
+        var states = await db.Instances.AsNoTracking().Where(i => ids.Contains(i.Id)).Select(i => new { i.Id, i.State }).ToDictionaryAsync(i => i.Id, i => i.State, cancellationToken);
+        var now = time.GetUtcNow();
+        var result = new Dictionary<string, TicketProgressDto>(StringComparer.Ordinal);
+        foreach (var ticket in tickets)
+        {
+            if (ticket.InstanceId is null || !states.TryGetValue(ticket.InstanceId, out var json)) continue;
+            var state = WorkflowStateJson.Deserialize(json);
+            var definition = await definitions.FindAsync(state.DefinitionId, state.DefinitionVersionId, cancellationToken);
+            var names = definition?.AllActivities().Where(a => a.Name is not null).ToDictionary(a => a.Id, a => a.Name!, StringComparer.Ordinal) ?? [];
+            var steps = state.Bookmarks.Where(b => b.Name != ItsmWorkflows.Engine.Activities.Sla.WaitForSlaThreshold.TypeName)
+                .Select(b => names.GetValueOrDefault(b.ActivityId) ?? b.ActivityId).Distinct(StringComparer.Ordinal).ToList();
+            string? sla = null;
+            if (state.Properties.GetValueOrDefault("sla") is JsonObject clocks && clocks.Count > 0)
+            {
+                var clockStates = new List<string>();
+                foreach (var (_, node) in clocks)
+                {
+                    if (node is null) continue;
+                    var clock = SlaClock.FromJson(node);
+                    var calendar = await calendars.FindAsync(clock.Calendar, cancellationToken) ?? BusinessCalendar.AlwaysOpen;
+                    clockStates.Add(clock.Breached(calendar, now) ? "breached" : clock.IsStopped ? "met" : clock.IsPaused ? "paused" : "running");
+                }
+                sla = clockStates.Contains("breached") ? "breached" : clockStates.Contains("paused") ? "paused" : clockStates.Contains("running") ? "running" : clockStates.Count > 0 ? "met" : null;
+            }
+            result[ticket.Number] = new TicketProgressDto(steps, sla);
+        }
+        return result;
+    }
+
+    /// <summary>
     /// The ticket's workflow as a diagram anyone who may see the ticket may see: the activities (id, type, the
     /// name the process owner gave, position, the case labels that are its ports) and connections of the
     /// version it runs on, where it has been and where it waits. Inputs, scripts and variables stay out: how a

@@ -2,7 +2,8 @@ import { useCallback, useEffect, useState } from "react";
 import type { LiveState } from "./live";
 import { ProcessDiagram } from "./ProcessDiagram";
 import { DashboardPage } from "./Dashboard";
-import { api, type SlaClock, type CatalogItem, type ChangeCalendar, type FormField, type InboxItem, type Me, type Service, type Ticket, type TicketDetail } from "./api";
+import { ChangeForm } from "./ChangeForm";
+import { api, type SlaClock, type CatalogItem, type ChangeCalendar, type FormField, type InboxItem, type Me, type Service, type TicketDetail } from "./api";
 
 const staffRoles = ["agent", "process-owner", "admin"];
 
@@ -12,7 +13,7 @@ function Nav({ me }: { me: Me }) {
     <nav className="portal-nav" aria-label="Portal">
       <strong>ItsmWorkflows</strong>
       <a href="#/catalog">Catalog</a>
-      <a href="#/mine">My requests</a>
+      <a href="#/mine">My work</a>
       {staff && <a href="#/queue">My queue</a>}
       {staff && <a href="#/dashboard">Dashboard</a>}
       <a href="#/approvals">Approvals</a>
@@ -124,28 +125,58 @@ function Catalog() {
 }
 
 function TicketList({ query, title, empty }: { query: string; title: string; empty: string }) {
-  const [items, setItems] = useState<Ticket[] | null>(null);
+  const [page, setPage] = useState<Awaited<ReturnType<typeof api.tickets>> | null>(null);
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => { api.tickets(query).then((p) => setItems(p.items), (e: Error) => setError(e.message)); }, [query]);
+  useEffect(() => { api.tickets(`${query}&progress=true`).then(setPage, (e: Error) => setError(e.message)); }, [query]);
+  const items = page?.items ?? [];
   return (
     <section>
       <h2>{title}</h2>
       {error && <p className="message error" role="alert">{error}</p>}
-      {items?.length === 0 && <p className="hint">{empty}</p>}
-      <table className="tickets">
-        <tbody>
-          {(items ?? []).map((t) => (
-            <tr key={t.number}>
-              <td><a href={`#/tickets/${t.number}`}>{t.number}</a></td>
-              <td>{t.title}</td>
-              <td><span className="badge">{t.status}</span></td>
-              <td>{t.assignmentGroup}{t.assignee ? ` · ${t.assignee}` : ""}</td>
-              <td className="hint">{new Date(t.updatedAt).toLocaleString()}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      {page && items.length === 0 && <p className="hint">{empty}</p>}
+      {items.length > 0 && (
+        <table className="tickets">
+          <thead><tr><th scope="col">Ticket</th><th scope="col">Title</th><th scope="col">Status</th><th scope="col">Now at</th><th scope="col">SLA</th><th scope="col">With</th><th scope="col">Updated</th></tr></thead>
+          <tbody>
+            {items.map((t) => {
+              const progress = page?.progress?.[t.number];
+              return (
+                <tr key={t.number}>
+                  <td><a href={`#/tickets/${t.number}`}>{t.number}</a></td>
+                  <td>{t.title}</td>
+                  <td><span className="badge">{t.status}</span></td>
+                  <td data-testid={`now-at-${t.number}`}>{progress?.waitingOn.join(", ") || (t.closedAt ? "—" : "")}</td>
+                  <td>{progress?.sla && <span className={`badge sla-badge sla-${progress.sla}`} data-testid={`sla-state-${t.number}`}>{progress.sla}</span>}</td>
+                  <td>{t.assignmentGroup}{t.assignee ? ` · ${t.assignee}` : ""}</td>
+                  <td className="hint">{new Date(t.updatedAt).toLocaleString()}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
     </section>
+  );
+}
+
+/** What I raised: requests, incidents and changes, filtered by kind and whether still open. */
+function MyWork({ me }: { me: Me }) {
+  const [kind, setKind] = useState("");
+  const [open, setOpen] = useState("true");
+  const query = `requester=${encodeURIComponent(me.userName)}${kind ? `&kind=${kind}` : ""}${open ? `&open=${open}` : ""}`;
+  return (
+    <main className="portal">
+      <h1>My work</h1>
+      <div className="row filters">
+        <label>Kind <select value={kind} onChange={(e) => setKind(e.target.value)}>
+          <option value="">All</option><option value="Request">Requests</option><option value="Incident">Incidents</option><option value="Change">Changes</option>
+        </select></label>
+        <label>Show <select value={open} onChange={(e) => setOpen(e.target.value)}>
+          <option value="true">Open</option><option value="false">Closed</option><option value="">All</option>
+        </select></label>
+      </div>
+      <TicketList query={query} title="Everything I raised" empty="Nothing here: the catalog is where to start." />
+    </main>
   );
 }
 
@@ -288,6 +319,10 @@ function TicketPage({ number, me }: { number: string; me: Me }) {
           <button onClick={() => void act(() => api.incidentAction(t.number, "resolve", note))}>Resolve</button>
         </div>
       )}
+      {staff && !t.closedAt && (
+        <Reassign key={t.revision} number={t.number} group={t.assignmentGroup} assignee={t.assignee} revision={t.revision}
+          onDone={(e) => { setError(e ?? null); load(); }} />
+      )}
       <section>
         <h2>Timeline</h2>
         <ol className="timeline" data-testid="timeline">
@@ -299,6 +334,30 @@ function TicketPage({ number, me }: { number: string; me: Me }) {
         <button onClick={() => void act(async () => { await api.note(t.number, note); setNote(""); })} disabled={!note.trim()}>Add note</button>
       </section>
     </main>
+  );
+}
+
+/** Staff move a ticket to another group or person; the revision read with it guards against a change made meanwhile. */
+function Reassign({ number, group, assignee, revision, onDone }: { number: string; group?: string | null; assignee?: string | null; revision: number; onDone: (error?: string) => void }) {
+  const [groups, setGroups] = useState<{ name: string; members: string[] }[]>([]);
+  const [target, setTarget] = useState(group ?? "");
+  const [person, setPerson] = useState(assignee ?? "");
+  useEffect(() => { api.groups().then(setGroups, () => {}); }, []);
+  const members = groups.find((g) => g.name === target)?.members ?? [];
+  return (
+    <form className="row reassign" aria-label="Reassign" onSubmit={async (e) => {
+      e.preventDefault();
+      try { await api.reassign(number, target, person, revision); onDone(); } catch (err) { onDone((err as Error).message); }
+    }}>
+      <label>Group <select value={target} onChange={(e) => { setTarget(e.target.value); setPerson(""); }}>
+        {groups.map((g) => <option key={g.name} value={g.name}>{g.name}</option>)}
+      </select></label>
+      <label>Person <select value={person} onChange={(e) => setPerson(e.target.value)}>
+        <option value="">(anyone in the group)</option>
+        {members.map((m) => <option key={m} value={m}>{m}</option>)}
+      </select></label>
+      <button type="submit" disabled={!target || (target === (group ?? "") && person === (assignee ?? ""))}>Reassign</button>
+    </form>
   );
 }
 
@@ -349,7 +408,7 @@ function weekOf(iso: string) {
 }
 
 /** Scheduled and planned changes by week, with blackout windows and the changes that clash on a shared service. */
-function ChangeCalendarPage() {
+function ChangeCalendarPage({ staff }: { staff: boolean }) {
   const [calendar, setCalendar] = useState<ChangeCalendar | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -371,6 +430,7 @@ function ChangeCalendarPage() {
   return (
     <main className="portal">
       <h1>Change calendar</h1>
+      {staff && <p><a className="button" href="#/changes/new">Raise a change</a></p>}
       {calendar.blackouts.map((b) => (
         <p key={b.name + b.start} className="sla breached" data-testid="blackout">Blackout: {b.name}, {time(b.start)} – {time(b.end)}{b.services?.length ? ` (${b.services.join(", ")})` : " (all services)"}</p>
       ))}
@@ -411,15 +471,11 @@ export function Portal({ hash }: { hash: string }) {
     <>
       <Nav me={me} />
       {ticket ? <TicketPage key={ticket[1]} number={decodeURIComponent(ticket[1])} me={me} />
-        : hash.startsWith("#/mine") ? (
-          <main className="portal">
-            <h1>My requests</h1>
-            <TicketList query={`requester=${encodeURIComponent(me.userName)}`} title="Everything I raised" empty="Nothing yet: the catalog is where to start." />
-          </main>
-        )
+        : hash.startsWith("#/mine") ? <MyWork me={me} />
         : hash.startsWith("#/queue") ? <Queue me={me} />
         : hash.startsWith("#/approvals") ? <Approvals />
-        : hash.startsWith("#/changes") ? <ChangeCalendarPage />
+        : hash.startsWith("#/changes/new") ? <ChangeForm />
+        : hash.startsWith("#/changes") ? <ChangeCalendarPage staff={me.roles.some((r) => staffRoles.includes(r))} />
         : hash.startsWith("#/dashboard") ? <DashboardPage />
         : <Catalog />}
     </>

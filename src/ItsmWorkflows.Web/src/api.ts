@@ -189,12 +189,19 @@ export const api = {
   catalog: () => call<CatalogItem[]>("GET", "/api/catalog"),
   services: () => call<Service[]>("GET", "/api/services"),
   submitRequest: (catalogItemId: string, answers: Record<string, unknown>) => call<Ticket>("POST", "/api/requests", { catalogItemId, answers }),
+  raiseChange: (body: {
+    title: string; type: string; description?: string; services: string[]; plannedStart?: string; plannedEnd?: string;
+    implementationPlan?: string; backoutPlan?: string; testPlan?: string; questionnaire: Record<string, string | boolean>;
+  }) => call<Ticket>("POST", "/api/changes", body),
   raiseIncident: (body: { title: string; description?: string; serviceId: string; impact: number; urgency: number }) => call<Ticket>("POST", "/api/incidents", body),
-  tickets: (query: string) => call<{ items: Ticket[]; total: number }>("GET", `/api/tickets?${query}`),
+  tickets: (query: string) => call<{ items: Ticket[]; total: number; progress?: Record<string, { waitingOn: string[]; sla?: string | null }> | null }>("GET", `/api/tickets?${query}`),
   ticket: (number: string) => call<TicketDetail>("GET", `/api/tickets/${encodeURIComponent(number)}`),
   note: (number: string, text: string) => call<unknown>("POST", `/api/tickets/${encodeURIComponent(number)}/notes`, { text }),
   closeTask: (number: string, state: string, notes?: string) => call<Ticket>("POST", `/api/tasks/${encodeURIComponent(number)}/close`, { state, notes }),
   assign: (number: string, assignee: string, revision: number) => call<Ticket>("POST", `/api/tickets/${encodeURIComponent(number)}/assign`, { assignee, revision }),
+  reassign: (number: string, assignmentGroup: string, assignee: string, revision: number) =>
+    call<Ticket>("POST", `/api/tickets/${encodeURIComponent(number)}/assign`, { assignmentGroup, assignee, revision }),
+  groups: () => call<{ name: string; description?: string | null; members: string[] }[]>("GET", "/api/groups"),
   incidentAction: (number: string, action: string, note?: string) => call<Ticket>("POST", `/api/incidents/${encodeURIComponent(number)}/${action}`, { note }),
   changeCalendar: (from: string, to: string) => call<ChangeCalendar>("GET", `/api/changes/calendar?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`),
   inbox: () => call<InboxItem[]>("GET", "/api/approvals/inbox"),
