@@ -72,6 +72,9 @@ public sealed class PortalTests(DesignerFixture fixture) : IClassFixture<Designe
         // The requester's page, left open, moves on by itself: pushed, not polled (its fallback poll is a minute).
         await Expect(page.GetByTestId("ticket-status")).ToHaveTextAsync("In fulfilment", new() { Timeout = 15_000 });
         await Expect(page.GetByTestId("process-current")).Not.ToHaveTextAsync("Approve the request", new() { Timeout = 15_000 });
+        // Fulfilment started its delivery clock: the page says when to expect the laptop.
+        await Expect(page.GetByTestId("expected")).ToContainTextAsync("Expected by", new() { Timeout = 15_000 });
+        await Expect(page.GetByTestId("sla-delivery")).ToContainTextAsync("running");
 
         // The agents find the tasks in their queues and close them.
         foreach (var (agent, group) in new[] { ("frank", "Desktop Support"), ("bob", "Service Desk") })
@@ -133,6 +136,7 @@ public sealed class ChangeFormTests(DesignerFixture fixture) : IClassFixture<Des
             await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("#/tickets/CHG"));
             await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("Rotate the Wi-Fi pre-shared key");
             await Expect(page.GetByTestId("timeline")).ToContainTextAsync("Raised by nina", new() { Timeout = 20_000 });
+            await Expect(page.GetByTestId("expected")).ToContainTextAsync("Scheduled");
         }
         catch
         {

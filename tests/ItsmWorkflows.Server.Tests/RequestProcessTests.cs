@@ -37,8 +37,13 @@ public sealed class RequestProcessTests(PostgresSmtpServerFixture fixture) : ICl
         Assert.Equal("carol@example.test", approvalMail!["to"]!.AsArray().Single()!.GetValue<string>());
         Assert.Contains("Video editing for the launch", approvalMail["text"]!.GetValue<string>());
 
+        Assert.Null((await TicketAsync(alice, number))["sla"]!["delivery"]); // approval time is not delivery time
         await OkAsync(await DecideAsync(fixture, "carol", number, "Approved", "Go ahead"));
         Assert.Equal("In fulfilment", await StatusAsync(alice, number));
+        // From the start of fulfilment the delivery clock runs: five eight-hour days on the laptop service's business hours.
+        var delivery = (await TicketAsync(alice, number))["sla"]!["delivery"]!;
+        Assert.Equal(("1.16:00:00", "business-hours", false), (delivery["target"]!.GetValue<string>(), delivery["calendar"]!.GetValue<string>(), delivery["breached"]!.GetValue<bool>()));
+        Assert.NotNull(delivery["dueAt"]);
 
         var first = Assert.Single(await OpenTasksAsync(alice, number));
         Assert.Equal("Desktop Support", first.Group);
@@ -55,6 +60,8 @@ public sealed class RequestProcessTests(PostgresSmtpServerFixture fixture) : ICl
         Assert.Equal("Fulfilled", detail["ticket"]!["status"]!.GetValue<string>());
         Assert.NotNull(detail["ticket"]!["closedAt"]);
         Assert.Equal("Finished", detail["processStatus"]!.GetValue<string>());
+        Assert.NotNull(detail["sla"]!["delivery"]!["stoppedAt"]);
+        Assert.False(detail["sla"]!["delivery"]!["breached"]!.GetValue<bool>());
         Assert.All(detail["tasks"]!.AsArray(), t => Assert.Equal("Closed Complete", t!["status"]!.GetValue<string>()));
         var approval = Assert.Single(detail["approvals"]!.AsArray())!;
         Assert.Equal(["Carol Manager"], approval["approvers"]!.AsArray().Select(a => a!.GetValue<string>()));

@@ -17,7 +17,7 @@ internal sealed record FulfilmentTask(string Title, string Group);
 internal sealed record CatalogItemDto(
     string Id, string Name, string? Description, string? Category, string? ServiceId, IReadOnlyList<FormField> Form,
     bool ApprovalRequired, IReadOnlyList<string> Approvers, string ApprovalRule, string FulfilmentGroup,
-    IReadOnlyList<FulfilmentTask> Tasks, string WorkflowDefinitionId, decimal Price, bool Active);
+    IReadOnlyList<FulfilmentTask> Tasks, string WorkflowDefinitionId, decimal Price, bool Active, TimeSpan? DeliveryTarget = null);
 
 internal sealed record SlaTarget(TimeSpan Response, TimeSpan Resolution);
 

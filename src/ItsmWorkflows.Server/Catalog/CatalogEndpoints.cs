@@ -84,7 +84,7 @@ internal static class CatalogEndpoints
 
     public static CatalogItemDto ToDto(CatalogItemRecord r) => new(
         r.Id, r.Name, r.Description, r.Category, r.ServiceId, FormValidator.Parse(r.Form), r.ApprovalRequired, Json.Strings(r.Approvers),
-        r.ApprovalRule, r.FulfilmentGroup, Json.Read<List<FulfilmentTask>>(r.Tasks), r.WorkflowDefinitionId, r.Price, r.Active);
+        r.ApprovalRule, r.FulfilmentGroup, Json.Read<List<FulfilmentTask>>(r.Tasks), r.WorkflowDefinitionId, r.Price, r.Active, r.DeliveryTarget);
 
     public static SlaDefinitionDto ToDto(SlaDefinitionRecord r) =>
         new(r.Id, r.Name, r.Calendar, Json.Read<Dictionary<string, SlaTarget>>(r.Targets), Json.Strings(r.PauseStatuses));
@@ -123,6 +123,7 @@ internal static class CatalogEndpoints
         if (body.ApprovalRequired && (body.Approvers is null || body.Approvers.Count == 0)) problems.Add("An item that needs approval needs approvers: user names, group:Name, or manager.");
         if (body.ApprovalRule is not ("Any" or "All")) problems.Add("The approval rule is Any or All.");
         if (body.Price < 0) problems.Add("The price cannot be negative.");
+        if (body.DeliveryTarget is { } delivery && delivery <= TimeSpan.Zero) problems.Add("The delivery target is a positive working time, such as 16:00:00 for two eight-hour days.");
         if (problems.Count > 0) throw ProblemException.BadRequest(string.Join(" ", problems));
         if (body.ServiceId is { } serviceId && !await db.Services.AnyAsync(s => s.Id == serviceId, ct)) throw ProblemException.BadRequest($"There is no service '{serviceId}'.");
         if (!await db.Definitions.AnyAsync(d => d.DefinitionId == body.WorkflowDefinitionId, ct)) throw ProblemException.BadRequest($"There is no workflow definition '{body.WorkflowDefinitionId}'.");
@@ -141,6 +142,7 @@ internal static class CatalogEndpoints
         record.Tasks = Json.Write(body.Tasks ?? []);
         record.WorkflowDefinitionId = body.WorkflowDefinitionId;
         record.Price = body.Price;
+        record.DeliveryTarget = body.DeliveryTarget;
         record.Active = body.Active;
         await db.SaveChangesAsync(ct);
         return ToDto(record);

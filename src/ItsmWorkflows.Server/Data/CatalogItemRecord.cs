@@ -36,6 +36,9 @@ internal sealed class CatalogItemRecord
 
     public decimal Price { get; set; }
 
+    /// <summary>Working time (on the service's calendar) the requester is promised delivery in, counted from when fulfilment starts; null: the default.</summary>
+    public TimeSpan? DeliveryTarget { get; set; }
+
     public bool Active { get; set; } = true;
 }
 

@@ -36,7 +36,7 @@ internal static class DemoCatalog
         db.CatalogItems.AddRange(
             new CatalogItemRecord
             {
-                Id = "new-laptop", Name = "New laptop", Category = "Hardware", ServiceId = "laptops", Price = 1200m,
+                Id = "new-laptop", Name = "New laptop", Category = "Hardware", ServiceId = "laptops", Price = 1200m, DeliveryTarget = TimeSpan.FromHours(40),
                 Description = "A standard or performance laptop, imaged and ready to use, with your files moved over.",
                 Form = FormValidator.Serialize([
                     new FormField("model", "Model", "choice", true, ["Standard 14\"", "Performance 16\"", "MacBook Air 13\""]),
@@ -50,7 +50,7 @@ internal static class DemoCatalog
             },
             new CatalogItemRecord
             {
-                Id = "software-access", Name = "Software access", Category = "Access", ServiceId = "access", Price = 25m,
+                Id = "software-access", Name = "Software access", Category = "Access", ServiceId = "access", Price = 25m, DeliveryTarget = TimeSpan.FromHours(16),
                 Description = "Access to a business application; your manager approves.",
                 Form = FormValidator.Serialize([
                     new FormField("application", "Application", "choice", true, ["Salesforce", "Adobe Acrobat Pro", "Tableau", "Jira"]),
@@ -62,7 +62,7 @@ internal static class DemoCatalog
             },
             new CatalogItemRecord
             {
-                Id = "vpn-access", Name = "VPN access", Category = "Access", ServiceId = "network", Price = 0m,
+                Id = "vpn-access", Name = "VPN access", Category = "Access", ServiceId = "network", Price = 0m, DeliveryTarget = TimeSpan.FromHours(8),
                 Description = "Remote access to the office network. No approval needed.",
                 Form = FormValidator.Serialize([
                     new FormField("reason", "What will you use it for?", "text", true, MaxLength: 200),

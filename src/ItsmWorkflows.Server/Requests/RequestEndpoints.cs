@@ -17,6 +17,9 @@ internal sealed record CancelRequest(string? Reason);
 /// <summary>/api/requests: anyone signed in requests from the catalog; the item's workflow fulfils it.</summary>
 internal static class RequestEndpoints
 {
+    /// <summary>What an item without its own delivery target promises: five eight-hour working days.</summary>
+    public static readonly TimeSpan DefaultDeliveryTarget = TimeSpan.FromHours(40);
+
     public static void MapRequestEndpoints(this WebApplication app)
     {
         var requests = app.MapGroup("/api/requests").WithTags("Requests").RequireAuthorization(Policies.SignedIn);
@@ -54,6 +57,9 @@ internal static class RequestEndpoints
         {
             throw ProblemException.Conflict($"'{item.Name}' needs your manager's approval, but no manager is on record for {requester}. Ask the service desk to set one.");
         }
+        // The delivery promise: the item's target (or the default) in working time on its service's calendar.
+        var calendar = item.ServiceId is { } serviceId ? await db.Services.AsNoTracking().Where(s => s.Id == serviceId).Select(s => s.Calendar).FirstOrDefaultAsync(ct) : null;
+        var delivery = item.DeliveryTarget ?? DefaultDeliveryTarget;
         var summary = new JsonObject();
         foreach (var field in form.Where(f => answers.ContainsKey(f.Name))) summary[field.Label] = answers[field.Name]!.ToString();
         var details = new JsonObject { ["item"] = item.Name, ["price"] = item.Price, ["answers"] = answers.DeepClone(), ["summary"] = summary.DeepClone() };
@@ -86,6 +92,8 @@ internal static class RequestEndpoints
                 ["fulfilmentGroup"] = item.FulfilmentGroup,
                 ["tasks"] = JsonNode.Parse(item.Tasks),
                 ["price"] = item.Price,
+                ["deliveryTarget"] = delivery.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
+                ["calendar"] = calendar ?? "24x7",
             },
             ["answers"] = answers.DeepClone(),
             ["summary"] = summary.DeepClone(),

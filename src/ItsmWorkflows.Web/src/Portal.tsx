@@ -256,6 +256,13 @@ function TicketPage({ number, me }: { number: string; me: Me }) {
   const staff = me.roles.some((r) => staffRoles.includes(r));
   // What the ticket waits on, in people's terms: the SLA clocks' own thresholds show as the clocks below.
   const waits = detail.waitingOn.filter((w) => w.activityType !== "Itsm.WaitForSlaThreshold");
+  // When it should be done: the promise of the clock that measures completion, or the change's window.
+  const finishing = detail.sla.resolution ?? detail.sla.delivery;
+  const expected = t.closedAt ? `Closed ${new Date(t.closedAt).toLocaleString()}`
+    : t.kind === "Change" && t.plannedEnd ? `Scheduled ${t.plannedStart ? new Date(t.plannedStart).toLocaleString() : "?"} – ${new Date(t.plannedEnd).toLocaleString()}`
+    : finishing && !finishing.stoppedAt ? (finishing.breached ? `Was expected by ${finishing.dueAt ? new Date(finishing.dueAt).toLocaleString() : "now"}: late`
+      : finishing.paused ? "Expected time on hold while waiting on you" : finishing.dueAt ? `Expected by ${new Date(finishing.dueAt).toLocaleString()}` : null)
+    : null;
   // One timeline: what happened to the ticket, who was asked to approve and what they decided (and how), what was emailed.
   const timeline = [
     ...detail.history.map((h) => ({ at: h.at, kind: h.kind, text: h.text + (h.actor && h.actor !== "workflow" ? ` — ${h.actor}` : "") })),
@@ -275,6 +282,7 @@ function TicketPage({ number, me }: { number: string; me: Me }) {
         {t.instanceId && staff && <> · <a href={`/designer/#/instances/${t.instanceId}`}>process diagram</a></>}
       </p>
       {error && <p className="message error" role="alert">{error}</p>}
+      {expected && <p data-testid="expected">{expected}</p>}
       {waits.length > 0 && (
         <p data-testid="waiting-on">Waiting on: {waits.map((w) => w.step + (w.dueAt ? ` (due ${new Date(w.dueAt).toLocaleString()})` : "")).join(", ")}</p>
       )}

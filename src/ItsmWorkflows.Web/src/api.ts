@@ -140,7 +140,7 @@ export interface Service { id: string; name: string; description?: string | null
 
 export interface Ticket {
   number: string; kind: string; title: string; status: string; requester?: string | null; assignmentGroup?: string | null; assignee?: string | null;
-  parent?: string | null; priorityName?: string | null; instanceId?: string | null; createdAt: string; updatedAt: string; closedAt?: string | null; revision: number;
+  parent?: string | null; priorityName?: string | null; instanceId?: string | null; createdAt: string; updatedAt: string; closedAt?: string | null; revision: number; plannedStart?: string | null; plannedEnd?: string | null; dueAt?: string | null;
   details: Record<string, unknown>;
 }
 

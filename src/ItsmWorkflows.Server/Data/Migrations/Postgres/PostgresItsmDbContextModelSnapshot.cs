@@ -392,6 +392,10 @@ namespace ItsmWorkflows.Server.Data.Migrations.Postgres
                         .HasColumnType("character varying(100)")
                         .HasColumnName("category");
 
+                    b.Property<TimeSpan?>("DeliveryTarget")
+                        .HasColumnType("interval")
+                        .HasColumnName("delivery_target");
+
                     b.Property<string>("Description")
                         .HasColumnType("text")
                         .HasColumnName("description");
