@@ -29,7 +29,10 @@ public sealed class DesignerTests(DesignerFixture fixture) : IClassFixture<Desig
     [InlineData("incident-escalation")]
     public async Task ShippedProcess_OpensWithEveryActivityAndConnection(string definitionId)
     {
-        var file = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(DesignerFixture.RepoRoot, "workflows", definitionId, "v1.json"), TestContext.Current.CancellationToken))!;
+        // The newest shipped version is the published one.
+        var newest = Directory.GetFiles(Path.Combine(DesignerFixture.RepoRoot, "workflows", definitionId), "v*.json")
+            .OrderByDescending(f => int.Parse(Path.GetFileNameWithoutExtension(f)[1..], System.Globalization.CultureInfo.InvariantCulture)).First();
+        var file = JsonNode.Parse(await File.ReadAllTextAsync(newest, TestContext.Current.CancellationToken))!;
         var activities = file["root"]!["activities"]!.AsArray();
         var connections = file["root"]!["connections"]!.AsArray();
         var (context, page) = await fixture.SignedInAsync("dave");
@@ -385,10 +388,18 @@ public sealed class ScriptCheckTests(DesignerFixture fixture) : IClassFixture<De
             await page.GotoAsync($"/designer/#/definitions/{id}");
             await page.GetByTestId("node-Say").ClickAsync();
             await page.GetByRole(AriaRole.Combobox, new() { Name = "Text expression type" }).SelectOptionAsync("JavaScript");
-            await page.GetByRole(AriaRole.Textbox, new() { Name = "Text", Exact = true }).FillAsync("'hello ' + (");
+            // Scripts get a code editor: highlighted, with line numbers, and the server's syntax error marked in place.
+            var editor = page.GetByTestId("code-text");
+            await Expect(editor.Locator(".cm-content")).ToBeVisibleAsync();
+            await page.GetByRole(AriaRole.Textbox, new() { Name = "Text", Exact = true }).FillAsync("const greeting = 'hello ';\nreturn greeting + (");
             await Expect(page.GetByTestId("syntax-text")).ToContainTextAsync("JavaScript does not parse");
+            await Expect(editor.Locator(".cm-lintRange-error")).ToHaveCountAsync(1);
+            await Expect(editor.Locator(".cm-gutter-lint .cm-lint-marker-error")).ToHaveCountAsync(1);
+            await Expect(editor.Locator(".cm-lineNumbers .cm-gutterElement").Filter(new() { HasText = "2" })).ToHaveCountAsync(1);
+            Assert.True(await editor.Locator(".cm-line").Nth(0).Locator("span").CountAsync() > 0, "The script is not highlighted.");
             await page.GetByRole(AriaRole.Textbox, new() { Name = "Text", Exact = true }).FillAsync("'hello ' + getCorrelationId()");
             await Expect(page.GetByTestId("syntax-text")).ToHaveCountAsync(0);
+            await Expect(editor.Locator(".cm-lintRange-error")).ToHaveCountAsync(0);
             await page.GetByRole(AriaRole.Button, new() { Name = "Save draft" }).ClickAsync();
             await Expect(page.GetByTestId("message")).ToContainTextAsync("Saved as draft");
         }

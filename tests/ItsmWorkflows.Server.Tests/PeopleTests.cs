@@ -86,5 +86,12 @@ public sealed class ActivityCatalogTests(SqliteServerFixture fixture) : IClassFi
         var good = await OkAsync(await client.PostJsonAsync("/api/expressions/check", new { syntax = "Liquid", value = "Hello {{ Input.name }}" }));
         Assert.True(good["valid"]!.GetValue<bool>());
         Assert.Null(good["error"]);
+
+        // Where it goes wrong, so the editor can mark the place: the stray ')' on line 2, column 9.
+        var placed = await OkAsync(await client.PostJsonAsync("/api/expressions/check", new { syntax = "JavaScript", value = "const a = 1;\nreturn a);", typeName = "Int32" }));
+        Assert.Equal((2, 9), (placed["line"]!.GetValue<int>(), placed["column"]!.GetValue<int>()));
+        var liquid = await OkAsync(await client.PostJsonAsync("/api/expressions/check", new { syntax = "Liquid", value = "Dear {{ name }},\n{% if %}late{% endif %}" }));
+        Assert.False(liquid["valid"]!.GetValue<bool>());
+        Assert.Equal(2, liquid["line"]!.GetValue<int>());
     }
 }

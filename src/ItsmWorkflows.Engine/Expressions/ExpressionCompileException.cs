@@ -8,4 +8,9 @@ public sealed class ExpressionCompileException : Exception
     public ExpressionCompileException(string message, Exception inner) : base(message, inner) { }
 
     public ExpressionCompileException() { }
+
+    /// <summary>Where the parser stopped, when it says: line (1-based) and column (1-based).</summary>
+    public int? Line { get; init; }
+
+    public int? Column { get; init; }
 }

@@ -39,7 +39,7 @@ public static partial class JavaScriptRuntime
         }
         catch (Acornima.ParseErrorException ex)
         {
-            throw new ExpressionCompileException($"JavaScript does not parse: {ex.Description} (line {ex.LineNumber}, column {ex.Column}).", ex);
+            throw new ExpressionCompileException($"JavaScript does not parse: {ex.Description} (line {ex.LineNumber}, column {ex.Column + 1}).", ex) { Line = ex.LineNumber, Column = ex.Column + 1 };
         }
 
         var body = script;

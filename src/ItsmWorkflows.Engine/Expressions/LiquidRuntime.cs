@@ -19,7 +19,13 @@ public static class LiquidRuntime
     {
         if (!Parser.TryParse(template, out var parsed, out var error))
         {
-            throw new ExpressionCompileException($"Liquid template does not parse: {error}");
+            // Fluid names the position in its message: "... at (line:column)".
+            var at = System.Text.RegularExpressions.Regex.Match(error ?? "", @" at \((\d+):(\d+)\)");
+            throw new ExpressionCompileException($"Liquid template does not parse: {error}")
+            {
+                Line = at.Success ? int.Parse(at.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : null,
+                Column = at.Success ? int.Parse(at.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) : null,
+            };
         }
         return parsed;
     }

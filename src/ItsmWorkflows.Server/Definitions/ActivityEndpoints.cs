@@ -9,7 +9,7 @@ namespace ItsmWorkflows.Server.Definitions;
 
 internal sealed record ExpressionCheckRequest(string Syntax, JsonNode? Value, string? TypeName);
 
-internal sealed record ExpressionCheckResult(bool Valid, string? Error);
+internal sealed record ExpressionCheckResult(bool Valid, string? Error, int? Line = null, int? Column = null);
 
 /// <summary>
 /// /api/activities: the activity types a definition may use, with the descriptors a designer builds its
@@ -37,7 +37,7 @@ internal static class ActivityEndpoints
             }
             catch (ExpressionCompileException ex)
             {
-                return new ExpressionCheckResult(false, ex.Message);
+                return new ExpressionCheckResult(false, ex.Message, ex.Line, ex.Column);
             }
         }).WithTags("Definitions").RequireAuthorization(Policies.SignedIn).WithSummary("Compiles one expression and says whether it is valid, and if not, why.");
     }

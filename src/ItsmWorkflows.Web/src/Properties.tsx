@@ -1,4 +1,5 @@
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
+import type { CodeEditorHandle } from "./codemirror";
 import { api, type ActivityDescriptor, type InputDescriptor, type ValidationIssue } from "./api";
 import { readInput, type ActivityJson } from "./model";
 
@@ -9,26 +10,62 @@ function defaultSyntax(input: InputDescriptor) {
   return input.defaultSyntax ?? (input.uiHint === "code-editor" ? "JavaScript" : input.uiHint === "json-editor" ? "Object" : "Literal");
 }
 
-/** The selected activity's name and inputs, generated from its descriptor: an expression type and a value per input. */
 /** A script's syntax error, checked by the server a moment after typing stops (nothing of it runs). */
+type SyntaxProblem = { message: string; line?: number | null; column?: number | null };
+
 function useSyntaxCheck(syntax: string, value: string, typeName: string) {
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<SyntaxProblem | null>(null);
   useEffect(() => {
     if (syntax !== "JavaScript" && syntax !== "Liquid" && syntax !== "Object") { setError(null); return; }
     let current = true;
     const timer = setTimeout(() => {
-      api.checkExpression(syntax, value, typeName).then((r) => { if (current) setError(r.valid ? null : r.error ?? "Not valid."); }, () => {});
+      api.checkExpression(syntax, value, typeName).then((r) => {
+        if (current) setError(r.valid ? null : { message: r.error ?? "Not valid.", line: r.line, column: r.column });
+      }, () => {});
     }, 350);
     return () => { current = false; clearTimeout(timer); };
   }, [syntax, value, typeName]);
   return error;
 }
 
-function SyntaxError({ syntax, value, typeName, name }: { syntax: string; value: string; typeName: string; name: string }) {
+/**
+ * Scripts and templates get a code editor (highlighting, line numbers, the server's syntax error marked on its
+ * line); until it has loaded, and for plain values, a textarea.
+ */
+function CodeField({ label, syntax, value, typeName, name, onChange }: { label: string; syntax: string; value: string; typeName: string; name: string; onChange: (v: string) => void }) {
+  const host = useRef<HTMLDivElement>(null);
+  const editor = useRef<CodeEditorHandle | null>(null);
+  const latest = useRef({ onChange, value, syntax });
+  latest.current = { onChange, value, syntax };
+  const [loaded, setLoaded] = useState(false);
   const error = useSyntaxCheck(syntax, value, typeName);
-  return error ? <p className="issue" role="alert" data-testid={`syntax-${name}`}>{error}</p> : null;
+  useEffect(() => {
+    let gone = false;
+    import("./codemirror").then((m) => {
+      if (gone || !host.current) return;
+      editor.current = m.createCodeEditor(host.current, { value: latest.current.value, syntax: latest.current.syntax, label, onChange: (v) => latest.current.onChange(v) });
+      setLoaded(true);
+    }, () => {});
+    return () => { gone = true; editor.current?.destroy(); editor.current = null; };
+  }, [label]);
+  useEffect(() => { editor.current?.setValue(value); }, [value, loaded]);
+  useEffect(() => { editor.current?.setSyntax(syntax); }, [syntax, loaded]);
+  useEffect(() => { editor.current?.setError(error); }, [error, loaded]);
+  return (
+    <>
+      <div ref={host} className="code-editor" data-testid={`code-${name}`} hidden={!loaded} />
+      {!loaded && <textarea aria-label={label} spellCheck={false} value={value} onChange={(e) => onChange(e.target.value)} />}
+      {error && <p className="issue" role="alert" data-testid={`syntax-${name}`}>{error.message}</p>}
+    </>
+  );
 }
 
+function SyntaxError({ syntax, value, typeName, name }: { syntax: string; value: string; typeName: string; name: string }) {
+  const error = useSyntaxCheck(syntax, value, typeName);
+  return error ? <p className="issue" role="alert" data-testid={`syntax-${name}`}>{error.message}</p> : null;
+}
+
+/** The selected activity's name and inputs, generated from its descriptor: an expression type and a value per input. */
 export function Properties({ activity, descriptor, issues, onChange }: {
   activity: ActivityJson;
   descriptor?: ActivityDescriptor;
@@ -77,12 +114,14 @@ export function Properties({ activity, descriptor, issues, onChange }: {
                 <option value="" />
                 {input.options.map((o) => <option key={o}>{o}</option>)}
               </select>
+            ) : syntax === "JavaScript" || syntax === "Liquid" || syntax === "Object" ? (
+              <CodeField key={`${activity.id}/${input.name}`} label={label} syntax={syntax} value={value} typeName={input.typeName} name={input.name} onChange={(v) => setInput(input, syntax, v)} />
             ) : multilineHints.has(input.uiHint) || syntax !== "Literal" ? (
               <textarea aria-label={label} spellCheck={false} value={value} onChange={(e) => setInput(input, syntax, e.target.value)} />
             ) : (
               <input aria-label={label} value={value} onChange={(e) => setInput(input, syntax, e.target.value)} />
             )}
-            <SyntaxError syntax={syntax} value={value} typeName={input.typeName} name={input.name} />
+            {syntax !== "JavaScript" && syntax !== "Liquid" && syntax !== "Object" && <SyntaxError syntax={syntax} value={value} typeName={input.typeName} name={input.name} />}
             {issues.filter((i) => i.field === input.name).map((i) => <p key={i.message} className="issue" role="alert">{i.message}</p>)}
             {input.description && <small>{input.description}</small>}
           </fieldset>

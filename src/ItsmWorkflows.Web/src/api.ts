@@ -231,6 +231,6 @@ export const api = {
   advanceTestRun: (runId: string, body: { by?: string; toNextTimer?: boolean }) => call<TestRunView>("POST", `/api/test-runs/${runId}/advance`, body),
   resumeTestRun: (runId: string, bookmarkId: string, payload: unknown) => call<TestRunView>("POST", `/api/test-runs/${runId}/resume`, { bookmarkId, payload }),
   checkExpression: (syntax: string, value: string, typeName: string) =>
-    call<{ valid: boolean; error?: string | null }>("POST", "/api/expressions/check", { syntax, value, typeName }),
+    call<{ valid: boolean; error?: string | null; line?: number | null; column?: number | null }>("POST", "/api/expressions/check", { syntax, value, typeName }),
   publish: (id: string) => call<DefinitionDetail>("POST", `/api/definitions/${encodeURIComponent(id)}/publish`),
 };
