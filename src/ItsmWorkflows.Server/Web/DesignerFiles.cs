@@ -22,10 +22,24 @@ internal static class DesignerFiles
             return;
         }
         var files = new PhysicalFileProvider(root);
-        app.UseStaticFiles(new StaticFileOptions { FileProvider = files, RequestPath = "/designer" });
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            FileProvider = files,
+            RequestPath = "/designer",
+            // Built files under assets/ carry a hash of their content in their name: a browser keeps them for good and
+            // a new build is new names. The page itself is always checked, so a deploy takes effect at the next load.
+            OnPrepareResponse = context => context.Context.Response.Headers.CacheControl =
+                context.Context.Request.Path.StartsWithSegments("/designer/assets") ? "public, max-age=31536000, immutable" : "no-cache",
+        });
         // The app routes in the page itself (#/definitions/…): every other path under /designer/ is its page.
-        app.MapGet("/designer/{**path:nonfile}", () => Results.File(Path.Combine(root, "index.html"), "text/html; charset=utf-8")).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet("/designer/{**path:nonfile}", (HttpContext http) => Page(http, root)).AllowAnonymous().ExcludeFromDescription();
         // The portal is the same app at its own address: requesters and agents start there.
-        app.MapGet("/portal/{**path:nonfile}", () => Results.File(Path.Combine(root, "index.html"), "text/html; charset=utf-8")).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet("/portal/{**path:nonfile}", (HttpContext http) => Page(http, root)).AllowAnonymous().ExcludeFromDescription();
+    }
+
+    private static IResult Page(HttpContext http, string root)
+    {
+        http.Response.Headers.CacheControl = "no-cache";
+        return Results.File(Path.Combine(root, "index.html"), "text/html; charset=utf-8");
     }
 }

@@ -1,8 +1,10 @@
-import { useEffect, useState } from "react";
+import { lazy, Suspense, useEffect, useState } from "react";
 import { api, ApiError, prefetchDefinition, type ActivityDescriptor, type DefinitionSummary } from "./api";
 import { Editor } from "./Editor";
 import { InstanceView } from "./InstanceView";
-import { Portal } from "./Portal";
+
+// The portal is its own chunk: the designer does not load it, and the portal does not wait for the designer's editor code.
+const Portal = lazy(() => import("./Portal").then((m) => ({ default: m.Portal })));
 
 function useHash() {
   const [hash, setHash] = useState(window.location.hash);
@@ -73,7 +75,7 @@ function DefinitionList() {
 export function App() {
   const hash = useHash();
   // The same app serves the portal at /portal/ and the designer at /designer/.
-  if (window.location.pathname.startsWith("/portal")) return <Portal hash={hash} />;
+  if (window.location.pathname.startsWith("/portal")) return <Suspense fallback={<p className="hint">Loading…</p>}><Portal hash={hash} /></Suspense>;
   return <Designer hash={hash} />;
 }
 
@@ -83,7 +85,7 @@ function Designer({ hash }: { hash: string }) {
   useEffect(() => {
     const opening = /^#\/definitions\/(.+)$/.exec(window.location.hash);
     if (opening) prefetchDefinition(decodeURIComponent(opening[1]));
-    api.activities().then(setDescriptors, (e: Error) => {
+    api.activities().then((d) => { performance.mark("itsm:activities"); setDescriptors(d); }, (e: Error) => {
       if (e instanceof ApiError && e.status === 401) window.location.href = "/signin";
       else setError(e.message);
     });

@@ -1,11 +1,11 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import {
-  addEdge, Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, useEdgesState, useNodesState, useReactFlow,
+  addEdge, Background, Controls, getViewportForBounds, MiniMap, ReactFlow, ReactFlowProvider, useEdgesState, useNodesState, useReactFlow,
   type Connection, type Edge, type NodeTypes,
 } from "@xyflow/react";
 import { api, ApiError, type ActivityDescriptor, type DefinitionDetail, type DefinitionDiff, type TestRunView, type ValidationIssue } from "./api";
 import { ActivityNode } from "./ActivityNode";
-import { autoLayout } from "./layout";
+import { autoLayout, nodeHeight, nodeWidth } from "./layout";
 import { fromGraph, newActivity, runMarks, toGraph, type ActivityFlowNode, type ActivityJson } from "./model";
 import { TestRunPanel } from "./TestRunPanel";
 import { mergeDefinitions } from "./merge";
@@ -34,34 +34,45 @@ function EditorCanvas({ definitionId, descriptors }: { definitionId: string; des
   const redo = useRef<Snapshot[]>([]);
   const clipboard = useRef<ActivityFlowNode[]>([]);
   const flow = useReactFlow();
-  // Fit the view once the nodes to fit are measured (fitting before that sees an empty graph). A large workflow
-  // opens on its beginning at a readable zoom: only what is in view is rendered, so it opens nearly as fast as
-  // a small one (the minimap, drawn for up to 300 activities, shows the whole).
-  const needsFit = useRef(false);
-  useEffect(() => {
-    if (!needsFit.current || nodes.length === 0) return;
-    const anchor = nodes.reduce((best, n) => (n.position.y < best.position.y || (n.position.y === best.position.y && n.position.x < best.position.x) ? n : best));
+  // A workflow opens with its view already fitted, computed from the activities' positions (every activity is drawn
+  // at a known size), so only what is in view is drawn, once, instead of drawing, measuring and then fitting. A large
+  // workflow opens on its beginning at a readable zoom (the minimap, drawn for up to 300 activities, shows the whole).
+  const canvas = useRef<HTMLDivElement>(null);
+  const fitToPositions = useCallback((all: ActivityFlowNode[]) => {
+    if (all.length === 0 || !canvas.current) return;
+    const anchor = all.reduce((best, n) => (n.position.y < best.position.y || (n.position.y === best.position.y && n.position.x < best.position.x) ? n : best));
     // Beyond 60 activities: a screenful around the top-left one (where a flowchart starts).
-    const first = nodes.length <= 60 ? nodes : nodes.filter((n) => n.position.x >= anchor.position.x - 100 && n.position.x <= anchor.position.x + 1400
+    const first = all.length <= 60 ? all : all.filter((n) => n.position.x >= anchor.position.x - 100 && n.position.x <= anchor.position.x + 1400
       && n.position.y >= anchor.position.y - 100 && n.position.y <= anchor.position.y + 900);
-    if (!first.every((n) => n.measured?.width)) return;
-    needsFit.current = false;
-    void flow.fitView({ padding: 0.1, maxZoom: 1, nodes: first });
-  }, [nodes, flow]);
+    const xs = first.map((n) => n.position.x);
+    const ys = first.map((n) => n.position.y);
+    const bounds = { x: Math.min(...xs), y: Math.min(...ys), width: Math.max(...xs) + nodeWidth - Math.min(...xs), height: Math.max(...ys) + nodeHeight - Math.min(...ys) };
+    const { width, height } = canvas.current.getBoundingClientRect();
+    void flow.setViewport(getViewportForBounds(bounds, width, height, 0.1, 1, 0.1)).then(() => performance.mark("itsm:fitted"));
+  }, [flow]);
+  const pendingFit = useRef<ActivityFlowNode[] | null>(null);
+  useLayoutEffect(() => {
+    if (pendingFit.current && canvas.current) {
+      fitToPositions(pendingFit.current);
+      pendingFit.current = null;
+    }
+  });
 
   const load = useCallback(async () => {
     const d = await api.definition(definitionId);
+    performance.mark("itsm:definition");
     const graph = toGraph(d.definition, byType);
     base.current = d.definition;
     setDetail(d);
-    setNodes(graph.hasPositions ? graph.nodes : autoLayout(graph.nodes, graph.edges));
+    const placed = graph.hasPositions ? graph.nodes : autoLayout(graph.nodes, graph.edges);
+    // Fitted before the first paint of the canvas (below); an empty workflow keeps the default view.
+    pendingFit.current = placed;
+    setNodes(placed);
     setEdges(graph.edges);
     setIssues(d.issues ?? []);
     setDirty(false);
     undo.current = [];
     redo.current = [];
-    // An empty workflow keeps the default view: fitting its first node would zoom onto it.
-    needsFit.current = graph.nodes.length > 0;
   }, [definitionId, byType, setNodes, setEdges]);
 
   useEffect(() => { load().catch((e: Error) => setMessage({ kind: "error", text: e.message })); }, [load]);
@@ -234,6 +245,7 @@ function EditorCanvas({ definitionId, descriptors }: { definitionId: string; des
       <div className="workspace">
         <Toolbox descriptors={descriptors} onAdd={(d) => add(d)} />
         <div
+          ref={canvas}
           className="canvas"
           data-testid="canvas"
           data-nodes={nodes.length}

@@ -103,6 +103,8 @@ export interface DefinitionDiff {
 // A definition fetched while the activity catalog loads, so opening a workflow waits for one round trip, not two.
 const prefetched = new Map<string, Promise<DefinitionDetail>>();
 
+let activitiesOnce: Promise<ActivityDescriptor[]> | null = null;
+
 export function prefetchDefinition(id: string) {
   if (!prefetched.has(id)) prefetched.set(id, call<DefinitionDetail>("GET", `/api/definitions/${encodeURIComponent(id)}`));
 }
@@ -206,7 +208,8 @@ export const api = {
   changeCalendar: (from: string, to: string) => call<ChangeCalendar>("GET", `/api/changes/calendar?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`),
   inbox: () => call<InboxItem[]>("GET", "/api/approvals/inbox"),
   decide: (approvalId: string, decision: string, comment?: string) => call<{ message: string }>("POST", `/api/approvals/${approvalId}/decision`, { decision, comment }),
-  activities: () => call<ActivityDescriptor[]>("GET", "/api/activities"),
+  // The catalog of activity types does not change while the page is open: asked once (again after a failure).
+  activities: () => (activitiesOnce ??= call<ActivityDescriptor[]>("GET", "/api/activities").catch((e: unknown) => { activitiesOnce = null; throw e; })),
   dashboard: (weeks: number) => call<Dashboard>("GET", `/api/dashboard?weeks=${weeks}`),
   ticketProcess: (number: string) => call<TicketProcess>("GET", `/api/tickets/${encodeURIComponent(number)}/process`),
   definitions: () => call<DefinitionSummary[]>("GET", "/api/definitions"),

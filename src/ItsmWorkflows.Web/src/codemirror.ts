@@ -53,9 +53,11 @@ export function createCodeEditor(parent: HTMLElement, options: { value: string; 
       if (!error) { view.dispatch(setDiagnostics(view.state, [])); return; }
       // The server names the line (and column) when the parser does; otherwise the whole text is marked.
       const line = error.line && error.line >= 1 && error.line <= doc.lines ? doc.line(error.line) : null;
-      const from = line ? Math.min(line.to, line.from + Math.max(0, (error.column ?? 1) - 1)) : 0;
-      const to = line ? Math.max(from, line.to) : doc.length;
-      view.dispatch(setDiagnostics(view.state, [{ from, to: to === from && to < doc.length ? to + 1 : to, severity: "error", message: error.message }]));
+      let from = line ? Math.min(line.to, line.from + Math.max(0, (error.column ?? 1) - 1)) : 0;
+      let to = line ? Math.max(from, line.to) : doc.length;
+      // Never an empty range (an error at the very end, "unexpected end of input", marks the last character).
+      if (to <= from) { if (to < doc.length) to = from + 1; else if (from > 0) from -= 1; }
+      view.dispatch(setDiagnostics(view.state, [{ from, to, severity: "error", message: error.message }]));
     },
     destroy() { view.destroy(); },
   };

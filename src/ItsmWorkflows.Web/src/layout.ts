@@ -2,8 +2,11 @@ import dagre from "@dagrejs/dagre";
 import type { Edge } from "@xyflow/react";
 import type { ActivityFlowNode } from "./model";
 
-const width = 220;
-const height = 90;
+/** The size an activity is drawn at (ActivityNode's CSS): layout and the first fit of the view rely on it. */
+export const nodeWidth = 220;
+export const nodeHeight = 90;
+const width = nodeWidth;
+const height = nodeHeight;
 
 /** Top-to-bottom layered layout (dagre), for definitions without designer positions and on demand. */
 export function autoLayout(nodes: ActivityFlowNode[], edges: Edge[]): ActivityFlowNode[] {
