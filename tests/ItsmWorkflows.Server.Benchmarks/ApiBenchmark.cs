@@ -23,9 +23,9 @@ internal static class ApiBenchmark
         var repo = new DirectoryInfo(AppContext.BaseDirectory);
         while (repo is not null && !File.Exists(Path.Combine(repo.FullName, "ItsmWorkflows.sln"))) repo = repo.Parent;
         Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_ITSMWORKFLOWS_SERVER", Path.Combine(repo?.FullName ?? ".", "src", "ItsmWorkflows.Server"));
-        if (args.Length > 0 && args[0] == "designer")
+        if (args.Length > 0 && args[0] is "designer" or "designer-profile")
         {
-            await DesignerBenchmark.RunAsync(repo?.FullName ?? ".");
+            await DesignerBenchmark.RunAsync(repo?.FullName ?? ".", profile: args[0] == "designer-profile");
             return;
         }
         if (args.Length > 0 && args[0] == "mail")

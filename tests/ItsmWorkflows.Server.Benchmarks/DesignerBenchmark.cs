@@ -19,7 +19,7 @@ internal static class DesignerBenchmark
 {
     private const int Runs = 3;
 
-    public static async Task RunAsync(string repo)
+    public static async Task RunAsync(string repo, bool profile = false)
     {
         var chromium = Environment.GetEnvironmentVariable("ITSM_CHROMIUM") is { Length: > 0 } c ? c : "/usr/bin/chromium";
         if (!File.Exists(chromium)) throw new InvalidOperationException("The designer benchmark needs Chromium: apt-get install -y chromium (or set ITSM_CHROMIUM).");
@@ -56,6 +56,11 @@ internal static class DesignerBenchmark
             (await context.APIRequest.PostAsync("/account/demo-sign-in", new() { DataObject = new { userName = "dave" } })).EnsureOk();
             foreach (var n in new[] { 0, 200, 1000 }) await CreateAsync(context, n);
 
+            if (profile)
+            {
+                await ProfileAsync(context, 200);
+                return;
+            }
             var empty = await OpenAsync(context, 0);
             Console.WriteLine($"open an empty workflow (baseline, the app's own cost): median {empty:0} ms over {Runs} runs");
             var two = await OpenAsync(context, 200);
@@ -134,6 +139,40 @@ internal static class DesignerBenchmark
         }
         times.Sort();
         return times[times.Count / 2];
+    }
+
+    /// <summary>
+    /// A CPU profile of one open (after two warm ones), from Chromium's own profiler: the functions that took the
+    /// most time themselves. Build the web app unminified first (npx vite build --minify false) to read the names.
+    /// </summary>
+    private static async Task ProfileAsync(IBrowserContext context, int n)
+    {
+        await OpenAsync(context, n);
+        var page = await context.NewPageAsync();
+        var cdp = await context.NewCDPSessionAsync(page);
+        await cdp.SendAsync("Profiler.enable");
+        await cdp.SendAsync("Profiler.setSamplingInterval", new Dictionary<string, object> { ["interval"] = 200 });
+        await cdp.SendAsync("Profiler.start");
+        await page.GotoAsync($"/designer/#/definitions/bench-{n}");
+        await page.WaitForFunctionAsync($"document.querySelector('[data-testid=canvas]')?.dataset.nodes === '{n}'", null, new() { Timeout = 60_000, PollingInterval = 10 });
+        await page.GetByTestId("node-A0").ClickAsync();
+        await page.GetByRole(AriaRole.Textbox, new() { Name = "Activity name" }).WaitForAsync();
+        var result = await cdp.SendAsync("Profiler.stop");
+        var profile = result!.Value.GetProperty("profile");
+        var nodes = profile.GetProperty("nodes").EnumerateArray().ToDictionary(x => x.GetProperty("id").GetInt32());
+        var samples = profile.GetProperty("samples").EnumerateArray().Select(x => x.GetInt32()).ToList();
+        var deltas = profile.GetProperty("timeDeltas").EnumerateArray().Select(x => x.GetInt64()).ToList();
+        var self = new Dictionary<string, double>();
+        for (var i = 0; i < samples.Count; i++)
+        {
+            var frame = nodes[samples[i]].GetProperty("callFrame");
+            var url = frame.GetProperty("url").GetString() ?? "";
+            var key = $"{frame.GetProperty("functionName").GetString()} {Path.GetFileName(url)}:{frame.GetProperty("lineNumber").GetInt32()}";
+            self[key] = self.GetValueOrDefault(key) + (i + 1 < deltas.Count ? deltas[i + 1] : 0) / 1000.0;
+        }
+        var total = self.Values.Sum();
+        Console.WriteLine($"profile of one open of {n} activities: {total:0} ms sampled");
+        foreach (var (key, ms) in self.OrderByDescending(p => p.Value).Take(30)) Console.WriteLine($"{ms,8:0.0} ms  {key}");
     }
 
     /// <summary>Frame times sampled with requestAnimationFrame while the mouse drags the canvas for about two seconds.</summary>
