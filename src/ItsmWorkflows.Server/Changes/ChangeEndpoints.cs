@@ -122,7 +122,7 @@ internal static class ChangeEndpoints
         return Results.Created($"/api/tickets/{ticket.Number}", TicketDto.From(ticket));
     }
 
-    private static async Task<TicketDto> RescheduleAsync(string number, RescheduleRequest body, ClaimsPrincipal user, ItsmDbContext db, TicketService tickets, TimeProvider time, CancellationToken ct)
+    private static async Task<TicketDto> RescheduleAsync(string number, RescheduleRequest body, ClaimsPrincipal user, ItsmDbContext db, TicketService tickets, TimeProvider time, Live.LiveUpdates live, CancellationToken ct)
     {
         if (body.PlannedEnd <= body.PlannedStart) throw ProblemException.BadRequest("The planned window must end after it starts.");
         var ticket = await tickets.FindAsync(number, TicketKind.Change, ct);
@@ -150,6 +150,7 @@ internal static class ChangeEndpoints
             (again.PlannedStart, again.PlannedEnd, again.Details) = before;
             await db.SaveChangesAsync(CancellationToken.None);
             await db.TicketEvents.Where(e => e.TicketNumber == number && e.Kind == "note" && e.Text.StartsWith("Rescheduled")).OrderByDescending(e => e.Id).Take(1).ExecuteDeleteAsync(CancellationToken.None);
+            live.Ticket(number); // a bulk delete bypasses the change tracker: say so after it
             throw;
         }
     }

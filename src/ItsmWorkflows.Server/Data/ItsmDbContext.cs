@@ -15,6 +15,9 @@ internal abstract class ItsmDbContext(DbContextOptions options) : IdentityDbCont
     /// <summary>Topics of tickets saved by this context and not yet published (see Live.TicketChangeInterceptor).</summary>
     internal HashSet<string> PendingLiveTopics { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The explicit transaction <see cref="PendingLiveTopics"/> were saved in (null: none); topics of another one are stale.</summary>
+    internal Guid? PendingLiveTransaction { get; set; }
+
     public DbSet<WorkflowInstanceRecord> Instances => Set<WorkflowInstanceRecord>();
 
     public DbSet<BookmarkRecord> Bookmarks => Set<BookmarkRecord>();

@@ -137,20 +137,21 @@ internal sealed partial class LiveUpdateRelay(LiveUpdates live, IHubContext<Live
             {
                 await using var connection = new NpgsqlConnection(connectionString);
                 await connection.OpenAsync(stoppingToken);
-                var received = new List<string>();
+                // Npgsql may raise notifications on a keep-alive timer's thread too, not only inside WaitAsync.
+                var received = new System.Collections.Concurrent.ConcurrentQueue<string>();
                 connection.Notification += (_, e) =>
                 {
                     var lines = e.Payload.Split('\n');
-                    if (lines.Length > 1 && lines[0] != live.NodeId) received.AddRange(lines.Skip(1));
+                    if (lines.Length > 1 && lines[0] != live.NodeId) foreach (var line in lines.Skip(1)) received.Enqueue(line);
                 };
                 await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection)) await listen.ExecuteNonQueryAsync(stoppingToken);
                 delay = TimeSpan.FromSeconds(1);
                 while (!stoppingToken.IsCancellationRequested)
                 {
                     await connection.WaitAsync(stoppingToken);
-                    // Notification handlers run inside WaitAsync, on this loop: no concurrent access to the list.
-                    foreach (var topic in received.Distinct(StringComparer.Ordinal)) await hub.Clients.Group(topic).SendAsync("changed", topic, stoppingToken);
-                    received.Clear();
+                    var topics = new HashSet<string>(StringComparer.Ordinal);
+                    while (received.TryDequeue(out var topic)) topics.Add(topic);
+                    foreach (var topic in topics) await hub.Clients.Group(topic).SendAsync("changed", topic, stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

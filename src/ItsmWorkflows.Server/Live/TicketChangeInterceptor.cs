@@ -26,13 +26,13 @@ internal sealed class TicketChangeInterceptor(LiveUpdates live) : SaveChangesInt
 
     public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
     {
-        if (eventData.Context?.Database.CurrentTransaction is null) Flush(eventData.Context);
+        if (eventData.Context is ItsmDbContext { PendingLiveTransaction: null } db && db.Database.CurrentTransaction is null) Flush(db);
         return result;
     }
 
     public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        if (eventData.Context?.Database.CurrentTransaction is null) Flush(eventData.Context);
+        SavedChanges(eventData, result);
         return ValueTask.FromResult(result);
     }
 
@@ -47,12 +47,18 @@ internal sealed class TicketChangeInterceptor(LiveUpdates live) : SaveChangesInt
         return Task.CompletedTask;
     }
 
-    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Flush(eventData.Context);
+    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => FlushCommitted(eventData);
 
     public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        Flush(eventData.Context);
+        FlushCommitted(eventData);
         return Task.CompletedTask;
+    }
+
+    /// <summary>The commit of the transaction the topics were saved in publishes them (EF's own save transaction does not: SavedChanges does).</summary>
+    private void FlushCommitted(TransactionEndEventData eventData)
+    {
+        if (eventData.Context is ItsmDbContext db && db.PendingLiveTransaction == eventData.TransactionId) Flush(db);
     }
 
     public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Discard(eventData.Context);
@@ -74,6 +80,11 @@ internal sealed class TicketChangeInterceptor(LiveUpdates live) : SaveChangesInt
     private static void Collect(DbContext? context)
     {
         if (context is not ItsmDbContext db) return;
+        // Topics left by a transaction that was disposed without commit or rollback (an exception, then a pooled
+        // context reused) belong to a change that never happened: drop them.
+        var transaction = db.Database.CurrentTransaction?.TransactionId;
+        if (db.PendingLiveTopics.Count > 0 && db.PendingLiveTransaction != transaction) db.PendingLiveTopics.Clear();
+        db.PendingLiveTransaction = transaction;
         foreach (var entry in db.ChangeTracker.Entries())
         {
             if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted)) continue;
@@ -92,13 +103,16 @@ internal sealed class TicketChangeInterceptor(LiveUpdates live) : SaveChangesInt
 
     private void Flush(DbContext? context)
     {
-        if (context is not ItsmDbContext db || db.PendingLiveTopics.Count == 0) return;
+        if (context is not ItsmDbContext db) return;
         foreach (var topic in db.PendingLiveTopics) live.Publish(topic);
         db.PendingLiveTopics.Clear();
+        db.PendingLiveTransaction = null;
     }
 
     private static void Discard(DbContext? context)
     {
-        if (context is ItsmDbContext db) db.PendingLiveTopics.Clear();
+        if (context is not ItsmDbContext db) return;
+        db.PendingLiveTopics.Clear();
+        db.PendingLiveTransaction = null;
     }
 }

@@ -168,12 +168,19 @@ internal sealed class TicketService(ItsmDbContext db, WorkflowRuntime runtime, I
         var states = await db.Instances.AsNoTracking().Where(i => ids.Contains(i.Id)).Select(i => new { i.Id, i.State }).ToDictionaryAsync(i => i.Id, i => i.State, cancellationToken);
         var now = time.GetUtcNow();
         var result = new Dictionary<string, TicketProgressDto>(StringComparer.Ordinal);
+        // A page shares a few versions and calendars: each is looked up once.
+        var namesByVersion = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
+        var calendarsByName = new Dictionary<string, BusinessCalendar>(StringComparer.OrdinalIgnoreCase);
         foreach (var ticket in tickets)
         {
             if (ticket.InstanceId is null || !states.TryGetValue(ticket.InstanceId, out var json)) continue;
             var state = WorkflowStateJson.Deserialize(json);
-            var definition = await definitions.FindAsync(state.DefinitionId, state.DefinitionVersionId, cancellationToken);
-            var names = definition?.AllActivities().Where(a => a.Name is not null).ToDictionary(a => a.Id, a => a.Name!, StringComparer.Ordinal) ?? [];
+            if (!namesByVersion.TryGetValue(state.DefinitionVersionId, out var names))
+            {
+                var definition = await definitions.FindAsync(state.DefinitionId, state.DefinitionVersionId, cancellationToken);
+                names = definition?.AllActivities().Where(a => a.Name is not null).ToDictionary(a => a.Id, a => a.Name!, StringComparer.Ordinal) ?? [];
+                namesByVersion[state.DefinitionVersionId] = names;
+            }
             var steps = state.Bookmarks.Where(b => b.Name != ItsmWorkflows.Engine.Activities.Sla.WaitForSlaThreshold.TypeName)
                 .Select(b => names.GetValueOrDefault(b.ActivityId) ?? b.ActivityId).Distinct(StringComparer.Ordinal).ToList();
             string? sla = null;
@@ -184,7 +191,11 @@ internal sealed class TicketService(ItsmDbContext db, WorkflowRuntime runtime, I
                 {
                     if (node is null) continue;
                     var clock = SlaClock.FromJson(node);
-                    var calendar = await calendars.FindAsync(clock.Calendar, cancellationToken) ?? BusinessCalendar.AlwaysOpen;
+                    if (!calendarsByName.TryGetValue(clock.Calendar, out var calendar))
+                    {
+                        calendar = await calendars.FindAsync(clock.Calendar, cancellationToken) ?? BusinessCalendar.AlwaysOpen;
+                        calendarsByName[clock.Calendar] = calendar;
+                    }
                     clockStates.Add(clock.Breached(calendar, now) ? "breached" : clock.IsStopped ? "met" : clock.IsPaused ? "paused" : "running");
                 }
                 sla = clockStates.Contains("breached") ? "breached" : clockStates.Contains("paused") ? "paused" : clockStates.Contains("running") ? "running" : clockStates.Count > 0 ? "met" : null;
@@ -215,7 +226,12 @@ internal sealed class TicketService(ItsmDbContext db, WorkflowRuntime runtime, I
         if (root?["type"]?.GetValue<string>() == "Elsa.Flowchart")
         {
             flowchart["activities"] = new JsonArray([.. (root["activities"] as JsonArray ?? []).OfType<JsonObject>().Select(a => (JsonNode?)DiagramActivity(a))]);
-            flowchart["connections"] = root["connections"]?.DeepClone() ?? new JsonArray();
+            // Connections as ends and ports only: whatever else a definition keeps on them stays with the process owner.
+            flowchart["connections"] = new JsonArray([.. (root["connections"] as JsonArray ?? []).OfType<JsonObject>().Select(c => (JsonNode?)new JsonObject
+            {
+                ["source"] = End(c["source"], c["sourcePort"]),
+                ["target"] = End(c["target"], c["targetPort"]),
+            })]);
         }
         return new JsonObject
         {
@@ -232,6 +248,11 @@ internal sealed class TicketService(ItsmDbContext db, WorkflowRuntime runtime, I
             ["faulted"] = new JsonArray([.. state.Incidents.Where(i => i.ResolvedAt is null).Select(i => (JsonNode?)i.ActivityId)]),
         };
     }
+
+    /// <summary>A connection end in the current form, from either form: {activity, port} or "activityId" with a separate port.</summary>
+    private static JsonObject End(JsonNode? end, JsonNode? separatePort) => end is JsonObject o
+        ? new JsonObject { ["activity"] = o["activity"]?.DeepClone(), ["port"] = o["port"]?.DeepClone() }
+        : new JsonObject { ["activity"] = end?.DeepClone(), ["port"] = separatePort?.DeepClone() };
 
     private static JsonObject DiagramActivity(JsonObject activity)
     {
