@@ -62,6 +62,8 @@ builder.Services.AddSingleton<InstanceStateCache>();
 builder.Services.AddSingleton<PublishedVersionCache>();
 builder.Services.AddSingleton<ItsmWorkflows.Server.Sandbox.TestRuns>();
 builder.Services.Configure<MailOptions>(builder.Configuration.GetSection("Mail"));
+builder.Services.AddOptions<ItsmWorkflows.Server.Catalog.CatalogOptions>().Bind(builder.Configuration.GetSection("Catalog"))
+    .Validate(o => o.Currency is { Length: 3 } c && c.All(char.IsAsciiLetterUpper), "Catalog:Currency is an ISO 4217 code such as EUR, USD or GBP.").ValidateOnStart();
 builder.Services.PostConfigure<MailOptions>(o => o.DevMailboxAllowed = builder.Configuration.GetValue("Demo:Enabled", !DatabaseSetup.UsesPostgres(builder.Configuration)));
 builder.Services.AddSingleton<OutboxSignal>();
 builder.Services.AddSingleton<DevMailbox>();

@@ -36,6 +36,7 @@ public sealed class RequestProcessTests(PostgresSmtpServerFixture fixture) : ICl
             && m["subject"]!.GetValue<string>().StartsWith("Approval needed", StringComparison.Ordinal));
         Assert.Equal("carol@example.test", approvalMail!["to"]!.AsArray().Single()!.GetValue<string>());
         Assert.Contains("Video editing for the launch", approvalMail["text"]!.GetValue<string>());
+        Assert.Contains("EUR 1,200.00", approvalMail["text"]!.GetValue<string>()); // a price says its currency
 
         Assert.Null((await TicketAsync(alice, number))["sla"]!["delivery"]); // approval time is not delivery time
         await OkAsync(await DecideAsync(fixture, "carol", number, "Approved", "Go ahead"));
@@ -210,6 +211,16 @@ public sealed class RequestProcessTests(PostgresSmtpServerFixture fixture) : ICl
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         Assert.Contains("has no published version", (await ReadAsync(response))["detail"]!.GetValue<string>());
         Assert.Equal(before, Count());
+        // The catalog says what currency its prices are in, and keeps an item's delivery target; a non-positive one is refused.
+        var monitor = await OkAsync(await dave.GetAsync("/api/catalog/monitor", Ct));
+        Assert.Equal(("EUR", 180m), (monitor["currency"]!.GetValue<string>(), monitor["price"]!.GetValue<decimal>()));
+        Assert.Equal("16:00:00", (await OkAsync(await dave.GetAsync("/api/catalog/software-access", Ct)))["deliveryTarget"]!.GetValue<string>());
+        var badTarget = await dave.PutAsync("/api/catalog/monitor", Body($$"""
+            { "id": "monitor", "name": "Second monitor", "form": [], "approvalRequired": false, "approvers": [], "approvalRule": "Any",
+              "fulfilmentGroup": "Desktop Support", "tasks": [], "workflowDefinitionId": "{{id}}", "price": 180, "active": true, "deliveryTarget": "-01:00:00" }
+            """), Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, badTarget.StatusCode);
+        Assert.Contains("delivery target is a positive working time", (await ReadAsync(badTarget))["detail"]!.GetValue<string>());
         // A catalog item cannot name groups that do not exist.
         Assert.Equal(HttpStatusCode.BadRequest, (await dave.PutAsync("/api/catalog/monitor", Body($$"""
             { "id": "monitor", "name": "Second monitor", "form": [], "approvalRequired": false, "approvers": [], "approvalRule": "Any",

@@ -17,7 +17,16 @@ internal sealed record FulfilmentTask(string Title, string Group);
 internal sealed record CatalogItemDto(
     string Id, string Name, string? Description, string? Category, string? ServiceId, IReadOnlyList<FormField> Form,
     bool ApprovalRequired, IReadOnlyList<string> Approvers, string ApprovalRule, string FulfilmentGroup,
-    IReadOnlyList<FulfilmentTask> Tasks, string WorkflowDefinitionId, decimal Price, bool Active, TimeSpan? DeliveryTarget = null);
+    IReadOnlyList<FulfilmentTask> Tasks, string WorkflowDefinitionId, decimal Price, bool Active, TimeSpan? DeliveryTarget = null, string? Currency = null);
+
+/// <summary>Catalog settings: the currency prices are in (ISO 4217 code, "Catalog:Currency"; EUR unless set).</summary>
+internal sealed class CatalogOptions
+{
+    public string Currency { get; set; } = "EUR";
+
+    /// <summary>"EUR 1,200.00": how a price reads in emails and approvals, the same whatever the server's culture.</summary>
+    public string Format(decimal price) => $"{Currency} {price.ToString("N2", System.Globalization.CultureInfo.InvariantCulture)}";
+}
 
 internal sealed record SlaTarget(TimeSpan Response, TimeSpan Resolution);
 

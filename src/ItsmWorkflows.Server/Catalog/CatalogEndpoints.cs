@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.Security.Claims;
 using System.Text.Json.Nodes;
 using ItsmWorkflows.Server.Api;
@@ -23,10 +24,11 @@ internal static class CatalogEndpoints
         services.MapPut("/{id}", PutServiceAsync).RequireAuthorization(Policies.DesignWorkflows).WithSummary("Creates or replaces a service.");
 
         var catalog = app.MapGroup("/api/catalog").WithTags("Catalog").RequireAuthorization(Policies.SignedIn);
-        catalog.MapGet("", async (ItsmDbContext db, bool? all, CancellationToken ct) =>
-            (await db.CatalogItems.AsNoTracking().Where(i => all == true || i.Active).OrderBy(i => i.Category).ThenBy(i => i.Name).ToListAsync(ct)).Select(ToDto))
-            .WithSummary("Requestable items (active ones; ?all=true for every one).");
-        catalog.MapGet("/{id}", async (string id, ItsmDbContext db, CancellationToken ct) => ToDto(await FindItemAsync(db, id, ct)));
+        catalog.MapGet("", async (ItsmDbContext db, bool? all, IOptions<CatalogOptions> options, CancellationToken ct) =>
+            (await db.CatalogItems.AsNoTracking().Where(i => all == true || i.Active).OrderBy(i => i.Category).ThenBy(i => i.Name).ToListAsync(ct))
+                .Select(i => ToDto(i) with { Currency = options.Value.Currency }))
+            .WithSummary("Requestable items (active ones; ?all=true for every one), with the currency their prices are in.");
+        catalog.MapGet("/{id}", async (string id, ItsmDbContext db, IOptions<CatalogOptions> options, CancellationToken ct) => ToDto(await FindItemAsync(db, id, ct)) with { Currency = options.Value.Currency });
         catalog.MapPut("/{id}", PutItemAsync).RequireAuthorization(Policies.DesignWorkflows).WithSummary("Creates or replaces a catalog item.");
 
         var sla = app.MapGroup("/api/sla-definitions").WithTags("Service levels").RequireAuthorization(Policies.SignedIn);

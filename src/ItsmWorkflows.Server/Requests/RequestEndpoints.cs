@@ -33,7 +33,7 @@ internal static class RequestEndpoints
         }).WithSummary("Withdraws a request: its workflow stops and its open tasks are cancelled.");
     }
 
-    private static async Task<IResult> SubmitAsync(SubmitRequest body, ClaimsPrincipal user, ItsmDbContext db, TicketService tickets, CancellationToken ct)
+    private static async Task<IResult> SubmitAsync(SubmitRequest body, ClaimsPrincipal user, ItsmDbContext db, TicketService tickets, Microsoft.Extensions.Options.IOptions<CatalogOptions> catalog, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(body.CatalogItemId)) throw ProblemException.BadRequest("Name the catalog item ('catalogItemId').");
         var item = await CatalogEndpoints.FindItemAsync(db, body.CatalogItemId, ct);
@@ -62,7 +62,7 @@ internal static class RequestEndpoints
         var delivery = item.DeliveryTarget ?? DefaultDeliveryTarget;
         var summary = new JsonObject();
         foreach (var field in form.Where(f => answers.ContainsKey(f.Name))) summary[field.Label] = answers[field.Name]!.ToString();
-        var details = new JsonObject { ["item"] = item.Name, ["price"] = item.Price, ["answers"] = answers.DeepClone(), ["summary"] = summary.DeepClone() };
+        var details = new JsonObject { ["item"] = item.Name, ["price"] = item.Price, ["currency"] = catalog.Value.Currency, ["answers"] = answers.DeepClone(), ["summary"] = summary.DeepClone() };
         var draft = new TicketRecord
         {
             Id = "",
@@ -92,6 +92,8 @@ internal static class RequestEndpoints
                 ["fulfilmentGroup"] = item.FulfilmentGroup,
                 ["tasks"] = JsonNode.Parse(item.Tasks),
                 ["price"] = item.Price,
+                ["currency"] = catalog.Value.Currency,
+                ["priceText"] = catalog.Value.Format(item.Price),
                 ["deliveryTarget"] = delivery.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
                 ["calendar"] = calendar ?? "24x7",
             },

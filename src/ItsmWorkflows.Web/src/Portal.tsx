@@ -76,7 +76,7 @@ function Catalog() {
           <button key={i.id} className={`card${chosen?.id === i.id ? " chosen" : ""}`} onClick={() => { setChosen(i); setAnswers({}); setErrors({}); setMessage(null); }}>
             <strong>{i.name}</strong>
             <span>{i.description}</span>
-            <small>{i.category}{i.approvalRequired ? " · needs approval" : ""}{i.price ? ` · ${i.price}` : ""}</small>
+            <small>{i.category}{i.approvalRequired ? " · needs approval" : ""}{i.price ? ` · ${new Intl.NumberFormat(undefined, { style: "currency", currency: i.currency ?? "EUR" }).format(i.price)}` : ""}</small>
           </button>
         ))}
       </div>

@@ -136,7 +136,7 @@ export interface Me { userName: string; displayName: string; roles: string[]; gr
 
 export interface FormField { name: string; label: string; type: string; required: boolean; options?: string[] | null; min?: number | null; max?: number | null; maxLength?: number | null; help?: string | null }
 
-export interface CatalogItem { id: string; name: string; description?: string | null; category?: string | null; serviceId?: string | null; form: FormField[]; approvalRequired: boolean; price: number }
+export interface CatalogItem { id: string; name: string; description?: string | null; category?: string | null; serviceId?: string | null; form: FormField[]; approvalRequired: boolean; price: number; currency?: string | null; deliveryTarget?: string | null }
 
 export interface Service { id: string; name: string; description?: string | null }
 
