@@ -138,14 +138,14 @@ public sealed class ChangeProcessTests(PostgresSmtpServerFixture fixture) : ICla
         var (_, second) = await RaiseAsync("nina", new { title = "Firewall rule review", type = "standard", services = Network, plannedStart = start.AddHours(1), plannedEnd = end.AddHours(1) });
 
         var detail = await TicketAsync(nina, second);
-        Assert.NotEqual("Scheduled", detail["ticket"]!["status"]!.GetValue<string>());
+        Assert.Equal("On hold: conflict", detail["ticket"]!["status"]!.GetValue<string>()); // says why it is not moving
         Assert.Contains(detail["history"]!.AsArray(), h => h!["text"]!.GetValue<string>().Contains($"Overlaps {first} (Core switch firmware) on Network and VPN", StringComparison.Ordinal));
         Assert.Single(await MailAboutAsync(fixture, second), m => m.Subject == $"Change {second} cannot be scheduled yet");
 
         // Rescheduling into another clash holds it again; a free window schedules it.
         await OkAsync(await nina.PostJsonAsync($"/api/changes/{second}/reschedule", new { plannedStart = start.AddMinutes(30), plannedEnd = end }));
         await SettleAsync(fixture);
-        Assert.NotEqual("Scheduled", await StatusAsync(nina, second));
+        Assert.Equal("On hold: conflict", await StatusAsync(nina, second));
         await OkAsync(await nina.PostJsonAsync($"/api/changes/{second}/reschedule", new { plannedStart = end, plannedEnd = end.AddHours(1) }));
         await SettleAsync(fixture);
 
