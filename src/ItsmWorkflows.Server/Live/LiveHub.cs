@@ -1,0 +1,35 @@
+using ItsmWorkflows.Server.Data;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.EntityFrameworkCore;
+
+namespace ItsmWorkflows.Server.Live;
+
+/// <summary>
+/// The hub browsers connect to. A browser asks to watch a ticket; the hub checks the caller may see it (the
+/// same rule as the ticket API) and adds the connection to the ticket's group and its workflow instance's.
+/// It only ever sends "changed" with the topic: what changed is read through the API, with its checks.
+/// </summary>
+internal sealed class LiveHub(ItsmDbContext db) : Hub
+{
+    public const string Path = "/hubs/live";
+
+    public async Task<string[]> Watch(string number)
+    {
+        var user = Context.User ?? throw new HubException("Sign in first.");
+        var key = (number ?? "").Trim().ToUpperInvariant();
+        var ticket = await db.Tickets.AsNoTracking().FirstOrDefaultAsync(t => t.Number == key, Context.ConnectionAborted);
+        // The same answer for a ticket that does not exist and one the caller may not see.
+        if (ticket is null || !Tickets.TicketService.CanSee(user, ticket)) throw new HubException($"There is no ticket {key}.");
+        string[] topics = ticket.InstanceId is { } instanceId ? ["ticket:" + ticket.Number, "instance:" + instanceId] : ["ticket:" + ticket.Number];
+        foreach (var topic in topics) await Groups.AddToGroupAsync(Context.ConnectionId, topic, Context.ConnectionAborted);
+        return topics;
+    }
+
+    public async Task Unwatch(string number)
+    {
+        var key = (number ?? "").Trim().ToUpperInvariant();
+        var instanceId = await db.Tickets.AsNoTracking().Where(t => t.Number == key).Select(t => t.InstanceId).FirstOrDefaultAsync(Context.ConnectionAborted);
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, "ticket:" + key, Context.ConnectionAborted);
+        if (instanceId is not null) await Groups.RemoveFromGroupAsync(Context.ConnectionId, "instance:" + instanceId, Context.ConnectionAborted);
+    }
+}

@@ -1,0 +1,191 @@
+import { useCallback, useEffect, useState } from "react";
+import type { LiveState } from "./live";
+import { ProcessDiagram } from "./ProcessDiagram";
+import { api, type Me, type SlaClock, type TicketDetail } from "./api";
+
+export const staffRoles = ["agent", "process-owner", "admin"];
+
+/**
+ * A ticket's tracking page: everything about it on one page, re-read the moment it changes (live updates):
+ * status, when to expect it, what it waits on, SLA clocks, the workflow diagram, tasks, the timeline, notes;
+ * and for staff the actions of their role.
+ */
+export function TicketPage({ number, me }: { number: string; me: Me }) {
+  const [detail, setDetail] = useState<TicketDetail | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [note, setNote] = useState("");
+  const [live, setLive] = useState<LiveState>("connecting");
+  const load = useCallback(() => { api.ticket(number).then(setDetail, (e: Error) => setError(e.message)); }, [number]);
+  useEffect(() => {
+    load();
+    // Progress shows the moment it commits: the server says the ticket or its workflow changed and the page
+    // re-reads it (changes that arrive together are read once). A slow poll covers a lost connection.
+    let pending: number | undefined;
+    const changed = () => { window.clearTimeout(pending); pending = window.setTimeout(load, 150); };
+    // The SignalR client loads with the first tracking page, not with the designer.
+    let stop = () => {};
+    let gone = false;
+    import("./live").then((m) => { if (!gone) stop = m.watchTicket(number, changed, setLive); }, () => setLive("offline"));
+    const timer = window.setInterval(load, 60000);
+    return () => { gone = true; stop(); window.clearInterval(timer); window.clearTimeout(pending); };
+  }, [load, number]);
+  const act = async (f: () => Promise<unknown>) => {
+    try { await f(); setError(null); load(); } catch (e) { setError((e as Error).message); }
+  };
+  if (error && !detail) return <main className="portal"><p className="message error" role="alert">{error}</p></main>;
+  if (!detail) return <main className="portal"><p className="hint">Loading…</p></main>;
+  const t = detail.ticket;
+  const staff = me.roles.some((r) => staffRoles.includes(r));
+  // What the ticket waits on, in people's terms: the SLA clocks' own thresholds show as the clocks below.
+  const waits = detail.waitingOn.filter((w) => w.activityType !== "Itsm.WaitForSlaThreshold");
+  // When it should be done: the promise of the clock that measures completion, or the change's window.
+  const finishing = detail.sla.resolution ?? detail.sla.delivery;
+  const expected = t.closedAt ? `Closed ${new Date(t.closedAt).toLocaleString()}`
+    : t.kind === "Change" && t.plannedEnd ? `Scheduled ${t.plannedStart ? new Date(t.plannedStart).toLocaleString() : "?"} – ${new Date(t.plannedEnd).toLocaleString()}`
+    : finishing && !finishing.stoppedAt ? (finishing.breached ? `Was expected by ${finishing.dueAt ? new Date(finishing.dueAt).toLocaleString() : "now"}: late`
+      : finishing.paused ? "Expected time on hold while waiting on you" : finishing.dueAt ? `Expected by ${new Date(finishing.dueAt).toLocaleString()}` : null)
+    : null;
+  // One timeline: what happened to the ticket, who was asked to approve and what they decided (and how), what was emailed.
+  const timeline = [
+    ...detail.history.map((h) => ({ at: h.at, kind: h.kind, text: h.text + (h.actor && h.actor !== "workflow" ? ` — ${h.actor}` : "") })),
+    ...detail.approvals.flatMap((a) => [
+      { at: a.createdAt, kind: "approval", text: `Approval asked of ${a.approvers.join(", ")}: ${a.title}` },
+      ...a.decisions.map((d) => ({ at: d.at, kind: "approval", text: `${d.decision} by ${d.by}${d.onBehalfOf ? ` for ${d.onBehalfOf}` : ""} (${d.channel})${d.comment ? `: “${d.comment}”` : ""}` })),
+    ]),
+    ...detail.emails.map((e) => ({ at: e.sentAt ?? e.queuedAt, kind: "email", text: `Email “${e.subject}” to ${e.to.join(", ")}${e.error ? ` — not sent yet: ${e.error}` : e.sentAt ? "" : " — queued"}` })),
+    ...Object.values(detail.sla).flatMap(slaEvents),
+  ].sort((a, b) => a.at.localeCompare(b.at));
+  return (
+    <main className="portal">
+      <h1>{t.number} · {t.title} <span className={`live live-${live}`} data-testid="live-status" title={live === "live" ? "Changes appear as they happen" : live === "connecting" ? "Connecting for live updates…" : "Live updates are off; the page refreshes every minute"}>{live === "live" ? "● live" : live === "connecting" ? "○ connecting" : "○ offline"}</span></h1>
+      <p>
+        <span className="badge" data-testid="ticket-status">{t.status}</span>
+        {t.priorityName && <> · {t.priorityName}</>} · <span data-testid="ticket-assignment">{t.assignmentGroup}{t.assignee ? ` · ${t.assignee}` : ""}</span>
+        {t.instanceId && staff && <> · <a href={`/designer/#/instances/${t.instanceId}`}>process diagram</a></>}
+      </p>
+      {error && <p className="message error" role="alert">{error}</p>}
+      {expected && <p data-testid="expected">{expected}</p>}
+      {waits.length > 0 && (
+        <p data-testid="waiting-on">Waiting on: {waits.map((w) => w.step + (w.dueAt ? ` (due ${new Date(w.dueAt).toLocaleString()})` : "")).join(", ")}</p>
+      )}
+      {Object.values(detail.sla).map((c) => (
+        <div key={c.name} className={`sla${c.breached ? " breached" : c.paused ? " paused" : ""}`} data-testid={`sla-${c.name}`}>
+          {c.name}: {c.stoppedAt ? "met" : c.breached ? "breached" : c.paused ? "paused" : "running"} · {Math.round(c.percent)}% of {c.target}
+          {c.dueAt && !c.stoppedAt && <> · due {new Date(c.dueAt).toLocaleString()}</>}
+          <progress max={100} value={Math.min(100, c.percent)} aria-label={`${c.name} time used`} />
+          <SlaBar clock={c} />
+        </div>
+      ))}
+      {t.instanceId && (
+        <details className="process" open={!narrow()}>
+          <summary>Process</summary>
+          <ProcessDiagram number={t.number} refresh={detail} />
+        </details>
+      )}
+      {detail.tasks.length > 0 && (
+        <section>
+          <h2>Tasks</h2>
+          <ul>
+            {detail.tasks.map((task) => (
+              <li key={task.number}>
+                <a href={`#/tickets/${task.number}`}>{task.number}</a> {task.title} · <span className="badge">{task.status}</span> · {task.assignmentGroup}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {staff && t.kind === "Task" && !t.closedAt && (
+        <div className="row">
+          <button onClick={() => void act(() => api.assign(t.number, me.userName, t.revision))}>Assign to me</button>
+          <button onClick={() => void act(() => api.closeTask(t.number, "Complete", note || undefined))}>Close complete</button>
+          <button onClick={() => void act(() => api.closeTask(t.number, "Incomplete", note || "Could not be completed"))}>Close incomplete</button>
+        </div>
+      )}
+      {staff && t.kind === "Incident" && !t.closedAt && t.status !== "Resolved" && (
+        <div className="row">
+          <button onClick={() => void act(() => api.incidentAction(t.number, "acknowledge"))}>Take it</button>
+          <button onClick={() => void act(() => api.incidentAction(t.number, "wait-on-customer", note || undefined))}>Wait on customer</button>
+          <button onClick={() => void act(() => api.incidentAction(t.number, "customer-replied", note || undefined))}>Customer replied</button>
+          <button onClick={() => void act(() => api.incidentAction(t.number, "resolve", note))}>Resolve</button>
+        </div>
+      )}
+      {staff && !t.closedAt && (
+        <Reassign key={t.revision} number={t.number} group={t.assignmentGroup} assignee={t.assignee} revision={t.revision}
+          onDone={(e) => { setError(e ?? null); load(); }} />
+      )}
+      <section>
+        <h2>Timeline</h2>
+        <ol className="timeline" data-testid="timeline">
+          {timeline.map((h, i) => (
+            <li key={i} className={`timeline-${h.kind}`}><span className="hint">{new Date(h.at).toLocaleString()}</span> <span className="badge">{h.kind}</span> {h.text}</li>
+          ))}
+        </ol>
+        <textarea aria-label="Note" placeholder="Add a note (also the closing note or resolution)" value={note} onChange={(e) => setNote(e.target.value)} />
+        <button onClick={() => void act(async () => { await api.note(t.number, note); setNote(""); })} disabled={!note.trim()}>Add note</button>
+      </section>
+    </main>
+  );
+}
+
+/** Staff move a ticket to another group or person; the revision read with it guards against a change made meanwhile. */
+function Reassign({ number, group, assignee, revision, onDone }: { number: string; group?: string | null; assignee?: string | null; revision: number; onDone: (error?: string) => void }) {
+  const [groups, setGroups] = useState<{ name: string; members: string[] }[]>([]);
+  const [target, setTarget] = useState(group ?? "");
+  const [person, setPerson] = useState(assignee ?? "");
+  useEffect(() => { api.groups().then(setGroups, () => {}); }, []);
+  const members = groups.find((g) => g.name === target)?.members ?? [];
+  return (
+    <form className="row reassign" aria-label="Reassign" onSubmit={async (e) => {
+      e.preventDefault();
+      try { await api.reassign(number, target, person, revision); onDone(); } catch (err) { onDone((err as Error).message); }
+    }}>
+      <label>Group <select value={target} onChange={(e) => { setTarget(e.target.value); setPerson(""); }}>
+        {groups.map((g) => <option key={g.name} value={g.name}>{g.name}</option>)}
+      </select></label>
+      <label>Person <select value={person} onChange={(e) => setPerson(e.target.value)}>
+        <option value="">(anyone in the group)</option>
+        {members.map((m) => <option key={m} value={m}>{m}</option>)}
+      </select></label>
+      <button type="submit" disabled={!target || (target === (group ?? "") && person === (assignee ?? ""))}>Reassign</button>
+    </form>
+  );
+}
+
+/** A phone-sized screen: big blocks start folded. */
+function narrow() {
+  return typeof window !== "undefined" && window.matchMedia("(max-width: 640px)").matches;
+}
+
+/** Each change of an SLA clock's state, for the timeline: started, paused, resumed, breached, met. */
+function slaEvents(c: SlaClock): { at: string; kind: string; text: string }[] {
+  const events: { at: string; kind: string; text: string }[] = [];
+  const segments = c.segments ?? [];
+  const firstBreach = segments.findIndex((g) => g.state === "breached"); // the target is crossed once
+  segments.forEach((g, i) => {
+    const before = i > 0 ? segments[i - 1].state : null;
+    if (i === 0) events.push({ at: g.from, kind: "sla", text: `${c.name} clock started (target ${c.target})` });
+    if (g.state === "paused") events.push({ at: g.from, kind: "sla", text: `${c.name} clock paused` });
+    else if (before === "paused") events.push({ at: g.from, kind: "sla", text: `${c.name} clock resumed` });
+    if (i === firstBreach) events.push({ at: g.from, kind: "sla", text: `${c.name} target breached` });
+  });
+  if (c.stoppedAt) events.push({ at: c.stoppedAt, kind: "sla", text: `${c.name} clock stopped: ${c.breached ? "target missed" : "target met"}` });
+  return events;
+}
+
+/** The clock's life as one bar: running, paused and breached stretches in proportion to their length. */
+function SlaBar({ clock }: { clock: SlaClock }) {
+  const segments = clock.segments ?? [];
+  if (segments.length === 0) return null;
+  const start = Date.parse(segments[0].from);
+  const total = Math.max(1, Date.parse(segments[segments.length - 1].to) - start);
+  return (
+    <div className="sla-bar" role="img" data-testid={`sla-bar-${clock.name}`}
+      aria-label={segments.map((g) => `${g.state} ${new Date(g.from).toLocaleString()} to ${new Date(g.to).toLocaleString()}`).join("; ")}>
+      {segments.map((g, i) => (
+        <span key={i} className={`sla-segment sla-${g.state}`} data-state={g.state}
+          style={{ width: `${Math.max(0.5, ((Date.parse(g.to) - Date.parse(g.from)) / total) * 100)}%` }}
+          title={`${g.state}: ${new Date(g.from).toLocaleString()} – ${new Date(g.to).toLocaleString()}`} />
+      ))}
+    </div>
+  );
+}
