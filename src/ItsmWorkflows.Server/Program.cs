@@ -45,9 +45,11 @@ builder.Services.AddHttpClient(HttpClientRequestSender.ClientName)
     .AddStandardResilienceHandler(o => o.Retry.DisableForUnsafeHttpMethods());
 #pragma warning restore EXTEXP0001
 builder.Services.AddSingleton<HttpClientRequestSender>();
+// The engine's clock is the server's, unless a host registers its own under "engine" (tests and sandboxes move
+// it while sign-in cookies keep real time).
 builder.Services.AddSingleton(sp => new WorkflowServices
 {
-    Time = sp.GetRequiredService<TimeProvider>(),
+    Time = sp.GetKeyedService<TimeProvider>(EngineClock.Key) ?? sp.GetRequiredService<TimeProvider>(),
     Lines = sp.GetRequiredService<LoggingLineWriter>(),
     Http = sp.GetRequiredService<HttpClientRequestSender>(),
     Approvers = sp.GetRequiredService<DbApproverDirectory>(),
@@ -57,6 +59,7 @@ builder.Services.AddSingleton(sp => new WorkflowServices
 builder.Services.AddScoped<IWorkflowInstanceStore, EfWorkflowInstanceStore>();
 builder.Services.AddScoped<ItsmWorkflows.Server.Tickets.TicketRecordWriter>();
 builder.Services.AddScoped<ItsmWorkflows.Server.Tickets.TicketService>();
+builder.Services.AddScoped<ItsmWorkflows.Server.Tickets.TicketProcessViews>();
 builder.Services.AddSingleton<ItsmWorkflows.Server.Changes.DbChangeScheduleProvider>();
 builder.Services.AddSingleton<InstanceStateCache>();
 builder.Services.AddSingleton<PublishedVersionCache>();

@@ -108,9 +108,13 @@ public sealed class DesignerFixture : IAsyncLifetime
     }
 
     /// <summary>A browser tab at 1280×800 (or the size given: under 600 wide is a phone), signed in as a demo person (the cookie is shared with the page).</summary>
-    public async Task<(IBrowserContext Context, IPage Page)> SignedInAsync(string userName, int width = 1280, int height = 800)
+    public Task<(IBrowserContext Context, IPage Page)> SignedInAsync(string userName, int width = 1280, int height = 800) =>
+        SignInAsync(Browser, BaseUrl, userName, width, height);
+
+    /// <summary>A new browser context on <paramref name="baseUrl"/> signed in through the demo sign-in, and a page in it.</summary>
+    public static async Task<(IBrowserContext Context, IPage Page)> SignInAsync(IBrowser browser, string baseUrl, string userName, int width, int height)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, ViewportSize = new ViewportSize { Width = width, Height = height }, IsMobile = width < 600, HasTouch = width < 600 });
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseUrl, ViewportSize = new ViewportSize { Width = width, Height = height }, IsMobile = width < 600, HasTouch = width < 600 });
         var response = await context.APIRequest.PostAsync("/account/demo-sign-in", new APIRequestContextOptions { DataObject = new { userName } });
         Assert.True(response.Ok, $"Sign-in as {userName} failed: {response.Status}");
         return (context, await context.NewPageAsync());

@@ -1,5 +1,4 @@
 using System.Net;
-using ItsmWorkflows.Engine.Execution;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -41,15 +40,8 @@ public sealed class SimulatedClockFixture : IAsyncLifetime
             b.UseSetting("Jobs:RunServer", "false");
             b.UseSetting("Jobs:HangfireLogs", "none");
             b.UseSetting("Logging:LogLevel:Default", "Warning");
-            b.ConfigureServices(services => services.AddSingleton(sp => new WorkflowServices
-            {
-                Time = Clock,
-                Lines = sp.GetRequiredService<ItsmWorkflows.Server.Runtime.LoggingLineWriter>(),
-                Http = sp.GetRequiredService<ItsmWorkflows.Server.Http.HttpClientRequestSender>(),
-                Approvers = sp.GetRequiredService<ItsmWorkflows.Server.Approvals.DbApproverDirectory>(),
-                Calendars = sp.GetRequiredService<ItsmWorkflows.Engine.Calendars.IBusinessCalendarProvider>(),
-                ChangeSchedule = sp.GetRequiredService<ItsmWorkflows.Server.Changes.DbChangeScheduleProvider>(),
-            }));
+            // The engine's clock is the test's; sign-in cookies keep real time.
+            b.ConfigureServices(services => services.AddKeyedSingleton<TimeProvider>(ItsmWorkflows.Server.Runtime.EngineClock.Key, Clock));
         });
         _factory.UseKestrel(0);
         _factory.StartServer();
@@ -85,13 +77,8 @@ public sealed class SimulatedClockFixture : IAsyncLifetime
     }
 
     /// <summary>A browser tab signed in as a demo person, at a desktop size or the size given.</summary>
-    public async Task<(IBrowserContext Context, IPage Page)> SignedInAsync(string userName, int width = 1280, int height = 800)
-    {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, ViewportSize = new ViewportSize { Width = width, Height = height }, IsMobile = width < 600, HasTouch = width < 600 });
-        var response = await context.APIRequest.PostAsync("/account/demo-sign-in", new APIRequestContextOptions { DataObject = new { userName } });
-        Assert.True(response.Ok, $"Sign-in as {userName} failed: {response.Status}");
-        return (context, await context.NewPageAsync());
-    }
+    public Task<(IBrowserContext Context, IPage Page)> SignedInAsync(string userName, int width = 1280, int height = 800) =>
+        DesignerFixture.SignInAsync(Browser, BaseUrl, userName, width, height);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
-using ItsmWorkflows.Engine.Execution;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -65,15 +64,7 @@ public abstract class ServerFixture : IAsyncLifetime
         builder.ConfigureServices(services =>
         {
             // The engine's clock is a fake one the tests move; sign-in cookies keep real time.
-            services.AddSingleton(sp => new WorkflowServices
-            {
-                Time = EngineClock,
-                Lines = sp.GetRequiredService<ItsmWorkflows.Server.Runtime.LoggingLineWriter>(),
-                Http = sp.GetRequiredService<ItsmWorkflows.Server.Http.HttpClientRequestSender>(),
-                Approvers = sp.GetRequiredService<ItsmWorkflows.Server.Approvals.DbApproverDirectory>(),
-                Calendars = sp.GetRequiredService<ItsmWorkflows.Engine.Calendars.IBusinessCalendarProvider>(),
-                ChangeSchedule = sp.GetRequiredService<ItsmWorkflows.Server.Changes.DbChangeScheduleProvider>(),
-            });
+            services.AddKeyedSingleton<TimeProvider>(ItsmWorkflows.Server.Runtime.EngineClock.Key, EngineClock);
         });
     });
 

@@ -63,6 +63,10 @@ public sealed class SlaClock
 
     public bool Breached(BusinessCalendar calendar, DateTimeOffset now) => Elapsed(calendar, now) >= Target;
 
+    /// <summary>Where the clock stands: "breached" once past its target (stopped or not), "met" once stopped within it, else "paused" or "running".</summary>
+    public string State(BusinessCalendar calendar, DateTimeOffset now) =>
+        Breached(calendar, now) ? "breached" : IsStopped ? "met" : IsPaused ? "paused" : "running";
+
     /// <summary>When the clock reaches <paramref name="percent"/> of its target if it keeps running; null while paused or once stopped short of it.</summary>
     public DateTimeOffset? WhenReaches(BusinessCalendar calendar, double percent, DateTimeOffset now)
     {

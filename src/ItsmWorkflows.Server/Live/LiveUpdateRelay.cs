@@ -15,6 +15,9 @@ internal sealed partial class LiveUpdateRelay(LiveUpdates live, IHubContext<Live
 
     private readonly string? _postgres = DatabaseSetup.UsesPostgres(configuration) ? configuration.GetConnectionString(DatabaseSetup.PostgresConnectionName) : null;
 
+    /// <summary>The pooled connection NOTIFY is sent on, tuned once.</summary>
+    private readonly string? _notify = DatabaseSetup.UsesPostgres(configuration) ? DatabaseSetup.Tune(configuration.GetConnectionString(DatabaseSetup.PostgresConnectionName)!) : null;
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         _postgres is null ? SendAsync(stoppingToken) : Task.WhenAll(SendAsync(stoppingToken), ListenAsync(new NpgsqlConnectionStringBuilder(_postgres) { Pooling = false, KeepAlive = 30 }.ConnectionString, stoppingToken));
 
@@ -29,7 +32,7 @@ internal sealed partial class LiveUpdateRelay(LiveUpdates live, IHubContext<Live
                 await Task.Delay(Coalesce, stoppingToken); // gather what the same moment changed
                 while (batch.Count < 500 && live.Reader.TryRead(out var topic)) batch.Add(topic);
                 foreach (var topic in batch) await hub.Clients.Group(topic).SendAsync("changed", topic, stoppingToken);
-                if (_postgres is not null) await NotifyOtherNodesAsync(DatabaseSetup.Tune(_postgres), batch, stoppingToken);
+                if (_notify is { } notify) await NotifyOtherNodesAsync(notify, batch, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

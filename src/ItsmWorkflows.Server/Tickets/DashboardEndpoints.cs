@@ -72,7 +72,8 @@ internal static class DashboardEndpoints
                     calendar = await calendars.FindAsync(clock.Calendar, ct) ?? BusinessCalendar.AlwaysOpen;
                     calendarCache[clock.Calendar] = calendar;
                 }
-                var outcome = clock.Breached(calendar, now) ? "breached" : clock.IsStopped ? "met" : "running";
+                var standing = clock.State(calendar, now);
+                var outcome = standing == "paused" ? "running" : standing; // a paused clock is still open
                 outcomes.Add((ticket.ServiceId, Key(WeekOf(ticket.CreatedAt)), outcome));
             }
         }

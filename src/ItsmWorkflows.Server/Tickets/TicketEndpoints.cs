@@ -23,7 +23,12 @@ internal static class TicketEndpoints
         tickets.MapGet("", ListAsync).WithSummary("Tickets, newest first. Requesters see their own; staff see all and filter by kind, status, group, assignee, requester, parent, open. progress=true adds each ticket's current step and SLA state.");
         tickets.MapGet("/{number}", (string number, ClaimsPrincipal user, TicketService s, CancellationToken ct) => s.DetailAsync(number, user, ct))
             .WithSummary("A ticket with its history, tasks, SLA clocks and what its process waits on.");
-        tickets.MapGet("/{number}/process", (string number, ClaimsPrincipal user, TicketService s, CancellationToken ct) => s.ProcessAsync(number, user, ct))
+        tickets.MapGet("/{number}/process", async (string number, ClaimsPrincipal user, TicketService s, TicketProcessViews views, CancellationToken ct) =>
+            {
+                var ticket = await s.FindAsync(number, null, ct);
+                if (!TicketService.CanSee(user, ticket)) throw ProblemException.NotFound($"There is no ticket {ticket.Number}.");
+                return await views.ProcessAsync(ticket, ct);
+            })
             .WithSummary("The ticket's workflow as a diagram: its activities and connections (no configuration), the path taken and where it waits.");
         tickets.MapPost("/{number}/notes", async (string number, NoteRequest body, ClaimsPrincipal user, TicketService s, CancellationToken ct) =>
         {
@@ -41,7 +46,7 @@ internal static class TicketEndpoints
         tasks.MapPost("/{number}/close", CloseTaskAsync).WithSummary("Closes a fulfilment task as Complete or Incomplete; the workflow waiting on it continues.");
     }
 
-    private static async Task<object> ListAsync([AsParameters] TicketQuery query, ClaimsPrincipal user, ItsmDbContext db, TicketService tickets, CancellationToken ct)
+    private static async Task<object> ListAsync([AsParameters] TicketQuery query, ClaimsPrincipal user, ItsmDbContext db, TicketProcessViews views, CancellationToken ct)
     {
         var q = db.Tickets.AsNoTracking().AsQueryable();
         if (!TicketService.IsStaff(user))
@@ -66,7 +71,7 @@ internal static class TicketEndpoints
         var total = await q.CountAsync(ct);
         var rows = await q.OrderByDescending(t => t.Id).Skip((page - 1) * size).Take(size).ToListAsync(ct);
         // progress=true: where each ticket's workflow is and how its SLA clocks stand (one read of the page's instances).
-        var progress = query.Progress == true ? await tickets.ProgressAsync(rows, ct) : null;
+        var progress = query.Progress == true ? await views.ProgressAsync(rows, ct) : null;
         return new { total, page, pageSize = size, items = rows.Select(TicketDto.From), progress };
     }
 

@@ -147,125 +147,13 @@ internal sealed class TicketService(ItsmDbContext db, WorkflowRuntime runtime, I
                     }
                 }
                 // One line per waiting activity, named as the process owner named it; the earliest due time if it has several bookmarks.
-                var definition = await definitions.FindAsync(state.DefinitionId, state.DefinitionVersionId, cancellationToken);
-                var names = definition?.AllActivities().Where(a => a.Name is not null).ToDictionary(a => a.Id, a => a.Name!, StringComparer.Ordinal) ?? [];
+                var names = await TicketProcessViews.ActivityNamesAsync(definitions, state, cancellationToken);
                 waiting.AddRange(state.Bookmarks.GroupBy(b => b.ActivityId).Select(g => new WaitingOnDto(
                     g.Key, names.GetValueOrDefault(g.Key) ?? g.Key, g.First().Name, g.Min(b => b.DueAt))));
             }
         }
         var (approvals, emails) = ticket.InstanceId is { } id ? await ApprovalsAndEmailsAsync(id, cancellationToken) : ([], []);
         return new TicketDetailDto(TicketDto.From(ticket), history, [.. tasks.Select(TicketDto.From)], sla, waiting, processStatus, approvals, emails);
-    }
-
-    /// <summary>
-    /// For a page of tickets: the steps each one's workflow waits on (named as the process owner named them; SLA
-    /// thresholds left out, the clocks say that) and the state of its SLA clocks taken together: breached if any
-    /// breached, else paused, running, or met once all stopped in time.
-    /// </summary>
-    public async Task<Dictionary<string, TicketProgressDto>> ProgressAsync(IReadOnlyList<TicketRecord> tickets, CancellationToken cancellationToken)
-    {
-        var ids = tickets.Where(t => t.InstanceId is not null).Select(t => t.InstanceId!).Distinct(StringComparer.Ordinal).ToList();
-        var states = await db.Instances.AsNoTracking().Where(i => ids.Contains(i.Id)).Select(i => new { i.Id, i.State }).ToDictionaryAsync(i => i.Id, i => i.State, cancellationToken);
-        var now = time.GetUtcNow();
-        var result = new Dictionary<string, TicketProgressDto>(StringComparer.Ordinal);
-        // A page shares a few versions and calendars: each is looked up once.
-        var namesByVersion = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
-        var calendarsByName = new Dictionary<string, BusinessCalendar>(StringComparer.OrdinalIgnoreCase);
-        foreach (var ticket in tickets)
-        {
-            if (ticket.InstanceId is null || !states.TryGetValue(ticket.InstanceId, out var json)) continue;
-            var state = WorkflowStateJson.Deserialize(json);
-            if (!namesByVersion.TryGetValue(state.DefinitionVersionId, out var names))
-            {
-                var definition = await definitions.FindAsync(state.DefinitionId, state.DefinitionVersionId, cancellationToken);
-                names = definition?.AllActivities().Where(a => a.Name is not null).ToDictionary(a => a.Id, a => a.Name!, StringComparer.Ordinal) ?? [];
-                namesByVersion[state.DefinitionVersionId] = names;
-            }
-            var steps = state.Bookmarks.Where(b => b.Name != ItsmWorkflows.Engine.Activities.Sla.WaitForSlaThreshold.TypeName)
-                .Select(b => names.GetValueOrDefault(b.ActivityId) ?? b.ActivityId).Distinct(StringComparer.Ordinal).ToList();
-            string? sla = null;
-            if (state.Properties.GetValueOrDefault("sla") is JsonObject clocks && clocks.Count > 0)
-            {
-                var clockStates = new List<string>();
-                foreach (var (_, node) in clocks)
-                {
-                    if (node is null) continue;
-                    var clock = SlaClock.FromJson(node);
-                    if (!calendarsByName.TryGetValue(clock.Calendar, out var calendar))
-                    {
-                        calendar = await calendars.FindAsync(clock.Calendar, cancellationToken) ?? BusinessCalendar.AlwaysOpen;
-                        calendarsByName[clock.Calendar] = calendar;
-                    }
-                    clockStates.Add(clock.Breached(calendar, now) ? "breached" : clock.IsStopped ? "met" : clock.IsPaused ? "paused" : "running");
-                }
-                sla = clockStates.Contains("breached") ? "breached" : clockStates.Contains("paused") ? "paused" : clockStates.Contains("running") ? "running" : clockStates.Count > 0 ? "met" : null;
-            }
-            result[ticket.Number] = new TicketProgressDto(steps, sla);
-        }
-        return result;
-    }
-
-    /// <summary>
-    /// The ticket's workflow as a diagram anyone who may see the ticket may see: the activities (id, type, the
-    /// name the process owner gave, position, the case labels that are its ports) and connections of the
-    /// version it runs on, where it has been and where it waits. Inputs, scripts and variables stay out: how a
-    /// step is configured is the process owner's business, not the requester's.
-    /// </summary>
-    public async Task<JsonObject> ProcessAsync(string number, ClaimsPrincipal user, CancellationToken cancellationToken)
-    {
-        var ticket = await FindAsync(number, null, cancellationToken);
-        if (!CanSee(user, ticket)) throw ProblemException.NotFound($"There is no ticket {ticket.Number}.");
-        var instanceId = ticket.InstanceId ?? throw ProblemException.NotFound($"Ticket {ticket.Number} is not run by a workflow.");
-        var stateJson = await db.Instances.AsNoTracking().Where(i => i.Id == instanceId).Select(i => i.State).FirstOrDefaultAsync(cancellationToken)
-            ?? throw ProblemException.NotFound($"The workflow of ticket {ticket.Number} no longer exists.");
-        var state = WorkflowStateJson.Deserialize(stateJson);
-        var version = await db.Definitions.AsNoTracking().Where(d => d.Id == state.DefinitionVersionId).Select(d => new { d.Json, d.Name, d.Version }).FirstOrDefaultAsync(cancellationToken)
-            ?? throw ProblemException.NotFound($"The workflow version of ticket {ticket.Number} no longer exists.");
-        var root = JsonNode.Parse(version.Json)?["root"] as JsonObject;
-        var flowchart = new JsonObject { ["type"] = root?["type"]?.GetValue<string>() ?? "", ["id"] = root?["id"]?.DeepClone() };
-        if (root?["type"]?.GetValue<string>() == "Elsa.Flowchart")
-        {
-            flowchart["activities"] = new JsonArray([.. (root["activities"] as JsonArray ?? []).OfType<JsonObject>().Select(a => (JsonNode?)DiagramActivity(a))]);
-            // Connections as ends and ports only: whatever else a definition keeps on them stays with the process owner.
-            flowchart["connections"] = new JsonArray([.. (root["connections"] as JsonArray ?? []).OfType<JsonObject>().Select(c => (JsonNode?)new JsonObject
-            {
-                ["source"] = End(c["source"], c["sourcePort"]),
-                ["target"] = End(c["target"], c["targetPort"]),
-            })]);
-        }
-        return new JsonObject
-        {
-            ["name"] = version.Name,
-            ["version"] = version.Version,
-            ["status"] = state.SubStatus.ToString(),
-            ["definition"] = new JsonObject { ["root"] = flowchart },
-            ["journal"] = new JsonArray([.. state.Journal.Select(j => (JsonNode?)new JsonObject
-            {
-                ["sequence"] = j.Sequence, ["at"] = j.At.ToString("O"), ["activityId"] = j.ActivityId, ["event"] = j.Event.ToString(),
-                ["outcomes"] = j.Outcomes is null ? null : new JsonArray([.. j.Outcomes.Select(o => (JsonNode?)o)]),
-            })]),
-            ["waiting"] = new JsonArray([.. state.Bookmarks.Select(b => b.ActivityId).Distinct(StringComparer.Ordinal).Select(id => (JsonNode?)id)]),
-            ["faulted"] = new JsonArray([.. state.Incidents.Where(i => i.ResolvedAt is null).Select(i => (JsonNode?)i.ActivityId)]),
-        };
-    }
-
-    /// <summary>A connection end in the current form, from either form: {activity, port} or "activityId" with a separate port.</summary>
-    private static JsonObject End(JsonNode? end, JsonNode? separatePort) => end is JsonObject o
-        ? new JsonObject { ["activity"] = o["activity"]?.DeepClone(), ["port"] = o["port"]?.DeepClone() }
-        : new JsonObject { ["activity"] = end?.DeepClone(), ["port"] = separatePort?.DeepClone() };
-
-    private static JsonObject DiagramActivity(JsonObject activity)
-    {
-        var shown = new JsonObject
-        {
-            ["id"] = activity["id"]?.DeepClone(),
-            ["type"] = activity["type"]?.DeepClone(),
-            ["name"] = activity["name"]?.DeepClone(),
-        };
-        if (activity["metadata"]?["designer"]?["position"] is JsonNode position) shown["metadata"] = new JsonObject { ["designer"] = new JsonObject { ["position"] = position.DeepClone() } };
-        // A switch's ports are its cases' labels; their conditions are not shown.
-        if (activity["cases"] is JsonArray cases) shown["cases"] = new JsonArray([.. cases.Select(c => (JsonNode?)new JsonObject { ["label"] = c?["label"]?.DeepClone() })]);
-        return shown;
     }
 
     private async Task<(List<TicketApprovalDto>, List<TicketEmailDto>)> ApprovalsAndEmailsAsync(string instanceId, CancellationToken cancellationToken)

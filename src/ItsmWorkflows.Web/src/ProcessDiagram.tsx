@@ -6,7 +6,6 @@ import { autoLayout } from "./layout";
 import { runMarks, toGraph, type ActivityFlowNode } from "./model";
 
 const nodeTypes: NodeTypes = { activity: ActivityNode };
-let descriptorsOnce: Promise<ActivityDescriptor[]> | null = null;
 
 /**
  * A ticket's workflow, read-only and compact, for everyone who may see the ticket: the steps done, the
@@ -20,8 +19,7 @@ function Diagram({ number, refresh }: { number: string; refresh: unknown }) {
   const flow = useReactFlow();
 
   useEffect(() => {
-    descriptorsOnce ??= api.activities();
-    descriptorsOnce.then(setDescriptors, (e: Error) => setError(e.message));
+    api.activities().then(setDescriptors, (e: Error) => setError(e.message)); // asked once per page by api.ts
   }, []);
   useEffect(() => {
     api.ticketProcess(number).then(setProcess, (e: Error) => setError(e.message));
