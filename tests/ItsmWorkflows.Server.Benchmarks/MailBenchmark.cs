@@ -35,7 +35,7 @@ internal static class MailBenchmark
                 b.UseEnvironment("Benchmark");
                 b.UseSetting("ConnectionStrings:Postgres", connectionString);
                 b.UseSetting("Demo:Enabled", "true");
-                b.UseSetting("Workflows:Path", Path.GetTempPath());
+                b.UseSetting("Workflows:Path", NoWorkflowsFolder.Path);
                 b.UseSetting("Logging:LogLevel:Default", "Warning");
                 b.UseSetting("Jobs:RunServer", "false");
                 b.UseSetting("Jobs:HangfireLogs", "none");

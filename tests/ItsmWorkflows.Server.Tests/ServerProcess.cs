@@ -20,7 +20,7 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             ["ConnectionStrings__Postgres"] = connectionString,
             ["Demo__Enabled"] = "true",
-            ["Workflows__Path"] = Path.GetTempPath(),
+            ["Workflows__Path"] = NoWorkflowsFolder.Path,
             ["Jobs__PollInterval"] = "00:00:00.250",
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{Port}",
             ["ASPNETCORE_ENVIRONMENT"] = "Development",

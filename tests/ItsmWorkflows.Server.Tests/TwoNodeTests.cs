@@ -43,7 +43,7 @@ public sealed class TwoNodeTests : IAsyncLifetime
         b.UseEnvironment("Testing");
         b.UseSetting("ConnectionStrings:Postgres", connectionString);
         b.UseSetting("Demo:Enabled", "true");
-        b.UseSetting("Workflows:Path", Path.GetTempPath());
+        b.UseSetting("Workflows:Path", NoWorkflowsFolder.Path);
         b.UseSetting("Jobs:RunServer", "false");
         b.UseSetting("Jobs:HangfireLogs", "none");
         b.ConfigureServices(services => services.AddSingleton(sp => new ItsmWorkflows.Engine.Execution.WorkflowServices

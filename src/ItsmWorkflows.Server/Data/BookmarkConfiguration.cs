@@ -14,6 +14,9 @@ internal sealed class BookmarkConfiguration : IEntityTypeConfiguration<BookmarkR
         b.HasIndex(x => x.InstanceId);
         // No index on due_at: due bookmarks are found through the timers table, and an index every
         // bookmark row pays for on each burst must earn its write.
-        b.HasOne<WorkflowInstanceRecord>().WithMany().HasForeignKey(x => x.InstanceId).OnDelete(DeleteBehavior.Cascade);
+        b.Property(x => x.InstanceId).HasMaxLength(64);
+        // No foreign key to workflow_instances: bookmarks are written only by the instance writer, in the same
+        // statement as their instance row (and instances are never deleted), so the key would only re-check that on
+        // every insert; its row lock and lookup cost about a sixth of a start's database time (measured with Npgsql).
     }
 }

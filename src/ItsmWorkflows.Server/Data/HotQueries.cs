@@ -15,7 +15,7 @@ internal sealed class HotQueries
     private static readonly HotQueries Postgres = new();
     private static readonly HotQueries Sqlite = new();
 
-    public static HotQueries For(ItsmDbContext db) => db.Database.IsNpgsql() ? Postgres : Sqlite;
+    public static HotQueries For(ItsmDbContext db) => db.IsPostgres ? Postgres : Sqlite;
 
     public Func<ItsmDbContext, string, CancellationToken, Task<string?>> PublishedVersionId { get; } = EF.CompileAsyncQuery(
         (ItsmDbContext db, string definitionId, CancellationToken _) => db.Definitions.AsNoTracking()

@@ -12,6 +12,12 @@ internal abstract class ItsmDbContext(DbContextOptions options) : IdentityDbCont
 {
     public DbSet<WorkflowDefinitionRecord> Definitions => Set<WorkflowDefinitionRecord>();
 
+    /// <summary>
+    /// Whether this is the PostgreSQL context. Use it on hot paths instead of Database.IsNpgsql(), which reads the
+    /// provider's assembly name by reflection on every call (measured: about 1 % of a start's CPU).
+    /// </summary>
+    public bool IsPostgres => this is PostgresItsmDbContext;
+
     /// <summary>Topics of tickets saved by this context and not yet published (see Live.TicketChangeInterceptor).</summary>
     internal HashSet<string> PendingLiveTopics { get; } = new(StringComparer.Ordinal);
 

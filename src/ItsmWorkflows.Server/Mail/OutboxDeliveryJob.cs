@@ -197,7 +197,7 @@ internal sealed partial class OutboxDeliveryJob(
     {
         var now = services.Time.GetUtcNow();
         var lease = now + Options.Lease;
-        if (!db.Database.IsNpgsql())
+        if (!db.IsPostgres)
         {
             // The embedded default is one node, and the drain lock keeps its drains apart.
             var due = await db.Outbox.Where(o => o.ProcessedAt == null && Kinds.Contains(o.Kind) && o.AvailableAt <= now)

@@ -85,7 +85,7 @@ internal sealed class EfWorkflowInstanceStore(ItsmDbContext db, Mail.OutboxSigna
     {
         ArgumentNullException.ThrowIfNull(state);
         if (state.RecordChanges.Count > 0) return await SaveWithRecordsAsync(state, json, expectedVersion, cancellationToken);
-        if (db.Database.IsNpgsql()) return await SavePostgresAsync(state, json, expectedVersion, cancellationToken);
+        if (db.IsPostgres) return await SavePostgresAsync(state, json, expectedVersion, cancellationToken);
         db.ChangeTracker.Clear();
         if (expectedVersion == 0) return await InsertAsync(state, json, cancellationToken);
         var strategy = db.Database.CreateExecutionStrategy();
@@ -188,7 +188,7 @@ internal sealed class EfWorkflowInstanceStore(ItsmDbContext db, Mail.OutboxSigna
         AddIndexRows(state, 0);
         // On PostgreSQL the inserts go out as one batch, which the server runs as one implicit transaction:
         // atomic without BEGIN/COMMIT round trips. SQLite runs statements one by one, so it keeps the transaction.
-        var npgsql = db.Database.IsNpgsql();
+        var npgsql = db.IsPostgres;
         if (npgsql) db.Database.AutoTransactionBehavior = AutoTransactionBehavior.Never;
         try
         {
@@ -247,7 +247,7 @@ internal sealed class EfWorkflowInstanceStore(ItsmDbContext db, Mail.OutboxSigna
             {
                 await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
                 long saved;
-                if (db.Database.IsNpgsql()) saved = await SavePostgresAsync(state, json, expectedVersion, cancellationToken);
+                if (db.IsPostgres) saved = await SavePostgresAsync(state, json, expectedVersion, cancellationToken);
                 else if (expectedVersion == 0) saved = await InsertAsync(state, json, cancellationToken);
                 else saved = await UpdateSqliteAsync(state, json, expectedVersion, cancellationToken);
                 db.ChangeTracker.Clear();

@@ -50,7 +50,7 @@ internal sealed partial class TimerPump(IServiceScopeFactory scopes, WorkflowSer
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<ItsmDbContext>();
-            claimed = db.Database.IsNpgsql() ? await ClaimOnPostgresAsync(db, now, cancellationToken) : await ClaimOnSqliteAsync(db, now, cancellationToken);
+            claimed = db.IsPostgres ? await ClaimOnPostgresAsync(db, now, cancellationToken) : await ClaimOnSqliteAsync(db, now, cancellationToken);
         }
         await Parallel.ForEachAsync(claimed, new ParallelOptions { MaxDegreeOfParallelism = _parallelism, CancellationToken = cancellationToken }, async (timer, ct) =>
         {

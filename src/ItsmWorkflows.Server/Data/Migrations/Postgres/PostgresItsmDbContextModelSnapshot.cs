@@ -310,6 +310,7 @@ namespace ItsmWorkflows.Server.Data.Migrations.Postgres
 
                     b.Property<string>("InstanceId")
                         .IsRequired()
+                        .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("instance_id");
 
@@ -515,6 +516,7 @@ namespace ItsmWorkflows.Server.Data.Migrations.Postgres
 
                     b.Property<string>("InstanceId")
                         .IsRequired()
+                        .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("instance_id");
 
@@ -539,6 +541,7 @@ namespace ItsmWorkflows.Server.Data.Migrations.Postgres
             modelBuilder.Entity("ItsmWorkflows.Server.Data.JournalEntryRecord", b =>
                 {
                     b.Property<string>("InstanceId")
+                        .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("instance_id");
 
@@ -1119,6 +1122,7 @@ namespace ItsmWorkflows.Server.Data.Migrations.Postgres
 
                     b.Property<string>("InstanceId")
                         .IsRequired()
+                        .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("instance_id");
 
@@ -1540,16 +1544,6 @@ namespace ItsmWorkflows.Server.Data.Migrations.Postgres
                         .HasConstraintName("fk_approval_tokens_approvals_approval_id");
                 });
 
-            modelBuilder.Entity("ItsmWorkflows.Server.Data.BookmarkRecord", b =>
-                {
-                    b.HasOne("ItsmWorkflows.Server.Data.WorkflowInstanceRecord", null)
-                        .WithMany()
-                        .HasForeignKey("InstanceId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_bookmarks_workflow_instances_instance_id");
-                });
-
             modelBuilder.Entity("ItsmWorkflows.Server.Data.GroupMember", b =>
                 {
                     b.HasOne("ItsmWorkflows.Server.Data.Group", null)
@@ -1565,36 +1559,6 @@ namespace ItsmWorkflows.Server.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_group_members_asp_net_users_person_id");
-                });
-
-            modelBuilder.Entity("ItsmWorkflows.Server.Data.IncidentRecord", b =>
-                {
-                    b.HasOne("ItsmWorkflows.Server.Data.WorkflowInstanceRecord", null)
-                        .WithMany()
-                        .HasForeignKey("InstanceId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_incidents_workflow_instances_instance_id");
-                });
-
-            modelBuilder.Entity("ItsmWorkflows.Server.Data.JournalEntryRecord", b =>
-                {
-                    b.HasOne("ItsmWorkflows.Server.Data.WorkflowInstanceRecord", null)
-                        .WithMany()
-                        .HasForeignKey("InstanceId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_journal_entries_workflow_instances_instance_id");
-                });
-
-            modelBuilder.Entity("ItsmWorkflows.Server.Data.TimerRecord", b =>
-                {
-                    b.HasOne("ItsmWorkflows.Server.Data.WorkflowInstanceRecord", null)
-                        .WithMany()
-                        .HasForeignKey("InstanceId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_timers_workflow_instances_instance_id");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

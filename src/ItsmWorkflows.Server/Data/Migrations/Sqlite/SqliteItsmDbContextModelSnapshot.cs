@@ -303,6 +303,7 @@ namespace ItsmWorkflows.Server.Data.Migrations.Sqlite
 
                     b.Property<string>("InstanceId")
                         .IsRequired()
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT")
                         .HasColumnName("instance_id");
 
@@ -508,6 +509,7 @@ namespace ItsmWorkflows.Server.Data.Migrations.Sqlite
 
                     b.Property<string>("InstanceId")
                         .IsRequired()
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT")
                         .HasColumnName("instance_id");
 
@@ -532,6 +534,7 @@ namespace ItsmWorkflows.Server.Data.Migrations.Sqlite
             modelBuilder.Entity("ItsmWorkflows.Server.Data.JournalEntryRecord", b =>
                 {
                     b.Property<string>("InstanceId")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT")
                         .HasColumnName("instance_id");
 
@@ -1110,6 +1113,7 @@ namespace ItsmWorkflows.Server.Data.Migrations.Sqlite
 
                     b.Property<string>("InstanceId")
                         .IsRequired()
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT")
                         .HasColumnName("instance_id");
 
@@ -1527,16 +1531,6 @@ namespace ItsmWorkflows.Server.Data.Migrations.Sqlite
                         .HasConstraintName("fk_approval_tokens_approvals_approval_id");
                 });
 
-            modelBuilder.Entity("ItsmWorkflows.Server.Data.BookmarkRecord", b =>
-                {
-                    b.HasOne("ItsmWorkflows.Server.Data.WorkflowInstanceRecord", null)
-                        .WithMany()
-                        .HasForeignKey("InstanceId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_bookmarks_workflow_instances_instance_id");
-                });
-
             modelBuilder.Entity("ItsmWorkflows.Server.Data.GroupMember", b =>
                 {
                     b.HasOne("ItsmWorkflows.Server.Data.Group", null)
@@ -1552,36 +1546,6 @@ namespace ItsmWorkflows.Server.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_group_members_asp_net_users_person_id");
-                });
-
-            modelBuilder.Entity("ItsmWorkflows.Server.Data.IncidentRecord", b =>
-                {
-                    b.HasOne("ItsmWorkflows.Server.Data.WorkflowInstanceRecord", null)
-                        .WithMany()
-                        .HasForeignKey("InstanceId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_incidents_workflow_instances_instance_id");
-                });
-
-            modelBuilder.Entity("ItsmWorkflows.Server.Data.JournalEntryRecord", b =>
-                {
-                    b.HasOne("ItsmWorkflows.Server.Data.WorkflowInstanceRecord", null)
-                        .WithMany()
-                        .HasForeignKey("InstanceId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_journal_entries_workflow_instances_instance_id");
-                });
-
-            modelBuilder.Entity("ItsmWorkflows.Server.Data.TimerRecord", b =>
-                {
-                    b.HasOne("ItsmWorkflows.Server.Data.WorkflowInstanceRecord", null)
-                        .WithMany()
-                        .HasForeignKey("InstanceId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_timers_workflow_instances_instance_id");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
