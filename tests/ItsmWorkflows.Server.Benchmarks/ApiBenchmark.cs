@@ -79,23 +79,15 @@ internal static class ApiBenchmark
             (await client.PostAsJsonAsync("/api/instances", new { definitionId = "bench" })).EnsureSuccessStatusCode();
             var state = await raw.QuerySingleAsync("SELECT state::text FROM workflow_instances LIMIT 1");
 
-            // Warm up both sides until the JIT is quiet. Tiered compilation promotes a method only after 30 calls and a
-            // pause in new compilations, and the server's paths run through tens of thousands of methods: measured, the JIT
-            // was still taking a seventh of this machine's CPU a few seconds after 2,000 starts, and settled after about
-            // fifteen. A server that runs for hours runs in that settled state, so that is the state measured here.
+            // Both sides warm up until the JIT is quiet (see JitWarmUp); rounds then alternate the server and the baseline.
             var ids = new List<string>();
-            var jit = Stopwatch.StartNew();
-            long compiled;
-            do
+            await JitWarmUp.UntilQuietAsync("API", async () =>
             {
-                compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
                 for (var i = 0; i < 500; i++) ids.Add(await StartAsync(client));
                 foreach (var id in ids.TakeLast(200)) (await client.GetAsync($"/api/instances/{id}")).EnsureSuccessStatusCode();
                 await StartInProcessAsync(factory, 200);
                 await RawInsertsAsync(raw, state, 200);
-            }
-            while (System.Runtime.JitInfo.GetCompiledMethodCount() - compiled > 20 && jit.Elapsed < TimeSpan.FromMinutes(2));
-            Console.WriteLine($"warm-up: {ids.Count:N0} starts in {jit.Elapsed.TotalSeconds:0} s, until the JIT compiled {System.Runtime.JitInfo.GetCompiledMethodCount() - compiled} methods in a pass");
+            });
             if (Environment.GetEnvironmentVariable("ITSM_BENCH_START_LOOP") is { Length: > 0 } loopSeconds)
             {
                 // Starts only, for a profiler to attach to (perf record -p <pid>): prints the rate every 5 s.
@@ -262,7 +254,9 @@ internal static class ApiBenchmark
                 }
                 await importer.CompleteAsync();
             }
-            await new NpgsqlCommand("ANALYZE workflow_instances", raw).ExecuteNonQueryAsync();
+            // Vacuumed now, as a table that has been around is: otherwise autovacuum wakes up for the freshly loaded rows
+            // (and first reads set their hint bits) while the larger table is being measured.
+            await new NpgsqlCommand("VACUUM (FREEZE, ANALYZE) workflow_instances", raw).ExecuteNonQueryAsync();
         }
         const int rounds = 500;
         // Get reads ids spread over the whole table, not one hot row.
