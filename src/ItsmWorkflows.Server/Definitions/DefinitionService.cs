@@ -241,9 +241,12 @@ internal sealed partial class DefinitionService(ItsmDbContext db, WorkflowValida
     /// Imports one file. An existing definition id becomes its next version when <paramref name="asNewVersion"/>,
     /// else 409; an unchanged file (same content hash as a stored version) is skipped.
     /// </summary>
+    /// <summary>The hash an import stores of the text it imported: the same text is recognised as unchanged.</summary>
+    public static string SourceHash(string json) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
+
     public async Task<ImportResultDto> ImportAsync(string file, string json, bool asNewVersion, bool publish, string actor, CancellationToken cancellationToken)
     {
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
+        var hash = SourceHash(json);
         WorkflowDefinition definition;
         try
         {

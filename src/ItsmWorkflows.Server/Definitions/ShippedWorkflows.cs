@@ -1,10 +1,16 @@
+using Microsoft.EntityFrameworkCore;
+
 namespace ItsmWorkflows.Server.Definitions;
 
 /// <summary>
-/// Imports <c>workflows/&lt;definition-id&gt;/v&lt;N&gt;.json</c> at start-up, in version order: an unchanged
-/// file is skipped (content hash), a new file becomes the next version, and the newest is published.
+/// Imports <c>workflows/&lt;definition-id&gt;/v&lt;N&gt;.json</c> at start-up. A file whose content is stored
+/// (content hash) is skipped; the files after the newest stored one become the next versions, each published in
+/// turn, so the newest is the published one and the older ones stay as superseded history. A database that has
+/// none of a definition's files takes only the newest: it never ran the older versions, and importing them first
+/// left the older content behind as a draft (the next file replaced that draft, and the next start imported the
+/// older file again as a new draft above the published version).
 /// </summary>
-internal sealed partial class ShippedWorkflows(DefinitionService definitions, IConfiguration configuration, IWebHostEnvironment environment, ILogger<ShippedWorkflows> logger)
+internal sealed partial class ShippedWorkflows(DefinitionService definitions, Data.ItsmDbContext db, IConfiguration configuration, IWebHostEnvironment environment, ILogger<ShippedWorkflows> logger)
 {
     public string? Folder => configuration["Workflows:Path"] is { Length: > 0 } configured ? configured : FindFolder(environment.ContentRootPath);
 
@@ -23,13 +29,42 @@ internal sealed partial class ShippedWorkflows(DefinitionService definitions, IC
                 .Where(f => f.Version > 0)
                 .OrderBy(f => f.Version)
                 .ToList();
+            if (files.Count == 0) continue;
+            var texts = new List<string>(files.Count);
+            foreach (var file in files) texts.Add(await File.ReadAllTextAsync(file.Path, cancellationToken));
+            var stored = await StoredHashesAsync(texts, cancellationToken);
+            var newestStored = texts.FindLastIndex(t => stored.Contains(DefinitionService.SourceHash(t)));
+            var first = newestStored >= 0 ? newestStored + 1 : files.Count - 1;
             for (var i = 0; i < files.Count; i++)
             {
-                var json = await File.ReadAllTextAsync(files[i].Path, cancellationToken);
-                var result = await definitions.ImportAsync(files[i].Path, json, asNewVersion: true, publish: i == files.Count - 1, "system", cancellationToken);
+                if (i < first)
+                {
+                    LogSkipped(logger, files[i].Path, newestStored >= 0 ? "stored, or older than a stored version" : "older than the newest, which a new database starts from");
+                    continue;
+                }
+                var result = await definitions.ImportAsync(files[i].Path, texts[i], asNewVersion: true, publish: true, "system", cancellationToken);
                 LogImported(logger, result.File, result.Outcome, result.DefinitionId, result.Version);
             }
         }
+    }
+
+    /// <summary>The content hashes stored for the definition the files describe (their definitionId; none if they name none).</summary>
+    private async Task<HashSet<string>> StoredHashesAsync(List<string> texts, CancellationToken cancellationToken)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var text in texts)
+        {
+            try
+            {
+                if (System.Text.Json.Nodes.JsonNode.Parse(text)?["definitionId"]?.GetValue<string>() is { Length: > 0 } id) ids.Add(id);
+            }
+            catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException)
+            {
+                // Not readable: the import says why when it gets to this file.
+            }
+        }
+        var hashes = await db.Definitions.Where(d => ids.Contains(d.DefinitionId) && d.SourceHash != null).Select(d => d.SourceHash!).ToListAsync(cancellationToken);
+        return hashes.ToHashSet(StringComparer.Ordinal);
     }
 
     private static string? FindFolder(string start)
@@ -45,6 +80,9 @@ internal sealed partial class ShippedWorkflows(DefinitionService definitions, IC
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Shipped workflow {File}: {Outcome} ({DefinitionId} v{Version})")]
     private static partial void LogImported(ILogger logger, string file, string outcome, string? definitionId, int? version);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Shipped workflow {File}: skipped ({Reason})")]
+    private static partial void LogSkipped(ILogger logger, string file, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No shipped workflows folder at {Folder}")]
     private static partial void LogNoFolder(ILogger logger, string folder);
