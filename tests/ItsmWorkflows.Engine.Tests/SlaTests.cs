@@ -166,6 +166,28 @@ public sealed class SlaTests
     }
 
     [Fact]
+    public void Reopen_RunsAStoppedClockAgain_TheStoppedTimeIsAPause_AndResumeLeavesAStoppedClockAlone()
+    {
+        var calendar = BusinessCalendar.AlwaysOpen;
+        var clock = new SlaClock { Name = "resolution", Target = TimeSpan.FromHours(2), StartedAt = At("2026-11-27T09:00:00Z") };
+        clock.Stop(At("2026-11-27T10:00:00Z"));
+        clock.Resume(At("2026-11-27T11:00:00Z")); // a late "customer replied" on a resolved incident
+        Assert.True(clock.IsStopped);
+        Assert.Equal("met", clock.State(calendar, At("2026-11-27T12:00:00Z")));
+
+        clock.Reopen(At("2026-11-28T10:00:00Z"));
+        Assert.False(clock.IsStopped);
+        Assert.Equal(new SlaPause(At("2026-11-27T10:00:00Z"), At("2026-11-28T10:00:00Z")), Assert.Single(clock.Pauses));
+        Assert.Equal(TimeSpan.FromMinutes(90), clock.Elapsed(calendar, At("2026-11-28T10:30:00Z")));
+        Assert.Equal("running", clock.State(calendar, At("2026-11-28T10:30:00Z")));
+        Assert.Equal(At("2026-11-28T11:00:00Z"), clock.WhenReaches(calendar, 100, At("2026-11-28T10:30:00Z")));
+        Assert.Equal(["running", "paused", "running"], clock.Segments(calendar, At("2026-11-28T10:30:00Z")).Select(s => s.State));
+
+        clock.Reopen(At("2026-11-28T10:45:00Z")); // not stopped: nothing changes
+        Assert.Single(clock.Pauses);
+    }
+
+    [Fact]
     public async Task UnknownClock_AndUnknownCalendar_FaultClearly()
     {
         var h = new EngineHarness();

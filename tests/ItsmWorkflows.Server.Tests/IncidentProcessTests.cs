@@ -120,6 +120,66 @@ public sealed class IncidentProcessTests(PostgresSmtpServerFixture fixture) : IC
     }
 
     [Fact]
+    public async Task NotFixed_TheRequesterReopens_TheClockRunsOnWithoutTheResolvedDay_ThresholdsAreWatchedAgain_ThenItCloses()
+    {
+        // Network, impact 1 × urgency 2 → P2: resolve in 8 hours, around the clock.
+        var (alice, number) = await RaiseAsync("alice", "network", 1, 2, "Wi-Fi in meeting room B keeps dropping");
+        await ActAsync("bob", number, "acknowledge");
+        await AdvanceAsync(fixture, TimeSpan.FromHours(2));
+        await ActAsync("bob", number, "resolve", "Moved the room to the 5 GHz access point");
+        Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject == $"Incident {number} resolved" && m.Text.Contains("Reopen it from the incident's page within three days", StringComparison.Ordinal));
+
+        // Only the requester or staff may reopen, with a reason, and only a resolved incident.
+        var kate = await fixture.ClientAsync("kate");
+        Assert.Equal(HttpStatusCode.NotFound, (await kate.PostJsonAsync($"/api/incidents/{number}/reopen", new { note = "mine too" })).StatusCode);
+        var noReason = await alice.PostJsonAsync($"/api/incidents/{number}/reopen", new { note = " " });
+        Assert.Equal(HttpStatusCode.BadRequest, noReason.StatusCode);
+        Assert.Contains("Say what is still not working", (await ReadAsync(noReason))["detail"]!.GetValue<string>());
+        var bob = await fixture.ClientAsync("bob");
+        var resolved = await bob.PostJsonAsync($"/api/incidents/{number}/wait-on-customer", new { note = "?" });
+        Assert.Contains("reopen it", (await ReadAsync(resolved))["detail"]!.GetValue<string>());
+
+        // A day later it is not fixed: back in progress, and the resolved day does not count.
+        await AdvanceAsync(fixture, TimeSpan.FromDays(1));
+        await OkAsync(await alice.PostJsonAsync($"/api/incidents/{number.ToLowerInvariant()}/reopen", new { note = "Still drops every hour" }));
+        await SettleAsync(fixture);
+        var detail = await TicketAsync(alice, number);
+        Assert.Equal("In progress", detail["ticket"]!["status"]!.GetValue<string>());
+        Assert.Contains(detail["history"]!.AsArray(), h => h!["text"]!.GetValue<string>() == "Resolved → In progress: Reopened: Still drops every hour" && h["actor"]!.GetValue<string>() == "alice");
+        var resolution = detail["sla"]!["resolution"]!;
+        Assert.Null(resolution["stoppedAt"]);
+        Assert.Equal("02:00:00", resolution["elapsed"]!.GetValue<string>());
+        var resolvedDay = Assert.Single(resolution["pauses"]!.AsArray())!;
+        Assert.Equal(TimeSpan.FromDays(1), resolvedDay["to"]!.GetValue<DateTimeOffset>() - resolvedDay["from"]!.GetValue<DateTimeOffset>());
+        var told = Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject == $"Incident {number} reopened");
+        Assert.Equal(["bob@example.test", "ivan@example.test"], told.To);
+        Assert.Contains("Still drops every hour", told.Text, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Conflict, (await alice.PostJsonAsync($"/api/incidents/{number}/reopen", new { note = "again" })).StatusCode);
+
+        // It was at 25 % when resolved: 50 %, 75 % and the breach are watched again from where the clock stood.
+        await AdvanceAsync(fixture, TimeSpan.FromHours(2));
+        Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject == $"50% of the resolution time used on {number}");
+        await AdvanceAsync(fixture, TimeSpan.FromHours(2));
+        Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject == $"75% of the resolution time used on {number}");
+        await AdvanceAsync(fixture, TimeSpan.FromHours(2) - TimeSpan.FromMinutes(1));
+        Assert.DoesNotContain(await MailAboutAsync(fixture, number), m => m.Subject.StartsWith($"Escalated: incident {number}", StringComparison.Ordinal));
+        await AdvanceAsync(fixture, TimeSpan.FromMinutes(1));
+        var breach = Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject.StartsWith($"Escalated: incident {number}", StringComparison.Ordinal));
+        Assert.Equal(["dave@example.test", "erin@example.test"], breach.To);
+
+        // Resolved again, nobody complains: three days later it closes, and then it cannot be reopened.
+        await ActAsync("bob", number, "resolve", "Replaced the access point");
+        await AdvanceAsync(fixture, TimeSpan.FromDays(3));
+        detail = await TicketAsync(alice, number);
+        Assert.Equal("Closed", detail["ticket"]!["status"]!.GetValue<string>());
+        Assert.Equal("Finished", detail["processStatus"]!.GetValue<string>());
+        Assert.Equal("08:00:00", detail["sla"]!["resolution"]!["elapsed"]!.GetValue<string>());
+        var late = await alice.PostJsonAsync($"/api/incidents/{number}/reopen", new { note = "It is back" });
+        Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
+        Assert.Contains("the three days to reopen it have passed", (await ReadAsync(late))["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task PriorityMatrix_IsConfigurable_AndChecked()
     {
         await ImportAsync(fixture);

@@ -27,7 +27,7 @@ public static class BuiltInActivities
             new ExecuteWorkflow(), new DispatchWorkflow(),
             new HttpEndpoint(), new WriteHttpResponse(), new SendHttpRequest(), new FlowSendHttpRequest(),
             new Email.SendEmail(), new Email.NotifyRequester(), new Email.NotifyGroup(), new Email.Escalate(), new Approvals.RequestApproval(),
-            new Sla.StartSla(), new Sla.PauseSla(), new Sla.ResumeSla(), new Sla.StopSla(), new Sla.WaitForSlaThreshold(),
+            new Sla.StartSla(), new Sla.PauseSla(), new Sla.ResumeSla(), new Sla.StopSla(), new Sla.ReopenSla(), new Sla.WaitForSlaThreshold(),
             new Changes.AssessRisk(), new Changes.CheckChangeConflicts(),
             new Tickets.CreateTask(), new Tickets.SetStatus(),
         ];

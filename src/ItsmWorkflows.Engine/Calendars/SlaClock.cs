@@ -49,6 +49,17 @@ public sealed class SlaClock
         StoppedAt = now;
     }
 
+    /// <summary>
+    /// Runs a stopped clock again (a resolved incident reopened): the time it stood stopped is recorded as a pause,
+    /// so it neither counts nor hides that the clock ran before. A clock that is not stopped is left as it is.
+    /// </summary>
+    public void Reopen(DateTimeOffset now)
+    {
+        if (StoppedAt is not { } stopped) return;
+        if (now > stopped) Pauses.Add(new SlaPause(stopped, now));
+        StoppedAt = null;
+    }
+
     /// <summary>Working time counted up to <paramref name="now"/> (or the stop).</summary>
     public TimeSpan Elapsed(BusinessCalendar calendar, DateTimeOffset now)
     {

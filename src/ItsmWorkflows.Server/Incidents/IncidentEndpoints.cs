@@ -17,7 +17,7 @@ internal sealed record IncidentActionRequest(string? Note, string? Status = null
 /// <summary>
 /// /api/incidents: raise (priority from the matrix, SLA targets from the service's SLA definition; the
 /// incident-escalation workflow runs it), and the actions that move it: acknowledge, wait on the customer,
-/// customer replied, resolve. Each action is an event for the incident's process, which sets the status
+/// customer replied, resolve, and reopen (by the requester, within three days of the resolution). Each action is an event for the incident's process, which sets the status
 /// and drives the SLA clocks; an action the process is not ready for is refused with the reason.
 /// </summary>
 internal static class IncidentEndpoints
@@ -58,6 +58,31 @@ internal static class IncidentEndpoints
             if (string.IsNullOrWhiteSpace(body?.Note)) throw ProblemException.BadRequest("Say how the incident was resolved ('note'); the requester reads it.");
             return ActAsync(number, "incident-resolved", body, user, t, "{0} is already resolved.", ct);
         }).WithSummary("Resolves the incident: clocks stop and the requester is told how.");
+        incidents.MapPost("/{number}/reopen", ReopenAsync)
+            .WithSummary("The requester (or staff) says a resolved incident is not fixed, within three days of its resolution: it goes back to work and its resolution clock runs again.");
+    }
+
+    /// <summary>
+    /// Reopens a resolved incident. Its requester may, and so may staff; anyone else gets the same answer as for an
+    /// incident that does not exist. Only a resolved incident whose process waits for the verdict can be reopened.
+    /// </summary>
+    private static async Task<TicketDto> ReopenAsync(string number, IncidentActionRequest? body, ClaimsPrincipal user, TicketService tickets, CancellationToken ct)
+    {
+        var ticket = await tickets.FindAsync(number, TicketKind.Incident, ct);
+        if (!TicketService.IsStaff(user) && !string.Equals(ticket.Requester, user.Identity?.Name, StringComparison.OrdinalIgnoreCase))
+        {
+            throw ProblemException.NotFound($"There is no incident {number.Trim().ToUpperInvariant()}.");
+        }
+        if (string.IsNullOrWhiteSpace(body?.Note)) throw ProblemException.BadRequest("Say what is still not working ('note'); the group that resolved it reads it.");
+        if (ticket.Status != TicketStatuses.Resolved)
+        {
+            throw ProblemException.Conflict(TicketStatuses.IsFinal(ticket.Status)
+                ? $"{ticket.Number} is {ticket.Status.ToLowerInvariant()}: the three days to reopen it have passed. Raise a new incident if the problem is back."
+                : $"{ticket.Number} is not resolved ({ticket.Status.ToLowerInvariant()}); there is nothing to reopen.");
+        }
+        var payload = new JsonObject { ["by"] = user.Identity!.Name, ["note"] = body.Note.Trim() };
+        return TicketDto.From(await tickets.SignalAsync(ticket, "incident-reopened", payload,
+            $"{ticket.Number} cannot be reopened: it was raised under a version of the incident process without reopening. Raise a new incident if the problem is back.", ct));
     }
 
     private static async Task<TicketDto> ActAsync(string number, string eventName, IncidentActionRequest? body, ClaimsPrincipal user, TicketService tickets, string notWaiting, CancellationToken ct)
@@ -65,7 +90,9 @@ internal static class IncidentEndpoints
         var ticket = await tickets.FindAsync(number, TicketKind.Incident, ct);
         if (ticket.Status == TicketStatuses.Resolved || TicketStatuses.IsFinal(ticket.Status))
         {
-            throw ProblemException.Conflict($"{ticket.Number} is {ticket.Status.ToLowerInvariant()}; raise a new incident if the problem is back.");
+            throw ProblemException.Conflict(ticket.Status == TicketStatuses.Resolved
+                ? $"{ticket.Number} is resolved; if it is not fixed, reopen it (POST /api/incidents/{ticket.Number}/reopen) within three days of the resolution."
+                : $"{ticket.Number} is {ticket.Status.ToLowerInvariant()}; raise a new incident if the problem is back.");
         }
         var payload = new JsonObject { ["by"] = user.Identity!.Name, ["note"] = body?.Note, ["status"] = body?.Status };
         return TicketDto.From(await tickets.SignalAsync(ticket, eventName, payload, string.Format(CultureInfo.InvariantCulture, notWaiting, number), ct));

@@ -30,7 +30,7 @@ export function TicketPage({ number, me }: { number: string; me: Me }) {
     return () => { gone = true; stop(); window.clearInterval(timer); window.clearTimeout(pending); };
   }, [load, number]);
   const act = async (f: () => Promise<unknown>) => {
-    try { await f(); setError(null); load(); } catch (e) { setError((e as Error).message); }
+    try { await f(); setError(null); load(); return true; } catch (e) { setError((e as Error).message); return false; }
   };
   if (error && !detail) return <main className="portal"><p className="message error" role="alert">{error}</p></main>;
   if (!detail) return <main className="portal"><p className="hint">Loading…</p></main>;
@@ -109,6 +109,7 @@ export function TicketPage({ number, me }: { number: string; me: Me }) {
           <button onClick={() => void act(() => api.incidentAction(t.number, "resolve", note))}>Resolve</button>
         </div>
       )}
+      {t.kind === "Incident" && t.status === "Resolved" && (staff || t.requester === me.userName) && <Reopen onReopen={(reason) => act(() => api.incidentAction(t.number, "reopen", reason))} />}
       {staff && !t.closedAt && (
         <Reassign key={t.revision} number={t.number} group={t.assignmentGroup} assignee={t.assignee} revision={t.revision}
           onDone={(e) => { setError(e ?? null); load(); }} />
@@ -124,6 +125,19 @@ export function TicketPage({ number, me }: { number: string; me: Me }) {
         <button onClick={() => void act(async () => { await api.note(t.number, note); setNote(""); })} disabled={!note.trim()}>Add note</button>
       </section>
     </main>
+  );
+}
+
+/** A resolved incident that is not fixed goes back to work: what is still wrong goes to the group that resolved it. */
+function Reopen({ onReopen }: { onReopen: (reason: string) => Promise<boolean> }) {
+  const [reason, setReason] = useState("");
+  return (
+    <form className="reopen" aria-label="Reopen" onSubmit={(e) => { e.preventDefault(); void onReopen(reason.trim()).then((done) => { if (done) setReason(""); }); }}>
+      <label>Not fixed? Say what still does not work, within three days of the resolution
+        <textarea value={reason} onChange={(e) => setReason(e.target.value)} />
+      </label>
+      <button type="submit" disabled={!reason.trim()}>Reopen</button>
+    </form>
   );
 }
 

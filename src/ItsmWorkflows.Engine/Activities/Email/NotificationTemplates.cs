@@ -33,7 +33,8 @@ public static class NotificationTemplates
         new("incident-opened", "Incident {{ Model.number }} opened: {{ Model.title }}", "We are on it", "Incident <strong>{{ Model.number }}</strong> (priority {{ Model.priority }}) was opened and assigned to {{ Model.group }}.", "Track the incident"),
         new("incident-escalated", "Escalated: incident {{ Model.number }} ({{ Model.priority }})", "Escalated to you", "Incident <strong>{{ Model.number }}</strong> was escalated to {{ Model.group }}{% if Model.reason %}: {{ Model.reason }}{% else %}.{% endif %}", "Open the incident"),
         new("sla-warning", "{{ Model.percent }}% of the {{ Model.sla }} time used on {{ Model.number }}", "Service level at risk", "<strong>{{ Model.number }}</strong> has used {{ Model.percent }}% of its {{ Model.sla }} target. It is due {{ Model.dueAt }}.", "Open the ticket"),
-        new("incident-resolved", "Incident {{ Model.number }} resolved", "Resolved", "Incident <strong>{{ Model.number }}</strong> is resolved{% if Model.resolution %}: {{ Model.resolution }}{% else %}.{% endif %} Reply if the problem comes back.", "See the incident"),
+        new("incident-resolved", "Incident {{ Model.number }} resolved", "Resolved", "Incident <strong>{{ Model.number }}</strong> is resolved{% if Model.resolution %}: {{ Model.resolution }}{% else %}.{% endif %}{% if Model.canReopen %} Not fixed? Reopen it from the incident's page within three days.{% else %} Reply if the problem comes back.{% endif %}", "See the incident"),
+        new("incident-reopened", "Incident {{ Model.number }} reopened", "Reopened", "<strong>{{ Model.number }}</strong> was reopened by {{ Model.by }}{% if Model.reason %}: {{ Model.reason }}{% else %}.{% endif %} Its resolution clock runs again; the days it stood resolved do not count.", "Open the ticket"),
     ];
 
     private static readonly Dictionary<string, (IFluidTemplate Subject, IFluidTemplate Heading, IFluidTemplate Message)> Compiled =

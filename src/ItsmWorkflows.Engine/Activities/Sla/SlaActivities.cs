@@ -74,7 +74,7 @@ public sealed class StartSla : IActivity
     }
 }
 
-/// <summary>Pauses, resumes or stops a clock (the three share everything but the verb).</summary>
+/// <summary>Pauses, resumes, stops or reopens a clock (they share everything but the verb).</summary>
 public abstract class SlaClockChange : IActivity
 {
     protected abstract string Verb { get; }
@@ -123,6 +123,19 @@ public sealed class ResumeSla : SlaClockChange
     public override ActivityDescriptor Descriptor { get; } = Describe("Itsm.ResumeSla", "Resume SLA", "Counts time on a paused clock again.");
 
     protected override void Apply(SlaClock clock, DateTimeOffset now) => clock.Resume(now);
+}
+
+/// <summary>
+/// Runs a stopped clock again: a resolved incident the requester says is not fixed. Kept apart from Resume SLA so
+/// that a late "customer replied" on a resolved incident can never reopen its clock by accident.
+/// </summary>
+public sealed class ReopenSla : SlaClockChange
+{
+    protected override string Verb => "Reopen";
+
+    public override ActivityDescriptor Descriptor { get; } = Describe("Itsm.ReopenSla", "Reopen SLA", "Runs a stopped clock again (a resolved incident reopened); the time it stood stopped does not count.");
+
+    protected override void Apply(SlaClock clock, DateTimeOffset now) => clock.Reopen(now);
 }
 
 public sealed class StopSla : SlaClockChange
