@@ -43,7 +43,9 @@ public sealed class SimulatedClockFixture : IAsyncLifetime
             // The engine's clock is the test's; sign-in cookies keep real time.
             b.ConfigureServices(services => services.AddKeyedSingleton<TimeProvider>(ItsmWorkflows.Server.Runtime.EngineClock.Key, Clock));
         });
-        _factory.UseKestrel(0);
+        // A free port on the loopback address: UseKestrel(0) fell back to the default port 5000, so two of these
+        // fixtures (one per test class, run in parallel) collided.
+        _factory.UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, 0));
         _factory.StartServer();
         var address = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseUrl = address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal);
