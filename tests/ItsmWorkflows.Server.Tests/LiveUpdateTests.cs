@@ -1,6 +1,7 @@
 using System.Net;
 using System.Threading.Channels;
 using ItsmWorkflows.Server.Live;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.SignalR;
@@ -117,6 +118,26 @@ public sealed class LiveUpdateTests(PostgresSmtpServerFixture fixture) : IClassF
             var denied = await Assert.ThrowsAsync<HttpRequestException>(() => anonymous.StartAsync(Ct));
             Assert.Equal(HttpStatusCode.Unauthorized, denied.StatusCode);
         }
+    }
+
+    [Fact]
+    public async Task OneConnection_WatchesAtMostTheConfiguredNumberOfTickets()
+    {
+        var first = await RequestAsync("alice");
+        var second = await RequestAsync("alice");
+        var third = await RequestAsync("alice");
+        await using var node = fixture.CreateNode().WithWebHostBuilder(b => b.UseSetting("Live:MaxWatchedTickets", "2"));
+        var (connection, _) = await ConnectAsync(node, "bob");
+        await using var __ = connection;
+        await connection.StartAsync(Ct);
+        await connection.InvokeAsync<string[]>("Watch", first, Ct);
+        await connection.InvokeAsync<string[]>("Watch", first.ToLowerInvariant(), Ct); // the same ticket again counts once
+        await connection.InvokeAsync<string[]>("Watch", second, Ct);
+        var refused = await Assert.ThrowsAsync<HubException>(() => connection.InvokeAsync<string[]>("Watch", third, Ct));
+        Assert.Contains("already watches 2 tickets", refused.Message, StringComparison.Ordinal);
+
+        await connection.InvokeAsync("Unwatch", first, Ct);
+        Assert.NotEmpty(await connection.InvokeAsync<string[]>("Watch", third, Ct));
     }
 
     [Fact]
