@@ -57,4 +57,43 @@ public sealed class ShippedWorkflowsTests(SqliteServerFixture fixture) : IClassF
         Assert.Equal(["Published", "Superseded", "Superseded"], versions.Select(v => v!["state"]!.GetValue<string>()));
         Assert.Contains("four", (await OkAsync(await client.GetAsync($"/api/definitions/{id}", Ct))).ToJsonString(), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AStrayDraftTheOldImportLeft_IsRemoved_UnlessSomebodyWorkedOnIt(bool edited)
+    {
+        var id = "shipped-" + Guid.NewGuid().ToString("N")[..8];
+        var folder = Directory.CreateDirectory(Path.Combine(fixture.WorkflowsFolder, id)).FullName;
+        var one = Definition(id, "one");
+        var two = Definition(id, "two");
+        // What the import before 2026-11-28 did on a new database, then on the next start.
+        await using (var scope = fixture.Factory.Services.CreateAsyncScope())
+        {
+            var definitions = scope.ServiceProvider.GetRequiredService<DefinitionService>();
+            await definitions.ImportAsync("v1.json", one, asNewVersion: true, publish: false, "system", Ct);
+            await definitions.ImportAsync("v2.json", two, asNewVersion: true, publish: true, "system", Ct);
+            await definitions.ImportAsync("v1.json", one, asNewVersion: true, publish: false, "system", Ct);
+            if (edited)
+            {
+                var draft = await definitions.FindAsync(id, 2, Ct);
+                await definitions.SaveDraftAsync(id, System.Text.Json.Nodes.JsonNode.Parse(Definition(id, "one, improved"))!, draft.Revision, "dave", Ct);
+            }
+        }
+        await File.WriteAllTextAsync(Path.Combine(folder, "v1.json"), one, Ct);
+        await File.WriteAllTextAsync(Path.Combine(folder, "v2.json"), two, Ct);
+        await ImportAsync();
+
+        var client = await fixture.ClientAsync("dave");
+        var versions = (await OkAsync(await client.GetAsync($"/api/definitions/{id}/versions", Ct))).AsArray();
+        if (edited)
+        {
+            Assert.Equal(["Draft", "Published"], versions.Select(v => v!["state"]!.GetValue<string>()));
+            return;
+        }
+        var published = Assert.Single(versions)!;
+        Assert.Equal("Published", published["state"]!.GetValue<string>());
+        var latest = await OkAsync(await client.GetAsync($"/api/definitions/{id}", Ct));
+        Assert.Contains("two", latest.ToJsonString(), StringComparison.Ordinal);
+    }
 }

@@ -359,7 +359,7 @@ internal sealed partial class DefinitionService(ItsmDbContext db, WorkflowValida
     }
 
     /// <summary>Rewrites the version fields inside the stored JSON so an export says what the database says.</summary>
-    private static string Stamp(string json, int version, bool published, bool latest)
+    internal static string Stamp(string json, int version, bool published, bool latest)
     {
         var definition = WorkflowDefinitionJson.Parse(json);
         definition.Version = version;

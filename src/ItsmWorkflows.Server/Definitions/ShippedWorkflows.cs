@@ -34,6 +34,7 @@ internal sealed partial class ShippedWorkflows(DefinitionService definitions, Da
             foreach (var file in files) texts.Add(await File.ReadAllTextAsync(file.Path, cancellationToken));
             var stored = await StoredHashesAsync(texts, cancellationToken);
             var newestStored = texts.FindLastIndex(t => stored.Contains(DefinitionService.SourceHash(t)));
+            if (newestStored == files.Count - 1) await DiscardStrayDraftAsync(texts, cancellationToken);
             var first = newestStored >= 0 ? newestStored + 1 : files.Count - 1;
             for (var i = 0; i < files.Count; i++)
             {
@@ -46,6 +47,28 @@ internal sealed partial class ShippedWorkflows(DefinitionService definitions, Da
                 LogImported(logger, result.File, result.Outcome, result.DefinitionId, result.Version);
             }
         }
+    }
+
+    /// <summary>
+    /// Repairs what the import before 2026-11-28 left in databases it had run on twice: a draft above the published
+    /// version holding an older shipped file. It goes only if nobody touched it since (created by the import, never
+    /// saved again) and the published version is the newest file; a draft a process owner worked on stays.
+    /// </summary>
+    private async Task DiscardStrayDraftAsync(List<string> texts, CancellationToken cancellationToken)
+    {
+        var newest = DefinitionService.SourceHash(texts[^1]);
+        var older = texts.Take(texts.Count - 1).Select(DefinitionService.SourceHash).ToHashSet(StringComparer.Ordinal);
+        var definitionId = await db.Definitions.Where(d => d.SourceHash == newest).Select(d => d.DefinitionId).FirstOrDefaultAsync(cancellationToken);
+        if (definitionId is null || older.Count == 0) return;
+        var versions = await db.Definitions.Where(d => d.DefinitionId == definitionId).OrderByDescending(d => d.Version).ToListAsync(cancellationToken);
+        if (versions.Count < 2 || versions[0] is not { State: Data.DefinitionState.Draft, CreatedBy: "system", Revision: 1, SourceHash: { } draftHash } draft || !older.Contains(draftHash)) return;
+        if (versions.FirstOrDefault(v => v.State == Data.DefinitionState.Published) is not { } published || published.SourceHash != newest) return;
+        db.Definitions.Remove(draft);
+        published.IsLatest = true;
+        published.Json = DefinitionService.Stamp(published.Json, published.Version, published: true, latest: true);
+        published.Revision++;
+        await db.SaveChangesAsync(cancellationToken);
+        LogDiscarded(logger, definitionId, draft.Version);
     }
 
     /// <summary>The content hashes stored for the definition the files describe (their definitionId; none if they name none).</summary>
@@ -83,6 +106,9 @@ internal sealed partial class ShippedWorkflows(DefinitionService definitions, Da
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Shipped workflow {File}: skipped ({Reason})")]
     private static partial void LogSkipped(ILogger logger, string file, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Removed draft version {Version} of {DefinitionId}: an older shipped file an earlier import left above the published version, never edited")]
+    private static partial void LogDiscarded(ILogger logger, string definitionId, int version);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No shipped workflows folder at {Folder}")]
     private static partial void LogNoFolder(ILogger logger, string folder);
