@@ -55,9 +55,21 @@ public sealed class PortalTests(DesignerFixture fixture) : IClassFixture<Designe
 
                 await approver.GotoAsync("/dev/mailbox");
                 await approver.GetByRole(AriaRole.Link, new() { NameRegex = new System.Text.RegularExpressions.Regex($"^Approval needed.*{number}") }).ClickAsync();
-                await approver.FrameLocator("iframe[title='Message body']").GetByRole(AriaRole.Link, new() { Name = "Approve", Exact = true }).ClickAsync();
+                var link = approver.FrameLocator("iframe[title='Message body']").GetByRole(AriaRole.Link, new() { Name = "Approve", Exact = true });
+                await link.ClickAsync();
                 // Opening the link decides nothing: it shows what is asked and waits for the button.
-                await approver.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/approvals/"));
+                try
+                {
+                    await approver.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/approvals/"), new() { Timeout = 15_000 });
+                }
+                catch (TimeoutException)
+                {
+                    // Once in six CI runs the click into the sandboxed message frame did not navigate the top window
+                    // (the frame's navigation needs the click's user activation; the machine was loaded). A person
+                    // clicks again; so does the test, once.
+                    await link.ClickAsync();
+                    await approver.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/approvals/"));
+                }
                 await Expect(approver.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync(number);
                 await approver.GetByLabel("Comment (optional)").FillAsync("Enjoy the trips");
                 await approver.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
