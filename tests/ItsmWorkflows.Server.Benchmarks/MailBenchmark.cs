@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using ItsmWorkflows.Server.Instances;
 using ItsmWorkflows.Server.Mail;
+using ItsmWorkflows.Server.Tests;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.AspNetCore.Hosting;
