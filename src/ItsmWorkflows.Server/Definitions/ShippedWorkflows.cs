@@ -32,9 +32,11 @@ internal sealed partial class ShippedWorkflows(DefinitionService definitions, Da
             if (files.Count == 0) continue;
             var texts = new List<string>(files.Count);
             foreach (var file in files) texts.Add(await File.ReadAllTextAsync(file.Path, cancellationToken));
-            var stored = await StoredHashesAsync(texts, cancellationToken);
-            var newestStored = texts.FindLastIndex(t => stored.Contains(DefinitionService.SourceHash(t)));
-            if (newestStored == files.Count - 1) await DiscardStrayDraftAsync(texts, cancellationToken);
+            var hashes = texts.Select(DefinitionService.SourceHash).ToList();
+            var stored = await StoredVersionsAsync(texts, cancellationToken);
+            var storedHashes = stored.Select(v => v.SourceHash).OfType<string>().ToHashSet(StringComparer.Ordinal);
+            var newestStored = hashes.FindLastIndex(storedHashes.Contains);
+            if (newestStored == files.Count - 1) await DiscardStrayDraftAsync(stored, hashes, cancellationToken);
             var first = newestStored >= 0 ? newestStored + 1 : files.Count - 1;
             for (var i = 0; i < files.Count; i++)
             {
@@ -54,25 +56,31 @@ internal sealed partial class ShippedWorkflows(DefinitionService definitions, Da
     /// version holding an older shipped file. It goes only if nobody touched it since (created by the import, never
     /// saved again) and the published version is the newest file; a draft a process owner worked on stays.
     /// </summary>
-    private async Task DiscardStrayDraftAsync(List<string> texts, CancellationToken cancellationToken)
+    private async Task DiscardStrayDraftAsync(List<StoredVersion> stored, List<string> hashes, CancellationToken cancellationToken)
     {
-        var newest = DefinitionService.SourceHash(texts[^1]);
-        var older = texts.Take(texts.Count - 1).Select(DefinitionService.SourceHash).ToHashSet(StringComparer.Ordinal);
-        var definitionId = await db.Definitions.Where(d => d.SourceHash == newest).Select(d => d.DefinitionId).FirstOrDefaultAsync(cancellationToken);
-        if (definitionId is null || older.Count == 0) return;
-        var versions = await db.Definitions.Where(d => d.DefinitionId == definitionId).OrderByDescending(d => d.Version).ToListAsync(cancellationToken);
-        if (versions.Count < 2 || versions[0] is not { State: Data.DefinitionState.Draft, CreatedBy: "system", Revision: 1, SourceHash: { } draftHash } draft || !older.Contains(draftHash)) return;
-        if (versions.FirstOrDefault(v => v.State == Data.DefinitionState.Published) is not { } published || published.SourceHash != newest) return;
+        if (hashes.Count < 2 || stored.FirstOrDefault(v => v.SourceHash == hashes[^1]) is not { } newest) return;
+        var older = hashes.SkipLast(1).ToHashSet(StringComparer.Ordinal);
+        var versions = stored.Where(v => v.DefinitionId == newest.DefinitionId).OrderByDescending(v => v.Version).ToList();
+        if (versions.Count < 2 || versions[0] is not { State: Data.DefinitionState.Draft, CreatedBy: "system", Revision: 1, SourceHash: { } draftHash } stray || !older.Contains(draftHash)) return;
+        if (versions.FirstOrDefault(v => v.State == Data.DefinitionState.Published) is not { } live || live.SourceHash != newest.SourceHash) return;
+        // Only now, in the rare database that needs it, are the two records read whole.
+        var draft = await db.Definitions.FirstAsync(d => d.Id == stray.Id, cancellationToken);
+        var published = await db.Definitions.FirstAsync(d => d.Id == live.Id, cancellationToken);
         db.Definitions.Remove(draft);
         published.IsLatest = true;
         published.Json = DefinitionService.Stamp(published.Json, published.Version, published: true, latest: true);
         published.Revision++;
         await db.SaveChangesAsync(cancellationToken);
-        LogDiscarded(logger, definitionId, draft.Version);
+        LogDiscarded(logger, newest.DefinitionId, draft.Version);
     }
 
-    /// <summary>The content hashes stored for the definition the files describe (their definitionId; none if they name none).</summary>
-    private async Task<HashSet<string>> StoredHashesAsync(List<string> texts, CancellationToken cancellationToken)
+    private sealed record StoredVersion(string Id, string DefinitionId, int Version, Data.DefinitionState State, string? SourceHash, string? CreatedBy, long Revision);
+
+    /// <summary>
+    /// The stored versions of the definition the files describe (their definitionId; none if they name none), without
+    /// their JSON: one small query per process on each start.
+    /// </summary>
+    private async Task<List<StoredVersion>> StoredVersionsAsync(List<string> texts, CancellationToken cancellationToken)
     {
         var ids = new HashSet<string>(StringComparer.Ordinal);
         foreach (var text in texts)
@@ -86,8 +94,9 @@ internal sealed partial class ShippedWorkflows(DefinitionService definitions, Da
                 // Not readable: the import says why when it gets to this file.
             }
         }
-        var hashes = await db.Definitions.Where(d => ids.Contains(d.DefinitionId) && d.SourceHash != null).Select(d => d.SourceHash!).ToListAsync(cancellationToken);
-        return hashes.ToHashSet(StringComparer.Ordinal);
+        return await db.Definitions.AsNoTracking().Where(d => ids.Contains(d.DefinitionId))
+            .Select(d => new StoredVersion(d.Id, d.DefinitionId, d.Version, d.State, d.SourceHash, d.CreatedBy, d.Revision))
+            .ToListAsync(cancellationToken);
     }
 
     private static string? FindFolder(string start)
