@@ -107,6 +107,32 @@ public sealed class DesignerFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// The failure with what the server knew when it happened: the body of <paramref name="apiPath"/> read with the
+    /// page's cookie (a ticket's detail, say) and the server's last log lines. CI keeps only the test output, so a
+    /// failure that happens once in many runs has to explain itself there.
+    /// </summary>
+    public async Task<Exception> ExplainAsync(Exception failure, IPage page, string? apiPath)
+    {
+        var text = new StringBuilder(failure.Message);
+        if (apiPath is not null)
+        {
+            try
+            {
+                var response = await page.Context.APIRequest.GetAsync(apiPath);
+                var body = await response.TextAsync();
+                text.Append("\n--- GET ").Append(apiPath).Append(" → ").Append(response.Status).Append(":\n").Append(body.Length > 6000 ? body[..6000] + "…" : body);
+            }
+            catch (PlaywrightException ex)
+            {
+                text.Append("\n--- GET ").Append(apiPath).Append(" failed: ").Append(ex.Message);
+            }
+        }
+        var lines = Output.Split('\n');
+        text.Append("\n--- server output, last lines:\n").Append(string.Join('\n', lines.TakeLast(80)));
+        return new Xunit.Sdk.XunitException(text.ToString(), failure);
+    }
+
     /// <summary>A browser tab at 1280×800 (or the size given: under 600 wide is a phone), signed in as a demo person (the cookie is shared with the page).</summary>
     public Task<(IBrowserContext Context, IPage Page)> SignedInAsync(string userName, int width = 1280, int height = 800) =>
         SignInAsync(Browser, BaseUrl, userName, width, height);

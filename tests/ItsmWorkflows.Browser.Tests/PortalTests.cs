@@ -14,7 +14,7 @@ public sealed class PortalTests(DesignerFixture fixture) : IClassFixture<Designe
     {
         var (alice, page) = await fixture.SignedInAsync("alice");
         await using var _ = alice;
-        string number;
+        string? number = null;
         try
         {
             // The requester orders from the catalog; the form is the item's.
@@ -36,10 +36,10 @@ public sealed class PortalTests(DesignerFixture fixture) : IClassFixture<Designe
             await Expect(page.GetByTestId("process-current")).ToHaveTextAsync("Approve the request", Patient);
             await Expect(page.GetByTestId("process-diagram").Locator(".react-flow__node").First).ToBeVisibleAsync();
         }
-        catch
+        catch (Exception ex) when (ex is PlaywrightException or TimeoutException or Xunit.Sdk.XunitException)
         {
             await page.ScreenshotAsync(new() { Path = Path.Combine(DesignerFixture.ArtifactsFolder, "portal-request.png"), FullPage = true });
-            throw;
+            throw await fixture.ExplainAsync(ex, page, number is null ? null : $"/api/tickets/{number}");
         }
 
         // Her manager, on her phone, finds it in her approvals inbox, then approves from the email's link in the dev mailbox, with a comment.

@@ -53,7 +53,9 @@ export function watchTicket(number: string, onChange: () => void, onState: (s: L
   onState(c.state === HubConnectionState.Connected ? "live" : "connecting");
   starting ??= c.start();
   starting
-    .then(async () => { if (watchers.has(w)) { await watchOn(c, w); onState("live"); } })
+    // Re-read once watching: a change committed between the view's first read and the watch (a process step
+    // that runs when its email is delivered, say) would otherwise show only at the next poll.
+    .then(async () => { if (watchers.has(w)) { await watchOn(c, w); onState("live"); w.onChange(); } })
     .catch(() => { onState("offline"); starting = null; connection = null; });
   return () => {
     watchers.delete(w);
