@@ -39,6 +39,7 @@ builder.Services.AddSingleton<ParsedDefinitionCache>();
 builder.Services.AddScoped(sp => new WorkflowValidator(sp.GetRequiredService<ActivityRegistry>(), sp.GetRequiredService<IWorkflowDefinitionProvider>()));
 builder.Services.AddSingleton(sp => new PlanCache(sp.GetRequiredService<ActivityRegistry>()));
 builder.Services.AddSingleton<LoggingLineWriter>();
+builder.Services.AddSingleton<IncidentLog>();
 // Retries only for requests that are safe to repeat (GET, HEAD, OPTIONS): a POST that timed out may have done its work.
 #pragma warning disable EXTEXP0001 // why: DisableForUnsafeHttpMethods is marked experimental; it is the documented way to keep retries off unsafe methods.
 builder.Services.AddHttpClient(HttpClientRequestSender.ClientName)
@@ -55,6 +56,8 @@ builder.Services.AddSingleton(sp => new WorkflowServices
     Approvers = sp.GetRequiredService<DbApproverDirectory>(),
     Calendars = sp.GetRequiredService<ItsmWorkflows.Engine.Calendars.IBusinessCalendarProvider>(),
     ChangeSchedule = sp.GetRequiredService<ItsmWorkflows.Server.Changes.DbChangeScheduleProvider>(),
+    IsTransientFailure = EfWorkflowInstanceStore.IsTransient,
+    IncidentCommitted = sp.GetRequiredService<IncidentLog>().Committed,
 });
 builder.Services.AddScoped<IWorkflowInstanceStore, EfWorkflowInstanceStore>();
 builder.Services.AddScoped<ItsmWorkflows.Server.Tickets.TicketRecordWriter>();

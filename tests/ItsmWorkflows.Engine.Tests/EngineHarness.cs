@@ -12,13 +12,15 @@ namespace ItsmWorkflows.Engine.Tests;
 public sealed class EngineHarness
 {
     public EngineHarness(IHttpRequestSender? http = null, IWorkflowInstanceStore? instances = null, ItsmWorkflows.Engine.Activities.Approvals.IApproverDirectory? approvers = null,
-        ItsmWorkflows.Engine.Calendars.IBusinessCalendarProvider? calendars = null)
+        ItsmWorkflows.Engine.Calendars.IBusinessCalendarProvider? calendars = null, Func<Exception, bool>? isTransient = null)
     {
         Services = new WorkflowServices
         {
             Time = Clock, Lines = Output, Http = http, RetryDelay = (_, _) => Task.CompletedTask,
             Approvers = approvers ?? ItsmWorkflows.Engine.Activities.Approvals.LiteralApproverDirectory.Instance,
             Calendars = calendars ?? new ItsmWorkflows.Engine.Calendars.InMemoryCalendarProvider(),
+            IsTransientFailure = isTransient ?? (static _ => false),
+            IncidentCommitted = (_, incident) => CommittedIncidents.Add(incident),
         };
         Runtime = new WorkflowRuntime(Definitions, instances ?? Instances, Registry, Services);
     }
@@ -34,6 +36,9 @@ public sealed class EngineHarness
     public ActivityRegistry Registry { get; } = ActivityRegistry.CreateDefault();
 
     public WorkflowServices Services { get; }
+
+    /// <summary>What the runtime told the host about incidents, after their bursts committed.</summary>
+    public List<Incident> CommittedIncidents { get; } = [];
 
     public WorkflowRuntime Runtime { get; }
 

@@ -76,6 +76,10 @@ internal sealed class Burst
         {
             result = await node.Behaviour.ResumeAsync(context, new Activities.ResumeStimulus(bookmark, payload), CancellationToken);
         }
+        catch (Exception ex) when (Services.IsTransientFailure(ex))
+        {
+            throw Unavailable(node, ex);
+        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             result = ActivityResult.Fault(ex.Message);
@@ -110,6 +114,10 @@ internal sealed class Burst
         return frame;
     }
 
+    /// <summary>A transient failure inside an activity abandons the burst (nothing is saved); the runtime runs it again.</summary>
+    private static Runtime.TransientStoreException Unavailable(PlanNode node, Exception ex) =>
+        new($"Activity '{node.Id}' could not reach a service it needs: {ex.GetBaseException().Message}", ex);
+
     public PlanNode NodeOf(ActivityFrame frame) =>
         Plan.FindNode(frame.NodePath) ?? throw new InvalidOperationException($"Activity '{frame.NodePath}' is not in this definition version; the instance needs migrating.");
 
@@ -123,6 +131,10 @@ internal sealed class Burst
         try
         {
             result = await node.Behaviour.ExecuteAsync(context, CancellationToken);
+        }
+        catch (Exception ex) when (Services.IsTransientFailure(ex))
+        {
+            throw Unavailable(node, ex);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -222,6 +234,10 @@ internal sealed class Burst
         try
         {
             result = await composite.OnChildCompletedAsync(context, new ChildCompletion(node, frame, outcomes), CancellationToken);
+        }
+        catch (Exception ex) when (Services.IsTransientFailure(ex))
+        {
+            throw Unavailable(parentNode, ex);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -26,6 +26,16 @@ public sealed class WorkflowServices
 
     public Func<string> NewId { get; init; } = () => Guid.CreateVersion7().ToString("N");
 
+    /// <summary>
+    /// Which exceptions thrown by an activity mean "a service it needs was briefly unavailable" (a database that
+    /// restarts, a lock timeout) rather than "this step is wrong". Those do not become incidents: the burst is
+    /// abandoned uncommitted and the runtime runs it again after a back-off, as it does for a failed save.
+    /// </summary>
+    public Func<Exception, bool> IsTransientFailure { get; init; } = static _ => false;
+
+    /// <summary>Told of each incident once the burst that raised it has committed (the host logs it).</summary>
+    public Action<WorkflowState, Incident>? IncidentCommitted { get; init; }
+
     /// <summary>How the runtime waits before retrying after a transient store failure (tests pass one that does not wait).</summary>
     public Func<TimeSpan, CancellationToken, Task> RetryDelay { get; init; } = Task.Delay;
 }

@@ -69,13 +69,15 @@ public sealed class WorkflowRuntime(IWorkflowDefinitionProvider definitions, IWo
         var instanceId = options.InstanceId ?? services.NewId();
         for (var attempt = 1; ; attempt++)
         {
-            var state = _runner.CreateInstance(plan, instanceId, options.Input, options.CorrelationId);
-            state.VersionMustBePublished = options.VersionMustBePublished;
-            foreach (var pair in options.Properties) state.Properties[pair.Key] = pair.Value?.DeepClone();
-            var burst = await _runner.StartAsync(plan, state, options.TriggerActivityId, options.TriggerPayload, cancellationToken);
-            StageOutbound(burst, state);
+            BurstResult burst;
             try
             {
+                var state = _runner.CreateInstance(plan, instanceId, options.Input, options.CorrelationId);
+                state.VersionMustBePublished = options.VersionMustBePublished;
+                foreach (var pair in options.Properties) state.Properties[pair.Key] = pair.Value?.DeepClone();
+                // An activity that finds a service briefly unavailable throws TransientStoreException here, as a failed save does.
+                burst = await _runner.StartAsync(plan, state, options.TriggerActivityId, options.TriggerPayload, cancellationToken);
+                StageOutbound(burst, state);
                 await instances.SaveAsync(state, 0, cancellationToken);
             }
             catch (TransientStoreException) when (attempt < MaxTransientRetries)
@@ -92,11 +94,12 @@ public sealed class WorkflowRuntime(IWorkflowDefinitionProvider definitions, IWo
     {
         for (var attempt = 1; ; attempt++)
         {
-            var (state, version, plan) = await LoadAsync(instanceId, cancellationToken);
-            var burst = await _runner.ResumeAsync(plan, state, bookmarkId, payload, cancellationToken);
-            StageOutbound(burst, state);
+            BurstResult burst;
             try
             {
+                var (state, version, plan) = await LoadAsync(instanceId, cancellationToken);
+                burst = await _runner.ResumeAsync(plan, state, bookmarkId, payload, cancellationToken);
+                StageOutbound(burst, state);
                 await instances.SaveAsync(state, version, cancellationToken);
             }
             catch (ConcurrencyException) when (attempt < MaxConcurrencyRetries)
@@ -192,11 +195,23 @@ public sealed class WorkflowRuntime(IWorkflowDefinitionProvider definitions, IWo
 
     public async ValueTask<RunResult> RetryAsync(string instanceId, string incidentId, CancellationToken cancellationToken = default)
     {
-        var (state, version, plan) = await LoadAsync(instanceId, cancellationToken);
-        var burst = await _runner.RetryAsync(plan, state, incidentId, cancellationToken);
-        StageOutbound(burst, state);
-        await instances.SaveAsync(state, version, cancellationToken);
-        return await AfterCommitAsync(burst, cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            BurstResult burst;
+            try
+            {
+                var (state, version, plan) = await LoadAsync(instanceId, cancellationToken);
+                burst = await _runner.RetryAsync(plan, state, incidentId, cancellationToken);
+                StageOutbound(burst, state);
+                await instances.SaveAsync(state, version, cancellationToken);
+            }
+            catch (TransientStoreException) when (attempt < MaxTransientRetries)
+            {
+                await BackOffAsync(attempt, cancellationToken);
+                continue; // checkpoint: nothing was saved; the retry is applied again to the state as stored.
+            }
+            return await AfterCommitAsync(burst, cancellationToken);
+        }
     }
 
     public async ValueTask<RunResult> CancelAsync(string instanceId, CancellationToken cancellationToken = default)
@@ -294,6 +309,10 @@ public sealed class WorkflowRuntime(IWorkflowDefinitionProvider definitions, IWo
     {
         var state = burst.State;
         var effects = new List<WorkflowEffect>(burst.Effects);
+        if (services.IncidentCommitted is { } told)
+        {
+            foreach (var incident in burst.NewIncidents) told(state, incident);
+        }
         foreach (var bookmark in burst.CreatedBookmarks)
         {
             if (bookmark.DueAt is not null && state.Bookmarks.Contains(bookmark)) await Scheduler.ScheduleTimerAsync(state.InstanceId, bookmark, cancellationToken);

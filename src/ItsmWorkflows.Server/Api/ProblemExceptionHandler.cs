@@ -21,6 +21,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             DefinitionFormatException f => (StatusCodes.Status400BadRequest, "Malformed definition", f.Message, null),
             BookmarkNotFoundException b => (StatusCodes.Status409Conflict, "Conflict", b.Message, null),
             ConcurrencyException c => (StatusCodes.Status409Conflict, "Conflict", c.Message, null),
+            TransientStoreException => (StatusCodes.Status503ServiceUnavailable, "Service unavailable", "The database was briefly unavailable and nothing was saved. Try again in a moment.", null),
             InstanceNotFoundException n => (StatusCodes.Status404NotFound, "Not found", n.Message, null),
             DefinitionNotFoundException d => (StatusCodes.Status404NotFound, "Not found", d.Message, null),
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (StatusCodes.Status413PayloadTooLarge, "Payload too large", "The request body is larger than this endpoint accepts.", null),
@@ -33,6 +34,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         };
         if (status >= 500) LogUnhandled(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
         httpContext.Response.StatusCode = status;
+        if (status == StatusCodes.Status503ServiceUnavailable) httpContext.Response.Headers.RetryAfter = "5";
         var problem = new ProblemDetails { Status = status, Title = title, Detail = detail };
         if (extensions is not null)
         {

@@ -52,7 +52,7 @@ internal static class DashboardEndpoints
 
         // SLA outcomes: the clocks live in each ticket's workflow state.
         var tickets = await db.Tickets.AsNoTracking().Where(t => t.InstanceId != null && t.CreatedAt >= from)
-            .Select(t => new { t.ServiceId, t.InstanceId, t.CreatedAt }).Take(MaxTickets + 1).ToListAsync(ct);
+            .OrderBy(t => t.CreatedAt).Select(t => new { t.ServiceId, t.InstanceId, t.CreatedAt }).Take(MaxTickets + 1).ToListAsync(ct);
         if (tickets.Count > MaxTickets) throw ProblemException.BadRequest($"More than {MaxTickets:N0} tickets were raised in {span} weeks; ask for fewer weeks.");
         var instanceIds = tickets.Select(t => t.InstanceId!).ToList();
         var states = new Dictionary<string, string>(StringComparer.Ordinal);
