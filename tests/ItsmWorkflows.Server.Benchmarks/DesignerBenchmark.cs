@@ -60,6 +60,7 @@ internal static class DesignerBenchmark
             if (profile)
             {
                 await ProfileAsync(context, 200);
+                await TraceAsync(context, 200);
                 return;
             }
             var empty = await OpenAsync(context, 0);
@@ -203,6 +204,116 @@ internal static class DesignerBenchmark
         var total = self.Values.Sum();
         Console.WriteLine($"profile of one open of {n} activities: {total:0} ms sampled");
         foreach (var (key, ms) in self.OrderByDescending(p => p.Value).Take(30)) Console.WriteLine($"{ms,8:0.0} ms  {key}");
+        // Inclusive time: each sample counts for every function on its stack (once per function), which names the
+        // components and calls that the work happens under.
+        var parent = new Dictionary<int, int>();
+        foreach (var node in nodes.Values)
+        {
+            if (!node.TryGetProperty("children", out var children)) continue;
+            foreach (var child in children.EnumerateArray()) parent[child.GetInt32()] = node.GetProperty("id").GetInt32();
+        }
+        string Key(int id)
+        {
+            var frame = nodes[id].GetProperty("callFrame");
+            return $"{frame.GetProperty("functionName").GetString()} {Path.GetFileName(frame.GetProperty("url").GetString() ?? "")}:{frame.GetProperty("lineNumber").GetInt32()}";
+        }
+        var inclusive = new Dictionary<string, double>();
+        for (var i = 0; i < samples.Count; i++)
+        {
+            var ms = (i + 1 < deltas.Count ? deltas[i + 1] : 0) / 1000.0;
+            var seen = new HashSet<string>();
+            for (var id = samples[i]; ; id = parent[id])
+            {
+                var key = Key(id);
+                if (seen.Add(key)) inclusive[key] = inclusive.GetValueOrDefault(key) + ms;
+                if (!parent.ContainsKey(id)) break;
+            }
+        }
+        Console.WriteLine("inclusive:");
+        foreach (var (key, ms) in inclusive.OrderByDescending(p => p.Value).Take(60)) Console.WriteLine($"{ms,8:0.0} ms  {key}");
+    }
+
+    /// <summary>
+    /// One open under Chromium's tracing: where the renderer's main thread spent it, by kind of work (style, layout,
+    /// paint, script), top-level tasks only, so nothing is counted twice. The JavaScript profile above shows the
+    /// browser's own work as "(program)"; this splits it.
+    /// </summary>
+    private static readonly string[] TraceCategories = ["devtools.timeline", "disabled-by-default-devtools.timeline", "v8.execute", "blink", "loading", "toplevel"];
+
+    private static async Task TraceAsync(IBrowserContext context, int n)
+    {
+        var page = await context.NewPageAsync();
+        var cdp = await context.NewCDPSessionAsync(page);
+        var collected = new List<System.Text.Json.JsonElement>();
+        var complete = new TaskCompletionSource();
+        cdp.Event("Tracing.dataCollected").OnEvent += (_, data) =>
+        {
+            if (data is { } d) lock (collected) collected.AddRange(d.GetProperty("value").EnumerateArray().Select(e => e.Clone()));
+        };
+        cdp.Event("Tracing.tracingComplete").OnEvent += (_, _) => complete.TrySetResult();
+        await cdp.SendAsync("Tracing.start", new Dictionary<string, object>
+        {
+            ["transferMode"] = "ReportEvents",
+            ["traceConfig"] = new Dictionary<string, object> { ["includedCategories"] = TraceCategories },
+        });
+        await page.GotoAsync($"/designer/#/definitions/bench-{n}");
+        await page.WaitForFunctionAsync($"document.querySelector('[data-testid=canvas]')?.dataset.nodes === '{n}'", null, new() { Timeout = 60_000, PollingInterval = 10 });
+        await page.GetByTestId("node-A0").ClickAsync();
+        await page.GetByRole(AriaRole.Textbox, new() { Name = "Activity name" }).WaitForAsync();
+        Console.WriteLine("drawn: " + await page.EvaluateAsync<string>("() => `${document.querySelectorAll('.react-flow__node').length} nodes, ${document.querySelectorAll('.react-flow__edge').length} edges, ${document.querySelectorAll('.react-flow__minimap-node').length} minimap nodes, ${document.querySelectorAll('*').length} elements`"));
+        await cdp.SendAsync("Tracing.end");
+        await complete.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        var events = collected;
+        // The renderer's main thread: the one named CrRendererMain in the page's process with the most work.
+        var mains = new HashSet<(int, int)>();
+        foreach (var e in events)
+        {
+            if (e.GetProperty("ph").GetString() == "M" && e.GetProperty("name").GetString() == "thread_name"
+                && e.GetProperty("args").GetProperty("name").GetString() == "CrRendererMain")
+            {
+                mains.Add((e.GetProperty("pid").GetInt32(), e.GetProperty("tid").GetInt32()));
+            }
+        }
+        var byName = new Dictionary<string, double>();
+        var perThread = new Dictionary<(int, int), List<(double Start, double End, string Name)>>();
+        foreach (var e in events)
+        {
+            if (e.GetProperty("ph").GetString() != "X" || !e.TryGetProperty("dur", out var dur)) continue;
+            var key = (e.GetProperty("pid").GetInt32(), e.GetProperty("tid").GetInt32());
+            if (!mains.Contains(key)) continue;
+            var start = e.GetProperty("ts").GetDouble();
+            if (!perThread.TryGetValue(key, out var list)) perThread[key] = list = [];
+            list.Add((start, start + dur.GetDouble(), e.GetProperty("name").GetString() ?? "?"));
+        }
+        var busiest = perThread.OrderByDescending(p => p.Value.Count).First().Value.OrderBy(x => x.Start).ThenByDescending(x => x.End).ToList();
+        // Self time by name: each event's duration less its children's, so nested work is counted once, where it was done.
+        var stack = new Stack<(double Start, double End, string Name, double Children)>();
+        double total = 0;
+        var tasks = 0;
+        void Pop()
+        {
+            var done = stack.Pop();
+            byName[done.Name] = byName.GetValueOrDefault(done.Name) + (done.End - done.Start - done.Children) / 1000.0;
+            if (stack.Count > 0)
+            {
+                var parent = stack.Pop();
+                stack.Push(parent with { Children = parent.Children + (done.End - done.Start) });
+            }
+        }
+        foreach (var e in busiest)
+        {
+            while (stack.Count > 0 && stack.Peek().End <= e.Start) Pop();
+            if (stack.Count == 0)
+            {
+                total += (e.End - e.Start) / 1000.0;
+                tasks++;
+            }
+            stack.Push((e.Start, e.End, e.Name, 0));
+        }
+        while (stack.Count > 0) Pop();
+        Console.WriteLine($"trace of one open of {n} activities: {tasks} main-thread tasks, {total:0} ms busy");
+        foreach (var (name, ms) in byName.OrderByDescending(p => p.Value).Take(25)) Console.WriteLine($"{ms,8:0.0} ms  {name}");
+        await page.CloseAsync();
     }
 
     /// <summary>Frame times sampled with requestAnimationFrame while the mouse drags the canvas for about two seconds.</summary>
