@@ -288,7 +288,8 @@ public sealed class DevMailboxTests(SqliteServerFixture fixture) : IClassFixture
         var carol = await fixture.ClientAsync("carol");
         var message = (await OkAsync(await carol.GetAsync("/api/dev/mailbox", Ct))).AsArray()
             .First(m => m!["subject"]!.GetValue<string>() == "Approval needed: Laptop for Alice")!;
-        Assert.Contains("carol@example.test", message["to"]!.AsArray().Select(t => t!.GetValue<string>()).Single());
+        // Addressed to the person by name, as the notifications are.
+        Assert.Equal("\"Carol Manager\" <carol@example.test>", message["to"]!.AsArray().Select(t => t!.GetValue<string>()).Single());
         var link = System.Text.RegularExpressions.Regex.Match(message["textBody"]!.GetValue<string>(), @"Approve: (\S+)").Groups[1].Value;
         Assert.StartsWith("http://localhost:5080/approvals/", link);
         var page = await carol.GetAsync(new Uri(link).PathAndQuery, Ct);

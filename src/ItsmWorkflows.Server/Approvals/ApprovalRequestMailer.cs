@@ -100,7 +100,10 @@ internal sealed partial class ApprovalRequestMailer(ItsmDbContext db, WorkflowSe
             message.Body = new BodyBuilder { HtmlBody = html, TextBody = text }.ToMessageBody();
             try
             {
-                message.To.Add(MailboxAddress.Parse(slot.Email));
+                // Addressed by name as well ("Carol Manager <carol@…>"), as the notifications are: mail clients show who it is for.
+                var to = MailboxAddress.Parse(slot.Email);
+                if (!string.IsNullOrWhiteSpace(slot.ApproverName) && !string.Equals(slot.ApproverName, slot.Email, StringComparison.OrdinalIgnoreCase)) to.Name = slot.ApproverName;
+                message.To.Add(to);
                 await transport.SendAsync(message, cancellationToken);
                 slot.EmailedAt = services.Time.GetUtcNow();
                 slot.EmailError = null;
