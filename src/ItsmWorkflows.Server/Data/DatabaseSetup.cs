@@ -23,7 +23,11 @@ internal static class DatabaseSetup
         else
         {
             var path = configuration["Database:SqlitePath"] ?? Path.Combine(builder.Environment.ContentRootPath, "itsmworkflows.db");
-            builder.Services.AddDbContextPool<ItsmDbContext, SqliteItsmDbContext>((sp, o) => o.UseSqlite($"Data Source={path}").AddInterceptors(sp.GetRequiredService<Live.TicketChangeInterceptor>()));
+            // SQLite changes a table by rebuilding it, which EF brackets with "PRAGMA foreign_keys" outside the
+            // migration's transaction and warns about on every new database; the rebuild itself is transactional.
+            builder.Services.AddDbContextPool<ItsmDbContext, SqliteItsmDbContext>((sp, o) => o.UseSqlite($"Data Source={path}")
+                .ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.NonTransactionalMigrationOperationWarning))
+                .AddInterceptors(sp.GetRequiredService<Live.TicketChangeInterceptor>()));
         }
         return builder;
     }
