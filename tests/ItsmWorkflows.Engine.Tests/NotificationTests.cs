@@ -34,7 +34,8 @@ public sealed class NotificationTests
         var h = new EngineHarness(approvers: new Directory());
         var state = await h.StartAsync(Notify("Itsm.NotifyRequester", "requester", "ann", "request-received"));
 
-        Assert.Equal(WorkflowSubStatus.Suspended, state.SubStatus); // waits for the delivery report
+        Assert.Equal(WorkflowStatus.Finished, state.Status); // goes on once queued: a notification does not hold up the process
+        Assert.Null(Assert.Single(h.Instances.Outbox).BookmarkId); // and nobody waits for its delivery report
         var message = EmailMessage.FromJson(Assert.Single(h.Instances.Outbox).Payload.ToJsonString());
         Assert.Equal(["Ann Lee <ann@example.org>"], message.To);
         Assert.Equal("We received your request REQ0001", message.Subject);
@@ -55,6 +56,46 @@ public sealed class NotificationTests
         var message = EmailMessage.FromJson(Assert.Single(h.Instances.Outbox).Payload.ToJsonString());
         Assert.Equal(["Bob Agent <bob@example.org>", "Sam Agent <sam@example.org>"], message.To);
         Assert.Equal("Task REQ0001 for Service Desk: Set up laptop", message.Subject);
+    }
+
+    [Fact]
+    public async Task WaitForDelivery_Suspends_UntilTheReport_AndARefusalIsAnIncident()
+    {
+        var h = new EngineHarness(approvers: new Directory());
+        var definition = h.Load(Flowchart(string.Join(",",
+            Activity("Notify1", "Itsm.NotifyRequester", string.Join(",", Literal("requester", "ann"), Literal("template", "request-received"), Js("model", Model), Literal("waitForDelivery", "true", "Boolean"))),
+            WriteLine("After", "after")), Connect("Notify1", "After")));
+        var state = (await h.Runtime.StartAsync(definition.DefinitionId, cancellationToken: TestContext.Current.CancellationToken)).State;
+
+        Assert.Equal(WorkflowSubStatus.Suspended, state.SubStatus);
+        var queued = Assert.Single(h.Instances.Outbox);
+        Assert.Equal(state.Bookmarks[0].Id, queued.BookmarkId);
+        Assert.Empty(h.Output.Lines);
+
+        state = (await h.Runtime.ResumeAsync(state.InstanceId, queued.BookmarkId!, new System.Text.Json.Nodes.JsonObject { ["delivered"] = false, ["reply"] = "550 5.1.1 no such user" },
+            TestContext.Current.CancellationToken)).State;
+        var incident = Assert.Single(state.Incidents);
+        Assert.Equal("Notify1", incident.ActivityId);
+        Assert.Contains("550 5.1.1 no such user", incident.Message, StringComparison.Ordinal);
+        Assert.Empty(h.Output.Lines);
+    }
+
+    [Fact]
+    public async Task Escalate_GoesOnOnceQueued_UnlessToldToWait()
+    {
+        var h = new EngineHarness(approvers: new Directory());
+        string Definition(bool wait) => Flowchart(string.Join(",",
+            Activity("Up", "Itsm.Escalate", string.Join(",", Js("tiers", "['First line', 'Service Desk']", "String[]"), Literal("currentGroup", "First line"), Js("model", Model), Literal("waitForDelivery", wait ? "true" : "false", "Boolean"))),
+            WriteLine("After", "after")), Connect("Up", "After"));
+
+        var goesOn = await h.StartAsync(Definition(false));
+        Assert.Equal(WorkflowStatus.Finished, goesOn.Status);
+        Assert.Equal(["after"], h.Output.Lines);
+
+        var other = new EngineHarness(approvers: new Directory());
+        var waits = await other.StartAsync(Definition(true));
+        Assert.Equal(WorkflowSubStatus.Suspended, waits.SubStatus);
+        Assert.Empty(other.Output.Lines);
     }
 
     public static TheoryData<string> Templates() => [.. NotificationTemplates.All.Select(t => t.Name)];

@@ -1,5 +1,6 @@
 using System.Net;
 using ItsmWorkflows.Server.Data;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
@@ -20,6 +21,37 @@ public sealed class RequestProcessTests(PostgresSmtpServerFixture fixture) : ICl
         Assert.Matches("^REQ[0-9]{7}$", number);
         await SettleAsync(fixture);
         return (client, number);
+    }
+
+    [Fact]
+    public async Task ARequesterWhoseMailIsRefused_StillReachesTheApprover_AndTheTicketSaysTheEmailFailed()
+    {
+        await ImportAsync(fixture);
+        // Someone whose address the mail server refuses for good (the test SMTP server answers 550 to reject*@).
+        var userName = "rita" + Guid.NewGuid().ToString("N")[..6];
+        await using (var scope = fixture.Factory.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<Person>>();
+            var carol = await users.FindByNameAsync("carol");
+            var created = await users.CreateAsync(new Person { UserName = userName, Email = $"reject-{userName}@example.test", DisplayName = "Rita Refused", ManagerId = carol!.Id });
+            Assert.True(created.Succeeded, string.Join("; ", created.Errors.Select(e => e.Description)));
+        }
+        var bob = await fixture.ClientAsync("bob");
+
+        var raised = await OkAsync(await bob.PostJsonAsync("/api/requests", new { catalogItemId = "new-laptop", answers = new { model = "MacBook Air 13\"", reason = "Travelling" }, requestedFor = userName }));
+        // The "we received it" email is queued, not awaited: the approval is asked for in the same step.
+        Assert.Equal("Awaiting approval", raised["status"]!.GetValue<string>());
+        var number = raised["number"]!.GetValue<string>();
+        await SettleAsync(fixture);
+
+        var detail = await TicketAsync(bob, number);
+        Assert.Equal("Awaiting approval", detail["ticket"]!["status"]!.GetValue<string>());
+        Assert.Equal("Suspended", detail["processStatus"]!.GetValue<string>()); // waiting on the approver, not stopped by an incident
+        var received = Assert.Single(detail["emails"]!.AsArray(), e => e!["subject"]!.GetValue<string>() == $"We received your request {number}")!;
+        Assert.True(received["failed"]!.GetValue<bool>());
+        Assert.Contains("550", received["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Single((await fixture.Smtp.ReceivedAsync()).Messages, m => m!["subject"]!.GetValue<string>().StartsWith("Approval needed", StringComparison.Ordinal)
+            && m["subject"]!.GetValue<string>().Contains(number, StringComparison.Ordinal) && m["to"]!.AsArray().Single()!.GetValue<string>() == "carol@example.test");
     }
 
     [Fact]

@@ -31,7 +31,8 @@ internal sealed record ApprovalDecisionDto(string By, string? OnBehalfOf, string
 internal sealed record TicketApprovalDto(string Title, DateTimeOffset CreatedAt, DateTimeOffset? DueAt, IReadOnlyList<string> Approvers, IReadOnlyList<ApprovalDecisionDto> Decisions);
 
 /// <summary>An email the ticket's process sent (or is sending): to whom, about what, and whether it went.</summary>
-internal sealed record TicketEmailDto(string Subject, IReadOnlyList<string> To, DateTimeOffset QueuedAt, DateTimeOffset? SentAt, string? Error);
+/// <summary>An email of the ticket's process: sent, waiting (Error: the last temporary failure), or given up on (Failed: the server refused it for good).</summary>
+internal sealed record TicketEmailDto(string Subject, IReadOnlyList<string> To, DateTimeOffset QueuedAt, DateTimeOffset? SentAt, string? Error, bool Failed);
 
 /// <summary>A ticket with its history, tasks, SLA clocks, approvals, emails and what its process waits on now.</summary>
 internal sealed record TicketDetailDto(

@@ -170,7 +170,7 @@ internal sealed class TicketService(ItsmDbContext db, WorkflowRuntime runtime, I
         {
             var payload = JsonNode.Parse(o.Payload);
             var to = payload?["to"] is JsonArray list ? list.Select(t => t?.ToString() ?? "").ToList() : [];
-            return new TicketEmailDto(payload?["subject"]?.ToString() ?? "(no subject)", to, o.CreatedAt, o.LastError is null ? o.ProcessedAt : null, o.LastError);
+            return new TicketEmailDto(payload?["subject"]?.ToString() ?? "(no subject)", to, o.CreatedAt, o.LastError is null ? o.ProcessedAt : null, o.LastError, o.ProcessedAt is not null && o.LastError is not null);
         }).ToList();
         return (approvalDtos, emails);
     }

@@ -177,7 +177,7 @@ export interface TicketDetail {
   waitingOn: { activityId: string; step: string; activityType: string; dueAt?: string | null }[];
   processStatus?: string | null;
   approvals: { title: string; createdAt: string; dueAt?: string | null; approvers: string[]; decisions: { by: string; onBehalfOf?: string | null; decision: string; comment?: string | null; channel: string; at: string }[] }[];
-  emails: { subject: string; to: string[]; queuedAt: string; sentAt?: string | null; error?: string | null }[];
+  emails: { subject: string; to: string[]; queuedAt: string; sentAt?: string | null; error?: string | null; failed?: boolean }[];
 }
 
 export interface InboxItem { approvalId: string; title: string; requester?: string | null; dueAt?: string | null; details: { key: string; value: string }[] }

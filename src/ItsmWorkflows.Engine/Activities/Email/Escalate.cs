@@ -6,7 +6,7 @@ namespace ItsmWorkflows.Engine.Activities.Email;
 /// <summary>
 /// Escalates work. Functional: hands it to the next group of a tier list (first line → second line →
 /// third line) and notifies that group. Hierarchical: notifies the manager chain of a person, up to a
-/// number of levels. Outcome "Done" once the notification was delivered, or "NoFurtherTier" when there
+/// number of levels. Outcome "Done" once the notification is queued (or delivered, when told to wait), or "NoFurtherTier" when there
 /// is nobody further to escalate to (nothing is sent). Output "escalatedTo": the group or the managers.
 /// </summary>
 public sealed class Escalate : IActivity
@@ -27,6 +27,7 @@ public sealed class Escalate : IActivity
             new InputDescriptor("template", "String", "dropdown") { Options = [.. NotificationTemplates.All.Select(t => t.Name)], DefaultValue = "incident-escalated" },
             new InputDescriptor("model", "Object", "json-editor") { Description = "What the notification shows (number, priority, reason, details...)." },
             new InputDescriptor("actionUrl", "String", "singleline"),
+            SendEmail.WaitForDeliveryInput,
         ],
         Outputs =
         [
@@ -84,7 +85,7 @@ public sealed class Escalate : IActivity
             return ActivityResult.Fault("Escalate: nobody in the next group has an email address.", "NoRecipient");
         }
         var (subject, html, text) = NotificationTemplates.Render(template, context, context.Get("model") as JsonObject, context.GetString("actionUrl"), null);
-        return SendEmail.Queue(context, new EmailMessage { Id = context.NewId(), To = to, Subject = subject, HtmlBody = html, TextBody = text });
+        return SendEmail.QueueNotification(context, new EmailMessage { Id = context.NewId(), To = to, Subject = subject, HtmlBody = html, TextBody = text });
     }
 
     public ValueTask<ActivityResult> ResumeAsync(ActivityContext context, ResumeStimulus stimulus, CancellationToken cancellationToken) => SendEmail.OnDelivery(context, stimulus);

@@ -4,7 +4,8 @@ namespace ItsmWorkflows.Engine.Activities.Email;
 
 /// <summary>
 /// Sends a shipped notification (see <see cref="NotificationTemplates"/>) to people resolved through the
-/// directory, as an email committed with the burst; waits for the delivery report like Send Email.
+/// directory, as an email committed with the burst. It goes on once the message is queued, unless told to wait
+/// for the delivery report as Send Email does: a notification that cannot be delivered should not hold up a process.
 /// </summary>
 public abstract class Notify : IActivity
 {
@@ -22,6 +23,7 @@ public abstract class Notify : IActivity
         new InputDescriptor("model", "Object", "json-editor") { Description = "What the template shows: number, item, title, priority... and 'details' as a table of facts." },
         new InputDescriptor("actionUrl", "String", "singleline") { Description = "Where the button leads (the ticket's page)." },
         new InputDescriptor("actionLabel", "String", "singleline") { Description = "The button's text; each template has its own default." },
+        SendEmail.WaitForDeliveryInput,
     ];
 
     public async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
@@ -38,7 +40,7 @@ public abstract class Notify : IActivity
         if (to.Count == 0) return ActivityResult.Fault($"Nobody to notify: {who} has no email address.", "NoRecipient");
         var (subject, html, text) = NotificationTemplates.Render(template, context, context.Get("model") as JsonObject, context.GetString("actionUrl"), context.GetString("actionLabel"));
         var message = new EmailMessage { Id = context.NewId(), To = to, Subject = subject, HtmlBody = html, TextBody = text };
-        return SendEmail.Queue(context, message);
+        return SendEmail.QueueNotification(context, message);
     }
 
     public ValueTask<ActivityResult> ResumeAsync(ActivityContext context, ResumeStimulus stimulus, CancellationToken cancellationToken) => SendEmail.OnDelivery(context, stimulus);

@@ -73,6 +73,26 @@ public sealed class SendEmail : IActivity
         return ValueTask.FromResult(Queue(context, message));
     }
 
+    /// <summary>The notification activities' choice: wait for the mail server's answer, or go on once the message is queued.</summary>
+    internal static InputDescriptor WaitForDeliveryInput { get; } = new("waitForDelivery", "Boolean", "checkbox")
+    {
+        DisplayName = "Wait for delivery",
+        Description = "Wait until the mail server has accepted the message, so that a refusal stops the process with an incident. "
+            + "Off (the default): the process goes on as soon as the message is queued (it commits with the step and is delivered at least once); "
+            + "a refusal shows on the ticket's timeline and in the log, and never holds up the process.",
+    };
+
+    /// <summary>
+    /// Commits the message as outbound work with this burst; waits for the delivery report when the activity's
+    /// "waitForDelivery" input says so, else completes at once (nobody is told of the delivery).
+    /// </summary>
+    internal static ActivityResult QueueNotification(ActivityContext context, EmailMessage message)
+    {
+        if (context.GetBool(WaitForDeliveryInput.Name)) return Queue(context, message);
+        context.Instance.Outbound.Add(new OutboundMessage(message.Id, EmailMessage.OutboxKind, message.ToJson(), context.Instance.InstanceId, null));
+        return ActivityResult.Done;
+    }
+
     /// <summary>Commits the message as outbound work with this burst and waits for the delivery report.</summary>
     internal static ActivityResult Queue(ActivityContext context, EmailMessage message)
     {
