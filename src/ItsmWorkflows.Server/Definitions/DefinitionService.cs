@@ -1,7 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using ItsmWorkflows.Engine.Definitions;
 using ItsmWorkflows.Engine.Planning;
 using ItsmWorkflows.Engine.Runtime;
@@ -17,10 +14,8 @@ namespace ItsmWorkflows.Server.Definitions;
 /// immutable (editing one starts the next draft), at most one version is published, and rolling
 /// back copies an old version into a new draft.
 /// </summary>
-internal sealed partial class DefinitionService(ItsmDbContext db, WorkflowValidator validator, TimeProvider time, PlanCache plans, IWorkflowDefinitionProvider definitions, Runtime.PublishedVersionCache publishedVersions)
+internal sealed class DefinitionService(ItsmDbContext db, WorkflowValidator validator, TimeProvider time, PlanCache plans, IWorkflowDefinitionProvider definitions, Runtime.PublishedVersionCache publishedVersions)
 {
-    public const int MaxDefinitionIdLength = 128;
-
     public async Task<IReadOnlyList<DefinitionSummaryDto>> ListAsync(CancellationToken cancellationToken)
     {
         var latest = await db.Definitions.AsNoTracking().Where(d => d.IsLatest).OrderBy(d => d.Name).ToListAsync(cancellationToken);
@@ -60,8 +55,8 @@ internal sealed partial class DefinitionService(ItsmDbContext db, WorkflowValida
     public async Task<DefinitionDetailDto> CreateAsync(JsonNode json, string actor, CancellationToken cancellationToken)
     {
         var definition = Parse(json);
-        if (string.IsNullOrWhiteSpace(definition.DefinitionId)) definition.DefinitionId = NewDefinitionId(definition.Name);
-        CheckDefinitionId(definition.DefinitionId);
+        if (string.IsNullOrWhiteSpace(definition.DefinitionId)) definition.DefinitionId = DefinitionIds.FromName(definition.Name);
+        DefinitionIds.Check(definition.DefinitionId);
         if (await db.Definitions.AnyAsync(d => d.DefinitionId == definition.DefinitionId, cancellationToken))
         {
             throw ProblemException.Conflict($"Definition '{definition.DefinitionId}' already exists; edit its draft, or import the file as its next version.");
@@ -143,7 +138,7 @@ internal sealed partial class DefinitionService(ItsmDbContext db, WorkflowValida
         foreach (var p in previous)
         {
             p.State = DefinitionState.Superseded;
-            p.Json = Stamp(p.Json, p.Version, published: false, latest: false);
+            p.Json = DefinitionText.Stamp(p.Json, p.Version, published: false, latest: false);
             p.Revision++;
         }
         foreach (var trigger in triggers)
@@ -162,7 +157,7 @@ internal sealed partial class DefinitionService(ItsmDbContext db, WorkflowValida
         latest.PublishedAt = now;
         latest.UpdatedAt = now;
         latest.UpdatedBy = actor;
-        latest.Json = Stamp(latest.Json, latest.Version, published: true, latest: true);
+        latest.Json = DefinitionText.Stamp(latest.Json, latest.Version, published: true, latest: true);
         latest.Revision++;
         // Two saves in one transaction: the old version leaves the published state before the new one
         // enters it, so the filtered unique index never sees two published rows.
@@ -200,7 +195,7 @@ internal sealed partial class DefinitionService(ItsmDbContext db, WorkflowValida
         published.State = DefinitionState.Retired;
         published.UpdatedAt = time.GetUtcNow();
         published.UpdatedBy = actor;
-        published.Json = Stamp(published.Json, published.Version, published: false, latest: published.IsLatest);
+        published.Json = DefinitionText.Stamp(published.Json, published.Version, published: false, latest: published.IsLatest);
         published.Revision++;
         await SaveAsync(published, cancellationToken);
         publishedVersions.Forget(definitionId);
@@ -214,7 +209,7 @@ internal sealed partial class DefinitionService(ItsmDbContext db, WorkflowValida
         var latest = await db.Definitions.FirstAsync(d => d.DefinitionId == definitionId && d.IsLatest, cancellationToken);
         var definition = WorkflowDefinitionJson.Parse(source.Json);
         latest.IsLatest = false;
-        latest.Json = Stamp(latest.Json, latest.Version, latest.State == DefinitionState.Published, latest: false);
+        latest.Json = DefinitionText.Stamp(latest.Json, latest.Version, latest.State == DefinitionState.Published, latest: false);
         latest.Revision++;
         var draft = NewVersion(definition, latest.Version + 1, actor, null);
         db.Definitions.Add(draft);
@@ -237,16 +232,14 @@ internal sealed partial class DefinitionService(ItsmDbContext db, WorkflowValida
         return DefinitionDiff.Compute(WorkflowDefinitionJson.Parse(a.Json), WorkflowDefinitionJson.Parse(b.Json));
     }
 
+
     /// <summary>
     /// Imports one file. An existing definition id becomes its next version when <paramref name="asNewVersion"/>,
     /// else 409; an unchanged file (same content hash as a stored version) is skipped.
     /// </summary>
-    /// <summary>The hash an import stores of the text it imported: the same text is recognised as unchanged.</summary>
-    public static string SourceHash(string json) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
-
     public async Task<ImportResultDto> ImportAsync(string file, string json, bool asNewVersion, bool publish, string actor, CancellationToken cancellationToken)
     {
-        var hash = SourceHash(json);
+        var hash = DefinitionText.SourceHash(json);
         WorkflowDefinition definition;
         try
         {
@@ -256,8 +249,8 @@ internal sealed partial class DefinitionService(ItsmDbContext db, WorkflowValida
         {
             return new ImportResultDto(file, null, null, "rejected", ex.Message);
         }
-        if (string.IsNullOrWhiteSpace(definition.DefinitionId)) definition.DefinitionId = NewDefinitionId(definition.Name);
-        CheckDefinitionId(definition.DefinitionId);
+        if (string.IsNullOrWhiteSpace(definition.DefinitionId)) definition.DefinitionId = DefinitionIds.FromName(definition.Name);
+        DefinitionIds.Check(definition.DefinitionId);
         var existing = await db.Definitions.Where(d => d.DefinitionId == definition.DefinitionId).OrderByDescending(d => d.Version).ToListAsync(cancellationToken);
         if (existing.FirstOrDefault(d => d.SourceHash == hash) is { } same)
         {
@@ -289,7 +282,7 @@ internal sealed partial class DefinitionService(ItsmDbContext db, WorkflowValida
             else
             {
                 latest.IsLatest = false;
-                latest.Json = Stamp(latest.Json, latest.Version, latest.State == DefinitionState.Published, latest: false);
+                latest.Json = DefinitionText.Stamp(latest.Json, latest.Version, latest.State == DefinitionState.Published, latest: false);
                 latest.Revision++;
                 record = NewVersion(definition, latest.Version + 1, actor, hash);
                 db.Definitions.Add(record);
@@ -358,48 +351,14 @@ internal sealed partial class DefinitionService(ItsmDbContext db, WorkflowValida
         record.UpdatedBy = actor;
     }
 
-    /// <summary>Rewrites the version fields inside the stored JSON so an export says what the database says.</summary>
-    internal static string Stamp(string json, int version, bool published, bool latest)
-    {
-        var definition = WorkflowDefinitionJson.Parse(json);
-        definition.Version = version;
-        definition.IsPublished = published;
-        definition.IsLatest = latest;
-        return WorkflowDefinitionJson.Serialize(definition);
-    }
-
     private static WorkflowDefinition Parse(JsonNode? json) => json is null
         ? throw ProblemException.BadRequest("The request has no definition; send the workflow definition JSON.")
         : WorkflowDefinitionJson.Read(json);
 
-    public static void CheckDefinitionId(string definitionId)
-    {
-        if (!DefinitionIdPattern().IsMatch(definitionId))
-        {
-            throw ProblemException.BadRequest($"Definition id '{Truncate(definitionId)}' is not allowed: use 1 to {MaxDefinitionIdLength} letters, digits, '.', '_' or '-', starting with a letter or digit.");
-        }
-    }
-
-    private static string NewDefinitionId(string? name)
-    {
-        var slug = SlugPattern().Replace((name ?? "workflow").ToLowerInvariant(), "-").Trim('-');
-        if (slug.Length == 0) slug = "workflow";
-        if (slug.Length > 100) slug = slug[..100];
-        return $"{slug}-{Guid.NewGuid().ToString("N")[..8]}";
-    }
-
-    private static string Truncate(string value) => value.Length <= 80 ? value : value[..80] + "…";
-
     private static ProblemException UnknownDefinition(string definitionId) =>
-        ProblemException.NotFound($"There is no workflow definition '{Truncate(definitionId)}'.");
+        ProblemException.NotFound($"There is no workflow definition '{DefinitionIds.Shorten(definitionId)}'.");
 
     private static ProblemException Stale(WorkflowDefinitionRecord current) => ProblemException.Conflict(
         $"Version {current.Version} of '{current.DefinitionId}' was changed by {current.UpdatedBy ?? "someone"} at {current.UpdatedAt:u} (revision {current.Revision}); reload it, reapply your edit and save again.",
         new Dictionary<string, object?> { ["changedBy"] = current.UpdatedBy, ["changedAt"] = current.UpdatedAt, ["revision"] = current.Revision });
-
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")]
-    private static partial Regex DefinitionIdPattern();
-
-    [GeneratedRegex("[^a-z0-9]+")]
-    private static partial Regex SlugPattern();
 }

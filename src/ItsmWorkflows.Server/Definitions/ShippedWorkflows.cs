@@ -32,7 +32,7 @@ internal sealed partial class ShippedWorkflows(DefinitionService definitions, Da
             if (files.Count == 0) continue;
             var texts = new List<string>(files.Count);
             foreach (var file in files) texts.Add(await File.ReadAllTextAsync(file.Path, cancellationToken));
-            var hashes = texts.Select(DefinitionService.SourceHash).ToList();
+            var hashes = texts.Select(DefinitionText.SourceHash).ToList();
             var stored = await StoredVersionsAsync(texts, cancellationToken);
             var storedHashes = stored.Select(v => v.SourceHash).OfType<string>().ToHashSet(StringComparer.Ordinal);
             var newestStored = hashes.FindLastIndex(storedHashes.Contains);
@@ -68,7 +68,7 @@ internal sealed partial class ShippedWorkflows(DefinitionService definitions, Da
         var published = await db.Definitions.FirstAsync(d => d.Id == live.Id, cancellationToken);
         db.Definitions.Remove(draft);
         published.IsLatest = true;
-        published.Json = DefinitionService.Stamp(published.Json, published.Version, published: true, latest: true);
+        published.Json = DefinitionText.Stamp(published.Json, published.Version, published: true, latest: true);
         published.Revision++;
         await db.SaveChangesAsync(cancellationToken);
         LogDiscarded(logger, newest.DefinitionId, draft.Version);
