@@ -10,7 +10,7 @@ namespace ItsmWorkflows.Browser.Tests;
 public sealed class DesignerTests(DesignerFixture fixture) : IClassFixture<DesignerFixture>
 {
     /// <summary>Runs a browser scenario; on failure a screenshot is kept in TestResults/browser beside the error.</summary>
-    private static async Task WithScreenshotOnFailureAsync(IPage page, string name, Func<Task> scenario)
+    internal static async Task WithScreenshotOnFailureAsync(IPage page, string name, Func<Task> scenario)
     {
         try
         {
@@ -240,6 +240,49 @@ public sealed class DesignerVersionTests(DesignerFixture fixture) : IClassFixtur
         var v2 = JsonNode.Parse(await (await context.APIRequest.GetAsync($"/api/definitions/{id}/versions/2")).TextAsync())!;
         Assert.Equal("ticketNumber", v2["definition"]!["variables"]![0]!["name"]!.GetValue<string>());
         Assert.Equal("String", v2["definition"]!["variables"]![0]!["typeName"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task SwitchCases_AreEditedAsCases_AndBecomeItsPorts()
+    {
+        var (context, page) = await fixture.SignedInAsync("dave");
+        await using var _ = context;
+        await DesignerTests.WithScreenshotOnFailureAsync(page, "switch-cases", async () =>
+        {
+            await page.GotoAsync("/designer/#/definitions/change-approval");
+            await Expect(page.GetByTestId("version-state")).ToContainTextAsync("Published");
+            await page.GetByTestId("node-ByType").ClickAsync();
+            var ports = page.Locator("[data-testid^='port-ByType-']");
+            await Expect(ports).ToHaveCountAsync(4); // Standard, Emergency, Normal and Default
+            // Each case shows its label and its condition, as stored.
+            await Expect(page.GetByLabel("Case 1 label")).ToHaveValueAsync("Standard");
+            await Expect(page.GetByLabel("Case 3 condition", new() { Exact = true })).ToHaveValueAsync("getInput('ticket').type === 'normal'");
+            // Editing a condition keeps every case (it had replaced them all with one empty text).
+            await page.GetByLabel("Case 3 condition", new() { Exact = true }).FillAsync("getInput('ticket').type === 'normal' || getInput('ticket').type === ''");
+            await Expect(ports).ToHaveCountAsync(4);
+            // A label is its port's name.
+            await page.GetByLabel("Case 3 label").FillAsync("Normal change");
+            await Expect(page.GetByTestId("port-ByType-Normal change")).ToHaveCountAsync(1);
+            await Expect(page.GetByTestId("port-ByType-Normal")).ToHaveCountAsync(0);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Add case" }).ClickAsync();
+            await Expect(ports).ToHaveCountAsync(5);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Remove case 4" }).ClickAsync();
+            await Expect(ports).ToHaveCountAsync(4);
+        });
+    }
+
+    [Fact]
+    public async Task Import_OfAFileThatIsNotADefinition_SaysWhy()
+    {
+        var (context, page) = await fixture.SignedInAsync("dave");
+        await using var _ = context;
+        var path = Path.Combine(DesignerFixture.ArtifactsFolder, "not-a-definition-" + Guid.NewGuid().ToString("N")[..6] + ".json");
+        await File.WriteAllTextAsync(path, "{ \"definitionId\": \"half", TestContext.Current.CancellationToken);
+        await page.GotoAsync("/designer/");
+        await page.GetByLabel("Import Elsa JSON").SetInputFilesAsync(path);
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("not imported");
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("not valid JSON");
+        File.Delete(path);
     }
 
     [Fact]

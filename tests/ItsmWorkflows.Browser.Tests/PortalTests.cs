@@ -98,8 +98,13 @@ public sealed class PortalTests(DesignerFixture fixture) : IClassFixture<Designe
                 var section = queue.Locator("section", new() { HasText = $"Tasks for {group}" });
                 await Expect(section.GetByRole(AriaRole.Link).First).ToBeVisibleAsync(new() { Timeout = 20_000 });
                 await section.GetByRole(AriaRole.Link).First.ClickAsync();
+                // The task says what to do (the request's answers) and whose request it serves.
+                await Expect(queue.GetByTestId("ticket-parent")).ToContainTextAsync(number);
+                await Expect(queue.GetByTestId("ticket-description")).ToContainTextAsync("Travelling to customers");
                 await queue.GetByRole(AriaRole.Button, new() { Name = "Close complete" }).ClickAsync();
                 await Expect(queue.GetByTestId("ticket-status")).ToHaveTextAsync("Closed Complete", Patient);
+                // Closed, it waits on nothing (the request's process goes on, on the request's page).
+                await Expect(queue.GetByTestId("waiting-on")).ToHaveCountAsync(0);
             }
         }
 

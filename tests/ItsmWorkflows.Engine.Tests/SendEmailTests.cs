@@ -118,14 +118,15 @@ public sealed class SendEmailTests
     public void PlainText_KeepsLinksAndLineBreaks()
     {
         var text = HtmlText.ToPlainText("""
-            <html><head><style>p { color: red }</style></head><body>
+            <!doctype html>
+            <html><head><style>p { color: red }</style></head><body><!-- layout: 600 px -->
             <h1>Approval needed</h1><p>Change <b>CHG0001</b> &amp; its plan.</p>
-            <table><tr><td>Risk</td><td>High</td></tr></table>
+            <table><tr><td>Risk</td><td>High</td></tr><tr><td>Window</td><td>Sat</td><td>02:00</td></tr></table>
             <a href="https://itsm.example.org/approve?t=1&amp;x=2">Review</a><br>Thanks
             </body></html>
             """);
 
-        // Blocks are separated by at most one blank line; cells by a space.
-        Assert.Equal("Approval needed\nChange CHG0001 & its plan.\n\nRisk High\n\nReview (https://itsm.example.org/approve?t=1&x=2)\nThanks", text);
+        // Blocks are separated by at most one blank line; a row's two cells read as "label: value", more as a list.
+        Assert.Equal("Approval needed\nChange CHG0001 & its plan.\n\nRisk: High\nWindow | Sat | 02:00\n\nReview (https://itsm.example.org/approve?t=1&x=2)\nThanks", text);
     }
 }

@@ -33,9 +33,14 @@ public abstract class BadInputTests<TFixture>(TFixture fixture) : IClassFixture<
     public async Task Import_MalformedFile_IsReportedAndNothingStored()
     {
         var client = await fixture.ClientAsync("dave");
-        var results = await OkAsync(await client.PostAsync("/api/definitions/import", Body("{ \"definitionId\": \"half"), Ct));
-        Assert.Equal("rejected", results[0]!["outcome"]!.GetValue<string>());
-        Assert.Contains("not valid JSON", results[0]!["message"]!.GetValue<string>());
+        var before = await OkAsync(await client.GetAsync("/api/definitions", Ct));
+        var response = await client.PostAsync("/api/definitions/import", Body("{ \"definitionId\": \"half"), Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await ReadAsync(response);
+        Assert.Contains("not imported", problem["detail"]!.GetValue<string>());
+        Assert.Contains("not valid JSON", problem["detail"]!.GetValue<string>());
+        Assert.Equal("rejected", problem["results"]![0]!["outcome"]!.GetValue<string>());
+        Assert.Equal(before.AsArray().Count, (await OkAsync(await client.GetAsync("/api/definitions", Ct))).AsArray().Count);
     }
 
     [Fact]

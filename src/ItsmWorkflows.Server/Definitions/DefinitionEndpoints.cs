@@ -76,6 +76,15 @@ internal static class DefinitionEndpoints
             {
                 results.Add(await s.ImportAsync(name, json, asNewVersion ?? false, publish ?? false, Actor(user), ct));
             }
+            // Nothing usable at all is a bad request, not a success with bad news inside; a zip with some good files
+            // answers 200 with each file's outcome.
+            if (results.Count > 0 && results.All(r => r.Outcome == "rejected"))
+            {
+                throw ProblemException.BadRequest(results.Count == 1
+                    ? $"The definition was not imported: {results[0].Message}"
+                    : $"None of the {results.Count} files was imported: " + string.Join(" ", results.Select(r => $"{r.File}: {r.Message}")),
+                    new Dictionary<string, object?> { ["results"] = results });
+            }
             return results;
         });
     }

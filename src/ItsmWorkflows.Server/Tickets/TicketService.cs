@@ -129,7 +129,10 @@ internal sealed class TicketService(ItsmDbContext db, WorkflowRuntime runtime, I
         var sla = new JsonObject();
         var waiting = new List<WaitingOnDto>();
         string? processStatus = null;
-        if (ticket.InstanceId is { } instanceId)
+        // A task's instance is its request's process: the request's clocks, waits, approvals and emails are the
+        // request's (its page has them); on the task they read as the task's own, still running after it closed.
+        var ownProcess = ticket.Kind != TicketKind.Task;
+        if (ticket.InstanceId is { } instanceId && ownProcess)
         {
             var instance = await db.Instances.AsNoTracking().Where(i => i.Id == instanceId).Select(i => new { i.State, i.SubStatus }).FirstOrDefaultAsync(cancellationToken);
             if (instance is not null)
@@ -152,7 +155,7 @@ internal sealed class TicketService(ItsmDbContext db, WorkflowRuntime runtime, I
                     g.Key, names.GetValueOrDefault(g.Key) ?? g.Key, g.First().Name, g.Min(b => b.DueAt))));
             }
         }
-        var (approvals, emails) = ticket.InstanceId is { } id ? await ApprovalsAndEmailsAsync(id, cancellationToken) : ([], []);
+        var (approvals, emails) = ticket.InstanceId is { } id && ownProcess ? await ApprovalsAndEmailsAsync(id, cancellationToken) : ([], []);
         return new TicketDetailDto(TicketDto.From(ticket), history, [.. tasks.Select(TicketDto.From)], sla, waiting, processStatus, approvals, emails);
     }
 

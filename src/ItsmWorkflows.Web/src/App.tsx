@@ -44,10 +44,14 @@ function DefinitionList() {
           onChange={async (e) => {
             const file = e.target.files?.[0];
             if (!file) return;
+            // The same file again, after fixing it, is a change the input reports.
+            e.target.value = "";
             try {
-              await api.importJson(await file.text());
+              const results = await api.importJson(await file.text());
               setItems(await api.definitions());
-              setError(null);
+              // A file the server could not read comes back as "rejected" with the reason, not as an error status.
+              const rejected = results.filter((r) => r.outcome === "rejected");
+              setError(rejected.length ? `${file.name} was not imported: ${rejected.map((r) => r.message).join(" ")}` : null);
             } catch (err) {
               setError((err as Error).message);
             }

@@ -295,6 +295,7 @@ function EditorCanvas({ definitionId, descriptors }: { definitionId: string; des
             activity={selected[0].data.activity}
             descriptor={selected[0].data.descriptor}
             issues={issues.filter((i) => i.activityId === selected[0].id)}
+            variables={(detail?.definition.variables as { id?: string; name?: string }[] | undefined) ?? []}
             onChange={(activity: ActivityJson) => commit({ nodes: nodes.map((n) => (n.id === selected[0].id ? { ...n, data: { ...n.data, activity } } : n)) })}
           />
         ) : (

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from "react";
 import { staffRoles, TicketPage } from "./TicketPage";
 import { DashboardPage } from "./Dashboard";
 import { ChangeForm } from "./ChangeForm";
-import { api, type CatalogItem, type ChangeCalendar, type FormField, type InboxItem, type Me, type Service } from "./api";
+import { api, ApiError, type CatalogItem, type ChangeCalendar, type FormField, type InboxItem, type Me, type Service } from "./api";
 
 function Nav({ me }: { me: Me }) {
   const staff = me.roles.some((r) => staffRoles.includes(r));
@@ -17,6 +17,7 @@ function Nav({ me }: { me: Me }) {
       <a href="#/changes">Change calendar</a>
       {me.roles.some((r) => r === "process-owner" || r === "admin") && <a href="/designer/">Designer</a>}
       <span className="hint">{me.displayName}</span>
+      <button type="button" className="link" onClick={() => { void api.logout().finally(() => { window.location.href = "/signin"; }); }}>Sign out</button>
     </nav>
   );
 }
@@ -51,6 +52,8 @@ function Catalog() {
   const [errors, setErrors] = useState<Record<string, string[]>>({});
   const [message, setMessage] = useState<string | null>(null);
   const [incident, setIncident] = useState({ title: "", serviceId: "", impact: 3, urgency: 3 });
+  // The incident form's own answer: an error there is shown there, not under a catalog item's form.
+  const [incidentMessage, setIncidentMessage] = useState<string | null>(null);
   useEffect(() => { api.catalog().then(setItems, (e: Error) => setMessage(e.message)); api.services().then(setServices, () => {}); }, []);
   const shown = items.filter((i) => !query || `${i.name} ${i.description ?? ""} ${i.category ?? ""}`.toLowerCase().includes(query.toLowerCase()));
   const submit = async () => {
@@ -93,12 +96,12 @@ function Catalog() {
         try {
           const ticket = await api.raiseIncident(incident);
           window.location.hash = `#/tickets/${ticket.number}`;
-        } catch (err) { setMessage((err as Error).message); }
+        } catch (err) { setIncidentMessage((err as Error).message); }
       }}>
-        <div className="form-field"><label htmlFor="inc-title">What is wrong? *</label><input id="inc-title" value={incident.title} onChange={(e) => setIncident({ ...incident, title: e.target.value })} /></div>
+        <div className="form-field"><label htmlFor="inc-title">What is wrong? *</label><input id="inc-title" required value={incident.title} onChange={(e) => setIncident({ ...incident, title: e.target.value })} /></div>
         <div className="form-field">
           <label htmlFor="inc-service">Service *</label>
-          <select id="inc-service" value={incident.serviceId} onChange={(e) => setIncident({ ...incident, serviceId: e.target.value })}>
+          <select id="inc-service" required value={incident.serviceId} onChange={(e) => setIncident({ ...incident, serviceId: e.target.value })}>
             <option value="" />
             {services.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
           </select>
@@ -116,6 +119,7 @@ function Catalog() {
           </select>
         </div>
         <button type="submit">Report incident</button>
+        {incidentMessage && <p className="message error" role="alert">{incidentMessage}</p>}
       </form>
     </main>
   );
@@ -288,7 +292,13 @@ function ChangeCalendarPage({ staff }: { staff: boolean }) {
 export function Portal({ hash }: { hash: string }) {
   const [me, setMe] = useState<Me | null>(null);
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => { api.me().then(setMe, (e: Error) => setError(e.message)); }, []);
+  useEffect(() => {
+    api.me().then(setMe, (e: Error) => {
+      // Signed out (or the session ended): the sign-in page, not an error that tells a person to POST somewhere.
+      if (e instanceof ApiError && e.status === 401) window.location.href = "/signin";
+      else setError(e.message);
+    });
+  }, []);
   if (error) return <p className="message error" role="alert">{error}</p>;
   if (!me) return <p className="hint">Loading…</p>;
   const ticket = /^#\/tickets\/(.+)$/.exec(hash);

@@ -65,12 +65,72 @@ function SyntaxError({ syntax, value, typeName, name }: { syntax: string; value:
   return error ? <p className="issue" role="alert" data-testid={`syntax-${name}`}>{error.message}</p> : null;
 }
 
+/** "actionUrl" reads "Action URL": an input without a display name is shown by its name, in words. */
+export function humanize(name: string) {
+  const words = name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/[_-]+/g, " ").trim();
+  return (words.charAt(0).toUpperCase() + words.slice(1)).replace(/\b(Url|Id|Http|Json|Sla)\b/g, (w) => w.toUpperCase());
+}
+
+type SwitchCase = { label?: string; condition?: { type?: string; value?: unknown } };
+
+/**
+ * A switch's cases are plain JSON on the activity (a list of { label, condition }), not one expression: each case
+ * gets its label and its condition, which become the activity's output ports.
+ */
+function CasesField({ label, cases, onChange }: { label: string; cases: SwitchCase[]; onChange: (next: SwitchCase[]) => void }) {
+  const set = (i: number, next: SwitchCase) => onChange(cases.map((c, j) => (j === i ? next : c)));
+  return (
+    <fieldset className="input cases">
+      <legend>{label}</legend>
+      {cases.map((c, i) => {
+        const syntax = c.condition?.type ?? "JavaScript";
+        const value = typeof c.condition?.value === "string" ? c.condition.value : c.condition?.value === undefined ? "" : JSON.stringify(c.condition.value);
+        return (
+          <div key={i} className="case" role="group" aria-label={`Case ${i + 1}`}>
+            <input aria-label={`Case ${i + 1} label`} placeholder="Label (the port's name)" value={c.label ?? ""} onChange={(e) => set(i, { ...c, label: e.target.value })} />
+            <select aria-label={`Case ${i + 1} condition type`} value={syntax} onChange={(e) => set(i, { ...c, condition: { type: e.target.value, value } })}>
+              {["JavaScript", "Liquid", "Literal"].map((s) => <option key={s}>{s}</option>)}
+            </select>
+            <textarea aria-label={`Case ${i + 1} condition`} spellCheck={false} value={value} onChange={(e) => set(i, { ...c, condition: { type: syntax, value: e.target.value } })} />
+            <SyntaxError syntax={syntax} value={value} typeName="Boolean" name={`case-${i}`} />
+            <button type="button" onClick={() => onChange(cases.filter((_, j) => j !== i))}>Remove case {i + 1}</button>
+          </div>
+        );
+      })}
+      <button type="button" onClick={() => onChange([...cases, { label: `Case ${cases.length + 1}`, condition: { type: "JavaScript", value: "false" } }])}>Add case</button>
+    </fieldset>
+  );
+}
+
+type VariableRef = { id?: string; name?: string };
+
+/** Which workflow variable an activity sets: chosen from the workflow's variables, stored as Elsa stores it ({ id, name }). */
+function VariableField({ label, current, variables, onChange }: { label: string; current: VariableRef | undefined; variables: VariableRef[]; onChange: (next: VariableRef | undefined) => void }) {
+  const known = variables.some((v) => v.name === current?.name);
+  return (
+    <fieldset className="input">
+      <legend>{label}</legend>
+      <select aria-label={label} value={current?.name ?? ""} onChange={(e) => {
+        const chosen = variables.find((v) => v.name === e.target.value);
+        onChange(chosen ? { id: chosen.id, name: chosen.name } : undefined);
+      }}>
+        <option value="" />
+        {!known && current?.name && <option value={current.name}>{current.name} (not a variable of this workflow)</option>}
+        {variables.map((v) => <option key={v.id ?? v.name} value={v.name}>{v.name}</option>)}
+      </select>
+      {variables.length === 0 && <small>This workflow has no variables yet: add one under Variables &amp; inputs (click an empty part of the canvas).</small>}
+    </fieldset>
+  );
+}
+
 /** The selected activity's name and inputs, generated from its descriptor: an expression type and a value per input. */
-export function Properties({ activity, descriptor, issues, onChange }: {
+export function Properties({ activity, descriptor, issues, onChange, variables = [] }: {
   activity: ActivityJson;
   descriptor?: ActivityDescriptor;
   issues: ValidationIssue[];
   onChange: (next: ActivityJson) => void;
+  /** The workflow's variables, for inputs that name one. */
+  variables?: VariableRef[];
 }) {
   const setInput = (input: InputDescriptor, syntax: string, value: string) => {
     const next: ActivityJson = { ...activity };
@@ -96,11 +156,22 @@ export function Properties({ activity, descriptor, issues, onChange }: {
       </label>
       {issues.filter((i) => !i.field || !(descriptor?.inputs ?? []).some((d) => d.name === i.field)).map((i) => <p key={i.message} className="issue" role="alert">{i.message}</p>)}
       {(descriptor?.inputs ?? []).map((input) => {
+        const label = input.displayName || humanize(input.name);
+        if (input.isWrapped === false && input.uiHint === "switch-editor") {
+          const raw = activity[input.name];
+          return <CasesField key={input.name} label={label} cases={Array.isArray(raw) ? (raw as SwitchCase[]) : []} onChange={(next) => onChange({ ...activity, [input.name]: next })} />;
+        }
+        if (input.isWrapped === false && input.uiHint === "variable-picker") {
+          const raw = activity[input.name];
+          return (
+            <VariableField key={input.name} label={label} current={raw && typeof raw === "object" ? (raw as VariableRef) : undefined} variables={variables}
+              onChange={(next) => { const copy: ActivityJson = { ...activity }; if (next) copy[input.name] = next; else delete copy[input.name]; onChange(copy); }} />
+          );
+        }
         const current = readInput(activity, input.name);
         const syntax = current?.expression?.type ?? defaultSyntax(input);
         const raw = current?.expression?.value;
         const value = raw === undefined || raw === null ? "" : typeof raw === "string" ? raw : JSON.stringify(raw);
-        const label = input.displayName || input.name;
         return (
           <fieldset key={input.name} className="input">
             <legend>

@@ -35,6 +35,8 @@ export function TicketPage({ number, me }: { number: string; me: Me }) {
   if (error && !detail) return <main className="portal"><p className="message error" role="alert">{error}</p></main>;
   if (!detail) return <main className="portal"><p className="hint">Loading…</p></main>;
   const t = detail.ticket;
+  const answers = (t.details?.summary ?? null) as Record<string, unknown> | null;
+  const summary = answers ? Object.entries(answers).map(([k, v]): [string, string] => [k, v === true || v === "true" ? "Yes" : v === false || v === "false" ? "No" : String(v)]) : [];
   const staff = me.roles.some((r) => staffRoles.includes(r));
   // What the ticket waits on, in people's terms: the SLA clocks' own thresholds show as the clocks below.
   const waits = detail.waitingOn.filter((w) => w.activityType !== "Itsm.WaitForSlaThreshold");
@@ -63,6 +65,13 @@ export function TicketPage({ number, me }: { number: string; me: Me }) {
         {t.priorityName && <> · {t.priorityName}</>} · <span data-testid="ticket-assignment">{t.assignmentGroup}{t.assignee ? ` · ${t.assignee}` : ""}</span>
         {t.instanceId && staff && <> · <a href={`/designer/#/instances/${t.instanceId}`}>process diagram</a></>}
       </p>
+      {t.parent && <p data-testid="ticket-parent">Part of <a href={`#/tickets/${t.parent}`}>{t.parent}</a></p>}
+      {/* What was asked: the form's answers of a request, or the description (a task's carries its request's answers). */}
+      {summary.length > 0 ? (
+        <dl className="facts" data-testid="ticket-summary">
+          {summary.map(([k, v]) => <div key={k}><dt>{k}</dt><dd>{v}</dd></div>)}
+        </dl>
+      ) : t.description && <p className="description" data-testid="ticket-description">{t.description}</p>}
       {error && <p className="message error" role="alert">{error}</p>}
       {expected && <p data-testid="expected">{expected}</p>}
       {waits.length > 0 && (

@@ -26,6 +26,9 @@ async function call<T>(method: string, url: string, body?: unknown): Promise<T> 
   return json as T;
 }
 
+/** One imported file: "imported", "published", "unchanged", or "rejected" with the reason. */
+export interface ImportResult { file: string; definitionId?: string | null; version?: number | null; outcome: string; message?: string | null }
+
 export interface InputDescriptor {
   name: string;
   typeName: string;
@@ -142,7 +145,7 @@ export interface Service { id: string; name: string; description?: string | null
 
 export interface Ticket {
   number: string; kind: string; title: string; status: string; requester?: string | null; assignmentGroup?: string | null; assignee?: string | null;
-  parent?: string | null; priorityName?: string | null; instanceId?: string | null; createdAt: string; updatedAt: string; closedAt?: string | null; revision: number; plannedStart?: string | null; plannedEnd?: string | null; dueAt?: string | null;
+  parent?: string | null; description?: string | null; priorityName?: string | null; instanceId?: string | null; createdAt: string; updatedAt: string; closedAt?: string | null; revision: number; plannedStart?: string | null; plannedEnd?: string | null; dueAt?: string | null;
   details: Record<string, unknown>;
 }
 
@@ -225,7 +228,8 @@ export const api = {
   versions: (id: string) => call<VersionInfo[]>("GET", `/api/definitions/${encodeURIComponent(id)}/versions`),
   diff: (id: string, from: number, to: number) => call<DefinitionDiff>("GET", `/api/definitions/${encodeURIComponent(id)}/diff?from=${from}&to=${to}`),
   rollback: (id: string, version: number) => call<DefinitionDetail>("POST", `/api/definitions/${encodeURIComponent(id)}/versions/${version}/rollback`),
-  importJson: (json: string) => call<unknown>("POST", "/api/definitions/import?asNewVersion=true", json),
+  logout: () => call<unknown>("POST", "/account/logout"),
+  importJson: (json: string) => call<ImportResult[]>("POST", "/api/definitions/import?asNewVersion=true", json),
   exportUrl: (id: string) => `/api/definitions/${encodeURIComponent(id)}/export`,
   instance: (id: string) => call<InstanceDetail>("GET", `/api/instances/${encodeURIComponent(id)}`),
   instances: (definitionId: string) => call<InstancePage>("GET", `/api/instances?definitionId=${encodeURIComponent(definitionId)}&pageSize=20`),

@@ -20,10 +20,13 @@ public static partial class HtmlText
         });
         text = BreakPattern().Replace(text, "\n");
         text = BlockEndPattern().Replace(text, "\n");
-        text = CellEndPattern().Replace(text, "  ");
+        // A cell's end is marked (a control character no decoded text has) so that a row keeps its cells apart:
+        // "Model: Performance 16", not "Model Performance 16".
+        text = CellEndPattern().Replace(text, CellMark);
+        text = DeclarationPattern().Replace(text, "");
         text = TagPattern().Replace(text, "");
         text = WebUtility.HtmlDecode(text);
-        var lines = text.Split('\n').Select(l => SpacePattern().Replace(l, " ").Trim());
+        var lines = text.Split('\n').Select(l => Cells(SpacePattern().Replace(l, " ")));
         var sb = new StringBuilder();
         var blank = 0;
         foreach (var line in lines)
@@ -40,6 +43,20 @@ public static partial class HtmlText
         }
         return sb.ToString().Trim();
     }
+
+    private const string CellMark = "\u001f";
+
+    /// <summary>One line's cells: two read as "label: value" (a facts table), more as "a | b | c".</summary>
+    private static string Cells(string line)
+    {
+        if (!line.Contains(CellMark, StringComparison.Ordinal)) return line.Trim();
+        var cells = line.Split(CellMark).Select(c => c.Trim()).Where(c => c.Length > 0).ToList();
+        return cells.Count == 2 && !cells[0].EndsWith(':') ? $"{cells[0]}: {cells[1]}" : string.Join(cells.Count == 2 ? " " : " | ", cells);
+    }
+
+    /// <summary>The doctype and comments: not text.</summary>
+    [GeneratedRegex(@"<!--.*?-->|<![^>]*>", RegexOptions.Singleline)]
+    private static partial Regex DeclarationPattern();
 
     [GeneratedRegex(@"<\s*/?\s*[a-zA-Z][^>]*>")]
     private static partial Regex TagPattern();
