@@ -412,6 +412,40 @@ public sealed class TestRunTests(DesignerFixture fixture) : IClassFixture<Design
     }
 }
 
+/// <summary>A shipped process test-runs on the input its tickets give it, copied from its latest instance.</summary>
+public sealed class ShippedTestRunTests(DesignerFixture fixture) : IClassFixture<DesignerFixture>
+{
+    [Fact]
+    public async Task ShippedProcess_TestRunsWithTheLatestInstancesInput_AndTouchesNoTicket()
+    {
+        var (alice, _) = await fixture.SignedInAsync("alice");
+        await using (alice)
+        {
+            var raised = await alice.APIRequest.PostAsync("/api/requests", new() { DataObject = new { catalogItemId = "vpn-access", answers = new { reason = "Working from home" } } });
+            Assert.True(raised.Ok, await raised.TextAsync());
+        }
+        var (context, page) = await fixture.SignedInAsync("dave");
+        await using var __ = context;
+        await DesignerTests.WithScreenshotOnFailureAsync(page, "shipped-test-run", async () =>
+        {
+            await page.GotoAsync("/designer/#/definitions/request-fulfilment");
+            await Expect(page.GetByTestId("version-state")).ToContainTextAsync("Published");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Test run" }).ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Use the latest instance's input" }).ClickAsync();
+            await Expect(page.GetByLabel("Correlation id")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^REQ[0-9]{7}$"));
+            var number = await page.GetByLabel("Correlation id").InputValueAsync();
+            await Expect(page.GetByLabel("Workflow input")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("Working from home"));
+            await page.GetByRole(AriaRole.Button, new() { Name = "Start test run" }).ClickAsync();
+            // VPN access needs no approval: the run goes to its fulfilment task, no incident on the way.
+            await Expect(page.GetByTestId("run-waits")).ToContainTextAsync("Fulfilment task");
+            await Expect(page.GetByTestId("run-status")).Not.ToContainTextAsync("Faulted");
+            // The real ticket did not move: the sandbox keeps its changes to itself.
+            var ticket = JsonNode.Parse(await (await context.APIRequest.GetAsync($"/api/tickets/{number}")).TextAsync())!;
+            Assert.Single(ticket["tasks"]!.AsArray());
+        });
+    }
+}
+
 /// <summary>Scripts are checked by the server as they are typed; the error stands beside the input.</summary>
 public sealed class ScriptCheckTests(DesignerFixture fixture) : IClassFixture<DesignerFixture>
 {

@@ -13,6 +13,20 @@ export function TestRunPanel({ definitionId, run, onRun, onClose, names }: {
   names: Map<string, string>;
 }) {
   const [input, setInput] = useState("{}");
+  const [correlationId, setCorrelationId] = useState("");
+  /** A shipped process expects what its tickets give it (a "ticket" input, the number as correlation id): the latest real instance has both. */
+  const copyLatest = async () => {
+    try {
+      const latest = (await api.instances(definitionId)).items[0];
+      if (!latest) { setError("This workflow has no instances yet to copy an input from."); return; }
+      const detail = await api.instance(latest.id);
+      setInput(JSON.stringify(detail.input ?? {}, null, 2));
+      setCorrelationId(latest.correlationId ?? "");
+      setError(null);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
   const [error, setError] = useState<string | null>(null);
   const act = async (f: () => Promise<TestRunView>) => {
     try {
@@ -31,10 +45,16 @@ export function TestRunPanel({ definitionId, run, onRun, onClose, names }: {
           Workflow input (JSON)
           <textarea aria-label="Workflow input" value={input} onChange={(e) => setInput(e.target.value)} />
         </label>
+        <label>
+          Correlation id
+          <input aria-label="Correlation id" placeholder="Such as a ticket number" value={correlationId} onChange={(e) => setCorrelationId(e.target.value)} />
+        </label>
+        <p className="hint">Nothing outside the sandbox changes: tickets named here are not touched.</p>
+        <button onClick={() => void copyLatest()}>Use the latest instance's input</button>{" "}
         <button onClick={() => {
           let parsed: unknown;
           try { parsed = JSON.parse(input); } catch { setError("The input is not valid JSON."); return; }
-          void act(() => api.startTestRun(definitionId, parsed));
+          void act(() => api.startTestRun(definitionId, parsed, correlationId.trim() || undefined));
         }}>Start test run</button>{" "}
         <button onClick={onClose}>Close</button>
         {error && <p className="issue" role="alert">{error}</p>}

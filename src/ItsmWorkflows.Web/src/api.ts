@@ -119,6 +119,7 @@ export interface InstanceDetail {
   bookmarks: { id: string; activityId: string; name: string; dueAt?: string | null }[];
   incidents: { id: string; activityId: string; message: string; resolvedAt?: string | null }[];
   journal: JournalEntry[];
+  input?: Record<string, unknown>;
 }
 
 export interface InstancePage { items: InstanceDetail["instance"][] }
@@ -234,7 +235,7 @@ export const api = {
   instance: (id: string) => call<InstanceDetail>("GET", `/api/instances/${encodeURIComponent(id)}`),
   instances: (definitionId: string) => call<InstancePage>("GET", `/api/instances?definitionId=${encodeURIComponent(definitionId)}&pageSize=20`),
   definitionVersion: (id: string, version: number) => call<DefinitionDetail>("GET", `/api/definitions/${encodeURIComponent(id)}/versions/${version}`),
-  startTestRun: (id: string, input: unknown) => call<TestRunView>("POST", `/api/definitions/${encodeURIComponent(id)}/test-runs`, { input }),
+  startTestRun: (id: string, input: unknown, correlationId?: string) => call<TestRunView>("POST", `/api/definitions/${encodeURIComponent(id)}/test-runs`, { input, correlationId }),
   advanceTestRun: (runId: string, body: { by?: string; toNextTimer?: boolean }) => call<TestRunView>("POST", `/api/test-runs/${runId}/advance`, body),
   resumeTestRun: (runId: string, bookmarkId: string, payload: unknown) => call<TestRunView>("POST", `/api/test-runs/${runId}/resume`, { bookmarkId, payload }),
   checkExpression: (syntax: string, value: string, typeName: string) =>
