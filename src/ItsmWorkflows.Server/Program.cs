@@ -57,6 +57,8 @@ builder.Services.AddSingleton(sp => new WorkflowServices
     Calendars = sp.GetRequiredService<ItsmWorkflows.Engine.Calendars.IBusinessCalendarProvider>(),
     ChangeSchedule = sp.GetRequiredService<ItsmWorkflows.Server.Changes.DbChangeScheduleProvider>(),
     IsTransientFailure = EfWorkflowInstanceStore.IsTransient,
+    // The same public address as the approval links: a notification's button opens the ticket's tracking page.
+    TicketUrl = number => $"{sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ItsmWorkflows.Server.Approvals.ApprovalOptions>>().Value.BaseUrl.TrimEnd('/')}/portal/#/tickets/{Uri.EscapeDataString(number)}",
     IncidentCommitted = sp.GetRequiredService<IncidentLog>().Committed,
 });
 builder.Services.AddScoped<IWorkflowInstanceStore, EfWorkflowInstanceStore>();

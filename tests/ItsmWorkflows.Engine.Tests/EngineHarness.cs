@@ -12,7 +12,7 @@ namespace ItsmWorkflows.Engine.Tests;
 public sealed class EngineHarness
 {
     public EngineHarness(IHttpRequestSender? http = null, IWorkflowInstanceStore? instances = null, ItsmWorkflows.Engine.Activities.Approvals.IApproverDirectory? approvers = null,
-        ItsmWorkflows.Engine.Calendars.IBusinessCalendarProvider? calendars = null, Func<Exception, bool>? isTransient = null)
+        ItsmWorkflows.Engine.Calendars.IBusinessCalendarProvider? calendars = null, Func<Exception, bool>? isTransient = null, Func<string, string?>? ticketUrl = null)
     {
         Services = new WorkflowServices
         {
@@ -20,6 +20,7 @@ public sealed class EngineHarness
             Approvers = approvers ?? ItsmWorkflows.Engine.Activities.Approvals.LiteralApproverDirectory.Instance,
             Calendars = calendars ?? new ItsmWorkflows.Engine.Calendars.InMemoryCalendarProvider(),
             IsTransientFailure = isTransient ?? (static _ => false),
+            TicketUrl = ticketUrl,
             IncidentCommitted = (_, incident) => CommittedIncidents.Add(incident),
         };
         Runtime = new WorkflowRuntime(Definitions, instances ?? Instances, Registry, Services);

@@ -48,6 +48,22 @@ public sealed class NotificationTests
     }
 
     [Fact]
+    public async Task WithoutAnActionUrl_TheButtonOpensTheTicketTheModelNames()
+    {
+        var h = new EngineHarness(approvers: new Directory(), ticketUrl: number => $"https://itsm.example.org/portal/#/tickets/{number}");
+        await h.StartAsync(Flowchart(Activity("Notify1", "Itsm.NotifyRequester", string.Join(",", Literal("requester", "ann"), Literal("template", "request-received"), Js("model", Model)))));
+
+        var message = EmailMessage.FromJson(Assert.Single(h.Instances.Outbox).Payload.ToJsonString());
+        Assert.Contains("href=\"https://itsm.example.org/portal/#/tickets/REQ0001\"", message.HtmlBody);
+        Assert.Contains("(https://itsm.example.org/portal/#/tickets/REQ0001)", message.TextBody);
+
+        // A host without a public address leaves the button out rather than link nowhere.
+        var bare = new EngineHarness(approvers: new Directory());
+        await bare.StartAsync(Flowchart(Activity("Notify1", "Itsm.NotifyRequester", string.Join(",", Literal("requester", "ann"), Literal("template", "request-received"), Js("model", Model)))));
+        Assert.DoesNotContain("href=", EmailMessage.FromJson(Assert.Single(bare.Instances.Outbox).Payload.ToJsonString()).HtmlBody);
+    }
+
+    [Fact]
     public async Task NotifyGroup_MailsEveryMember()
     {
         var h = new EngineHarness(approvers: new Directory());

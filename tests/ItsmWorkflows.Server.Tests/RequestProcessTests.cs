@@ -109,6 +109,10 @@ public sealed class RequestProcessTests(PostgresSmtpServerFixture fixture) : ICl
         var toAlice = mail.Where(m => m.To.SequenceEqual(["alice@example.test"])).Select(m => m.Subject).ToList();
         Assert.Equal([$"We received your request {number}", $"Your request {number} was approved", $"Your request {number} is fulfilled"], toAlice);
         Assert.Contains("was approved by carol", mail.Single(m => m.Subject == $"Your request {number} was approved").Text);
+        // Each one's button opens the request's tracking page (plain text: the link after the button's words).
+        Assert.All(mail.Where(m => m.To.SequenceEqual(["alice@example.test"])), m => Assert.Contains($"(http://localhost:5080/portal/#/tickets/{number})", m.Text, StringComparison.Ordinal));
+        // The plain-text part is text: no doctype, and a fact reads "label: value".
+        Assert.All(mail, m => Assert.DoesNotContain("<!doctype", m.Text, StringComparison.OrdinalIgnoreCase));
         // Each group heard about its task.
         Assert.Contains(mail, m => m.To.SequenceEqual(["frank@example.test"]) && m.Subject.StartsWith($"Task {number} for Desktop Support", StringComparison.Ordinal));
         Assert.Contains(mail, m => m.To.SequenceEqual(["bob@example.test", "ivan@example.test"]) && m.Subject.StartsWith($"Task {number} for Service Desk", StringComparison.Ordinal));

@@ -36,6 +36,12 @@ public sealed class WorkflowServices
     /// <summary>Told of each incident once the burst that raised it has committed (the host logs it).</summary>
     public Action<WorkflowState, Incident>? IncidentCommitted { get; init; }
 
+    /// <summary>
+    /// Where a ticket's page is, by its number: the button of a notification that names no link of its own leads
+    /// there (the host knows its public address; without one the button is left out).
+    /// </summary>
+    public Func<string, string?>? TicketUrl { get; init; }
+
     /// <summary>How the runtime waits before retrying after a transient store failure (tests pass one that does not wait).</summary>
     public Func<TimeSpan, CancellationToken, Task> RetryDelay { get; init; } = Task.Delay;
 }

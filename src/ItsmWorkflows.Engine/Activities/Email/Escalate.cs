@@ -26,7 +26,7 @@ public sealed class Escalate : IActivity
             new InputDescriptor("levels", "Int32", "singleline") { DefaultValue = 1, Description = "Hierarchical: how many levels of managers." },
             new InputDescriptor("template", "String", "dropdown") { Options = [.. NotificationTemplates.All.Select(t => t.Name)], DefaultValue = "incident-escalated" },
             new InputDescriptor("model", "Object", "json-editor") { Description = "What the notification shows (number, priority, reason, details...)." },
-            new InputDescriptor("actionUrl", "String", "singleline"),
+            new InputDescriptor("actionUrl", "String", "singleline") { DisplayName = "Action URL", Description = "Where the button leads; empty: the page of the ticket the model names (model.number)." },
             SendEmail.WaitForDeliveryInput,
         ],
         Outputs =
@@ -84,7 +84,8 @@ public sealed class Escalate : IActivity
             if (hierarchical) return ActivityResult.Outcome("NoFurtherTier");
             return ActivityResult.Fault("Escalate: nobody in the next group has an email address.", "NoRecipient");
         }
-        var (subject, html, text) = NotificationTemplates.Render(template, context, context.Get("model") as JsonObject, context.GetString("actionUrl"), null);
+        var model = context.Get("model") as JsonObject;
+        var (subject, html, text) = NotificationTemplates.Render(template, context, model, NotificationTemplates.ActionUrl(context, model, context.GetString("actionUrl")), null);
         return SendEmail.QueueNotification(context, new EmailMessage { Id = context.NewId(), To = to, Subject = subject, HtmlBody = html, TextBody = text });
     }
 

@@ -21,8 +21,8 @@ public abstract class Notify : IActivity
         recipient,
         new InputDescriptor("template", "String", "dropdown") { IsRequired = true, Options = [.. NotificationTemplates.All.Select(t => t.Name)], Description = "Which notification." },
         new InputDescriptor("model", "Object", "json-editor") { Description = "What the template shows: number, item, title, priority... and 'details' as a table of facts." },
-        new InputDescriptor("actionUrl", "String", "singleline") { Description = "Where the button leads (the ticket's page)." },
-        new InputDescriptor("actionLabel", "String", "singleline") { Description = "The button's text; each template has its own default." },
+        new InputDescriptor("actionUrl", "String", "singleline") { DisplayName = "Action URL", Description = "Where the button leads; empty: the page of the ticket the model names (model.number)." },
+        new InputDescriptor("actionLabel", "String", "singleline") { DisplayName = "Action label", Description = "The button's text; each template has its own default." },
         SendEmail.WaitForDeliveryInput,
     ];
 
@@ -38,7 +38,8 @@ public abstract class Notify : IActivity
         var (to, invalid) = EmailMessage.ParseAddresses(addresses);
         if (invalid is not null) return ActivityResult.Fault($"'{invalid}' is not a valid email address.", "InvalidAddress");
         if (to.Count == 0) return ActivityResult.Fault($"Nobody to notify: {who} has no email address.", "NoRecipient");
-        var (subject, html, text) = NotificationTemplates.Render(template, context, context.Get("model") as JsonObject, context.GetString("actionUrl"), context.GetString("actionLabel"));
+        var model = context.Get("model") as JsonObject;
+        var (subject, html, text) = NotificationTemplates.Render(template, context, model, NotificationTemplates.ActionUrl(context, model, context.GetString("actionUrl")), context.GetString("actionLabel"));
         var message = new EmailMessage { Id = context.NewId(), To = to, Subject = subject, HtmlBody = html, TextBody = text };
         return SendEmail.QueueNotification(context, message);
     }
