@@ -71,7 +71,7 @@ public sealed class NotificationTests
 
         var message = EmailMessage.FromJson(Assert.Single(h.Instances.Outbox).Payload.ToJsonString());
         Assert.Equal(["Bob Agent <bob@example.org>", "Sam Agent <sam@example.org>"], message.To);
-        Assert.Equal("Task REQ0001 for Service Desk: Set up laptop", message.Subject);
+        Assert.Equal("New task for Service Desk from REQ0001: Set up laptop", message.Subject);
     }
 
     [Fact]

@@ -114,8 +114,8 @@ public sealed class RequestProcessTests(PostgresSmtpServerFixture fixture) : ICl
         // The plain-text part is text: no doctype, and a fact reads "label: value".
         Assert.All(mail, m => Assert.DoesNotContain("<!doctype", m.Text, StringComparison.OrdinalIgnoreCase));
         // Each group heard about its task.
-        Assert.Contains(mail, m => m.To.SequenceEqual(["frank@example.test"]) && m.Subject.StartsWith($"Task {number} for Desktop Support", StringComparison.Ordinal));
-        Assert.Contains(mail, m => m.To.SequenceEqual(["bob@example.test", "ivan@example.test"]) && m.Subject.StartsWith($"Task {number} for Service Desk", StringComparison.Ordinal));
+        Assert.Contains(mail, m => m.To.SequenceEqual(["frank@example.test"]) && m.Subject.StartsWith($"New task for Desktop Support from {number}", StringComparison.Ordinal));
+        Assert.Contains(mail, m => m.To.SequenceEqual(["bob@example.test", "ivan@example.test"]) && m.Subject.StartsWith($"New task for Service Desk from {number}", StringComparison.Ordinal));
     }
 
     [Fact]
