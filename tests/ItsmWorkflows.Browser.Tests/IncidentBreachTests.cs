@@ -36,7 +36,7 @@ public sealed class IncidentBreachTests(SimulatedClockFixture fixture) : IClassF
             await fixture.SettleAsync();
             // Just me × hampered on a Gold service: P4, four hours to respond, with the Service Desk.
             await Expect(page.GetByTestId("sla-response")).ToContainTextAsync("running", PatientContains);
-            await Expect(page.GetByTestId("sla-response")).ToContainTextAsync("04:00:00");
+            await Expect(page.GetByTestId("sla-response")).ToContainTextAsync("of 4 h");
             await Expect(page.GetByTestId("ticket-assignment")).ToHaveTextAsync("Service Desk");
             await Expect(page.GetByTestId("expected")).ToContainTextAsync("Expected by");
             await Expect(page.GetByTestId("live-status")).ToHaveTextAsync("● live", Patient);

@@ -80,6 +80,11 @@ public sealed class RequestProcessTests(PostgresSmtpServerFixture fixture) : ICl
 
         var first = Assert.Single(await OpenTasksAsync(alice, number));
         Assert.Equal("Desktop Support", first.Group);
+        // What alice raised is her request; its task is the team's work, listed when asked for.
+        var raised = (await OkAsync(await alice.GetAsync("/api/tickets?requester=alice&pageSize=200", Ct)))["items"]!.AsArray().Select(t => t!["number"]!.GetValue<string>()).ToList();
+        Assert.Contains(number, raised);
+        Assert.DoesNotContain(first.Number, raised);
+        Assert.Contains(first.Number, (await OkAsync(await alice.GetAsync("/api/tickets?requester=alice&kind=Task&pageSize=200", Ct)))["items"]!.AsArray().Select(t => t!["number"]!.GetValue<string>()));
         // Someone outside the group cannot close it.
         var outsider = await fixture.ClientAsync("nina");
         Assert.Equal(HttpStatusCode.Forbidden, (await outsider.PostJsonAsync($"/api/tasks/{first.Number}/close", new { state = "Complete" })).StatusCode);

@@ -104,7 +104,7 @@ internal static class MailEndpoints
           @media (max-width: 640px) { main { padding: 12px; } thead { display: none; } tr { display: block; border-bottom: 1px solid #d9e2ec; padding: 6px 0; } td { display: block; border: 0; padding: 2px 10px; } }
           .status-Failed { color: #b91c1c; } .status-Queued { color: #92400e; }
           dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 12px; background: #fff; padding: 12px; }
-          dt { font-weight: 600; } iframe { width: 100%; height: 70vh; border: 1px solid #d9e2ec; background: #fff; }
+          dt { font-weight: 600; } iframe { width: 100%; height: 70vh; min-height: 900px; border: 1px solid #d9e2ec; background: #fff; }
           pre { white-space: pre-wrap; background: #fff; padding: 12px; border: 1px solid #d9e2ec; }
         </style></head>
         <body><header><strong>Dev mailbox</strong> — mail the server kept because no SMTP server is configured · <a href="/dev/mailbox">all messages</a></header>

@@ -59,6 +59,12 @@ internal static class TicketEndpoints
             if (!Enum.TryParse<TicketKind>(kindText, true, out var kind)) throw ProblemException.BadRequest($"Kind is Request, Task, Change or Incident, not '{kindText}'.");
             q = q.Where(t => t.Kind == kind);
         }
+        else if (query.Requester is { Length: > 0 } && query.Parent is not { Length: > 0 })
+        {
+            // What someone raised: their requests, changes and incidents. A task carries its request's requester
+            // but is the fulfilment team's work, listed under its request (ask kind=Task for them).
+            q = q.Where(t => t.Kind != TicketKind.Task);
+        }
         if (query.Status is { Length: > 0 } status) q = q.Where(t => t.Status == status);
         if (query.Requester is { Length: > 0 } requester) q = q.Where(t => t.Requester == requester);
         if (query.Group is { Length: > 0 } group) q = q.Where(t => t.AssignmentGroup == group);

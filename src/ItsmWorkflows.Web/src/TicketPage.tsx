@@ -49,7 +49,7 @@ export function TicketPage({ number, me }: { number: string; me: Me }) {
     : null;
   // One timeline: what happened to the ticket, who was asked to approve and what they decided (and how), what was emailed.
   const timeline = [
-    ...detail.history.map((h) => ({ at: h.at, kind: h.kind, text: h.text + (h.actor && h.actor !== "workflow" ? ` — ${h.actor}` : "") })),
+    ...detail.history.map((h) => ({ at: h.at, kind: h.kind, text: h.text + (h.actor && h.actor !== "workflow" && !h.text.includes(h.actor) ? ` — ${h.actor}` : "") })),
     ...detail.approvals.flatMap((a) => [
       { at: a.createdAt, kind: "approval", text: `Approval asked of ${a.approvers.join(", ")}: ${a.title}` },
       ...a.decisions.map((d) => ({ at: d.at, kind: "approval", text: `${d.decision} by ${d.by}${d.onBehalfOf ? ` for ${d.onBehalfOf}` : ""} (${d.channel})${d.comment ? `: “${d.comment}”` : ""}` })),
@@ -79,7 +79,7 @@ export function TicketPage({ number, me }: { number: string; me: Me }) {
       )}
       {Object.values(detail.sla).map((c) => (
         <div key={c.name} className={`sla${c.breached ? " breached" : c.paused ? " paused" : ""}`} data-testid={`sla-${c.name}`}>
-          {c.name}: {c.stoppedAt ? "met" : c.breached ? "breached" : c.paused ? "paused" : "running"} · {Math.round(c.percent)}% of {c.target}
+          {c.name}: {c.stoppedAt ? "met" : c.breached ? "breached" : c.paused ? "paused" : "running"} · {Math.round(c.percent)}% of {duration(c.target)}
           {c.dueAt && !c.stoppedAt && <> · due {new Date(c.dueAt).toLocaleString()}</>}
           <progress max={100} value={Math.min(100, c.percent)} aria-label={`${c.name} time used`} />
           <SlaBar clock={c} />
@@ -196,11 +196,23 @@ function slaEvents(c: SlaClock): { at: string; kind: string; text: string }[] {
 }
 
 /** The clock's life as one bar: running, paused and breached stretches in proportion to their length. */
+/** "1.16:00:00" (a .NET time span) as people write it: "1 d 16 h"; "00:30:00" is "30 min". */
+export function duration(span: string) {
+  const m = /^(-)?(?:(\d+)\.)?(\d{1,2}):(\d{2})(?::(\d{2}))?/.exec(span ?? "");
+  if (!m) return span;
+  const [d, h, min] = [Number(m[2] ?? 0), Number(m[3]), Number(m[4])];
+  const parts = [d ? `${d} d` : "", h ? `${h} h` : "", min ? `${min} min` : ""].filter((p) => p);
+  return (m[1] ?? "") + (parts.length ? parts.join(" ") : "0 min");
+}
+
 function SlaBar({ clock }: { clock: SlaClock }) {
   const segments = clock.segments ?? [];
   if (segments.length === 0) return null;
   const start = Date.parse(segments[0].from);
-  const total = Math.max(1, Date.parse(segments[segments.length - 1].to) - start);
+  // Drawn against the whole span to the due time (while it is ahead), so a clock that has just started shows a
+  // short bar, not a full one: the bar's end is the due time, its filled part the time so far.
+  const end = Math.max(Date.parse(segments[segments.length - 1].to), clock.dueAt && !clock.stoppedAt ? Date.parse(clock.dueAt) : 0);
+  const total = Math.max(1, end - start);
   return (
     <div className="sla-bar" role="img" data-testid={`sla-bar-${clock.name}`}
       aria-label={segments.map((g) => `${g.state} ${new Date(g.from).toLocaleString()} to ${new Date(g.to).toLocaleString()}`).join("; ")}>
