@@ -114,6 +114,11 @@ public sealed partial class ApprovalTests(PostgresSmtpServerFixture fixture) : I
             Assert.Contains("Change CHG0042: patch the mail relay", html);
             Assert.Contains("Sat 02:00-04:00 UTC", html);
             Assert.True(response.Headers.CacheControl!.NoStore);
+            // The email's Approve button leads to a page where Approve comes first and Reject stays a click away; the rule reads in words.
+            var (approveAt, rejectAt) = (html.IndexOf("value=\"approve\" class=\"approve chosen\"", StringComparison.Ordinal), html.IndexOf("value=\"reject\" class=\"reject secondary\"", StringComparison.Ordinal));
+            Assert.True(approveAt >= 0 && rejectAt > approveAt, html);
+            Assert.Contains("Decided when", html);
+            Assert.DoesNotContain("Workflow step", html);
         }
         Assert.Equal("Suspended", await StatusAsync(owner, instanceId));
 
@@ -148,7 +153,11 @@ public sealed partial class ApprovalTests(PostgresSmtpServerFixture fixture) : I
         var (again, againHtml) = await SubmitAsync(browser, path, form, "reject");
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Contains("already used", againHtml);
-        Assert.Contains("already used", (await GetPageAsync(scanner, path)).Html);
+        var reopened = (await GetPageAsync(scanner, path)).Html;
+        Assert.Contains("already used", reopened);
+        // ...and what it decided, so the approver who clicks an old email knows where things stand.
+        Assert.Contains("It recorded: Approved by", reopened);
+        Assert.Contains("(email)", reopened);
 
         // Forged and malformed tokens learn nothing.
         var (unknown, unknownHtml) = await GetPageAsync(scanner, "/approvals/" + new string('A', 43));

@@ -94,6 +94,7 @@ internal static class ApprovalEndpoints
               textarea { width: 100%; min-height: 80px; font: inherit; box-sizing: border-box; }
               .buttons { display: flex; gap: 12px; margin-top: 16px; } button { font: inherit; font-weight: 600; padding: 10px 22px; border: 0; border-radius: 4px; color: #fff; cursor: pointer; }
               .approve { background: #1f7a3f; } .reject { background: #b42318; } .chosen { outline: 3px solid #243b53; outline-offset: 2px; }
+              .secondary { background: #fff; font-weight: normal; } .approve.secondary { color: #1f7a3f; border: 1px solid #1f7a3f; } .reject.secondary { color: #b42318; border: 1px solid #b42318; }
               .note { color: #52606d; font-size: .9rem; }
             </style></head><body><main>{{body}}</main></body></html>
             """;
@@ -104,27 +105,43 @@ internal static class ApprovalEndpoints
             var rows = new StringBuilder();
             foreach (var (label, value) in view.Details) rows.Append($"<tr><th scope=\"row\">{E(label)}</th><td>{E(value)}</td></tr>");
             if (a.Requester is not null) rows.Append($"<tr><th scope=\"row\">Requested by</th><td>{E(a.Requester)}</td></tr>");
-            rows.Append($"<tr><th scope=\"row\">Workflow step</th><td>{E(a.DefinitionId)} v{a.DefinitionVersion}, {E(a.ActivityId)}</td></tr>");
-            rows.Append($"<tr><th scope=\"row\">Rule</th><td>{E(a.Rule)}</td></tr>");
+            rows.Append($"<tr><th scope=\"row\">Decided when</th><td>{E(RuleInWords(a.Rule))}</td></tr>");
             if (a.DueAt is { } due) rows.Append($"<tr><th scope=\"row\">Decide by</th><td>{due:yyyy-MM-dd HH:mm} UTC</td></tr>");
             var who = view.Slot.OnBehalfOf is { } principal ? $"<p>You decide on behalf of <strong>{E(principal)}</strong>.</p>" : "";
-            var approveClass = preselected?.Equals("approve", StringComparison.OrdinalIgnoreCase) == true ? "approve chosen" : "approve";
-            var rejectClass = preselected?.Equals("reject", StringComparison.OrdinalIgnoreCase) == true ? "reject chosen" : "reject";
+            // The email's button chose a decision: that one leads, the other stays one click away (never decided by the GET).
+            var rejecting = preselected?.Equals("reject", StringComparison.OrdinalIgnoreCase) == true;
+            var approving = preselected?.Equals("approve", StringComparison.OrdinalIgnoreCase) == true;
+            var approveClass = approving ? "approve chosen" : rejecting ? "approve secondary" : "approve";
+            var rejectClass = rejecting ? "reject chosen" : approving ? "reject secondary" : "reject";
+            var approveButton = $"<button type=\"submit\" name=\"decision\" value=\"approve\" class=\"{approveClass}\">Approve</button>";
+            var rejectButton = $"<button type=\"submit\" name=\"decision\" value=\"reject\" class=\"{rejectClass}\">Reject</button>";
+            var buttons = rejecting ? rejectButton + approveButton : approveButton + rejectButton;
+            var ask = approving ? "please confirm your approval." : rejecting ? "please confirm your rejection (a comment helps the requester)." : "please confirm your decision.";
             return Page("Approve: " + a.Title, $"""
                 <h1>{E(a.Title)}</h1>
-                <p>Hello {E(view.Slot.ApproverName ?? view.Slot.Approver)}, please confirm your decision.</p>{who}
+                <p>Hello {E(view.Slot.ApproverName ?? view.Slot.Approver)}, {ask}</p>{who}
                 <table>{rows}</table>
                 <form method="post" action="/approvals/{E(token)}">
                   <input type="hidden" name="{E(fieldName)}" value="{E(requestToken)}">
                   <label for="comment">Comment (optional)</label>
                   <textarea id="comment" name="comment" maxlength="2000"></textarea>
-                  <div class="buttons">
-                    <button type="submit" name="decision" value="approve" class="{approveClass}">Approve</button>
-                    <button type="submit" name="decision" value="reject" class="{rejectClass}">Reject</button>
-                  </div>
+                  <div class="buttons">{buttons}</div>
                 </form>
                 <p class="note">Nothing is decided until you press a button. This link works once.</p>
                 """);
+        }
+
+        /// <summary>"AtLeast 2" as an approver reads it.</summary>
+        private static string RuleInWords(string? rule)
+        {
+            var parts = (rule ?? "Any").Split(' ', 2, StringSplitOptions.TrimEntries);
+            return parts[0] switch
+            {
+                "All" => "every approver approves",
+                "AtLeast" => $"{(parts.Length > 1 ? parts[1] : "enough")} approvers approve",
+                "Percent" => $"{(parts.Length > 1 ? parts[1] : "enough")} % of the approvers approve",
+                _ => "one approver approves",
+            };
         }
 
         public static string Done(DecisionResult result) => Page("Decision recorded", $"<h1>Thank you</h1><p>{E(result.Message)}</p>");

@@ -197,7 +197,7 @@ internal sealed class ApprovalService(ItsmDbContext db, WorkflowRuntime runtime,
 
     private async Task<DecisionResult> CheckLinkAsync(ApprovalRecord approval, ApprovalTokenRecord slot, string? signedInAs, CancellationToken cancellationToken)
     {
-        if (slot.UsedAt is not null) return Refused(DecisionRefusal.AlreadyUsed);
+        if (slot.UsedAt is not null) return await AlreadyUsedAsync(approval, slot, cancellationToken);
         if (slot.ExpiresAt <= services.Time.GetUtcNow()) return Refused(DecisionRefusal.Expired);
         if (signedInAs is not null && !string.Equals(signedInAs, slot.Approver, StringComparison.OrdinalIgnoreCase)) return Refused(DecisionRefusal.WrongApprover);
         if (string.Equals(slot.Approver, approval.Requester, StringComparison.OrdinalIgnoreCase)) return Refused(DecisionRefusal.SelfApproval);
@@ -205,6 +205,17 @@ internal sealed class ApprovalService(ItsmDbContext db, WorkflowRuntime runtime,
         if (!string.Equals(slot.ContentHash, approval.ContentHash, StringComparison.Ordinal)) return Refused(DecisionRefusal.ContentChanged);
         if (await IsDecidedAsync(approval.Id, slot, cancellationToken)) return Refused(DecisionRefusal.AlreadyDecided);
         return new DecisionResult(DecisionRefusal.None, "");
+    }
+
+    /// <summary>A used link says what it decided, for whom and when: the holder of the link is the one who got the email.</summary>
+    private async Task<DecisionResult> AlreadyUsedAsync(ApprovalRecord approval, ApprovalTokenRecord slot, CancellationToken cancellationToken)
+    {
+        var refused = Refused(DecisionRefusal.AlreadyUsed);
+        var approvalId = approval.Id;
+        var approver = slot.Approver;
+        var last = await db.ApprovalAudit.AsNoTracking().Where(a => a.ApprovalId == approvalId && a.Actor == approver)
+            .OrderByDescending(a => a.Id).Select(a => new { a.Decision, a.At, a.Channel }).FirstOrDefaultAsync(cancellationToken);
+        return last is null ? refused : refused with { Message = $"{refused.Message} It recorded: {last.Decision} by {approver}, {last.At:yyyy-MM-dd HH:mm} UTC ({last.Channel})." };
     }
 
     private async Task<ApprovalTokenRecord?> FindTokenAsync(string token, CancellationToken cancellationToken)
