@@ -35,6 +35,10 @@ public sealed class PortalTests(DesignerFixture fixture) : IClassFixture<Designe
             // The process as a diagram, the step it waits on marked.
             await Expect(page.GetByTestId("process-current")).ToHaveTextAsync("Approve the request", Patient);
             await Expect(page.GetByTestId("process-diagram").Locator(".react-flow__node").First).ToBeVisibleAsync();
+            // It opens on the current step at a readable size (the whole process fitted in made it a few pixels a letter).
+            var current = page.GetByTestId("process-diagram").GetByTestId("node-Approval");
+            await Expect(current).ToBeVisibleAsync();
+            await page.WaitForFunctionAsync("() => (document.querySelector('[data-testid=process-diagram] [data-testid=node-Approval]')?.getBoundingClientRect().width ?? 0) > 120", null, new() { Timeout = 10_000 });
         }
         catch (Exception ex) when (ex is PlaywrightException or TimeoutException or Xunit.Sdk.XunitException)
         {

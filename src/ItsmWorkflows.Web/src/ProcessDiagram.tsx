@@ -36,9 +36,21 @@ function Diagram({ number, refresh }: { number: string; refresh: unknown }) {
     return { nodes, edges };
   }, [process, descriptors]);
 
-  const layoutKey = graph?.nodes.length ?? 0;
+  // Opens on where the process is: the step(s) it waits on and their neighbours, at a readable zoom (a whole
+  // process of 30 steps fitted into the page is a few pixels a letter); the fit button shows all of it.
+  const waiting = process?.waiting.join(",") ?? "";
+  const layoutKey = graph ? `${graph.nodes.length}:${waiting}` : "";
   useEffect(() => {
-    if (layoutKey) setTimeout(() => void flow.fitView({ padding: 0.1, maxZoom: 1 }), 50);
+    if (!graph || graph.nodes.length === 0) return;
+    const current = new Set(waiting ? waiting.split(",") : []);
+    const focus = new Set(current);
+    for (const e of graph.edges) {
+      if (current.has(e.source)) focus.add(e.target);
+      if (current.has(e.target)) focus.add(e.source);
+    }
+    const nodes = focus.size > 0 ? [...focus].map((id) => ({ id })) : undefined;
+    setTimeout(() => void flow.fitView({ nodes, padding: 0.15, maxZoom: 1, minZoom: 0.1 }), 50);
+    // Refit when the layout or the current step changes (the key says both), not on every re-read.
   }, [layoutKey, flow]);
 
   if (error) return <p className="message error" role="alert">{error}</p>;
