@@ -268,6 +268,9 @@ public sealed class DesignerVersionTests(DesignerFixture fixture) : IClassFixtur
             await Expect(ports).ToHaveCountAsync(5);
             await page.GetByRole(AriaRole.Button, new() { Name = "Remove case 4" }).ClickAsync();
             await Expect(ports).ToHaveCountAsync(4);
+            // Back to the workflow's own panel without hunting for empty canvas.
+            await page.GetByRole(AriaRole.Button, new() { Name = "← Workflow: problems, variables, versions" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Complementary, new() { Name = "Workflow" })).ToBeVisibleAsync();
         });
     }
 

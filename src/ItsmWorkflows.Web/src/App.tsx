@@ -32,7 +32,7 @@ function DefinitionList() {
   };
   return (
     <main className="list">
-      <h1>Workflows</h1>
+      <h1>Workflows <a className="hint" href="/portal/">portal</a></h1>
       <button onClick={() => void create()}>New workflow</button>{" "}
       <label className="button">
         Import Elsa JSON

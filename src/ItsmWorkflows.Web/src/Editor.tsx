@@ -296,6 +296,7 @@ function EditorCanvas({ definitionId, descriptors }: { definitionId: string; des
             descriptor={selected[0].data.descriptor}
             issues={issues.filter((i) => i.activityId === selected[0].id)}
             variables={(detail?.definition.variables as { id?: string; name?: string }[] | undefined) ?? []}
+            onClose={() => setNodes((all) => all.map((n) => (n.selected ? { ...n, selected: false } : n)))}
             onChange={(activity: ActivityJson) => commit({ nodes: nodes.map((n) => (n.id === selected[0].id ? { ...n, data: { ...n.data, activity } } : n)) })}
           />
         ) : (

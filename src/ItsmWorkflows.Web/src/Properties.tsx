@@ -124,11 +124,13 @@ function VariableField({ label, current, variables, onChange }: { label: string;
 }
 
 /** The selected activity's name and inputs, generated from its descriptor: an expression type and a value per input. */
-export function Properties({ activity, descriptor, issues, onChange, variables = [] }: {
+export function Properties({ activity, descriptor, issues, onChange, variables = [], onClose }: {
   activity: ActivityJson;
   descriptor?: ActivityDescriptor;
   issues: ValidationIssue[];
   onChange: (next: ActivityJson) => void;
+  /** Back to the workflow's own panel (problems, variables, versions, instances): the same as clicking empty canvas. */
+  onClose?: () => void;
   /** The workflow's variables, for inputs that name one. */
   variables?: VariableRef[];
 }) {
@@ -140,6 +142,7 @@ export function Properties({ activity, descriptor, issues, onChange, variables =
   };
   return (
     <aside className="properties" aria-label="Properties">
+      {onClose && <button type="button" className="link" onClick={onClose}>← Workflow: problems, variables, versions</button>}
       <h2>{descriptor?.displayName ?? activity.type}</h2>
       <p className="hint">{descriptor?.description ?? "This activity type is not known here: it can be edited but not published."}</p>
       <label>
