@@ -55,6 +55,8 @@ public sealed class PortalTests(DesignerFixture fixture) : IClassFixture<Designe
                 await approver.GotoAsync("/portal/#/approvals");
                 var card = approver.GetByRole(AriaRole.Article, new() { Name = $"New laptop for Alice Requester ({number})" });
                 await Expect(card).ToBeVisibleAsync();
+                // The card links to the request's page and reads its answers as a person would.
+                await Expect(card.GetByRole(AriaRole.Link, new() { Name = number })).ToHaveAttributeAsync("href", $"#/tickets/{number}");
                 Assert.True(await approver.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "The approvals inbox scrolls sideways on a phone.");
 
                 await approver.GotoAsync("/dev/mailbox");

@@ -125,6 +125,13 @@ function Catalog() {
   );
 }
 
+/** An approval's title with the ticket it is about ("… (REQ0001001)") as a link to its tracking page. */
+function TitleWithTicketLink({ title }: { title: string }) {
+  const m = /\b(?:REQ|CHG|INC|TASK)\d{7}\b/.exec(title);
+  if (!m) return <>{title}</>;
+  return <>{title.slice(0, m.index)}<a href={`#/tickets/${m[0]}`}>{m[0]}</a>{title.slice(m.index + m[0].length)}</>;
+}
+
 function TicketList({ query, title, empty }: { query: string; title: string; empty: string }) {
   const [page, setPage] = useState<Awaited<ReturnType<typeof api.tickets>> | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -215,8 +222,8 @@ function Approvals() {
       {items?.length === 0 && <p className="hint">Nothing waits for your decision.</p>}
       {(items ?? []).map((a) => (
         <article key={a.approvalId} className="approval" aria-label={a.title}>
-          <h2>{a.title}</h2>
-          <dl>{a.details.map((d) => <div key={d.key}><dt>{d.key}</dt><dd>{d.value}</dd></div>)}</dl>
+          <h2><TitleWithTicketLink title={a.title} /></h2>
+          <dl className="facts">{a.details.map((d) => <div key={d.key}><dt>{d.key}</dt><dd>{d.value === "true" ? "Yes" : d.value === "false" ? "No" : d.value}</dd></div>)}</dl>
           {a.dueAt && <p className="hint">Due {new Date(a.dueAt).toLocaleString()}</p>}
           <textarea aria-label={`Comment on ${a.title}`} placeholder="Comment (optional)" value={comments[a.approvalId] ?? ""} onChange={(e) => setComments({ ...comments, [a.approvalId]: e.target.value })} />
           <div className="row">
