@@ -131,6 +131,7 @@ public sealed partial class ApprovalTests(PostgresSmtpServerFixture fixture) : I
         browser.DefaultRequestHeaders.UserAgent.ParseAdd("TestMail/1.0");
         var form = await OpenFormAsync(browser, path);
         var (confirmed, done) = await SubmitAsync(browser, path, form, "approve", "Window is fine.");
+        Assert.Contains("href=\"/portal/#/approvals\"", done); // somewhere to go next
         Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
         Assert.Contains("approval is now approved", done);
 

@@ -144,8 +144,11 @@ internal static class ApprovalEndpoints
             };
         }
 
-        public static string Done(DecisionResult result) => Page("Decision recorded", $"<h1>Thank you</h1><p>{E(result.Message)}</p>");
+        /// <summary>Where to go next: the inbox lists what else waits, and links to each ticket.</summary>
+        private const string Onward = "<p class=\"note\"><a href=\"/portal/#/approvals\">Your approvals inbox</a> lists what else waits on you.</p>";
 
-        public static string Refused(DecisionResult result) => Page("Approval link", $"<h1>No decision was taken</h1><p>{E(result.Message)}</p>");
+        public static string Done(DecisionResult result) => Page("Decision recorded", $"<h1>Thank you</h1><p>{E(result.Message)}</p>{Onward}");
+
+        public static string Refused(DecisionResult result) => Page("Approval link", $"<h1>No decision was taken</h1><p>{E(result.Message)}</p>{Onward}");
     }
 }
