@@ -118,7 +118,7 @@ public sealed class PortalTests(DesignerFixture fixture) : IClassFixture<Designe
         await Expect(page.GetByTestId("timeline")).ToContainTextAsync("Awaiting approval → In fulfilment: Approved by carol");
         await Expect(page.GetByTestId("timeline")).ToContainTextAsync("In fulfilment → Fulfilled");
         // The same timeline shows who was asked, the decision with its channel and comment, and the emails.
-        await Expect(page.GetByTestId("timeline")).ToContainTextAsync("Approved by carol (email): “Enjoy the trips”");
+        await Expect(page.GetByTestId("timeline")).ToContainTextAsync("Approved by Carol Manager (email): “Enjoy the trips”");
         await Expect(page.GetByTestId("timeline")).ToContainTextAsync($"Email “Your request {number} is fulfilled” to");
         await page.ScreenshotAsync(new() { Path = Path.Combine(DesignerFixture.ArtifactsFolder, "portal-ticket-fulfilled.png"), FullPage = true });
 

@@ -105,6 +105,7 @@ public sealed class RequestProcessTests(PostgresSmtpServerFixture fixture) : ICl
         Assert.Equal(["Carol Manager"], approval["approvers"]!.AsArray().Select(a => a!.GetValue<string>()));
         var decided = Assert.Single(approval["decisions"]!.AsArray())!;
         Assert.Equal(("carol", "Approved", "Go ahead"), (decided["by"]!.GetValue<string>(), decided["decision"]!.GetValue<string>(), decided["comment"]!.GetValue<string>()));
+        Assert.Equal("Carol Manager", decided["byName"]!.GetValue<string>());
         Assert.Contains(detail["emails"]!.AsArray(), e => e!["subject"]!.GetValue<string>() == $"Your request {number} is fulfilled" && e["sentAt"] is not null);
         var history = detail["history"]!.AsArray().Select(h => h!["text"]!.GetValue<string>()).ToList();
         Assert.Contains(history, h => h.StartsWith("New → Awaiting approval", StringComparison.Ordinal));

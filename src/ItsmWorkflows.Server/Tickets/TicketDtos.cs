@@ -25,7 +25,8 @@ internal sealed record TicketProgressDto(IReadOnlyList<string> WaitingOn, string
 
 internal sealed record WaitingOnDto(string ActivityId, string Step, string ActivityType, DateTimeOffset? DueAt);
 
-internal sealed record ApprovalDecisionDto(string By, string? OnBehalfOf, string Decision, string? Comment, string Channel, DateTimeOffset At);
+/// <summary>A decision: <c>By</c> is the user name, <c>ByName</c> how people know them (the display name).</summary>
+internal sealed record ApprovalDecisionDto(string By, string? OnBehalfOf, string Decision, string? Comment, string Channel, DateTimeOffset At, string? ByName = null);
 
 /// <summary>An approval of the ticket's process: who was asked (and when emailed), and every decision with its channel.</summary>
 internal sealed record TicketApprovalDto(string Title, DateTimeOffset CreatedAt, DateTimeOffset? DueAt, IReadOnlyList<string> Approvers, IReadOnlyList<ApprovalDecisionDto> Decisions);

@@ -165,9 +165,13 @@ internal sealed class TicketService(ItsmDbContext db, WorkflowRuntime runtime, I
         var ids = approvals.Select(a => a.Id).ToList();
         var slots = await db.ApprovalTokens.AsNoTracking().Where(t => ids.Contains(t.ApprovalId)).Select(t => new { t.ApprovalId, t.Approver, t.ApproverName }).ToListAsync(cancellationToken);
         var audit = await db.ApprovalAudit.AsNoTracking().Where(a => ids.Contains(a.ApprovalId)).OrderBy(a => a.Id).ToListAsync(cancellationToken);
+        // Who decided, by the name people know them by (a delegate is not among the slots: looked up).
+        var actors = audit.Select(d => d.Actor).Distinct().ToList();
+        var displayNames = await db.Users.AsNoTracking().Where(u => actors.Contains(u.UserName!)).Select(u => new { u.UserName, u.DisplayName })
+            .ToDictionaryAsync(u => u.UserName!, u => u.DisplayName, StringComparer.OrdinalIgnoreCase, cancellationToken);
         var approvalDtos = approvals.Select(a => new TicketApprovalDto(a.Title, a.CreatedAt, a.DueAt,
             [.. slots.Where(s => s.ApprovalId == a.Id).Select(s => s.ApproverName ?? s.Approver).Distinct()],
-            [.. audit.Where(d => d.ApprovalId == a.Id).Select(d => new ApprovalDecisionDto(d.Actor, d.OnBehalfOf, d.Decision, d.Comment, d.Channel, d.At))])).ToList();
+            [.. audit.Where(d => d.ApprovalId == a.Id).Select(d => new ApprovalDecisionDto(d.Actor, d.OnBehalfOf, d.Decision, d.Comment, d.Channel, d.At, displayNames.GetValueOrDefault(d.Actor)))])).ToList();
         var rows = await db.Outbox.AsNoTracking().Where(o => o.InstanceId == instanceId && o.Kind == Engine.Activities.Email.EmailMessage.OutboxKind).OrderBy(o => o.CreatedAt).ToListAsync(cancellationToken);
         var emails = rows.Select(o =>
         {

@@ -180,7 +180,7 @@ export interface TicketDetail {
   sla: Record<string, SlaClock>;
   waitingOn: { activityId: string; step: string; activityType: string; dueAt?: string | null }[];
   processStatus?: string | null;
-  approvals: { title: string; createdAt: string; dueAt?: string | null; approvers: string[]; decisions: { by: string; onBehalfOf?: string | null; decision: string; comment?: string | null; channel: string; at: string }[] }[];
+  approvals: { title: string; createdAt: string; dueAt?: string | null; approvers: string[]; decisions: { by: string; byName?: string | null; onBehalfOf?: string | null; decision: string; comment?: string | null; channel: string; at: string }[] }[];
   emails: { subject: string; to: string[]; queuedAt: string; sentAt?: string | null; error?: string | null; failed?: boolean }[];
 }
 
