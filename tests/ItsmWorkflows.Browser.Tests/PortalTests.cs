@@ -30,7 +30,7 @@ public sealed class PortalTests(DesignerFixture fixture) : IClassFixture<Designe
             await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("#/tickets/REQ"));
             number = page.Url.Split("#/tickets/")[1];
             await Expect(page.GetByTestId("ticket-status")).ToHaveTextAsync("Awaiting approval", Patient);
-            await Expect(page.GetByTestId("waiting-on")).ToContainTextAsync("Approve the request");
+            await Expect(page.GetByTestId("waiting-on")).ToContainTextAsync("Approve the request by Carol Manager");
             await Expect(page.GetByTestId("live-status")).ToHaveTextAsync("● live", Patient);
             // The process as a diagram, the step it waits on marked.
             await Expect(page.GetByTestId("process-current")).ToHaveTextAsync("Approve the request", Patient);

@@ -60,6 +60,7 @@ public sealed class RequestProcessTests(PostgresSmtpServerFixture fixture) : ICl
         var (alice, number) = await RequestAsync("alice", "new-laptop", new { model = "Performance 16\"", reason = "Video editing for the launch", dockingStation = true });
         var waiting = (await TicketAsync(alice, number))["waitingOn"]!.AsArray();
         Assert.Equal("Approve the request", Assert.Single(waiting)!["step"]!.GetValue<string>());
+        Assert.Equal(["Carol Manager"], waiting[0]!["who"]!.AsArray().Select(w => w!.GetValue<string>())); // who it waits on, by name
         Assert.NotNull(waiting[0]!["dueAt"]);
         Assert.Equal("Awaiting approval", await StatusAsync(alice, number));
 

@@ -23,7 +23,8 @@ internal sealed record TicketEventDto(DateTimeOffset At, string? Actor, string K
 /// <summary>Where a ticket's workflow is (the steps it waits on) and how its SLA clocks stand: breached, paused, running, met, or null without clocks.</summary>
 internal sealed record TicketProgressDto(IReadOnlyList<string> WaitingOn, string? Sla);
 
-internal sealed record WaitingOnDto(string ActivityId, string Step, string ActivityType, DateTimeOffset? DueAt);
+/// <summary>A step the process waits on; for an approval, <c>Who</c> names the approvers yet to decide.</summary>
+internal sealed record WaitingOnDto(string ActivityId, string Step, string ActivityType, DateTimeOffset? DueAt, IReadOnlyList<string>? Who = null);
 
 /// <summary>A decision: <c>By</c> is the user name, <c>ByName</c> how people know them (the display name).</summary>
 internal sealed record ApprovalDecisionDto(string By, string? OnBehalfOf, string Decision, string? Comment, string Channel, DateTimeOffset At, string? ByName = null);

@@ -152,11 +152,27 @@ internal sealed class TicketService(ItsmDbContext db, WorkflowRuntime runtime, I
                 // One line per waiting activity, named as the process owner named it; the earliest due time if it has several bookmarks.
                 var names = await TicketProcessViews.ActivityNamesAsync(definitions, state, cancellationToken);
                 waiting.AddRange(state.Bookmarks.GroupBy(b => b.ActivityId).Select(g => new WaitingOnDto(
-                    g.Key, names.GetValueOrDefault(g.Key) ?? g.Key, g.First().Name, g.Min(b => b.DueAt))));
+                    g.Key, names.GetValueOrDefault(g.Key) ?? g.Key, g.First().Name, g.Min(b => b.DueAt), PendingApprovers(state, g))));
             }
         }
         var (approvals, emails) = ticket.InstanceId is { } id && ownProcess ? await ApprovalsAndEmailsAsync(id, cancellationToken) : ([], []);
         return new TicketDetailDto(TicketDto.From(ticket), history, [.. tasks.Select(TicketDto.From)], sla, waiting, processStatus, approvals, emails);
+    }
+
+    /// <summary>
+    /// Who an approval step still waits on, by the names people know them by, from the step's own state (the
+    /// approval records are written after the step commits, by the job that emails the approvers).
+    /// </summary>
+    private static List<string>? PendingApprovers(WorkflowState state, IEnumerable<Bookmark> bookmarks)
+    {
+        foreach (var bookmark in bookmarks)
+        {
+            if (!state.Frames.TryGetValue(bookmark.FrameId, out var frame) || frame.State is not JsonFrameState { Data: var data } || data["slots"] is not JsonArray slots) continue;
+            return [.. slots.Where(s => s?["decision"] is null)
+                .Select(s => s?["approver"]?["displayName"]?.GetValue<string>() ?? s?["approver"]?["userName"]?.GetValue<string>())
+                .OfType<string>().Distinct()];
+        }
+        return null;
     }
 
     private async Task<(List<TicketApprovalDto>, List<TicketEmailDto>)> ApprovalsAndEmailsAsync(string instanceId, CancellationToken cancellationToken)

@@ -75,7 +75,7 @@ export function TicketPage({ number, me }: { number: string; me: Me }) {
       {error && <p className="message error" role="alert">{error}</p>}
       {expected && <p data-testid="expected">{expected}</p>}
       {waits.length > 0 && (
-        <p data-testid="waiting-on">Waiting on: {waits.map((w) => w.step + (w.dueAt ? ` (due ${new Date(w.dueAt).toLocaleString()})` : "")).join(", ")}</p>
+        <p data-testid="waiting-on">Waiting on: {waits.map((w) => w.step + (w.who?.length ? ` by ${w.who.join(", ")}` : "") + (w.dueAt ? ` (due ${new Date(w.dueAt).toLocaleString()})` : "")).join(", ")}</p>
       )}
       {Object.values(detail.sla).map((c) => (
         <div key={c.name} className={`sla${c.breached ? " breached" : c.paused ? " paused" : ""}`} data-testid={`sla-${c.name}`}>

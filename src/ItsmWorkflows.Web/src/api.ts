@@ -178,7 +178,7 @@ export interface TicketDetail {
   history: { at: string; actor?: string | null; kind: string; text: string }[];
   tasks: Ticket[];
   sla: Record<string, SlaClock>;
-  waitingOn: { activityId: string; step: string; activityType: string; dueAt?: string | null }[];
+  waitingOn: { activityId: string; step: string; activityType: string; dueAt?: string | null; who?: string[] | null }[];
   processStatus?: string | null;
   approvals: { title: string; createdAt: string; dueAt?: string | null; approvers: string[]; decisions: { by: string; byName?: string | null; onBehalfOf?: string | null; decision: string; comment?: string | null; channel: string; at: string }[] }[];
   emails: { subject: string; to: string[]; queuedAt: string; sentAt?: string | null; error?: string | null; failed?: boolean }[];
