@@ -16,7 +16,7 @@ namespace ItsmWorkflows.Engine.Runtime;
 /// concurrency, then carry out the burst's effects (child workflows, events). Every stimulus is
 /// applied exactly once: a resume whose bookmark is gone fails with <see cref="BookmarkNotFoundException"/>.
 /// </summary>
-public sealed class WorkflowRuntime(IWorkflowDefinitionProvider definitions, IWorkflowInstanceStore instances, PlanCache plans, WorkflowServices services, IWorkflowScheduler? scheduler = null)
+public sealed partial class WorkflowRuntime(IWorkflowDefinitionProvider definitions, IWorkflowInstanceStore instances, PlanCache plans, WorkflowServices services, IWorkflowScheduler? scheduler = null)
 {
     private const int MaxConcurrencyRetries = 5;
     private const int MaxTransientRetries = 4;
@@ -67,53 +67,23 @@ public sealed class WorkflowRuntime(IWorkflowDefinitionProvider definitions, IWo
             plan = await GetPlanAsync(definition, cancellationToken);
         }
         var instanceId = options.InstanceId ?? services.NewId();
-        for (var attempt = 1; ; attempt++)
+        // checkpoint: a failed attempt saved nothing; the next starts over with the same instance id.
+        return await CommitAsync(async () =>
         {
-            BurstResult burst;
-            try
-            {
-                var state = _runner.CreateInstance(plan, instanceId, options.Input, options.CorrelationId);
-                state.VersionMustBePublished = options.VersionMustBePublished;
-                foreach (var pair in options.Properties) state.Properties[pair.Key] = pair.Value?.DeepClone();
-                // An activity that finds a service briefly unavailable throws TransientStoreException here, as a failed save does.
-                burst = await _runner.StartAsync(plan, state, options.TriggerActivityId, options.TriggerPayload, cancellationToken);
-                StageOutbound(burst, state);
-                await instances.SaveAsync(state, 0, cancellationToken);
-            }
-            catch (TransientStoreException) when (attempt < MaxTransientRetries)
-            {
-                await BackOffAsync(attempt, cancellationToken);
-                continue; // checkpoint: nothing was saved; the burst runs again from the start with the same instance id.
-            }
-            return await AfterCommitAsync(burst, cancellationToken);
-        }
+            var state = _runner.CreateInstance(plan, instanceId, options.Input, options.CorrelationId);
+            state.VersionMustBePublished = options.VersionMustBePublished;
+            foreach (var pair in options.Properties) state.Properties[pair.Key] = pair.Value?.DeepClone();
+            var burst = await _runner.StartAsync(plan, state, options.TriggerActivityId, options.TriggerPayload, cancellationToken);
+            StageOutbound(burst, state);
+            await instances.SaveAsync(state, 0, cancellationToken);
+            return burst;
+        }, retryOnConflict: false, cancellationToken);
     }
 
     /// <summary>Resumes one bookmark. Retries on a concurrent commit; fails if the bookmark was consumed meanwhile.</summary>
-    public async ValueTask<RunResult> ResumeAsync(string instanceId, string bookmarkId, JsonNode? payload = null, CancellationToken cancellationToken = default)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            BurstResult burst;
-            try
-            {
-                var (state, version, plan) = await LoadAsync(instanceId, cancellationToken);
-                burst = await _runner.ResumeAsync(plan, state, bookmarkId, payload, cancellationToken);
-                StageOutbound(burst, state);
-                await instances.SaveAsync(state, version, cancellationToken);
-            }
-            catch (ConcurrencyException) when (attempt < MaxConcurrencyRetries)
-            {
-                continue; // checkpoint: nothing was saved; re-read and re-apply on the new state (the bookmark may be gone, which then fails cleanly).
-            }
-            catch (TransientStoreException) when (attempt < MaxTransientRetries)
-            {
-                await BackOffAsync(attempt, cancellationToken);
-                continue; // checkpoint: nothing was saved; the stimulus is applied again to the state as stored.
-            }
-            return await AfterCommitAsync(burst, cancellationToken);
-        }
-    }
+    public ValueTask<RunResult> ResumeAsync(string instanceId, string bookmarkId, JsonNode? payload = null, CancellationToken cancellationToken = default) =>
+        // After a concurrent commit the bookmark may be gone: the next attempt then fails cleanly.
+        CommitOnStoredAsync(instanceId, (plan, state) => _runner.ResumeAsync(plan, state, bookmarkId, payload, cancellationToken), retryOnConflict: true, cancellationToken);
 
     /// <summary>Publishes an event: every bookmark waiting on it (for the correlation id, if given) is resumed once.</summary>
     public async ValueTask<IReadOnlyList<RunResult>> TriggerEventAsync(string eventName, string? correlationId = null, JsonNode? payload = null, CancellationToken cancellationToken = default)
@@ -193,26 +163,8 @@ public sealed class WorkflowRuntime(IWorkflowDefinitionProvider definitions, IWo
         return results;
     }
 
-    public async ValueTask<RunResult> RetryAsync(string instanceId, string incidentId, CancellationToken cancellationToken = default)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            BurstResult burst;
-            try
-            {
-                var (state, version, plan) = await LoadAsync(instanceId, cancellationToken);
-                burst = await _runner.RetryAsync(plan, state, incidentId, cancellationToken);
-                StageOutbound(burst, state);
-                await instances.SaveAsync(state, version, cancellationToken);
-            }
-            catch (TransientStoreException) when (attempt < MaxTransientRetries)
-            {
-                await BackOffAsync(attempt, cancellationToken);
-                continue; // checkpoint: nothing was saved; the retry is applied again to the state as stored.
-            }
-            return await AfterCommitAsync(burst, cancellationToken);
-        }
-    }
+    public ValueTask<RunResult> RetryAsync(string instanceId, string incidentId, CancellationToken cancellationToken = default) =>
+        CommitOnStoredAsync(instanceId, (plan, state) => _runner.RetryAsync(plan, state, incidentId, cancellationToken), retryOnConflict: false, cancellationToken);
 
     public async ValueTask<RunResult> CancelAsync(string instanceId, CancellationToken cancellationToken = default)
     {
@@ -220,19 +172,6 @@ public sealed class WorkflowRuntime(IWorkflowDefinitionProvider definitions, IWo
         var burst = _runner.Cancel(plan, state);
         await instances.SaveAsync(state, version, cancellationToken);
         return await AfterCommitAsync(burst, cancellationToken);
-    }
-
-    /// <summary>Runs queued background work of the in-memory scheduler (DispatchWorkflow children) until none is left. The server uses jobs instead.</summary>
-    public async ValueTask<int> RunBackgroundWorkAsync(CancellationToken cancellationToken = default)
-    {
-        if (Scheduler is not InMemoryWorkflowScheduler memory) return 0;
-        var count = 0;
-        while (memory.Dispatches.TryDequeue(out var dispatch))
-        {
-            await StartChildAsync(dispatch, cancellationToken);
-            count++;
-        }
-        return count;
     }
 
     /// <summary>
@@ -255,22 +194,45 @@ public sealed class WorkflowRuntime(IWorkflowDefinitionProvider definitions, IWo
         }
     }
 
-    /// <summary>Starts a dispatched child. Safe to run twice: a child that exists already is left as it is.</summary>
-    public async ValueTask StartDispatchedAsync(StartWorkflowEffect dispatch, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Runs a burst and its save (<paramref name="attempt"/>), again after a transient failure (of the store, or of a
+    /// service an activity needed) with back-off, and, when <paramref name="retryOnConflict"/>, after a concurrent
+    /// commit; then the work that follows a commit. Each attempt starts from what is stored: a failed one saved nothing.
+    /// </summary>
+    private async ValueTask<RunResult> CommitAsync(Func<ValueTask<BurstResult>> attempt, bool retryOnConflict, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(dispatch);
-        if (await instances.FindAsync(dispatch.ChildInstanceId, cancellationToken) is not null) return;
-        try
+        for (var tries = 1; ; tries++)
         {
-            await StartChildAsync(dispatch, cancellationToken);
-        }
-        catch (ConcurrencyException)
-        {
-            // Another worker started the same child first: exactly one child exists, which is the point.
+            BurstResult burst;
+            try
+            {
+                burst = await attempt();
+            }
+            catch (ConcurrencyException) when (retryOnConflict && tries < MaxConcurrencyRetries)
+            {
+                continue;
+            }
+            catch (TransientStoreException) when (tries < MaxTransientRetries)
+            {
+                await BackOffAsync(tries, cancellationToken);
+                continue;
+            }
+            return await AfterCommitAsync(burst, cancellationToken);
         }
     }
 
-    /// <summary>50 ms, 100 ms, 200 ms … before retrying after a transient store failure.</summary>
+    /// <summary>A burst on the instance as stored (a resume, a retry), saved against the revision it was read at.</summary>
+    private ValueTask<RunResult> CommitOnStoredAsync(string instanceId, Func<DefinitionPlan, WorkflowState, ValueTask<BurstResult>> run, bool retryOnConflict, CancellationToken cancellationToken) =>
+        CommitAsync(async () =>
+        {
+            var (state, version, plan) = await LoadAsync(instanceId, cancellationToken);
+            var burst = await run(plan, state);
+            StageOutbound(burst, state);
+            await instances.SaveAsync(state, version, cancellationToken);
+            return burst;
+        }, retryOnConflict, cancellationToken);
+
+    /// <summary>50 ms, 100 ms, 200 ms … before retrying after a transient failure.</summary>
     private Task BackOffAsync(int attempt, CancellationToken cancellationToken) =>
         services.RetryDelay(TimeSpan.FromMilliseconds(50 * (1 << (attempt - 1))), cancellationToken);
 
@@ -345,41 +307,5 @@ public sealed class WorkflowRuntime(IWorkflowDefinitionProvider definitions, IWo
         if (!mayHaveMoved) return new RunResult(state, effects);
         var latest = await instances.FindAsync(state.InstanceId, cancellationToken);
         return new RunResult(latest?.State ?? state, effects);
-    }
-
-    private async ValueTask StartChildAsync(StartWorkflowEffect start, CancellationToken cancellationToken)
-    {
-        var options = new StartOptions
-        {
-            InstanceId = start.ChildInstanceId,
-            CorrelationId = start.CorrelationId,
-            Input = start.Input?.ToDictionary(p => p.Key, p => p.Value?.DeepClone()),
-        };
-        options.Properties["ParentInstanceId"] = start.ParentInstanceId;
-        if (start.ParentBookmarkId is not null) options.Properties["ParentBookmarkId"] = start.ParentBookmarkId;
-        await StartAsync(start.DefinitionId, options, cancellationToken);
-    }
-
-    private async ValueTask NotifyParentAsync(WorkflowState child, CancellationToken cancellationToken)
-    {
-        if (child.Properties.GetValueOrDefault("ParentInstanceId")?.GetValue<string>() is not { } parentId) return;
-        if (child.Properties.GetValueOrDefault("ParentBookmarkId")?.GetValue<string>() is not { } bookmarkId) return;
-        var output = new JsonObject();
-        foreach (var pair in child.Output) output[pair.Key] = pair.Value?.DeepClone();
-        var result = new JsonObject
-        {
-            ["workflowInstanceId"] = child.InstanceId,
-            ["status"] = child.Status.ToString(),
-            ["subStatus"] = child.SubStatus.ToString(),
-            ["output"] = output,
-        };
-        try
-        {
-            await ResumeAsync(parentId, bookmarkId, result, cancellationToken);
-        }
-        catch (BookmarkNotFoundException)
-        {
-            // The parent moved on (cancelled, or its wait was resumed already): nothing to deliver.
-        }
     }
 }
