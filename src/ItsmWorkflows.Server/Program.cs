@@ -48,18 +48,22 @@ builder.Services.AddHttpClient(HttpClientRequestSender.ClientName)
 builder.Services.AddSingleton<HttpClientRequestSender>();
 // The engine's clock is the server's, unless a host registers its own under "engine" (tests and sandboxes move
 // it while sign-in cookies keep real time).
-builder.Services.AddSingleton(sp => new WorkflowServices
+builder.Services.AddSingleton(sp =>
 {
-    Time = sp.GetKeyedService<TimeProvider>(EngineClock.Key) ?? sp.GetRequiredService<TimeProvider>(),
-    Lines = sp.GetRequiredService<LoggingLineWriter>(),
-    Http = sp.GetRequiredService<HttpClientRequestSender>(),
-    Approvers = sp.GetRequiredService<DbApproverDirectory>(),
-    Calendars = sp.GetRequiredService<ItsmWorkflows.Engine.Calendars.IBusinessCalendarProvider>(),
-    ChangeSchedule = sp.GetRequiredService<ItsmWorkflows.Server.Changes.DbChangeScheduleProvider>(),
-    IsTransientFailure = EfWorkflowInstanceStore.IsTransient,
-    // The same public address as the approval links: a notification's button opens the ticket's tracking page.
-    TicketUrl = number => $"{sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ItsmWorkflows.Server.Approvals.ApprovalOptions>>().Value.BaseUrl.TrimEnd('/')}/portal/#/tickets/{Uri.EscapeDataString(number)}",
-    IncidentCommitted = sp.GetRequiredService<IncidentLog>().Committed,
+    var publicAddress = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ItsmWorkflows.Server.Approvals.ApprovalOptions>>().Value.BaseUrl.TrimEnd('/');
+    return new WorkflowServices
+    {
+        Time = sp.GetKeyedService<TimeProvider>(EngineClock.Key) ?? sp.GetRequiredService<TimeProvider>(),
+        Lines = sp.GetRequiredService<LoggingLineWriter>(),
+        Http = sp.GetRequiredService<HttpClientRequestSender>(),
+        Approvers = sp.GetRequiredService<DbApproverDirectory>(),
+        Calendars = sp.GetRequiredService<ItsmWorkflows.Engine.Calendars.IBusinessCalendarProvider>(),
+        ChangeSchedule = sp.GetRequiredService<ItsmWorkflows.Server.Changes.DbChangeScheduleProvider>(),
+        IsTransientFailure = EfWorkflowInstanceStore.IsTransient,
+        // The same public address as the approval links: a notification's button opens the ticket's tracking page.
+        TicketUrl = number => $"{publicAddress}/portal/#/tickets/{Uri.EscapeDataString(number)}",
+        IncidentCommitted = sp.GetRequiredService<IncidentLog>().Committed,
+    };
 });
 builder.Services.AddScoped<IWorkflowInstanceStore, EfWorkflowInstanceStore>();
 builder.Services.AddScoped<ItsmWorkflows.Server.Tickets.TicketRecordWriter>();

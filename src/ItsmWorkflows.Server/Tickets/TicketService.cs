@@ -159,21 +159,11 @@ internal sealed class TicketService(ItsmDbContext db, WorkflowRuntime runtime, I
         return new TicketDetailDto(TicketDto.From(ticket), history, [.. tasks.Select(TicketDto.From)], sla, waiting, processStatus, approvals, emails);
     }
 
-    /// <summary>
-    /// Who an approval step still waits on, by the names people know them by, from the step's own state (the
-    /// approval records are written after the step commits, by the job that emails the approvers).
-    /// </summary>
-    private static List<string>? PendingApprovers(WorkflowState state, IEnumerable<Bookmark> bookmarks)
-    {
-        foreach (var bookmark in bookmarks)
-        {
-            if (!state.Frames.TryGetValue(bookmark.FrameId, out var frame) || frame.State is not JsonFrameState { Data: var data } || data["slots"] is not JsonArray slots) continue;
-            return [.. slots.Where(s => s?["decision"] is null)
-                .Select(s => s?["approver"]?["displayName"]?.GetValue<string>() ?? s?["approver"]?["userName"]?.GetValue<string>())
-                .OfType<string>().Distinct()];
-        }
-        return null;
-    }
+    /// <summary>Who an approval step still waits on (the approval records are written later, by the job that emails the approvers).</summary>
+    private static IReadOnlyList<string>? PendingApprovers(WorkflowState state, IEnumerable<Bookmark> bookmarks) =>
+        bookmarks.Where(b => b.Name == Engine.Activities.Approvals.RequestApproval.TypeName)
+            .Select(b => state.Frames.TryGetValue(b.FrameId, out var frame) ? Engine.Activities.Approvals.RequestApproval.PendingApprovers(frame.State) : null)
+            .FirstOrDefault(who => who is not null);
 
     private async Task<(List<TicketApprovalDto>, List<TicketEmailDto>)> ApprovalsAndEmailsAsync(string instanceId, CancellationToken cancellationToken)
     {
@@ -183,8 +173,8 @@ internal sealed class TicketService(ItsmDbContext db, WorkflowRuntime runtime, I
         var audit = await db.ApprovalAudit.AsNoTracking().Where(a => ids.Contains(a.ApprovalId)).OrderBy(a => a.Id).ToListAsync(cancellationToken);
         // Who decided, by the name people know them by (a delegate is not among the slots: looked up).
         var actors = audit.Select(d => d.Actor).Distinct().ToList();
-        var displayNames = await db.Users.AsNoTracking().Where(u => actors.Contains(u.UserName!)).Select(u => new { u.UserName, u.DisplayName })
-            .ToDictionaryAsync(u => u.UserName!, u => u.DisplayName, StringComparer.OrdinalIgnoreCase, cancellationToken);
+        var displayNames = actors.Count == 0 ? new Dictionary<string, string>() : await db.Users.AsNoTracking().Where(u => actors.Contains(u.UserName!))
+            .Select(u => new { u.UserName, u.DisplayName }).ToDictionaryAsync(u => u.UserName!, u => u.DisplayName, StringComparer.OrdinalIgnoreCase, cancellationToken);
         var approvalDtos = approvals.Select(a => new TicketApprovalDto(a.Title, a.CreatedAt, a.DueAt,
             [.. slots.Where(s => s.ApprovalId == a.Id).Select(s => s.ApproverName ?? s.Approver).Distinct()],
             [.. audit.Where(d => d.ApprovalId == a.Id).Select(d => new ApprovalDecisionDto(d.Actor, d.OnBehalfOf, d.Decision, d.Comment, d.Channel, d.At, displayNames.GetValueOrDefault(d.Actor)))])).ToList();

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from "react";
-import { staffRoles, TicketPage } from "./TicketPage";
+import { factText, staffRoles, TicketPage } from "./TicketPage";
 import { DashboardPage } from "./Dashboard";
 import { ChangeForm } from "./ChangeForm";
 import { api, ApiError, type CatalogItem, type ChangeCalendar, type FormField, type InboxItem, type Me, type Service } from "./api";
@@ -223,7 +223,7 @@ function Approvals() {
       {(items ?? []).map((a) => (
         <article key={a.approvalId} className="approval" aria-label={a.title}>
           <h2><TitleWithTicketLink title={a.title} /></h2>
-          <dl className="facts">{a.details.map((d) => <div key={d.key}><dt>{d.key}</dt><dd>{d.value === "true" ? "Yes" : d.value === "false" ? "No" : d.value}</dd></div>)}</dl>
+          <dl className="facts">{a.details.map((d) => <div key={d.key}><dt>{d.key}</dt><dd>{factText(d.value)}</dd></div>)}</dl>
           {a.dueAt && <p className="hint">Due {new Date(a.dueAt).toLocaleString()}</p>}
           <textarea aria-label={`Comment on ${a.title}`} placeholder="Comment (optional)" value={comments[a.approvalId] ?? ""} onChange={(e) => setComments({ ...comments, [a.approvalId]: e.target.value })} />
           <div className="row">

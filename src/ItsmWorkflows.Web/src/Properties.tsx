@@ -66,7 +66,7 @@ function SyntaxError({ syntax, value, typeName, name }: { syntax: string; value:
 }
 
 /** "actionUrl" reads "Action URL": an input without a display name is shown by its name, in words. */
-export function humanize(name: string) {
+function humanize(name: string) {
   const words = name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/[_-]+/g, " ").trim();
   return (words.charAt(0).toUpperCase() + words.slice(1)).replace(/\b(Url|Id|Http|Json|Sla)\b/g, (w) => w.toUpperCase());
 }

@@ -36,7 +36,7 @@ export function TicketPage({ number, me }: { number: string; me: Me }) {
   if (!detail) return <main className="portal"><p className="hint">Loading…</p></main>;
   const t = detail.ticket;
   const answers = (t.details?.summary ?? null) as Record<string, unknown> | null;
-  const summary = answers ? Object.entries(answers).map(([k, v]): [string, string] => [k, v === true || v === "true" ? "Yes" : v === false || v === "false" ? "No" : String(v)]) : [];
+  const summary = answers ? Object.entries(answers).map(([k, v]): [string, string] => [k, factText(v)]) : [];
   const staff = me.roles.some((r) => staffRoles.includes(r));
   // What the ticket waits on, in people's terms: the SLA clocks' own thresholds show as the clocks below.
   const waits = detail.waitingOn.filter((w) => w.activityType !== "Itsm.WaitForSlaThreshold");
@@ -196,8 +196,13 @@ function slaEvents(c: SlaClock): { at: string; kind: string; text: string }[] {
 }
 
 /** The clock's life as one bar: running, paused and breached stretches in proportion to their length. */
+/** A form's answer as a person reads it: a yes/no answer (stored as true/false, or its text) as Yes or No. */
+export function factText(value: unknown) {
+  return value === true || value === "true" ? "Yes" : value === false || value === "false" ? "No" : String(value);
+}
+
 /** "1.16:00:00" (a .NET time span) as people write it: "1 d 16 h"; "00:30:00" is "30 min". */
-export function duration(span: string) {
+function duration(span: string) {
   const m = /^(-)?(?:(\d+)\.)?(\d{1,2}):(\d{2})(?::(\d{2}))?/.exec(span ?? "");
   if (!m) return span;
   const [d, h, min] = [Number(m[2] ?? 0), Number(m[3]), Number(m[4])];

@@ -277,6 +277,15 @@ public sealed class RequestApproval : IActivity
 
     private static void Save(ActivityContext context, ApprovalState state) => context.GetState<JsonFrameState>().Data = JsonSerializer.SerializeToNode(state, Json)!.AsObject();
 
+    /// <summary>
+    /// Who a waiting Request Approval still waits on, by display name, read from its frame's state (what a ticket's
+    /// page shows before the approval records exist); null for a frame that is not an approval's.
+    /// </summary>
+    public static IReadOnlyList<string>? PendingApprovers(FrameState? frameState) =>
+        frameState is JsonFrameState { Data: var data } && data["approvalId"] is not null && data.Deserialize<ApprovalState>(Json) is { } state
+            ? [.. state.Slots.Where(s => s.Decision is null).Select(s => s.Approver.DisplayName).Distinct()]
+            : null;
+
     private static ApprovalState Load(ActivityContext context) => context.GetState<JsonFrameState>().Data.Deserialize<ApprovalState>(Json)
         ?? throw new InvalidOperationException("The approval's progress is missing from the instance state.");
 

@@ -42,13 +42,13 @@ public static class NotificationTemplates
 
     public static NotificationTemplate? Find(string name) => All.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>Renders a shipped template: subject (plain), HTML (values escaped) and its plain-text part.</summary>
     /// <summary>The button's link: the one given, else the page of the ticket the model names (model.number), where the host has one.</summary>
     public static string? ActionUrl(ActivityContext context, JsonObject? model, string? given) =>
         !string.IsNullOrWhiteSpace(given) ? given
         : model?["number"] is JsonValue number && number.TryGetValue<string>(out var text) && !string.IsNullOrWhiteSpace(text) ? context.Services.TicketUrl?.Invoke(text.Trim())
         : null;
 
+    /// <summary>Renders a shipped template: subject (plain), HTML (values escaped) and its plain-text part.</summary>
     public static (string Subject, string Html, string Text) Render(NotificationTemplate template, IExpressionScope scope, JsonObject? model, string? actionUrl, string? actionLabel)
     {
         ArgumentNullException.ThrowIfNull(template);

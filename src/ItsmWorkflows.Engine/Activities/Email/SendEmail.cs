@@ -89,7 +89,7 @@ public sealed class SendEmail : IActivity
     internal static ActivityResult QueueNotification(ActivityContext context, EmailMessage message)
     {
         if (context.GetBool(WaitForDeliveryInput.Name)) return Queue(context, message);
-        context.Instance.Outbound.Add(new OutboundMessage(message.Id, EmailMessage.OutboxKind, message.ToJson(), context.Instance.InstanceId, null));
+        AddToOutbox(context, message, bookmarkId: null);
         return ActivityResult.Done;
     }
 
@@ -97,9 +97,13 @@ public sealed class SendEmail : IActivity
     internal static ActivityResult Queue(ActivityContext context, EmailMessage message)
     {
         var bookmark = context.CreateBookmark(Stimulus(message.Id), new JsonObject { ["messageId"] = message.Id, ["to"] = string.Join(", ", message.To) });
-        context.Instance.Outbound.Add(new OutboundMessage(message.Id, EmailMessage.OutboxKind, message.ToJson(), context.Instance.InstanceId, bookmark.Id));
+        AddToOutbox(context, message, bookmark.Id);
         return ActivityResult.Suspend(bookmark);
     }
+
+    /// <summary>The message as outbound work of this burst; the delivery report resumes <paramref name="bookmarkId"/>, if any.</summary>
+    private static void AddToOutbox(ActivityContext context, EmailMessage message, string? bookmarkId) =>
+        context.Instance.Outbound.Add(new OutboundMessage(message.Id, EmailMessage.OutboxKind, message.ToJson(), context.Instance.InstanceId, bookmarkId));
 
     /// <summary>The host reports the delivery: { delivered, reply, messageId }.</summary>
     public ValueTask<ActivityResult> ResumeAsync(ActivityContext context, ResumeStimulus stimulus, CancellationToken cancellationToken) => OnDelivery(context, stimulus);
