@@ -50,7 +50,92 @@ public sealed class DesignerTests(DesignerFixture fixture) : IClassFixture<Desig
             var next = connections.First(c => c!["source"]!["activity"]!.GetValue<string>() == "Start")!["target"]!["activity"]!.GetValue<string>();
             var named = activities.First(a => a!["id"]!.GetValue<string>() == next)!;
             await Expect(page.GetByTestId("node-" + named["id"]!.GetValue<string>())).ToContainTextAsync(named["name"]!.GetValue<string>());
+            await AssertEdgesMeetTheirPortsAsync(page, connections);
+            // Zoomed in, part of the process is out of view and not drawn; "Fit View" shows all of it again.
+            for (var i = 0; i < 5; i++) await page.GetByRole(AriaRole.Button, new() { Name = "Zoom In" }).ClickAsync();
+            await page.WaitForFunctionAsync("n => document.querySelectorAll('.react-flow__node').length < n", activities.Count);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Fit View" }).ClickAsync();
+            await Expect(page.Locator(".react-flow__node")).ToHaveCountAsync(activities.Count);
         });
+    }
+
+    [Fact]
+    public async Task ALargeWorkflow_OpensOnItsStart_DrawsOnlyWhatIsInView_AndFitViewShowsAllOfIt()
+    {
+        // 120 activities in a grid, chained: more than a screenful, so the designer opens on the top-left corner.
+        var id = "large-" + Guid.NewGuid().ToString("N")[..8];
+        var activities = new JsonArray();
+        var connections = new JsonArray();
+        for (var i = 0; i < 120; i++)
+        {
+            activities.Add(new JsonObject
+            {
+                ["id"] = $"A{i}", ["type"] = "Elsa.WriteLine", ["name"] = $"Step {i}",
+                ["metadata"] = new JsonObject { ["designer"] = new JsonObject { ["position"] = new JsonObject { ["x"] = i % 12 * 260, ["y"] = i / 12 * 150 } } },
+            });
+            if (i > 0) connections.Add(new JsonObject { ["source"] = new JsonObject { ["activity"] = $"A{i - 1}", ["port"] = "Done" }, ["target"] = new JsonObject { ["activity"] = $"A{i}", ["port"] = "In" } });
+        }
+        var definition = new JsonObject { ["definitionId"] = id, ["name"] = "Large", ["root"] = new JsonObject { ["type"] = "Elsa.Flowchart", ["id"] = "F", ["activities"] = activities, ["connections"] = connections } };
+        var (context, page) = await fixture.SignedInAsync("dave");
+        await using var _ = context;
+        Assert.True((await context.APIRequest.PostAsync("/api/definitions", new() { Data = definition.ToJsonString(), Headers = new Dictionary<string, string> { ["Content-Type"] = "application/json" } })).Ok);
+        await WithScreenshotOnFailureAsync(page, "large", async () =>
+        {
+            await page.GotoAsync($"/designer/#/definitions/{id}");
+            await Expect(page.GetByTestId("canvas")).ToHaveAttributeAsync("data-nodes", "120");
+            await Expect(page.GetByTestId("node-A0")).ToBeVisibleAsync();
+            var drawn = await page.Locator(".react-flow__node").CountAsync();
+            Assert.InRange(drawn, 1, 80);
+            await AssertEdgesMeetTheirPortsAsync(page, connections);
+            // React Flow's own fit would fit only the activities it has measured (those drawn so far).
+            await page.GetByRole(AriaRole.Button, new() { Name = "Fit View" }).ClickAsync();
+            await Expect(page.Locator(".react-flow__node")).ToHaveCountAsync(120);
+            await Expect(page.GetByTestId("node-A119")).ToBeInViewportAsync();
+        });
+    }
+
+    /// <summary>
+    /// The canvas declares each activity's size and port positions to React Flow instead of letting it measure them
+    /// (geometry.ts), so that only what is in view is drawn. If the declared geometry drifted from the CSS, the
+    /// connections would end beside their ports: each drawn connection must start at the bottom of its source port's
+    /// handle and end at the top of its target's input handle, and each activity must be drawn at its declared size.
+    /// </summary>
+    internal static async Task AssertEdgesMeetTheirPortsAsync(IPage page, JsonArray connections)
+    {
+        var edges = connections.Select((c, i) =>
+        {
+            var source = c!["source"]!["activity"]!.GetValue<string>();
+            var port = c["source"]!["port"]?.GetValue<string>() ?? "Done";
+            var target = c["target"]!["activity"]!.GetValue<string>();
+            return new { id = $"e{i}-{source}-{port}-{target}", source, port, target };
+        }).ToArray();
+        var misses = await page.EvaluateAsync<string[]>("""
+            (edges) => {
+              const zoom = new DOMMatrix(getComputedStyle(document.querySelector('.react-flow__viewport')).transform).a;
+              const misses = [];
+              let checked = 0;
+              const near = (a, b) => Math.abs(a.x - b.x) <= 1.5 * zoom && Math.abs(a.y - b.y) <= 1.5 * zoom;
+              const screen = (path, at) => { const p = path.getPointAtLength(at); return new DOMPoint(p.x, p.y).matrixTransform(path.getScreenCTM()); };
+              for (const e of edges) {
+                const path = document.querySelector(`.react-flow__edge[data-id="${CSS.escape(e.id)}"] path.react-flow__edge-path`);
+                if (!path) continue; // not in view, so not drawn
+                const from = document.querySelector(`.react-flow__handle[data-nodeid="${CSS.escape(e.source)}"][data-handleid="${CSS.escape(e.port)}"]`)?.getBoundingClientRect();
+                const to = document.querySelector(`.react-flow__handle[data-nodeid="${CSS.escape(e.target)}"][data-handleid="In"]`)?.getBoundingClientRect();
+                if (!from || !to) continue;
+                checked++;
+                const start = screen(path, 0), end = screen(path, path.getTotalLength());
+                if (!near(start, { x: from.left + from.width / 2, y: from.bottom })) misses.push(`${e.id} starts at ${Math.round(start.x)},${Math.round(start.y)}, its port's handle ends at ${Math.round(from.left + from.width / 2)},${Math.round(from.bottom)}`);
+                if (!near(end, { x: to.left + to.width / 2, y: to.top })) misses.push(`${e.id} ends at ${Math.round(end.x)},${Math.round(end.y)}, its target's handle starts at ${Math.round(to.left + to.width / 2)},${Math.round(to.top)}`);
+              }
+              for (const node of document.querySelectorAll('.react-flow__node')) {
+                const r = node.getBoundingClientRect();
+                if (Math.abs(r.width - 220 * zoom) > 1 || Math.abs(r.height - 90 * zoom) > 1) misses.push(`${node.dataset.id} is drawn ${Math.round(r.width / zoom)} x ${Math.round(r.height / zoom)}, declared 220 x 90`);
+              }
+              if (checked < 3) misses.push(`only ${checked} connections were drawn with both ends in view`);
+              return misses;
+            }
+            """, edges);
+        Assert.Empty(misses);
     }
 
     [Fact]

@@ -17,7 +17,7 @@ namespace ItsmWorkflows.Server.Benchmarks;
 /// </summary>
 internal static class DesignerBenchmark
 {
-    private const int Runs = 3;
+    private const int Runs = 5;
 
     public static async Task RunAsync(string repo, bool profile = false)
     {
@@ -231,6 +231,51 @@ internal static class DesignerBenchmark
         }
         Console.WriteLine("inclusive:");
         foreach (var (key, ms) in inclusive.OrderByDescending(p => p.Value).Take(60)) Console.WriteLine($"{ms,8:0.0} ms  {key}");
+        // React components are the functions named with a capital: what each one's rendering cost, its children included.
+        Console.WriteLine("inclusive, components only:");
+        foreach (var (key, ms) in inclusive.Where(p => p.Key.Length > 0 && char.IsUpper(p.Key[0])).OrderByDescending(p => p.Value).Take(30)) Console.WriteLine($"{ms,8:0.0} ms  {key}");
+        // The same, per burst of work (samples not idle, split where the page idled for 3 ms or more): which
+        // functions each long stretch of script ran under, in the order they happened.
+        Console.WriteLine("bursts of 20 ms or more (start from the profile's start, length; largest inclusive functions):");
+        var clock = 0.0;
+        var burst = new Dictionary<string, double>();
+        double burstStart = 0, burstEnd = 0, idle = 0;
+        void Flush()
+        {
+            if (burstEnd - burstStart >= 20)
+            {
+                var generic = new HashSet<string>(["(root)", "(program)"]);
+                var top = burst.Where(p => !generic.Contains(p.Key.Split(' ')[0])).OrderByDescending(p => p.Value).Take(14);
+                Console.WriteLine($"{burstStart,8:0} ms {burstEnd - burstStart,5:0} ms: " + string.Join("; ", top.Select(p => $"{p.Key} {p.Value:0}")));
+            }
+            burst.Clear();
+        }
+        for (var i = 0; i < samples.Count; i++)
+        {
+            var ms = (i + 1 < deltas.Count ? deltas[i + 1] : 0) / 1000.0;
+            clock += deltas[i] / 1000.0;
+            var leaf = nodes[samples[i]].GetProperty("callFrame").GetProperty("functionName").GetString();
+            if (leaf is "(idle)")
+            {
+                idle += ms;
+                continue;
+            }
+            if (idle >= 3 || burst.Count == 0)
+            {
+                Flush();
+                burstStart = clock;
+            }
+            idle = 0;
+            burstEnd = clock + ms;
+            var seen = new HashSet<string>();
+            for (var id = samples[i]; ; id = parent[id])
+            {
+                var key = Key(id);
+                if (seen.Add(key)) burst[key] = burst.GetValueOrDefault(key) + ms;
+                if (!parent.ContainsKey(id)) break;
+            }
+        }
+        Flush();
     }
 
     /// <summary>
@@ -300,19 +345,45 @@ internal static class DesignerBenchmark
                 stack.Push(parent with { Children = parent.Children + (done.End - done.Start) });
             }
         }
+        // The long tasks in order, each with the kinds of work it did the most: says what happens when.
+        var timeline = new List<string>();
+        var origin = busiest.Count > 0 ? busiest[0].Start : 0;
+        var inTask = new Dictionary<string, double>();
+        (double Start, double End) current = (0, 0);
+        void EndTask()
+        {
+            if ((current.End - current.Start) / 1000.0 >= 8)
+            {
+                var top = string.Join(", ", inTask.OrderByDescending(p => p.Value).Take(4).Select(p => $"{p.Key} {p.Value:0}"));
+                timeline.Add($"{(current.Start - origin) / 1000.0,8:0} ms  {(current.End - current.Start) / 1000.0,5:0} ms  {top}");
+            }
+            inTask.Clear();
+        }
+        void PopCounted()
+        {
+            var done = stack.Peek();
+            var own = (done.End - done.Start - done.Children) / 1000.0;
+            inTask[done.Name] = inTask.GetValueOrDefault(done.Name) + own;
+            Pop();
+        }
         foreach (var e in busiest)
         {
-            while (stack.Count > 0 && stack.Peek().End <= e.Start) Pop();
+            while (stack.Count > 0 && stack.Peek().End <= e.Start) PopCounted();
             if (stack.Count == 0)
             {
+                EndTask();
+                current = (e.Start, e.End);
                 total += (e.End - e.Start) / 1000.0;
                 tasks++;
             }
             stack.Push((e.Start, e.End, e.Name, 0));
         }
-        while (stack.Count > 0) Pop();
+        while (stack.Count > 0) PopCounted();
+        EndTask();
         Console.WriteLine($"trace of one open of {n} activities: {tasks} main-thread tasks, {total:0} ms busy");
         foreach (var (name, ms) in byName.OrderByDescending(p => p.Value).Take(25)) Console.WriteLine($"{ms,8:0.0} ms  {name}");
+        Console.WriteLine("tasks of 8 ms or more (start from the first traced event, length, their largest kinds of work in ms):");
+        foreach (var line in timeline) Console.WriteLine(line);
         await page.CloseAsync();
     }
 

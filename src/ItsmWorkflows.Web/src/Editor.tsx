@@ -5,7 +5,9 @@ import {
 } from "@xyflow/react";
 import { api, ApiError, type ActivityDescriptor, type DefinitionDetail, type DefinitionDiff, type TestRunView, type ValidationIssue } from "./api";
 import { ActivityNode } from "./ActivityNode";
-import { autoLayout, nodeHeight, nodeWidth } from "./layout";
+import { FitViewButton } from "./FitView";
+import { nodeHeight, nodeWidth, sized } from "./geometry";
+import { autoLayout } from "./layout";
 import { fromGraph, newActivity, runMarks, toGraph, type ActivityFlowNode, type ActivityJson } from "./model";
 import { TestRunPanel } from "./TestRunPanel";
 import { mergeDefinitions } from "./merge";
@@ -50,6 +52,15 @@ function EditorCanvas({ definitionId, descriptors }: { definitionId: string; des
     const { width, height } = canvas.current.getBoundingClientRect();
     void flow.setViewport(getViewportForBounds(bounds, width, height, 0.1, 1, 0.1)).then(() => performance.mark("itsm:fitted"));
   }, [flow]);
+  // The minimap draws every activity again; it waits until the canvas is on screen and the browser is idle, so a
+  // workflow can be clicked sooner after it opens.
+  const [showMap, setShowMap] = useState(false);
+  const hasNodes = nodes.length > 0;
+  useEffect(() => {
+    if (!hasNodes || showMap) return;
+    const idle = window.requestIdleCallback?.(() => setShowMap(true), { timeout: 1000 }) ?? window.setTimeout(() => setShowMap(true), 200);
+    return () => (window.cancelIdleCallback ?? window.clearTimeout)(idle);
+  }, [hasNodes, showMap]);
   const pendingFit = useRef<ActivityFlowNode[] | null>(null);
   useLayoutEffect(() => {
     if (pendingFit.current && canvas.current) {
@@ -88,8 +99,8 @@ function EditorCanvas({ definitionId, descriptors }: { definitionId: string; des
     const diff = comparison?.diff.activitiesAdded.some((a) => a.id === n.id) ? "added"
       : comparison?.diff.activitiesChanged.some((a) => a.id === n.id) ? "changed" : undefined;
     const runState = marks?.node(n.id);
-    return mine.length || n.data.invalid?.length || diff || n.data.diff || runState || n.data.run
-      ? { ...n, data: { ...n.data, invalid: mine, diff, run: runState } } : n;
+    return sized(mine.length || n.data.invalid?.length || diff || n.data.diff || runState || n.data.run
+      ? { ...n, data: { ...n.data, invalid: mine, diff, run: runState } } : n);
   }), [nodes, issues, comparison, marks]);
   const shownEdges = useMemo(() => (marks ? edges.map((e) => (marks.edgeTaken(e) ? { ...e, className: "taken" } : e)) : edges), [edges, marks]);
 
@@ -273,13 +284,12 @@ function EditorCanvas({ definitionId, descriptors }: { definitionId: string; des
             onNodeDragStart={() => undo.current.push({ nodes, edges })}
             onConnect={(c: Connection) => commit({ edges: addEdge({ ...c, label: c.sourceHandle === "Done" ? undefined : c.sourceHandle }, edges) })}
             deleteKeyCode={["Delete", "Backspace"]}
-            fitViewOptions={{ padding: 0.1, maxZoom: 1 }}
             minZoom={0.1}
             onlyRenderVisibleElements
           >
             <Background />
-            <Controls />
-            {nodes.length <= 300 && <MiniMap pannable zoomable />}
+            <Controls showFitView={false}><FitViewButton maxZoom={1} /></Controls>
+            {showMap && nodes.length <= 300 && <MiniMap pannable zoomable />}
           </ReactFlow>
         </div>
         {testing ? (

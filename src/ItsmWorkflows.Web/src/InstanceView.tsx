@@ -2,6 +2,8 @@ import { useEffect, useMemo, useState } from "react";
 import { Background, Controls, ReactFlow, ReactFlowProvider, useReactFlow, type Edge, type NodeTypes } from "@xyflow/react";
 import { api, type ActivityDescriptor, type InstanceDetail } from "./api";
 import { ActivityNode } from "./ActivityNode";
+import { FitViewButton, useFitView } from "./FitView";
+import { sized } from "./geometry";
 import { autoLayout } from "./layout";
 import { runMarks, toGraph, type ActivityFlowNode } from "./model";
 
@@ -17,6 +19,7 @@ function InstanceCanvas({ instanceId, descriptors }: { instanceId: string; descr
   const [graph, setGraph] = useState<{ nodes: ActivityFlowNode[]; edges: Edge[] } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const flow = useReactFlow();
+  const fit = useFitView();
 
   useEffect(() => {
     (async () => {
@@ -24,7 +27,7 @@ function InstanceCanvas({ instanceId, descriptors }: { instanceId: string; descr
       const definition = await api.definitionVersion(d.instance.definitionId, d.instance.version);
       const g = toGraph(definition.definition, byType);
       const marks = runMarks(d.journal, d.bookmarks.map((b) => b.activityId), d.incidents.filter((i) => !i.resolvedAt).map((i) => i.activityId));
-      const nodes = (g.hasPositions ? g.nodes : autoLayout(g.nodes, g.edges)).map((n): ActivityFlowNode => ({
+      const nodes = (g.hasPositions ? g.nodes : autoLayout(g.nodes, g.edges)).map((n): ActivityFlowNode => sized({
         ...n, draggable: false, connectable: false, data: { ...n.data, run: marks.node(n.id) },
       }));
       const edges = g.edges.map((e) => (marks.edgeTaken(e) ? { ...e, className: "taken", animated: marks.waiting.has(e.target) } : e));
@@ -34,8 +37,8 @@ function InstanceCanvas({ instanceId, descriptors }: { instanceId: string; descr
   }, [instanceId, byType]);
 
   useEffect(() => {
-    if (graph) setTimeout(() => void flow.fitView({ padding: 0.1, maxZoom: 1 }), 50);
-  }, [graph, flow]);
+    if (graph) setTimeout(() => void fit({ maxZoom: 1 }), 50);
+  }, [graph, fit]);
 
   if (error) return <p className="message error" role="alert">{error}</p>;
   if (!detail || !graph) return <p className="hint">Loading…</p>;
@@ -55,7 +58,7 @@ function InstanceCanvas({ instanceId, descriptors }: { instanceId: string; descr
         <div className="canvas" data-testid="canvas" data-nodes={graph.nodes.length}>
           <ReactFlow nodes={graph.nodes} edges={graph.edges} nodeTypes={nodeTypes} nodesDraggable={false} nodesConnectable={false} minZoom={0.1} onlyRenderVisibleElements>
             <Background />
-            <Controls showInteractive={false} />
+            <Controls showInteractive={false} showFitView={false}><FitViewButton maxZoom={1} /></Controls>
           </ReactFlow>
         </div>
         <aside className="properties" aria-label="Journal">

@@ -1,7 +1,9 @@
 import { useEffect, useMemo, useState } from "react";
-import { Background, Controls, ReactFlow, ReactFlowProvider, useReactFlow, type Edge, type NodeTypes } from "@xyflow/react";
+import { Background, Controls, ReactFlow, ReactFlowProvider, type Edge, type NodeTypes } from "@xyflow/react";
 import { api, type ActivityDescriptor, type TicketProcess } from "./api";
 import { ActivityNode } from "./ActivityNode";
+import { FitViewButton, useFitView } from "./FitView";
+import { sized } from "./geometry";
 import { autoLayout } from "./layout";
 import { runMarks, toGraph, type ActivityFlowNode } from "./model";
 
@@ -16,7 +18,7 @@ function Diagram({ number, refresh }: { number: string; refresh: unknown }) {
   const [process, setProcess] = useState<TicketProcess | null>(null);
   const [descriptors, setDescriptors] = useState<ActivityDescriptor[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const flow = useReactFlow();
+  const fit = useFitView();
 
   useEffect(() => {
     api.activities().then(setDescriptors, (e: Error) => setError(e.message)); // asked once per page by api.ts
@@ -29,7 +31,7 @@ function Diagram({ number, refresh }: { number: string; refresh: unknown }) {
     if (!process || !descriptors) return null;
     const g = toGraph(process.definition, new Map(descriptors.map((d) => [d.typeName, d])));
     const marks = runMarks(process.journal, process.waiting, process.faulted);
-    const nodes = (g.hasPositions ? g.nodes : autoLayout(g.nodes, g.edges)).map((n): ActivityFlowNode => ({
+    const nodes = (g.hasPositions ? g.nodes : autoLayout(g.nodes, g.edges)).map((n): ActivityFlowNode => sized({
       ...n, draggable: false, connectable: false, selectable: false, data: { ...n.data, run: marks.node(n.id) },
     }));
     const edges: Edge[] = g.edges.map((e) => (marks.edgeTaken(e) ? { ...e, className: "taken", animated: marks.waiting.has(e.target) } : e));
@@ -48,10 +50,10 @@ function Diagram({ number, refresh }: { number: string; refresh: unknown }) {
       if (current.has(e.source)) focus.add(e.target);
       if (current.has(e.target)) focus.add(e.source);
     }
-    const nodes = focus.size > 0 ? [...focus].map((id) => ({ id })) : undefined;
-    setTimeout(() => void flow.fitView({ nodes, padding: 0.15, maxZoom: 1, minZoom: 0.1 }), 50);
+    const nodes = focus.size > 0 ? [...focus] : undefined;
+    setTimeout(() => void fit({ nodes, padding: 0.15, maxZoom: 1, minZoom: 0.1 }), 50);
     // Refit when the layout or the current step changes (the key says both), not on every re-read.
-  }, [layoutKey, flow]);
+  }, [layoutKey, fit]);
 
   if (error) return <p className="message error" role="alert">{error}</p>;
   if (!graph || !process) return <p className="hint">Loading the process…</p>;
@@ -66,7 +68,7 @@ function Diagram({ number, refresh }: { number: string; refresh: unknown }) {
       <div className="process-diagram" data-testid="process-diagram" data-nodes={graph.nodes.length}>
         <ReactFlow nodes={graph.nodes} edges={graph.edges} nodeTypes={nodeTypes} nodesDraggable={false} nodesConnectable={false} elementsSelectable={false} minZoom={0.1} onlyRenderVisibleElements>
           <Background />
-          <Controls showInteractive={false} />
+          <Controls showInteractive={false} showFitView={false}><FitViewButton maxZoom={1} /></Controls>
         </ReactFlow>
       </div>
     </>

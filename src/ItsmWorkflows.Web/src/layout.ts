@@ -1,10 +1,8 @@
 import dagre from "@dagrejs/dagre";
 import type { Edge } from "@xyflow/react";
+import { nodeHeight, nodeWidth } from "./geometry";
 import type { ActivityFlowNode } from "./model";
 
-/** The size an activity is drawn at (ActivityNode's CSS): layout and the first fit of the view rely on it. */
-export const nodeWidth = 220;
-export const nodeHeight = 90;
 const width = nodeWidth;
 const height = nodeHeight;
 

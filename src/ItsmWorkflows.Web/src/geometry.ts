@@ -1,0 +1,46 @@
+// Where an activity and its ports are drawn, known before the browser draws it. ActivityNode's CSS draws every
+// activity at one size with its ports spread evenly along the bottom edge; saying so to React Flow up front lets it
+// draw only the activities in view and their connections in one pass. Without it, React Flow draws every activity
+// of the workflow once, off screen too, to measure where its ports are, before anything can be clicked.
+import { Position, type NodeHandle } from "@xyflow/react";
+import type { ActivityDescriptor } from "./api";
+import { outcomesOf, type ActivityFlowNode, type ActivityJson } from "./model";
+
+/** The size an activity is drawn at (.activity-node in styles.css: border-box 220 × 90). */
+export const nodeWidth = 220;
+export const nodeHeight = 90;
+/** .activity-node's border; its ports sit on the inside of it. */
+const border = 1;
+/** A React Flow handle: 6 px and a 1 px border (@xyflow/react's style.css), centred on its anchor point. */
+const handleSize = 8;
+
+/**
+ * The activity's handles as React Flow would measure them, relative to the node's top-left corner: the input at
+ * the top centre, one output per port on the bottom edge at (i + ½) / ports of the inner width.
+ */
+export function handlesOf(activity: ActivityJson, descriptor?: ActivityDescriptor): NodeHandle[] {
+  const inner = nodeWidth - 2 * border;
+  const at = (x: number, y: number) => ({ x: x - handleSize / 2, y: y - handleSize / 2, width: handleSize, height: handleSize });
+  const ports = outcomesOf(activity, descriptor);
+  return [
+    { id: "In", type: "target", position: Position.Top, ...at(border + inner / 2, border) },
+    ...ports.map((port, i): NodeHandle => ({
+      id: port, type: "source", position: Position.Bottom, ...at(border + ((i + 0.5) / ports.length) * inner, nodeHeight - border),
+    })),
+  ];
+}
+
+const sizedNodes = new WeakMap<ActivityFlowNode, ActivityFlowNode>();
+
+/**
+ * The node with its size and handles declared, the same object for the same node (React Flow redraws a node whose
+ * object changed, so a fresh copy on every render would redraw every activity on every drag step).
+ */
+export function sized(node: ActivityFlowNode): ActivityFlowNode {
+  let done = sizedNodes.get(node);
+  if (!done) {
+    done = { ...node, initialWidth: nodeWidth, initialHeight: nodeHeight, handles: handlesOf(node.data.activity, node.data.descriptor) };
+    sizedNodes.set(node, done);
+  }
+  return done;
+}
