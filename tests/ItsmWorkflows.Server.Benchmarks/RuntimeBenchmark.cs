@@ -68,6 +68,30 @@ internal static class RuntimeBenchmark
             (await client.PostAsync("/api/definitions/import?publish=true", new StringContent(json, Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
         }
 
+        if (Environment.GetEnvironmentVariable("ITSM_BENCH_RESUME_LOOP") is { Length: > 0 } loopCount)
+        {
+            // API resumes only, for a profiler to attach to (dotnet-trace collect -p <pid>): the instances are started
+            // first, then resumed one after another, the rate printed every 5 s.
+            var waiting = new List<(string Instance, string Bookmark)>();
+            for (var i = 0; i < int.Parse(loopCount, System.Globalization.CultureInfo.InvariantCulture); i++)
+            {
+                var started = JsonNode.Parse(await (await client.PostAsJsonAsync("/api/instances", new { definitionId = "approval" })).Content.ReadAsStringAsync())!;
+                waiting.Add((started["instance"]!["id"]!.GetValue<string>(), started["bookmarks"]![0]!["id"]!.GetValue<string>()));
+            }
+            Console.WriteLine($"resume loop, pid {Environment.ProcessId}, {waiting.Count} instances waiting");
+            var lap = Stopwatch.StartNew();
+            var lapCount = 0;
+            foreach (var (instance, bookmark) in waiting)
+            {
+                (await client.PostAsJsonAsync($"/api/instances/{instance}/bookmarks/{bookmark}/resume", new { payload = new { decision = "approve" } })).EnsureSuccessStatusCode();
+                if (++lapCount < 500 || lap.Elapsed.TotalSeconds < 5) continue;
+                Console.WriteLine($"  {lapCount / lap.Elapsed.TotalSeconds:N0} resumes/s");
+                lap.Restart();
+                lapCount = 0;
+            }
+            return;
+        }
+
         // 1. Completed 10-activity automatic workflows per second, and commits per workflow.
         const int workflows = 2000;
         // Every measured path warms up until the JIT is quiet (see JitWarmUp): automatic workflows, API starts and
