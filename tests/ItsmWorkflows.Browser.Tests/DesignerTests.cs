@@ -310,6 +310,14 @@ public sealed class DesignerVersionTests(DesignerFixture fixture) : IClassFixtur
             await Expect(page.GetByTestId("comparison")).ToContainTextAsync("Comparing with v1");
             await Expect(page.GetByTestId("node-WriteLine1")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("diff-added"));
             await Expect(page.GetByTestId("node-Say")).Not.ToHaveClassAsync(new System.Text.RegularExpressions.Regex("diff-"));
+            // The bar lists what changed; an added activity is a button that selects it.
+            await Expect(page.GetByTestId("comparison")).ToContainTextAsync("added WriteLine1");
+            await Expect(page.GetByTestId("comparison")).ToContainTextAsync("workflow: variables");
+            await page.GetByTestId("comparison").GetByRole(AriaRole.Button, new() { Name = "WriteLine1" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Textbox, new() { Name = "Activity name" })).ToHaveValueAsync("");
+            await Expect(page.GetByTestId("node-WriteLine1")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("selected"));
+            await page.Locator(".react-flow__pane").ClickAsync(new() { Position = new() { X = 20, Y = 20 } });
+            await page.GetByRole(AriaRole.Tab, new() { Name = "Versions" }).ClickAsync();
 
             await page.GetByRole(AriaRole.Button, new() { Name = "Roll back to v1" }).ClickAsync();
             await Expect(page.GetByTestId("canvas")).ToHaveAttributeAsync("data-nodes", "1");

@@ -158,7 +158,7 @@ public sealed class ChangeFormTests(DesignerFixture fixture) : IClassFixture<Des
             await form.GetByRole(AriaRole.Button, new() { Name = "Raise change" }).ClickAsync();
             await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("#/tickets/CHG"));
             await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("Rotate the Wi-Fi pre-shared key");
-            await Expect(page.GetByTestId("timeline")).ToContainTextAsync("Raised by nina", new() { Timeout = 20_000 });
+            await Expect(page.GetByTestId("timeline")).ToContainTextAsync("Raised by Nina Network", new() { Timeout = 20_000 });
             await Expect(page.GetByTestId("expected")).ToContainTextAsync("Scheduled");
         }
         catch

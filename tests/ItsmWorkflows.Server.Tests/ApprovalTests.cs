@@ -269,7 +269,17 @@ public sealed partial class ApprovalTests(PostgresSmtpServerFixture fixture) : I
             var (owner, instanceId, approvalId) = await StartAsync("['dave']");
             var ninasLink = await LinkAsync(approvalId, "nina");
             var (page, html) = await GetPageAsync(await fixture.ClientAsync(null), ninasLink);
-            Assert.Contains("on behalf of <strong>dave</strong>", html);
+            // People are named as people know them, on the link page and in the delegate's inbox; the audit keeps user names.
+            Assert.Contains("on behalf of <strong>Dave Owner</strong>", html);
+            Assert.Contains("Requested by</th><td>Alice Requester</td>", html);
+            var ninasMail = (await fixture.Smtp.ReceivedAsync()).Messages.Last(m => m!["text"]!.GetValue<string>().Contains(ninasLink.Split('?')[0], StringComparison.Ordinal))!["text"]!.GetValue<string>();
+            Assert.Contains("You decide on behalf of Dave Owner,", ninasMail);
+            Assert.Contains("Requested by: Alice Requester", ninasMail);
+            var inbox = (await OkAsync(await (await fixture.ClientAsync("nina")).GetAsync("/api/approvals/inbox", Ct))).AsArray();
+            var waiting = Assert.Single(inbox, i => i!["approvalId"]!.GetValue<string>() == approvalId)!;
+            Assert.Equal("alice", waiting["requester"]!.GetValue<string>());
+            Assert.Equal("Alice Requester", waiting["requesterName"]!.GetValue<string>());
+            Assert.Equal("Dave Owner", waiting["onBehalfOfName"]!.GetValue<string>());
 
             var (done, _) = await ConfirmAsync(await fixture.ClientAsync(null), ninasLink, "approve");
             Assert.Equal(HttpStatusCode.OK, done.StatusCode);

@@ -104,10 +104,10 @@ internal static class ApprovalEndpoints
             var a = view.Approval;
             var rows = new StringBuilder();
             foreach (var (label, value) in view.Details) rows.Append($"<tr><th scope=\"row\">{E(label)}</th><td>{E(value)}</td></tr>");
-            if (a.Requester is not null) rows.Append($"<tr><th scope=\"row\">Requested by</th><td>{E(a.Requester)}</td></tr>");
+            if (a.Requester is not null) rows.Append($"<tr><th scope=\"row\">Requested by</th><td>{E(view.RequesterName ?? a.Requester)}</td></tr>");
             rows.Append($"<tr><th scope=\"row\">Decided when</th><td>{E(RuleInWords(a.Rule))}</td></tr>");
             if (a.DueAt is { } due) rows.Append($"<tr><th scope=\"row\">Decide by</th><td>{due:yyyy-MM-dd HH:mm} UTC</td></tr>");
-            var who = view.Slot.OnBehalfOf is { } principal ? $"<p>You decide on behalf of <strong>{E(principal)}</strong>.</p>" : "";
+            var who = view.Slot.OnBehalfOf is { } principal ? $"<p>You decide on behalf of <strong>{E(view.OnBehalfOfName ?? principal)}</strong>.</p>" : "";
             // The email's button chose a decision: that one leads, the other stays one click away (never decided by the GET).
             var rejecting = preselected?.Equals("reject", StringComparison.OrdinalIgnoreCase) == true;
             var approving = preselected?.Equals("approve", StringComparison.OrdinalIgnoreCase) == true;

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using ItsmWorkflows.Engine.Execution;
 using ItsmWorkflows.Server.Data;
+using ItsmWorkflows.Server.Identity;
 using ItsmWorkflows.Server.Mail;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -52,6 +53,9 @@ internal sealed partial class ApprovalRequestMailer(ItsmDbContext db, WorkflowSe
         await db.SaveChangesAsync(cancellationToken);
 
         var details = ApprovalService.DetailsOf(approval);
+        // People by the names they know each other by: the requester, whoever a delegate decides for, whoever did not decide in time.
+        var names = await Identity.DisplayNames.OfAsync(db,
+            request["recipients"]!.AsArray().OfType<JsonObject>().SelectMany(r => new[] { r["onBehalfOf"]?.GetValue<string>(), r["escalatedFrom"]?.GetValue<string>() }).Append(approval.Requester), cancellationToken);
         var lifetime = options.Value.LinkLifetime;
         var baseUrl = options.Value.BaseUrl.TrimEnd('/');
         string? temporaryFailure = null;
@@ -92,8 +96,8 @@ internal sealed partial class ApprovalRequestMailer(ItsmDbContext db, WorkflowSe
                 continue; // No address: the approver decides in the inbox.
             }
             var link = $"{baseUrl}/approvals/{token}";
-            var (subject, html, text) = ApprovalEmail.Render(approval.Title, details, approval.Requester, slot.ApproverName ?? userName,
-                slot.OnBehalfOf, recipient["escalatedFrom"]?.GetValue<string>(), approval.DueAt, slot.ExpiresAt, link + "?decision=approve", link + "?decision=reject");
+            var (subject, html, text) = ApprovalEmail.Render(approval.Title, details, names.Shown(approval.Requester), slot.ApproverName ?? userName,
+                names.Shown(slot.OnBehalfOf), names.Shown(recipient["escalatedFrom"]?.GetValue<string>()), approval.DueAt, slot.ExpiresAt, link + "?decision=approve", link + "?decision=reject");
             var message = composer.Envelope(slot.Id, null, now);
             message.Subject = subject;
             message.Headers.Add("X-Itsm-Approval", approvalId);

@@ -3,6 +3,7 @@ using ItsmWorkflows.Engine.Activities.Approvals;
 using ItsmWorkflows.Engine.Execution;
 using ItsmWorkflows.Engine.Runtime;
 using ItsmWorkflows.Server.Data;
+using ItsmWorkflows.Server.Identity;
 using Microsoft.EntityFrameworkCore;
 
 namespace ItsmWorkflows.Server.Approvals;
@@ -29,9 +30,12 @@ internal sealed record DecisionResult(DecisionRefusal Refusal, string Message, s
 }
 
 /// <summary>What an approver sees before confirming.</summary>
-internal sealed record ApprovalView(ApprovalRecord Approval, ApprovalTokenRecord Slot, IReadOnlyList<KeyValuePair<string, string>> Details);
+/// <summary>An approval as its approver sees it; <c>RequesterName</c> and <c>OnBehalfOfName</c> are display names.</summary>
+internal sealed record ApprovalView(ApprovalRecord Approval, ApprovalTokenRecord Slot, IReadOnlyList<KeyValuePair<string, string>> Details, string? RequesterName = null, string? OnBehalfOfName = null);
 
-internal sealed record InboxItem(string ApprovalId, string Title, string? Requester, string? OnBehalfOf, DateTimeOffset CreatedAt, DateTimeOffset? DueAt, IReadOnlyList<KeyValuePair<string, string>> Details, string InstanceId);
+/// <summary>What waits on an approver; <c>Requester</c> and <c>OnBehalfOf</c> are user names, the <c>…Name</c> fields display names.</summary>
+internal sealed record InboxItem(string ApprovalId, string Title, string? Requester, string? OnBehalfOf, DateTimeOffset CreatedAt, DateTimeOffset? DueAt, IReadOnlyList<KeyValuePair<string, string>> Details, string InstanceId,
+    string? RequesterName = null, string? OnBehalfOfName = null);
 
 internal sealed record AuditDto(string Actor, string? OnBehalfOf, string Decision, string? Comment, string ContentHash, string DefinitionId, int DefinitionVersion, string Channel, string? IpAddress, string? UserAgent, DateTimeOffset At);
 
@@ -51,7 +55,9 @@ internal sealed class ApprovalService(ItsmDbContext db, WorkflowRuntime runtime,
         if (slot is null) return (null, Refused(DecisionRefusal.UnknownLink));
         var approval = await db.Approvals.AsNoTracking().FirstAsync(a => a.Id == slot.ApprovalId, cancellationToken);
         var check = await CheckLinkAsync(approval, slot, signedInAs, cancellationToken);
-        return (check.Accepted ? new ApprovalView(approval, slot, DetailsOf(approval)) : null, check);
+        if (!check.Accepted) return (null, check);
+        var names = await Identity.DisplayNames.OfAsync(db, [approval.Requester, slot.OnBehalfOf], cancellationToken);
+        return (new ApprovalView(approval, slot, DetailsOf(approval), names.Shown(approval.Requester), names.Shown(slot.OnBehalfOf)), check);
     }
 
     public async Task<DecisionResult> DecideByTokenAsync(string token, string decision, string? comment, string? signedInAs, string? ip, string? userAgent, CancellationToken cancellationToken)
@@ -124,6 +130,8 @@ internal sealed class ApprovalService(ItsmDbContext db, WorkflowRuntime runtime,
             var approval = await db.Approvals.AsNoTracking().FirstAsync(a => a.Id == slot.ApprovalId, cancellationToken);
             items.Add(new InboxItem(approval.Id, approval.Title, approval.Requester, slot.OnBehalfOf, approval.CreatedAt, approval.DueAt, DetailsOf(approval), approval.InstanceId));
         }
+        var names = await Identity.DisplayNames.OfAsync(db, items.SelectMany(i => new[] { i.Requester, i.OnBehalfOf }), cancellationToken);
+        items = [.. items.Select(i => i with { RequesterName = names.Shown(i.Requester), OnBehalfOfName = names.Shown(i.OnBehalfOf) })];
         return [.. items.OrderBy(i => i.DueAt ?? DateTimeOffset.MaxValue).ThenBy(i => i.CreatedAt)];
     }
 

@@ -26,8 +26,8 @@ internal sealed record TicketProgressDto(IReadOnlyList<string> WaitingOn, string
 /// <summary>A step the process waits on; for an approval, <c>Who</c> names the approvers yet to decide.</summary>
 internal sealed record WaitingOnDto(string ActivityId, string Step, string ActivityType, DateTimeOffset? DueAt, IReadOnlyList<string>? Who = null);
 
-/// <summary>A decision: <c>By</c> is the user name, <c>ByName</c> how people know them (the display name).</summary>
-internal sealed record ApprovalDecisionDto(string By, string? OnBehalfOf, string Decision, string? Comment, string Channel, DateTimeOffset At, string? ByName = null);
+/// <summary>A decision: <c>By</c> and <c>OnBehalfOf</c> are user names, <c>ByName</c> and <c>OnBehalfOfName</c> how people know them (display names).</summary>
+internal sealed record ApprovalDecisionDto(string By, string? OnBehalfOf, string Decision, string? Comment, string Channel, DateTimeOffset At, string? ByName = null, string? OnBehalfOfName = null);
 
 /// <summary>An approval of the ticket's process: who was asked (and when emailed), and every decision with its channel.</summary>
 internal sealed record TicketApprovalDto(string Title, DateTimeOffset CreatedAt, DateTimeOffset? DueAt, IReadOnlyList<string> Approvers, IReadOnlyList<ApprovalDecisionDto> Decisions);

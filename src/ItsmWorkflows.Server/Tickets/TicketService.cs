@@ -57,7 +57,7 @@ internal sealed class TicketService(ItsmDbContext db, WorkflowRuntime runtime, I
                 UpdatedAt = now,
             };
             db.Tickets.Add(record);
-            db.TicketEvents.Add(new TicketEventRecord { TicketNumber = number, At = now, Actor = actor, Kind = "created", Text = $"Raised by {actor}" });
+            db.TicketEvents.Add(new TicketEventRecord { TicketNumber = number, At = now, Actor = actor, Kind = "created", Text = $"Raised by {await Identity.DisplayNames.OfAsync(db, actor, cancellationToken)}" });
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             db.ChangeTracker.Clear();
@@ -172,12 +172,11 @@ internal sealed class TicketService(ItsmDbContext db, WorkflowRuntime runtime, I
         var slots = await db.ApprovalTokens.AsNoTracking().Where(t => ids.Contains(t.ApprovalId)).Select(t => new { t.ApprovalId, t.Approver, t.ApproverName }).ToListAsync(cancellationToken);
         var audit = await db.ApprovalAudit.AsNoTracking().Where(a => ids.Contains(a.ApprovalId)).OrderBy(a => a.Id).ToListAsync(cancellationToken);
         // Who decided, by the name people know them by (a delegate is not among the slots: looked up).
-        var actors = audit.Select(d => d.Actor).Distinct().ToList();
-        var displayNames = actors.Count == 0 ? new Dictionary<string, string>() : await db.Users.AsNoTracking().Where(u => actors.Contains(u.UserName!))
-            .Select(u => new { u.UserName, u.DisplayName }).ToDictionaryAsync(u => u.UserName!, u => u.DisplayName, StringComparer.OrdinalIgnoreCase, cancellationToken);
+        var displayNames = await Identity.DisplayNames.OfAsync(db, audit.SelectMany(d => new[] { d.Actor, d.OnBehalfOf }), cancellationToken);
         var approvalDtos = approvals.Select(a => new TicketApprovalDto(a.Title, a.CreatedAt, a.DueAt,
             [.. slots.Where(s => s.ApprovalId == a.Id).Select(s => s.ApproverName ?? s.Approver).Distinct()],
-            [.. audit.Where(d => d.ApprovalId == a.Id).Select(d => new ApprovalDecisionDto(d.Actor, d.OnBehalfOf, d.Decision, d.Comment, d.Channel, d.At, displayNames.GetValueOrDefault(d.Actor)))])).ToList();
+            [.. audit.Where(d => d.ApprovalId == a.Id).Select(d => new ApprovalDecisionDto(d.Actor, d.OnBehalfOf, d.Decision, d.Comment, d.Channel, d.At, displayNames.GetValueOrDefault(d.Actor),
+                d.OnBehalfOf is null ? null : displayNames.GetValueOrDefault(d.OnBehalfOf)))])).ToList();
         var rows = await db.Outbox.AsNoTracking().Where(o => o.InstanceId == instanceId && o.Kind == Engine.Activities.Email.EmailMessage.OutboxKind).OrderBy(o => o.CreatedAt).ToListAsync(cancellationToken);
         var emails = rows.Select(o =>
         {

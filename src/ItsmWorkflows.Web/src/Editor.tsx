@@ -5,6 +5,7 @@ import {
 } from "@xyflow/react";
 import { api, ApiError, type ActivityDescriptor, type DefinitionDetail, type DefinitionDiff, type TestRunView, type ValidationIssue } from "./api";
 import { ActivityNode } from "./ActivityNode";
+import { ComparisonBar } from "./ComparisonBar";
 import { FitViewButton } from "./FitView";
 import { nodeHeight, nodeWidth, sized } from "./geometry";
 import { autoLayout } from "./layout";
@@ -245,13 +246,13 @@ function EditorCanvas({ definitionId, descriptors }: { definitionId: string; des
         )}
       </header>
       {comparison && (
-        <div className="comparison" role="status" data-testid="comparison">
-          Comparing with v{comparison.version}: <span className="diff-added">added</span> <span className="diff-changed">changed</span>
-          {comparison.diff.activitiesRemoved.length > 0 && <> · removed: {comparison.diff.activitiesRemoved.map((a) => a.id).join(", ")}</>}
-          {comparison.diff.connectionsAdded.length + comparison.diff.connectionsRemoved.length > 0
-            && <> · connections +{comparison.diff.connectionsAdded.length} −{comparison.diff.connectionsRemoved.length}</>}
-          <button onClick={() => setComparison(null)}>End comparison</button>
-        </div>
+        <ComparisonBar
+          version={comparison.version}
+          diff={comparison.diff}
+          names={new Map(nodes.map((n) => [n.id, typeof n.data.activity.name === "string" && n.data.activity.name ? n.data.activity.name : n.id]))}
+          onFocus={focus}
+          onEnd={() => setComparison(null)}
+        />
       )}
       <div className="workspace">
         <Toolbox descriptors={descriptors} onAdd={(d) => add(d)} />

@@ -223,7 +223,11 @@ function Approvals() {
       {(items ?? []).map((a) => (
         <article key={a.approvalId} className="approval" aria-label={a.title}>
           <h2><TitleWithTicketLink title={a.title} /></h2>
-          <dl className="facts">{a.details.map((d) => <div key={d.key}><dt>{d.key}</dt><dd>{factText(d.value)}</dd></div>)}</dl>
+          <dl className="facts">
+            {a.details.map((d) => <div key={d.key}><dt>{d.key}</dt><dd>{factText(d.value)}</dd></div>)}
+            {a.requester && <div><dt>Requested by</dt><dd>{a.requesterName ?? a.requester}</dd></div>}
+          </dl>
+          {a.onBehalfOf && <p className="hint">You decide on behalf of {a.onBehalfOfName ?? a.onBehalfOf}, who named you as their delegate.</p>}
           {a.dueAt && <p className="hint">Due {new Date(a.dueAt).toLocaleString()}</p>}
           <textarea aria-label={`Comment on ${a.title}`} placeholder="Comment (optional)" value={comments[a.approvalId] ?? ""} onChange={(e) => setComments({ ...comments, [a.approvalId]: e.target.value })} />
           <div className="row">

@@ -180,11 +180,11 @@ export interface TicketDetail {
   sla: Record<string, SlaClock>;
   waitingOn: { activityId: string; step: string; activityType: string; dueAt?: string | null; who?: string[] | null }[];
   processStatus?: string | null;
-  approvals: { title: string; createdAt: string; dueAt?: string | null; approvers: string[]; decisions: { by: string; byName?: string | null; onBehalfOf?: string | null; decision: string; comment?: string | null; channel: string; at: string }[] }[];
+  approvals: { title: string; createdAt: string; dueAt?: string | null; approvers: string[]; decisions: { by: string; byName?: string | null; onBehalfOfName?: string | null; onBehalfOf?: string | null; decision: string; comment?: string | null; channel: string; at: string }[] }[];
   emails: { subject: string; to: string[]; queuedAt: string; sentAt?: string | null; error?: string | null; failed?: boolean }[];
 }
 
-export interface InboxItem { approvalId: string; title: string; requester?: string | null; dueAt?: string | null; details: { key: string; value: string }[] }
+export interface InboxItem { approvalId: string; title: string; requester?: string | null; requesterName?: string | null; onBehalfOf?: string | null; onBehalfOfName?: string | null; dueAt?: string | null; details: { key: string; value: string }[] }
 
 export interface CalendarChange { number: string; title: string; type: string; status: string; risk?: string | null; start: string; end: string; services: string[] }
 
