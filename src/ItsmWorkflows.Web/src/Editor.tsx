@@ -1,13 +1,13 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import {
-  addEdge, Background, Controls, getViewportForBounds, MiniMap, ReactFlow, ReactFlowProvider, useEdgesState, useNodesState, useReactFlow,
+  addEdge, Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, useEdgesState, useNodesState, useReactFlow,
   type Connection, type Edge, type NodeTypes,
 } from "@xyflow/react";
 import { api, ApiError, type ActivityDescriptor, type DefinitionDetail, type DefinitionDiff, type TestRunView, type ValidationIssue } from "./api";
 import { ActivityNode } from "./ActivityNode";
 import { ComparisonBar } from "./ComparisonBar";
 import { FitViewButton } from "./FitView";
-import { nodeHeight, nodeWidth, sized } from "./geometry";
+import { openingViewport, sized } from "./geometry";
 import { autoLayout } from "./layout";
 import { fromGraph, newActivity, runMarks, toGraph, type ActivityFlowNode, type ActivityJson } from "./model";
 import { TestRunPanel } from "./TestRunPanel";
@@ -37,21 +37,13 @@ function EditorCanvas({ definitionId, descriptors }: { definitionId: string; des
   const redo = useRef<Snapshot[]>([]);
   const clipboard = useRef<ActivityFlowNode[]>([]);
   const flow = useReactFlow();
-  // A workflow opens with its view already fitted, computed from the activities' positions (every activity is drawn
-  // at a known size), so only what is in view is drawn, once, instead of drawing, measuring and then fitting. A large
-  // workflow opens on its beginning at a readable zoom (the minimap, drawn for up to 300 activities, shows the whole).
+  // A workflow opens with its view already placed, computed from the activities' positions (every activity is drawn
+  // at a known size), so only what is in view is drawn, once, instead of drawing, measuring and then fitting.
   const canvas = useRef<HTMLDivElement>(null);
   const fitToPositions = useCallback((all: ActivityFlowNode[]) => {
     if (all.length === 0 || !canvas.current) return;
-    const anchor = all.reduce((best, n) => (n.position.y < best.position.y || (n.position.y === best.position.y && n.position.x < best.position.x) ? n : best));
-    // Beyond 60 activities: a screenful around the top-left one (where a flowchart starts).
-    const first = all.length <= 60 ? all : all.filter((n) => n.position.x >= anchor.position.x - 100 && n.position.x <= anchor.position.x + 1400
-      && n.position.y >= anchor.position.y - 100 && n.position.y <= anchor.position.y + 900);
-    const xs = first.map((n) => n.position.x);
-    const ys = first.map((n) => n.position.y);
-    const bounds = { x: Math.min(...xs), y: Math.min(...ys), width: Math.max(...xs) + nodeWidth - Math.min(...xs), height: Math.max(...ys) + nodeHeight - Math.min(...ys) };
     const { width, height } = canvas.current.getBoundingClientRect();
-    void flow.setViewport(getViewportForBounds(bounds, width, height, 0.1, 1, 0.1)).then(() => performance.mark("itsm:fitted"));
+    void flow.setViewport(openingViewport(all, width, height)).then(() => performance.mark("itsm:fitted"));
   }, [flow]);
   // The minimap draws every activity again; it waits until the canvas is on screen and the browser is idle, so a
   // workflow can be clicked sooner after it opens.

@@ -1,5 +1,7 @@
 import { useCallback } from "react";
 import { ControlButton, getNodesBounds, getViewportForBounds, useReactFlow, useStoreApi } from "@xyflow/react";
+import { openingViewport } from "./geometry";
+import type { ActivityFlowNode } from "./model";
 
 export interface FitOptions {
   /** Fit these activities (by id); all of them when absent. */
@@ -24,6 +26,17 @@ export function useFitView() {
     if (nodes.length === 0 || !width || !height) return;
     const viewport = getViewportForBounds(getNodesBounds(nodes), width, height, options.minZoom ?? minZoom, options.maxZoom ?? maxZoom, options.padding ?? 0.1);
     void flow.setViewport(viewport);
+  }, [flow, store]);
+}
+
+/** Places the view where a workflow opens (openingViewport in geometry.ts), once the canvas has its size. */
+export function useOpeningView() {
+  const flow = useReactFlow();
+  const store = useStoreApi();
+  return useCallback((nodes: ActivityFlowNode[]) => {
+    const { width, height } = store.getState();
+    if (nodes.length === 0 || !width || !height) return;
+    void flow.setViewport(openingViewport(nodes, width, height));
   }, [flow, store]);
 }
 

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from "react";
 import { Background, Controls, ReactFlow, ReactFlowProvider, useReactFlow, type Edge, type NodeTypes } from "@xyflow/react";
 import { api, type ActivityDescriptor, type InstanceDetail } from "./api";
 import { ActivityNode } from "./ActivityNode";
-import { FitViewButton, useFitView } from "./FitView";
+import { FitViewButton, useOpeningView } from "./FitView";
 import { sized } from "./geometry";
 import { autoLayout } from "./layout";
 import { runMarks, toGraph, type ActivityFlowNode } from "./model";
@@ -19,7 +19,7 @@ function InstanceCanvas({ instanceId, descriptors }: { instanceId: string; descr
   const [graph, setGraph] = useState<{ nodes: ActivityFlowNode[]; edges: Edge[] } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const flow = useReactFlow();
-  const fit = useFitView();
+  const open = useOpeningView();
 
   useEffect(() => {
     (async () => {
@@ -37,8 +37,8 @@ function InstanceCanvas({ instanceId, descriptors }: { instanceId: string; descr
   }, [instanceId, byType]);
 
   useEffect(() => {
-    if (graph) setTimeout(() => void fit({ maxZoom: 1 }), 50);
-  }, [graph, fit]);
+    if (graph) setTimeout(() => open(graph.nodes), 50);
+  }, [graph, open]);
 
   if (error) return <p className="message error" role="alert">{error}</p>;
   if (!detail || !graph) return <p className="hint">Loading…</p>;

@@ -2,7 +2,7 @@
 // activity at one size with its ports spread evenly along the bottom edge; saying so to React Flow up front lets it
 // draw only the activities in view and their connections in one pass. Without it, React Flow draws every activity
 // of the workflow once, off screen too, to measure where its ports are, before anything can be clicked.
-import { Position, type NodeHandle } from "@xyflow/react";
+import { getViewportForBounds, Position, type NodeHandle, type Viewport } from "@xyflow/react";
 import type { ActivityDescriptor } from "./api";
 import { outcomesOf, type ActivityFlowNode, type ActivityJson } from "./model";
 
@@ -43,4 +43,36 @@ export function sized(node: ActivityFlowNode): ActivityFlowNode {
     sizedNodes.set(node, done);
   }
   return done;
+}
+
+/** The smallest zoom a workflow opens at: activities' 12 px text is 9 px on screen. */
+export const readableZoom = 0.75;
+
+/** The box around some activities, in flow coordinates. */
+function boundsOf(nodes: ActivityFlowNode[]) {
+  const xs = nodes.map((n) => n.position.x);
+  const ys = nodes.map((n) => n.position.y);
+  return { x: Math.min(...xs), y: Math.min(...ys), width: Math.max(...xs) + nodeWidth - Math.min(...xs), height: Math.max(...ys) + nodeHeight - Math.min(...ys) };
+}
+
+/**
+ * Where a workflow opens in a canvas of this size, from its activities' positions alone (nothing needs to be drawn
+ * first): all of it when it fits at a readable zoom; otherwise its beginning at a readable zoom (the Start activity,
+ * else the top-left one) at the left edge, with the activities of that first screen-width centred vertically when
+ * they fit, or from the top when they do not. Fit View and the minimap show the whole.
+ */
+export function openingViewport(nodes: ActivityFlowNode[], width: number, height: number): Viewport {
+  const whole = getViewportForBounds(boundsOf(nodes), width, height, 0.1, 1, 0.1);
+  if (whole.zoom >= readableZoom) return whole;
+  const anchor = nodes.find((n) => n.data.activity.type === "Elsa.Start")
+    ?? nodes.reduce((best, n) => (n.position.x + n.position.y < best.position.x + best.position.y ? n : best));
+  const margin = 40;
+  const left = anchor.position.x - margin / readableZoom;
+  const screenWidth = width / readableZoom;
+  const screenHeight = height / readableZoom;
+  const first = boundsOf(nodes.filter((n) => n.position.x >= left && n.position.x <= left + screenWidth));
+  const top = first.height + 2 * margin / readableZoom <= screenHeight
+    ? first.y + first.height / 2 - screenHeight / 2
+    : Math.min(anchor.position.y, first.y) - margin / readableZoom;
+  return { x: -left * readableZoom, y: -top * readableZoom, zoom: readableZoom };
 }
