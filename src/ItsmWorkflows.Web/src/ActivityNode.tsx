@@ -6,6 +6,9 @@ const categoryColours: Record<string, string> = {
   ITSM: "#7c3aed", Primitives: "#475569", Branching: "#0891b2", Flow: "#0891b2", Timers: "#d97706", Composition: "#4f46e5", HTTP: "#059669", Email: "#db2777", Scripting: "#65a30d",
 };
 
+/** The colour of an activity's category (also its mark on the minimap). */
+export const colourOf = (data: ActivityFlowNode["data"]) => categoryColours[data.descriptor?.category ?? ""] ?? "#94a3b8";
+
 /** An activity on the canvas: its name, type and category icon, an input handle, one output handle per outcome port. */
 export function ActivityNode({ data, selected }: NodeProps<ActivityFlowNode>) {
   const { activity, descriptor, invalid, diff, run } = data;
@@ -19,7 +22,7 @@ export function ActivityNode({ data, selected }: NodeProps<ActivityFlowNode>) {
     >
       <Handle type="target" position={Position.Top} id="In" />
       <div className="activity-title">
-        <span className="activity-icon" aria-hidden="true" style={{ background: categoryColours[descriptor?.category ?? ""] ?? "#94a3b8" }}>
+        <span className="activity-icon" aria-hidden="true" style={{ background: colourOf(data) }}>
           {(descriptor?.category ?? "?").charAt(0)}
         </span>
         {title}

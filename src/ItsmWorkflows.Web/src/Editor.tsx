@@ -4,7 +4,7 @@ import {
   type Connection, type Edge, type NodeTypes,
 } from "@xyflow/react";
 import { api, ApiError, type ActivityDescriptor, type DefinitionDetail, type DefinitionDiff, type TestRunView, type ValidationIssue } from "./api";
-import { ActivityNode } from "./ActivityNode";
+import { ActivityNode, colourOf } from "./ActivityNode";
 import { ComparisonBar } from "./ComparisonBar";
 import { FitViewButton } from "./FitView";
 import { openingViewport, sized } from "./geometry";
@@ -282,7 +282,7 @@ function EditorCanvas({ definitionId, descriptors }: { definitionId: string; des
           >
             <Background />
             <Controls showFitView={false}><FitViewButton maxZoom={1} /></Controls>
-            {showMap && nodes.length <= 300 && <MiniMap pannable zoomable />}
+            {showMap && nodes.length <= 300 && <MiniMap pannable zoomable nodeColor={(n) => colourOf((n as ActivityFlowNode).data)} nodeBorderRadius={6} maskColor="rgba(226, 232, 240, 0.7)" ariaLabel="Minimap: the whole workflow, the part in view unshaded" />}
           </ReactFlow>
         </div>
         {testing ? (
