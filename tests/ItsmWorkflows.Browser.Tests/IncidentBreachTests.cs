@@ -39,6 +39,8 @@ public sealed class IncidentBreachTests(SimulatedClockFixture fixture) : IClassF
             await Expect(page.GetByTestId("sla-response")).ToContainTextAsync("of 4 h");
             await Expect(page.GetByTestId("ticket-assignment")).ToHaveTextAsync("Service Desk");
             await Expect(page.GetByTestId("expected")).ToContainTextAsync("Expected by");
+            // In her words, not the process owner's step names (it waits on three staff actions at once).
+            await Expect(page.GetByTestId("waiting-on")).ToHaveTextAsync("Waiting on: Service Desk to take it");
             await Expect(page.GetByTestId("live-status")).ToHaveTextAsync("● live", Patient);
             await NoSidewaysScrollAsync(page);
 

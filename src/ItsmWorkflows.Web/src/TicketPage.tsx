@@ -40,6 +40,15 @@ export function TicketPage({ number, me }: { number: string; me: Me }) {
   const staff = me.roles.some((r) => staffRoles.includes(r));
   // What the ticket waits on, in people's terms: the SLA clocks' own thresholds show as the clocks below.
   const waits = detail.waitingOn.filter((w) => w.activityType !== "Itsm.WaitForSlaThreshold");
+  const describe = (w: typeof waits[number]) => w.step + (w.who?.length ? ` by ${w.who.join(", ")}` : "") + (w.dueAt ? ` (due ${new Date(w.dueAt).toLocaleString()})` : "");
+  // Staff see every step the process waits on. When it waits on several things at once that are not approvals (an
+  // incident waits for whichever comes first of being taken, put on hold or resolved), a requester reads where the
+  // ticket is instead of the process owner's step names.
+  const alternatives = waits.filter((w) => !w.who?.length);
+  const group = t.assignmentGroup ?? "the service desk";
+  const waitingOn = staff || alternatives.length <= 1 ? waits.map(describe)
+    : [...waits.filter((w) => w.who?.length).map(describe),
+      t.status === "Waiting on customer" ? "your reply" : t.assignee ? `${group} to resolve it` : `${group} to take it`];
   // When it should be done: the promise of the clock that measures completion, or the change's window.
   const finishing = detail.sla.resolution ?? detail.sla.delivery;
   const expected = t.closedAt ? `Closed ${new Date(t.closedAt).toLocaleString()}`
@@ -75,7 +84,7 @@ export function TicketPage({ number, me }: { number: string; me: Me }) {
       {error && <p className="message error" role="alert">{error}</p>}
       {expected && <p data-testid="expected">{expected}</p>}
       {waits.length > 0 && (
-        <p data-testid="waiting-on">Waiting on: {waits.map((w) => w.step + (w.who?.length ? ` by ${w.who.join(", ")}` : "") + (w.dueAt ? ` (due ${new Date(w.dueAt).toLocaleString()})` : "")).join(", ")}</p>
+        <p data-testid="waiting-on">Waiting on: {waitingOn.join(", ")}</p>
       )}
       {Object.values(detail.sla).map((c) => (
         <div key={c.name} className={`sla${c.breached ? " breached" : c.paused ? " paused" : ""}`} data-testid={`sla-${c.name}`}>
