@@ -29,8 +29,7 @@ internal sealed record DecisionResult(DecisionRefusal Refusal, string Message, s
     public bool Accepted => Refusal == DecisionRefusal.None;
 }
 
-/// <summary>What an approver sees before confirming.</summary>
-/// <summary>An approval as its approver sees it; <c>RequesterName</c> and <c>OnBehalfOfName</c> are display names.</summary>
+/// <summary>What an approver sees before confirming; <c>RequesterName</c> and <c>OnBehalfOfName</c> are display names.</summary>
 internal sealed record ApprovalView(ApprovalRecord Approval, ApprovalTokenRecord Slot, IReadOnlyList<KeyValuePair<string, string>> Details, string? RequesterName = null, string? OnBehalfOfName = null);
 
 /// <summary>What waits on an approver; <c>Requester</c> and <c>OnBehalfOf</c> are user names, the <c>…Name</c> fields display names.</summary>

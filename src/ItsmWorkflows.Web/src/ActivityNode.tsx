@@ -1,5 +1,5 @@
 import { Handle, Position, type NodeProps } from "@xyflow/react";
-import { outcomesOf, type ActivityFlowNode } from "./model";
+import { activityName, outcomesOf, type ActivityFlowNode } from "./model";
 
 /** A category's mark: its initial on the category's colour (fonts with pictographs are not everywhere). */
 const categoryColours: Record<string, string> = {
@@ -13,7 +13,7 @@ export const colourOf = (data: ActivityFlowNode["data"]) => categoryColours[data
 export function ActivityNode({ data, selected }: NodeProps<ActivityFlowNode>) {
   const { activity, descriptor, invalid, diff, run } = data;
   const ports = outcomesOf(activity, descriptor);
-  const title = typeof activity.name === "string" && activity.name ? activity.name : activity.id;
+  const title = activityName(activity);
   return (
     <div
       className={`activity-node${selected ? " selected" : ""}${invalid?.length ? " invalid" : ""}${descriptor ? "" : " unknown"}${diff ? ` diff-${diff}` : ""}${run ? ` run-${run}` : ""}`}

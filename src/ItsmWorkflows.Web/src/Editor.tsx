@@ -9,7 +9,7 @@ import { ComparisonBar } from "./ComparisonBar";
 import { FitViewButton } from "./FitView";
 import { openingViewport, sized } from "./geometry";
 import { autoLayout } from "./layout";
-import { fromGraph, newActivity, runMarks, toGraph, type ActivityFlowNode, type ActivityJson } from "./model";
+import { activityNames, fromGraph, newActivity, runMarks, toGraph, type ActivityFlowNode, type ActivityJson } from "./model";
 import { TestRunPanel } from "./TestRunPanel";
 import { mergeDefinitions } from "./merge";
 import { Properties } from "./Properties";
@@ -95,6 +95,7 @@ function EditorCanvas({ definitionId, descriptors }: { definitionId: string; des
     return sized(mine.length || n.data.invalid?.length || diff || n.data.diff || runState || n.data.run
       ? { ...n, data: { ...n.data, invalid: mine, diff, run: runState } } : n);
   }), [nodes, issues, comparison, marks]);
+  const names = useMemo(() => activityNames(nodes), [nodes]);
   const shownEdges = useMemo(() => (marks ? edges.map((e) => (marks.edgeTaken(e) ? { ...e, className: "taken" } : e)) : edges), [edges, marks]);
 
   /** Records the current canvas for undo, then applies a change. */
@@ -241,7 +242,7 @@ function EditorCanvas({ definitionId, descriptors }: { definitionId: string; des
         <ComparisonBar
           version={comparison.version}
           diff={comparison.diff}
-          names={new Map(nodes.map((n) => [n.id, typeof n.data.activity.name === "string" && n.data.activity.name ? n.data.activity.name : n.id]))}
+          names={names}
           onFocus={focus}
           onEnd={() => setComparison(null)}
         />
@@ -291,7 +292,7 @@ function EditorCanvas({ definitionId, descriptors }: { definitionId: string; des
             run={run}
             onRun={setRun}
             onClose={() => { setTesting(false); setRun(null); }}
-            names={new Map(nodes.map((n) => [n.id, typeof n.data.activity.name === "string" && n.data.activity.name ? n.data.activity.name : n.id]))}
+            names={names}
           />
         ) : selected.length === 1 ? (
           <Properties

@@ -5,7 +5,7 @@ import { ActivityNode } from "./ActivityNode";
 import { FitViewButton, useOpeningView } from "./FitView";
 import { sized } from "./geometry";
 import { autoLayout } from "./layout";
-import { runMarks, toGraph, type ActivityFlowNode } from "./model";
+import { activityNames, runMarks, toGraph, type ActivityFlowNode } from "./model";
 
 const nodeTypes: NodeTypes = { activity: ActivityNode };
 
@@ -42,7 +42,7 @@ function InstanceCanvas({ instanceId, descriptors }: { instanceId: string; descr
 
   if (error) return <p className="message error" role="alert">{error}</p>;
   if (!detail || !graph) return <p className="hint">Loading…</p>;
-  const names = new Map(graph.nodes.map((n) => [n.id, typeof n.data.activity.name === "string" && n.data.activity.name ? n.data.activity.name : n.id]));
+  const names = activityNames(graph.nodes);
   return (
     <div className="editor">
       <header className="toolbar">

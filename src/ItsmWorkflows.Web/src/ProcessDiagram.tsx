@@ -5,7 +5,7 @@ import { ActivityNode } from "./ActivityNode";
 import { FitViewButton, useFitView } from "./FitView";
 import { sized } from "./geometry";
 import { autoLayout } from "./layout";
-import { runMarks, toGraph, type ActivityFlowNode } from "./model";
+import { activityNames, runMarks, toGraph, type ActivityFlowNode } from "./model";
 
 const nodeTypes: NodeTypes = { activity: ActivityNode };
 
@@ -58,7 +58,7 @@ function Diagram({ number, refresh }: { number: string; refresh: unknown }) {
   if (error) return <p className="message error" role="alert">{error}</p>;
   if (!graph || !process) return <p className="hint">Loading the process…</p>;
   if (graph.nodes.length === 0) return <p className="hint">This process has no diagram to show.</p>;
-  const names = new Map(graph.nodes.map((n) => [n.id, typeof n.data.activity.name === "string" && n.data.activity.name ? n.data.activity.name : n.id]));
+  const names = activityNames(graph.nodes);
   return (
     <>
       <p className="hint">

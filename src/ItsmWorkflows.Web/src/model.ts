@@ -28,6 +28,16 @@ export function rootFlowchart(definition: Record<string, unknown>): Record<strin
   return root && root.type === "Elsa.Flowchart" ? root : null;
 }
 
+/** What people call an activity: the name the process owner gave it, else its id. */
+export function activityName(activity: ActivityJson): string {
+  return typeof activity.name === "string" && activity.name ? activity.name : activity.id;
+}
+
+/** Each activity's id with its name, for lists and labels beside the canvas. */
+export function activityNames(nodes: ActivityFlowNode[]): Map<string, string> {
+  return new Map(nodes.map((n) => [n.id, activityName(n.data.activity)]));
+}
+
 /** The output ports of an activity: its descriptor's outcomes, or the labels of its cases for a switch. */
 export function outcomesOf(activity: ActivityJson, descriptor?: ActivityDescriptor): string[] {
   if (!descriptor) return ["Done"];
