@@ -79,16 +79,25 @@ internal static class RuntimeBenchmark
                 waiting.Add((started["instance"]!["id"]!.GetValue<string>(), started["bookmarks"]![0]!["id"]!.GetValue<string>()));
             }
             Console.WriteLine($"resume loop, pid {Environment.ProcessId}, {waiting.Count} instances waiting");
+            using var commands = new CommandTimings();
             var lap = Stopwatch.StartNew();
             var lapCount = 0;
+            var requestTimes = new List<double>();
             foreach (var (instance, bookmark) in waiting)
             {
+                var t = Stopwatch.StartNew();
                 (await client.PostAsJsonAsync($"/api/instances/{instance}/bookmarks/{bookmark}/resume", new { payload = new { decision = "approve" } })).EnsureSuccessStatusCode();
+                requestTimes.Add(t.Elapsed.TotalMilliseconds);
+                commands.EndRequest();
                 if (++lapCount < 500 || lap.Elapsed.TotalSeconds < 5) continue;
                 Console.WriteLine($"  {lapCount / lap.Elapsed.TotalSeconds:N0} resumes/s");
                 lap.Restart();
                 lapCount = 0;
             }
+            Console.WriteLine($"  per resume: request p50 {Percentiles(requestTimes).P50:0.00} ms; {commands.Describe()}");
+            await SingleWriteLatenciesAsync(connectionString, 200);
+            var writes = await SingleWriteLatenciesAsync(connectionString, 500);
+            Console.WriteLine($"  single durable write p50 {Percentiles(writes).P50:0.00} ms");
             return;
         }
 

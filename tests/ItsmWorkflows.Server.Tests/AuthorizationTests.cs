@@ -75,6 +75,26 @@ public sealed class AuthorizationTests(SqliteServerFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task SignInCookies_AreOpenedThroughTheCachingFormat_AndAnAlteredCookieIsStill401()
+    {
+        var options = fixture.Factory.Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>>()
+            .Get(Microsoft.AspNetCore.Identity.IdentityConstants.ApplicationScheme);
+        Assert.IsType<ItsmWorkflows.Server.Identity.CachedTicketFormat>(options.TicketDataFormat);
+
+        var client = await fixture.ClientAsync("dave");
+        await OkAsync(await client.GetAsync("/account/me", Ct));
+        await OkAsync(await client.GetAsync("/account/me", Ct));
+
+        var cookie = options.TicketDataFormat.Protect(new Microsoft.AspNetCore.Authentication.AuthenticationTicket(
+            new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity([new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Name, "nobody")], "x")), "x"));
+        var altered = cookie[..^4] + (cookie[^4] == 'A' ? "B" : "A") + cookie[^3..];
+        var stranger = fixture.Factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = false });
+        var request = new HttpRequestMessage(HttpMethod.Get, "/account/me");
+        request.Headers.Add("Cookie", $"itsm.auth={altered}");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await stranger.SendAsync(request, Ct)).StatusCode);
+    }
+
+    [Fact]
     public void EveryEndpoint_DeclaresWhoMayCallIt()
     {
         // Security by default: an endpoint someone forgot to decide about is a test failure, not an open door.

@@ -47,6 +47,9 @@ internal static class IdentitySetup
             o.Events.OnRedirectToAccessDenied = context => Deny(context, StatusCodes.Status403Forbidden);
         });
         authentication.AddCookie(IdentityConstants.ExternalScheme);
+        // After the cookie handler's own post-configuration, which creates the Data Protection ticket format this wraps.
+        services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
+            .PostConfigure<TimeProvider>((o, time) => o.TicketDataFormat = new CachedTicketFormat(o.TicketDataFormat, time));
 
         var oidc = builder.Configuration.GetSection("Authentication:OpenIdConnect");
         if (!string.IsNullOrWhiteSpace(oidc["Authority"]))
