@@ -97,8 +97,8 @@ public sealed class DesignerTests(DesignerFixture fixture) : IClassFixture<Desig
     /// <summary>
     /// The canvas declares each activity's size and port positions to React Flow instead of letting it measure them
     /// (geometry.ts), so that only what is in view is drawn. If the declared geometry drifted from the CSS, the
-    /// connections would end beside their ports: each drawn connection must start at the bottom of its source port's
-    /// handle and end at the top of its target's input handle, and each activity must be drawn at its declared size.
+    /// connections would end beside their ports: each drawn connection must start at the right of its source port's
+    /// handle and end at the left of its target's input handle, and each activity must be drawn at its declared size.
     /// </summary>
     internal static async Task AssertEdgesMeetTheirPortsAsync(IPage page, JsonArray connections)
     {
@@ -124,8 +124,8 @@ public sealed class DesignerTests(DesignerFixture fixture) : IClassFixture<Desig
                 if (!from || !to) continue;
                 checked++;
                 const start = screen(path, 0), end = screen(path, path.getTotalLength());
-                if (!near(start, { x: from.left + from.width / 2, y: from.bottom })) misses.push(`${e.id} starts at ${Math.round(start.x)},${Math.round(start.y)}, its port's handle ends at ${Math.round(from.left + from.width / 2)},${Math.round(from.bottom)}`);
-                if (!near(end, { x: to.left + to.width / 2, y: to.top })) misses.push(`${e.id} ends at ${Math.round(end.x)},${Math.round(end.y)}, its target's handle starts at ${Math.round(to.left + to.width / 2)},${Math.round(to.top)}`);
+                if (!near(start, { x: from.right, y: from.top + from.height / 2 })) misses.push(`${e.id} starts at ${Math.round(start.x)},${Math.round(start.y)}, its port's handle ends at ${Math.round(from.right)},${Math.round(from.top + from.height / 2)}`);
+                if (!near(end, { x: to.left, y: to.top + to.height / 2 })) misses.push(`${e.id} ends at ${Math.round(end.x)},${Math.round(end.y)}, its target's handle starts at ${Math.round(to.left)},${Math.round(to.top + to.height / 2)}`);
               }
               for (const node of document.querySelectorAll('.react-flow__node')) {
                 const r = node.getBoundingClientRect();
@@ -158,8 +158,8 @@ public sealed class DesignerTests(DesignerFixture fixture) : IClassFixture<Desig
             await page.GetByTestId("tool-Elsa.SetName").DragToAsync(canvas, new() { TargetPosition = new() { X = 300, Y = 380 } });
             await Expect(page.Locator(".react-flow__node")).ToHaveCountAsync(2);
 
-            // Connect WriteLine's Done port to SetName.
-            await page.GetByTestId("port-WriteLine1-Done").DragToAsync(page.GetByTestId("node-SetName1").Locator(".react-flow__handle-top"));
+            // Connect WriteLine's Done port (right edge) to SetName's input (left edge).
+            await page.GetByTestId("port-WriteLine1-Done").DragToAsync(page.GetByTestId("node-SetName1").Locator(".react-flow__handle-left"));
             await Expect(page.Locator(".react-flow__edge")).ToHaveCountAsync(1);
 
             // The validator finds SetName's missing value; the problems list names it, and a click focuses it.

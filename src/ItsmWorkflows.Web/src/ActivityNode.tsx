@@ -20,7 +20,7 @@ export function ActivityNode({ data, selected }: NodeProps<ActivityFlowNode>) {
       data-testid={`node-${activity.id}`}
       title={invalid?.join("\n") ?? descriptor?.description}
     >
-      <Handle type="target" position={Position.Top} id="In" />
+      <Handle type="target" position={Position.Left} id="In" />
       <div className="activity-title">
         <span className="activity-icon" aria-hidden="true" style={{ background: colourOf(data) }}>
           {(descriptor?.category ?? "?").charAt(0)}
@@ -30,9 +30,9 @@ export function ActivityNode({ data, selected }: NodeProps<ActivityFlowNode>) {
       <div className="activity-type">{descriptor?.displayName ?? `Unknown type ${activity.type}`}</div>
       <div className="activity-ports">
         {ports.map((port, i) => (
-          <div key={port} className="activity-port" style={{ left: `${((i + 0.5) / ports.length) * 100}%` }}>
-            <span>{port}</span>
-            <Handle type="source" position={Position.Bottom} id={port} data-testid={`port-${activity.id}-${port}`} />
+          <div key={port} className="activity-port" style={{ top: `${((i + 0.5) / ports.length) * 100}%` }}>
+            <span title={port}>{port}</span>
+            <Handle type="source" position={Position.Right} id={port} data-testid={`port-${activity.id}-${port}`} />
           </div>
         ))}
       </div>

@@ -1,7 +1,12 @@
 // Where an activity and its ports are drawn, known before the browser draws it. ActivityNode's CSS draws every
-// activity at one size with its ports spread evenly along the bottom edge; saying so to React Flow up front lets it
-// draw only the activities in view and their connections in one pass. Without it, React Flow draws every activity
-// of the workflow once, off screen too, to measure where its ports are, before anything can be clicked.
+// activity at one size, its input on the left edge and its output ports down the right edge, below the title;
+// saying so to React Flow up front lets it draw only the activities in view and their connections in one pass.
+// Without it, React Flow draws every activity of the workflow once, off screen too, to measure where its ports are,
+// before anything can be clicked.
+//
+// Left to right, as Elsa's designer lays workflows out: the positions stored in Elsa JSON (the shipped processes,
+// 28 of the 30 corpus definitions with a layout) run left to right, and ports on the top and bottom edges made
+// every one of their connections loop back on itself.
 import { getViewportForBounds, Position, type NodeHandle, type Viewport } from "@xyflow/react";
 import type { ActivityDescriptor } from "./api";
 import { outcomesOf, type ActivityFlowNode, type ActivityJson } from "./model";
@@ -11,21 +16,23 @@ export const nodeWidth = 220;
 export const nodeHeight = 90;
 /** .activity-node's border; its ports sit on the inside of it. */
 const border = 1;
+/** Where the output ports' strip starts, below the title (.activity-ports: 35 px into the padding box). */
+const portsTop = 36;
 /** A React Flow handle: 6 px and a 1 px border (@xyflow/react's style.css), centred on its anchor point. */
 const handleSize = 8;
 
 /**
  * The activity's handles as React Flow would measure them, relative to the node's top-left corner: the input at
- * the top centre, one output per port on the bottom edge at (i + ½) / ports of the inner width.
+ * the middle of the left edge, one output per port on the right edge at (i + ½) / ports of the strip below the title.
  */
 export function handlesOf(activity: ActivityJson, descriptor?: ActivityDescriptor): NodeHandle[] {
-  const inner = nodeWidth - 2 * border;
+  const strip = nodeHeight - border - portsTop;
   const at = (x: number, y: number) => ({ x: x - handleSize / 2, y: y - handleSize / 2, width: handleSize, height: handleSize });
   const ports = outcomesOf(activity, descriptor);
   return [
-    { id: "In", type: "target", position: Position.Top, ...at(border + inner / 2, border) },
+    { id: "In", type: "target", position: Position.Left, ...at(border, nodeHeight / 2) },
     ...ports.map((port, i): NodeHandle => ({
-      id: port, type: "source", position: Position.Bottom, ...at(border + ((i + 0.5) / ports.length) * inner, nodeHeight - border),
+      id: port, type: "source", position: Position.Right, ...at(nodeWidth - border, portsTop + ((i + 0.5) / ports.length) * strip),
     })),
   ];
 }

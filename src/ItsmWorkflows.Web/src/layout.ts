@@ -6,10 +6,10 @@ import type { ActivityFlowNode } from "./model";
 const width = nodeWidth;
 const height = nodeHeight;
 
-/** Top-to-bottom layered layout (dagre), for definitions without designer positions and on demand. */
+/** Left-to-right layered layout (dagre), as the ports run (geometry.ts), for definitions without designer positions and on demand. */
 export function autoLayout(nodes: ActivityFlowNode[], edges: Edge[]): ActivityFlowNode[] {
   const g = new dagre.graphlib.Graph();
-  g.setGraph({ rankdir: "TB", nodesep: 40, ranksep: 70 });
+  g.setGraph({ rankdir: "LR", nodesep: 30, ranksep: 80 });
   g.setDefaultEdgeLabel(() => ({}));
   for (const n of nodes) g.setNode(n.id, { width, height });
   for (const e of edges) if (g.hasNode(e.source) && g.hasNode(e.target)) g.setEdge(e.source, e.target);
