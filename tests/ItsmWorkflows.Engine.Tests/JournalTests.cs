@@ -49,4 +49,34 @@ public sealed class JournalTests
         Assert.Equal(startedAt, events[1].At);
         Assert.Equal(startedAt.AddHours(2), events[2].At);
     }
+    [Fact]
+    public async Task StoredWithoutItsJournal_AStateNumbersOnFromItsLastEntry()
+    {
+        var h = new EngineHarness();
+        var state = await h.StartAsync(Flowchart(WriteLine("One", "one") + "," + WriteLine("Two", "two"), Connect("One", "Two")));
+        var entries = state.Journal.Count;
+        Assert.Equal(entries, state.JournalSequence);
+
+        var stored = WorkflowStateJson.SerializeWithoutJournal(state);
+        Assert.DoesNotContain("\"journal\"", stored, StringComparison.Ordinal);
+        var loaded = WorkflowStateJson.Deserialize(stored);
+        Assert.Empty(loaded.Journal);
+        Assert.Equal(entries, loaded.JournalSequence);
+        // The full form, as in-memory stores and test runs keep it, still carries the whole journal.
+        Assert.Equal(entries, WorkflowStateJson.Deserialize(WorkflowStateJson.Serialize(state)).Journal.Count);
+    }
+
+    [Fact]
+    public void AStateSavedBeforeJournalSequenceExisted_NumbersOnFromItsJournal()
+    {
+        // The shape of a state stored by earlier versions: its whole journal inside, no journalSequence.
+        var old = """
+            { "instanceId": "i1", "definitionId": "d", "definitionVersionId": "v", "journal": [
+              { "sequence": 1, "at": "2026-11-01T09:00:00+00:00", "activityId": "A", "activityType": "Elsa.Event", "event": "Started" },
+              { "sequence": 2, "at": "2026-11-01T09:00:00+00:00", "activityId": "A", "activityType": "Elsa.Event", "event": "Suspended" } ] }
+            """;
+        var state = WorkflowStateJson.Deserialize(old);
+        Assert.Equal(2, state.JournalSequence);
+        Assert.Equal(2, state.Journal.Count);
+    }
 }

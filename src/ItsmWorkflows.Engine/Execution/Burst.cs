@@ -371,7 +371,7 @@ internal sealed class Burst
 
     public void Journal(PlanNode node, JournalEvent journalEvent, IReadOnlyList<string>? outcomes = null, string? message = null)
     {
-        State.Journal.Add(new JournalEntry(State.Journal.Count + 1, Now, node.Id, node.Type, journalEvent, outcomes, message, node.Path == node.Id ? null : node.Path));
+        State.Journal.Add(new JournalEntry(++State.JournalSequence, Now, node.Id, node.Type, journalEvent, outcomes, message, node.Path == node.Id ? null : node.Path));
     }
 
     // ----- variable scopes -----

@@ -39,7 +39,15 @@ public sealed class WorkflowState
 
     public List<Bookmark> Bookmarks { get; set; } = [];
 
+    /// <summary>
+    /// The instance's history. A database store keeps it in its own table, appended to, and stores the state without
+    /// it (<see cref="WorkflowStateJson.SerializeWithoutJournal"/>): a state loaded from there holds only what its
+    /// bursts have added since. <see cref="JournalSequence"/> numbers the entries either way.
+    /// </summary>
     public List<JournalEntry> Journal { get; set; } = [];
+
+    /// <summary>The sequence number of the instance's latest journal entry, wherever that entry is kept.</summary>
+    public long JournalSequence { get; set; }
 
     public List<Incident> Incidents { get; set; } = [];
 

@@ -20,4 +20,7 @@ internal sealed class JournalEntryRecord
     public string? Outcomes { get; init; }
 
     public string? Message { get; init; }
+
+    /// <summary>Where the activity sits when it is nested (a composite's child); null for a flowchart's own activities.</summary>
+    public string? NodePath { get; init; }
 }

@@ -13,6 +13,10 @@ internal sealed record InstanceSummaryDto(
     string Id, string DefinitionId, int Version, string? Name, string? CorrelationId, string Status, string SubStatus,
     int OpenIncidents, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? FinishedAt);
 
+/// <summary>
+/// An instance in full. <see cref="Journal"/> is its whole history when read (GET); in the answer to a resume, cancel or
+/// retry it lists what that call added.
+/// </summary>
 internal sealed record InstanceDetailDto(
     InstanceSummaryDto Instance,
     IReadOnlyDictionary<string, JsonNode?> Variables,

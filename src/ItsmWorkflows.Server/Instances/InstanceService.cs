@@ -67,7 +67,8 @@ internal sealed class InstanceService(ItsmDbContext db, WorkflowRuntime runtime,
     {
         var record = await HotQueries.For(db).InstanceState(db, id, cancellationToken)
             ?? throw ProblemException.NotFound($"There is no workflow instance '{id}'.");
-        return ToDetail(WorkflowStateJson.Deserialize(record.State));
+        var state = WorkflowStateJson.Deserialize(record.State);
+        return ToDetail(state, await InstanceJournal.ReadAsync(db, id, cancellationToken));
     }
 
     public async Task<IReadOnlyList<InstanceSummaryDto>> TriggerEventAsync(TriggerEventRequest request, CancellationToken cancellationToken)
@@ -99,8 +100,10 @@ internal sealed class InstanceService(ItsmDbContext db, WorkflowRuntime runtime,
         new(s.InstanceId, s.DefinitionId, s.DefinitionVersion, s.Name, s.CorrelationId, s.Status.ToString(), s.SubStatus.ToString(),
             s.Incidents.Count(i => i.ResolvedAt is null), s.CreatedAt, s.UpdatedAt, s.FinishedAt);
 
-    private static InstanceDetailDto ToDetail(WorkflowState s)
-    {
-        return new InstanceDetailDto(ToSummary(s), s.Variables, s.Input, s.Output, s.Bookmarks, s.Incidents, s.Journal);
-    }
+    /// <summary>
+    /// The instance after a start, resume, cancel or retry: its journal is what that call added (a start's is the whole
+    /// journal); reading the rest would cost every resume a query. GET /api/instances/{id} has the whole journal.
+    /// </summary>
+    private static InstanceDetailDto ToDetail(WorkflowState s, IReadOnlyList<JournalEntry>? journal = null) =>
+        new(ToSummary(s), s.Variables, s.Input, s.Output, s.Bookmarks, s.Incidents, journal ?? s.Journal);
 }

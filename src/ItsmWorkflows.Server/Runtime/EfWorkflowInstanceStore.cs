@@ -40,7 +40,8 @@ internal sealed class EfWorkflowInstanceStore(ItsmDbContext db, Mail.OutboxSigna
 
     public async ValueTask<long> SaveAsync(WorkflowState state, long expectedVersion, CancellationToken cancellationToken)
     {
-        var json = WorkflowStateJson.Serialize(state);
+        // The journal goes to its own table (only the new entries), so the state row does not grow with the history.
+        var json = WorkflowStateJson.SerializeWithoutJournal(state);
         try
         {
             var revision = await SaveCoreAsync(state, json, expectedVersion, cancellationToken);
@@ -322,6 +323,7 @@ internal sealed class EfWorkflowInstanceStore(ItsmDbContext db, Mail.OutboxSigna
                 Event = j.Event,
                 Outcomes = j.Outcomes is null ? null : JsonSerializer.Serialize(j.Outcomes),
                 Message = j.Message,
+                NodePath = j.NodePath,
             });
         }
     }

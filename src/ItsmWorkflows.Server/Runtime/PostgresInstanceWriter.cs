@@ -27,7 +27,7 @@ internal static class PostgresInstanceWriter
             state.Bookmarks.Select(b => b.Id).ToHashSet(StringComparer.Ordinal),
             state.Bookmarks.Where(b => b.DueAt is not null).Select(b => b.Id).ToHashSet(StringComparer.Ordinal),
             state.Incidents.ToDictionary(i => i.Id, i => i.ResolvedAt, StringComparer.Ordinal),
-            state.Journal.Count == 0 ? 0 : state.Journal[^1].Sequence,
+            state.JournalSequence,
             state.CorrelationId);
     }
 
@@ -44,8 +44,8 @@ internal static class PostgresInstanceWriter
         """;
 
     private const string InsertJournal = """
-        INSERT INTO journal_entries (instance_id, sequence, at, activity_id, activity_type, event, outcomes, message)
-        SELECT $1, u.* FROM unnest($2::bigint[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS u
+        INSERT INTO journal_entries (instance_id, sequence, at, activity_id, activity_type, event, outcomes, message, node_path)
+        SELECT $1, u.* FROM unnest($2::bigint[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[]) AS u
         """;
 
     private const string InsertBookmarks = """
@@ -245,7 +245,7 @@ internal static class PostgresInstanceWriter
         var journal = state.Journal.Where(j => j.Sequence > loaded.JournalSequence).ToList();
         if (journal.Count > 0)
         {
-            sql.Append(", p").Append(part++).Append(" AS (INSERT INTO journal_entries (instance_id, sequence, at, activity_id, activity_type, event, outcomes, message) SELECT ").Append(id).Append(", u.* FROM unnest(");
+            sql.Append(", p").Append(part++).Append(" AS (INSERT INTO journal_entries (instance_id, sequence, at, activity_id, activity_type, event, outcomes, message, node_path) SELECT ").Append(id).Append(", u.* FROM unnest(");
             var before = p.Count;
             AddJournalArrays(p, journal);
             sql.Append(string.Join(", ", Enumerable.Range(before + 1, p.Count - before).Select((n, i) => "$" + n + JournalArrayTypes[i])))
@@ -258,7 +258,7 @@ internal static class PostgresInstanceWriter
 
     private static readonly string[] BookmarkArrayTypes = ["::text[]", "::text[]", "::text[]", "::text[]", "::timestamptz[]", "::timestamptz[]", "::text[]"];
     private static readonly string[] IncidentArrayTypes = ["::text[]", "::text[]", "::text[]", "::text[]", "::text[]", "::timestamptz[]", "::timestamptz[]"];
-    private static readonly string[] JournalArrayTypes = ["::bigint[]", "::timestamptz[]", "::text[]", "::text[]", "::text[]", "::text[]", "::text[]"];
+    private static readonly string[] JournalArrayTypes = ["::bigint[]", "::timestamptz[]", "::text[]", "::text[]", "::text[]", "::text[]", "::text[]", "::text[]"];
 
     private static int OpenIncidents(WorkflowState state) => state.Incidents.Count(i => i.ResolvedAt is null);
 
@@ -271,6 +271,7 @@ internal static class PostgresInstanceWriter
         p.Add(Texts(journal.Select(j => j.Event.ToString())));
         p.Add(Texts(journal.Select(j => j.Outcomes is null ? null : JsonSerializer.Serialize(j.Outcomes))));
         p.Add(Texts(journal.Select(j => j.Message)));
+        p.Add(Texts(journal.Select(j => j.NodePath)));
     }
 
     private static void AddBookmarkArrays(NpgsqlParameterCollection p, IReadOnlyCollection<Bookmark> bookmarks)

@@ -97,7 +97,7 @@ internal sealed class TicketProcessViews(ItsmDbContext db, IBusinessCalendarProv
             ["version"] = version.Version,
             ["status"] = state.SubStatus.ToString(),
             ["definition"] = new JsonObject { ["root"] = flowchart },
-            ["journal"] = new JsonArray([.. state.Journal.Select(j => (JsonNode?)new JsonObject
+            ["journal"] = new JsonArray([.. (await Instances.InstanceJournal.ReadAsync(db, instanceId, cancellationToken)).Select(j => (JsonNode?)new JsonObject
             {
                 ["sequence"] = j.Sequence, ["at"] = j.At.ToString("O"), ["activityId"] = j.ActivityId, ["event"] = j.Event.ToString(),
                 ["outcomes"] = j.Outcomes is null ? null : new JsonArray([.. j.Outcomes.Select(o => (JsonNode?)o)]),

@@ -573,6 +573,10 @@ namespace ItsmWorkflows.Server.Data.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("message");
 
+                    b.Property<string>("NodePath")
+                        .HasColumnType("text")
+                        .HasColumnName("node_path");
+
                     b.Property<string>("Outcomes")
                         .HasColumnType("text")
                         .HasColumnName("outcomes");

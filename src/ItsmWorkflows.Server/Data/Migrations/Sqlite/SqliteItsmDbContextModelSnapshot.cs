@@ -566,6 +566,10 @@ namespace ItsmWorkflows.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("message");
 
+                    b.Property<string>("NodePath")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("node_path");
+
                     b.Property<string>("Outcomes")
                         .HasColumnType("TEXT")
                         .HasColumnName("outcomes");
