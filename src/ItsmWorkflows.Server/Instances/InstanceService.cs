@@ -65,10 +65,9 @@ internal sealed class InstanceService(ItsmDbContext db, WorkflowRuntime runtime,
 
     public async Task<InstanceDetailDto> GetAsync(string id, CancellationToken cancellationToken)
     {
-        var record = await HotQueries.For(db).InstanceState(db, id, cancellationToken)
+        var (state, journal) = await InstanceJournal.ReadWithStateAsync(db, id, cancellationToken)
             ?? throw ProblemException.NotFound($"There is no workflow instance '{id}'.");
-        var state = WorkflowStateJson.Deserialize(record.State);
-        return ToDetail(state, await InstanceJournal.ReadAsync(db, id, cancellationToken));
+        return ToDetail(WorkflowStateJson.Deserialize(state), journal);
     }
 
     public async Task<IReadOnlyList<InstanceSummaryDto>> TriggerEventAsync(TriggerEventRequest request, CancellationToken cancellationToken)
