@@ -41,6 +41,7 @@ public sealed class IncidentBreachTests(SimulatedClockFixture fixture) : IClassF
             await Expect(page.GetByTestId("expected")).ToContainTextAsync("Expected by");
             // In her words, not the process owner's step names (it waits on three staff actions at once).
             await Expect(page.GetByTestId("waiting-on")).ToHaveTextAsync("Waiting on: Service Desk to take it");
+            await Expect(page.GetByTestId("process-current")).ToHaveTextAsync("Service Desk to take it", Patient);
             await Expect(page.GetByTestId("live-status")).ToHaveTextAsync("● live", Patient);
             await NoSidewaysScrollAsync(page);
 

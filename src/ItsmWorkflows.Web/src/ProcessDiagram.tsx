@@ -12,9 +12,10 @@ const nodeTypes: NodeTypes = { activity: ActivityNode };
 /**
  * A ticket's workflow, read-only and compact, for everyone who may see the ticket: the steps done, the
  * connections followed and the step it waits on now, marked as in the designer's instance view.
- * `refresh` changes whenever the ticket page re-reads the ticket, so the marks move with it.
+ * `refresh` changes whenever the ticket page re-reads the ticket, so the marks move with it. `nowAt`, when given, is
+ * where the ticket is in the reader's terms (a requester's), said instead of the step names it waits on.
  */
-function Diagram({ number, refresh }: { number: string; refresh: unknown }) {
+function Diagram({ number, refresh, nowAt }: { number: string; refresh: unknown; nowAt?: string }) {
   const [process, setProcess] = useState<TicketProcess | null>(null);
   const [descriptors, setDescriptors] = useState<ActivityDescriptor[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -62,7 +63,7 @@ function Diagram({ number, refresh }: { number: string; refresh: unknown }) {
   return (
     <>
       <p className="hint">
-        {process.name} v{process.version} · {process.waiting.length > 0 ? <>now at <strong data-testid="process-current">{process.waiting.map((id) => names.get(id) ?? id).join(", ")}</strong></> : process.status}
+        {process.name} v{process.version} · {process.waiting.length > 0 ? <>now at <strong data-testid="process-current">{nowAt ?? process.waiting.map((id) => names.get(id) ?? id).join(", ")}</strong></> : process.status}
         {" "}<span className="legend"><span className="run-done">done</span> <span className="run-waiting">waiting</span> <span className="run-faulted">faulted</span></span>
       </p>
       <div className="process-diagram" data-testid="process-diagram" data-nodes={graph.nodes.length}>
@@ -75,7 +76,7 @@ function Diagram({ number, refresh }: { number: string; refresh: unknown }) {
   );
 }
 
-export function ProcessDiagram(props: { number: string; refresh: unknown }) {
+export function ProcessDiagram(props: { number: string; refresh: unknown; nowAt?: string }) {
   return (
     <ReactFlowProvider>
       <Diagram {...props} />

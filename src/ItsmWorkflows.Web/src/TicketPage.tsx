@@ -97,7 +97,7 @@ export function TicketPage({ number, me }: { number: string; me: Me }) {
       {t.instanceId && (
         <details className="process" open={!narrow()}>
           <summary>Process</summary>
-          <ProcessDiagram number={t.number} refresh={detail} />
+          <ProcessDiagram number={t.number} refresh={detail} nowAt={!staff && alternatives.length > 1 ? waitingOn.join(", ") : undefined} />
         </details>
       )}
       {detail.tasks.length > 0 && (
