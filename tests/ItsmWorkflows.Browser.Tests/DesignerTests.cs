@@ -98,7 +98,8 @@ public sealed class DesignerTests(DesignerFixture fixture) : IClassFixture<Desig
     /// The canvas declares each activity's size and port positions to React Flow instead of letting it measure them
     /// (geometry.ts), so that only what is in view is drawn. If the declared geometry drifted from the CSS, the
     /// connections would end beside their ports: each drawn connection must start at the right of its source port's
-    /// handle and end at the left of its target's input handle, and each activity must be drawn at its declared size.
+    /// handle and end at the left of its target's input handle, each activity must be drawn at its declared size, and
+    /// its ports must stay at least 14 px apart.
     /// </summary>
     internal static async Task AssertEdgesMeetTheirPortsAsync(IPage page, JsonArray connections)
     {
@@ -129,7 +130,12 @@ public sealed class DesignerTests(DesignerFixture fixture) : IClassFixture<Desig
               }
               for (const node of document.querySelectorAll('.react-flow__node')) {
                 const r = node.getBoundingClientRect();
-                if (Math.abs(r.width - 220 * zoom) > 1 || Math.abs(r.height - 90 * zoom) > 1) misses.push(`${node.dataset.id} is drawn ${Math.round(r.width / zoom)} x ${Math.round(r.height / zoom)}, declared 220 x 90`);
+                const declared = Number(node.querySelector('.activity-node')?.dataset.height);
+                if (!(declared >= 90)) misses.push(`${node.dataset.id} declares no height of 90 or more`);
+                if (Math.abs(r.width - 220 * zoom) > 1 || Math.abs(r.height - declared * zoom) > 1) misses.push(`${node.dataset.id} is drawn ${Math.round(r.width / zoom)} x ${Math.round(r.height / zoom)}, declared 220 x ${declared}`);
+                // Ports down the right edge stay far enough apart to read and to grab (a switch with many cases grows taller).
+                const ports = [...node.querySelectorAll('.react-flow__handle.source')].map(h => h.getBoundingClientRect().top / zoom).sort((a, b) => a - b);
+                for (let i = 1; i < ports.length; i++) if (ports[i] - ports[i - 1] < 14) misses.push(`${node.dataset.id}'s ports are ${Math.round(ports[i] - ports[i - 1])} px apart`);
               }
               if (checked < 3) misses.push(`only ${checked} connections were drawn with both ends in view`);
               return misses;

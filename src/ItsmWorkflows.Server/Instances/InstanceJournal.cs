@@ -19,8 +19,10 @@ internal static class InstanceJournal
     }
 
     /// <summary>
-    /// The stored state and the whole journal of an instance, or null when there is none. On PostgreSQL in one round
-    /// trip (a batch of two selects): a read of an instance costs what it cost when the journal was inside the state.
+    /// The stored state and the whole journal of an instance, or null when there is none. On PostgreSQL one statement
+    /// (one round trip, one snapshot: a step committed meanwhile is in both or in neither), the journal aggregated as
+    /// JSON; a read of an instance costs what it cost when the journal was inside the state. On SQLite (the embedded,
+    /// single-process default) two queries.
     /// </summary>
     public static async Task<(string State, List<JournalEntry> Journal)?> ReadWithStateAsync(ItsmDbContext db, string instanceId, CancellationToken cancellationToken)
     {
@@ -33,27 +35,23 @@ internal static class InstanceJournal
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            await using var batch = new NpgsqlBatch(connection)
-            {
-                BatchCommands =
-                {
-                    new NpgsqlBatchCommand("SELECT state FROM workflow_instances WHERE id = $1") { Parameters = { new() { Value = instanceId } } },
-                    new NpgsqlBatchCommand("SELECT sequence, at, activity_id, activity_type, event, outcomes, message, node_path FROM journal_entries WHERE instance_id = $1 ORDER BY sequence")
-                    {
-                        Parameters = { new() { Value = instanceId } },
-                    },
-                },
-            };
-            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            await using var command = new NpgsqlCommand("""
+                SELECT i.state, (SELECT json_agg(json_build_array(j.sequence, j.at, j.activity_id, j.activity_type, j.event, j.outcomes, j.message, j.node_path) ORDER BY j.sequence)
+                                 FROM journal_entries j WHERE j.instance_id = i.id)
+                FROM workflow_instances i WHERE i.id = $1
+                """, connection) { Parameters = { new() { Value = instanceId } } };
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             if (!await reader.ReadAsync(cancellationToken)) return null;
             var state = reader.GetString(0);
-            await reader.NextResultAsync(cancellationToken);
             var journal = new List<JournalEntry>();
-            while (await reader.ReadAsync(cancellationToken))
+            if (!reader.IsDBNull(1))
             {
-                journal.Add(new JournalEntry(
-                    reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2), reader.GetString(3), Enum.Parse<JournalEvent>(reader.GetString(4)),
-                    Outcomes(reader.IsDBNull(5) ? null : reader.GetString(5)), reader.IsDBNull(6) ? null : reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7)));
+                using var rows = JsonDocument.Parse(reader.GetString(1));
+                foreach (var row in rows.RootElement.EnumerateArray())
+                {
+                    string? Text(int i) => row[i].ValueKind == JsonValueKind.Null ? null : row[i].GetString();
+                    journal.Add(new JournalEntry(row[0].GetInt64(), row[1].GetDateTimeOffset(), Text(2)!, Text(3)!, Enum.Parse<JournalEvent>(Text(4)!), Outcomes(Text(5)), Text(6), Text(7)));
+                }
             }
             return (state, journal);
         }

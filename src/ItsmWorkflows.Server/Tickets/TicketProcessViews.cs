@@ -74,7 +74,7 @@ internal sealed class TicketProcessViews(ItsmDbContext db, IBusinessCalendarProv
     public async Task<JsonObject> ProcessAsync(TicketRecord ticket, CancellationToken cancellationToken)
     {
         var instanceId = ticket.InstanceId ?? throw ProblemException.NotFound($"Ticket {ticket.Number} is not run by a workflow.");
-        var stateJson = await db.Instances.AsNoTracking().Where(i => i.Id == instanceId).Select(i => i.State).FirstOrDefaultAsync(cancellationToken)
+        var (stateJson, journal) = await Instances.InstanceJournal.ReadWithStateAsync(db, instanceId, cancellationToken)
             ?? throw ProblemException.NotFound($"The workflow of ticket {ticket.Number} no longer exists.");
         var state = WorkflowStateJson.Deserialize(stateJson);
         var version = await db.Definitions.AsNoTracking().Where(d => d.Id == state.DefinitionVersionId).Select(d => new { d.Json, d.Name, d.Version }).FirstOrDefaultAsync(cancellationToken)
@@ -97,7 +97,7 @@ internal sealed class TicketProcessViews(ItsmDbContext db, IBusinessCalendarProv
             ["version"] = version.Version,
             ["status"] = state.SubStatus.ToString(),
             ["definition"] = new JsonObject { ["root"] = flowchart },
-            ["journal"] = new JsonArray([.. (await Instances.InstanceJournal.ReadAsync(db, instanceId, cancellationToken)).Select(j => (JsonNode?)new JsonObject
+            ["journal"] = new JsonArray([.. journal.Select(j => (JsonNode?)new JsonObject
             {
                 ["sequence"] = j.Sequence, ["at"] = j.At.ToString("O"), ["activityId"] = j.ActivityId, ["event"] = j.Event.ToString(),
                 ["outcomes"] = j.Outcomes is null ? null : new JsonArray([.. j.Outcomes.Select(o => (JsonNode?)o)]),

@@ -1,4 +1,5 @@
 import { Handle, Position, type NodeProps } from "@xyflow/react";
+import { heightOf, nodeHeight } from "./geometry";
 import { activityName, outcomesOf, type ActivityFlowNode } from "./model";
 
 /** A category's mark: its initial on the category's colour (fonts with pictographs are not everywhere). */
@@ -14,8 +15,11 @@ export function ActivityNode({ data, selected }: NodeProps<ActivityFlowNode>) {
   const { activity, descriptor, invalid, diff, run } = data;
   const ports = outcomesOf(activity, descriptor);
   const title = activityName(activity);
+  const height = heightOf(activity, descriptor);
   return (
     <div
+      style={height > nodeHeight ? { height } : undefined}
+      data-height={height}
       className={`activity-node${selected ? " selected" : ""}${invalid?.length ? " invalid" : ""}${descriptor ? "" : " unknown"}${diff ? ` diff-${diff}` : ""}${run ? ` run-${run}` : ""}`}
       data-testid={`node-${activity.id}`}
       title={invalid?.join("\n") ?? descriptor?.description}

@@ -60,10 +60,13 @@ function Diagram({ number, refresh, nowAt }: { number: string; refresh: unknown;
   if (!graph || !process) return <p className="hint">Loading the process…</p>;
   if (graph.nodes.length === 0) return <p className="hint">This process has no diagram to show.</p>;
   const names = activityNames(graph.nodes);
+  // An SLA clock's own thresholds are waits too, but the clocks are shown on the page as clocks, not as steps.
+  const types = new Map(graph.nodes.map((n) => [n.id, n.data.activity.type]));
+  const steps = process.waiting.filter((id) => types.get(id) !== "Itsm.WaitForSlaThreshold");
   return (
     <>
       <p className="hint">
-        {process.name} v{process.version} · {process.waiting.length > 0 ? <>now at <strong data-testid="process-current">{nowAt ?? process.waiting.map((id) => names.get(id) ?? id).join(", ")}</strong></> : process.status}
+        {process.name} v{process.version} · {steps.length > 0 ? <>now at <strong data-testid="process-current">{nowAt ?? steps.map((id) => names.get(id) ?? id).join(", ")}</strong></> : process.status}
         {" "}<span className="legend"><span className="run-done">done</span> <span className="run-waiting">waiting</span> <span className="run-faulted">faulted</span></span>
       </p>
       <div className="process-diagram" data-testid="process-diagram" data-nodes={graph.nodes.length}>

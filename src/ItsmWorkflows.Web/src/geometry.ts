@@ -11,7 +11,7 @@ import { getViewportForBounds, Position, type NodeHandle, type Viewport } from "
 import type { ActivityDescriptor } from "./api";
 import { outcomesOf, type ActivityFlowNode, type ActivityJson } from "./model";
 
-/** The size an activity is drawn at (.activity-node in styles.css: border-box 220 × 90). */
+/** The size an activity is drawn at (.activity-node in styles.css: border-box 220 × 90), taller when its ports need it. */
 export const nodeWidth = 220;
 export const nodeHeight = 90;
 /** .activity-node's border; its ports sit on the inside of it. */
@@ -20,17 +20,25 @@ const border = 1;
 const portsTop = 36;
 /** A React Flow handle: 6 px and a 1 px border (@xyflow/react's style.css), centred on its anchor point. */
 const handleSize = 8;
+/** Room per output port down the right edge: its 12 px label and some air, so neighbouring ports never touch. */
+const portSpacing = 16;
+
+/** The height an activity is drawn at: 90, or more when it has more ports than fit (a switch with many cases). */
+export function heightOf(activity: ActivityJson, descriptor?: ActivityDescriptor): number {
+  return Math.max(nodeHeight, portsTop + outcomesOf(activity, descriptor).length * portSpacing + border);
+}
 
 /**
  * The activity's handles as React Flow would measure them, relative to the node's top-left corner: the input at
  * the middle of the left edge, one output per port on the right edge at (i + ½) / ports of the strip below the title.
  */
 export function handlesOf(activity: ActivityJson, descriptor?: ActivityDescriptor): NodeHandle[] {
-  const strip = nodeHeight - border - portsTop;
+  const height = heightOf(activity, descriptor);
+  const strip = height - border - portsTop;
   const at = (x: number, y: number) => ({ x: x - handleSize / 2, y: y - handleSize / 2, width: handleSize, height: handleSize });
   const ports = outcomesOf(activity, descriptor);
   return [
-    { id: "In", type: "target", position: Position.Left, ...at(border, nodeHeight / 2) },
+    { id: "In", type: "target", position: Position.Left, ...at(border, height / 2) },
     ...ports.map((port, i): NodeHandle => ({
       id: port, type: "source", position: Position.Right, ...at(nodeWidth - border, portsTop + ((i + 0.5) / ports.length) * strip),
     })),
@@ -46,7 +54,7 @@ const sizedNodes = new WeakMap<ActivityFlowNode, ActivityFlowNode>();
 export function sized(node: ActivityFlowNode): ActivityFlowNode {
   let done = sizedNodes.get(node);
   if (!done) {
-    done = { ...node, initialWidth: nodeWidth, initialHeight: nodeHeight, handles: handlesOf(node.data.activity, node.data.descriptor) };
+    done = { ...node, initialWidth: nodeWidth, initialHeight: heightOf(node.data.activity, node.data.descriptor), handles: handlesOf(node.data.activity, node.data.descriptor) };
     sizedNodes.set(node, done);
   }
   return done;
@@ -59,7 +67,8 @@ export const readableZoom = 0.75;
 function boundsOf(nodes: ActivityFlowNode[]) {
   const xs = nodes.map((n) => n.position.x);
   const ys = nodes.map((n) => n.position.y);
-  return { x: Math.min(...xs), y: Math.min(...ys), width: Math.max(...xs) + nodeWidth - Math.min(...xs), height: Math.max(...ys) + nodeHeight - Math.min(...ys) };
+  const bottoms = nodes.map((n) => n.position.y + heightOf(n.data.activity, n.data.descriptor));
+  return { x: Math.min(...xs), y: Math.min(...ys), width: Math.max(...xs) + nodeWidth - Math.min(...xs), height: Math.max(...bottoms) - Math.min(...ys) };
 }
 
 /**

@@ -1,21 +1,20 @@
 import dagre from "@dagrejs/dagre";
 import type { Edge } from "@xyflow/react";
-import { nodeHeight, nodeWidth } from "./geometry";
+import { heightOf, nodeWidth } from "./geometry";
 import type { ActivityFlowNode } from "./model";
 
 const width = nodeWidth;
-const height = nodeHeight;
 
 /** Left-to-right layered layout (dagre), as the ports run (geometry.ts), for definitions without designer positions and on demand. */
 export function autoLayout(nodes: ActivityFlowNode[], edges: Edge[]): ActivityFlowNode[] {
   const g = new dagre.graphlib.Graph();
   g.setGraph({ rankdir: "LR", nodesep: 30, ranksep: 80 });
   g.setDefaultEdgeLabel(() => ({}));
-  for (const n of nodes) g.setNode(n.id, { width, height });
+  for (const n of nodes) g.setNode(n.id, { width, height: heightOf(n.data.activity, n.data.descriptor) });
   for (const e of edges) if (g.hasNode(e.source) && g.hasNode(e.target)) g.setEdge(e.source, e.target);
   dagre.layout(g);
   return nodes.map((n) => {
     const p = g.node(n.id);
-    return p ? { ...n, position: { x: p.x - width / 2, y: p.y - height / 2 } } : n;
+    return p ? { ...n, position: { x: p.x - width / 2, y: p.y - heightOf(n.data.activity, n.data.descriptor) / 2 } } : n;
   });
 }

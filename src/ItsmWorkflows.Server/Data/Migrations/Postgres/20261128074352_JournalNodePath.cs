@@ -15,6 +15,14 @@ namespace ItsmWorkflows.Server.Data.Migrations.Postgres
                 table: "journal_entries",
                 type: "text",
                 nullable: true);
+
+            // Entries written before this column took their node path from the state's own copy of the journal, which
+            // the next save of each instance drops: keep it here first.
+            migrationBuilder.Sql("""
+                UPDATE journal_entries j SET node_path = e->>'nodePath'
+                FROM workflow_instances i, jsonb_array_elements(i.state->'journal') e
+                WHERE j.instance_id = i.id AND j.sequence = (e->>'sequence')::bigint AND e ? 'nodePath' AND jsonb_typeof(i.state->'journal') = 'array';
+                """);
         }
 
         /// <inheritdoc />
