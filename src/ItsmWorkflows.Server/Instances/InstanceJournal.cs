@@ -12,7 +12,7 @@ namespace ItsmWorkflows.Server.Instances;
 /// </summary>
 internal static class InstanceJournal
 {
-    public static async Task<List<JournalEntry>> ReadAsync(ItsmDbContext db, string instanceId, CancellationToken cancellationToken)
+    private static async Task<List<JournalEntry>> ReadAsync(ItsmDbContext db, string instanceId, CancellationToken cancellationToken)
     {
         var rows = await db.Journal.AsNoTracking().Where(j => j.InstanceId == instanceId).OrderBy(j => j.Sequence).ToListAsync(cancellationToken);
         return [.. rows.Select(r => new JournalEntry(r.Sequence, r.At, r.ActivityId, r.ActivityType, r.Event, Outcomes(r.Outcomes), r.Message, r.NodePath))];

@@ -1,5 +1,5 @@
 import { Handle, Position, type NodeProps } from "@xyflow/react";
-import { heightOf, nodeHeight } from "./geometry";
+import { heightFor, nodeHeight } from "./geometry";
 import { activityName, outcomesOf, type ActivityFlowNode } from "./model";
 
 /** A category's mark: its initial on the category's colour (fonts with pictographs are not everywhere). */
@@ -15,7 +15,7 @@ export function ActivityNode({ data, selected }: NodeProps<ActivityFlowNode>) {
   const { activity, descriptor, invalid, diff, run } = data;
   const ports = outcomesOf(activity, descriptor);
   const title = activityName(activity);
-  const height = heightOf(activity, descriptor);
+  const height = heightFor(ports.length);
   return (
     <div
       style={height > nodeHeight ? { height } : undefined}

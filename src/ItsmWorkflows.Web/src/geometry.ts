@@ -23,20 +23,21 @@ const handleSize = 8;
 /** Room per output port down the right edge: its 12 px label and some air, so neighbouring ports never touch. */
 const portSpacing = 16;
 
-/** The height an activity is drawn at: 90, or more when it has more ports than fit (a switch with many cases). */
-export function heightOf(activity: ActivityJson, descriptor?: ActivityDescriptor): number {
-  return Math.max(nodeHeight, portsTop + outcomesOf(activity, descriptor).length * portSpacing + border);
-}
+/** The height an activity with this many ports is drawn at: 90, or more when they do not fit (a switch with many cases). */
+export const heightFor = (ports: number) => Math.max(nodeHeight, portsTop + ports * portSpacing + border);
+
+/** The height an activity is drawn at (see heightFor). */
+export const heightOf = (activity: ActivityJson, descriptor?: ActivityDescriptor) => heightFor(outcomesOf(activity, descriptor).length);
 
 /**
  * The activity's handles as React Flow would measure them, relative to the node's top-left corner: the input at
  * the middle of the left edge, one output per port on the right edge at (i + ½) / ports of the strip below the title.
  */
 export function handlesOf(activity: ActivityJson, descriptor?: ActivityDescriptor): NodeHandle[] {
-  const height = heightOf(activity, descriptor);
+  const ports = outcomesOf(activity, descriptor);
+  const height = heightFor(ports.length);
   const strip = height - border - portsTop;
   const at = (x: number, y: number) => ({ x: x - handleSize / 2, y: y - handleSize / 2, width: handleSize, height: handleSize });
-  const ports = outcomesOf(activity, descriptor);
   return [
     { id: "In", type: "target", position: Position.Left, ...at(border, height / 2) },
     ...ports.map((port, i): NodeHandle => ({

@@ -10,11 +10,12 @@ export function autoLayout(nodes: ActivityFlowNode[], edges: Edge[]): ActivityFl
   const g = new dagre.graphlib.Graph();
   g.setGraph({ rankdir: "LR", nodesep: 30, ranksep: 80 });
   g.setDefaultEdgeLabel(() => ({}));
-  for (const n of nodes) g.setNode(n.id, { width, height: heightOf(n.data.activity, n.data.descriptor) });
+  const heights = new Map(nodes.map((n) => [n.id, heightOf(n.data.activity, n.data.descriptor)]));
+  for (const n of nodes) g.setNode(n.id, { width, height: heights.get(n.id)! });
   for (const e of edges) if (g.hasNode(e.source) && g.hasNode(e.target)) g.setEdge(e.source, e.target);
   dagre.layout(g);
   return nodes.map((n) => {
     const p = g.node(n.id);
-    return p ? { ...n, position: { x: p.x - width / 2, y: p.y - heightOf(n.data.activity, n.data.descriptor) / 2 } } : n;
+    return p ? { ...n, position: { x: p.x - width / 2, y: p.y - heights.get(n.id)! / 2 } } : n;
   });
 }
