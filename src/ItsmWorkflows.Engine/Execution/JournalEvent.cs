@@ -9,4 +9,7 @@ public enum JournalEvent
     Faulted,
     Cancelled,
     Retried,
+
+    /// <summary>The instance moved to another version of its definition (the message says which and who moved it).</summary>
+    Migrated,
 }
