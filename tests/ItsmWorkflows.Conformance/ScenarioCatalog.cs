@@ -129,7 +129,16 @@ public static class ScenarioCatalog
         }),
 
         // ----- Integration tests -----
-        Unsupported("migrate an instance to version 2", "test/integration/Elsa.Alterations.IntegrationTests/Workflows/version-1.json", "instance migration between versions is a later feature"),
+        Unsupported("migrate an instance to version 2", "test/integration/Elsa.Alterations.IntegrationTests/Workflows/version-1.json",
+            "Elsa's test moves a finished instance; here running instances move (checked activity by activity) and a finished one keeps the version it ran, refused with a reason", async h =>
+            {
+                var v1 = h.Load("test/integration/Elsa.Alterations.IntegrationTests/Workflows/version-1.json");
+                var finished = await h.RunUntilEndAsync(v1.DefinitionId);
+                var v2 = h.Load("test/integration/Elsa.Alterations.IntegrationTests/Workflows/version-2.json");
+                var (report, _) = await h.Runtime.MigrateAsync(finished.InstanceId, v2.Id, null, dryRun: false, actor: null);
+                Expect.True(!report.CanMigrate && report.Blocking.Any(b => b.Message.Contains("finished", StringComparison.Ordinal)), "a finished instance was not refused with a reason");
+                Expect.True((await h.Instances.FindAsync(finished.InstanceId, CancellationToken.None))!.Value.State.DefinitionVersion == 1, "a refused move changed the instance");
+            }),
         Lines("execute workflow: child gets input", It + "Activities/ExecuteWorkflow/Workflows/parent-with-input.json", ["Child received: Hello from parent"], It + "Activities/ExecuteWorkflow/Workflows/child-with-input.json"),
         Run("execute workflow: parent reads child output", It + "Activities/ExecuteWorkflow/Workflows/parent-capture-output.json", (h, s) =>
         {

@@ -14,7 +14,7 @@ public sealed class AuthorizationTests(SqliteServerFixture fixture) : IClassFixt
         (string Method, string Url)[] read = [("GET", "/api/definitions"), ("GET", "/account/me")];
         (string Method, string Url)[] design = [("POST", "/api/definitions"), ("POST", "/api/definitions/x/publish"), ("POST", "/api/definitions/import"), ("POST", "/api/definitions/export")];
         (string Method, string Url)[] start = [("POST", "/api/instances"), ("GET", "/api/dashboard")];
-        (string Method, string Url)[] operate = [("GET", "/api/instances"), ("GET", "/api/instances/x"), ("POST", "/api/instances/events"), ("POST", "/api/instances/x/cancel")];
+        (string Method, string Url)[] operate = [("GET", "/api/instances"), ("GET", "/api/instances/x"), ("POST", "/api/instances/events"), ("POST", "/api/instances/x/cancel"), ("POST", "/api/instances/x/migrate"), ("POST", "/api/definitions/x/migrate-instances")];
         foreach (var (method, url) in read.Concat(design).Concat(start).Concat(operate)) data.Add(null, method, url, HttpStatusCode.Unauthorized);
         data.Add(null, "POST", "/hubs/live/negotiate?negotiateVersion=1", HttpStatusCode.Unauthorized);
         foreach (var user in new[] { "alice", "bob", "carol" })

@@ -95,6 +95,92 @@ internal sealed class InstanceService(ItsmDbContext db, WorkflowRuntime runtime,
         }
     }
 
+    /// <summary>Moves one instance to a published version of its definition (or reports what would stop it). Refused: 422 with the reasons, nothing changed.</summary>
+    public async Task<MigrationDto> MigrateAsync(string id, MigrateInstanceRequest request, string actor, CancellationToken cancellationToken)
+    {
+        var definitionId = await db.Instances.Where(i => i.Id == id).Select(i => i.DefinitionId).FirstOrDefaultAsync(cancellationToken)
+            ?? throw ProblemException.NotFound($"There is no workflow instance '{id}'.");
+        var targetId = await TargetVersionIdAsync(definitionId, request.TargetVersion, cancellationToken);
+        var (report, _) = await runtime.MigrateAsync(id, targetId, request.ActivityMap, request.DryRun, actor, cancellationToken);
+        var dto = ToDto(id, report, migrated: report.CanMigrate && !request.DryRun);
+        if (!report.CanMigrate && !request.DryRun)
+        {
+            throw ProblemException.Invalid(
+                $"Instance {id} cannot move to version {request.TargetVersion}: {string.Join(" ", report.Blocking.Select(b => b.Message))} Nothing was changed.",
+                new Dictionary<string, object?> { ["issues"] = report.Blocking, ["notes"] = report.Notes });
+        }
+        return dto;
+    }
+
+    /// <summary>
+    /// Moves every running instance of one version that can move, one by one (each its own save under its own guard),
+    /// and lists the ones refused with their reasons. An instance that a burst moves on meanwhile is checked again.
+    /// </summary>
+    public async Task<BulkMigrationDto> MigrateAllAsync(string definitionId, MigrateInstancesRequest request, string actor, CancellationToken cancellationToken)
+    {
+        var fromId = await db.Definitions.Where(d => d.DefinitionId == definitionId && d.Version == request.FromVersion).Select(d => d.Id).FirstOrDefaultAsync(cancellationToken)
+            ?? throw ProblemException.NotFound($"'{definitionId}' has no version {request.FromVersion}.");
+        var targetId = await TargetVersionIdAsync(definitionId, request.TargetVersion, cancellationToken);
+        if (fromId == targetId) throw ProblemException.BadRequest($"The instances already run version {request.TargetVersion}; name another target.");
+        var checkedCount = 0;
+        var migrated = 0;
+        var refused = new List<MigrationDto>();
+        var refusedCount = 0;
+        string? after = null;
+        while (true)
+        {
+            // Pages by id, so instances moved on the way (their version changes) neither repeat nor hide others.
+            var page = await db.Instances.AsNoTracking()
+                .Where(i => i.DefinitionVersionId == fromId && i.Status == WorkflowStatus.Running && (after == null || i.Id.CompareTo(after) > 0))
+                .OrderBy(i => i.Id).Select(i => i.Id).Take(200).ToListAsync(cancellationToken);
+            if (page.Count == 0) break;
+            foreach (var id in page)
+            {
+                checkedCount++;
+                var report = await MigrateOneAsync(id, targetId, request, actor, cancellationToken);
+                if (report.CanMigrate)
+                {
+                    migrated++;
+                    continue;
+                }
+                refusedCount++;
+                if (refused.Count < 100) refused.Add(ToDto(id, report, migrated: false));
+            }
+            after = page[^1];
+        }
+        return new BulkMigrationDto(request.FromVersion, request.TargetVersion, request.DryRun, checkedCount, migrated, refusedCount, refused);
+    }
+
+    private async Task<Engine.Migration.MigrationReport> MigrateOneAsync(string id, string targetId, MigrateInstancesRequest request, string actor, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return (await runtime.MigrateAsync(id, targetId, request.ActivityMap, request.DryRun, actor, cancellationToken)).Report;
+            }
+            catch (ConcurrencyException) when (attempt < 3)
+            {
+                // A burst of this instance committed while it was checked: check it again as it now stands.
+            }
+        }
+    }
+
+    private async Task<string> TargetVersionIdAsync(string definitionId, int version, CancellationToken cancellationToken)
+    {
+        var target = await db.Definitions.AsNoTracking().Where(d => d.DefinitionId == definitionId && d.Version == version)
+            .Select(d => new { d.Id, d.State }).FirstOrDefaultAsync(cancellationToken)
+            ?? throw ProblemException.NotFound($"'{definitionId}' has no version {version}.");
+        if (target.State != DefinitionState.Published)
+        {
+            throw ProblemException.Conflict($"Version {version} of '{definitionId}' is {target.State.ToString().ToLowerInvariant()}; instances move only to the published version (a draft can still change under them). Publish it first.");
+        }
+        return target.Id;
+    }
+
+    private static MigrationDto ToDto(string id, Engine.Migration.MigrationReport report, bool migrated) =>
+        new(id, report.FromVersion, report.ToVersion, report.CanMigrate, migrated, report.Blocking, report.Notes);
+
     private static InstanceSummaryDto ToSummary(WorkflowState s) =>
         new(s.InstanceId, s.DefinitionId, s.DefinitionVersion, s.Name, s.CorrelationId, s.Status.ToString(), s.SubStatus.ToString(),
             s.Incidents.Count(i => i.ResolvedAt is null), s.CreatedAt, s.UpdatedAt, s.FinishedAt);

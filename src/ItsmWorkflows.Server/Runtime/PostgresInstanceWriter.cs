@@ -21,10 +21,11 @@ namespace ItsmWorkflows.Server.Runtime;
 internal static class PostgresInstanceWriter
 {
     /// <summary>What a scope read of an instance's index rows (they mirror the state it loaded).</summary>
-    public sealed record LoadedIndex(HashSet<string> Bookmarks, HashSet<string> Timers, Dictionary<string, DateTimeOffset?> Incidents, long JournalSequence, string? CorrelationId)
+    /// <remarks><see cref="Bookmarks"/> maps each bookmark id to its activity id (a migration can rename the activity a bookmark waits in).</remarks>
+    public sealed record LoadedIndex(Dictionary<string, string> Bookmarks, HashSet<string> Timers, Dictionary<string, DateTimeOffset?> Incidents, long JournalSequence, string? CorrelationId)
     {
         public static LoadedIndex Of(WorkflowState state) => new(
-            state.Bookmarks.Select(b => b.Id).ToHashSet(StringComparer.Ordinal),
+            state.Bookmarks.ToDictionary(b => b.Id, b => b.ActivityId, StringComparer.Ordinal),
             state.Bookmarks.Where(b => b.DueAt is not null).Select(b => b.Id).ToHashSet(StringComparer.Ordinal),
             state.Incidents.ToDictionary(i => i.Id, i => i.ResolvedAt, StringComparer.Ordinal),
             state.JournalSequence,
@@ -184,8 +185,9 @@ internal static class PostgresInstanceWriter
         var part = 0;
 
         var current = state.Bookmarks.Select(b => b.Id).ToHashSet(StringComparer.Ordinal);
-        var goneBookmarks = loaded.Bookmarks.Where(b => !current.Contains(b)).ToArray();
-        var newBookmarks = state.Bookmarks.Where(b => !loaded.Bookmarks.Contains(b.Id)).ToList();
+        var goneBookmarks = loaded.Bookmarks.Keys.Where(b => !current.Contains(b)).ToArray();
+        var newBookmarks = state.Bookmarks.Where(b => !loaded.Bookmarks.ContainsKey(b.Id)).ToList();
+        var movedBookmarks = state.Bookmarks.Where(b => loaded.Bookmarks.TryGetValue(b.Id, out var activity) && !string.Equals(activity, b.ActivityId, StringComparison.Ordinal)).ToList();
         if (goneBookmarks.Length > 0)
         {
             sql.Append(", p").Append(part++).Append(" AS (DELETE FROM bookmarks WHERE id = ANY (").Append(Add(Texts(goneBookmarks))).Append(") AND instance_id = ").Append(id).Append(" AND EXISTS (SELECT 1 FROM upd))");
@@ -208,6 +210,13 @@ internal static class PostgresInstanceWriter
                     .Append(Add(Texts(newTimers.Select(t => t.Id)))).Append("::text[], ").Append(Add(Times(newTimers.Select(t => t.DueAt)))).Append("::timestamptz[]) AS u(id, due_at)")
                     .Append(Matched).Append(" ON CONFLICT (id) DO NOTHING)");
             }
+        }
+        if (movedBookmarks.Count > 0)
+        {
+            // An instance moved to another version waits on in a renamed activity (see InstanceMigrator).
+            sql.Append(", p").Append(part++).Append(" AS (UPDATE bookmarks b SET activity_id = u.activity_id FROM unnest(").Append(Add(Texts(movedBookmarks.Select(b => b.Id))))
+                .Append("::text[], ").Append(Add(Texts(movedBookmarks.Select(b => b.ActivityId)))).Append("::text[]) AS u(id, activity_id) WHERE b.id = u.id AND b.instance_id = ").Append(id)
+                .Append(" AND EXISTS (SELECT 1 FROM upd))");
         }
         if (!string.Equals(loaded.CorrelationId, state.CorrelationId, StringComparison.Ordinal) && newBookmarks.Count < state.Bookmarks.Count)
         {

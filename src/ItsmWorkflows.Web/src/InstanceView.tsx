@@ -3,6 +3,7 @@ import { Background, Controls, ReactFlow, ReactFlowProvider, useReactFlow, type 
 import { api, type ActivityDescriptor, type InstanceDetail } from "./api";
 import { ActivityNode } from "./ActivityNode";
 import { FitViewButton, useOpeningView } from "./FitView";
+import { MoveInstance } from "./MoveInstances";
 import { sized } from "./geometry";
 import { autoLayout } from "./layout";
 import { activityNames, runMarks, toGraph, type ActivityFlowNode } from "./model";
@@ -18,6 +19,7 @@ function InstanceCanvas({ instanceId, descriptors }: { instanceId: string; descr
   const [detail, setDetail] = useState<InstanceDetail | null>(null);
   const [graph, setGraph] = useState<{ nodes: ActivityFlowNode[]; edges: Edge[] } | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [reloads, setReloads] = useState(0);
   const flow = useReactFlow();
   const open = useOpeningView();
 
@@ -34,7 +36,7 @@ function InstanceCanvas({ instanceId, descriptors }: { instanceId: string; descr
       setDetail(d);
       setGraph({ nodes, edges });
     })().catch((e: Error) => setError(e.message));
-  }, [instanceId, byType]);
+  }, [instanceId, byType, reloads]);
 
   useEffect(() => {
     if (graph) setTimeout(() => open(graph.nodes), 50);
@@ -52,6 +54,9 @@ function InstanceCanvas({ instanceId, descriptors }: { instanceId: string; descr
         <span className="hint">
           v{detail.instance.version}{detail.instance.correlationId ? ` · ${detail.instance.correlationId}` : ""} · started {new Date(detail.instance.createdAt).toLocaleString()}
         </span>
+        {detail.instance.status === "Running" && (
+          <MoveInstance instanceId={instanceId} definitionId={detail.instance.definitionId} version={detail.instance.version} onMoved={() => setReloads((n) => n + 1)} />
+        )}
         <span className="legend"><span className="run-done">done</span> <span className="run-waiting">waiting</span> <span className="run-faulted">faulted</span></span>
       </header>
       <div className="workspace">

@@ -1,5 +1,6 @@
 import { useEffect, useState } from "react";
 import { api, type DefinitionDiff, type InstancePage, type ValidationIssue, type VersionInfo } from "./api";
+import { MoveInstances } from "./MoveInstances";
 
 const types = ["Object", "String", "Int32", "Double", "Boolean", "DateTime", "TimeSpan", "String[]"];
 
@@ -77,6 +78,7 @@ function Versions({ definitionId, currentVersion, onCompare, onRolledBack }: {
   const [versions, setVersions] = useState<VersionInfo[]>([]);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => { api.versions(definitionId).then(setVersions, (e: Error) => setError(e.message)); }, [definitionId, currentVersion]);
+  const published = versions.find((v) => v.state === "Published");
   return (
     <>
       {error && <p className="issue" role="alert">{error}</p>}
@@ -91,6 +93,9 @@ function Versions({ definitionId, currentVersion, onCompare, onRolledBack }: {
                 </button>
                 <button onClick={() => api.rollback(definitionId, v.version).then(onRolledBack, (e: Error) => setError(e.message))}>Roll back to v{v.version}</button>
               </div>
+            )}
+            {published && v.state !== "Draft" && v.version !== published.version && (
+              <MoveInstances definitionId={definitionId} fromVersion={v.version} toVersion={published.version} />
             )}
           </li>
         ))}

@@ -65,6 +65,30 @@ export interface DefinitionSummary {
   updatedAt: string;
 }
 
+/** Why an instance cannot move to another version (activity null: the instance as a whole). */
+export interface MigrationIssue { activityId: string | null; message: string }
+
+export interface MigrationResult {
+  instanceId: string;
+  fromVersion: number;
+  toVersion: number;
+  canMigrate: boolean;
+  migrated: boolean;
+  issues: MigrationIssue[];
+  notes: string[];
+}
+
+/** Moving every running instance of a version: counts, and the refused ones with their reasons (first 100). */
+export interface BulkMigration {
+  fromVersion: number;
+  toVersion: number;
+  dryRun: boolean;
+  checked: number;
+  migrated: number;
+  refused: number;
+  refusedInstances: MigrationResult[];
+}
+
 export interface VersionInfo {
   definitionId: string;
   versionId: string;
@@ -234,6 +258,10 @@ export const api = {
   exportUrl: (id: string) => `/api/definitions/${encodeURIComponent(id)}/export`,
   instance: (id: string) => call<InstanceDetail>("GET", `/api/instances/${encodeURIComponent(id)}`),
   instances: (definitionId: string) => call<InstancePage>("GET", `/api/instances?definitionId=${encodeURIComponent(definitionId)}&pageSize=20`),
+  migrateInstances: (id: string, fromVersion: number, targetVersion: number, dryRun: boolean, activityMap?: Record<string, string>) =>
+    call<BulkMigration>("POST", `/api/definitions/${encodeURIComponent(id)}/migrate-instances`, { fromVersion, targetVersion, dryRun, activityMap }),
+  migrateInstance: (instanceId: string, targetVersion: number, dryRun: boolean, activityMap?: Record<string, string>) =>
+    call<MigrationResult>("POST", `/api/instances/${encodeURIComponent(instanceId)}/migrate`, { targetVersion, dryRun, activityMap }),
   definitionVersion: (id: string, version: number) => call<DefinitionDetail>("GET", `/api/definitions/${encodeURIComponent(id)}/versions/${version}`),
   startTestRun: (id: string, input: unknown, correlationId?: string) => call<TestRunView>("POST", `/api/definitions/${encodeURIComponent(id)}/test-runs`, { input, correlationId }),
   advanceTestRun: (runId: string, body: { by?: string; toNextTimer?: boolean }) => call<TestRunView>("POST", `/api/test-runs/${runId}/advance`, body),

@@ -1,0 +1,21 @@
+using ItsmWorkflows.Engine.Migration;
+
+namespace ItsmWorkflows.Server.Instances;
+
+/// <summary>
+/// Moves an instance to <see cref="TargetVersion"/> (a published version of its definition). <see cref="ActivityMap"/>
+/// maps activities renamed in the target (old id → new id); <see cref="DryRun"/> only reports.
+/// </summary>
+internal sealed record MigrateInstanceRequest(int TargetVersion, Dictionary<string, string>? ActivityMap, bool DryRun);
+
+/// <summary>What a move did or would do: moved, or the reasons it cannot; and what changes for the instance.</summary>
+internal sealed record MigrationDto(string InstanceId, int FromVersion, int ToVersion, bool CanMigrate, bool Migrated, IReadOnlyList<MigrationIssue> Issues, IReadOnlyList<string> Notes);
+
+/// <summary>Moves every running instance of <see cref="FromVersion"/> that can move; as <see cref="MigrateInstanceRequest"/> otherwise.</summary>
+internal sealed record MigrateInstancesRequest(int FromVersion, int TargetVersion, Dictionary<string, string>? ActivityMap, bool DryRun);
+
+/// <summary>
+/// A bulk move: how many running instances of the version were checked, how many moved (or could move, in a dry run),
+/// and each one refused with its reasons (at most 100 listed; <see cref="Refused"/> counts them all).
+/// </summary>
+internal sealed record BulkMigrationDto(int FromVersion, int ToVersion, bool DryRun, int Checked, int Migrated, int Refused, IReadOnlyList<MigrationDto> RefusedInstances);

@@ -1,0 +1,97 @@
+import { useEffect, useState } from "react";
+import { api, type BulkMigration, type MigrationResult } from "./api";
+
+/** "old=new" lines to an activity map; blank lines ignored. */
+function parseMap(text: string): Record<string, string> | undefined {
+  const pairs = text.split("\n").map((l) => l.trim()).filter(Boolean).map((l) => l.split("=").map((p) => p.trim()));
+  return pairs.length === 0 ? undefined : Object.fromEntries(pairs.filter((p) => p.length === 2 && p[0] && p[1]));
+}
+
+/**
+ * Moves the running instances of an older version to the published one: first a check of every instance (nothing
+ * changes), then the move of those that can, each refused one listed with its reason.
+ */
+export function MoveInstances({ definitionId, fromVersion, toVersion }: { definitionId: string; fromVersion: number; toVersion: number }) {
+  const [open, setOpen] = useState(false);
+  const [renames, setRenames] = useState("");
+  const [report, setReport] = useState<BulkMigration | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const run = async (dryRun: boolean) => {
+    setBusy(true);
+    setError(null);
+    try {
+      setReport(await api.migrateInstances(definitionId, fromVersion, toVersion, dryRun, parseMap(renames)));
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  if (!open) {
+    return <button onClick={() => { setOpen(true); void run(true); }}>Move running instances to v{toVersion}…</button>;
+  }
+  return (
+    <div className="move-instances" role="group" aria-label={`Move running instances of v${fromVersion} to v${toVersion}`}>
+      <label>
+        Renamed activities (old id = new id, one a line)
+        <textarea aria-label="Renamed activities" rows={2} value={renames} onChange={(e) => { setRenames(e.target.value); setReport(null); }} />
+      </label>
+      {error && <p className="issue" role="alert">{error}</p>}
+      {busy && <p className="hint">Checking…</p>}
+      {report && (
+        <div data-testid="move-report" role="status">
+          <p>
+            {report.dryRun
+              ? `${report.checked} running on v${report.fromVersion}: ${report.migrated} can move to v${report.toVersion}, ${report.refused} cannot. Nothing has changed yet.`
+              : `Moved ${report.migrated} of ${report.checked} to v${report.toVersion}; ${report.refused} stay on v${report.fromVersion}.`}
+          </p>
+          {report.refusedInstances.length > 0 && (
+            <ul className="versions">
+              {report.refusedInstances.map((r) => (
+                <li key={r.instanceId}>
+                  <a href={`#/instances/${encodeURIComponent(r.instanceId)}`}>{r.instanceId.slice(0, 8)}</a>: {r.issues.map((i) => i.message).join(" ")}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+      <div className="row">
+        {report?.dryRun && report.migrated > 0 && (
+          <button disabled={busy} onClick={() => void run(false)}>Move {report.migrated} instance{report.migrated === 1 ? "" : "s"} to v{toVersion}</button>
+        )}
+        {!report?.dryRun && <button disabled={busy} onClick={() => void run(true)}>Check again</button>}
+        {report?.dryRun && renames && <button disabled={busy} onClick={() => void run(true)}>Check with these renames</button>}
+        <button onClick={() => { setOpen(false); setReport(null); }}>Close</button>
+      </div>
+    </div>
+  );
+}
+
+/** One running instance on an older version: check its move to the published version, then move it. */
+export function MoveInstance({ instanceId, definitionId, version, onMoved }: { instanceId: string; definitionId: string; version: number; onMoved: () => void }) {
+  const [target, setTarget] = useState<number | null>(null);
+  const [report, setReport] = useState<MigrationResult | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    api.versions(definitionId).then((vs) => setTarget(vs.find((v) => v.state === "Published")?.version ?? null), () => setTarget(null));
+  }, [definitionId]);
+  if (target === null || target === version) return null;
+  const check = () => api.migrateInstance(instanceId, target, true).then(setReport, (e: Error) => setError(e.message));
+  const move = () => api.migrateInstance(instanceId, target, false).then(() => { setReport(null); onMoved(); }, (e: Error) => setError(e.message));
+  return (
+    <span className="move-instance">
+      {!report && <button onClick={() => void check()}>Move to v{target}…</button>}
+      {report && (
+        <span role="status" data-testid="move-check">
+          {report.canMigrate
+            ? <>Can move to v{target}{report.notes.length ? `: ${report.notes.join(" ")}` : "."} <button onClick={() => void move()}>Move now</button></>
+            : <>Cannot move to v{target}: {report.issues.map((i) => i.message).join(" ")}</>}
+          {" "}<button onClick={() => setReport(null)}>Cancel</button>
+        </span>
+      )}
+      {error && <span className="issue" role="alert">{error}</span>}
+    </span>
+  );
+}
