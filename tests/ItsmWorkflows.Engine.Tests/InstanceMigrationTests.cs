@@ -92,7 +92,7 @@ public sealed class InstanceMigrationTests
 
         var (report, _) = await h.Runtime.MigrateAsync(waiting.InstanceId, "test-v2", null, dryRun: false, actor: null, Ct);
 
-        Assert.Contains("is waiting as a Elsa.Event; in version 2 'Approve' is a Elsa.WriteLine", Assert.Single(report.Blocking).Message, StringComparison.Ordinal);
+        Assert.Contains("'Approve' is waiting as Event (Elsa.Event); in version 2 'Approve' is Write Line (Elsa.WriteLine)", Assert.Single(report.Blocking).Message, StringComparison.Ordinal);
         Assert.Equal(1, (await StoredAsync(h, waiting.InstanceId)).DefinitionVersion);
     }
 

@@ -163,24 +163,26 @@ public static class InstanceMigrator
         if (target is null)
         {
             var candidates = to.Nodes.Values.Where(n => n.Type == source.Type && from.FindNode(n.Path) is null).Select(n => n.Path).ToList();
-            var hint = candidates.Count > 0 ? $" Map it to one of the same type added in that version: {string.Join(", ", candidates)}." : $" Version {to.Definition.Version} has no new {source.Type} to map it to.";
-            blocking.Add(new MigrationIssue(frame.NodePath, $"'{source.Node.DisplayName}' ({frame.NodePath}) {what}, and version {to.Definition.Version} has no activity '{targetPath}'.{hint}"));
+            var hint = candidates.Count > 0
+                ? $" Map it to one of the same type added in that version: {string.Join(", ", candidates)}."
+                : $" Version {to.Definition.Version} adds no {source.Descriptor.DisplayName} activity to map it to.";
+            blocking.Add(new MigrationIssue(frame.NodePath, $"{Name(source)} {what}, and version {to.Definition.Version} has no activity '{targetPath}'.{hint}"));
             return;
         }
         if (!string.Equals(source.Type, target.Type, StringComparison.Ordinal))
         {
-            blocking.Add(new MigrationIssue(frame.NodePath, $"'{source.Node.DisplayName}' {what} as a {source.Type}; in version {to.Definition.Version} '{targetPath}' is a {target.Type}. An activity under way keeps its type."));
+            blocking.Add(new MigrationIssue(frame.NodePath, $"{Name(source)} {what} as {source.Descriptor.DisplayName} ({source.Type}); in version {to.Definition.Version} '{targetPath}' is {target.Descriptor.DisplayName} ({target.Type}). An activity under way keeps its type."));
             return;
         }
         if (frame.ParentId is not null && state.Frames.TryGetValue(frame.ParentId, out var parent) && target.Parent is not null
             && !string.Equals(target.Parent.Path, MapPath(parent.NodePath, map), StringComparison.Ordinal))
         {
-            blocking.Add(new MigrationIssue(frame.NodePath, $"'{source.Node.DisplayName}' {what} inside '{parent.NodePath}'; version {to.Definition.Version} moved it into '{target.Parent.Path}'."));
+            blocking.Add(new MigrationIssue(frame.NodePath, $"{Name(source)} {what} inside '{parent.NodePath}'; version {to.Definition.Version} moved it into '{target.Parent.Path}'."));
         }
         switch (frame.State)
         {
             case CounterState when !ChildPaths(source, map).SequenceEqual(ChildPaths(target, null), StringComparer.Ordinal):
-                blocking.Add(new MigrationIssue(frame.NodePath, $"'{source.Node.DisplayName}' is part-way through its activities, and version {to.Definition.Version} changed them ({string.Join(", ", ChildPaths(source, map))} → {string.Join(", ", ChildPaths(target, null))}); its position would point elsewhere."));
+                blocking.Add(new MigrationIssue(frame.NodePath, $"{Name(source)} is part-way through its activities, and version {to.Definition.Version} changed them ({string.Join(", ", ChildPaths(source, map))} → {string.Join(", ", ChildPaths(target, null))}); its position would point elsewhere."));
                 break;
             case FlowchartState flowchart when source.Flowchart is { } before && target.Flowchart is { } after:
                 foreach (var (joinPath, round) in flowchart.Rounds)
@@ -198,6 +200,10 @@ public static class InstanceMigrator
                 break;
         }
     }
+
+    /// <summary>'Manager approval' (Approve1), or 'Approve1' when the activity has no name of its own.</summary>
+    private static string Name(PlanNode node) =>
+        string.Equals(node.Node.DisplayName, node.Path, StringComparison.Ordinal) ? $"'{node.Path}'" : $"'{node.Node.DisplayName}' ({node.Path})";
 
     private static ActivityFrame? RootScope(WorkflowState state) =>
         state.Frames.Values.FirstOrDefault(f => f.ParentId is null && f.IsWorkflowScope);
