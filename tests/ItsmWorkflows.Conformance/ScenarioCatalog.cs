@@ -165,7 +165,17 @@ public static class ScenarioCatalog
             It + "Scenarios/CompositesAndOutcomes/Workflows/completor.json", It + "Scenarios/CompositesAndOutcomes/Workflows/consumer.json"),
         Lines("multi-level workflow activities", It + "Scenarios/DependencyWorkflows/Workflows/matter-activity.json", [.. Enumerable.Repeat("Atom", 9)],
             It + "Scenarios/DependencyWorkflows/Workflows/atom-activity.json", It + "Scenarios/DependencyWorkflows/Workflows/molecule-activity.json"),
-        Unsupported("publishing a child updates consuming workflows", It + "Scenarios/DependencyWorkflowsPublishing/Workflows/parent.json", "auto-updating consuming definitions on publish is a server feature not built yet"),
+        Unsupported("publishing a child updates consuming workflows", It + "Scenarios/DependencyWorkflowsPublishing/Workflows/parent.json",
+            "publishing is the server's (drafts, versions, states): its tests run this scenario (ConsumerUpdateTests); here the corpus parent is pointed at a child v2 as the server's publish does", h =>
+            {
+                var parent = CorpusHost.Parse(h.CorpusRoot, It + "Scenarios/DependencyWorkflowsPublishing/Workflows/parent.json");
+                var child = CorpusHost.Parse(h.CorpusRoot, It + "Scenarios/DependencyWorkflowsPublishing/Workflows/child.json");
+                Expect.True(child.AutoUpdateConsumingWorkflows && !parent.AutoUpdateConsumingWorkflows, "the child asks for its consumers to be updated, the parent does not");
+                Expect.True(DefinitionReferences.PointAt(parent, "child", "child-v2", 2) == 1, "the parent's Child activity was not pointed at the new version");
+                var updated = WorkflowDefinitionJson.Parse(WorkflowDefinitionJson.Serialize(parent)).AllActivities().Single(a => a.Type == "Child");
+                Expect.True(updated.TypeVersion == 2 && updated.GetProperty("workflowDefinitionVersionId")?.GetValue<string>() == "child-v2", "the updated reference did not survive a save");
+                return Task.CompletedTask;
+            }),
         Lines("explicit join: wait all", It + "Scenarios/ExplicitJoins/Workflows/join-all-1.json", ["Start", "Line 1", "Line 2", "End"]),
         Lines("explicit join: wait all through a container", It + "Scenarios/ExplicitJoins/Workflows/join-all-2.json", ["Start", "Line 1", "Line 2", "End"]),
         Lines("explicit join: wait any runs once", It + "Scenarios/ExplicitJoins/Workflows/join-any-1.json", ["Start", "End"]),

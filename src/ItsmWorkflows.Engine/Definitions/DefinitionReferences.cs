@@ -28,6 +28,29 @@ public static class DefinitionReferences
         return ids;
     }
 
+    /// <summary>
+    /// Points every activity of <paramref name="consumer"/> that uses <paramref name="childDefinitionId"/> as an activity at
+    /// the given version of it (its version id and number, and the latest published version the designer shows); returns
+    /// how many activities changed (0 when all already point there, or none uses it).
+    /// </summary>
+    public static int PointAt(WorkflowDefinition consumer, string childDefinitionId, string childVersionId, int childVersion)
+    {
+        ArgumentNullException.ThrowIfNull(consumer);
+        var changed = 0;
+        foreach (var node in consumer.AllActivities())
+        {
+            if (node.GetProperty("workflowDefinitionId") is not JsonValue v || v.GetValueKind() != JsonValueKind.String || v.GetValue<string>() != childDefinitionId) continue;
+            var current = node.GetProperty("workflowDefinitionVersionId") is JsonValue c && c.GetValueKind() == JsonValueKind.String ? c.GetValue<string>() : null;
+            if (current == childVersionId && node.TypeVersion == childVersion) continue;
+            node.Properties["workflowDefinitionVersionId"] = childVersionId;
+            node.Properties["latestAvailablePublishedVersion"] = childVersion;
+            node.Properties["latestAvailablePublishedVersionId"] = childVersionId;
+            node.TypeVersion = childVersion;
+            changed++;
+        }
+        return changed;
+    }
+
     /// <summary>Every definition that uses <paramref name="definitionId"/>, directly or through others.</summary>
     public static IReadOnlyList<string> Consumers(IEnumerable<WorkflowDefinition> definitions, string definitionId)
     {

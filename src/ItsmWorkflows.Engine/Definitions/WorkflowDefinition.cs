@@ -40,6 +40,13 @@ public sealed class WorkflowDefinition
         (Extra["options"] as JsonObject)?["usableAsActivity"]?.GetValueKind() == System.Text.Json.JsonValueKind.True
         || Extra["usableAsActivity"]?.GetValueKind() == System.Text.Json.JsonValueKind.True;
 
+    /// <summary>
+    /// True when publishing this definition should point the definitions that use it as an activity at the new
+    /// version (Elsa's <c>options.autoUpdateConsumingWorkflows</c>).
+    /// </summary>
+    public bool AutoUpdateConsumingWorkflows =>
+        (Extra["options"] as JsonObject)?["autoUpdateConsumingWorkflows"]?.GetValueKind() == System.Text.Json.JsonValueKind.True;
+
     /// <summary>Every activity of the definition, depth first, the root included.</summary>
     public IEnumerable<ActivityNode> AllActivities() => Root.SelfAndDescendants();
 

@@ -14,7 +14,7 @@ namespace ItsmWorkflows.Server.Definitions;
 /// immutable (editing one starts the next draft), at most one version is published, and rolling
 /// back copies an old version into a new draft.
 /// </summary>
-internal sealed class DefinitionService(ItsmDbContext db, WorkflowValidator validator, TimeProvider time, PlanCache plans, IWorkflowDefinitionProvider definitions, Runtime.PublishedVersionCache publishedVersions)
+internal sealed partial class DefinitionService(ItsmDbContext db, WorkflowValidator validator, TimeProvider time, PlanCache plans, IWorkflowDefinitionProvider definitions, Runtime.PublishedVersionCache publishedVersions)
 {
     public async Task<IReadOnlyList<DefinitionSummaryDto>> ListAsync(CancellationToken cancellationToken)
     {
@@ -108,11 +108,24 @@ internal sealed class DefinitionService(ItsmDbContext db, WorkflowValidator vali
         return await validator.ValidateAsync(WorkflowDefinitionJson.Parse(record.Json), cancellationToken);
     }
 
-    /// <summary>Publishes the latest draft; refused with the validation errors when it is invalid.</summary>
+    /// <summary>
+    /// Publishes the latest draft; refused with the validation errors when it is invalid. A definition with
+    /// <c>options.autoUpdateConsumingWorkflows</c> then points the definitions that use it as an activity at the new
+    /// version (see <see cref="UpdateConsumersAsync"/>); the answer lists them.
+    /// </summary>
     public async Task<DefinitionDetailDto> PublishAsync(string definitionId, string actor, CancellationToken cancellationToken)
     {
+        var (published, changed) = await PublishCoreAsync(definitionId, actor, cancellationToken);
+        var updates = new List<ConsumerUpdateDto>();
+        if (changed) await UpdateConsumersAsync(published, actor, new HashSet<string>(StringComparer.Ordinal) { definitionId }, updates, cancellationToken);
+        var detail = await DetailAsync(published, cancellationToken);
+        return updates.Count == 0 ? detail : detail with { ConsumersUpdated = updates };
+    }
+
+    private async Task<(WorkflowDefinitionRecord Published, bool Changed)> PublishCoreAsync(string definitionId, string actor, CancellationToken cancellationToken)
+    {
         var latest = await db.Definitions.FirstOrDefaultAsync(d => d.DefinitionId == definitionId && d.IsLatest, cancellationToken) ?? throw UnknownDefinition(definitionId);
-        if (latest.State == DefinitionState.Published) return await DetailAsync(latest, cancellationToken);
+        if (latest.State == DefinitionState.Published) return (latest, false);
         if (latest.State != DefinitionState.Draft)
         {
             throw ProblemException.Conflict($"Version {latest.Version} of '{definitionId}' is {latest.State.ToString().ToLowerInvariant()}; edit it to start a new draft, then publish that.");
@@ -179,7 +192,7 @@ internal sealed class DefinitionService(ItsmDbContext db, WorkflowValidator vali
         {
             publishedVersions.Forget(definitionId); // other nodes learn it from their next start's check
         }
-        return await DetailAsync(latest, cancellationToken);
+        return (latest, true);
     }
 
     /// <summary>Retires the published version: no new instances start on it; running ones continue.</summary>
