@@ -159,9 +159,9 @@ public sealed class InstanceMigrationTests
 
         var (report, _) = await h.Runtime.MigrateAsync(waiting.InstanceId, "test-v2", null, dryRun: false, actor: null, Ct);
 
-        var issue = Assert.Single(report.Blocking);
-        Assert.Equal("Joined", issue.ActivityId);
-        Assert.Contains("A:Done → Joined, which version 2 removed", issue.Message, StringComparison.Ordinal);
+        Assert.All(report.Blocking, b => Assert.Equal("Joined", b.ActivityId));
+        Assert.Contains(report.Blocking, b => b.Message.Contains("has had a token from A:Done → Joined, which version 2 removed", StringComparison.Ordinal));
+        Assert.Contains(report.Blocking, b => b.Message.Contains("changed them (A:Done, B:Done → B:Done)", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -183,7 +183,7 @@ public sealed class InstanceMigrationTests
 
         var issue = Assert.Single(report.Blocking);
         Assert.Equal("Seq", issue.ActivityId);
-        Assert.Contains("W1, Approve, W2 → W0, W1, Approve, W2", issue.Message, StringComparison.Ordinal);
+        Assert.Contains("is at step 2 (Approve), and version 2 changed the steps up to there (W1, Approve → W0, W1)", issue.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -199,15 +199,186 @@ public sealed class InstanceMigrationTests
     }
 
     [Fact]
-    public async Task Check_ReportsNothingBlockingForAnInstanceOnItsOwnVersionsTwin()
+    public async Task Check_WaitingInstanceAgainstAnUnchangedCopy_AllowsWithNoNotes()
     {
-        // A check against an unchanged copy lists no notes: nothing changes for the instance.
         var h = new EngineHarness();
-        var v1 = h.Load(Flowchart(Wait("Approve", "approved")));
-        var v2 = Version(h, Flowchart(Wait("Approve", "approved")), 2);
-        var state = new WorkflowState { InstanceId = "i", DefinitionId = "test", DefinitionVersionId = v1.Id, DefinitionVersion = 1 };
-        var report = InstanceMigrator.Check(state, await h.Runtime.GetPlanAsync(v1, Ct), await h.Runtime.GetPlanAsync(v2, Ct));
-        Assert.True(report.CanMigrate);
+        var json = Flowchart(Wait("Approve", "approved") + "," + WriteLine("After", "after"), Connect("Approve", "After"), variables: Variable("Reason", "String", "x"));
+        var waiting = await h.StartAsync(json);
+        var v2 = Version(h, json, 2);
+        var report = InstanceMigrator.Check(waiting, await h.Runtime.GetPlanAsync((await h.Definitions.FindAsync("test", "test-v1", Ct))!, Ct), await h.Runtime.GetPlanAsync(v2, Ct));
+        Assert.True(report.CanMigrate, Why(report));
         Assert.Empty(report.Notes);
+    }
+
+    private static string Why(MigrationReport r) => string.Join("; ", r.Blocking.Select(b => b.Message));
+
+    private static string TwoWaitsJoined(string extraActivities = "", string extraConnections = "", bool keepB = true) => Flowchart(
+        Activity("Start", "Elsa.Start") + "," + Wait("A", "a") + "," + Wait("B", "b") + "," + WriteLine("Joined", "joined") + extraActivities,
+        Connect("Start", "A") + "," + Connect("Start", "B") + "," + Connect("A", "Joined") + (keepB ? "," + Connect("B", "Joined") : "") + extraConnections);
+
+    [Fact]
+    public async Task Migrate_BranchAddedToAJoinLiveBranchesLeadTo_Refused()
+    {
+        // The new branch's source (Start) has run: its token would never come, and Joined would never run.
+        var h = new EngineHarness();
+        var waiting = await h.StartAsync(TwoWaitsJoined());
+        Version(h, TwoWaitsJoined("," + WriteLine("C", "c"), "," + Connect("Start", "C") + "," + Connect("C", "Joined")), 2);
+
+        var (report, _) = await h.Runtime.MigrateAsync(waiting.InstanceId, "test-v2", null, dryRun: false, actor: null, Ct);
+
+        Assert.Contains("'Joined' joins its inbound connections and live branches still lead to it; version 2 changed them (A:Done, B:Done → A:Done, B:Done, C:Done)", Why(report), StringComparison.Ordinal);
+        Assert.Equal(1, (await StoredAsync(h, waiting.InstanceId)).DefinitionVersion);
+    }
+
+    [Fact]
+    public async Task Migrate_UndeliveredInboundOfAHalfDoneJoinRemoved_Refused()
+    {
+        var h = new EngineHarness();
+        var waiting = await h.StartAsync(TwoWaitsJoined());
+        await h.Runtime.TriggerEventAsync("a", cancellationToken: Ct);
+        Version(h, TwoWaitsJoined(keepB: false), 2);
+
+        var (report, _) = await h.Runtime.MigrateAsync(waiting.InstanceId, "test-v2", null, dryRun: true, actor: null, Ct);
+
+        Assert.Contains("changed them (A:Done, B:Done → A:Done)", Why(report), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Migrate_JoinNoLiveBranchLeadsTo_ChangesFreely()
+    {
+        // Past the join: the instance waits in Later; the join's inputs changing does not concern it.
+        var h = new EngineHarness();
+        var waiting = await h.StartAsync(TwoWaitsJoined("," + Wait("Later", "later"), "," + Connect("Joined", "Later")));
+        await h.Runtime.TriggerEventAsync("a", cancellationToken: Ct);
+        await h.Runtime.TriggerEventAsync("b", cancellationToken: Ct);
+        Version(h, TwoWaitsJoined("," + Wait("Later", "later") + "," + WriteLine("C", "c"), "," + Connect("Joined", "Later") + "," + Connect("Start", "C") + "," + Connect("C", "Joined")), 2);
+
+        var (report, _) = await h.Runtime.MigrateAsync(waiting.InstanceId, "test-v2", null, dryRun: true, actor: null, Ct);
+
+        Assert.True(report.CanMigrate, Why(report));
+    }
+
+    [Fact]
+    public async Task Migrate_RootMatchedToAFlowchartNestedInTheNewRoot_Refused()
+    {
+        var h = new EngineHarness();
+        var waiting = await h.StartAsync(Flowchart(Wait("A", "a") + "," + WriteLine("After", "after"), Connect("A", "After")));
+        h.Load($$"""
+            { "id": "test-v2", "definitionId": "test", "name": "Test", "version": 2,
+              "root": { "type": "Elsa.Flowchart", "id": "Outer", "activities": [
+                { "type": "Elsa.Flowchart", "id": "Flowchart1", "activities": [ {{Wait("A", "a")}}, {{WriteLine("After", "after")}} ], "connections": [ {{Connect("A", "After")}} ] },
+                {{WriteLine("Final", "final")}} ],
+                "connections": [ {{Connect("Flowchart1", "Final")}} ] } }
+            """);
+
+        var (report, _) = await h.Runtime.MigrateAsync(waiting.InstanceId, "test-v2", null, dryRun: true, actor: null, Ct);
+
+        Assert.Contains("is the instance's root; in version 2 the root is 'Outer' and 'Flowchart1' sits inside it", Why(report), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Migrate_RenamedRootMapped_RunsOn()
+    {
+        var h = new EngineHarness();
+        var waiting = await h.StartAsync(Flowchart(Wait("A", "a") + "," + WriteLine("After", "after"), Connect("A", "After")));
+        Version(h, Flowchart(Wait("A", "a") + "," + WriteLine("After", "after"), Connect("A", "After")).Replace("\"Flowchart1\"", "\"Root2\"", StringComparison.Ordinal), 2);
+
+        Assert.False((await h.Runtime.MigrateAsync(waiting.InstanceId, "test-v2", null, dryRun: true, actor: null, Ct)).Report.CanMigrate);
+        var (mapped, _) = await h.Runtime.MigrateAsync(waiting.InstanceId, "test-v2", new Dictionary<string, string> { ["Flowchart1"] = "Root2" }, dryRun: false, actor: null, Ct);
+
+        Assert.True(mapped.CanMigrate, Why(mapped));
+        await h.Runtime.TriggerEventAsync("a", cancellationToken: Ct);
+        Assert.Equal(["after"], h.Output.Lines);
+    }
+
+    [Fact]
+    public async Task Migrate_ContainerVariableNewInTheTarget_StartsAtItsInitialValue()
+    {
+        var h = new EngineHarness();
+        var waiting = await h.StartAsync(Flowchart($$"""
+            { "type": "Elsa.Flowchart", "id": "Inner", "activities": [ {{Wait("A", "a")}}, {{WriteLine("W", "x")}} ], "connections": [ {{Connect("A", "W")}} ] }
+            """));
+        Version(h, Flowchart($$"""
+            { "type": "Elsa.Flowchart", "id": "Inner", "variables": [ {{Variable("Count", "Int32", "5")}} ],
+              "activities": [ {{Wait("A", "a")}}, {{WriteLineJs("W", "'count=' + getCount()")}} ], "connections": [ {{Connect("A", "W")}} ] }
+            """), 2);
+
+        var (report, _) = await h.Runtime.MigrateAsync(waiting.InstanceId, "test-v2", null, dryRun: false, actor: null, Ct);
+
+        Assert.True(report.CanMigrate, Why(report));
+        Assert.Contains(report.Notes, n => n.StartsWith("Variable 'Count' of 'Inner' is new in version 2", StringComparison.Ordinal));
+        await h.Runtime.TriggerEventAsync("a", cancellationToken: Ct);
+        Assert.Equal(["count=5"], h.Output.Lines);
+    }
+
+    private static string Child(string waitId = "Approve") => $$"""
+        { "id": "child-v1", "definitionId": "child", "name": "Child", "version": 1, "variables": [], "inputs": [], "outputs": [], "outcomes": [],
+          "root": { "type": "Elsa.Flowchart", "id": "ChildRoot", "activities": [ {{Wait(waitId, "inner")}} ], "connections": [] } }
+        """;
+
+    [Fact]
+    public async Task Migrate_TopLevelRename_LeavesTheSameIdInsideADefinitionActivityAlone()
+    {
+        var h = new EngineHarness();
+        h.Load(Child());
+        var sub = Activity("Sub", "Child", Literal("workflowDefinitionId", "child"));
+        var waiting = await h.StartAsync(Flowchart(Activity("Start", "Elsa.Start") + "," + Wait("Approve", "outer") + "," + sub, Connect("Start", "Approve") + "," + Connect("Start", "Sub")));
+        Assert.Contains(waiting.Frames.Values, f => f.NodePath == "Sub/Approve");
+        Version(h, Flowchart(Activity("Start", "Elsa.Start") + "," + Wait("Cab", "outer") + "," + sub, Connect("Start", "Cab") + "," + Connect("Start", "Sub")), 2);
+
+        var (report, state) = await h.Runtime.MigrateAsync(waiting.InstanceId, "test-v2", new Dictionary<string, string> { ["Approve"] = "Cab" }, dryRun: false, actor: null, Ct);
+
+        Assert.True(report.CanMigrate, Why(report));
+        Assert.Equal("Approve", state.Bookmarks.Single(b => state.Frames[b.FrameId].NodePath == "Sub/Approve").ActivityId);
+        Assert.Equal("Cab", state.Bookmarks.Single(b => state.Frames[b.FrameId].NodePath == "Cab").ActivityId);
+    }
+
+    [Fact]
+    public async Task Migrate_OntoTheRootOfADefinitionActivity_NotOfferedAndRefused()
+    {
+        var h = new EngineHarness();
+        h.Load(Child("A"));
+        var waiting = await h.StartAsync(Flowchart($$"""
+            { "type": "Elsa.Flowchart", "id": "Inner", "activities": [ {{Wait("A", "inner")}} ], "connections": [] }
+            """ + "," + WriteLine("After", "after"), Connect("Inner", "After")));
+        Version(h, Flowchart(Activity("Sub", "Child", Literal("workflowDefinitionId", "child")) + "," + WriteLine("After", "after"), Connect("Sub", "After")), 2);
+
+        var dry = (await h.Runtime.MigrateAsync(waiting.InstanceId, "test-v2", null, dryRun: true, actor: null, Ct)).Report;
+        Assert.DoesNotContain("Sub/ChildRoot", Why(dry), StringComparison.Ordinal);
+        var map = new Dictionary<string, string> { ["Inner"] = "Sub/ChildRoot", ["A"] = "Sub/A" };
+        var (report, _) = await h.Runtime.MigrateAsync(waiting.InstanceId, "test-v2", map, dryRun: false, actor: null, Ct);
+
+        Assert.Contains("inside 'Flowchart1'; in version 2 'Sub/ChildRoot' sits inside 'Sub'", Why(report), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Migrate_ForkUnderWayGainsABranch_Allowed()
+    {
+        var h = new EngineHarness();
+        string Fork(bool third) => Flowchart($$"""
+            { "id": "F", "type": "Elsa.Fork", "joinMode": { "typeName": "String", "expression": { "type": "Literal", "value": "WaitAll" } },
+              "branches": [ {{Wait("A", "a")}}, {{Wait("B", "b")}} {{(third ? "," + WriteLine("C", "c") : "")}} ] }
+            """);
+        var waiting = await h.StartAsync(Fork(false));
+        Version(h, Fork(true), 2);
+
+        var (report, _) = await h.Runtime.MigrateAsync(waiting.InstanceId, "test-v2", null, dryRun: false, actor: null, Ct);
+
+        Assert.True(report.CanMigrate, Why(report));
+        await h.Runtime.TriggerEventAsync("a", cancellationToken: Ct);
+        await h.Runtime.TriggerEventAsync("b", cancellationToken: Ct);
+        Assert.Equal(WorkflowStatus.Finished, (await StoredAsync(h, waiting.InstanceId)).Status);
+    }
+
+    [Fact]
+    public async Task Migrate_MapNotOneToOne_Refused()
+    {
+        var h = new EngineHarness();
+        var waiting = await h.StartAsync(Flowchart(Activity("Start", "Elsa.Start") + "," + Wait("A", "a") + "," + Wait("B", "b"), Connect("Start", "A") + "," + Connect("Start", "B")));
+        Version(h, Flowchart(Activity("Start", "Elsa.Start") + "," + Wait("A", "a") + "," + Wait("C", "b"), Connect("Start", "A") + "," + Connect("Start", "C")), 2);
+
+        var both = (await h.Runtime.MigrateAsync(waiting.InstanceId, "test-v2", new Dictionary<string, string> { ["B"] = "A" }, dryRun: true, actor: null, Ct)).Report;
+
+        Assert.Contains("which version 1 has too: two activities would become one", Why(both), StringComparison.Ordinal);
     }
 }

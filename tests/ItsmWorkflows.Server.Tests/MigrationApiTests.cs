@@ -158,6 +158,28 @@ public abstract class MigrationApiTests<TFixture>(TFixture fixture) : IClassFixt
         var again = await OkAsync(await client.PostJsonAsync($"/api/definitions/{id}/migrate-instances", new { fromVersion = 1, targetVersion = 2 }));
         Assert.Equal((1, 0, 1), (again["checked"]!.GetValue<int>(), again["migrated"]!.GetValue<int>(), again["refused"]!.GetValue<int>()));
     }
+
+    [Fact]
+    public async Task MigrateAll_InPortions_ContinuesWhereTheLastCallStopped()
+    {
+        var client = await fixture.ClientAsync("dave");
+        var id = NewId();
+        await PublishVersionAsync(client, Waiting(id, "go-" + id));
+        var started = new List<string>();
+        for (var i = 0; i < 3; i++) started.Add(await StartAsync(client, id));
+        await PublishVersionAsync(client, Waiting(id, "go-" + id, after: "v2 after"));
+
+        var first = await OkAsync(await client.PostJsonAsync($"/api/definitions/{id}/migrate-instances", new { fromVersion = 1, targetVersion = 2, limit = 2 }));
+        Assert.Equal((2, 2), (first["checked"]!.GetValue<int>(), first["migrated"]!.GetValue<int>()));
+        var next = first["next"]!.GetValue<string>();
+        var rest = await OkAsync(await client.PostJsonAsync($"/api/definitions/{id}/migrate-instances", new { fromVersion = 1, targetVersion = 2, limit = 2, after = next }));
+
+        Assert.Equal((1, 1), (rest["checked"]!.GetValue<int>(), rest["migrated"]!.GetValue<int>()));
+        Assert.Null(rest["next"]);
+        foreach (var instance in started) Assert.Equal(2, (await OkAsync(await client.GetAsync($"/api/instances/{instance}", Ct)))["instance"]!["version"]!.GetValue<int>());
+        var badLimit = await client.PostJsonAsync($"/api/definitions/{id}/migrate-instances", new { fromVersion = 1, targetVersion = 2, limit = 0 });
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, badLimit.StatusCode);
+    }
 }
 
 public sealed class MigrationApiSqliteTests(SqliteServerFixture fixture) : MigrationApiTests<SqliteServerFixture>(fixture);

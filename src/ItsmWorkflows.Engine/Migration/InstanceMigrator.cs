@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ItsmWorkflows.Engine.Activities.Composition;
 using ItsmWorkflows.Engine.Definitions;
 using ItsmWorkflows.Engine.Execution;
 using ItsmWorkflows.Engine.Planning;
@@ -7,11 +8,12 @@ namespace ItsmWorkflows.Engine.Migration;
 
 /// <summary>
 /// Moves a running instance to another version of its definition. An instance is a set of live frames (activities
-/// under way or waiting), each naming its activity by path, plus container progress (flowchart join rounds, sequence
-/// positions). A move is allowed only when every live frame has an activity of the same type in the target, under the
-/// same parent, and every container under way keeps what its progress refers to; otherwise nothing changes and the
-/// report says which activity stops it and why. Activities renamed in the target are mapped by id
-/// (<c>old id → new id</c>, top-level definition only).
+/// under way, waiting or faulted), each naming its activity by path, plus container progress (flowchart join rounds,
+/// sequence positions). A move is allowed only when every live frame has an activity of the same type in the target,
+/// in the same place (the root stays the root; an activity keeps its parent), every sequence under way keeps the
+/// steps up to its position, and every join a live branch can still reach keeps its inbound connections; otherwise
+/// nothing changes and the report says which activity stops it and why. Activities renamed in the target are mapped
+/// by path (<c>old → new</c>; mapping a definition used as an activity maps what is inside it too).
 /// </summary>
 public static class InstanceMigrator
 {
@@ -43,11 +45,7 @@ public static class InstanceMigrator
         {
             blocking.Add(new MigrationIssue(null, $"Version {toVersion} does not compile: {string.Join("; ", to.Issues.Select(i => i.Message))}"));
         }
-        foreach (var (oldId, newId) in map)
-        {
-            if (from.FindNode(oldId) is null) blocking.Add(new MigrationIssue(oldId, $"The mapping names '{oldId}', which version {fromVersion} does not have."));
-            if (to.FindNode(newId) is null) blocking.Add(new MigrationIssue(oldId, $"The mapping sends '{oldId}' to '{newId}', which version {toVersion} does not have."));
-        }
+        CheckMap(map, from, to, fromVersion, toVersion, blocking);
         if (blocking.Count > 0) return new MigrationReport(fromVersion, toVersion, blocking, notes);
 
         foreach (var frame in state.Frames.Values)
@@ -59,14 +57,15 @@ public static class InstanceMigrator
             if (!state.Frames.ContainsKey(bookmark.FrameId)) blocking.Add(new MigrationIssue(bookmark.ActivityId, $"Bookmark {bookmark.Id} belongs to no live activity; the instance state is inconsistent."));
         }
 
-        // What changes for the instance: new variables, and activities already under way whose inputs differ.
-        var declared = to.Variables.Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
-        var scope = RootScope(state);
-        foreach (var variable in to.Variables.Where(v => scope?.Variables?.ContainsKey(v.Name) != true))
+        // What changes for the instance: variables that start now, and activities already under way whose inputs differ.
+        foreach (var (frame, variable) in NewVariables(state, to, map))
         {
-            notes.Add($"Variable '{variable.Name}' is new in version {toVersion}: it starts at its initial value ({variable.InitialValue?.ToJsonString() ?? "null"}).");
+            notes.Add(frame.ParentId is null
+                ? $"Variable '{variable.Name}' is new in version {toVersion}: it starts at its initial value ({variable.InitialValue?.ToJsonString() ?? "null"})."
+                : $"Variable '{variable.Name}' of '{MapPath(frame.NodePath, map)}' is new in version {toVersion}: it starts at its initial value ({variable.InitialValue?.ToJsonString() ?? "null"}).");
         }
-        foreach (var name in scope?.Variables?.Keys.Where(n => !declared.Contains(n)) ?? [])
+        var declared = to.Variables.Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var name in RootScope(state)?.Variables?.Keys.Where(n => !declared.Contains(n)) ?? [])
         {
             notes.Add($"Variable '{name}' is not declared in version {toVersion}: its value is kept with the instance.");
         }
@@ -80,7 +79,7 @@ public static class InstanceMigrator
             {
                 notes.Add($"'{frame.NodePath}' {(waiting ? "waits" : "runs")} on as '{targetPath}'.");
             }
-            if (changed.TryGetValue(targetPath, out var change))
+            if (node.Owner.PathPrefix.Length == 0 && changed.TryGetValue(node.Id, out var change))
             {
                 var fields = string.Join(", ", change.Fields.Select(f => f.Field));
                 notes.Add(waiting
@@ -101,6 +100,12 @@ public static class InstanceMigrator
         if (!report.CanMigrate) return report;
         var map = activityMap ?? new Dictionary<string, string>();
 
+        foreach (var (frame, variable) in NewVariables(state, to, map).ToList())
+        {
+            frame.Variables ??= new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+            frame.Variables[variable.Name] = variable.InitialValue?.DeepClone();
+            if (frame.ParentId is null) state.Variables[variable.Name] = variable.InitialValue?.DeepClone();
+        }
         foreach (var frame in state.Frames.Values.ToList())
         {
             var path = MapPath(frame.NodePath, map);
@@ -119,24 +124,19 @@ public static class InstanceMigrator
             }
             state.Frames[frame.Id] = moved;
         }
+        // A bookmark names its activity by id (not path): it follows its frame's activity.
         for (var i = 0; i < state.Bookmarks.Count; i++)
         {
             var b = state.Bookmarks[i];
-            if (!map.TryGetValue(b.ActivityId, out var renamed)) continue;
-            state.Bookmarks[i] = new Bookmark { Id = b.Id, FrameId = b.FrameId, ActivityId = renamed, Name = b.Name, StimulusHash = b.StimulusHash, Payload = b.Payload, DueAt = b.DueAt, CreatedAt = b.CreatedAt };
+            var activityId = to.FindNode(state.Frames[b.FrameId].NodePath)!.Id;
+            if (string.Equals(activityId, b.ActivityId, StringComparison.Ordinal)) continue;
+            state.Bookmarks[i] = new Bookmark { Id = b.Id, FrameId = b.FrameId, ActivityId = activityId, Name = b.Name, StimulusHash = b.StimulusHash, Payload = b.Payload, DueAt = b.DueAt, CreatedAt = b.CreatedAt };
         }
-        foreach (var (oldId, newId) in map)
+        // Outputs are kept by activity id for the top-level definition's expressions (getXFromY): renamed ones follow.
+        foreach (var (oldPath, newPath) in map)
         {
-            if (state.ActivityOutputs.Remove(oldId, out var outputs)) state.ActivityOutputs[newId] = outputs;
-        }
-        if (RootScope(state) is { } scope)
-        {
-            scope.Variables ??= new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
-            foreach (var variable in to.Variables.Where(v => !scope.Variables.ContainsKey(v.Name)))
-            {
-                scope.Variables[variable.Name] = variable.InitialValue?.DeepClone();
-                state.Variables[variable.Name] = variable.InitialValue?.DeepClone();
-            }
+            if (from.FindNode(oldPath) is not { Owner.PathPrefix.Length: 0 } before || to.FindNode(newPath) is not { Owner.PathPrefix.Length: 0 } after) continue;
+            if (state.ActivityOutputs.Remove(before.Id, out var outputs)) state.ActivityOutputs[after.Id] = outputs;
         }
 
         var fromVersion = state.DefinitionVersion;
@@ -149,12 +149,31 @@ public static class InstanceMigrator
         return report;
     }
 
+    private static void CheckMap(IReadOnlyDictionary<string, string> map, DefinitionPlan from, DefinitionPlan to, int fromVersion, int toVersion, List<MigrationIssue> blocking)
+    {
+        foreach (var (oldPath, newPath) in map)
+        {
+            if (from.FindNode(oldPath) is null) blocking.Add(new MigrationIssue(oldPath, $"The mapping names '{oldPath}', which version {fromVersion} does not have."));
+            if (to.FindNode(newPath) is null) blocking.Add(new MigrationIssue(oldPath, $"The mapping sends '{oldPath}' to '{newPath}', which version {toVersion} does not have."));
+            else if (from.FindNode(newPath) is not null && !map.ContainsKey(newPath))
+            {
+                blocking.Add(new MigrationIssue(oldPath, $"The mapping sends '{oldPath}' to '{newPath}', which version {fromVersion} has too: two activities would become one."));
+            }
+        }
+        foreach (var twice in map.GroupBy(m => m.Value, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            blocking.Add(new MigrationIssue(null, $"The mapping sends {string.Join(" and ", twice.Select(m => $"'{m.Key}'"))} to the same activity '{twice.Key}'."));
+        }
+    }
+
     private static void CheckFrame(WorkflowState state, ActivityFrame frame, DefinitionPlan from, DefinitionPlan to, IReadOnlyDictionary<string, string> map, List<MigrationIssue> blocking)
     {
         var source = from.FindNode(frame.NodePath);
         var targetPath = MapPath(frame.NodePath, map);
         var target = to.FindNode(targetPath);
         var what = state.Bookmarks.Any(b => b.FrameId == frame.Id) ? "is waiting" : frame.Status == FrameStatus.Faulted ? "has faulted" : "is under way";
+        var parent = frame.ParentId is not null && state.Frames.TryGetValue(frame.ParentId, out var p) ? p : null;
+        var parentPath = parent is null ? null : MapPath(parent.NodePath, map);
         if (source is null)
         {
             blocking.Add(new MigrationIssue(frame.NodePath, $"'{frame.NodePath}' {what} but is not in the version the instance runs; the instance state is inconsistent."));
@@ -162,10 +181,10 @@ public static class InstanceMigrator
         }
         if (target is null)
         {
-            var candidates = to.Nodes.Values.Where(n => n.Type == source.Type && from.FindNode(n.Path) is null).Select(n => n.Path).ToList();
+            var candidates = to.Nodes.Values.Where(n => n.Type == source.Type && from.FindNode(n.Path) is null && (parent is null ? n == to.Root : ParentPath(n) == parentPath)).Select(n => n.Path).ToList();
             var hint = candidates.Count > 0
-                ? $" Map it to one of the same type added in that version: {string.Join(", ", candidates)}."
-                : $" Version {to.Definition.Version} adds no {source.Descriptor.DisplayName} activity to map it to.";
+                ? $" Map it to one of the same type added there in that version: {string.Join(", ", candidates)}."
+                : $" Version {to.Definition.Version} adds no {source.Descriptor.DisplayName} activity there to map it to.";
             blocking.Add(new MigrationIssue(frame.NodePath, $"{Name(source)} {what}, and version {to.Definition.Version} has no activity '{targetPath}'.{hint}"));
             return;
         }
@@ -174,30 +193,87 @@ public static class InstanceMigrator
             blocking.Add(new MigrationIssue(frame.NodePath, $"{Name(source)} {what} as {source.Descriptor.DisplayName} ({source.Type}); in version {to.Definition.Version} '{targetPath}' is {target.Descriptor.DisplayName} ({target.Type}). An activity under way keeps its type."));
             return;
         }
-        if (frame.ParentId is not null && state.Frames.TryGetValue(frame.ParentId, out var parent) && target.Parent is not null
-            && !string.Equals(target.Parent.Path, MapPath(parent.NodePath, map), StringComparison.Ordinal))
+        if (parent is null && target != to.Root)
         {
-            blocking.Add(new MigrationIssue(frame.NodePath, $"{Name(source)} {what} inside '{parent.NodePath}'; version {to.Definition.Version} moved it into '{target.Parent.Path}'."));
+            blocking.Add(new MigrationIssue(frame.NodePath, $"{Name(source)} is the instance's root; in version {to.Definition.Version} the root is '{to.Root.Path}' and '{targetPath}' sits inside it. The root stays the root."));
+        }
+        else if (parent is not null && !string.Equals(ParentPath(target), parentPath, StringComparison.Ordinal))
+        {
+            blocking.Add(new MigrationIssue(frame.NodePath, $"{Name(source)} {what} inside '{parent.NodePath}'; in version {to.Definition.Version} '{targetPath}' sits {(ParentPath(target) is { } moved ? $"inside '{moved}'" : "at the root")}."));
         }
         switch (frame.State)
         {
-            case CounterState when !ChildPaths(source, map).SequenceEqual(ChildPaths(target, null), StringComparer.Ordinal):
-                blocking.Add(new MigrationIssue(frame.NodePath, $"{Name(source)} is part-way through its activities, and version {to.Definition.Version} changed them ({string.Join(", ", ChildPaths(source, map))} → {string.Join(", ", ChildPaths(target, null))}); its position would point elsewhere."));
-                break;
-            case FlowchartState flowchart when source.Flowchart is { } before && target.Flowchart is { } after:
-                foreach (var (joinPath, round) in flowchart.Rounds)
+            case CounterState counter when source.Behaviour is Sequence:
+                // A sequence schedules its next step by position: the steps up to the current one must be the same.
+                var done = ChildPaths(source).Take(counter.Index + 1).Select(c => MapPath(c, map)).ToList();
+                var now = ChildPaths(target).Take(counter.Index + 1).ToList();
+                if (!done.SequenceEqual(now, StringComparer.Ordinal))
                 {
-                    foreach (var index in round.Live.Concat(round.Dead))
-                    {
-                        var connection = before.Connections.FirstOrDefault(c => c.Index == index);
-                        if (connection is null || Find(after, connection, map) is null)
-                        {
-                            var described = connection is null ? $"connection #{index}" : $"{connection.Source.Path}:{connection.SourcePort} → {connection.Target.Path}";
-                            blocking.Add(new MigrationIssue(joinPath, $"'{joinPath}' is waiting for the rest of its inbound connections and has had a token from {described}, which version {to.Definition.Version} removed."));
-                        }
-                    }
+                    blocking.Add(new MigrationIssue(frame.NodePath, $"{Name(source)} is at step {counter.Index + 1} ({done.LastOrDefault()}), and version {to.Definition.Version} changed the steps up to there ({string.Join(", ", done)} → {string.Join(", ", now)}); its position would point elsewhere."));
                 }
                 break;
+            case FlowchartState flowchart when source.Flowchart is { } before && target.Flowchart is { } after:
+                CheckJoins(state, frame, flowchart, before, after, map, to.Definition.Version, blocking);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// A join counts the tokens of its inbound connections. Tokens already sent are not sent again, so a join that a live
+    /// branch can still reach (or that holds some tokens) must keep exactly its inbound connections, and every token it
+    /// holds must have come over a connection that still exists.
+    /// </summary>
+    private static void CheckJoins(WorkflowState state, ActivityFrame frame, FlowchartState flowchart, FlowchartPlan before, FlowchartPlan after, IReadOnlyDictionary<string, string> map, int toVersion, List<MigrationIssue> blocking)
+    {
+        foreach (var (joinPath, round) in flowchart.Rounds)
+        {
+            foreach (var index in round.Live.Concat(round.Dead))
+            {
+                var connection = before.Connections.FirstOrDefault(c => c.Index == index);
+                if (connection is null || Find(after, connection, map) is null)
+                {
+                    var described = connection is null ? $"connection #{index}" : $"{connection.Source.Path}:{connection.SourcePort} → {connection.Target.Path}";
+                    blocking.Add(new MigrationIssue(joinPath, $"'{joinPath}' is waiting for the rest of its inbound connections and has had a token from {described}, which version {toVersion} removed."));
+                }
+            }
+        }
+        var reachable = new HashSet<string>(flowchart.Rounds.Keys.Select(k => MapPath(k, map)), StringComparer.Ordinal);
+        var queue = new Queue<string>(state.Frames.Values.Where(f => f.ParentId == frame.Id).Select(f => MapPath(f.NodePath, map)));
+        while (queue.TryDequeue(out var path))
+        {
+            foreach (var next in after.Outgoing.GetValueOrDefault(path) ?? [])
+            {
+                if (reachable.Add(next.Target.Path)) queue.Enqueue(next.Target.Path);
+            }
+        }
+        foreach (var path in reachable.Order(StringComparer.Ordinal))
+        {
+            var oldPath = map.FirstOrDefault(m => m.Value == path).Key ?? path;
+            var was = Inbound(before, oldPath).Select(c => $"{MapPath(c.Source.Path, map)}:{c.SourcePort}").Order(StringComparer.Ordinal).ToList();
+            var now = Inbound(after, path).Select(c => $"{c.Source.Path}:{c.SourcePort}").Order(StringComparer.Ordinal).ToList();
+            if ((was.Count > 1 || now.Count > 1) && !was.SequenceEqual(now, StringComparer.Ordinal))
+            {
+                blocking.Add(new MigrationIssue(path, $"'{path}' joins its inbound connections and live branches still lead to it; version {toVersion} changed them ({string.Join(", ", was)} → {string.Join(", ", now)}), so it would wait for a token no branch sends or count one it no longer expects."));
+            }
+        }
+    }
+
+    private static PlanConnection[] Inbound(FlowchartPlan plan, string path) =>
+        plan.InboundForward.GetValueOrDefault(path) ?? [];
+
+    /// <summary>Variables the target declares where this instance has live scopes that lack them: the workflow's, a definition used as an activity's, a container's.</summary>
+    private static IEnumerable<(ActivityFrame Frame, VariablePlan Variable)> NewVariables(WorkflowState state, DefinitionPlan to, IReadOnlyDictionary<string, string> map)
+    {
+        foreach (var frame in state.Frames.Values)
+        {
+            var node = to.FindNode(MapPath(frame.NodePath, map));
+            IEnumerable<VariablePlan> declared = frame.ParentId is null && frame.IsWorkflowScope ? to.Variables
+                : frame.IsWorkflowScope && node?.ChildDefinition is { } child ? child.Variables
+                : node?.Variables ?? [];
+            foreach (var variable in declared)
+            {
+                if (frame.Variables?.ContainsKey(variable.Name) != true) yield return (frame, variable);
+            }
         }
     }
 
@@ -205,13 +281,26 @@ public static class InstanceMigrator
     private static string Name(PlanNode node) =>
         string.Equals(node.Node.DisplayName, node.Path, StringComparison.Ordinal) ? $"'{node.Path}'" : $"'{node.Node.DisplayName}' ({node.Path})";
 
+    /// <summary>The path of the activity a node runs inside: its container, or for the root of a definition used as an activity, that activity.</summary>
+    private static string? ParentPath(PlanNode node) =>
+        node.Parent?.Path ?? (node.Owner.PathPrefix.Length > 0 ? node.Owner.PathPrefix.TrimEnd('/') : null);
+
     private static ActivityFrame? RootScope(WorkflowState state) =>
         state.Frames.Values.FirstOrDefault(f => f.ParentId is null && f.IsWorkflowScope);
 
-    private static string MapPath(string path, IReadOnlyDictionary<string, string> map) => map.GetValueOrDefault(path) ?? path;
+    /// <summary>A path through the map: mapped itself, or inside a mapped definition activity (the longest mapped prefix).</summary>
+    private static string MapPath(string path, IReadOnlyDictionary<string, string> map)
+    {
+        if (map.TryGetValue(path, out var mapped)) return mapped;
+        for (var cut = path.LastIndexOf('/'); cut > 0; cut = path.LastIndexOf('/', cut - 1))
+        {
+            if (map.TryGetValue(path[..cut], out var prefix)) return prefix + path[cut..];
+        }
+        return path;
+    }
 
-    private static IEnumerable<string> ChildPaths(PlanNode node, IReadOnlyDictionary<string, string>? map) =>
-        node.Activities.Concat(node.Slots.Values).Concat(node.ListSlots.Values.SelectMany(l => l)).Select(c => map is null ? c.Path : MapPath(c.Path, map));
+    private static IEnumerable<string> ChildPaths(PlanNode node) =>
+        node.Activities.Concat(node.Slots.Values).Concat(node.ListSlots.Values.SelectMany(l => l)).Select(c => c.Path);
 
     private static PlanConnection? Find(FlowchartPlan plan, PlanConnection connection, IReadOnlyDictionary<string, string> map) =>
         plan.Connections.FirstOrDefault(c => c.Source.Path == MapPath(connection.Source.Path, map) && c.Target.Path == MapPath(connection.Target.Path, map)

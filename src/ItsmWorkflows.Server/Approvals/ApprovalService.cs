@@ -188,8 +188,13 @@ internal sealed class ApprovalService(ItsmDbContext db, WorkflowRuntime runtime,
     private static bool Recorded(WorkflowState state, ApprovalRecord approval, string actor, out string? outcome)
     {
         outcome = null;
-        if (state.ActivityOutputs.TryGetValue(approval.ActivityId, out var outputs) && outputs.GetValueOrDefault("decision") is JsonObject done
-            && done["approvalId"]?.GetValue<string>() == approval.Id)
+        // Its activity's outputs, found by the approval's id: an instance moved to another version may have renamed the activity.
+        var outputs = state.ActivityOutputs.GetValueOrDefault(approval.ActivityId);
+        if (outputs?.GetValueOrDefault("decision") is not JsonObject mine || mine["approvalId"]?.GetValue<string>() != approval.Id)
+        {
+            outputs = state.ActivityOutputs.Values.FirstOrDefault(o => o.GetValueOrDefault("decision") is JsonObject d && d["approvalId"]?.GetValue<string>() == approval.Id);
+        }
+        if (outputs?.GetValueOrDefault("decision") is JsonObject done && done["approvalId"]?.GetValue<string>() == approval.Id)
         {
             outcome = done["outcome"]?.GetValue<string>();
             return done["decisions"]?.AsArray().Any(d => string.Equals(d?["decidedBy"]?.GetValue<string>(), actor, StringComparison.OrdinalIgnoreCase)) == true;

@@ -122,18 +122,24 @@ internal sealed class InstanceService(ItsmDbContext db, WorkflowRuntime runtime,
             ?? throw ProblemException.NotFound($"'{definitionId}' has no version {request.FromVersion}.");
         var targetId = await TargetVersionIdAsync(definitionId, request.TargetVersion, cancellationToken);
         if (fromId == targetId) throw ProblemException.BadRequest($"The instances already run version {request.TargetVersion}; name another target.");
+        var limit = request.Limit ?? 1000;
+        if (limit is < 1 or > 10_000) throw ProblemException.BadRequest("'limit' is how many instances one call checks: 1 to 10,000 (default 1,000).");
         var checkedCount = 0;
         var migrated = 0;
         var refused = new List<MigrationDto>();
         var refusedCount = 0;
-        string? after = null;
-        while (true)
+        var after = request.After;
+        while (checkedCount < limit)
         {
             // Pages by id, so instances moved on the way (their version changes) neither repeat nor hide others.
             var page = await db.Instances.AsNoTracking()
                 .Where(i => i.DefinitionVersionId == fromId && i.Status == WorkflowStatus.Running && (after == null || i.Id.CompareTo(after) > 0))
-                .OrderBy(i => i.Id).Select(i => i.Id).Take(200).ToListAsync(cancellationToken);
-            if (page.Count == 0) break;
+                .OrderBy(i => i.Id).Select(i => i.Id).Take(Math.Min(200, limit - checkedCount)).ToListAsync(cancellationToken);
+            if (page.Count == 0)
+            {
+                after = null;
+                break;
+            }
             foreach (var id in page)
             {
                 checkedCount++;
@@ -148,7 +154,11 @@ internal sealed class InstanceService(ItsmDbContext db, WorkflowRuntime runtime,
             }
             after = page[^1];
         }
-        return new BulkMigrationDto(request.FromVersion, request.TargetVersion, request.DryRun, checkedCount, migrated, refusedCount, refused);
+        if (after is not null && !await db.Instances.AnyAsync(i => i.DefinitionVersionId == fromId && i.Status == WorkflowStatus.Running && i.Id.CompareTo(after) > 0, cancellationToken))
+        {
+            after = null;
+        }
+        return new BulkMigrationDto(request.FromVersion, request.TargetVersion, request.DryRun, checkedCount, migrated, refusedCount, refused, after);
     }
 
     private async Task<Engine.Migration.MigrationReport> MigrateOneAsync(string id, string targetId, MigrateInstancesRequest request, string actor, CancellationToken cancellationToken)
@@ -162,6 +172,11 @@ internal sealed class InstanceService(ItsmDbContext db, WorkflowRuntime runtime,
             catch (ConcurrencyException) when (attempt < 3)
             {
                 // A burst of this instance committed while it was checked: check it again as it now stands.
+            }
+            catch (Exception ex) when (ex is ConcurrencyException or TransientStoreException or InstanceNotFoundException or DefinitionNotFoundException)
+            {
+                // One busy or vanished instance, or a database blip, does not stop the others: it is listed, unmoved.
+                return new Engine.Migration.MigrationReport(request.FromVersion, request.TargetVersion, [new Engine.Migration.MigrationIssue(null, $"Not moved: {ex.Message} Run the move again to retry it.")], []);
             }
         }
     }

@@ -11,11 +11,15 @@ internal sealed record MigrateInstanceRequest(int TargetVersion, Dictionary<stri
 /// <summary>What a move did or would do: moved, or the reasons it cannot; and what changes for the instance.</summary>
 internal sealed record MigrationDto(string InstanceId, int FromVersion, int ToVersion, bool CanMigrate, bool Migrated, IReadOnlyList<MigrationIssue> Issues, IReadOnlyList<string> Notes);
 
-/// <summary>Moves every running instance of <see cref="FromVersion"/> that can move; as <see cref="MigrateInstanceRequest"/> otherwise.</summary>
-internal sealed record MigrateInstancesRequest(int FromVersion, int TargetVersion, Dictionary<string, string>? ActivityMap, bool DryRun);
+/// <summary>
+/// Moves every running instance of <see cref="FromVersion"/> that can move; as <see cref="MigrateInstanceRequest"/> otherwise.
+/// At most <see cref="Limit"/> instances a call (default 1,000, at most 10,000), continuing after instance id <see cref="After"/>.
+/// </summary>
+internal sealed record MigrateInstancesRequest(int FromVersion, int TargetVersion, Dictionary<string, string>? ActivityMap, bool DryRun, int? Limit = null, string? After = null);
 
 /// <summary>
 /// A bulk move: how many running instances of the version were checked, how many moved (or could move, in a dry run),
-/// and each one refused with its reasons (at most 100 listed; <see cref="Refused"/> counts them all).
+/// and each one refused with its reasons (at most 100 listed; <see cref="Refused"/> counts them all). <see cref="Next"/>,
+/// when the limit was reached, is the <c>after</c> of the next call.
 /// </summary>
-internal sealed record BulkMigrationDto(int FromVersion, int ToVersion, bool DryRun, int Checked, int Migrated, int Refused, IReadOnlyList<MigrationDto> RefusedInstances);
+internal sealed record BulkMigrationDto(int FromVersion, int ToVersion, bool DryRun, int Checked, int Migrated, int Refused, IReadOnlyList<MigrationDto> RefusedInstances, string? Next);

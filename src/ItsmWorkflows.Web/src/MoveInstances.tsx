@@ -21,7 +21,22 @@ export function MoveInstances({ definitionId, fromVersion, toVersion }: { defini
     setBusy(true);
     setError(null);
     try {
-      setReport(await api.migrateInstances(definitionId, fromVersion, toVersion, dryRun, parseMap(renames)));
+      // The server takes a portion a call; the report adds them up.
+      const map = parseMap(renames);
+      let total: BulkMigration | null = null;
+      let after: string | null | undefined;
+      do {
+        const part: BulkMigration = await api.migrateInstances(definitionId, fromVersion, toVersion, dryRun, map, after);
+        total = total === null ? part : {
+          ...part,
+          checked: total.checked + part.checked,
+          migrated: total.migrated + part.migrated,
+          refused: total.refused + part.refused,
+          refusedInstances: [...total.refusedInstances, ...part.refusedInstances].slice(0, 100),
+        };
+        after = part.next;
+      } while (after);
+      setReport(total);
     } catch (e) {
       setError((e as Error).message);
     } finally {
@@ -87,7 +102,7 @@ export function MoveInstance({ instanceId, definitionId, version, onMoved }: { i
         <span role="status" data-testid="move-check">
           {report.canMigrate
             ? <>Can move to v{target}{report.notes.length ? `: ${report.notes.join(" ")}` : "."} <button onClick={() => void move()}>Move now</button></>
-            : <>Cannot move to v{target}: {report.issues.map((i) => i.message).join(" ")}</>}
+            : <>Cannot move to v{target}: {report.issues.map((i) => i.message).join(" ")} (Renamed activities are mapped in the workflow's Versions tab.)</>}
           {" "}<button onClick={() => setReport(null)}>Cancel</button>
         </span>
       )}

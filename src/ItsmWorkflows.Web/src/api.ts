@@ -87,6 +87,8 @@ export interface BulkMigration {
   migrated: number;
   refused: number;
   refusedInstances: MigrationResult[];
+  /** Set when the call stopped at its limit: the "after" of the next call. */
+  next?: string | null;
 }
 
 export interface VersionInfo {
@@ -258,8 +260,8 @@ export const api = {
   exportUrl: (id: string) => `/api/definitions/${encodeURIComponent(id)}/export`,
   instance: (id: string) => call<InstanceDetail>("GET", `/api/instances/${encodeURIComponent(id)}`),
   instances: (definitionId: string) => call<InstancePage>("GET", `/api/instances?definitionId=${encodeURIComponent(definitionId)}&pageSize=20`),
-  migrateInstances: (id: string, fromVersion: number, targetVersion: number, dryRun: boolean, activityMap?: Record<string, string>) =>
-    call<BulkMigration>("POST", `/api/definitions/${encodeURIComponent(id)}/migrate-instances`, { fromVersion, targetVersion, dryRun, activityMap }),
+  migrateInstances: (id: string, fromVersion: number, targetVersion: number, dryRun: boolean, activityMap?: Record<string, string>, after?: string | null) =>
+    call<BulkMigration>("POST", `/api/definitions/${encodeURIComponent(id)}/migrate-instances`, { fromVersion, targetVersion, dryRun, activityMap, after }),
   migrateInstance: (instanceId: string, targetVersion: number, dryRun: boolean, activityMap?: Record<string, string>) =>
     call<MigrationResult>("POST", `/api/instances/${encodeURIComponent(instanceId)}/migrate`, { targetVersion, dryRun, activityMap }),
   definitionVersion: (id: string, version: number) => call<DefinitionDetail>("GET", `/api/definitions/${encodeURIComponent(id)}/versions/${version}`),
