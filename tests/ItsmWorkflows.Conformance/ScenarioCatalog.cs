@@ -166,7 +166,7 @@ public static class ScenarioCatalog
         Lines("multi-level workflow activities", It + "Scenarios/DependencyWorkflows/Workflows/matter-activity.json", [.. Enumerable.Repeat("Atom", 9)],
             It + "Scenarios/DependencyWorkflows/Workflows/atom-activity.json", It + "Scenarios/DependencyWorkflows/Workflows/molecule-activity.json"),
         Unsupported("publishing a child updates consuming workflows", It + "Scenarios/DependencyWorkflowsPublishing/Workflows/parent.json",
-            "publishing is the server's (drafts, versions, states): its tests run this scenario (ConsumerUpdateTests); here the corpus parent is pointed at a child v2 as the server's publish does", h =>
+            "publishing is the server's (drafts, versions, states), tested there with definitions of this shape (ConsumerUpdateTests); here the corpus parent is pointed at a child v2 as the server's publish does", h =>
             {
                 var parent = CorpusHost.Parse(h.CorpusRoot, It + "Scenarios/DependencyWorkflowsPublishing/Workflows/parent.json");
                 var child = CorpusHost.Parse(h.CorpusRoot, It + "Scenarios/DependencyWorkflowsPublishing/Workflows/child.json");

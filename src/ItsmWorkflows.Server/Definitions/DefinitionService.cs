@@ -84,7 +84,8 @@ internal sealed partial class DefinitionService(ItsmDbContext db, WorkflowValida
         {
             if (revision is not null && revision != latest.Revision) throw Stale(latest);
             latest.IsLatest = false;
-            var next = NewVersion(definition, latest.Version + 1, actor, null);
+            latest.Revision++; // two edits of the same published version: the second is stale
+            var next = NewVersion(definition, latest.Version + 1, actor, null, latest.Revision + 1);
             db.Definitions.Add(next);
             await SaveAsync(latest, cancellationToken);
             return await DetailAsync(next, cancellationToken);
@@ -117,7 +118,7 @@ internal sealed partial class DefinitionService(ItsmDbContext db, WorkflowValida
     {
         var (published, changed) = await PublishCoreAsync(definitionId, actor, cancellationToken);
         var updates = new List<ConsumerUpdateDto>();
-        if (changed) await UpdateConsumersAsync(published, actor, new HashSet<string>(StringComparer.Ordinal) { definitionId }, updates, cancellationToken);
+        if (changed) await UpdateConsumersAsync(published, actor, updates, cancellationToken);
         var detail = await DetailAsync(published, cancellationToken);
         return updates.Count == 0 ? detail : detail with { ConsumersUpdated = updates };
     }
@@ -224,7 +225,7 @@ internal sealed partial class DefinitionService(ItsmDbContext db, WorkflowValida
         latest.IsLatest = false;
         latest.Json = DefinitionText.Stamp(latest.Json, latest.Version, latest.State == DefinitionState.Published, latest: false);
         latest.Revision++;
-        var draft = NewVersion(definition, latest.Version + 1, actor, null);
+        var draft = NewVersion(definition, latest.Version + 1, actor, null, latest.Revision + 1);
         db.Definitions.Add(draft);
         await SaveAsync(latest, cancellationToken);
         return await DetailAsync(draft, cancellationToken);
@@ -297,15 +298,18 @@ internal sealed partial class DefinitionService(ItsmDbContext db, WorkflowValida
                 latest.IsLatest = false;
                 latest.Json = DefinitionText.Stamp(latest.Json, latest.Version, latest.State == DefinitionState.Published, latest: false);
                 latest.Revision++;
-                record = NewVersion(definition, latest.Version + 1, actor, hash);
+                record = NewVersion(definition, latest.Version + 1, actor, hash, latest.Revision + 1);
                 db.Definitions.Add(record);
             }
             await db.SaveChangesAsync(cancellationToken);
         }
         if (publish)
         {
-            await PublishAsync(record.DefinitionId, actor, cancellationToken);
-            return new ImportResultDto(file, record.DefinitionId, record.Version, "published", null);
+            var detail = await PublishAsync(record.DefinitionId, actor, cancellationToken);
+            var consumers = detail.ConsumersUpdated is { Count: > 0 } updated
+                ? "Consumers: " + string.Join("; ", updated.Select(u => $"{u.DefinitionId} v{u.Version} {u.Outcome}{(u.Message is null ? "" : $" ({u.Message})")}")) + "."
+                : null;
+            return new ImportResultDto(file, record.DefinitionId, record.Version, "published", consumers);
         }
         return new ImportResultDto(file, record.DefinitionId, record.Version, "imported", null);
     }
@@ -330,7 +334,11 @@ internal sealed partial class DefinitionService(ItsmDbContext db, WorkflowValida
         return new DefinitionDetailDto(DefinitionVersionDto.From(record), WorkflowDefinitionJson.ToJson(definition), result.Issues);
     }
 
-    private WorkflowDefinitionRecord NewVersion(WorkflowDefinition definition, int version, string actor, string? sourceHash)
+    /// <remarks>
+    /// <paramref name="revision"/> continues the previous version's count, so an edit someone started on that version is
+    /// stale on this one (a revision is what an editor sends back with a save).
+    /// </remarks>
+    private WorkflowDefinitionRecord NewVersion(WorkflowDefinition definition, int version, string actor, string? sourceHash, long revision = 1)
     {
         var now = time.GetUtcNow();
         var record = new WorkflowDefinitionRecord
@@ -345,7 +353,7 @@ internal sealed partial class DefinitionService(ItsmDbContext db, WorkflowValida
             CreatedAt = now,
             CreatedBy = actor,
             SourceHash = sourceHash,
-            Revision = 1,
+            Revision = revision,
         };
         Apply(record, definition, version, actor);
         return record;

@@ -61,7 +61,7 @@ internal sealed partial class ShippedWorkflows(DefinitionService definitions, Da
         if (hashes.Count < 2 || stored.FirstOrDefault(v => v.SourceHash == hashes[^1]) is not { } newest) return;
         var older = hashes.SkipLast(1).ToHashSet(StringComparer.Ordinal);
         var versions = stored.Where(v => v.DefinitionId == newest.DefinitionId).OrderByDescending(v => v.Version).ToList();
-        if (versions.Count < 2 || versions[0] is not { State: Data.DefinitionState.Draft, CreatedBy: "system", Revision: 1, SourceHash: { } draftHash } stray || !older.Contains(draftHash)) return;
+        if (versions.Count < 2 || versions[0] is not { State: Data.DefinitionState.Draft, CreatedBy: "system", UpdatedBy: "system", SourceHash: { } draftHash } stray || !older.Contains(draftHash)) return;
         if (versions.FirstOrDefault(v => v.State == Data.DefinitionState.Published) is not { } live || live.SourceHash != newest.SourceHash) return;
         // Only now, in the rare database that needs it, are the two records read whole.
         var draft = await db.Definitions.FirstAsync(d => d.Id == stray.Id, cancellationToken);
@@ -74,7 +74,8 @@ internal sealed partial class ShippedWorkflows(DefinitionService definitions, Da
         LogDiscarded(logger, newest.DefinitionId, draft.Version);
     }
 
-    private sealed record StoredVersion(string Id, string DefinitionId, int Version, Data.DefinitionState State, string? SourceHash, string? CreatedBy, long Revision);
+    /// <remarks>Untouched since the import: created and last saved by "system" (a person's save names the person).</remarks>
+    private sealed record StoredVersion(string Id, string DefinitionId, int Version, Data.DefinitionState State, string? SourceHash, string? CreatedBy, string? UpdatedBy);
 
     /// <summary>
     /// The stored versions of the definition the files describe (their definitionId; none if they name none), without
@@ -95,7 +96,7 @@ internal sealed partial class ShippedWorkflows(DefinitionService definitions, Da
             }
         }
         return await db.Definitions.AsNoTracking().Where(d => ids.Contains(d.DefinitionId))
-            .Select(d => new StoredVersion(d.Id, d.DefinitionId, d.Version, d.State, d.SourceHash, d.CreatedBy, d.Revision))
+            .Select(d => new StoredVersion(d.Id, d.DefinitionId, d.Version, d.State, d.SourceHash, d.CreatedBy, d.UpdatedBy))
             .ToListAsync(cancellationToken);
     }
 

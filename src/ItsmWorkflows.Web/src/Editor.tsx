@@ -170,7 +170,8 @@ function EditorCanvas({ definitionId, descriptors }: { definitionId: string; des
       const published = await api.publish(definitionId);
       setDetail(published);
       setIssues([]);
-      setMessage({ kind: "info", text: `Version ${published.version.version} is published.` });
+      const consumers = (published.consumersUpdated ?? []).map((c) => `${c.definitionId} v${c.version} ${c.outcome}${c.message ? ` (${c.message})` : ""}`);
+      setMessage({ kind: "info", text: `Version ${published.version.version} is published.${consumers.length ? ` Workflows using it: ${consumers.join("; ")}.` : ""}` });
     } catch (e) {
       const body = e instanceof ApiError ? e.body : {};
       const errors = (body.errors as ValidationIssue[] | undefined) ?? (body.issues as ValidationIssue[] | undefined);

@@ -114,6 +114,8 @@ export interface DefinitionDetail {
   version: VersionInfo;
   definition: Record<string, unknown>;
   issues: ValidationIssue[];
+  /** After a publish: definitions using this one as an activity that were moved to the new version. */
+  consumersUpdated?: { definitionId: string; version: number; outcome: string; message?: string | null }[];
 }
 
 export interface FieldChange { field: string; before?: string | null; after?: string | null }
