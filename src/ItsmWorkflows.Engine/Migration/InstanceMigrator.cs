@@ -83,7 +83,7 @@ public static class InstanceMigrator
             {
                 var fields = string.Join(", ", change.Fields.Select(f => f.Field));
                 notes.Add(waiting
-                    ? $"'{node.Node.DisplayName}' is already waiting: what it evaluated when it started stands (its changed {fields} apply the next time it runs)."
+                    ? $"'{node.Node.DisplayName}' is already waiting and version {toVersion} changed its {fields}: the wait it set up stands (its event, the approvers it asked, its due time); what it reads again when it resumes comes from version {toVersion}."
                     : $"'{node.Node.DisplayName}' runs with version {toVersion}'s {fields}.");
             }
         }
@@ -133,11 +133,14 @@ public static class InstanceMigrator
             state.Bookmarks[i] = new Bookmark { Id = b.Id, FrameId = b.FrameId, ActivityId = activityId, Name = b.Name, StimulusHash = b.StimulusHash, Payload = b.Payload, DueAt = b.DueAt, CreatedAt = b.CreatedAt };
         }
         // Outputs are kept by activity id for the top-level definition's expressions (getXFromY): renamed ones follow.
+        // In two steps, so a chain or a swap (A → B, B → C) moves each activity's outputs, not what an earlier step put there.
+        var movedOutputs = new List<(string Id, Dictionary<string, JsonNode?> Outputs)>();
         foreach (var (oldPath, newPath) in map)
         {
             if (from.FindNode(oldPath) is not { Owner.PathPrefix.Length: 0 } before || to.FindNode(newPath) is not { Owner.PathPrefix.Length: 0 } after) continue;
-            if (state.ActivityOutputs.Remove(before.Id, out var outputs)) state.ActivityOutputs[after.Id] = outputs;
+            if (state.ActivityOutputs.Remove(before.Id, out var outputs)) movedOutputs.Add((after.Id, outputs));
         }
+        foreach (var (id, outputs) in movedOutputs) state.ActivityOutputs[id] = outputs;
 
         var fromVersion = state.DefinitionVersion;
         state.DefinitionVersionId = to.Definition.Id;
@@ -160,9 +163,10 @@ public static class InstanceMigrator
                 blocking.Add(new MigrationIssue(oldPath, $"The mapping sends '{oldPath}' to '{newPath}', which version {fromVersion} has too: two activities would become one."));
             }
         }
-        foreach (var twice in map.GroupBy(m => m.Value, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        // Through the map (prefixes included), no two activities of the old version may land on one path.
+        foreach (var twice in from.Nodes.Keys.GroupBy(p => MapPath(p, map), StringComparer.Ordinal).Where(g => g.Count() > 1))
         {
-            blocking.Add(new MigrationIssue(null, $"The mapping sends {string.Join(" and ", twice.Select(m => $"'{m.Key}'"))} to the same activity '{twice.Key}'."));
+            blocking.Add(new MigrationIssue(null, $"The mapping sends {string.Join(" and ", twice.Select(p => $"'{p}'"))} to the same activity '{twice.Key}'."));
         }
     }
 
@@ -200,6 +204,12 @@ public static class InstanceMigrator
         else if (parent is not null && !string.Equals(ParentPath(target), parentPath, StringComparison.Ordinal))
         {
             blocking.Add(new MigrationIssue(frame.NodePath, $"{Name(source)} {what} inside '{parent.NodePath}'; in version {to.Definition.Version} '{targetPath}' sits {(ParentPath(target) is { } moved ? $"inside '{moved}'" : "at the root")}."));
+        }
+        if (parent is not null && source.Parent is not null && target.Parent is not null && source.Parent.Flowchart is null
+            && !string.Equals(SlotOf(source), SlotOf(target), StringComparison.Ordinal))
+        {
+            // An If reports the branch a child ran in; a fork and a loop know their children by position.
+            blocking.Add(new MigrationIssue(frame.NodePath, $"{Name(source)} {what} as {SlotOf(source)} of '{parent.NodePath}'; in version {to.Definition.Version} it is {SlotOf(target)}, and its container would take it for the other."));
         }
         switch (frame.State)
         {
@@ -246,20 +256,30 @@ public static class InstanceMigrator
                 if (reachable.Add(next.Target.Path)) queue.Enqueue(next.Target.Path);
             }
         }
+        // The old version's joins by their path in the target (through the map, prefixes included).
+        var oldTargets = before.InboundAll.Keys.Concat(before.InboundForward.Keys).Distinct(StringComparer.Ordinal).ToDictionary(k => MapPath(k, map), k => k, StringComparer.Ordinal);
         foreach (var path in reachable.Order(StringComparer.Ordinal))
         {
-            var oldPath = map.FirstOrDefault(m => m.Value == path).Key ?? path;
-            var was = Inbound(before, oldPath).Select(c => $"{MapPath(c.Source.Path, map)}:{c.SourcePort}").Order(StringComparer.Ordinal).ToList();
-            var now = Inbound(after, path).Select(c => $"{c.Source.Path}:{c.SourcePort}").Order(StringComparer.Ordinal).ToList();
-            if ((was.Count > 1 || now.Count > 1) && !was.SequenceEqual(now, StringComparer.Ordinal))
+            var oldPath = oldTargets.GetValueOrDefault(path);
+            var oldMode = oldPath is null ? (MergeMode?)null : before.InboundAll.GetValueOrDefault(oldPath)?.FirstOrDefault()?.Target.MergeMode;
+            var newMode = after.InboundAll.GetValueOrDefault(path)?.FirstOrDefault()?.Target.MergeMode;
+            var was = oldPath is null ? [] : Inbound(before, oldPath, oldMode).Select(c => $"{MapPath(c.Source.Path, map)}:{c.SourcePort}").Order(StringComparer.Ordinal).ToList();
+            var now = Inbound(after, path, newMode).Select(c => $"{c.Source.Path}:{c.SourcePort}").Order(StringComparer.Ordinal).ToList();
+            if (was.Count <= 1 && now.Count <= 1) continue;
+            if (!was.SequenceEqual(now, StringComparer.Ordinal))
             {
                 blocking.Add(new MigrationIssue(path, $"'{path}' joins its inbound connections and live branches still lead to it; version {toVersion} changed them ({string.Join(", ", was)} → {string.Join(", ", now)}), so it would wait for a token no branch sends or count one it no longer expects."));
+            }
+            else if (oldMode != newMode)
+            {
+                blocking.Add(new MigrationIssue(path, $"'{path}' joins its inbound connections and live branches still lead to it; version {toVersion} changed how ({oldMode} → {newMode}), so tokens already counted under one rule would be judged by the other (it could run twice or never)."));
             }
         }
     }
 
-    private static PlanConnection[] Inbound(FlowchartPlan plan, string path) =>
-        plan.InboundForward.GetValueOrDefault(path) ?? [];
+    /// <summary>What a join counts: its forward inbound connections, or for Converge every inbound one (loop-backs too).</summary>
+    private static PlanConnection[] Inbound(FlowchartPlan plan, string path, MergeMode? mode) =>
+        (mode == MergeMode.Converge ? plan.InboundAll.GetValueOrDefault(path) : plan.InboundForward.GetValueOrDefault(path)) ?? [];
 
     /// <summary>Variables the target declares where this instance has live scopes that lack them: the workflow's, a definition used as an activity's, a container's.</summary>
     private static IEnumerable<(ActivityFrame Frame, VariablePlan Variable)> NewVariables(WorkflowState state, DefinitionPlan to, IReadOnlyDictionary<string, string> map)
@@ -297,6 +317,22 @@ public static class InstanceMigrator
             if (map.TryGetValue(path[..cut], out var prefix)) return prefix + path[cut..];
         }
         return path;
+    }
+
+    /// <summary>Where a node sits in its container: a named slot ("then"), a position in a list slot ("branches #2"), or its activities.</summary>
+    private static string SlotOf(PlanNode node)
+    {
+        var parent = node.Parent!;
+        foreach (var (name, child) in parent.Slots)
+        {
+            if (child == node) return $"its '{name}'";
+        }
+        foreach (var (name, list) in parent.ListSlots)
+        {
+            var at = list.IndexOf(node);
+            if (at >= 0) return $"'{name}' #{at + 1}";
+        }
+        return "one of its activities";
     }
 
     private static IEnumerable<string> ChildPaths(PlanNode node) =>
