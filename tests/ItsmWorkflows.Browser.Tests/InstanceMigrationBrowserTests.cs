@@ -53,6 +53,10 @@ public sealed class InstanceMigrationBrowserTests(DesignerFixture fixture) : ICl
             await page.GetByRole(AriaRole.Button, new() { Name = "Move to v2…" }).ClickAsync();
             await Expect(page.GetByTestId("move-check")).ToContainTextAsync("Cannot move to v2:");
             await Expect(page.GetByTestId("move-check")).ToContainTextAsync("has no activity 'Second'");
+            // A rename is checked too: Second cannot become Approve, which version 1 also has.
+            await page.GetByRole(AriaRole.Textbox, new() { Name = "Renamed activities" }).FillAsync("Second = Approve");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Check again" }).ClickAsync();
+            await Expect(page.GetByTestId("move-check")).ToContainTextAsync("two activities would become one");
         }
         catch
         {

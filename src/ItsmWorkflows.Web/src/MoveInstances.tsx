@@ -1,9 +1,9 @@
 import { useEffect, useState } from "react";
 import { api, type BulkMigration, type MigrationResult } from "./api";
 
-/** "old=new" lines to an activity map; blank lines ignored. */
+/** "old=new" pairs (a line or a comma each) to an activity map; blank ones ignored. */
 function parseMap(text: string): Record<string, string> | undefined {
-  const pairs = text.split("\n").map((l) => l.trim()).filter(Boolean).map((l) => l.split("=").map((p) => p.trim()));
+  const pairs = text.split(/[\n,]/).map((l) => l.trim()).filter(Boolean).map((l) => l.split("=").map((p) => p.trim()));
   return pairs.length === 0 ? undefined : Object.fromEntries(pairs.filter((p) => p.length === 2 && p[0] && p[1]));
 }
 
@@ -88,13 +88,14 @@ export function MoveInstances({ definitionId, fromVersion, toVersion }: { defini
 export function MoveInstance({ instanceId, definitionId, version, onMoved }: { instanceId: string; definitionId: string; version: number; onMoved: () => void }) {
   const [target, setTarget] = useState<number | null>(null);
   const [report, setReport] = useState<MigrationResult | null>(null);
+  const [renames, setRenames] = useState("");
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     api.versions(definitionId).then((vs) => setTarget(vs.find((v) => v.state === "Published")?.version ?? null), () => setTarget(null));
   }, [definitionId]);
   if (target === null || target === version) return null;
-  const check = () => api.migrateInstance(instanceId, target, true).then(setReport, (e: Error) => setError(e.message));
-  const move = () => api.migrateInstance(instanceId, target, false).then(() => { setReport(null); onMoved(); }, (e: Error) => setError(e.message));
+  const check = () => api.migrateInstance(instanceId, target, true, parseMap(renames)).then(setReport, (e: Error) => setError(e.message));
+  const move = () => api.migrateInstance(instanceId, target, false, parseMap(renames)).then(() => { setReport(null); onMoved(); }, (e: Error) => setError(e.message));
   return (
     <span className="move-instance">
       {!report && <button onClick={() => void check()}>Move to v{target}…</button>}
@@ -102,7 +103,9 @@ export function MoveInstance({ instanceId, definitionId, version, onMoved }: { i
         <span role="status" data-testid="move-check">
           {report.canMigrate
             ? <>Can move to v{target}{report.notes.length ? `: ${report.notes.join(" ")}` : "."} <button onClick={() => void move()}>Move now</button></>
-            : <>Cannot move to v{target}: {report.issues.map((i) => i.message).join(" ")} (Renamed activities are mapped in the workflow's Versions tab.)</>}
+            : <>Cannot move to v{target}: {report.issues.map((i) => i.message).join(" ")}{" "}
+              <input aria-label="Renamed activities" placeholder="old = new, …" value={renames} onChange={(e) => setRenames(e.target.value)} />
+              {" "}<button onClick={() => void check()}>Check again</button></>}
           {" "}<button onClick={() => setReport(null)}>Cancel</button>
         </span>
       )}
