@@ -38,6 +38,17 @@ public abstract class InstanceApiTests<TFixture>(TFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task Start_KeepsThePublishedVersionsPlan()
+    {
+        // Plans of drafts are never kept (PlanCache); a published version's is, or every start would compile it again.
+        var (client, id) = await PublishedAsync(Definition(NewId(), "kept"));
+        var started = await OkAsync(await client.PostJsonAsync("/api/instances", new { definitionId = id }));
+        var versionId = (await OkAsync(await client.GetAsync($"/api/definitions/{id}", Ct)))["version"]!["versionId"]!.GetValue<string>();
+        Assert.Equal("Finished", started["instance"]!["status"]!.GetValue<string>());
+        Assert.True(fixture.Factory.Services.GetRequiredService<ItsmWorkflows.Engine.Planning.PlanCache>().TryGet(versionId, out _));
+    }
+
+    [Fact]
     public async Task Start_UnknownOrUnpublished_IsClear()
     {
         var client = await fixture.ClientAsync("dave");

@@ -6,8 +6,9 @@ using ItsmWorkflows.Engine.Runtime;
 namespace ItsmWorkflows.Engine.Planning;
 
 /// <summary>
-/// Compiled plans by definition version id, shared by every request of a process. Published versions
-/// never change; a draft saved in place must be evicted with <see cref="Evict"/>.
+/// Compiled plans by definition version id, shared by every request of a process. Published versions never change;
+/// a draft is compiled each time and never kept: it can be saved in place on another node, which could not evict
+/// this one's copy, and a stale plan kept under its id would run once it is published.
 /// </summary>
 public sealed class PlanCache(ActivityRegistry registry)
 {
@@ -20,8 +21,10 @@ public sealed class PlanCache(ActivityRegistry registry)
         ArgumentNullException.ThrowIfNull(definition);
         if (_plans.TryGetValue(definition.Id, out var plan)) return plan;
         plan = await new PlanCompiler(registry, provider).CompileAsync(definition, cancellationToken);
-        return _plans.GetOrAdd(definition.Id, plan);
+        return IsDraft(definition) ? plan : _plans.GetOrAdd(definition.Id, plan);
     }
+
+    private static bool IsDraft(WorkflowDefinition definition) => definition.IsLatest && !definition.IsPublished;
 
     public bool TryGet(string versionId, out DefinitionPlan plan) => _plans.TryGetValue(versionId, out plan!);
 
