@@ -115,4 +115,24 @@ public sealed class InstanceMigrationEdgeTests
 
         Assert.Contains("'A' is waiting as its 'then' of 'If1'; in version 2 it is its 'else'", Why(report), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task FaultedInstance_FixedInTheNextVersion_MovedAndRetried_Finishes()
+    {
+        // The fix-forward an operator wants: publish the corrected activity, move the faulted instance, retry.
+        var h = new EngineHarness();
+        var faulted = await h.StartAsync(Flowchart(
+            WriteLineJs("Compose", "throw new Error('the template names a field that does not exist')") + "," + WriteLine("After", "after"),
+            Connect("Compose", "After")));
+        Assert.Equal(WorkflowSubStatus.Faulted, faulted.SubStatus);
+        Version(h, Flowchart(WriteLineJs("Compose", "'fixed in version 2'") + "," + WriteLine("After", "after"), Connect("Compose", "After")), 2);
+
+        var (report, _) = await h.Runtime.MigrateAsync(faulted.InstanceId, "test-v2", null, dryRun: false, actor: "dave", Ct);
+        Assert.True(report.CanMigrate, Why(report));
+        Assert.Contains(report.Notes, n => n.StartsWith("'Compose' runs with version 2's text", StringComparison.Ordinal));
+        var retried = (await h.Runtime.RetryAsync(faulted.InstanceId, faulted.Incidents[0].Id, Ct)).State;
+
+        Assert.Equal(["fixed in version 2", "after"], h.Output.Lines);
+        Assert.Equal((WorkflowStatus.Finished, 2), (retried.Status, retried.DefinitionVersion));
+    }
 }
