@@ -180,6 +180,39 @@ public abstract class MigrationApiTests<TFixture>(TFixture fixture) : IClassFixt
         var badLimit = await client.PostJsonAsync($"/api/definitions/{id}/migrate-instances", new { fromVersion = 1, targetVersion = 2, limit = 0 });
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, badLimit.StatusCode);
     }
+
+    private static string Composing(string definitionId, string activityId, string script) => $$"""
+        {
+          "definitionId": "{{definitionId}}", "name": "Fix forward",
+          "root": { "type": "Elsa.Flowchart", "id": "Flowchart1", "activities": [
+            { "id": "{{activityId}}", "type": "Elsa.SetName", "value": { "typeName": "String", "expression": { "type": "JavaScript", "value": "{{script}}" } } }
+          ], "connections": [] }
+        }
+        """;
+
+    [Fact]
+    public async Task FaultedInstance_MovedWithARename_KeepsItsIncidentOnTheActivity_AndRetryFinishes()
+    {
+        var client = await fixture.ClientAsync("dave");
+        var id = NewId();
+        await PublishVersionAsync(client, Composing(id, "Compose", "throw new Error('broken')"));
+        var instance = await StartAsync(client, id);
+        await PublishVersionAsync(client, Composing(id, "ComposeName", "'fixed'"));
+
+        await OkAsync(await client.PostJsonAsync($"/api/instances/{instance}/migrate", new { targetVersion = 2, activityMap = new Dictionary<string, string> { ["Compose"] = "ComposeName" } }));
+
+        var detail = await OkAsync(await client.GetAsync($"/api/instances/{instance}", Ct));
+        var incident = detail["incidents"]![0]!;
+        Assert.Equal("ComposeName", incident["activityId"]!.GetValue<string>());
+        await using (var scope = fixture.Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ItsmWorkflows.Server.Data.ItsmDbContext>();
+            Assert.Equal("ComposeName", await db.Incidents.Where(i => i.InstanceId == instance).Select(i => i.ActivityId).SingleAsync(Ct));
+        }
+        await OkAsync(await client.PostAsync($"/api/instances/{instance}/incidents/{incident["id"]!.GetValue<string>()}/retry", null, Ct));
+        var finished = await OkAsync(await client.GetAsync($"/api/instances/{instance}", Ct));
+        Assert.Equal(("Finished", "fixed"), (finished["instance"]!["status"]!.GetValue<string>(), finished["instance"]!["name"]!.GetValue<string>()));
+    }
 }
 
 public sealed class MigrationApiSqliteTests(SqliteServerFixture fixture) : MigrationApiTests<SqliteServerFixture>(fixture);

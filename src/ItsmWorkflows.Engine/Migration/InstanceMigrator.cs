@@ -132,6 +132,17 @@ public static class InstanceMigrator
             if (string.Equals(activityId, b.ActivityId, StringComparison.Ordinal)) continue;
             state.Bookmarks[i] = new Bookmark { Id = b.Id, FrameId = b.FrameId, ActivityId = activityId, Name = b.Name, StimulusHash = b.StimulusHash, Payload = b.Payload, DueAt = b.DueAt, CreatedAt = b.CreatedAt };
         }
+        // So is an incident: a renamed faulted activity's stays on it (its retry finds the frame by id anyway).
+        for (var i = 0; i < state.Incidents.Count; i++)
+        {
+            var incident = state.Incidents[i];
+            if (!state.Frames.TryGetValue(incident.FrameId, out var frame) || to.FindNode(frame.NodePath) is not { } node || node.Id == incident.ActivityId) continue;
+            state.Incidents[i] = new Incident
+            {
+                Id = incident.Id, FrameId = incident.FrameId, ActivityId = node.Id, ActivityType = incident.ActivityType,
+                Message = incident.Message, Code = incident.Code, At = incident.At, ResolvedAt = incident.ResolvedAt,
+            };
+        }
         // Outputs are kept by activity id for the top-level definition's expressions (getXFromY): renamed ones follow.
         // In two steps, so a chain or a swap (A → B, B → C) moves each activity's outputs, not what an earlier step put there.
         var movedOutputs = new List<(string Id, Dictionary<string, JsonNode?> Outputs)>();

@@ -22,12 +22,12 @@ internal static class PostgresInstanceWriter
 {
     /// <summary>What a scope read of an instance's index rows (they mirror the state it loaded).</summary>
     /// <remarks><see cref="Bookmarks"/> maps each bookmark id to its activity id (a migration can rename the activity a bookmark waits in).</remarks>
-    public sealed record LoadedIndex(Dictionary<string, string> Bookmarks, HashSet<string> Timers, Dictionary<string, DateTimeOffset?> Incidents, long JournalSequence, string? CorrelationId)
+    public sealed record LoadedIndex(Dictionary<string, string> Bookmarks, HashSet<string> Timers, Dictionary<string, (DateTimeOffset? ResolvedAt, string ActivityId)> Incidents, long JournalSequence, string? CorrelationId)
     {
         public static LoadedIndex Of(WorkflowState state) => new(
             state.Bookmarks.ToDictionary(b => b.Id, b => b.ActivityId, StringComparer.Ordinal),
             state.Bookmarks.Where(b => b.DueAt is not null).Select(b => b.Id).ToHashSet(StringComparer.Ordinal),
-            state.Incidents.ToDictionary(i => i.Id, i => i.ResolvedAt, StringComparer.Ordinal),
+            state.Incidents.ToDictionary(i => i.Id, i => (i.ResolvedAt, i.ActivityId), StringComparer.Ordinal),
             state.JournalSequence,
             state.CorrelationId);
     }
@@ -224,7 +224,7 @@ internal static class PostgresInstanceWriter
                 .Append(" AND NOT (id = ANY (").Append(Add(Texts(newBookmarks.Select(b => b.Id)))).Append(")) AND EXISTS (SELECT 1 FROM upd))");
         }
 
-        var changedIncidents = state.Incidents.Where(i => !loaded.Incidents.TryGetValue(i.Id, out var resolved) || resolved != i.ResolvedAt).ToList();
+        var changedIncidents = state.Incidents.Where(i => !loaded.Incidents.TryGetValue(i.Id, out var was) || was.ResolvedAt != i.ResolvedAt || was.ActivityId != i.ActivityId).ToList();
         var goneIncidents = loaded.Incidents.Keys.Where(k => state.Incidents.All(i => i.Id != k)).ToArray();
         if (goneIncidents.Length > 0)
         {
@@ -237,7 +237,7 @@ internal static class PostgresInstanceWriter
             var before = p.Count;
             AddIncidentArrays(p, changedIncidents);
             sql.Append(string.Join(", ", Enumerable.Range(before + 1, p.Count - before).Select((n, i) => "$" + n + IncidentArrayTypes[i])))
-                .Append(") AS u(id, activity_id, activity_type, message, code, at, resolved_at)").Append(Matched).Append(" ON CONFLICT (id) DO UPDATE SET resolved_at = EXCLUDED.resolved_at)");
+                .Append(") AS u(id, activity_id, activity_type, message, code, at, resolved_at)").Append(Matched).Append(" ON CONFLICT (id) DO UPDATE SET resolved_at = EXCLUDED.resolved_at, activity_id = EXCLUDED.activity_id)");
         }
 
         if (state.Outbound.Count > 0)
