@@ -24,5 +24,9 @@ public sealed class PlanCacheTests
         // A draft edited elsewhere keeps its id: a kept plan would go stale, and would run once the draft is published.
         Assert.NotSame(await cache.GetAsync(draft, null, ct), await cache.GetAsync(draft, null, ct));
         Assert.False(cache.TryGet(draft.Id, out _));
+        // A retired latest version reads like a draft in its JSON (latest, not published); the store knows better.
+        var retired = WorkflowDefinitionJson.Parse(Flowchart(WriteLine("W", "retired")).Replace("test-v1", "test-v3", StringComparison.Ordinal));
+        retired.StoredAsDraft = false;
+        Assert.Same(await cache.GetAsync(retired, null, ct), await cache.GetAsync(retired, null, ct));
     }
 }

@@ -49,6 +49,24 @@ public abstract class InstanceApiTests<TFixture>(TFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task Resume_OnARetiredVersion_KeepsItsPlan()
+    {
+        // A retired latest version's JSON reads "latest, not published" like a draft; it is not one, and running
+        // instances of it must not compile it on every step.
+        var eventName = "retired-" + Guid.NewGuid().ToString("N")[..6];
+        var (client, id) = await PublishedAsync(EventDefinition(NewId(), eventName));
+        await OkAsync(await client.PostJsonAsync("/api/instances", new { definitionId = id }));
+        var versionId = (await OkAsync(await client.PostAsync($"/api/definitions/{id}/retire", null, Ct)))["version"]!["versionId"]!.GetValue<string>();
+        var plans = fixture.Factory.Services.GetRequiredService<ItsmWorkflows.Engine.Planning.PlanCache>();
+        plans.Evict(versionId);
+
+        var resumed = await OkAsync(await client.PostJsonAsync("/api/instances/events", new { name = eventName }));
+
+        Assert.Equal("Finished", resumed[0]!["status"]!.GetValue<string>());
+        Assert.True(plans.TryGet(versionId, out _));
+    }
+
+    [Fact]
     public async Task Start_UnknownOrUnpublished_IsClear()
     {
         var client = await fixture.ClientAsync("dave");

@@ -39,6 +39,7 @@ public static class DefinitionReferences
         var changed = 0;
         foreach (var node in consumer.AllActivities())
         {
+            if (ChildStarters.Contains(node.Type)) continue; // they start whatever is published; nothing to repoint
             if (node.GetProperty("workflowDefinitionId") is not JsonValue v || v.GetValueKind() != JsonValueKind.String || v.GetValue<string>() != childDefinitionId) continue;
             var current = node.GetProperty("workflowDefinitionVersionId") is JsonValue c && c.GetValueKind() == JsonValueKind.String ? c.GetValue<string>() : null;
             if (current == childVersionId && node.TypeVersion == childVersion) continue;

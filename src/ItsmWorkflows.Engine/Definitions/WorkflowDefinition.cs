@@ -35,6 +35,16 @@ public sealed class WorkflowDefinition
     /// <summary>Every top-level property this model does not name (createdAt, options, toolVersion, …), kept for a lossless round trip.</summary>
     public JsonObject Extra { get; } = [];
 
+    /// <summary>
+    /// Whether this version may still change (a draft), when the store that read it knows its state; null lets the
+    /// JSON's flags decide (see <see cref="IsDraft"/>). A retired latest version says isLatest and not isPublished,
+    /// and is not a draft.
+    /// </summary>
+    public bool? StoredAsDraft { get; set; }
+
+    /// <summary>Whether this version may still change: as the store says, else latest and not published.</summary>
+    public bool IsDraft => StoredAsDraft ?? (IsLatest && !IsPublished);
+
     /// <summary>True when the definition may be used as an activity inside other definitions.</summary>
     public bool UsableAsActivity =>
         (Extra["options"] as JsonObject)?["usableAsActivity"]?.GetValueKind() == System.Text.Json.JsonValueKind.True

@@ -21,10 +21,8 @@ public sealed class PlanCache(ActivityRegistry registry)
         ArgumentNullException.ThrowIfNull(definition);
         if (_plans.TryGetValue(definition.Id, out var plan)) return plan;
         plan = await new PlanCompiler(registry, provider).CompileAsync(definition, cancellationToken);
-        return IsDraft(definition) ? plan : _plans.GetOrAdd(definition.Id, plan);
+        return definition.IsDraft ? plan : _plans.GetOrAdd(definition.Id, plan);
     }
-
-    private static bool IsDraft(WorkflowDefinition definition) => definition.IsLatest && !definition.IsPublished;
 
     public bool TryGet(string versionId, out DefinitionPlan plan) => _plans.TryGetValue(versionId, out plan!);
 

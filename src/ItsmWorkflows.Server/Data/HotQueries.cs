@@ -39,7 +39,7 @@ internal sealed class HotQueries
 
     public Func<ItsmDbContext, string, CancellationToken, Task<DefinitionRow?>> DefinitionJson { get; } = EF.CompileAsyncQuery(
         (ItsmDbContext db, string id, CancellationToken _) => db.Definitions.AsNoTracking()
-            .Where(d => d.Id == id).Select(d => new DefinitionRow(d.Json, d.Revision)).FirstOrDefault());
+            .Where(d => d.Id == id).Select(d => new DefinitionRow(d.Json, d.Revision, d.State)).FirstOrDefault());
 
     public Func<ItsmDbContext, string, IAsyncEnumerable<BookmarkLocation>> BookmarksByStimulus { get; } = EF.CompileAsyncQuery(
         (ItsmDbContext db, string stimulusHash) => db.Bookmarks.AsNoTracking()
@@ -54,4 +54,4 @@ internal sealed record InstanceRow(string State, long Revision);
 
 internal sealed record VersionHead(string Id, long Revision);
 
-internal sealed record DefinitionRow(string Json, long Revision);
+internal sealed record DefinitionRow(string Json, long Revision, DefinitionState State);

@@ -57,10 +57,10 @@ internal sealed partial class DefinitionService
             if (!record.IsLatest) return new ConsumerUpdateDto(record.DefinitionId, record.Version, "skipped", "a newer version was saved meanwhile; it was not changed");
             if (record.State == DefinitionState.Retired) return new ConsumerUpdateDto(record.DefinitionId, record.Version, "skipped", "it is retired");
             var consumer = WorkflowDefinitionJson.Parse(record.Json);
-            var changed = newVersions.Sum(n => DefinitionReferences.PointAt(consumer, n.Key, n.Value.Id, n.Value.Version));
-            if (changed == 0) return null;
+            var changed = newVersions.Where(n => DefinitionReferences.PointAt(consumer, n.Key, n.Value.Id, n.Value.Version) > 0).ToList();
+            if (changed.Count == 0) return null;
             var by = $"{actor} (published {child.DefinitionId} v{child.Version})";
-            var repointed = string.Join(", ", newVersions.Select(n => $"{n.Key} v{n.Value.Version}"));
+            var repointed = string.Join(", ", changed.Select(n => $"{n.Key} v{n.Value.Version}"));
             if (record.State == DefinitionState.Draft)
             {
                 Apply(record, consumer, record.Version, by);
@@ -103,6 +103,7 @@ internal sealed partial class DefinitionService
     /// <summary>Definitions this one uses as activities (by <c>workflowDefinitionId</c>; not those it starts with Execute/Dispatch Workflow).</summary>
     private static HashSet<string> UsedAsActivities(WorkflowDefinition definition) =>
         definition.AllActivities()
+            .Where(a => a.Type is not ("Elsa.ExecuteWorkflow" or "Elsa.DispatchWorkflow"))
             .Select(a => a.GetProperty("workflowDefinitionId"))
             .OfType<System.Text.Json.Nodes.JsonValue>()
             .Where(v => v.GetValueKind() == System.Text.Json.JsonValueKind.String)

@@ -25,6 +25,7 @@ internal sealed class DbWorkflowDefinitionProvider(ItsmDbContext db, ParsedDefin
         var row = await queries.DefinitionJson(db, head.Id, cancellationToken);
         if (row is null) return null;
         var definition = WorkflowDefinitionJson.Parse(row.Json);
+        definition.StoredAsDraft = row.State == DefinitionState.Draft; // a retired latest version is not a draft: its plan may be kept
         cache.Add(head.Id, row.Revision, definition);
         return definition;
     }
