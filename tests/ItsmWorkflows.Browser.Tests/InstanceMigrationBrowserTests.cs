@@ -38,6 +38,7 @@ public sealed class InstanceMigrationBrowserTests(DesignerFixture fixture) : ICl
         {
             await page.GotoAsync($"/designer/#/definitions/{id}");
             await page.GetByRole(AriaRole.Tab, new() { Name = "Versions" }).ClickAsync();
+            await Expect(page.GetByTestId("running-v1")).ToHaveTextAsync("2 running");
             await page.GetByRole(AriaRole.Button, new() { Name = "Move running instances to v2…" }).ClickAsync();
             var report = page.GetByTestId("move-report");
             await Expect(report).ToContainTextAsync("2 running on v1: 1 can move to v2, 1 cannot. Nothing has changed yet.");

@@ -79,6 +79,13 @@ function Versions({ definitionId, currentVersion, onCompare, onRolledBack }: {
   const [error, setError] = useState<string | null>(null);
   useEffect(() => { api.versions(definitionId).then(setVersions, (e: Error) => setError(e.message)); }, [definitionId, currentVersion]);
   const published = versions.find((v) => v.state === "Published");
+  // Running instances of each older version: what a move to the published one would concern.
+  const [running, setRunning] = useState<Record<number, number>>({});
+  useEffect(() => {
+    const older = versions.filter((v) => v.state !== "Draft" && v.state !== "Published");
+    Promise.all(older.map((v) => api.runningCount(definitionId, v.version).then((n) => [v.version, n] as const)))
+      .then((pairs) => setRunning(Object.fromEntries(pairs)), () => setRunning({}));
+  }, [definitionId, versions]);
   return (
     <>
       {error && <p className="issue" role="alert">{error}</p>}
@@ -94,7 +101,8 @@ function Versions({ definitionId, currentVersion, onCompare, onRolledBack }: {
                 <button onClick={() => api.rollback(definitionId, v.version).then(onRolledBack, (e: Error) => setError(e.message))}>Roll back to v{v.version}</button>
               </div>
             )}
-            {published && v.state !== "Draft" && v.version !== published.version && (
+            {(running[v.version] ?? 0) > 0 && <div className="hint" data-testid={`running-v${v.version}`}>{running[v.version]} running</div>}
+            {published && (running[v.version] ?? 0) > 0 && v.version !== published.version && (
               <MoveInstances definitionId={definitionId} fromVersion={v.version} toVersion={published.version} />
             )}
           </li>

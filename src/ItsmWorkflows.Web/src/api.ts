@@ -150,7 +150,7 @@ export interface InstanceDetail {
   input?: Record<string, unknown>;
 }
 
-export interface InstancePage { items: InstanceDetail["instance"][] }
+export interface InstancePage { items: InstanceDetail["instance"][]; hasMore?: boolean; total?: number | null }
 
 export interface TestRunWait { bookmarkId: string; activityId: string; type: string; dueAt?: string | null; payload?: Record<string, unknown> | null; pendingApprovers?: string[] }
 
@@ -262,6 +262,10 @@ export const api = {
   exportUrl: (id: string) => `/api/definitions/${encodeURIComponent(id)}/export`,
   instance: (id: string) => call<InstanceDetail>("GET", `/api/instances/${encodeURIComponent(id)}`),
   instances: (definitionId: string) => call<InstancePage>("GET", `/api/instances?definitionId=${encodeURIComponent(definitionId)}&pageSize=20`),
+  /** How many instances of one version are still running (an exact count). */
+  runningCount: (id: string, version: number) =>
+    call<InstancePage>("GET", `/api/instances?definitionId=${encodeURIComponent(id)}&version=${version}&status=Running&pageSize=1&includeTotal=true`)
+      .then((p) => p.total ?? p.items.length),
   migrateInstances: (id: string, fromVersion: number, targetVersion: number, dryRun: boolean, activityMap?: Record<string, string>, after?: string | null) =>
     call<BulkMigration>("POST", `/api/definitions/${encodeURIComponent(id)}/migrate-instances`, { fromVersion, targetVersion, dryRun, activityMap, after }),
   migrateInstance: (instanceId: string, targetVersion: number, dryRun: boolean, activityMap?: Record<string, string>) =>
