@@ -33,21 +33,9 @@ public sealed record DefinitionDiff(
         var moved = new List<string>();
         foreach (var id in before.Keys.Intersect(after.Keys))
         {
-            var a = Flatten(before[id]);
-            var b = Flatten(after[id]);
-            var fields = new List<FieldChange>();
-            var layoutOnly = true;
-            foreach (var key in a.Keys.Union(b.Keys).Order(StringComparer.Ordinal))
-            {
-                var x = a.GetValueOrDefault(key);
-                var y = b.GetValueOrDefault(key);
-                if (x == y) continue;
-                if (key.StartsWith("metadata.designer.", StringComparison.Ordinal)) continue;
-                layoutOnly = false;
-                fields.Add(new FieldChange(key, x, y));
-            }
+            var (fields, layoutMoved) = Compare(before[id], after[id]);
             if (fields.Count > 0) changed.Add(new ActivityChange(id, after[id].Type, after[id].DisplayName, fields));
-            else if (layoutOnly && a.Where(p => p.Key.StartsWith("metadata.designer.", StringComparison.Ordinal)).Any(p => b.GetValueOrDefault(p.Key) != p.Value)) moved.Add(id);
+            else if (layoutMoved) moved.Add(id);
         }
         var connectionsBefore = Connections(from.Root).ToHashSet(StringComparer.Ordinal);
         var connectionsAfter = Connections(to.Root).ToHashSet(StringComparer.Ordinal);
@@ -74,6 +62,32 @@ public sealed record DefinitionDiff(
             [.. connectionsAfter.Except(connectionsBefore).Order(StringComparer.Ordinal)],
             [.. connectionsBefore.Except(connectionsAfter).Order(StringComparer.Ordinal)],
             variables, definition);
+    }
+
+    /// <summary>The fields of one activity that differ between two versions of it, layout (designer positions) aside.</summary>
+    public static IReadOnlyList<FieldChange> ChangedFields(ActivityNode before, ActivityNode after)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(after);
+        return Compare(before, after).Fields;
+    }
+
+    /// <summary>Changed fields, and whether only the layout moved when none did.</summary>
+    private static (List<FieldChange> Fields, bool LayoutMoved) Compare(ActivityNode before, ActivityNode after)
+    {
+        var a = Flatten(before);
+        var b = Flatten(after);
+        var fields = new List<FieldChange>();
+        var layoutMoved = false;
+        foreach (var key in a.Keys.Union(b.Keys).Order(StringComparer.Ordinal))
+        {
+            var x = a.GetValueOrDefault(key);
+            var y = b.GetValueOrDefault(key);
+            if (x == y) continue;
+            if (key.StartsWith("metadata.designer.", StringComparison.Ordinal)) layoutMoved |= a.ContainsKey(key);
+            else fields.Add(new FieldChange(key, x, y));
+        }
+        return (fields, layoutMoved && fields.Count == 0);
     }
 
     private static Dictionary<string, ActivityNode> Index(WorkflowDefinition definition)

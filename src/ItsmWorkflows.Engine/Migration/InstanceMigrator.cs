@@ -69,7 +69,7 @@ public static class InstanceMigrator
         {
             notes.Add($"Variable '{name}' is not declared in version {toVersion}: its value is kept with the instance.");
         }
-        var changed = DefinitionDiff.Compute(from.Definition, to.Definition).ActivitiesChanged.ToDictionary(c => c.Id, StringComparer.Ordinal);
+        // Only the live activities are compared, not the whole definitions: a bulk move checks thousands of instances.
         foreach (var frame in state.Frames.Values)
         {
             var targetPath = MapPath(frame.NodePath, map);
@@ -79,9 +79,10 @@ public static class InstanceMigrator
             {
                 notes.Add($"'{frame.NodePath}' {(waiting ? "waits" : "runs")} on as '{targetPath}'.");
             }
-            if (node.Owner.PathPrefix.Length == 0 && changed.TryGetValue(node.Id, out var change))
+            if (node.Owner.PathPrefix.Length == 0 && from.FindNode(node.Path) is { } source
+                && DefinitionDiff.ChangedFields(source.Node, node.Node) is { Count: > 0 } change)
             {
-                var fields = string.Join(", ", change.Fields.Select(f => f.Field));
+                var fields = string.Join(", ", change.Select(f => f.Field));
                 notes.Add(waiting
                     ? $"'{node.Node.DisplayName}' is already waiting and version {toVersion} changed its {fields}: the wait it set up stands (its event, the approvers it asked, its due time); what it reads again when it resumes comes from version {toVersion}."
                     : $"'{node.Node.DisplayName}' runs with version {toVersion}'s {fields}.");
