@@ -45,7 +45,7 @@ public static class InstanceMigrator
         {
             blocking.Add(new MigrationIssue(null, $"Version {toVersion} does not compile: {string.Join("; ", to.Issues.Select(i => i.Message))}"));
         }
-        CheckMap(map, from, to, fromVersion, toVersion, blocking);
+        MigrationMap.Check(map, from, to, fromVersion, toVersion, blocking);
         if (blocking.Count > 0) return new MigrationReport(fromVersion, toVersion, blocking, notes);
 
         foreach (var frame in state.Frames.Values)
@@ -62,7 +62,7 @@ public static class InstanceMigrator
         {
             notes.Add(frame.ParentId is null
                 ? $"Variable '{variable.Name}' is new in version {toVersion}: it starts at its initial value ({variable.InitialValue?.ToJsonString() ?? "null"})."
-                : $"Variable '{variable.Name}' of '{MapPath(frame.NodePath, map)}' is new in version {toVersion}: it starts at its initial value ({variable.InitialValue?.ToJsonString() ?? "null"}).");
+                : $"Variable '{variable.Name}' of '{MigrationMap.MapPath(frame.NodePath, map)}' is new in version {toVersion}: it starts at its initial value ({variable.InitialValue?.ToJsonString() ?? "null"}).");
         }
         var declared = to.Variables.Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var name in RootScope(state)?.Variables?.Keys.Where(n => !declared.Contains(n)) ?? [])
@@ -72,7 +72,7 @@ public static class InstanceMigrator
         // Only the live activities are compared, not the whole definitions: a bulk move checks thousands of instances.
         foreach (var frame in state.Frames.Values)
         {
-            var targetPath = MapPath(frame.NodePath, map);
+            var targetPath = MigrationMap.MapPath(frame.NodePath, map);
             if (to.FindNode(targetPath) is not { } node || node.Activities.Count > 0 || node.Flowchart is not null) continue;
             var waiting = state.Bookmarks.Any(b => b.FrameId == frame.Id);
             if (!string.Equals(targetPath, frame.NodePath, StringComparison.Ordinal))
@@ -109,7 +109,7 @@ public static class InstanceMigrator
         }
         foreach (var frame in state.Frames.Values.ToList())
         {
-            var path = MapPath(frame.NodePath, map);
+            var path = MigrationMap.MapPath(frame.NodePath, map);
             var moved = string.Equals(path, frame.NodePath, StringComparison.Ordinal) ? frame : new ActivityFrame
             {
                 Id = frame.Id, NodePath = path, ParentId = frame.ParentId, Status = frame.Status, Variables = frame.Variables,
@@ -119,8 +119,8 @@ public static class InstanceMigrator
             if (moved.State is FlowchartState flowchart && from.FindNode(frame.NodePath)?.Flowchart is { } before && to.FindNode(path)?.Flowchart is { } after)
             {
                 flowchart.Rounds = flowchart.Rounds.ToDictionary(
-                    r => MapPath(r.Key, map),
-                    r => new JoinRound { Live = RemapIndexes(r.Value.Live, before, after, map), Dead = RemapIndexes(r.Value.Dead, before, after, map), Fired = r.Value.Fired },
+                    r => MigrationMap.MapPath(r.Key, map),
+                    r => new JoinRound { Live = MigrationJoins.RemapIndexes(r.Value.Live, before, after, map), Dead = MigrationJoins.RemapIndexes(r.Value.Dead, before, after, map), Fired = r.Value.Fired },
                     StringComparer.Ordinal);
             }
             state.Frames[frame.Id] = moved;
@@ -164,32 +164,14 @@ public static class InstanceMigrator
         return report;
     }
 
-    private static void CheckMap(IReadOnlyDictionary<string, string> map, DefinitionPlan from, DefinitionPlan to, int fromVersion, int toVersion, List<MigrationIssue> blocking)
-    {
-        foreach (var (oldPath, newPath) in map)
-        {
-            if (from.FindNode(oldPath) is null) blocking.Add(new MigrationIssue(oldPath, $"The mapping names '{oldPath}', which version {fromVersion} does not have."));
-            if (to.FindNode(newPath) is null) blocking.Add(new MigrationIssue(oldPath, $"The mapping sends '{oldPath}' to '{newPath}', which version {toVersion} does not have."));
-            else if (from.FindNode(newPath) is not null && !map.ContainsKey(newPath))
-            {
-                blocking.Add(new MigrationIssue(oldPath, $"The mapping sends '{oldPath}' to '{newPath}', which version {fromVersion} has too: two activities would become one."));
-            }
-        }
-        // Through the map (prefixes included), no two activities of the old version may land on one path.
-        foreach (var twice in from.Nodes.Keys.GroupBy(p => MapPath(p, map), StringComparer.Ordinal).Where(g => g.Count() > 1))
-        {
-            blocking.Add(new MigrationIssue(null, $"The mapping sends {string.Join(" and ", twice.Select(p => $"'{p}'"))} to the same activity '{twice.Key}'."));
-        }
-    }
-
     private static void CheckFrame(WorkflowState state, ActivityFrame frame, DefinitionPlan from, DefinitionPlan to, IReadOnlyDictionary<string, string> map, List<MigrationIssue> blocking)
     {
         var source = from.FindNode(frame.NodePath);
-        var targetPath = MapPath(frame.NodePath, map);
+        var targetPath = MigrationMap.MapPath(frame.NodePath, map);
         var target = to.FindNode(targetPath);
         var what = state.Bookmarks.Any(b => b.FrameId == frame.Id) ? "is waiting" : frame.Status == FrameStatus.Faulted ? "has faulted" : "is under way";
         var parent = frame.ParentId is not null && state.Frames.TryGetValue(frame.ParentId, out var p) ? p : null;
-        var parentPath = parent is null ? null : MapPath(parent.NodePath, map);
+        var parentPath = parent is null ? null : MigrationMap.MapPath(parent.NodePath, map);
         if (source is null)
         {
             blocking.Add(new MigrationIssue(frame.NodePath, $"'{frame.NodePath}' {what} but is not in the version the instance runs; the instance state is inconsistent."));
@@ -227,7 +209,7 @@ public static class InstanceMigrator
         {
             case CounterState counter when source.Behaviour is Sequence:
                 // A sequence schedules its next step by position: the steps up to the current one must be the same.
-                var done = ChildPaths(source).Take(counter.Index + 1).Select(c => MapPath(c, map)).ToList();
+                var done = ChildPaths(source).Take(counter.Index + 1).Select(c => MigrationMap.MapPath(c, map)).ToList();
                 var now = ChildPaths(target).Take(counter.Index + 1).ToList();
                 if (!done.SequenceEqual(now, StringComparer.Ordinal))
                 {
@@ -235,70 +217,17 @@ public static class InstanceMigrator
                 }
                 break;
             case FlowchartState flowchart when source.Flowchart is { } before && target.Flowchart is { } after:
-                CheckJoins(state, frame, flowchart, before, after, map, to.Definition.Version, blocking);
+                MigrationJoins.CheckJoins(state, frame, flowchart, before, after, map, to.Definition.Version, blocking);
                 break;
         }
     }
-
-    /// <summary>
-    /// A join counts the tokens of its inbound connections. Tokens already sent are not sent again, so a join that a live
-    /// branch can still reach (or that holds some tokens) must keep exactly its inbound connections, and every token it
-    /// holds must have come over a connection that still exists.
-    /// </summary>
-    private static void CheckJoins(WorkflowState state, ActivityFrame frame, FlowchartState flowchart, FlowchartPlan before, FlowchartPlan after, IReadOnlyDictionary<string, string> map, int toVersion, List<MigrationIssue> blocking)
-    {
-        foreach (var (joinPath, round) in flowchart.Rounds)
-        {
-            foreach (var index in round.Live.Concat(round.Dead))
-            {
-                var connection = before.Connections.FirstOrDefault(c => c.Index == index);
-                if (connection is null || Find(after, connection, map) is null)
-                {
-                    var described = connection is null ? $"connection #{index}" : $"{connection.Source.Path}:{connection.SourcePort} → {connection.Target.Path}";
-                    blocking.Add(new MigrationIssue(joinPath, $"'{joinPath}' is waiting for the rest of its inbound connections and has had a token from {described}, which version {toVersion} removed."));
-                }
-            }
-        }
-        var reachable = new HashSet<string>(flowchart.Rounds.Keys.Select(k => MapPath(k, map)), StringComparer.Ordinal);
-        var queue = new Queue<string>(state.Frames.Values.Where(f => f.ParentId == frame.Id).Select(f => MapPath(f.NodePath, map)));
-        while (queue.TryDequeue(out var path))
-        {
-            foreach (var next in after.Outgoing.GetValueOrDefault(path) ?? [])
-            {
-                if (reachable.Add(next.Target.Path)) queue.Enqueue(next.Target.Path);
-            }
-        }
-        // The old version's joins by their path in the target (through the map, prefixes included).
-        var oldTargets = before.InboundAll.Keys.Concat(before.InboundForward.Keys).Distinct(StringComparer.Ordinal).ToDictionary(k => MapPath(k, map), k => k, StringComparer.Ordinal);
-        foreach (var path in reachable.Order(StringComparer.Ordinal))
-        {
-            var oldPath = oldTargets.GetValueOrDefault(path);
-            var oldMode = oldPath is null ? (MergeMode?)null : before.InboundAll.GetValueOrDefault(oldPath)?.FirstOrDefault()?.Target.MergeMode;
-            var newMode = after.InboundAll.GetValueOrDefault(path)?.FirstOrDefault()?.Target.MergeMode;
-            var was = oldPath is null ? [] : Inbound(before, oldPath, oldMode).Select(c => $"{MapPath(c.Source.Path, map)}:{c.SourcePort}").Order(StringComparer.Ordinal).ToList();
-            var now = Inbound(after, path, newMode).Select(c => $"{c.Source.Path}:{c.SourcePort}").Order(StringComparer.Ordinal).ToList();
-            if (was.Count <= 1 && now.Count <= 1) continue;
-            if (!was.SequenceEqual(now, StringComparer.Ordinal))
-            {
-                blocking.Add(new MigrationIssue(path, $"'{path}' joins its inbound connections and live branches still lead to it; version {toVersion} changed them ({string.Join(", ", was)} → {string.Join(", ", now)}), so it would wait for a token no branch sends or count one it no longer expects."));
-            }
-            else if (oldMode != newMode)
-            {
-                blocking.Add(new MigrationIssue(path, $"'{path}' joins its inbound connections and live branches still lead to it; version {toVersion} changed how ({oldMode} → {newMode}), so tokens already counted under one rule would be judged by the other (it could run twice or never)."));
-            }
-        }
-    }
-
-    /// <summary>What a join counts: its forward inbound connections, or for Converge every inbound one (loop-backs too).</summary>
-    private static PlanConnection[] Inbound(FlowchartPlan plan, string path, MergeMode? mode) =>
-        (mode == MergeMode.Converge ? plan.InboundAll.GetValueOrDefault(path) : plan.InboundForward.GetValueOrDefault(path)) ?? [];
 
     /// <summary>Variables the target declares where this instance has live scopes that lack them: the workflow's, a definition used as an activity's, a container's.</summary>
     private static IEnumerable<(ActivityFrame Frame, VariablePlan Variable)> NewVariables(WorkflowState state, DefinitionPlan to, IReadOnlyDictionary<string, string> map)
     {
         foreach (var frame in state.Frames.Values)
         {
-            var node = to.FindNode(MapPath(frame.NodePath, map));
+            var node = to.FindNode(MigrationMap.MapPath(frame.NodePath, map));
             IEnumerable<VariablePlan> declared = frame.ParentId is null && frame.IsWorkflowScope ? to.Variables
                 : frame.IsWorkflowScope && node?.ChildDefinition is { } child ? child.Variables
                 : node?.Variables ?? [];
@@ -320,17 +249,6 @@ public static class InstanceMigrator
     private static ActivityFrame? RootScope(WorkflowState state) =>
         state.Frames.Values.FirstOrDefault(f => f.ParentId is null && f.IsWorkflowScope);
 
-    /// <summary>A path through the map: mapped itself, or inside a mapped definition activity (the longest mapped prefix).</summary>
-    private static string MapPath(string path, IReadOnlyDictionary<string, string> map)
-    {
-        if (map.TryGetValue(path, out var mapped)) return mapped;
-        for (var cut = path.LastIndexOf('/'); cut > 0; cut = path.LastIndexOf('/', cut - 1))
-        {
-            if (map.TryGetValue(path[..cut], out var prefix)) return prefix + path[cut..];
-        }
-        return path;
-    }
-
     /// <summary>Where a node sits in its container: a named slot ("then"), a position in a list slot ("branches #2"), or its activities.</summary>
     private static string SlotOf(PlanNode node)
     {
@@ -349,11 +267,4 @@ public static class InstanceMigrator
 
     private static IEnumerable<string> ChildPaths(PlanNode node) =>
         node.Activities.Concat(node.Slots.Values).Concat(node.ListSlots.Values.SelectMany(l => l)).Select(c => c.Path);
-
-    private static PlanConnection? Find(FlowchartPlan plan, PlanConnection connection, IReadOnlyDictionary<string, string> map) =>
-        plan.Connections.FirstOrDefault(c => c.Source.Path == MapPath(connection.Source.Path, map) && c.Target.Path == MapPath(connection.Target.Path, map)
-            && string.Equals(c.SourcePort, connection.SourcePort, StringComparison.OrdinalIgnoreCase));
-
-    private static List<int> RemapIndexes(List<int> indexes, FlowchartPlan before, FlowchartPlan after, IReadOnlyDictionary<string, string> map) =>
-        indexes.Select(i => before.Connections.FirstOrDefault(c => c.Index == i) is { } c && Find(after, c, map) is { } found ? found.Index : -1).Where(i => i >= 0).ToList();
 }
