@@ -1,8 +1,4 @@
-using System.Text.Json.Nodes;
 using ItsmWorkflows.Engine.Definitions;
-using ItsmWorkflows.Engine.Planning;
-using ItsmWorkflows.Engine.Runtime;
-using ItsmWorkflows.Engine.Validation;
 using ItsmWorkflows.Server.Api;
 using ItsmWorkflows.Server.Data;
 using Microsoft.EntityFrameworkCore;
