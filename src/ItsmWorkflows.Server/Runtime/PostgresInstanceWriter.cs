@@ -1,8 +1,6 @@
-using System.Text.Json;
 using ItsmWorkflows.Engine.Execution;
 using ItsmWorkflows.Engine.Runtime;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace ItsmWorkflows.Server.Runtime;
 
@@ -18,7 +16,7 @@ namespace ItsmWorkflows.Server.Runtime;
 /// Index rows are reconciled, not rewritten: bookmarks and timers that persist across bursts keep their
 /// rows (and a timer keeps its claim), only new journal entries are sent past the ones already stored.
 /// </summary>
-internal static class PostgresInstanceWriter
+internal static partial class PostgresInstanceWriter
 {
     /// <summary>What a scope read of an instance's index rows (they mirror the state it loaded).</summary>
     /// <remarks><see cref="Bookmarks"/> maps each bookmark id to its activity id (a migration can rename the activity a bookmark waits in).</remarks>
@@ -150,6 +148,8 @@ internal static class PostgresInstanceWriter
         return payload.ToJsonString();
     }
 
+    private static int OpenIncidents(WorkflowState state) => state.Incidents.Count(i => i.ResolvedAt is null);
+
     /// <summary>
     /// Saves a burst over a state this scope read at <paramref name="loaded"/>. The revision guard guarantees the
     /// stored index rows are exactly the ones read, so only the difference is sent: a resume that consumes one
@@ -264,64 +264,4 @@ internal static class PostgresInstanceWriter
         command.CommandText = sql.ToString();
         return (long)(await command.ExecuteScalarAsync(cancellationToken))! == 1;
     }
-
-    private static readonly string[] BookmarkArrayTypes = ["::text[]", "::text[]", "::text[]", "::text[]", "::timestamptz[]", "::timestamptz[]", "::text[]"];
-    private static readonly string[] IncidentArrayTypes = ["::text[]", "::text[]", "::text[]", "::text[]", "::text[]", "::timestamptz[]", "::timestamptz[]"];
-    private static readonly string[] JournalArrayTypes = ["::bigint[]", "::timestamptz[]", "::text[]", "::text[]", "::text[]", "::text[]", "::text[]", "::text[]"];
-
-    private static int OpenIncidents(WorkflowState state) => state.Incidents.Count(i => i.ResolvedAt is null);
-
-    private static void AddJournalArrays(NpgsqlParameterCollection p, IReadOnlyCollection<JournalEntry> journal)
-    {
-        p.Add(new NpgsqlParameter<long[]> { TypedValue = journal.Select(j => j.Sequence).ToArray() });
-        p.Add(Times(journal.Select(j => (DateTimeOffset?)j.At)));
-        p.Add(Texts(journal.Select(j => j.ActivityId)));
-        p.Add(Texts(journal.Select(j => j.ActivityType)));
-        p.Add(Texts(journal.Select(j => j.Event.ToString())));
-        p.Add(Texts(journal.Select(j => j.Outcomes is null ? null : JsonSerializer.Serialize(j.Outcomes))));
-        p.Add(Texts(journal.Select(j => j.Message)));
-        p.Add(Texts(journal.Select(j => j.NodePath)));
-    }
-
-    private static void AddBookmarkArrays(NpgsqlParameterCollection p, IReadOnlyCollection<Bookmark> bookmarks)
-    {
-        p.Add(Texts(bookmarks.Select(b => b.Id)));
-        p.Add(Texts(bookmarks.Select(b => b.ActivityId)));
-        p.Add(Texts(bookmarks.Select(b => b.Name)));
-        p.Add(Texts(bookmarks.Select(b => b.StimulusHash)));
-        p.Add(Times(bookmarks.Select(b => b.DueAt)));
-        p.Add(Times(bookmarks.Select(b => (DateTimeOffset?)b.CreatedAt)));
-        p.Add(Texts(bookmarks.Select(b => b.Payload?.ToJsonString())));
-    }
-
-    private static void AddTimerArrays(NpgsqlParameterCollection p, IReadOnlyCollection<Bookmark> timers)
-    {
-        p.Add(Texts(timers.Select(t => t.Id)));
-        p.Add(Times(timers.Select(t => t.DueAt)));
-    }
-
-    private static void AddIncidentArrays(NpgsqlParameterCollection p, IReadOnlyCollection<Incident> incidents)
-    {
-        p.Add(Texts(incidents.Select(i => i.Id)));
-        p.Add(Texts(incidents.Select(i => i.ActivityId)));
-        p.Add(Texts(incidents.Select(i => i.ActivityType)));
-        p.Add(Texts(incidents.Select(i => i.Message)));
-        p.Add(Texts(incidents.Select(i => i.Code)));
-        p.Add(Times(incidents.Select(i => (DateTimeOffset?)i.At)));
-        p.Add(Times(incidents.Select(i => i.ResolvedAt)));
-    }
-
-    private static NpgsqlParameter Text(string? value) => new() { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)value ?? DBNull.Value };
-
-    private static NpgsqlParameter Jsonb(string value) => new() { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = value };
-
-    // PostgreSQL's timestamptz is written from UTC instants only.
-    private static NpgsqlParameter Time(DateTimeOffset? value) =>
-        new() { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = value is { } v ? v.UtcDateTime : DBNull.Value };
-
-    private static NpgsqlParameter Texts(IEnumerable<string?> values) =>
-        new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = values.ToArray() };
-
-    private static NpgsqlParameter Times(IEnumerable<DateTimeOffset?> values) =>
-        new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, Value = values.Select(v => v?.UtcDateTime).ToArray() };
 }
