@@ -119,14 +119,30 @@ internal sealed class ApprovalService(ItsmDbContext db, WorkflowRuntime runtime,
         return result is null ? Refused(DecisionRefusal.Closed) : new DecisionResult(DecisionRefusal.None, $"\"{newTitle}\" was revised; approvers who have not decided are asked again.");
     }
 
+    /// <summary>
+    /// The approvals waiting for this person's decision (their own slots and those they hold for someone else): still
+    /// open (the workflow waits on them) and not yet decided for that slot. A handful of set queries whatever the
+    /// number of approvals the person was ever asked for.
+    /// </summary>
     public async Task<List<InboxItem>> InboxAsync(string userName, CancellationToken cancellationToken)
     {
-        var slots = await db.ApprovalTokens.AsNoTracking().Where(t => t.Approver == userName).ToListAsync(cancellationToken);
+        var slots = await db.ApprovalTokens.AsNoTracking().Where(t => t.Approver == userName)
+            .Select(t => new { t.ApprovalId, t.Approver, t.OnBehalfOf }).ToListAsync(cancellationToken);
+        if (slots.Count == 0) return [];
+        var byHash = slots.Select(s => s.ApprovalId).Distinct(StringComparer.Ordinal)
+            .ToDictionary(id => StimulusHash.Compute(RequestApproval.TypeName, RequestApproval.Stimulus(id)), StringComparer.Ordinal);
+        var hashes = byHash.Keys.ToList();
+        var openHashes = await db.Bookmarks.AsNoTracking().Where(b => hashes.Contains(b.StimulusHash)).Select(b => b.StimulusHash).Distinct().ToListAsync(cancellationToken);
+        var open = openHashes.Select(h => byHash[h]).ToList();
+        if (open.Count == 0) return [];
+        var decisions = await db.ApprovalAudit.AsNoTracking().Where(a => open.Contains(a.ApprovalId) && a.Decision != "Revised")
+            .Select(a => new { a.ApprovalId, Holder = a.OnBehalfOf ?? a.Actor }).ToListAsync(cancellationToken);
+        var decided = decisions.Select(d => (d.ApprovalId, d.Holder)).ToHashSet();
+        var approvals = await db.Approvals.AsNoTracking().Where(a => open.Contains(a.Id)).ToDictionaryAsync(a => a.Id, cancellationToken);
         var items = new List<InboxItem>();
         foreach (var slot in slots)
         {
-            if (!await IsOpenAsync(slot.ApprovalId, cancellationToken) || await IsDecidedAsync(slot.ApprovalId, slot, cancellationToken)) continue;
-            var approval = await db.Approvals.AsNoTracking().FirstAsync(a => a.Id == slot.ApprovalId, cancellationToken);
+            if (!approvals.TryGetValue(slot.ApprovalId, out var approval) || decided.Contains((slot.ApprovalId, slot.OnBehalfOf ?? slot.Approver))) continue;
             items.Add(new InboxItem(approval.Id, approval.Title, approval.Requester, slot.OnBehalfOf, approval.CreatedAt, approval.DueAt, DetailsOf(approval), approval.InstanceId));
         }
         var names = await Identity.DisplayNames.OfAsync(db, items.SelectMany(i => new[] { i.Requester, i.OnBehalfOf }), cancellationToken);
