@@ -49,6 +49,83 @@ public abstract class WorkflowHttpTests<TFixture>(TFixture fixture) : IClassFixt
         Assert.Equal(HttpStatusCode.Created, (await signedIn.PostAsync($"/workflows/{path}/x", Body("{}"), Ct)).StatusCode);
     }
 
+    /// <summary>Started anonymously, then waits at a second route that only an operator may call.</summary>
+    private static string StartThenConfirm(string id, string path, string policy) => $$"""
+        { "definitionId": "{{id}}", "name": "{{id}}", "root": { "type": "Elsa.Flowchart", "id": "F", "activities": [
+          { "id": "Start", "type": "Elsa.HttpEndpoint", "canStartWorkflow": true,
+            "path": { "typeName": "String", "expression": { "type": "Literal", "value": "{{path}}/start" } },
+            "supportedMethods": { "typeName": "List<String>", "expression": { "type": "Object", "value": "[\"POST\"]" } } },
+          { "id": "Confirm", "type": "Elsa.HttpEndpoint",
+            "path": { "typeName": "String", "expression": { "type": "Literal", "value": "{{path}}/confirm" } },
+            "supportedMethods": { "typeName": "List<String>", "expression": { "type": "Object", "value": "[\"POST\"]" } },
+            "authorize": { "typeName": "Boolean", "expression": { "type": "Literal", "value": true } },
+            "policy": { "typeName": "String", "expression": { "type": "Literal", "value": "{{policy}}" } } },
+          { "id": "Done", "type": "Elsa.WriteHttpResponse",
+            "statusCode": { "typeName": "HttpStatusCode", "expression": { "type": "Literal", "value": "OK" } },
+            "content": { "typeName": "Object", "expression": { "type": "JavaScript", "value": "({ confirmedBy: getParsedContentFromConfirm().by })" } } } ],
+          "connections": [
+            { "source": { "activity": "Start", "port": "Done" }, "target": { "activity": "Confirm", "port": "In" } },
+            { "source": { "activity": "Confirm", "port": "Done" }, "target": { "activity": "Done", "port": "In" } } ] } }
+        """;
+
+    [Fact]
+    public async Task WaitingEndpoint_ThatRequiresAPolicy_RefusesCallersWithoutIt_AndKeepsWaiting()
+    {
+        var path = "confirm-" + Guid.NewGuid().ToString("N")[..6];
+        await PublishAsync(StartThenConfirm("wh-" + Guid.NewGuid().ToString("N")[..8], path, "operate-workflows"));
+        var anonymous = await fixture.ClientAsync(null);
+        var started = await ReadAsync(await anonymous.PostAsync($"/workflows/{path}/start", Body("{}"), Ct));
+        Assert.Equal("Suspended", started["subStatus"]!.GetValue<string>());
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsync($"/workflows/{path}/confirm", Body("""{ "by": "stranger" }"""), Ct)).StatusCode);
+        var agent = await fixture.ClientAsync("bob");
+        var forbidden = await agent.PostAsync($"/workflows/{path}/confirm", Body("""{ "by": "bob" }"""), Ct);
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        Assert.Contains("operate-workflows", (await ReadAsync(forbidden))["detail"]!.GetValue<string>());
+
+        var owner = await fixture.ClientAsync("dave");
+        var instance = await OkAsync(await owner.GetAsync($"/api/instances/{started["workflowInstanceId"]!.GetValue<string>()}", Ct));
+        Assert.Equal("Suspended", instance["instance"]!["subStatus"]!.GetValue<string>()); // the refused calls changed nothing
+        var confirmed = await owner.PostAsync($"/workflows/{path}/confirm", Body("""{ "by": "dave" }"""), Ct);
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        Assert.Equal("dave", (await ReadAsync(confirmed))["confirmedBy"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task WaitingEndpoint_NamingAnUnknownPolicy_RefusesEveryone_WithAMessage()
+    {
+        var path = "typo-" + Guid.NewGuid().ToString("N")[..6];
+        await PublishAsync(StartThenConfirm("wh-" + Guid.NewGuid().ToString("N")[..8], path, "operate-workflow"));
+        var anonymous = await fixture.ClientAsync(null);
+        await ReadAsync(await anonymous.PostAsync($"/workflows/{path}/start", Body("{}"), Ct));
+        var refused = await (await fixture.ClientAsync("erin")).PostAsync($"/workflows/{path}/confirm", Body("{}"), Ct);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains("which this server does not have", (await ReadAsync(refused))["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task WorkflowResponse_IsSandboxed_AndCannotSetCookiesOnTheProductsOrigin()
+    {
+        var path = "page-" + Guid.NewGuid().ToString("N")[..6];
+        var id = "wh-" + Guid.NewGuid().ToString("N")[..8];
+        await PublishAsync($$"""
+            { "definitionId": "{{id}}", "name": "{{id}}", "root": { "type": "Elsa.Flowchart", "id": "F", "activities": [
+              { "id": "In", "type": "Elsa.HttpEndpoint", "canStartWorkflow": true,
+                "path": { "typeName": "String", "expression": { "type": "Literal", "value": "{{path}}" } } },
+              { "id": "Out", "type": "Elsa.WriteHttpResponse",
+                "contentType": { "typeName": "String", "expression": { "type": "Literal", "value": "text/html" } },
+                "content": { "typeName": "Object", "expression": { "type": "Literal", "value": "<script>fetch('/account/me')</script>" } },
+                "responseHeaders": { "typeName": "HttpResponseHeaders", "expression": { "type": "JavaScript", "value": "({ 'Set-Cookie': 'itsm.auth=planted', 'Content-Security-Policy': 'default-src *', 'X-Ticket': 'INC42' })" } } } ],
+              "connections": [ { "source": { "activity": "In", "port": "Done" }, "target": { "activity": "Out", "port": "In" } } ] } }
+            """);
+        var response = await (await fixture.ClientAsync(null)).GetAsync($"/workflows/{path}", Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.False(response.Headers.Contains("Set-Cookie"));
+        Assert.StartsWith("sandbox", Assert.Single(response.Headers.GetValues("Content-Security-Policy")));
+        Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
+        Assert.Equal("INC42", Assert.Single(response.Headers.GetValues("X-Ticket"))); // the workflow's own headers still go out
+    }
+
     [Fact]
     public async Task UnknownRoute_Is404_AndMalformedJsonIs400()
     {

@@ -93,10 +93,16 @@ public sealed partial class WorkflowRuntime(IWorkflowDefinitionProvider definiti
     }
 
     /// <summary>Resumes every HttpEndpoint bookmark waiting at a route (its stimulus: method and path) with the request.</summary>
-    public async ValueTask<IReadOnlyList<RunResult>> ResumeHttpWaitersAsync(string httpStimulus, JsonNode? payload, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<RunResult>> ResumeHttpWaitersAsync(string httpStimulus, JsonNode? payload, CancellationToken cancellationToken = default) =>
+        ResumeHttpWaitersAsync(httpStimulus, payload, static _ => true, cancellationToken);
+
+    /// <summary>Resumes the instances waiting at an HTTP route whose bookmark <paramref name="admit"/> lets the caller resume (the host's authorization decision).</summary>
+    public async ValueTask<IReadOnlyList<RunResult>> ResumeHttpWaitersAsync(string httpStimulus, JsonNode? payload, Func<BookmarkLocation, bool> admit, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(admit);
         var hash = StimulusHash.Compute("Elsa.HttpEndpoint", httpStimulus);
-        return await ResumeAllAsync(await instances.FindBookmarksAsync(hash, null, cancellationToken), payload, cancellationToken);
+        var found = await instances.FindBookmarksAsync(hash, null, cancellationToken);
+        return await ResumeAllAsync([.. found.Where(admit)], payload, cancellationToken);
     }
 
     /// <summary>Reports the result of a task requested by RunTask.</summary>

@@ -37,9 +37,25 @@ internal static class WorkflowHttpEndpoints
         var route = HttpEndpoint.NormalizePath(path ?? "");
         var request = await ReadRequestAsync(http, method, route, ct);
 
-        // An instance waiting at this exact route goes first.
-        var waiting = await runtime.ResumeHttpWaitersAsync(HttpEndpoint.Stimulus(method, route), request, ct);
-        if (waiting.Count > 0) return Respond(waiting[^1]);
+        // An instance waiting at this exact route goes first, if the caller may resume it (its HTTP Endpoint's
+        // authorize and policy, carried by its bookmark).
+        var stimulus = HttpEndpoint.Stimulus(method, route);
+        var hash = StimulusHash.Compute("Elsa.HttpEndpoint", stimulus);
+        var waiters = await db.Bookmarks.AsNoTracking().Where(b => b.StimulusHash == hash).Select(b => new { b.Id, b.Payload }).ToListAsync(ct);
+        if (waiters.Count > 0)
+        {
+            var admitted = new HashSet<string>(StringComparer.Ordinal);
+            IResult? refusal = null;
+            foreach (var waiter in waiters)
+            {
+                var denied = await DenyAsync(http, authorization, Requirement(waiter.Payload));
+                if (denied is null) admitted.Add(waiter.Id);
+                else refusal ??= denied;
+            }
+            if (admitted.Count == 0) return refusal!;
+            var resumed = await runtime.ResumeHttpWaitersAsync(stimulus, request, b => admitted.Contains(b.BookmarkId), ct);
+            if (resumed.Count > 0) return Respond(resumed[^1]);
+        }
 
         var triggers = await db.Triggers.AsNoTracking().Where(t => t.ActivityType == "Elsa.HttpEndpoint").ToListAsync(ct);
         foreach (var trigger in triggers)
@@ -47,19 +63,42 @@ internal static class WorkflowHttpEndpoints
             var payload = (JsonObject)JsonNode.Parse(trigger.Payload)!;
             if (!string.Equals(payload["method"]?.GetValue<string>(), method, StringComparison.Ordinal)) continue;
             if (!RouteTemplate.TryMatch(payload["path"]?.GetValue<string>() ?? "", route, out var routeData)) continue;
-            if (payload["authorize"]?.GetValue<bool>() == true)
-            {
-                if (http.User.Identity?.IsAuthenticated != true) return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in required", detail: "This workflow endpoint requires an authenticated caller.");
-                if (payload["policy"]?.GetValue<string>() is { Length: > 0 } policy && !(await authorization.AuthorizeAsync(http.User, policy)).Succeeded)
-                {
-                    return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: $"This workflow endpoint requires the '{policy}' policy.");
-                }
-            }
+            if (await DenyAsync(http, authorization, (payload["authorize"]?.GetValue<bool>() == true, payload["policy"]?.GetValue<string>())) is { } denied) return denied;
             request["routeData"] = routeData;
             var result = await runtime.StartAsync(trigger.DefinitionId, new StartOptions { VersionId = trigger.DefinitionVersionId, TriggerActivityId = trigger.ActivityId, TriggerPayload = request }, ct);
             return Respond(result);
         }
         return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"No published workflow answers {method} /workflows{route}.");
+    }
+
+    /// <summary>
+    /// Who may resume a waiting HTTP Endpoint, from its bookmark. A bookmark written before the bookmark carried it
+    /// says nothing: it needs a signed-in caller (closed by default rather than open to anyone).
+    /// </summary>
+    private static (bool Authorize, string? Policy) Requirement(string? bookmarkPayload)
+    {
+        var payload = bookmarkPayload is null ? null : JsonNode.Parse(bookmarkPayload) as JsonObject;
+        if (payload is null || !payload.ContainsKey("authorize")) return (true, null);
+        return (payload["authorize"]?.GetValue<bool>() == true, payload["policy"]?.GetValue<string>());
+    }
+
+    /// <summary>The refusal for a caller who does not meet a workflow endpoint's requirement; null when they do.</summary>
+    private static async Task<IResult?> DenyAsync(HttpContext http, IAuthorizationService authorization, (bool Authorize, string? Policy) requirement)
+    {
+        if (!requirement.Authorize) return null;
+        if (http.User.Identity?.IsAuthenticated != true) return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in required", detail: "This workflow endpoint requires an authenticated caller.");
+        if (requirement.Policy is not { Length: > 0 } policy) return null;
+        var policies = http.RequestServices.GetRequiredService<IAuthorizationPolicyProvider>();
+        if (await policies.GetPolicyAsync(policy) is null)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
+                detail: $"This workflow endpoint requires the '{policy}' policy, which this server does not have (it has design-workflows, start-workflows, operate-workflows, admin, signed-in); its process owner must fix the HTTP Endpoint.");
+        }
+        if (!(await authorization.AuthorizeAsync(http.User, policy)).Succeeded)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: $"This workflow endpoint requires the '{policy}' policy.");
+        }
+        return null;
     }
 
     private static IResult Respond(RunResult result)
@@ -113,12 +152,28 @@ internal static class WorkflowHttpEndpoints
         };
     }
 
+    /// <summary>
+    /// Headers a workflow's response may not set: they would act on the product's own origin (plant or clear its
+    /// cookies, loosen the sandbox below, open it to other origins) or corrupt the response's framing.
+    /// </summary>
+    private static readonly HashSet<string> ReservedHeaders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Set-Cookie", "Set-Cookie2", "Clear-Site-Data", "Content-Security-Policy", "Content-Security-Policy-Report-Only",
+        "X-Content-Type-Options", "X-Frame-Options", "Strict-Transport-Security", "Access-Control-Allow-Origin",
+        "Access-Control-Allow-Credentials", "Access-Control-Allow-Headers", "Access-Control-Allow-Methods", "Access-Control-Expose-Headers",
+        "Service-Worker-Allowed", "Content-Length", "Transfer-Encoding", "Connection",
+    };
+
     private sealed class WorkflowHttpResult(int status, string body, string contentType, IReadOnlyDictionary<string, string> headers) : IResult
     {
         public async Task ExecuteAsync(HttpContext httpContext)
         {
             httpContext.Response.StatusCode = status;
-            foreach (var pair in headers) httpContext.Response.Headers[pair.Key] = pair.Value;
+            foreach (var pair in headers.Where(h => !ReservedHeaders.Contains(h.Key))) httpContext.Response.Headers[pair.Key] = pair.Value;
+            // A workflow answers on the product's own origin, where people are signed in: whatever it returns (HTML
+            // echoing a caller's input, say) runs sandboxed, with no scripts, and is never sniffed into something else.
+            httpContext.Response.Headers.ContentSecurityPolicy = "sandbox; default-src 'none'; frame-ancestors 'none'";
+            httpContext.Response.Headers.XContentTypeOptions = "nosniff";
             httpContext.Response.ContentType = contentType;
             await httpContext.Response.WriteAsync(body, httpContext.RequestAborted);
         }

@@ -52,7 +52,16 @@ public sealed class HttpEndpoint : IActivity
         if (string.IsNullOrWhiteSpace(path)) return ValueTask.FromResult(ActivityResult.Fault("HTTP Endpoint has no path."));
         var methods = context.GetStringList("supportedMethods");
         if (methods.Count == 0) methods = ["GET"];
-        var bookmarks = methods.Select(m => context.CreateBookmark(Stimulus(m, path), new JsonObject { ["method"] = m.ToUpperInvariant(), ["path"] = NormalizePath(path) })).ToArray();
+        // Who may resume it travels with the bookmark: the host checks it before a request reaches the instance.
+        var authorize = context.GetBool("authorize");
+        var policy = context.GetString("policy");
+        var bookmarks = methods.Select(m => context.CreateBookmark(Stimulus(m, path), new JsonObject
+        {
+            ["method"] = m.ToUpperInvariant(),
+            ["path"] = NormalizePath(path),
+            ["authorize"] = authorize,
+            ["policy"] = string.IsNullOrWhiteSpace(policy) ? null : policy.Trim(),
+        })).ToArray();
         return ValueTask.FromResult(ActivityResult.Suspend(bookmarks));
     }
 
