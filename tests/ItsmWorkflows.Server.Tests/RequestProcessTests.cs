@@ -55,6 +55,31 @@ public sealed class RequestProcessTests(PostgresSmtpServerFixture fixture) : ICl
     }
 
     [Fact]
+    public async Task AnInstanceStartedByHand_WithARequestsNumber_CannotMoveThatRequestPastItsApproval()
+    {
+        var (bob, number) = await RequestAsync("bob", "new-laptop", new { model = "Performance 16\"", reason = "Faster builds" });
+        Assert.Equal("Awaiting approval", await StatusAsync(bob, number));
+        var ticket = (await TicketAsync(bob, number))["ticket"]!;
+
+        // An agent may start workflows: one of the request process, under the request's number, claiming no approval is needed.
+        var forged = await OkAsync(await bob.PostJsonAsync("/api/instances", new
+        {
+            definitionId = "request-fulfilment",
+            correlationId = number,
+            input = new { ticket = new { number, requester = "bob", requesterName = "Bob Agent", summary = new { }, item = new { name = "New laptop", approvalRequired = false, fulfilmentGroup = "Desktop Support", deliveryTarget = "1.00:00:00", tasks = new[] { new { title = "Hand over laptop", group = "Desktop Support" } } } } },
+        }));
+        Assert.NotEqual(ticket["instanceId"]?.GetValue<string>(), forged["instance"]!["id"]!.GetValue<string>());
+        await SettleAsync(fixture);
+
+        var after = await TicketAsync(bob, number);
+        Assert.Equal("Awaiting approval", after["ticket"]!["status"]!.GetValue<string>());
+        Assert.Empty(after["tasks"]?.AsArray() ?? []);
+        await using var scope = fixture.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ItsmDbContext>();
+        Assert.False(await db.Tickets.AnyAsync(t => t.ParentNumber == number, Ct));
+    }
+
+    [Fact]
     public async Task Approved_ThenEachTaskDone_IsFulfilled_AndTheRequesterHearsAtEachMilestone()
     {
         var (alice, number) = await RequestAsync("alice", "new-laptop", new { model = "Performance 16\"", reason = "Video editing for the launch", dockingStation = true });

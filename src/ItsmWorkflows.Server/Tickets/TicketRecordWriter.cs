@@ -11,6 +11,9 @@ namespace ItsmWorkflows.Server.Tickets;
 /// inside the transaction that saves the burst: the instance and its tickets never disagree.
 /// A change for a ticket that does not exist is skipped with a warning, not failed: the workflow step
 /// itself is sound, and failing it would only stop the process.
+/// A workflow changes only its own ticket and tasks (those of its instance, or of its parent instance when
+/// it runs as a child): any instance can name any ticket number, and one started by hand with a ticket's
+/// number as its correlation id must not move that ticket past its approval.
 /// </summary>
 internal sealed partial class TicketRecordWriter(ItsmDbContext db, ILogger<TicketRecordWriter> logger)
 {
@@ -29,10 +32,10 @@ internal sealed partial class TicketRecordWriter(ItsmDbContext db, ILogger<Ticke
                     await OpenTaskAsync(p, at, cancellationToken);
                     break;
                 case TicketChanges.CloseTask:
-                    await CloseTaskAsync(Text(p, "id")!, Text(p, "status") ?? "Closed Complete", Text(p, "by"), Text(p, "notes"), at, cancellationToken);
+                    await CloseTaskAsync(p, Text(p, "status") ?? "Closed Complete", Text(p, "by"), Text(p, "notes"), at, cancellationToken);
                     break;
                 case TicketChanges.CancelTask:
-                    await CloseTaskAsync(Text(p, "id")!, TicketStatuses.Cancelled, "workflow", "Withdrawn: the process no longer needs it.", at, cancellationToken);
+                    await CloseTaskAsync(p, TicketStatuses.Cancelled, "workflow", "Withdrawn: the process no longer needs it.", at, cancellationToken);
                     break;
                 default:
                     LogUnknown(logger, change.Kind);
@@ -50,6 +53,7 @@ internal sealed partial class TicketRecordWriter(ItsmDbContext db, ILogger<Ticke
             LogMissing(logger, number, Text(p, "instanceId"));
             return;
         }
+        if (!Owns(ticket, p)) return;
         var actor = Text(p, "actor");
         if (Text(p, "status") is { } status && status != ticket.Status)
         {
@@ -84,6 +88,7 @@ internal sealed partial class TicketRecordWriter(ItsmDbContext db, ILogger<Ticke
         if (await db.Tickets.AnyAsync(t => t.Id == id, cancellationToken)) return;
         var parentNumber = Text(p, "parent");
         var parent = parentNumber is null ? null : await FindAsync(t => t.Number == parentNumber, cancellationToken);
+        if (parent is not null && !Owns(parent, p)) return;
         var number = await TicketNumbers.NextAsync(db, TicketKind.Task, cancellationToken);
         db.Tickets.Add(new TicketRecord
         {
@@ -108,10 +113,11 @@ internal sealed partial class TicketRecordWriter(ItsmDbContext db, ILogger<Ticke
         if (parentNumber is not null) Event(parentNumber, at, "task", $"{number} opened: {Text(p, "title")}");
     }
 
-    private async Task CloseTaskAsync(string id, string status, string? by, string? notes, DateTimeOffset at, CancellationToken cancellationToken)
+    private async Task CloseTaskAsync(JsonObject p, string status, string? by, string? notes, DateTimeOffset at, CancellationToken cancellationToken)
     {
+        var id = Text(p, "id")!;
         var task = await FindAsync(t => t.Id == id, cancellationToken);
-        if (task is null || TicketStatuses.IsFinal(task.Status)) return;
+        if (task is null || TicketStatuses.IsFinal(task.Status) || !Owns(task, p)) return;
         task.Status = status;
         task.ClosedAt = at;
         task.UpdatedAt = at;
@@ -122,6 +128,14 @@ internal sealed partial class TicketRecordWriter(ItsmDbContext db, ILogger<Ticke
         task.Details = details.ToJsonString();
         Event(task.Number, at, "status", status + (notes is { Length: > 0 } ? ": " + notes : ""), by);
         if (task.ParentNumber is not null) Event(task.ParentNumber, at, "task", $"{task.Number} {status.ToLowerInvariant()}" + (by is null ? "" : " by " + by));
+    }
+
+    /// <summary>The ticket belongs to the instance making the change (or to its parent); otherwise the change is skipped with a warning.</summary>
+    private bool Owns(TicketRecord ticket, JsonObject p)
+    {
+        if (ticket.InstanceId is { } owner && (owner == Text(p, "instanceId") || owner == Text(p, "parentInstanceId"))) return true;
+        LogNotOwned(logger, ticket.Number, Text(p, "instanceId"), ticket.InstanceId);
+        return false;
     }
 
     /// <summary>Tracked rows first: a change earlier in the same burst (a task opened, then closed) is not saved yet.</summary>
@@ -135,6 +149,9 @@ internal sealed partial class TicketRecordWriter(ItsmDbContext db, ILogger<Ticke
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A workflow step changed ticket {Number}, which does not exist (instance {InstanceId}); skipped")]
     private static partial void LogMissing(ILogger logger, string number, string? instanceId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {InstanceId} tried to change ticket {Number}, which belongs to instance {Owner}; skipped")]
+    private static partial void LogNotOwned(ILogger logger, string number, string? instanceId, string? owner);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Unknown record change {Kind}; skipped")]
     private static partial void LogUnknown(ILogger logger, string kind);
