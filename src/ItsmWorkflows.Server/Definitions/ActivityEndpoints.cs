@@ -39,6 +39,6 @@ internal static class ActivityEndpoints
             {
                 return new ExpressionCheckResult(false, ex.Message, ex.Line, ex.Column);
             }
-        }).WithTags("Definitions").RequireAuthorization(Policies.SignedIn).WithSummary("Compiles one expression and says whether it is valid, and if not, why.");
+        }).WithTags("Definitions").RequireAuthorization(Policies.DesignWorkflows).WithSummary("Compiles one expression and says whether it is valid, and if not, why (process owners: it is the designer's).");
     }
 }

@@ -21,7 +21,10 @@ internal static class DefinitionEndpoints
 
     public static void MapDefinitionEndpoints(this WebApplication app)
     {
-        var read = app.MapGroup("/api/definitions").WithTags("Definitions").RequireAuthorization(Policies.SignedIn);
+        // Staff who may start workflows read definitions; requesters and approvers do not: a definition holds its
+        // scripts, addresses, approver lists and whatever its author typed (the portal shows a ticket's process
+        // through TicketProcessViews, without its configuration).
+        var read = app.MapGroup("/api/definitions").WithTags("Definitions").RequireAuthorization(Policies.StartWorkflows);
         var design = app.MapGroup("/api/definitions").WithTags("Definitions").RequireAuthorization(Policies.DesignWorkflows);
 
         read.MapGet("", (DefinitionService s, CancellationToken ct) => s.ListAsync(ct));

@@ -9,7 +9,7 @@ internal static class Policies
     /// <summary>Design, edit, publish, retire, import and export definitions.</summary>
     public const string DesignWorkflows = "design-workflows";
 
-    /// <summary>Start instances directly through the API.</summary>
+    /// <summary>Start instances directly through the API, and read definitions (staff: agents, process owners, admins).</summary>
     public const string StartWorkflows = "start-workflows";
 
     /// <summary>See every instance, resume bookmarks, cancel, retry incidents.</summary>
