@@ -50,15 +50,13 @@ internal sealed class OutboundNetworkPolicy
         if (judged.AddressFamily == AddressFamily.InterNetworkV6 && judged.ScopeId != 0) judged = new IPAddress(judged.GetAddressBytes());
         if (_allow.Any(range => range.Contains(judged))) return null;
         var what = BuiltIn.FirstOrDefault(rule => rule.Range.Contains(judged)).What;
-        if (what is not null)
-        {
-            return $"{host} resolves to {judged}, {what}, which outbound HTTP may not reach; allow it with {AllowSetting}";
-        }
-        if (_block.Any(range => range.Contains(judged)))
-        {
-            return $"{host} resolves to {judged}, which {BlockSetting} refuses; allow it with {AllowSetting} or remove its range from {BlockSetting}";
-        }
-        return null;
+        var blocked = what is null && _block.Any(range => range.Contains(judged));
+        if (what is null && !blocked) return null;
+        // A URL that names the address itself needs no "resolves to".
+        var subject = IPAddress.TryParse(host, out _) ? $"{judged} is" : $"{host} resolves to {judged},";
+        return blocked
+            ? $"{subject} an address in {BlockSetting}, which outbound HTTP may not reach; allow it with {AllowSetting} or remove its range from {BlockSetting}"
+            : $"{subject} {what}, which outbound HTTP may not reach; allow it with {AllowSetting}";
     }
 
     /// <summary>The reason a configured range cannot be used, or null when every one parses (checked at start-up).</summary>
@@ -78,13 +76,18 @@ internal sealed class OutboundNetworkPolicy
     private static bool TryParse(string text, out IPNetwork range)
     {
         text = text.Trim();
-        if (IPNetwork.TryParse(text, out range)) return true;
+        if (text.Split('/') is [var baseText, _] && IPAddress.TryParse(baseText, out var start) && IPNetwork.TryParse(text, out range))
+        {
+            // 10.1.2.3/8 is refused rather than read as 10.0.0.0/8: whoever wrote it may have meant the one address.
+            return range.BaseAddress.Equals(start);
+        }
         if (!text.Contains('/', StringComparison.Ordinal) && IPAddress.TryParse(text, out var address))
         {
             var single = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
             range = new IPNetwork(single, single.AddressFamily == AddressFamily.InterNetwork ? 32 : 128);
             return true;
         }
+        range = default;
         return false;
     }
 }
