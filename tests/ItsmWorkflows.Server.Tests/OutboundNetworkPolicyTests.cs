@@ -79,6 +79,8 @@ public sealed class OutboundNetworkPolicyTests
     [InlineData("10.0.0.0/33")]
     [InlineData("10.1.2.3/8")]
     [InlineData("cmdb.corp")]
+    [InlineData("10")]
+    [InlineData("10.1/16")]
     public void Invalid_NotARange_NamesTheSettingAndTheEntry(string entry)
     {
         Assert.Contains($"Http:Outbound:Block: '{entry}'", OutboundNetworkPolicy.Invalid([entry], OutboundNetworkPolicy.BlockSetting), StringComparison.Ordinal);

@@ -76,12 +76,12 @@ internal sealed class OutboundNetworkPolicy
     private static bool TryParse(string text, out IPNetwork range)
     {
         text = text.Trim();
-        if (text.Split('/') is [var baseText, _] && IPAddress.TryParse(baseText, out var start) && IPNetwork.TryParse(text, out range))
+        if (text.Split('/') is [var baseText, _] && Address(baseText) is { } start && IPNetwork.TryParse(text, out range))
         {
             // 10.1.2.3/8 is refused rather than read as 10.0.0.0/8: whoever wrote it may have meant the one address.
             return range.BaseAddress.Equals(start);
         }
-        if (!text.Contains('/', StringComparison.Ordinal) && IPAddress.TryParse(text, out var address))
+        if (!text.Contains('/', StringComparison.Ordinal) && Address(text) is { } address)
         {
             var single = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
             range = new IPNetwork(single, single.AddressFamily == AddressFamily.InterNetwork ? 32 : 128);
@@ -90,4 +90,8 @@ internal sealed class OutboundNetworkPolicy
         range = default;
         return false;
     }
+
+    /// <summary>An address written out in full: IPAddress also reads "10" as 0.0.0.10 and "10.1" as 10.0.0.1, never what was meant here.</summary>
+    private static IPAddress? Address(string text) =>
+        IPAddress.TryParse(text, out var address) && (address.AddressFamily == AddressFamily.InterNetworkV6 || text.Count(c => c == '.') == 3) ? address : null;
 }
