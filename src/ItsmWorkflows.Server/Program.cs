@@ -21,7 +21,6 @@ using ItsmWorkflows.Server.Mail;
 using ItsmWorkflows.Server.Runtime;
 using ItsmWorkflows.Server.Sandbox;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Http.Resilience;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -40,12 +39,8 @@ builder.Services.AddScoped(sp => new WorkflowValidator(sp.GetRequiredService<Act
 builder.Services.AddSingleton(sp => new PlanCache(sp.GetRequiredService<ActivityRegistry>()));
 builder.Services.AddSingleton<LoggingLineWriter>();
 builder.Services.AddSingleton<IncidentLog>();
-// Retries only for requests that are safe to repeat (GET, HEAD, OPTIONS): a POST that timed out may have done its work.
-#pragma warning disable EXTEXP0001 // why: DisableForUnsafeHttpMethods is marked experimental; it is the documented way to keep retries off unsafe methods.
-builder.Services.AddHttpClient(HttpClientRequestSender.ClientName)
-    .AddStandardResilienceHandler(o => o.Retry.DisableForUnsafeHttpMethods());
-#pragma warning restore EXTEXP0001
-builder.Services.AddSingleton<HttpClientRequestSender>();
+// Workflow HTTP requests and mail attachments, both behind the outbound network policy.
+builder.AddOutboundHttp();
 // The engine's clock is the server's, unless a host registers its own under "engine" (tests and sandboxes move
 // it while sign-in cookies keep real time).
 builder.Services.AddSingleton(sp =>
@@ -87,11 +82,6 @@ builder.Services.AddAntiforgery();
 builder.Services.AddScoped<OutboxDeliveryJob>();
 builder.Services.AddSingleton<EmailComposer>();
 builder.Services.AddScoped<ApprovalRequestMailer>();
-builder.Services.AddHttpClient(EmailComposer.AttachmentClient, c =>
-{
-    c.Timeout = TimeSpan.FromSeconds(30);
-    c.MaxResponseContentBufferSize = ItsmWorkflows.Engine.Activities.Email.SendEmail.MaxAttachmentBytes;
-});
 builder.AddItsmJobs();
 builder.Services.AddScoped<IWorkflowScheduler, HangfireWorkflowScheduler>();
 builder.Services.AddScoped(sp => new WorkflowRuntime(

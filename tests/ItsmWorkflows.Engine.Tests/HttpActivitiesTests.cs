@@ -109,6 +109,18 @@ public sealed class HttpActivitiesTests
     }
 
     [Fact]
+    public async Task FlowSendHttpRequest_PolicyRefusesTheAddress_FaultsInsteadOfFailedToConnect()
+    {
+        var h = new EngineHarness(new FakeHttpSender(_ => throw new OutboundHttpPolicyException("cmdb.example resolves to 127.0.0.1, a loopback address")));
+
+        var state = await h.StartAsync(FlowRequest());
+
+        Assert.Empty(h.Output.Lines);
+        Assert.Equal(WorkflowSubStatus.Faulted, state.SubStatus);
+        Assert.Equal("HTTP request to https://cmdb.example/api/ci/7 refused: cmdb.example resolves to 127.0.0.1, a loopback address", Assert.Single(state.Incidents).Message);
+    }
+
+    [Fact]
     public async Task SendHttpRequest_Response_RecordsStatusCodeAndContent()
     {
         var sender = new FakeHttpSender(_ => Respond(201, """{ "id": 12 }"""));

@@ -6,25 +6,25 @@ using static ItsmWorkflows.Server.Tests.Json;
 
 namespace ItsmWorkflows.Server.Tests;
 
-/// <summary>SendHttpRequest goes out through the server's real HttpClient to a real HTTP listener on loopback.</summary>
-public sealed class OutboundHttpTests : IClassFixture<SqliteServerFixture>, IDisposable
+/// <summary>SendHttpRequest goes out through the server's real HttpClient to a real HTTP listener on 127.0.0.1, which the fixture allows.</summary>
+public sealed class OutboundHttpTests : IClassFixture<SqliteLoopbackAllowedFixture>, IDisposable
 {
     private readonly HttpListener _listener;
     private readonly int _port;
     private int _calls;
 
-    public OutboundHttpTests(SqliteServerFixture fixture) : this(fixture, StartListener(out var port), port)
+    public OutboundHttpTests(SqliteLoopbackAllowedFixture fixture) : this(fixture, StartListener(out var port), port)
     {
     }
 
-    private OutboundHttpTests(SqliteServerFixture fixture, HttpListener listener, int port)
+    private OutboundHttpTests(SqliteLoopbackAllowedFixture fixture, HttpListener listener, int port)
     {
         this.fixture = fixture;
         _listener = listener;
         _port = port;
     }
 
-    private readonly SqliteServerFixture fixture;
+    private readonly SqliteLoopbackAllowedFixture fixture;
 
     private static HttpListener StartListener(out int port)
     {
@@ -90,6 +90,34 @@ public sealed class OutboundHttpTests : IClassFixture<SqliteServerFixture>, IDis
         var started = await OkAsync(await client.PostJsonAsync("/api/instances", new { definitionId = id }));
         Assert.Equal("Faulted", started["instance"]!["subStatus"]!.GetValue<string>());
         Assert.Contains("failed", started["incidents"]![0]!["message"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task SendHttpRequest_RedirectedToARefusedAddress_FaultsWithoutRetrying()
+    {
+        await using var internalService = new CannedHttpServer(IPAddress.Parse("127.0.0.2"), 200, "Content-Type: text/plain", "secret"u8.ToArray());
+        await using var allowed = new CannedHttpServer(IPAddress.Loopback, 302, $"Location: {internalService.Url("/secret")}", []);
+
+        var message = HttpWorkflows.Incident(await HttpWorkflows.FetchAsync(fixture, allowed.Url("/moved")));
+
+        Assert.Contains("refused: 127.0.0.2 is a loopback address, which outbound HTTP may not reach; allow it with Http:Outbound:Allow", message, StringComparison.Ordinal);
+        Assert.Equal(0, internalService.Requests);
+        // A GET is retried on transient failures; a refusal is not one.
+        Assert.Equal(1, allowed.Requests);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task SendHttpRequest_ResponseOverTheDefaultCap_FaultsWithTheLimit(bool declaresLength)
+    {
+        var body = Encoding.ASCII.GetBytes(new string('x', 5 * 1024 * 1024 + 1));
+        await using var service = new CannedHttpServer(IPAddress.Loopback, 200, "Content-Type: text/plain" + (declaresLength ? $"\r\nContent-Length: {body.Length}" : ""), body);
+
+        var message = HttpWorkflows.Incident(await HttpWorkflows.FetchAsync(fixture, service.Url("/export")));
+
+        Assert.Contains("refused: the response from 127.0.0.1 is larger than the 5242880 bytes outbound HTTP may read; raise Http:Outbound:MaxResponseBytes to take it", message, StringComparison.Ordinal);
+        Assert.Equal(1, service.Requests);
     }
 
     public void Dispose()

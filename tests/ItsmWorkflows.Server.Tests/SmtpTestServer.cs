@@ -103,6 +103,8 @@ public sealed class PostgresSmtpServerFixture : PostgresServerFixture
         settings["Mail:Smtp:Port"] = _smtp.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         settings["Mail:Smtp:Security"] = "None";
         settings["Mail:From"] = "Service Desk <servicedesk@itsm.example.org>";
+        // Linked attachments come from the test servers on 127.0.0.1, which the default outbound policy refuses.
+        settings["Http:Outbound:Allow:0"] = "127.0.0.1/32";
     }
 
     protected override async ValueTask DisposeExtrasAsync()

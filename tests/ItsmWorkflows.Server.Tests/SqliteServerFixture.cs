@@ -1,7 +1,7 @@
 namespace ItsmWorkflows.Server.Tests;
 
-/// <summary>The embedded default: a SQLite file in a temporary folder.</summary>
-public sealed class SqliteServerFixture : ServerFixture
+/// <summary>The embedded default: a SQLite file in a temporary folder. Open for fixtures that add settings.</summary>
+public class SqliteServerFixture : ServerFixture
 {
     private readonly string _path = Path.Combine(Path.GetTempPath(), $"itsm-test-{Guid.NewGuid():N}.db");
 

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using ItsmWorkflows.Engine.Activities.Http;
+using Microsoft.Extensions.Options;
 
 namespace ItsmWorkflows.Server.Http;
 
@@ -7,8 +8,9 @@ namespace ItsmWorkflows.Server.Http;
 /// The engine's HTTP port on HttpClient with the standard resilience pipeline: a timeout per attempt and
 /// for the whole call, retries with back-off for GET, HEAD and OPTIONS on transient failures (never for
 /// POST, PUT, PATCH or DELETE, which may have done their work before the failure), and a circuit breaker.
+/// Connections go only where the outbound network policy allows, and the body is read up to a cap.
 /// </summary>
-public sealed class HttpClientRequestSender(IHttpClientFactory clients) : IHttpRequestSender
+internal sealed class HttpClientRequestSender(IHttpClientFactory clients, IOptions<OutboundHttpOptions> options) : IHttpRequestSender
 {
     public const string ClientName = "workflow-http";
 
@@ -29,6 +31,14 @@ public sealed class HttpClientRequestSender(IHttpClientFactory clients) : IHttpR
             var headers = response.Headers.Concat(response.Content.Headers).ToDictionary(h => h.Key, h => string.Join(", ", h.Value), StringComparer.OrdinalIgnoreCase);
             var content = await response.Content.ReadAsStringAsync(cancellationToken);
             return new HttpResponseData((int)response.StatusCode, headers, content, response.Content.Headers.ContentType?.MediaType);
+        }
+        catch (HttpRequestException ex) when (OutboundHttpSetup.IsRefusal(ex))
+        {
+            throw new OutboundHttpPolicyException(ex.GetBaseException().Message, ex);
+        }
+        catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.ConfigurationLimitExceeded)
+        {
+            throw new OutboundHttpPolicyException($"the response from {request.Url.Host} is larger than the {options.Value.MaxResponseBytes} bytes outbound HTTP may read; raise Http:Outbound:MaxResponseBytes to take it ({ex.Message})", ex);
         }
         catch (Polly.Timeout.TimeoutRejectedException ex)
         {

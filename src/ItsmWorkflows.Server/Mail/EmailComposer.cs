@@ -1,4 +1,5 @@
 using ItsmWorkflows.Engine.Activities.Email;
+using ItsmWorkflows.Server.Http;
 using Microsoft.Extensions.Options;
 using MimeKit;
 
@@ -43,8 +44,9 @@ internal sealed class EmailComposer(IOptions<MailOptions> options, IHttpClientFa
     }
 
     /// <summary>
-    /// Downloads the attachments given as links, when the message is sent (at most 10 MB in all). A link that
-    /// answers 4xx fails the message for good (an incident that names it); an unreachable one is retried.
+    /// Downloads the attachments given as links, when the message is sent (at most 10 MB in all), through the
+    /// outbound network policy. A link that answers 4xx, is too large or points where the policy refuses fails
+    /// the message for good (an incident that names it); an unreachable one is retried.
     /// </summary>
     public async Task AttachLinkedAsync(EmailMessage email, MimeMessage message, CancellationToken cancellationToken)
     {
@@ -58,7 +60,17 @@ internal sealed class EmailComposer(IOptions<MailOptions> options, IHttpClientFa
             HttpResponseMessage response;
             try
             {
-                response = await http.GetAsync(attachment.Url, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+                // The whole body is read here, into a buffer the client caps at the attachment limit and within its
+                // timeout (a body read after the headers would obey neither).
+                response = await http.GetAsync(attachment.Url, HttpCompletionOption.ResponseContentRead, cancellationToken);
+            }
+            catch (HttpRequestException ex) when (OutboundHttpSetup.IsRefusal(ex))
+            {
+                throw new MailDeliveryException($"Attachment {attachment.Url} could not be fetched: {ex.GetBaseException().Message}", permanent: true, ex);
+            }
+            catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.ConfigurationLimitExceeded)
+            {
+                throw new MailDeliveryException($"Attachment {attachment.Url} is larger than {SendEmail.MaxAttachmentBytes / (1024 * 1024)} MB, the limit of a message's attachments.", permanent: true, ex);
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
             {
@@ -71,15 +83,7 @@ internal sealed class EmailComposer(IOptions<MailOptions> options, IHttpClientFa
                 {
                     throw new MailDeliveryException($"Attachment {attachment.Url} could not be fetched: {status} {response.ReasonPhrase}", permanent: status is >= 400 and < 500);
                 }
-                byte[] bytes;
-                try
-                {
-                    bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-                }
-                catch (HttpRequestException ex)
-                {
-                    throw new MailDeliveryException($"Attachment {attachment.Url} could not be read (more than {SendEmail.MaxAttachmentBytes / (1024 * 1024)} MB, or the download broke off): {ex.Message}", permanent: false, ex);
-                }
+                var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
                 total += bytes.Length;
                 if (total > SendEmail.MaxAttachmentBytes) throw new MailDeliveryException($"Attachments exceed {SendEmail.MaxAttachmentBytes / (1024 * 1024)} MB.", permanent: true);
                 var name = attachment.FileName is { Length: > 0 } given ? given

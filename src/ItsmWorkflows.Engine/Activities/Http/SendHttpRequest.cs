@@ -8,6 +8,7 @@ namespace ItsmWorkflows.Engine.Activities.Http;
 /// Sends an HTTP request through the host's <see cref="IHttpRequestSender"/> and records the response.
 /// SendHttpRequest completes with Done (and faults on connection failure); FlowSendHttpRequest follows
 /// an outcome per expected status code, "Unmatched status code", "Failed to connect" or "Timeout".
+/// Both fault when the host's outbound policy refuses the address or the response's size.
 /// </summary>
 public class SendHttpRequest : IActivity
 {
@@ -77,6 +78,11 @@ public class SendHttpRequest : IActivity
         try
         {
             response = await sender.SendAsync(request, cancellationToken);
+        }
+        catch (OutboundHttpPolicyException ex)
+        {
+            // A fault even in the flow variant: "Failed to connect" invites a retry loop that the policy refuses every time.
+            return ActivityResult.Fault($"HTTP request to {url} refused: {ex.Message}");
         }
         catch (HttpRequestException ex)
         {

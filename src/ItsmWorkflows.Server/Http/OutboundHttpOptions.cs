@@ -1,0 +1,19 @@
+namespace ItsmWorkflows.Server.Http;
+
+/// <summary>Where workflow HTTP requests and linked mail attachments may connect, and how much they may read (section "Http:Outbound").</summary>
+internal sealed class OutboundHttpOptions
+{
+    public const string Section = "Http:Outbound";
+
+    /// <summary>
+    /// CIDR ranges (or single addresses) that may be reached even if blocked: by the built-in list (loopback,
+    /// link-local, unspecified, multicast) or by <see cref="Block"/>. Empty by default.
+    /// </summary>
+    public List<string> Allow { get; init; } = [];
+
+    /// <summary>CIDR ranges refused besides the built-in list, e.g. a management network. Private ranges are reachable unless listed here.</summary>
+    public List<string> Block { get; init; } = [];
+
+    /// <summary>Largest response body a workflow's HTTP request reads; a larger one faults the activity.</summary>
+    public int MaxResponseBytes { get; set; } = 5 * 1024 * 1024;
+}
