@@ -138,6 +138,63 @@ public abstract class JobTests<TFixture>(TFixture fixture) : IClassFixture<TFixt
         var children = await OkAsync(await client.GetAsync($"/api/instances?definitionId={child}&includeTotal=true", Ct));
         Assert.Equal(1, children["total"]!.GetValue<int>());
     }
+
+    /// <summary>Waits an hour on one branch; on the other, waits for an event and then faults.</summary>
+    private static string FaultsOnEvent(string id, string eventName) => $$"""
+        { "definitionId": "{{id}}", "name": "{{id}}", "root": { "type": "Elsa.Fork", "id": "F",
+          "joinMode": { "typeName": "String", "expression": { "type": "Literal", "value": "WaitAll" } },
+          "branches": [
+            { "type": "Elsa.Sequence", "id": "Timed", "activities": [
+              { "id": "Wait", "type": "Elsa.Delay", "timeSpan": { "typeName": "TimeSpan", "expression": { "type": "Literal", "value": "01:00:00" } } },
+              { "id": "After", "type": "Elsa.WriteLine", "text": { "typeName": "String", "expression": { "type": "Literal", "value": "after" } } } ] },
+            { "type": "Elsa.Sequence", "id": "Told", "activities": [
+              { "id": "Ev", "type": "Elsa.Event", "eventName": { "typeName": "String", "expression": { "type": "Literal", "value": "{{eventName}}" } } },
+              { "id": "Boom", "type": "Elsa.WriteLine", "text": { "typeName": "String", "expression": { "type": "JavaScript", "value": "(() => { throw new Error('boom'); })()" } } } ] } ] } }
+        """;
+
+    [Fact]
+    public async Task ATimerOfAnInstanceStoppedByAnIncident_DoesNotHoldUpOtherTimers_AndIsSetAside()
+    {
+        var eventName = "boom-" + Guid.NewGuid().ToString("N")[..8];
+        var (client, faulted) = await StartAsync(FaultsOnEvent(NewId(), eventName));
+        var (_, healthy) = await StartAsync(DelayDefinition(NewId(), "01:00:00"));
+        await OkAsync(await client.PostJsonAsync("/api/instances/events", new { name = eventName }));
+        Assert.Equal("Faulted", await SubStatusAsync(client, faulted));
+
+        // A stimulus for the stopped instance is a 409 that says why, not a 500.
+        var bookmark = (await OkAsync(await client.GetAsync($"/api/instances/{faulted}", Ct)))["bookmarks"]!.AsArray().Single(b => b!["activityId"]!.GetValue<string>() == "Wait")!["id"]!.GetValue<string>();
+        var refused = await client.PostJsonAsync($"/api/instances/{faulted}/bookmarks/{bookmark}/resume", new { });
+        Assert.Equal(System.Net.HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("incident", (await ReadAsync(refused))["detail"]!.GetValue<string>());
+
+        fixture.EngineClock.Advance(TimeSpan.FromHours(1) + TimeSpan.FromMilliseconds(5));
+        var pump = fixture.Factory.Services.GetRequiredService<TimerPump>();
+        await pump.PumpOnceAsync(Ct); // the faulted instance's timer is claimed with the healthy one's
+        Assert.Equal("Finished", await SubStatusAsync(client, healthy));
+        Assert.Equal("Faulted", await SubStatusAsync(client, faulted));
+        await using (var scope = fixture.Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ItsmWorkflows.Server.Data.ItsmDbContext>();
+            var timer = await db.Timers.SingleAsync(t => t.InstanceId == faulted, Ct);
+            Assert.Null(timer.FiredAt);
+            Assert.Equal(fixture.EngineClock.GetUtcNow() + TimerPump.FaultedRecheck, timer.ClaimedUntil!.Value, TimeSpan.FromMilliseconds(5));
+        }
+        // Set aside: the next polls do not take it again (they used to, and fail with it, four times a second).
+        var ownTimers = async () =>
+        {
+            await using var scope = fixture.Factory.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<ItsmWorkflows.Server.Data.ItsmDbContext>();
+            return await db.Timers.Where(t => t.InstanceId == faulted).Select(t => t.ClaimedUntil).SingleAsync(Ct);
+        };
+        var setAside = await ownTimers();
+        fixture.EngineClock.Advance(TimeSpan.FromSeconds(30));
+        await pump.PumpOnceAsync(Ct);
+        Assert.Equal(setAside, await ownTimers());
+        fixture.EngineClock.Advance(TimerPump.FaultedRecheck);
+        await pump.PumpOnceAsync(Ct);
+        Assert.True(await ownTimers() > setAside); // looked at again, still stopped, set aside again
+    }
+
 }
 
 public sealed class JobSqliteTests(SqliteServerFixture fixture) : JobTests<SqliteServerFixture>(fixture);

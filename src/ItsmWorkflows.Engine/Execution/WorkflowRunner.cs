@@ -76,7 +76,7 @@ public sealed class WorkflowRunner(WorkflowServices services)
             ?? throw new BookmarkNotFoundException($"Instance {state.InstanceId} has no bookmark {bookmarkId}: it was resumed already, or the instance moved on.");
         if (state.SubStatus == WorkflowSubStatus.Faulted)
         {
-            throw new InvalidOperationException($"Instance {state.InstanceId} is faulted; retry or cancel its incident before resuming it.");
+            throw new InstanceFaultedException($"Instance {state.InstanceId} is stopped by an incident; an operator must retry or cancel its incident before it can go on.");
         }
         var burst = new Burst(plan, state, Services, cancellationToken);
         state.Status = WorkflowStatus.Running;

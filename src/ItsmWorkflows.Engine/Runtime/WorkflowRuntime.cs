@@ -255,6 +255,11 @@ public sealed partial class WorkflowRuntime(IWorkflowDefinitionProvider definiti
             {
                 // Consumed by an earlier resume in this same batch (a frame with several bookmarks): exactly once, as intended.
             }
+            catch (InstanceFaultedException) when (locations.Count > 1)
+            {
+                // One instance stopped by an incident keeps its bookmark for after the retry; it must not keep the
+                // stimulus (an event, a webhook) from the other instances waiting for it.
+            }
         }
         return results;
     }

@@ -20,6 +20,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             ProblemException p => (p.Status, p.Title, p.Message, p.Extensions),
             DefinitionFormatException f => (StatusCodes.Status400BadRequest, "Malformed definition", f.Message, null),
             BookmarkNotFoundException b => (StatusCodes.Status409Conflict, "Conflict", b.Message, null),
+            InstanceFaultedException f => (StatusCodes.Status409Conflict, "Process stopped by an incident", f.Message, null),
             ConcurrencyException c => (StatusCodes.Status409Conflict, "Conflict", c.Message, null),
             TransientStoreException => (StatusCodes.Status503ServiceUnavailable, "Service unavailable", "The database was briefly unavailable and nothing was saved. Try again in a moment.", null),
             InstanceNotFoundException n => (StatusCodes.Status404NotFound, "Not found", n.Message, null),
@@ -32,7 +33,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             JsonException j => (StatusCodes.Status400BadRequest, "Malformed JSON", JsonProblem(j), null),
             _ => (StatusCodes.Status500InternalServerError, "Unexpected error", "Something went wrong on the server; it has been logged.", (IDictionary<string, object?>?)null),
         };
-        if (status >= 500) LogUnhandled(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
+        if (status >= 500) LogUnhandled(logger, exception, httpContext.Request.Method, LoggedPath(httpContext.Request.Path));
         httpContext.Response.StatusCode = status;
         if (status == StatusCodes.Status503ServiceUnavailable) httpContext.Response.Headers.RetryAfter = "5";
         var problem = new ProblemDetails { Status = status, Title = title, Detail = detail };
@@ -52,6 +53,10 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         : exception.LineNumber is { } line
             ? $"The request body is not valid JSON (line {line + 1}, position {(exception.BytePositionInLine ?? 0) + 1})."
             : "The request body is not valid JSON.";
+
+    /// <summary>The path as logged: an approval link's path is its secret token, which never reaches a log.</summary>
+    private static string LoggedPath(PathString path) =>
+        path.StartsWithSegments("/approvals", out var rest) && rest.HasValue ? "/approvals/{token}" + (rest.Value!.Count(c => c == '/') > 1 ? "/…" : "") : path.ToString();
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);

@@ -87,7 +87,11 @@ internal sealed class InstanceService(ItsmDbContext db, WorkflowRuntime runtime,
     {
         try
         {
-            return ToDetail((await runtime.RetryAsync(id, incidentId, cancellationToken)).State);
+            var retried = await runtime.RetryAsync(id, incidentId, cancellationToken);
+            // Its timers that came due while it was stopped were set aside by the timer pump: due again now.
+            await db.Timers.Where(t => t.InstanceId == id && t.FiredAt == null && t.ClaimedUntil != null)
+                .ExecuteUpdateAsync(u => u.SetProperty(t => t.ClaimedBy, (string?)null).SetProperty(t => t.ClaimedUntil, (DateTimeOffset?)null), cancellationToken);
+            return ToDetail(retried.State);
         }
         catch (InvalidOperationException ex)
         {

@@ -54,10 +54,49 @@ internal sealed partial class TimerPump(IServiceScopeFactory scopes, WorkflowSer
         }
         await Parallel.ForEachAsync(claimed, new ParallelOptions { MaxDegreeOfParallelism = _parallelism, CancellationToken = cancellationToken }, async (timer, ct) =>
         {
-            await using var scope = scopes.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<WorkflowRuntime>().FireTimerAsync(timer.InstanceId, timer.BookmarkId, ct);
+            // One timer that cannot fire must not hold up the others of its batch (they would be retried, and fail
+            // with it, at every poll): it is set aside for a while instead, with one line in the log.
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<WorkflowRuntime>().FireTimerAsync(timer.InstanceId, timer.BookmarkId, ct);
+            }
+            catch (InstanceFaultedException)
+            {
+                // It fires once the incident is retried: the next look after the retry finds it due.
+                LogTimerWaitsForIncident(logger, timer.BookmarkId, timer.InstanceId, FaultedRecheck.TotalSeconds);
+                await SetAsideAsync(timer.BookmarkId, services.Time.GetUtcNow() + FaultedRecheck, CancellationToken.None);
+            }
+            catch (Exception ex) when (!ct.IsCancellationRequested && ex is not TransientStoreException)
+            {
+                LogTimerFailed(logger, timer.BookmarkId, timer.InstanceId, ex.GetBaseException().Message, FailedRecheck.TotalSeconds);
+                await SetAsideAsync(timer.BookmarkId, services.Time.GetUtcNow() + FailedRecheck, CancellationToken.None);
+            }
         });
         return claimed.Count;
+    }
+
+    /// <summary>How long a timer of an instance stopped by an incident waits before it is looked at again.</summary>
+    internal static readonly TimeSpan FaultedRecheck = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long a timer whose firing failed unexpectedly waits before it is tried again.</summary>
+    internal static readonly TimeSpan FailedRecheck = TimeSpan.FromSeconds(30);
+
+    /// <summary>Claims the timer until <paramref name="until"/> in this node's name: no node polls it before then.</summary>
+    private async Task SetAsideAsync(string timerId, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<ItsmDbContext>();
+            await db.Timers.Where(t => t.Id == timerId && t.FiredAt == null)
+                .ExecuteUpdateAsync(u => u.SetProperty(t => t.ClaimedBy, _node).SetProperty(t => t.ClaimedUntil, until), cancellationToken);
+        }
+        catch (Exception ex) when (ex is DbException or InvalidOperationException or TimeoutException)
+        {
+            // The database is away: the claim (PostgreSQL) or the next poll tries again; nothing is lost.
+            LogSetAsideFailed(logger, timerId, ex.GetBaseException().Message);
+        }
     }
 
     private async Task<List<(string, string)>> ClaimOnPostgresAsync(ItsmDbContext db, DateTimeOffset now, CancellationToken cancellationToken)
@@ -88,9 +127,9 @@ internal sealed partial class TimerPump(IServiceScopeFactory scopes, WorkflowSer
         }
     }
 
-    /// <summary>The embedded default is one node: no claim is needed.</summary>
+    /// <summary>The embedded default is one node: no claim is needed to fire, only to set a timer aside.</summary>
     private static async Task<List<(string, string)>> ClaimOnSqliteAsync(ItsmDbContext db, DateTimeOffset now, CancellationToken cancellationToken) =>
-        [.. (await db.Timers.AsNoTracking().Where(t => t.FiredAt == null && t.DueAt <= now).OrderBy(t => t.DueAt).Take(BatchSize)
+        [.. (await db.Timers.AsNoTracking().Where(t => t.FiredAt == null && t.DueAt <= now && (t.ClaimedUntil == null || t.ClaimedUntil < now)).OrderBy(t => t.DueAt).Take(BatchSize)
             .Select(t => new { t.InstanceId, t.BookmarkId }).ToListAsync(cancellationToken)).Select(t => (t.InstanceId, t.BookmarkId))];
 
     private static void Add(DbCommand command, string name, object value)
@@ -108,6 +147,15 @@ internal sealed partial class TimerPump(IServiceScopeFactory scopes, WorkflowSer
         while (await reader.ReadAsync(cancellationToken)) result.Add((reader.GetString(0), reader.GetString(1)));
         return result;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Timer {TimerId} of instance {InstanceId} is due, but its instance is stopped by an incident; looking again in {Seconds} s")]
+    private static partial void LogTimerWaitsForIncident(ILogger logger, string timerId, string instanceId, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Timer {TimerId} of instance {InstanceId} could not fire ({Reason}); trying again in {Seconds} s")]
+    private static partial void LogTimerFailed(ILogger logger, string timerId, string instanceId, string reason, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Timer {TimerId} could not be set aside ({Reason}); the next poll takes it again")]
+    private static partial void LogSetAsideFailed(ILogger logger, string timerId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Timer pump: a poll failed; retrying at the next tick")]
     private static partial void LogPumpFailed(ILogger logger, Exception exception);

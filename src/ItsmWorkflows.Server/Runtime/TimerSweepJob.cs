@@ -18,7 +18,14 @@ internal sealed class TimerSweepJob(WorkflowRuntime runtime, IWorkflowInstanceSt
         var fired = 0;
         foreach (var timer in due)
         {
-            if (await runtime.FireTimerAsync(timer.InstanceId, timer.BookmarkId, cancellationToken) is not null) fired++;
+            try
+            {
+                if (await runtime.FireTimerAsync(timer.InstanceId, timer.BookmarkId, cancellationToken) is not null) fired++;
+            }
+            catch (Engine.Execution.InstanceFaultedException)
+            {
+                // Stopped by an incident: it fires after the retry; the other instances' timers go on.
+            }
         }
         return fired;
     }
