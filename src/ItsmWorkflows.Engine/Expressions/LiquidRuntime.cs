@@ -15,17 +15,52 @@ public static class LiquidRuntime
 
     private static readonly TemplateOptions Options = CreateOptions();
 
+    /// <summary>The longest template accepted; as long as the expression check endpoint accepts.</summary>
+    public const int MaxTemplateLength = 100_000;
+
+    /// <summary>How deeply blocks (<c>if</c>, <c>for</c> …) and brackets may nest; real templates stay in single digits.</summary>
+    public const int MaxNesting = 100;
+
+    /// <summary>How deep the parsed tree may be (blocks plus filter and and/or chains), which bounds render recursion.</summary>
+    public const int MaxTreeDepth = 256;
+
     public static IFluidTemplate Parse(string template)
     {
-        if (!Parser.TryParse(template, out var parsed, out var error))
+        ArgumentNullException.ThrowIfNull(template);
+        if (template.Length > MaxTemplateLength)
         {
-            // Fluid names the position in its message: "... at (line:column)".
-            var at = System.Text.RegularExpressions.Regex.Match(error ?? "", @" at \((\d+):(\d+)\)");
-            throw new ExpressionCompileException($"Liquid template does not parse: {error}")
+            throw new ExpressionCompileException(FormattableString.Invariant($"Liquid template is {template.Length:N0} characters long; at most {MaxTemplateLength:N0} are allowed."));
+        }
+        // Refused before Fluid sees it: its parser recurses per level, and a stack overflow ends the process.
+        var (blocks, brackets) = LiquidNesting.Measure(template);
+        if (blocks > MaxNesting)
+        {
+            throw new ExpressionCompileException(FormattableString.Invariant($"Liquid template nests blocks {blocks:N0} deep; at most {MaxNesting:N0} are allowed. Close each if/for/case/capture with its end tag, or split the template."));
+        }
+        if (brackets > MaxNesting)
+        {
+            throw new ExpressionCompileException(FormattableString.Invariant($"Liquid template nests brackets {brackets:N0} deep; at most {MaxNesting:N0} are allowed."));
+        }
+        // Whatever recursion the scan does not foresee runs out of a stack no accepted template can exhaust.
+        var (parsed, error, depth) = LargeStack.Run(() =>
+        {
+            var ok = Parser.TryParse(template, out var result, out var message);
+            return ok ? (result, (string?)null, LiquidDepthVisitor.Measure(result)) : (null, message, 0);
+        });
+        if (parsed is null)
+        {
+            // Fluid names the position in its message: "... at (line:column)", then repeats the whole source: drop that.
+            var firstLine = (error ?? "").Split('\n', 2)[0].TrimEnd();
+            var at = System.Text.RegularExpressions.Regex.Match(firstLine, @" at \((\d+):(\d+)\)");
+            throw new ExpressionCompileException($"Liquid template does not parse: {firstLine}")
             {
                 Line = at.Success ? int.Parse(at.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : null,
                 Column = at.Success ? int.Parse(at.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) : null,
             };
+        }
+        if (depth > MaxTreeDepth)
+        {
+            throw new ExpressionCompileException(FormattableString.Invariant($"Liquid template is nested {depth:N0} levels deep (blocks, filters and and/or conditions each add one); at most {MaxTreeDepth:N0} are allowed. Split long filter or condition chains with assign."));
         }
         return parsed;
     }
