@@ -73,4 +73,25 @@ public sealed class JavaScriptSandboxTests
 
         Assert.Equal(["undefined,undefined"], h.Output.Lines);
     }
+
+    [Fact]
+    public async Task GlobalsAndBuiltIns_ChangedByOneScript_NotSeenByTheNext()
+    {
+        await RunAsync("globalThis.getVariable = () => 'forged'; Array.prototype.includes = () => true; globalThis.stash = 'secret'; return 1;");
+
+        var (h, _) = await RunAsync("[typeof stash, [1].includes(2), typeof getVariable('x'), Object.keys(globalThis).length].join(',')");
+
+        Assert.Equal(["undefined,false,undefined,0"], h.Output.Lines);
+    }
+
+    [Fact]
+    public async Task ScriptHelpers_AfterAnotherScriptReplacedThem_StillWork()
+    {
+        await RunAsync("getWorkflowInstanceId = () => 'someone else'; return 1;");
+
+        var (h, state) = await RunAsync("getWorkflowInstanceId() === '" + "' ? 'empty' : getWorkflowInstanceId().length > 0 && getWorkflowInstanceId() !== 'someone else'");
+
+        Assert.Empty(state.Incidents);
+        Assert.Equal(["true"], h.Output.Lines);
+    }
 }
