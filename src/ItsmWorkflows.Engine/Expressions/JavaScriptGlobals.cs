@@ -23,6 +23,8 @@ internal static class JavaScriptGlobals
             .LocalTimeZone(TimeZoneInfo.Utc)
             .Culture(System.Globalization.CultureInfo.InvariantCulture)
             .DisableStringCompilation();
+        // Jint's own default is 10 s: a catastrophic pattern ran 11 s against the 2 s script limit.
+        options.Constraints.RegexTimeout = limits.Timeout;
 
         Add(options, "getVariable", e => new Func<string, JsValue>(name =>
             Scope.TryGetVariable(name, out var value) ? JsonJsConverter.ToJs(e, value) : JsValue.Undefined));

@@ -80,6 +80,7 @@ public static partial class JavaScriptRuntime
         // A fresh engine per evaluation: a reused one kept whatever the last script assigned to
         // globalThis or to Array.prototype, and the next definition's script ran with it (review, defect 2).
         var engine = new JintEngine(SharedOptions());
+        JavaScriptGuards.Install(engine, MaxStringChars);
         var previous = t_scope;
         t_scope = scope;
         try
@@ -89,6 +90,10 @@ public static partial class JavaScriptRuntime
         catch (JavaScriptException ex)
         {
             throw new ExpressionEvaluationException($"Script error: {ex.Message}", ex);
+        }
+        catch (RegexMatchTimeoutException ex)
+        {
+            throw new ExpressionEvaluationException($"A regular expression in the script ran longer than the {Limits.Timeout.TotalSeconds:0.###} s limit; simplify the pattern (nested repeats such as (a+)+ backtrack without end).", ex);
         }
         catch (TimeoutException ex)
         {
@@ -115,6 +120,9 @@ public static partial class JavaScriptRuntime
             t_scope = previous;
         }
     }
+
+    /// <summary>The longest string a script may build in one call: what the memory limit holds.</summary>
+    internal static long MaxStringChars => Limits.MemoryBytes / sizeof(char);
 
     /// <summary>The scope of the evaluation running on this thread, for the script helpers.</summary>
     internal static IExpressionScope CurrentScope => t_scope ?? throw new InvalidOperationException("A script helper was called outside an evaluation.");
