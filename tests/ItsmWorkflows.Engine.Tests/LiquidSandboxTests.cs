@@ -1,5 +1,6 @@
 using ItsmWorkflows.Engine.Activities;
 using ItsmWorkflows.Engine.Definitions;
+using ItsmWorkflows.Engine.Execution;
 using ItsmWorkflows.Engine.Expressions;
 using ItsmWorkflows.Engine.Validation;
 using Xunit;
@@ -102,5 +103,40 @@ public sealed class LiquidSandboxTests
 
         Assert.StartsWith("Liquid template does not parse", ex.Message);
         Assert.True(ex.Message.Length < 500, ex.Message.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private static async Task<(EngineHarness Harness, WorkflowState State)> RenderAsync(string template)
+    {
+        var harness = new EngineHarness();
+        var state = await harness.StartAsync(Flowchart(Activity("W1", "Elsa.WriteLine", Input("text", "Liquid", template, "String"))));
+        return (harness, state);
+    }
+
+    [Theory]
+    [InlineData("{% assign s = 'x' %}{% for i in (1..25) %}{% assign s = s | append: s %}{% endfor %}{{ s.size }}", "'append' filter would produce more than 1,000,000 characters")]
+    [InlineData("{% assign s = 'x' %}{% for i in (1..25) %}{% assign s = s | prepend: s %}{% endfor %}{{ s.size }}", "'prepend' filter")]
+    [InlineData("{% assign s = 'xx' %}{% for i in (1..25) %}{% assign s = s | replace: 'x', 'xx' %}{% endfor %}{{ s.size }}", "'replace' filter")]
+    [InlineData("{% assign s = 'x' %}{% for i in (1..25) %}{% assign a = s | split: '' %}{% assign s = a | join: s %}{% assign s = s | append: s %}{% endfor %}", "filter would produce more than")]
+    [InlineData("{% assign a = 'x' | split: ',' %}{% for i in (1..25) %}{% assign a = a | concat: a %}{% endfor %}{{ a.size }}", "'concat' filter would produce more than 100,000 items")]
+    [InlineData("{% assign s = 'x' %}{% for i in (1..25) %}{% capture s %}{{ s }}{{ s }}{% endcapture %}{% endfor %}{{ s.size }}", "output passed 1,000,000 characters")]
+    [InlineData("{% for i in (1..2000) %}{{ 'x' | append: 'yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy' | append: 'yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy' }}{% endfor %}", "output passed 1,000,000 characters")]
+    public async Task Render_GrowingPastTheLimit_FaultsWithClearMessage(string template, string expected)
+    {
+        var (h, state) = await RenderAsync(template);
+
+        var incident = Assert.Single(state.Incidents);
+        Assert.Equal("W1", incident.ActivityId);
+        Assert.Contains("Liquid template failed", incident.Message);
+        Assert.Contains(expected, incident.Message);
+        Assert.Empty(h.Output.Lines);
+    }
+
+    [Fact]
+    public async Task Render_GuardedFiltersAndCapture_WorkAsBefore()
+    {
+        var (h, state) = await RenderAsync("{% capture c %}<{{ 'a' | append: 'b' | prepend: '-' }}>{% endcapture %}{{ c }}|{{ 'aXa' | replace: 'a', 'yy' | replace_first: 'X', '' }}|{{ 'a,b' | split: ',' | concat: (1..2) | join: '+' }}");
+
+        Assert.Empty(state.Incidents);
+        Assert.Equal(["<-ab>|yyyy|a+b+1+2"], h.Output.Lines);
     }
 }

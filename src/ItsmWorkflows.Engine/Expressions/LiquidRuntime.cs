@@ -11,7 +11,7 @@ namespace ItsmWorkflows.Engine.Expressions;
 /// </summary>
 public static class LiquidRuntime
 {
-    private static readonly FluidParser Parser = new();
+    private static readonly FluidParser Parser = CreateParser();
 
     private static readonly TemplateOptions Options = CreateOptions();
 
@@ -20,6 +20,12 @@ public static class LiquidRuntime
 
     /// <summary>How deeply blocks (<c>if</c>, <c>for</c> …) and brackets may nest; real templates stay in single digits.</summary>
     public const int MaxNesting = 100;
+
+    /// <summary>The most text a template may produce, and the longest string its filters and captures may build.</summary>
+    public const int MaxOutputChars = 1_000_000;
+
+    /// <summary>The most items an array built by a template (concat) may hold.</summary>
+    public const int MaxItems = 100_000;
 
     /// <summary>How deep the parsed tree may be (blocks plus filter and and/or chains), which bounds render recursion.</summary>
     public const int MaxTreeDepth = 256;
@@ -99,7 +105,11 @@ public static class LiquidRuntime
         foreach (var (name, value) in extra ?? new Dictionary<string, object?>()) context.SetValue(name, value);
         try
         {
-            return encoder is null ? template.Render(context) : template.Render(context, encoder);
+            // Fluid has no output limit of its own: the writer is where one can be held.
+            var writer = new LimitedTextWriter(MaxOutputChars);
+            var rendering = template.RenderAsync(writer, context, encoder ?? NullEncoder.Default);
+            if (!rendering.IsCompletedSuccessfully) rendering.AsTask().GetAwaiter().GetResult();
+            return writer.ToString();
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -128,6 +138,28 @@ public static class LiquidRuntime
     {
         var options = new TemplateOptions { MaxSteps = 100_000, MaxRecursion = 64 };
         options.TimeZone = TimeZoneInfo.Utc;
+        LiquidFilterGuards.Install(options.Filters, MaxOutputChars, MaxItems);
         return options;
+    }
+
+    private static FluidParser CreateParser()
+    {
+        var parser = new FluidParser();
+        // Fluid's own capture collects into a buffer with no limit ({% capture s %}{{ s }}{{ s }}{% endcapture %} in a
+        // loop doubles it each time); this one collects into a limited writer and otherwise does the same.
+        parser.RegisterIdentifierBlock("capture", async (identifier, statements, _, encoder, context) =>
+        {
+            var captured = new LimitedTextWriter(MaxOutputChars);
+            var completion = Fluid.Ast.Completion.Normal;
+            foreach (var statement in statements)
+            {
+                completion = await statement.WriteToAsync(captured, encoder, context);
+                if (completion != Fluid.Ast.Completion.Normal) break;
+            }
+            // Already encoded as it was written: not encoded again when output.
+            context.SetValue(identifier, new Fluid.Values.StringValue(captured.ToString(), false));
+            return completion;
+        });
+        return parser;
     }
 }
