@@ -73,4 +73,74 @@ public sealed class JavaScriptSandboxTests
 
         Assert.Equal(["undefined,undefined"], h.Output.Lines);
     }
+
+    [Fact]
+    public async Task GlobalsAndBuiltIns_ChangedByOneScript_NotSeenByTheNext()
+    {
+        await RunAsync("globalThis.getVariable = () => 'forged'; Array.prototype.includes = () => true; globalThis.stash = 'secret'; return 1;");
+
+        var (h, _) = await RunAsync("[typeof stash, [1].includes(2), typeof getVariable('x'), Object.keys(globalThis).length].join(',')");
+
+        Assert.Equal(["undefined,false,undefined,0"], h.Output.Lines);
+    }
+
+    [Fact]
+    public async Task ScriptHelpers_AfterAnotherScriptReplacedThem_StillWork()
+    {
+        await RunAsync("getWorkflowInstanceId = () => 'someone else'; return 1;");
+
+        var (h, state) = await RunAsync("getWorkflowInstanceId() === '" + "' ? 'empty' : getWorkflowInstanceId().length > 0 && getWorkflowInstanceId() !== 'someone else'");
+
+        Assert.Empty(state.Incidents);
+        Assert.Equal(["true"], h.Output.Lines);
+    }
+
+    [Theory]
+    [InlineData("return 'x'.repeat(2 ** 28).length;", "repeat")]
+    [InlineData("return 'x'.padStart(2 ** 28).length;", "padStart")]
+    [InlineData("return 'x'.padEnd(2 ** 28, 'ab').length;", "padEnd")]
+    [InlineData("return new Array(1000).fill('x'.repeat(1000000)).join('').length;", "join")]
+    [InlineData("let a = []; for (let i = 0; i < 40; i++) a = [a, a]; return JSON.stringify(a).length;", "stringify")]
+    public async Task StringAmplifier_PastTheMemoryLimit_RefusedBeforeAllocating(string script, string builtIn)
+    {
+        var (h, state) = await RunAsync(script);
+
+        var incident = Assert.Single(state.Incidents);
+        Assert.Contains("Invalid string length: " + builtIn + " would build more than", incident.Message, StringComparison.Ordinal);
+        Assert.Empty(h.Output.Lines);
+    }
+
+    [Fact]
+    public async Task StringBuiltIns_WithinTheLimit_Unchanged()
+    {
+        var (h, _) = await RunAsync("['ab'.repeat(3), '5'.padStart(3, '0'), 'x'.padEnd(3, '.'), [1, null, 'a'].join('-'), JSON.stringify({ a: [1, 'b'] }, null, 1).length].join('|')");
+
+        Assert.Equal(["ababab|005|x..|1--a|25"], h.Output.Lines);
+    }
+
+    [Theory]
+    [InlineData("return a;")]
+    [InlineData("setVariable('Big', a); return 1;")]
+    [InlineData("return toJson(a);")]
+    public async Task SharedReferences_ExpandingPastTheBudget_RefusedWithClearMessage(string use)
+    {
+        var (h, state) = await RunAsync("let a = []; for (let i = 0; i < 40; i++) a = [a, a]; " + use);
+
+        var incident = Assert.Single(state.Incidents);
+        Assert.Contains("too large to keep: more than 100,000 values", incident.Message, StringComparison.Ordinal);
+        Assert.Empty(h.Output.Lines);
+    }
+
+    [Fact]
+    public async Task CatastrophicRegex_StopsAtTheScriptTimeout()
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        var (_, state) = await RunAsync("return /^(a+)+$/.test('a'.repeat(40) + 'b');");
+
+        var incident = Assert.Single(state.Incidents);
+        Assert.Contains("regular expression in the script ran longer than the 2 s limit", incident.Message, StringComparison.Ordinal);
+        // Jint's default regex timeout is 10 s; the script limit is 2 s.
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(8), started.Elapsed.ToString());
+    }
 }

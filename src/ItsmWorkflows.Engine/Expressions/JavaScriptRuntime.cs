@@ -11,14 +11,16 @@ namespace ItsmWorkflows.Engine.Expressions;
 
 /// <summary>
 /// Runs JavaScript in Jint with no CLR access, string compilation disabled, and time, memory,
-/// statement and recursion limits. One engine per thread is reused (creating one costs far more
-/// than a typical expression); every script runs inside a strict-mode function so that it cannot
-/// leave globals behind for the next instance.
+/// statement and recursion limits. Every evaluation gets an engine of its own, so nothing a script
+/// changes (globals, built-in prototypes) is seen by another; what is reused is the parsed script and
+/// the options, which hold nothing a script can change.
 /// </summary>
 public static partial class JavaScriptRuntime
 {
-    [ThreadStatic] private static JintEngine? t_engine;
     [ThreadStatic] private static IExpressionScope? t_scope;
+
+    // One reference, so a reader never pairs one limits value with the options of another.
+    private static volatile Tuple<JavaScriptLimits, Options>? s_options;
 
     private static readonly ScriptPreparationOptions PreparationOptions = new()
     {
@@ -75,7 +77,10 @@ public static partial class JavaScriptRuntime
 
     public static JsonNode? Evaluate(Prepared<Script> script, IExpressionScope scope)
     {
-        var engine = t_engine ??= CreateEngine();
+        // A fresh engine per evaluation: a reused one kept whatever the last script assigned to
+        // globalThis or to Array.prototype, and the next definition's script ran with it (review, defect 2).
+        var engine = new JintEngine(SharedOptions());
+        JavaScriptGuards.Install(engine, MaxStringChars);
         var previous = t_scope;
         t_scope = scope;
         try
@@ -86,24 +91,24 @@ public static partial class JavaScriptRuntime
         {
             throw new ExpressionEvaluationException($"Script error: {ex.Message}", ex);
         }
+        catch (RegexMatchTimeoutException ex)
+        {
+            throw new ExpressionEvaluationException($"A regular expression in the script ran longer than the {Limits.Timeout.TotalSeconds:0.###} s limit; simplify the pattern (nested repeats such as (a+)+ backtrack without end).", ex);
+        }
         catch (TimeoutException ex)
         {
-            t_engine = null;
             throw new ExpressionEvaluationException($"The script ran longer than the {Limits.Timeout.TotalSeconds:0.###} s limit.", ex);
         }
         catch (StatementsCountOverflowException ex)
         {
-            t_engine = null;
             throw new ExpressionEvaluationException($"The script executed more than {Limits.MaxStatements} statements (endless loop?).", ex);
         }
         catch (MemoryLimitExceededException ex)
         {
-            t_engine = null;
             throw new ExpressionEvaluationException($"The script used more than {Limits.MemoryBytes / (1024 * 1024)} MiB of memory.", ex);
         }
         catch (RecursionDepthOverflowException ex)
         {
-            t_engine = null;
             throw new ExpressionEvaluationException($"The script recursed deeper than {Limits.MaxRecursion} calls.", ex);
         }
         catch (JintException ex)
@@ -116,47 +121,20 @@ public static partial class JavaScriptRuntime
         }
     }
 
-    private static IExpressionScope Scope => t_scope ?? throw new InvalidOperationException("A script helper was called outside an evaluation.");
+    /// <summary>The longest string a script may build in one call: what the memory limit holds.</summary>
+    internal static long MaxStringChars => Limits.MemoryBytes / sizeof(char);
 
-    private static JintEngine CreateEngine()
+    /// <summary>The scope of the evaluation running on this thread, for the script helpers.</summary>
+    internal static IExpressionScope CurrentScope => t_scope ?? throw new InvalidOperationException("A script helper was called outside an evaluation.");
+
+    private static Options SharedOptions()
     {
         var limits = Limits;
-        var engine = new JintEngine(options => options
-            .TimeoutInterval(limits.Timeout)
-            .LimitMemory(limits.MemoryBytes)
-            .MaxStatements(limits.MaxStatements)
-            .LimitRecursion(limits.MaxRecursion)
-            .LocalTimeZone(TimeZoneInfo.Utc)
-            .Culture(CultureInfo.InvariantCulture)
-            .DisableStringCompilation());
-
-        engine.SetValue("getVariable", new Func<string, JsValue>(name =>
-            Scope.TryGetVariable(name, out var value) ? JsonJsConverter.ToJs(t_engine!, value) : JsValue.Undefined));
-        engine.SetValue("setVariable", new Action<string, JsValue>((name, value) => Scope.SetVariable(name, JsonJsConverter.ToJson(value))));
-        engine.SetValue("getInput", new Func<string, JsValue>(name => JsonJsConverter.ToJs(t_engine!, Scope.GetInput(name))));
-        engine.SetValue("getOutputFrom", new Func<string, string, JsValue>((activity, output) =>
-            JsonJsConverter.ToJs(t_engine!, Scope.GetActivityOutput(activity, output))));
-        engine.SetValue("getCorrelationId", new Func<string?>(() => Scope.Instance.CorrelationId));
-        engine.SetValue("setCorrelationId", new Action<string?>(value => Scope.Instance.CorrelationId = value));
-        engine.SetValue("getWorkflowInstanceId", new Func<string>(() => Scope.Instance.InstanceId));
-        engine.SetValue("getWorkflowDefinitionId", new Func<string>(() => Scope.Instance.DefinitionId));
-        engine.SetValue("getWorkflowInstanceName", new Func<string?>(() => Scope.Instance.Name));
-        engine.SetValue("setWorkflowInstanceName", new Action<string?>(value => Scope.Instance.Name = value));
-        engine.SetValue("setOutcome", new Action<string>(outcome => (Scope.ScriptOutcomes ??= []).Add(outcome)));
-        engine.SetValue("setOutcomes", new Action<JsValue>(outcomes =>
-        {
-            var list = Scope.ScriptOutcomes ??= [];
-            if (JsonJsConverter.ToJson(outcomes) is JsonArray array)
-            {
-                list.AddRange(array.Select(ValueConverter.ToText).OfType<string>());
-            }
-        }));
-        engine.SetValue("isNullOrEmpty", new Func<JsValue, bool>(v => v.IsNull() || v.IsUndefined() || (v.IsString() && v.AsString().Length == 0)));
-        engine.SetValue("isNullOrWhiteSpace", new Func<JsValue, bool>(v => v.IsNull() || v.IsUndefined() || (v.IsString() && string.IsNullOrWhiteSpace(v.AsString()))));
-        engine.SetValue("newGuid", new Func<string>(() => Guid.NewGuid().ToString()));
-        engine.SetValue("toJson", new Func<JsValue, string>(v => JsonJsConverter.ToJson(v)?.ToJsonString() ?? "null"));
-        engine.SetValue("parseJson", new Func<string, JsValue>(text => JsonJsConverter.ToJs(t_engine!, JsonNode.Parse(text))));
-        return engine;
+        var cached = s_options;
+        if (cached is not null && ReferenceEquals(cached.Item1, limits)) return cached.Item2;
+        var options = JavaScriptGlobals.CreateOptions(limits);
+        s_options = Tuple.Create(limits, options);
+        return options;
     }
 
     [GeneratedRegex(@"\bvariables\s*[\.\[]")]

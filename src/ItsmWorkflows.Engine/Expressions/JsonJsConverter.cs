@@ -43,11 +43,36 @@ internal static class JsonJsConverter
         }
     }
 
-    public static JsonNode? ToJson(JsValue value, int depth = 0)
+    /// <summary>Values one conversion may produce. Shared references are copied each time they are reached, so
+    /// <c>a = [a, a]</c> forty times over is 2^40 values: this stops it long before memory runs out.</summary>
+    public const int MaxNodes = 100_000;
+
+    /// <summary>Characters of text one conversion may produce (8 MiB as UTF-16).</summary>
+    public const long MaxChars = 4 * 1024 * 1024;
+
+    public static JsonNode? ToJson(JsValue value)
+    {
+        var nodes = 0;
+        var chars = 0L;
+        return ToJson(value, 0, ref nodes, ref chars);
+    }
+
+    private static JsonNode? ToJson(JsValue value, int depth, ref int nodes, ref long chars)
     {
         if (depth > MaxDepth) throw new ExpressionEvaluationException("A script returned a value nested too deeply (or one that refers to itself).");
+        if (++nodes > MaxNodes || chars > MaxChars)
+        {
+            throw new ExpressionEvaluationException(FormattableString.Invariant(
+                $"A script value is too large to keep: more than {MaxNodes:N0} values or {MaxChars:N0} characters (parts it refers to more than once are copied each time)."));
+        }
         if (value.IsNull() || value.IsUndefined()) return null;
-        if (value.IsString()) return JsonValue.Create(value.AsString());
+        if (value.IsString())
+        {
+            var text = value.AsString();
+            chars += text.Length;
+            if (chars > MaxChars) throw new ExpressionEvaluationException(FormattableString.Invariant($"A script value is too large to keep: more than {MaxChars:N0} characters of text."));
+            return JsonValue.Create(text);
+        }
         if (value.IsBoolean()) return JsonValue.Create(value.AsBoolean());
         if (value.IsNumber())
         {
@@ -62,7 +87,7 @@ internal static class JsonJsConverter
             var array = value.AsArray();
             var result = new JsonArray();
             var length = (int)array.Length;
-            for (var i = 0; i < length; i++) result.Add(ToJson(array.Get((uint)i), depth + 1));
+            for (var i = 0; i < length; i++) result.Add(ToJson(array.Get((uint)i), depth + 1, ref nodes, ref chars));
             return result;
         }
         if (value is Jint.Native.Function.Function) return null;
@@ -74,7 +99,8 @@ internal static class JsonJsConverter
                 if (!pair.Key.IsString() || !pair.Value.Enumerable) continue;
                 var propertyValue = obj.Get(pair.Key);
                 if (propertyValue is Jint.Native.Function.Function) continue;
-                result[pair.Key.AsString()] = ToJson(propertyValue, depth + 1);
+                chars += pair.Key.AsString().Length;
+                result[pair.Key.AsString()] = ToJson(propertyValue, depth + 1, ref nodes, ref chars);
             }
             return result;
         }

@@ -11,21 +11,62 @@ namespace ItsmWorkflows.Engine.Expressions;
 /// </summary>
 public static class LiquidRuntime
 {
-    private static readonly FluidParser Parser = new();
+    private static readonly FluidParser Parser = CreateParser();
 
     private static readonly TemplateOptions Options = CreateOptions();
 
+    /// <summary>The longest template accepted; as long as the expression check endpoint accepts.</summary>
+    public const int MaxTemplateLength = 100_000;
+
+    /// <summary>How deeply blocks (<c>if</c>, <c>for</c> …) and brackets may nest; real templates stay in single digits.</summary>
+    public const int MaxNesting = 100;
+
+    /// <summary>The most text a template may produce, and the longest string its filters and captures may build.</summary>
+    public const int MaxOutputChars = 1_000_000;
+
+    /// <summary>The most items an array built by a template (concat) may hold.</summary>
+    public const int MaxItems = 100_000;
+
+    /// <summary>How deep the parsed tree may be (blocks plus filter and and/or chains), which bounds render recursion.</summary>
+    public const int MaxTreeDepth = 256;
+
     public static IFluidTemplate Parse(string template)
     {
-        if (!Parser.TryParse(template, out var parsed, out var error))
+        ArgumentNullException.ThrowIfNull(template);
+        if (template.Length > MaxTemplateLength)
         {
-            // Fluid names the position in its message: "... at (line:column)".
-            var at = System.Text.RegularExpressions.Regex.Match(error ?? "", @" at \((\d+):(\d+)\)");
-            throw new ExpressionCompileException($"Liquid template does not parse: {error}")
+            throw new ExpressionCompileException(FormattableString.Invariant($"Liquid template is {template.Length:N0} characters long; at most {MaxTemplateLength:N0} are allowed."));
+        }
+        // Refused before Fluid sees it: its parser recurses per level, and a stack overflow ends the process.
+        var (blocks, brackets) = LiquidNesting.Measure(template);
+        if (blocks > MaxNesting)
+        {
+            throw new ExpressionCompileException(FormattableString.Invariant($"Liquid template nests blocks {blocks:N0} deep; at most {MaxNesting:N0} are allowed. Close each if/for/case/capture with its end tag, or split the template."));
+        }
+        if (brackets > MaxNesting)
+        {
+            throw new ExpressionCompileException(FormattableString.Invariant($"Liquid template nests brackets {brackets:N0} deep; at most {MaxNesting:N0} are allowed."));
+        }
+        // Whatever recursion the scan does not foresee runs out of a stack no accepted template can exhaust.
+        var (parsed, error, depth) = LargeStack.Run(() =>
+        {
+            var ok = Parser.TryParse(template, out var result, out var message);
+            return ok ? (result, (string?)null, LiquidDepthVisitor.Measure(result)) : (null, message, 0);
+        });
+        if (parsed is null)
+        {
+            // Fluid names the position in its message: "... at (line:column)", then repeats the whole source: drop that.
+            var firstLine = (error ?? "").Split('\n', 2)[0].TrimEnd();
+            var at = System.Text.RegularExpressions.Regex.Match(firstLine, @" at \((\d+):(\d+)\)");
+            throw new ExpressionCompileException($"Liquid template does not parse: {firstLine}")
             {
                 Line = at.Success ? int.Parse(at.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : null,
                 Column = at.Success ? int.Parse(at.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) : null,
             };
+        }
+        if (depth > MaxTreeDepth)
+        {
+            throw new ExpressionCompileException(FormattableString.Invariant($"Liquid template is nested {depth:N0} levels deep (blocks, filters and and/or conditions each add one); at most {MaxTreeDepth:N0} are allowed. Split long filter or condition chains with assign."));
         }
         return parsed;
     }
@@ -64,7 +105,11 @@ public static class LiquidRuntime
         foreach (var (name, value) in extra ?? new Dictionary<string, object?>()) context.SetValue(name, value);
         try
         {
-            return encoder is null ? template.Render(context) : template.Render(context, encoder);
+            // Fluid has no output limit of its own: the writer is where one can be held.
+            var writer = new LimitedTextWriter(MaxOutputChars);
+            var rendering = template.RenderAsync(writer, context, encoder ?? NullEncoder.Default);
+            if (!rendering.IsCompletedSuccessfully) rendering.AsTask().GetAwaiter().GetResult();
+            return writer.ToString();
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -93,6 +138,28 @@ public static class LiquidRuntime
     {
         var options = new TemplateOptions { MaxSteps = 100_000, MaxRecursion = 64 };
         options.TimeZone = TimeZoneInfo.Utc;
+        LiquidFilterGuards.Install(options.Filters, MaxOutputChars, MaxItems);
         return options;
+    }
+
+    private static FluidParser CreateParser()
+    {
+        var parser = new FluidParser();
+        // Fluid's own capture collects into a buffer with no limit ({% capture s %}{{ s }}{{ s }}{% endcapture %} in a
+        // loop doubles it each time); this one collects into a limited writer and otherwise does the same.
+        parser.RegisterIdentifierBlock("capture", async (identifier, statements, _, encoder, context) =>
+        {
+            var captured = new LimitedTextWriter(MaxOutputChars);
+            var completion = Fluid.Ast.Completion.Normal;
+            foreach (var statement in statements)
+            {
+                completion = await statement.WriteToAsync(captured, encoder, context);
+                if (completion != Fluid.Ast.Completion.Normal) break;
+            }
+            // Already encoded as it was written: not encoded again when output.
+            context.SetValue(identifier, new Fluid.Values.StringValue(captured.ToString(), false));
+            return completion;
+        });
+        return parser;
     }
 }

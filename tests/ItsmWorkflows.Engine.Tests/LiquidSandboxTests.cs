@@ -1,0 +1,142 @@
+using ItsmWorkflows.Engine.Activities;
+using ItsmWorkflows.Engine.Definitions;
+using ItsmWorkflows.Engine.Execution;
+using ItsmWorkflows.Engine.Expressions;
+using ItsmWorkflows.Engine.Validation;
+using Xunit;
+using static ItsmWorkflows.Engine.Tests.EngineHarness;
+
+namespace ItsmWorkflows.Engine.Tests;
+
+/// <summary>Templates that would overflow the stack or exhaust memory are refused with a message a process owner can act on.</summary>
+public sealed class LiquidSandboxTests
+{
+    private static string Repeat(string text, int count) => string.Concat(Enumerable.Repeat(text, count));
+
+    private static ExpressionCompileException CompileFails(string template) =>
+        Assert.Throws<ExpressionCompileException>(() => ExpressionCompiler.Compile(new ExpressionModel("Liquid", template), "String", new ScriptHelperCatalog()));
+
+    [Fact]
+    public async Task Validate_ThousandNestedIfs_IsAValidationErrorNotACrash()
+    {
+        var definition = WorkflowDefinitionJson.Parse(Flowchart(Activity("W1", "Elsa.WriteLine", Input("text", "Liquid", Repeat("{% if a %}", 1000), "String"))));
+
+        var result = await new WorkflowValidator(ActivityRegistry.CreateDefault()).ValidateAsync(definition, TestContext.Current.CancellationToken);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("W1", error.ActivityId);
+        Assert.Contains("nests blocks 1,000 deep; at most 100 are allowed", error.Message);
+    }
+
+    [Theory]
+    [InlineData("{%- if a -%}")]
+    [InlineData("{% for i in (1..2) %}")]
+    [InlineData("{%   unless a %}")]
+    [InlineData("{% capture x %}")]
+    [InlineData("{% case a %}{% when 1 %}")]
+    public void Parse_DeepBlocksWithAnyOpeningTag_Refused(string open)
+    {
+        var ex = CompileFails(Repeat(open, 101));
+
+        Assert.Contains("nests blocks 101 deep", ex.Message);
+    }
+
+    [Fact]
+    public void Parse_TagsInsideRawOrComment_DoNotCountAsNesting()
+    {
+        var body = Repeat("{% if a %}", 500);
+
+        var raw = LiquidRuntime.Parse("{% raw %}" + body + "{%- endraw -%}");
+        var comment = LiquidRuntime.Parse("{% comment %}" + body + "{% endcomment %}");
+
+        Assert.NotNull(raw);
+        Assert.NotNull(comment);
+    }
+
+    [Fact]
+    public void Parse_ClosedBlocksSideBySide_AreNotNesting()
+    {
+        var template = Repeat("{% if true %}x{% endif %}", 500);
+
+        Assert.NotNull(LiquidRuntime.Parse(template));
+    }
+
+    [Fact]
+    public void Parse_DeepBrackets_Refused()
+    {
+        var ex = CompileFails("{{ " + Repeat("a[", 2000) + "1" + new string(']', 2000) + " }}");
+
+        Assert.Contains("nests brackets 2,000 deep", ex.Message);
+    }
+
+    [Theory]
+    [InlineData(" | plus: 1")]
+    [InlineData(" | append: 'x'")]
+    public void Parse_LongFilterChain_RefusedBecauseRenderingRecurses(string filter)
+    {
+        var ex = CompileFails("{{ 1" + Repeat(filter, 2000) + " }}");
+
+        Assert.Contains("at most 256 are allowed", ex.Message);
+    }
+
+    [Fact]
+    public void Parse_LongAndChain_RefusedBecauseRenderingRecurses()
+    {
+        var ex = CompileFails("{% if a" + Repeat(" and a", 2000) + " %}x{% endif %}");
+
+        Assert.Contains("nested", ex.Message);
+        Assert.Contains("at most 256 are allowed", ex.Message);
+    }
+
+    [Fact]
+    public void Parse_TooLong_Refused()
+    {
+        var ex = CompileFails(new string('x', 100_001));
+
+        Assert.Contains("100,001 characters long; at most 100,000", ex.Message);
+    }
+
+    [Fact]
+    public void Parse_SyntaxError_MessageDoesNotRepeatTheWholeTemplate()
+    {
+        var ex = CompileFails("{% if %}" + new string('x', 5000));
+
+        Assert.StartsWith("Liquid template does not parse", ex.Message);
+        Assert.True(ex.Message.Length < 500, ex.Message.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private static async Task<(EngineHarness Harness, WorkflowState State)> RenderAsync(string template)
+    {
+        var harness = new EngineHarness();
+        var state = await harness.StartAsync(Flowchart(Activity("W1", "Elsa.WriteLine", Input("text", "Liquid", template, "String"))));
+        return (harness, state);
+    }
+
+    [Theory]
+    [InlineData("{% assign s = 'x' %}{% for i in (1..25) %}{% assign s = s | append: s %}{% endfor %}{{ s.size }}", "'append' filter would produce more than 1,000,000 characters")]
+    [InlineData("{% assign s = 'x' %}{% for i in (1..25) %}{% assign s = s | prepend: s %}{% endfor %}{{ s.size }}", "'prepend' filter")]
+    [InlineData("{% assign s = 'xx' %}{% for i in (1..25) %}{% assign s = s | replace: 'x', 'xx' %}{% endfor %}{{ s.size }}", "'replace' filter")]
+    [InlineData("{% assign s = 'x' %}{% for i in (1..25) %}{% assign a = s | split: '' %}{% assign s = a | join: s %}{% assign s = s | append: s %}{% endfor %}", "filter would produce more than")]
+    [InlineData("{% assign a = 'x' | split: ',' %}{% for i in (1..25) %}{% assign a = a | concat: a %}{% endfor %}{{ a.size }}", "'concat' filter would produce more than 100,000 items")]
+    [InlineData("{% assign s = 'x' %}{% for i in (1..25) %}{% capture s %}{{ s }}{{ s }}{% endcapture %}{% endfor %}{{ s.size }}", "output passed 1,000,000 characters")]
+    [InlineData("{% for i in (1..2000) %}{{ 'x' | append: 'yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy' | append: 'yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy' }}{% endfor %}", "output passed 1,000,000 characters")]
+    public async Task Render_GrowingPastTheLimit_FaultsWithClearMessage(string template, string expected)
+    {
+        var (h, state) = await RenderAsync(template);
+
+        var incident = Assert.Single(state.Incidents);
+        Assert.Equal("W1", incident.ActivityId);
+        Assert.Contains("Liquid template failed", incident.Message);
+        Assert.Contains(expected, incident.Message);
+        Assert.Empty(h.Output.Lines);
+    }
+
+    [Fact]
+    public async Task Render_GuardedFiltersAndCapture_WorkAsBefore()
+    {
+        var (h, state) = await RenderAsync("{% capture c %}<{{ 'a' | append: 'b' | prepend: '-' }}>{% endcapture %}{{ c }}|{{ 'aXa' | replace: 'a', 'yy' | replace_first: 'X', '' }}|{{ 'a,b' | split: ',' | concat: (1..2) | join: '+' }}");
+
+        Assert.Empty(state.Incidents);
+        Assert.Equal(["<-ab>|yyyy|a+b+1+2"], h.Output.Lines);
+    }
+}
