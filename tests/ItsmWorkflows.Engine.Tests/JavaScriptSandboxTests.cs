@@ -13,6 +13,19 @@ public sealed class JavaScriptSandboxTests
         return (h, state);
     }
 
+    [Theory]
+    [InlineData("const o = { get a() { return this.a; } }; return o.a;")]
+    [InlineData("const o = { valueOf() { return +this; } }; return +o;")]
+    [InlineData("function F() { return new F(); } return new F();")]
+    public async Task RecursionOutsideCallExpressions_IsAScriptError_NotAProcessCrash(string script)
+    {
+        // Without Jint's native stack probe these overflow the thread's stack, which ends the whole server process.
+        var (_, state) = await RunAsync(script);
+
+        var incident = Assert.Single(state.Incidents);
+        Assert.True(incident.Message.Contains("recursed deeper", StringComparison.Ordinal) || incident.Message.Contains("call stack", StringComparison.OrdinalIgnoreCase), incident.Message);
+    }
+
     [Fact]
     public async Task EndlessLoop_Evaluated_StopsWithClearMessage()
     {

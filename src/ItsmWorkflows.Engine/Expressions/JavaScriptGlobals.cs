@@ -23,6 +23,9 @@ internal static class JavaScriptGlobals
             .LocalTimeZone(TimeZoneInfo.Utc)
             .Culture(System.Globalization.CultureInfo.InvariantCulture)
             .DisableStringCompilation();
+        // Recursion through a getter, a coercion, `new` or a Proxy trap is not a call expression, which is all the
+        // recursion limit counts: without this probe of the native stack it overflows it and ends the process.
+        options.Constraints.StackOverflowGuard = true;
         // Jint's own default is 10 s: a catastrophic pattern ran 11 s against the 2 s script limit.
         options.Constraints.RegexTimeout = limits.Timeout;
 
