@@ -28,7 +28,10 @@ var builder = WebApplication.CreateBuilder(args);
 // Where things live: the database (SQLite by default, PostgreSQL when configured) and who is calling.
 builder.AddItsmDatabase();
 builder.AddItsmIdentity();
-builder.Services.Configure<DemoOptions>(o => o.Enabled = builder.Configuration.GetValue("Demo:Enabled", !DatabaseSetup.UsesPostgres(builder.Configuration)));
+// The demo (seeded people, password-less sign-in, the dev mailbox) is the embedded default's, never a production
+// server's by accident: in Production it is on only when Demo:Enabled says so.
+var demo = builder.Configuration.GetValue("Demo:Enabled", !DatabaseSetup.UsesPostgres(builder.Configuration) && !builder.Environment.IsProduction());
+builder.Services.Configure<DemoOptions>(o => o.Enabled = demo);
 
 // The engine and the features built on it.
 builder.Services.AddSingleton(TimeProvider.System);
@@ -71,7 +74,7 @@ builder.Services.AddSingleton<ItsmWorkflows.Server.Sandbox.TestRuns>();
 builder.Services.Configure<MailOptions>(builder.Configuration.GetSection("Mail"));
 builder.Services.AddOptions<ItsmWorkflows.Server.Catalog.CatalogOptions>().Bind(builder.Configuration.GetSection("Catalog"))
     .Validate(o => o.Currency is { Length: 3 } c && c.All(char.IsAsciiLetterUpper), "Catalog:Currency is an ISO 4217 code such as EUR, USD or GBP.").ValidateOnStart();
-builder.Services.PostConfigure<MailOptions>(o => o.DevMailboxAllowed = builder.Configuration.GetValue("Demo:Enabled", !DatabaseSetup.UsesPostgres(builder.Configuration)));
+builder.Services.PostConfigure<MailOptions>(o => o.DevMailboxAllowed = demo);
 builder.Services.AddSingleton<OutboxSignal>();
 builder.Services.AddSingleton<DevMailbox>();
 builder.Services.Configure<ApprovalOptions>(builder.Configuration.GetSection("Approvals"));
@@ -107,6 +110,10 @@ builder.Services.AddHostedService<ItsmWorkflows.Server.Live.LiveUpdateRelay>();
 builder.Services.AddHealthChecks().AddDbContextCheck<ItsmDbContext>("database", tags: ["ready"]);
 
 var app = builder.Build();
+if (demo && app.Environment.IsProduction())
+{
+    DemoLog.OnInProduction(app.Logger);
+}
 await app.PrepareAsync();
 
 app.UseExceptionHandler();

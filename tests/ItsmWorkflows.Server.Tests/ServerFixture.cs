@@ -29,6 +29,9 @@ public abstract class ServerFixture : IAsyncLifetime
 
     protected abstract Task DropDatabaseAsync();
 
+    /// <summary>The host environment the server runs in.</summary>
+    protected virtual string EnvironmentName => "Testing";
+
     /// <summary>More settings for a derived fixture (an SMTP server, for instance).</summary>
     protected virtual Task AddSettingsAsync(IDictionary<string, string?> settings) => Task.CompletedTask;
 
@@ -59,7 +62,7 @@ public abstract class ServerFixture : IAsyncLifetime
     /// <summary>A server node on the fixture's database and settings: the fixture's own, or a second one beside it (dispose it).</summary>
     public WebApplicationFactory<Program> CreateNode() => new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(EnvironmentName);
         foreach (var pair in _settings!) builder.UseSetting(pair.Key, pair.Value);
         builder.ConfigureServices(services =>
         {
