@@ -78,8 +78,13 @@ internal sealed class TestRun
         await SettleAsync(cancellationToken);
     }
 
+    /// <summary>Answers one wait; false when nothing waits on that bookmark any more. A bad answer throws and changes nothing.</summary>
     public async Task<bool> ResumeAsync(string bookmarkId, JsonNode? payload, CancellationToken cancellationToken)
     {
+        var state = InstanceId is null ? null : (await _instances.FindAsync(InstanceId, cancellationToken))?.State;
+        var bookmark = state?.Bookmarks.FirstOrDefault(b => b.Id == bookmarkId);
+        if (state is null || bookmark is null) return false;
+        TestRunAnswers.Check(state, bookmark, payload);
         try
         {
             await Runtime.ResumeAsync(InstanceId!, bookmarkId, payload, cancellationToken);

@@ -48,6 +48,7 @@ internal static class TestRunEndpoints
         runs.MapPost("/resume", async (string runId, ResumeTestRunRequest body, ClaimsPrincipal user, TestRuns all, CancellationToken ct) =>
             await WithAsync(all, runId, user, async run =>
             {
+                if (string.IsNullOrWhiteSpace(body.BookmarkId)) throw ProblemException.BadRequest("Say which wait to answer ('bookmarkId', from the run's waits).");
                 if (!await run.ResumeAsync(body.BookmarkId, body.Payload, ct)) throw ProblemException.Conflict("That step is no longer waiting; reload the run.");
             }, ct)).WithSummary("Answers one wait: an approval ({ approver, decision }), a task ({ state, by, notes }), an event (its payload).");
         runs.MapDelete("", (string runId, ClaimsPrincipal user, TestRuns all) =>
