@@ -129,4 +129,16 @@ public sealed class TestRunTests(SqliteServerFixture fixture) : IClassFixture<Sq
         run = await OkAsync(await Answer(new { state = "Complete", by = "test run" }));
         Assert.Equal("Finished", run["status"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task Start_OfAnInvalidDraft_IsRefusedWithTheIssues_AndStartsNothing()
+    {
+        var dave = await fixture.ClientAsync("dave");
+        var unknown = """{ "id": "Magic1", "type": "Acme.Magic" }""";
+        await OkAsync(await dave.PostAsync("/api/definitions", Body(Definition("sandboxed-invalid", extraActivity: unknown)), Ct));
+
+        var problem = await RefusedAsync(await dave.PostJsonAsync("/api/definitions/sandboxed-invalid/test-runs", new { }), HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("Acme.Magic", problem["detail"]!.GetValue<string>());
+        Assert.Equal("Magic1", problem["errors"]![0]!["activityId"]!.GetValue<string>());
+    }
 }
