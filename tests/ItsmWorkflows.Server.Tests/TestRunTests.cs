@@ -71,6 +71,15 @@ public sealed class TestRunTests(SqliteServerFixture fixture) : IClassFixture<Sq
           "connections": [ { "source": { "activity": "Work", "port": "Complete" }, "target": { "activity": "Done", "port": "In" } } ] } }
         """;
 
+    private const string SlaDraft = """
+        { "definitionId": "sandboxed-sla", "name": "Sandboxed SLA", "root": { "type": "Elsa.Flowchart", "id": "F", "activities": [
+          { "id": "Clock", "type": "Itsm.StartSla", "clock": { "typeName": "String", "expression": { "type": "Literal", "value": "response" } },
+            "target": { "typeName": "TimeSpan", "expression": { "type": "Literal", "value": "01:00:00" } } },
+          { "id": "Breach", "type": "Itsm.WaitForSlaThreshold", "clock": { "typeName": "String", "expression": { "type": "Literal", "value": "response" } },
+            "percent": { "typeName": "Double", "expression": { "type": "Literal", "value": "100" } } } ],
+          "connections": [ { "source": { "activity": "Clock", "port": "Done" }, "target": { "activity": "Breach", "port": "In" } } ] } }
+        """;
+
     private static async Task<JsonNode> StartAsync(HttpClient client, string draft, string definitionId, object? body = null)
     {
         await OkAsync(await client.PostAsync("/api/definitions", Body(draft), Ct));
@@ -140,5 +149,16 @@ public sealed class TestRunTests(SqliteServerFixture fixture) : IClassFixture<Sq
         var problem = await RefusedAsync(await dave.PostJsonAsync("/api/definitions/sandboxed-invalid/test-runs", new { }), HttpStatusCode.UnprocessableEntity);
         Assert.Contains("Acme.Magic", problem["detail"]!.GetValue<string>());
         Assert.Equal("Magic1", problem["errors"]![0]!["activityId"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Waits_ShowEachSlaThresholdWaitOnce_WithItsDueTime()
+    {
+        var dave = await fixture.ClientAsync("dave");
+        var run = await StartAsync(dave, SlaDraft, "sandboxed-sla");
+
+        var wait = Assert.Single(run["waits"]!.AsArray())!;
+        Assert.Equal("Itsm.WaitForSlaThreshold", wait["type"]!.GetValue<string>());
+        Assert.Equal(TimeSpan.FromHours(1), wait["dueAt"]!.GetValue<DateTimeOffset>() - run["now"]!.GetValue<DateTimeOffset>());
     }
 }
