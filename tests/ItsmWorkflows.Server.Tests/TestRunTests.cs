@@ -161,4 +161,14 @@ public sealed class TestRunTests(SqliteServerFixture fixture) : IClassFixture<Sq
         Assert.Equal("Itsm.WaitForSlaThreshold", wait["type"]!.GetValue<string>());
         Assert.Equal(TimeSpan.FromHours(1), wait["dueAt"]!.GetValue<DateTimeOffset>() - run["now"]!.GetValue<DateTimeOffset>());
     }
+
+    [Fact]
+    public async Task Advance_Backwards_IsRefused_SayingTheClockOnlyMovesForward()
+    {
+        var dave = await fixture.ClientAsync("dave");
+        var run = await StartAsync(dave, SlaDraft.Replace("\"sandboxed-sla\"", "\"sandboxed-clock\"", StringComparison.Ordinal), "sandboxed-clock");
+
+        var problem = await RefusedAsync(await dave.PostJsonAsync($"/api/test-runs/{run["id"]!.GetValue<string>()}/advance", new { by = "-01:00:00" }), HttpStatusCode.BadRequest);
+        Assert.Equal("The clock only moves forward: 'by' must be positive, e.g. 01:00:00", problem["detail"]!.GetValue<string>());
+    }
 }

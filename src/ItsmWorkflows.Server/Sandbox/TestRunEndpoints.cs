@@ -40,9 +40,18 @@ internal static class TestRunEndpoints
                     by = next - run.Clock.GetUtcNow();
                     if (by < TimeSpan.Zero) by = TimeSpan.Zero;
                 }
-                else if (!TimeSpan.TryParse(body.By, CultureInfo.InvariantCulture, out by) || by <= TimeSpan.Zero || by > TimeSpan.FromDays(3650))
+                else if (!TimeSpan.TryParse(body.By, CultureInfo.InvariantCulture, out by))
                 {
                     throw ProblemException.BadRequest("Say how far to move the clock ('by'), such as 01:00:00 or 3.00:00:00, or ask for the next timer ('toNextTimer': true).");
+                }
+                else if (by <= TimeSpan.Zero)
+                {
+                    // Timers that fired cannot be unfired, so a run's clock never goes back; the way back is a new run.
+                    throw ProblemException.BadRequest("The clock only moves forward: 'by' must be positive, e.g. 01:00:00");
+                }
+                else if (by > TimeSpan.FromDays(3650))
+                {
+                    throw ProblemException.BadRequest("The clock moves at most ten years at a time ('by' up to 3650.00:00:00).");
                 }
                 await run.AdvanceAsync(by, ct);
             }, ct)).WithSummary("Moves the run's clock (by a time span, or to the next timer) and fires what falls due.");
