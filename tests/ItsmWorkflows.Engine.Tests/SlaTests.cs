@@ -72,6 +72,30 @@ public sealed class SlaTests
     }
 
     [Fact]
+    public void Report_OfABreachedClock_KeepsTheInstantItWasDue_WhileElapsedGrows()
+    {
+        var calendar = NineToFive();
+        var clock = new SlaClock { Name = "response", Target = TimeSpan.FromHours(4), Calendar = calendar.Name, StartedAt = At("2026-11-23T15:00:00Z") }; // Monday 15:00
+        clock.Pause(At("2026-11-23T16:00:00Z"));
+        clock.Resume(At("2026-11-24T10:00:00Z"));
+
+        // Due Tuesday 13:00 (one working hour on Monday, three from 10:00 on Tuesday, the pause not counted), however late it is read.
+        var soon = clock.Report(calendar, At("2026-11-24T14:00:00Z"));
+        var later = clock.Report(calendar, At("2026-11-24T15:30:00Z"));
+        Assert.Equal("2026-11-24T13:00:00.0000000+00:00", soon["dueAt"]!.GetValue<string>());
+        Assert.Equal("2026-11-24T13:00:00.0000000+00:00", later["dueAt"]!.GetValue<string>());
+        Assert.True(later["breached"]!.GetValue<bool>());
+        Assert.Equal("05:00:00", soon["elapsed"]!.GetValue<string>());
+        Assert.Equal("06:30:00", later["elapsed"]!.GetValue<string>());
+        Assert.Equal(162.5, later["percent"]!.GetValue<double>());
+        Assert.Equal(At("2026-11-24T11:00:00Z"), clock.WhenReaches(calendar, 50, At("2026-11-24T15:30:00Z"))); // the warning's instant stays too
+
+        // Stopped after the breach: still due when it was due.
+        clock.Stop(At("2026-11-24T16:00:00Z"));
+        Assert.Equal("2026-11-24T13:00:00.0000000+00:00", clock.Report(calendar, At("2026-11-30T09:00:00Z"))["dueAt"]!.GetValue<string>());
+    }
+
+    [Fact]
     public void Segments_OfAClockWithinTarget_AreOneRunningStretchUpToNow()
     {
         var clock = new SlaClock { Name = "resolution", Target = TimeSpan.FromHours(8), StartedAt = At("2026-11-23T09:00:00Z") };

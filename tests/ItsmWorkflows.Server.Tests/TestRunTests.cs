@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using ItsmWorkflows.Server.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -59,5 +60,115 @@ public sealed class TestRunTests(SqliteServerFixture fixture) : IClassFixture<Sq
         Assert.Contains("01:00:00", (await ReadAsync(bad))["detail"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.Forbidden, (await (await fixture.ClientAsync("alice")).PostJsonAsync("/api/definitions/sandboxed/test-runs", new { })).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await dave.DeleteAsync($"/api/test-runs/{runId}", Ct)).StatusCode);
+    }
+
+    private const string TaskDraft = """
+        { "definitionId": "sandboxed-task", "name": "Sandboxed task", "root": { "type": "Elsa.Flowchart", "id": "F", "activities": [
+          { "id": "Work", "type": "Itsm.CreateTask",
+            "title": { "typeName": "String", "expression": { "type": "Literal", "value": "Prepare laptop" } },
+            "assignmentGroup": { "typeName": "String", "expression": { "type": "Literal", "value": "Service Desk" } } },
+          { "id": "Done", "type": "Elsa.SetName", "value": { "typeName": "String", "expression": { "type": "Literal", "value": "done" } } } ],
+          "connections": [ { "source": { "activity": "Work", "port": "Complete" }, "target": { "activity": "Done", "port": "In" } } ] } }
+        """;
+
+    private const string SlaDraft = """
+        { "definitionId": "sandboxed-sla", "name": "Sandboxed SLA", "root": { "type": "Elsa.Flowchart", "id": "F", "activities": [
+          { "id": "Clock", "type": "Itsm.StartSla", "clock": { "typeName": "String", "expression": { "type": "Literal", "value": "response" } },
+            "target": { "typeName": "TimeSpan", "expression": { "type": "Literal", "value": "01:00:00" } } },
+          { "id": "Breach", "type": "Itsm.WaitForSlaThreshold", "clock": { "typeName": "String", "expression": { "type": "Literal", "value": "response" } },
+            "percent": { "typeName": "Double", "expression": { "type": "Literal", "value": "100" } } } ],
+          "connections": [ { "source": { "activity": "Clock", "port": "Done" }, "target": { "activity": "Breach", "port": "In" } } ] } }
+        """;
+
+    private static async Task<JsonNode> StartAsync(HttpClient client, string draft, string definitionId, object? body = null)
+    {
+        await OkAsync(await client.PostAsync("/api/definitions", Body(draft), Ct));
+        return await OkAsync(await client.PostJsonAsync($"/api/definitions/{definitionId}/test-runs", body ?? new { }));
+    }
+
+    private static async Task<JsonNode> RefusedAsync(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        var problem = await ReadAsync(response);
+        Assert.True(expected == response.StatusCode, $"{(int)response.StatusCode}: {problem.ToJsonString()}");
+        return problem;
+    }
+
+    [Fact]
+    public async Task Resume_ApprovalAnswerTheRealApprovalWouldRefuse_IsRefusedClearly_AndTheWaitKeepsItsId()
+    {
+        var dave = await fixture.ClientAsync("dave");
+        var run = await StartAsync(dave, Draft.Replace("\"sandboxed\"", "\"sandboxed-answers\"", StringComparison.Ordinal), "sandboxed-answers");
+        var runId = run["id"]!.GetValue<string>();
+        var bookmarkId = run["waits"]!.AsArray().First(w => w!["type"]!.GetValue<string>() == "Itsm.RequestApproval")!["bookmarkId"]!.GetValue<string>();
+        Task<HttpResponseMessage> Answer(object payload) => dave.PostJsonAsync($"/api/test-runs/{runId}/resume", new { bookmarkId, payload });
+
+        var stranger = await RefusedAsync(await Answer(new { approver = "kate", decision = "approve" }), HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("kate is not an approver", stranger["detail"]!.GetValue<string>());
+        Assert.Contains("carol", stranger["detail"]!.GetValue<string>());
+        var requester = await RefusedAsync(await Answer(new { approver = "alice", decision = "approve" }), HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("alice requested this", requester["detail"]!.GetValue<string>());
+        var maybe = await RefusedAsync(await Answer(new { approver = "carol", decision = "maybe" }), HttpStatusCode.BadRequest);
+        Assert.Contains("'approve' or 'reject'", maybe["detail"]!.GetValue<string>());
+        await RefusedAsync(await Answer(new { decision = "approve" }), HttpStatusCode.BadRequest);
+
+        // Nothing changed: the same wait, under the same id, still takes carol's decision.
+        var unchanged = await OkAsync(await dave.GetAsync($"/api/test-runs/{runId}", Ct));
+        Assert.Contains(unchanged["waits"]!.AsArray(), w => w!["bookmarkId"]!.GetValue<string>() == bookmarkId);
+        run = await OkAsync(await Answer(new { approver = "carol", decision = "approve" }));
+        Assert.Equal("Elsa.Delay", Assert.Single(run["waits"]!.AsArray())!["type"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Resume_TaskClosedAsAStateTheRealEndpointRefuses_IsRefused_AndTheTaskStaysOpen()
+    {
+        var dave = await fixture.ClientAsync("dave");
+        var run = await StartAsync(dave, TaskDraft, "sandboxed-task", new { correlationId = "REQ0900001" });
+        var runId = run["id"]!.GetValue<string>();
+        var bookmarkId = Assert.Single(run["waits"]!.AsArray())!["bookmarkId"]!.GetValue<string>();
+        Task<HttpResponseMessage> Answer(object payload) => dave.PostJsonAsync($"/api/test-runs/{runId}/resume", new { bookmarkId, payload });
+
+        var done = await RefusedAsync(await Answer(new { state = "Done", by = "test run" }), HttpStatusCode.BadRequest);
+        Assert.Contains("'Complete' or 'Incomplete'", done["detail"]!.GetValue<string>());
+        var why = await RefusedAsync(await Answer(new { state = "Incomplete", by = "test run" }), HttpStatusCode.BadRequest);
+        Assert.Contains("'notes'", why["detail"]!.GetValue<string>());
+
+        var unchanged = await OkAsync(await dave.GetAsync($"/api/test-runs/{runId}", Ct));
+        Assert.NotEqual("Finished", unchanged["status"]!.GetValue<string>());
+        Assert.Equal(bookmarkId, Assert.Single(unchanged["waits"]!.AsArray())!["bookmarkId"]!.GetValue<string>());
+        run = await OkAsync(await Answer(new { state = "Complete", by = "test run" }));
+        Assert.Equal("Finished", run["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Start_OfAnInvalidDraft_IsRefusedWithTheIssues_AndStartsNothing()
+    {
+        var dave = await fixture.ClientAsync("dave");
+        var unknown = """{ "id": "Magic1", "type": "Acme.Magic" }""";
+        await OkAsync(await dave.PostAsync("/api/definitions", Body(Definition("sandboxed-invalid", extraActivity: unknown)), Ct));
+
+        var problem = await RefusedAsync(await dave.PostJsonAsync("/api/definitions/sandboxed-invalid/test-runs", new { }), HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("Acme.Magic", problem["detail"]!.GetValue<string>());
+        Assert.Equal("Magic1", problem["errors"]![0]!["activityId"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Waits_ShowEachSlaThresholdWaitOnce_WithItsDueTime()
+    {
+        var dave = await fixture.ClientAsync("dave");
+        var run = await StartAsync(dave, SlaDraft, "sandboxed-sla");
+
+        var wait = Assert.Single(run["waits"]!.AsArray())!;
+        Assert.Equal("Itsm.WaitForSlaThreshold", wait["type"]!.GetValue<string>());
+        Assert.Equal(TimeSpan.FromHours(1), wait["dueAt"]!.GetValue<DateTimeOffset>() - run["now"]!.GetValue<DateTimeOffset>());
+    }
+
+    [Fact]
+    public async Task Advance_Backwards_IsRefused_SayingTheClockOnlyMovesForward()
+    {
+        var dave = await fixture.ClientAsync("dave");
+        var run = await StartAsync(dave, SlaDraft.Replace("\"sandboxed-sla\"", "\"sandboxed-clock\"", StringComparison.Ordinal), "sandboxed-clock");
+
+        var problem = await RefusedAsync(await dave.PostJsonAsync($"/api/test-runs/{run["id"]!.GetValue<string>()}/advance", new { by = "-01:00:00" }), HttpStatusCode.BadRequest);
+        Assert.Equal("The clock only moves forward: 'by' must be positive, e.g. 01:00:00", problem["detail"]!.GetValue<string>());
     }
 }

@@ -78,14 +78,40 @@ public sealed class SlaClock
     public string State(BusinessCalendar calendar, DateTimeOffset now) =>
         Breached(calendar, now) ? "breached" : IsStopped ? "met" : IsPaused ? "paused" : "running";
 
-    /// <summary>When the clock reaches <paramref name="percent"/> of its target if it keeps running; null while paused or once stopped short of it.</summary>
+    /// <summary>
+    /// When the clock reaches <paramref name="percent"/> of its target: the instant it did once reached (it stays put while
+    /// time goes on, so a breached clock's due time is when it breached), else when it will if it keeps running; null while
+    /// paused or once stopped short of it.
+    /// </summary>
     public DateTimeOffset? WhenReaches(BusinessCalendar calendar, double percent, DateTimeOffset now)
     {
         var goal = Target * (percent / 100);
         var elapsed = Elapsed(calendar, now);
-        if (elapsed >= goal) return now;
+        if (elapsed >= goal) return ReachedAt(calendar, goal, now);
         if (IsStopped || IsPaused) return null;
         return calendar.Add(now, goal - elapsed);
+    }
+
+    /// <summary>The instant the counted working time reached <paramref name="goal"/>, walking the running stretches between the pauses.</summary>
+    private DateTimeOffset ReachedAt(BusinessCalendar calendar, TimeSpan goal, DateTimeOffset now)
+    {
+        var end = StoppedAt ?? now;
+        var counted = TimeSpan.Zero;
+        var cursor = StartedAt;
+        foreach (var pause in Pauses.OrderBy(p => p.From).Append(new SlaPause(end, end)))
+        {
+            var from = pause.From < cursor ? cursor : pause.From > end ? end : pause.From;
+            if (from > cursor)
+            {
+                var worked = calendar.Between(cursor, from);
+                if (counted + worked >= goal) return calendar.Add(cursor, goal - counted);
+                counted += worked;
+            }
+            var to = pause.To is { } t && t < end ? t : end;
+            if (to > cursor) cursor = to;
+        }
+        // Unreachable while Elapsed counts the same stretches; the stop (or now) is the latest the goal can have been reached.
+        return end;
     }
 
     /// <summary>

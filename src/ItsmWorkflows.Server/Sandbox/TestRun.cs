@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using ItsmWorkflows.Engine.Activities;
 using ItsmWorkflows.Engine.Activities.Email;
+using ItsmWorkflows.Engine.Activities.Sla;
 using ItsmWorkflows.Engine.Definitions;
 using ItsmWorkflows.Engine.Execution;
 using ItsmWorkflows.Engine.Planning;
@@ -78,8 +79,13 @@ internal sealed class TestRun
         await SettleAsync(cancellationToken);
     }
 
+    /// <summary>Answers one wait; false when nothing waits on that bookmark any more. A bad answer throws and changes nothing.</summary>
     public async Task<bool> ResumeAsync(string bookmarkId, JsonNode? payload, CancellationToken cancellationToken)
     {
+        var state = InstanceId is null ? null : (await _instances.FindAsync(InstanceId, cancellationToken))?.State;
+        var bookmark = state?.Bookmarks.FirstOrDefault(b => b.Id == bookmarkId);
+        if (state is null || bookmark is null) return false;
+        TestRunAnswers.Check(state, bookmark, payload);
         try
         {
             await Runtime.ResumeAsync(InstanceId!, bookmarkId, payload, cancellationToken);
@@ -143,12 +149,21 @@ internal sealed class TestRun
             ["now"] = Clock.GetUtcNow().ToString("O"),
             ["status"] = state?.SubStatus.ToString(),
             ["instance"] = state is null ? null : JsonNode.Parse(WorkflowStateJson.Serialize(state)),
-            ["waits"] = new JsonArray([.. (state?.Bookmarks ?? []).Select(b => (JsonNode?)Wait(state!, b))]),
+            ["waits"] = new JsonArray([.. Listed(state?.Bookmarks ?? []).Select(b => (JsonNode?)Wait(state!, b))]),
             ["emails"] = new JsonArray([.. _emails.Select(e => (JsonNode?)e.DeepClone())]),
             ["recordChanges"] = new JsonArray([.. _instances.RecordChanges.Select(c => (JsonNode?)new JsonObject { ["kind"] = c.Kind, ["payload"] = c.Payload.DeepClone() })]),
             ["lines"] = new JsonArray([.. _lines.Select(l => (JsonNode?)l)]),
         };
     }
+
+    /// <summary>
+    /// The bookmarks shown as waits. A Wait for SLA threshold holds two (the clock changing, the instant it reaches the
+    /// threshold) for one wait, answered by neither: its timer's stands for it, with its due time; while the clock is
+    /// paused only the other is left, and shows. An approval's decision and its timeout stay apart: the panel answers one.
+    /// </summary>
+    private static IEnumerable<Bookmark> Listed(IReadOnlyCollection<Bookmark> bookmarks) =>
+        bookmarks.Where(b => b.Name != WaitForSlaThreshold.TypeName || b.DueAt is not null
+            || !bookmarks.Any(other => other.FrameId == b.FrameId && other.Name == b.Name && other.DueAt is not null));
 
     /// <summary>A bookmark as the panel offers it: what answers it (an approval's open approvers, a task's title, an event's name, a timer's due time).</summary>
     private static JsonObject Wait(WorkflowState state, Bookmark b)

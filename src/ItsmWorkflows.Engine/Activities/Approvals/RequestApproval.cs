@@ -130,12 +130,7 @@ public sealed class RequestApproval : IActivity
             return Suspend(context, state);
         }
         var approver = payload?["approver"]?.ToString();
-        var approve = payload?["decision"]?.ToString()?.ToUpperInvariant() switch
-        {
-            "APPROVE" or "APPROVED" => true,
-            "REJECT" or "REJECTED" => false,
-            _ => (bool?)null,
-        };
+        var approve = ParseDecision(payload?["decision"]?.ToString());
         // A decision from someone who holds no open slot, or by the requester, changes nothing: the host refuses it before it gets here.
         var slot = approver is null || approve is null || string.Equals(approver, state.Requester, StringComparison.OrdinalIgnoreCase) ? null
             : state.Slots.FirstOrDefault(s => s.Decision is null && string.Equals(s.Approver.UserName, approver, StringComparison.OrdinalIgnoreCase))
@@ -150,6 +145,14 @@ public sealed class RequestApproval : IActivity
         Save(context, state);
         return Tally(state) is { } outcome ? Finish(context, state, outcome) : Suspend(context, state);
     }
+
+    /// <summary>True to approve, false to reject, null for anything else; one rule for the activity and every host path that checks a decision first.</summary>
+    public static bool? ParseDecision(string? decision) => decision?.Trim().ToUpperInvariant() switch
+    {
+        "APPROVE" or "APPROVED" => true,
+        "REJECT" or "REJECTED" => false,
+        _ => null,
+    };
 
     /// <summary>The outcome the decisions so far settle, or null while it is still open.</summary>
     private static string? Tally(ApprovalState state)
