@@ -29,6 +29,39 @@ public abstract class BadInputTests<TFixture>(TFixture fixture) : IClassFixture<
         Assert.Contains("not a valid zip", (await ReadAsync(response))["detail"]!.GetValue<string>());
     }
 
+    private static ByteArrayContent Zip(int files, int bytesEach)
+    {
+        using var buffer = new MemoryStream();
+        using (var zip = new System.IO.Compression.ZipArchive(buffer, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+        {
+            var body = new byte[bytesEach];
+            Array.Fill(body, (byte)' ');
+            for (var i = 0; i < files; i++)
+            {
+                using var stream = zip.CreateEntry($"bomb/v{i}.json", System.IO.Compression.CompressionLevel.SmallestSize).Open();
+                stream.Write(body);
+            }
+        }
+        var content = new ByteArrayContent(buffer.ToArray());
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/zip");
+        return content;
+    }
+
+    [Fact]
+    public async Task Import_ZipThatExpandsPastTheLimits_IsA400_AndNothingStored()
+    {
+        var client = await fixture.ClientAsync("dave");
+        var before = (await OkAsync(await client.GetAsync("/api/definitions", Ct))).AsArray().Count;
+        // Eleven files of 5 MB of blanks (a few kB compressed) expand past 50 MB.
+        var expanded = await client.PostAsync("/api/definitions/import", Zip(11, 5 * 1024 * 1024), Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, expanded.StatusCode);
+        Assert.Contains("add up to more than 50 MB", (await ReadAsync(expanded))["detail"]!.GetValue<string>());
+        var many = await client.PostAsync("/api/definitions/import", Zip(501, 10), Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, many.StatusCode);
+        Assert.Contains("at most 500", (await ReadAsync(many))["detail"]!.GetValue<string>());
+        Assert.Equal(before, (await OkAsync(await client.GetAsync("/api/definitions", Ct))).AsArray().Count);
+    }
+
     [Fact]
     public async Task Import_MalformedFile_IsReportedAndNothingStored()
     {

@@ -19,6 +19,12 @@ internal static class DefinitionEndpoints
 
     public const long MaxImportBytes = 20 * 1024 * 1024;
 
+    /// <summary>How many definition files one zip may import.</summary>
+    public const int MaxImportFiles = 500;
+
+    /// <summary>What the files of one zip may add up to once expanded.</summary>
+    public const long MaxImportExpandedBytes = 50 * 1024 * 1024;
+
     public static void MapDefinitionEndpoints(this WebApplication app)
     {
         // Staff who may start workflows read definitions; requesters and approvers do not: a definition holds its
@@ -154,11 +160,18 @@ internal static class DefinitionEndpoints
         try
         {
             using var zip = new ZipArchive(buffer, ZipArchiveMode.Read);
-            foreach (var entry in zip.Entries.Where(e => e.FullName.EndsWith(".json", StringComparison.OrdinalIgnoreCase)).OrderBy(e => e.FullName, StringComparer.Ordinal))
+            var entries = zip.Entries.Where(e => e.FullName.EndsWith(".json", StringComparison.OrdinalIgnoreCase)).OrderBy(e => e.FullName, StringComparer.Ordinal).ToList();
+            // A zip expands: a few MB can declare (or, lying about their sizes, inflate to) gigabytes. The sizes read
+            // are counted, not the ones the zip declares.
+            if (entries.Count > MaxImportFiles) throw ProblemException.BadRequest($"The zip holds {entries.Count} .json files; import at most {MaxImportFiles} at a time.");
+            long total = 0;
+            foreach (var entry in entries)
             {
-                if (entry.Length > MaxDefinitionBytes) throw ProblemException.BadRequest($"'{entry.FullName}' in the zip is larger than {MaxDefinitionBytes / (1024 * 1024)} MB.");
-                using var reader = new StreamReader(await entry.OpenAsync(ct), Encoding.UTF8);
-                files.Add((entry.FullName, await reader.ReadToEndAsync(ct)));
+                var bytes = await ReadBoundedAsync(await entry.OpenAsync(ct), MaxDefinitionBytes, ct)
+                    ?? throw ProblemException.BadRequest($"'{entry.FullName}' in the zip is larger than {MaxDefinitionBytes / (1024 * 1024)} MB.");
+                total += bytes.Length;
+                if (total > MaxImportExpandedBytes) throw ProblemException.BadRequest($"The zip's files add up to more than {MaxImportExpandedBytes / (1024 * 1024)} MB; import them in smaller zips.");
+                files.Add((entry.FullName, Encoding.UTF8.GetString(bytes)));
             }
         }
         catch (InvalidDataException ex)
@@ -167,6 +180,23 @@ internal static class DefinitionEndpoints
         }
         if (files.Count == 0) throw ProblemException.BadRequest("The zip holds no .json files.");
         return files;
+    }
+
+    /// <summary>At most <paramref name="limit"/> bytes of the stream; null when it holds more.</summary>
+    private static async Task<byte[]?> ReadBoundedAsync(Stream stream, long limit, CancellationToken ct)
+    {
+        await using (stream)
+        {
+            using var buffer = new MemoryStream();
+            var chunk = new byte[81920];
+            int read;
+            while ((read = await stream.ReadAsync(chunk, ct)) > 0)
+            {
+                if (buffer.Length + read > limit) return null;
+                buffer.Write(chunk, 0, read);
+            }
+            return buffer.ToArray();
+        }
     }
 
     private static ProblemException TooLarge(long limit) =>

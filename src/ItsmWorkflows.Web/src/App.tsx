@@ -19,7 +19,14 @@ function useHash() {
 function DefinitionList() {
   const [items, setItems] = useState<DefinitionSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => { api.definitions().then(setItems, (e: Error) => setError(e.message)); }, []);
+  // Only process owners and admins design; others (agents) may look, and requesters belong in the portal.
+  const [designs, setDesigns] = useState(false);
+  useEffect(() => {
+    api.definitions().then(setItems, (e: Error) => setError(e instanceof ApiError && e.status === 403
+      ? "The designer is for process owners and service desk staff. Your requests, approvals and tickets are in the portal."
+      : e.message));
+    api.me().then((me) => setDesigns(me.roles.some((r) => r === "process-owner" || r === "admin")), () => setDesigns(false));
+  }, []);
   const create = async () => {
     const definitionId = window.prompt("Id of the new workflow (letters, digits and -):")?.trim();
     if (!definitionId) return;
@@ -33,7 +40,7 @@ function DefinitionList() {
   return (
     <main className="list">
       <h1>Workflows <a className="hint" href="/portal/">portal</a></h1>
-      <button onClick={() => void create()}>New workflow</button>{" "}
+      {designs && <><button onClick={() => void create()}>New workflow</button>{" "}
       <label className="button">
         Import Elsa JSON
         <input
@@ -56,8 +63,8 @@ function DefinitionList() {
             }
           }}
         />
-      </label>
-      {error && <p className="message error" role="alert">{error}</p>}
+      </label></>}
+      {error && <p className="message error" role="alert">{error} {error.includes("portal") && <a href="/portal/">Open the portal</a>}</p>}
       <table>
         <thead><tr><th>Name</th><th>Id</th><th>Latest</th><th>Published</th></tr></thead>
         <tbody>
