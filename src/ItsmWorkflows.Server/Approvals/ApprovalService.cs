@@ -160,6 +160,8 @@ internal sealed class ApprovalService(ItsmDbContext db, WorkflowRuntime runtime,
         var audit = await db.ApprovalAudit.AsNoTracking().Where(a => a.ApprovalId == approvalId).OrderBy(a => a.Id)
             .Select(a => new AuditDto(a.Actor, a.OnBehalfOf, a.Decision, a.Comment, a.ContentHash, a.DefinitionId, a.DefinitionVersion, a.Channel, a.IpAddress, a.UserAgent, a.At))
             .ToListAsync(cancellationToken);
+        // Where a decision came from (address, browser) is for the operators who audit it, not for the requester or other approvers.
+        if (!isOperator) audit = [.. audit.Select(a => a with { IpAddress = null, UserAgent = null })];
         return new ApprovalDetailDto(approval.Id, approval.Title, DetailsOf(approval), approval.Requester, approval.Rule, approval.ContentHash,
             await IsOpenAsync(approvalId, cancellationToken), approvers, audit, approval.InstanceId);
     }

@@ -44,8 +44,11 @@ internal static class AccountEndpoints
             return Results.Ok(await PeopleAsync(users, db, null));
         }).AllowAnonymous();
 
-        account.MapPost("/logout", async (SignInManager<Person> signIn) =>
+        account.MapPost("/logout", async (ClaimsPrincipal user, SignInManager<Person> signIn, UserManager<Person> users) =>
         {
+            // A cookie is valid by itself until it expires: renewing the stamp is what makes a copied or forgotten
+            // cookie of this person stop working (every session of theirs, within Identity:SessionCheckInterval).
+            if (await users.GetUserAsync(user) is { } person) await users.UpdateSecurityStampAsync(person);
             await signIn.SignOutAsync();
             return Results.NoContent();
         }).RequireAuthorization(Policies.SignedIn);

@@ -27,6 +27,11 @@ internal static class IdentitySetup
             .AddEntityFrameworkStores<ItsmDbContext>()
             .AddSignInManager()
             .AddDefaultTokenProviders();
+        // A sign-in cookie is re-checked against the person's security stamp this often: signing out (which renews the
+        // stamp) and a removed account end every session of that person within the interval, not at cookie expiry.
+        services.AddScoped<ISecurityStampValidator, SecurityStampValidator<Person>>();
+        services.Configure<SecurityStampValidatorOptions>(o =>
+            o.ValidationInterval = builder.Configuration.GetValue("Identity:SessionCheckInterval", TimeSpan.FromMinutes(1)));
 
         var authentication = services.AddAuthentication(o =>
         {
@@ -43,10 +48,14 @@ internal static class IdentitySetup
             o.SlidingExpiration = true;
             o.ExpireTimeSpan = TimeSpan.FromHours(8);
             // An API caller gets a status code, not a redirect to a page it cannot use.
+            o.Events.OnValidatePrincipal = SecurityStampValidator.ValidatePrincipalAsync;
             o.Events.OnRedirectToLogin = context => Deny(context, StatusCodes.Status401Unauthorized);
             o.Events.OnRedirectToAccessDenied = context => Deny(context, StatusCodes.Status403Forbidden);
         });
         authentication.AddCookie(IdentityConstants.ExternalScheme);
+        // Not used for sign-in, but a session whose stamp no longer matches is signed out of every Identity scheme.
+        authentication.AddCookie(IdentityConstants.TwoFactorRememberMeScheme);
+        authentication.AddCookie(IdentityConstants.TwoFactorUserIdScheme);
         // After the cookie handler's own post-configuration, which creates the Data Protection ticket format this wraps.
         services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
             .PostConfigure<TimeProvider>((o, time) => o.TicketDataFormat = new CachedTicketFormat(o.TicketDataFormat, time));

@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 namespace ItsmWorkflows.Server.Tickets;
 
 /// <summary>Opens tickets and starts their processes; reads a ticket with its history, tasks, SLA clocks and waits.</summary>
-internal sealed class TicketService(ItsmDbContext db, WorkflowRuntime runtime, IBusinessCalendarProvider calendars, WorkflowServices services, IWorkflowDefinitionProvider definitions, Runtime.PublishedVersionCache published)
+internal sealed partial class TicketService(ItsmDbContext db, WorkflowRuntime runtime, IBusinessCalendarProvider calendars, WorkflowServices services, IWorkflowDefinitionProvider definitions, Runtime.PublishedVersionCache published, ILogger<TicketService> logger)
 {
     // The engine's clock: ticket times and SLA figures agree with the process's own timers.
     private readonly TimeProvider time = services.Time;
@@ -87,7 +87,12 @@ internal sealed class TicketService(ItsmDbContext db, WorkflowRuntime runtime, I
             if (await db.Instances.AnyAsync(i => i.Id == ticket.InstanceId, CancellationToken.None)) throw;
             await db.TicketEvents.Where(e => e.TicketNumber == ticket.Number).ExecuteDeleteAsync(CancellationToken.None);
             await db.Tickets.Where(t => t.Id == ticket.Id).ExecuteDeleteAsync(CancellationToken.None);
-            throw ProblemException.Conflict($"The process '{definitionId}' could not start for this ticket, so it was not raised: {ex.Message}");
+            // The engine's own refusals say what to fix; anything else (a database error, say) is logged by the
+            // error handler with its details and not shown to the requester.
+            var known = ex is ProblemException or Engine.Runtime.DefinitionNotFoundException or Engine.Runtime.StalePublishedVersionException or Engine.Definitions.DefinitionFormatException;
+            if (!known) LogStartFailed(logger, ex, definitionId, ticket.Number);
+            throw ProblemException.Conflict($"The process '{definitionId}' could not start for this ticket, so it was not raised: "
+                + (known ? ex.Message : "the server could not start it; an administrator can find the error in the log."));
         }
         return await db.Tickets.AsNoTracking().FirstAsync(t => t.Id == ticket.Id, cancellationToken);
     }
@@ -222,4 +227,7 @@ internal sealed class TicketService(ItsmDbContext db, WorkflowRuntime runtime, I
         await db.SaveChangesAsync(cancellationToken);
         return record;
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The process {DefinitionId} could not start for ticket {Number}; the ticket was not raised")]
+    private static partial void LogStartFailed(ILogger logger, Exception exception, string definitionId, string number);
 }
