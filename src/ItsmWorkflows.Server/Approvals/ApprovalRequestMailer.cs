@@ -101,6 +101,7 @@ internal sealed partial class ApprovalRequestMailer(ItsmDbContext db, WorkflowSe
             var message = composer.Envelope(slot.Id, null, now);
             message.Subject = subject;
             message.Headers.Add("X-Itsm-Approval", approvalId);
+            if (approval.InstanceId.Length > 0) message.Headers.Add("X-Itsm-Instance", approval.InstanceId);
             message.Body = new BodyBuilder { HtmlBody = html, TextBody = text }.ToMessageBody();
             try
             {

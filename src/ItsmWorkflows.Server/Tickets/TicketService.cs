@@ -174,7 +174,8 @@ internal sealed partial class TicketService(ItsmDbContext db, WorkflowRuntime ru
     {
         var approvals = await db.Approvals.AsNoTracking().Where(a => a.InstanceId == instanceId).OrderBy(a => a.CreatedAt).ToListAsync(cancellationToken);
         var ids = approvals.Select(a => a.Id).ToList();
-        var slots = await db.ApprovalTokens.AsNoTracking().Where(t => ids.Contains(t.ApprovalId)).Select(t => new { t.ApprovalId, t.Approver, t.ApproverName }).ToListAsync(cancellationToken);
+        var slots = await db.ApprovalTokens.AsNoTracking().Where(t => ids.Contains(t.ApprovalId))
+            .Select(t => new { t.ApprovalId, t.Approver, t.ApproverName, t.Email, t.EmailedAt, t.EmailError }).ToListAsync(cancellationToken);
         var audit = await db.ApprovalAudit.AsNoTracking().Where(a => ids.Contains(a.ApprovalId)).OrderBy(a => a.Id).ToListAsync(cancellationToken);
         // Who decided, by the name people know them by (a delegate is not among the slots: looked up).
         var displayNames = await Identity.DisplayNames.OfAsync(db, audit.SelectMany(d => new[] { d.Actor, d.OnBehalfOf }), cancellationToken);
@@ -189,6 +190,17 @@ internal sealed partial class TicketService(ItsmDbContext db, WorkflowRuntime ru
             var to = payload?["to"] is JsonArray list ? list.Select(t => t?.ToString() ?? "").ToList() : [];
             return new TicketEmailDto(payload?["subject"]?.ToString() ?? "(no subject)", to, o.CreatedAt, o.LastError is null ? o.ProcessedAt : null, o.LastError, o.ProcessedAt is not null && o.LastError is not null);
         }).ToList();
+        // Each approval's request emails (one per approver with an address, sent by the approval mailer, not the outbox's email kind).
+        foreach (var approval in approvals)
+        {
+            var sent = slots.Where(s => s.ApprovalId == approval.Id && s.Email is { Length: > 0 }).ToList();
+            if (sent.Count == 0) continue;
+            var error = sent.Select(s => s.EmailError).FirstOrDefault(e => e is not null);
+            var allSent = sent.All(s => s.EmailedAt is not null);
+            emails.Add(new TicketEmailDto($"Approval needed: {approval.Title}", [.. sent.Select(s => s.Email!)], approval.CreatedAt,
+                allSent ? sent.Max(s => s.EmailedAt) : null, error, error is not null && !allSent));
+        }
+        emails.Sort((a, b) => a.QueuedAt.CompareTo(b.QueuedAt));
         return (approvalDtos, emails);
     }
 
