@@ -63,6 +63,18 @@ public abstract class BadInputTests<TFixture>(TFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task MissingOrMalformedQueryParameter_IsA400_InTheCallersTerms_NotDotNetTypes()
+    {
+        var client = await fixture.ClientAsync("dave");
+        var missing = await client.GetAsync("/api/definitions/x/diff?to=2", Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
+        Assert.Equal("'from' is required in the query string.", (await ReadAsync(missing))["detail"]!.GetValue<string>());
+        var malformed = await client.GetAsync("/api/definitions/x/diff?from=first&to=2", Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Equal("'first' is not a valid value for 'from': expected a whole number.", (await ReadAsync(malformed))["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Import_MalformedFile_IsReportedAndNothingStored()
     {
         var client = await fixture.ClientAsync("dave");

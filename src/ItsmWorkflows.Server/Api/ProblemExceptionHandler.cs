@@ -29,7 +29,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             BadHttpRequestException { InnerException: JsonException j } => (StatusCodes.Status400BadRequest, "Malformed JSON", JsonProblem(j), null),
             BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } => (StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "Send the body as JSON, with the header Content-Type: application/json.", null),
             BadHttpRequestException b when b.Message.Contains("no body was provided", StringComparison.Ordinal) => (StatusCodes.Status400BadRequest, "Body required", "This endpoint needs a JSON body; see /api/docs for its fields.", null),
-            BadHttpRequestException b => (b.StatusCode, "Bad request", b.Message, null),
+            BadHttpRequestException b => (b.StatusCode, "Bad request", BindingProblem(b.Message), null),
             JsonException j => (StatusCodes.Status400BadRequest, "Malformed JSON", JsonProblem(j), null),
             _ => (StatusCodes.Status500InternalServerError, "Unexpected error", "Something went wrong on the server; it has been logged.", (IDictionary<string, object?>?)null),
         };
@@ -53,6 +53,49 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         : exception.LineNumber is { } line
             ? $"The request body is not valid JSON (line {line + 1}, position {(exception.BytePositionInLine ?? 0) + 1})."
             : "The request body is not valid JSON.";
+
+    /// <summary>
+    /// ASP.NET Core's binding messages in the caller's terms: they name the handler's .NET parameter types
+    /// ("Required parameter \"int from\" was not provided from query string.").
+    /// </summary>
+    internal static string BindingProblem(string message)
+    {
+        var required = RequiredParameter().Match(message);
+        if (required.Success) return $"'{required.Groups["name"].Value}' is required{Where(required.Groups["source"].Value)}.";
+        var failed = FailedToBind().Match(message);
+        if (failed.Success)
+        {
+            return $"'{failed.Groups["value"].Value}' is not a valid value for '{failed.Groups["name"].Value}': {Expected(failed.Groups["type"].Value)}.";
+        }
+        return message;
+    }
+
+    private static string Where(string source) => source switch
+    {
+        "query string" => " in the query string",
+        "route" => " in the path",
+        "header" => " as a header",
+        "form" => " in the form",
+        _ => "",
+    };
+
+    private static string Expected(string type) => type.TrimEnd('?') switch
+    {
+        "int" or "long" or "Int32" or "Int64" => "expected a whole number",
+        "bool" or "Boolean" => "expected true or false",
+        "DateTimeOffset" or "DateTime" => "expected a date and time such as 2026-12-01T09:00:00Z",
+        "DateOnly" => "expected a date such as 2026-12-01",
+        "TimeSpan" => "expected a duration such as 01:30:00",
+        "Guid" => "expected an id such as 3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+        "double" or "decimal" or "Double" or "Decimal" => "expected a number",
+        _ => "see /api/docs for the values it takes",
+    };
+
+    [System.Text.RegularExpressions.GeneratedRegex("^Required parameter \"(?<type>[^\" ]+) (?<name>[^\"]+)\" was not provided from (?<source>[a-z ]+)\\.?", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex RequiredParameter();
+
+    [System.Text.RegularExpressions.GeneratedRegex("^Failed to bind parameter \"(?<type>[^\" ]+) (?<name>[^\"]+)\" from \"(?<value>.*)\"\\.?$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex FailedToBind();
 
     /// <summary>The path as logged: an approval link's path is its secret token, which never reaches a log.</summary>
     private static string LoggedPath(PathString path) =>
