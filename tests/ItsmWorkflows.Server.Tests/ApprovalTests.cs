@@ -125,6 +125,15 @@ public sealed partial class ApprovalTests(PostgresSmtpServerFixture fixture) : I
         // A POST without the page's anti-forgery token is refused.
         var forged = await scanner.PostAsync(path.Split('?')[0], new FormUrlEncodedContent(new Dictionary<string, string> { ["decision"] = "approve" }), Ct);
         Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        // A page a person can act on, not the API's JSON.
+        Assert.Equal("text/html", forged.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("Open the link in your email again", await forged.Content.ReadAsStringAsync(Ct));
+        Assert.Equal("Suspended", await StatusAsync(owner, instanceId));
+        // A link checker's HEAD sees the page exists and decides nothing, like GET.
+        Assert.Equal(HttpStatusCode.OK, (await scanner.SendAsync(new HttpRequestMessage(HttpMethod.Head, path), Ct)).StatusCode);
+        // A decision that is neither approve nor reject is a 400 and decides nothing.
+        var odd = await SubmitAsync(scanner, path, await OpenFormAsync(scanner, path), "maybe");
+        Assert.Equal(HttpStatusCode.BadRequest, odd.Response.StatusCode);
         Assert.Equal("Suspended", await StatusAsync(owner, instanceId));
 
         var browser = await fixture.ClientAsync(null);

@@ -23,7 +23,8 @@ internal static class ApprovalEndpoints
     public static void MapApprovalEndpoints(this WebApplication app)
     {
         // The link's token is the credential, so the page is anonymous; it learns nothing from a wrong token but "not valid".
-        app.MapGet("/approvals/{token}", async (string token, string? decision, HttpContext http, ApprovalService approvals, IAntiforgery antiforgery, CancellationToken ct) =>
+        // HEAD too: mail scanners and link previews probe links; like GET it decides nothing.
+        app.MapMethods("/approvals/{token}", [HttpMethods.Get, HttpMethods.Head], async (string token, string? decision, HttpContext http, ApprovalService approvals, IAntiforgery antiforgery, CancellationToken ct) =>
         {
             var (view, check) = await approvals.ViewByTokenAsync(token, SignedIn(http), ct);
             NoStore(http);
@@ -32,12 +33,26 @@ internal static class ApprovalEndpoints
             return Html(Pages.Confirm(view, token, decision, tokens.FormFieldName, tokens.RequestToken!), 200);
         }).AllowAnonymous().ExcludeFromDescription();
 
-        app.MapPost("/approvals/{token}", async (string token, [FromForm] string decision, [FromForm] string? comment, HttpContext http, ApprovalService approvals, CancellationToken ct) =>
+        // The form is read and its anti-forgery token checked here rather than by binding, so a person whose page went
+        // stale gets a page that says what to do, not the API's JSON.
+        app.MapPost("/approvals/{token}", async (string token, HttpContext http, ApprovalService approvals, IAntiforgery antiforgery, CancellationToken ct) =>
         {
-            var result = await approvals.DecideByTokenAsync(token, decision, comment, SignedIn(http), http.Connection.RemoteIpAddress?.ToString(), http.Request.Headers.UserAgent.ToString(), ct);
             NoStore(http);
-            return result.Accepted ? Html(Pages.Done(result), 200) : Html(Pages.Refused(result), result.Refusal == DecisionRefusal.UnknownLink ? 404 : 409);
-        }).AllowAnonymous().ExcludeFromDescription();
+            if (!http.Request.HasFormContentType || !await antiforgery.IsRequestValidAsync(http))
+            {
+                return Html(Pages.Stale(), 400);
+            }
+            var form = await http.Request.ReadFormAsync(ct);
+            var comment = form["comment"].ToString();
+            var result = await approvals.DecideByTokenAsync(token, form["decision"].ToString(), comment.Length == 0 ? null : comment, SignedIn(http),
+                http.Connection.RemoteIpAddress?.ToString(), http.Request.Headers.UserAgent.ToString(), ct);
+            return result.Accepted ? Html(Pages.Done(result), 200) : Html(Pages.Refused(result), result.Refusal switch
+            {
+                DecisionRefusal.UnknownLink => 404,
+                DecisionRefusal.InvalidDecision => 400,
+                _ => 409,
+            });
+        }).AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
 
         var api = app.MapGroup("/api/approvals").WithTags("Approvals").RequireAuthorization(Policies.SignedIn);
         api.MapGet("/inbox", async (ClaimsPrincipal user, ApprovalService approvals, CancellationToken ct) => await approvals.InboxAsync(UserName(user), ct))
@@ -148,6 +163,8 @@ internal static class ApprovalEndpoints
         private const string Onward = "<p class=\"note\"><a href=\"/portal/#/approvals\">Your approvals inbox</a> lists what else waits on you.</p>";
 
         public static string Done(DecisionResult result) => Page("Decision recorded", $"<h1>Thank you</h1><p>{E(result.Message)}</p>{Onward}");
+
+        public static string Stale() => Page("Approval link", "<h1>No decision was taken</h1><p>This page has expired, or was opened in another browser. Open the link in your email again and choose once more.</p>" + Onward);
 
         public static string Refused(DecisionResult result) => Page("Approval link", $"<h1>No decision was taken</h1><p>{E(result.Message)}</p>{Onward}");
     }
