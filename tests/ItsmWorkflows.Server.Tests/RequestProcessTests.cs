@@ -80,6 +80,17 @@ public sealed class RequestProcessTests(PostgresSmtpServerFixture fixture) : ICl
     }
 
     [Fact]
+    public async Task AnOperatorCancellingTheProcess_LeavesANoteOnItsTicket()
+    {
+        var (alice, number) = await RequestAsync("alice", "new-laptop", new { model = "Performance 16\"", reason = "Broken screen" });
+        var instanceId = (await TicketAsync(alice, number))["ticket"]!["instanceId"]!.GetValue<string>();
+        var owner = await fixture.ClientAsync("dave");
+        await OkAsync(await owner.PostAsync($"/api/instances/{instanceId}/cancel", null, Ct));
+        var history = (await TicketAsync(alice, number))["history"]!.AsArray();
+        Assert.Contains(history, h => h!["text"]!.GetValue<string>().StartsWith("Its process was cancelled by dave", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Approved_ThenEachTaskDone_IsFulfilled_AndTheRequesterHearsAtEachMilestone()
     {
         var (alice, number) = await RequestAsync("alice", "new-laptop", new { model = "Performance 16\"", reason = "Video editing for the launch", dockingStation = true });

@@ -22,7 +22,7 @@ internal static class InstanceEndpoints
         operate.MapGet("/{id}", (string id, InstanceService s, CancellationToken ct) => s.GetAsync(id, ct));
         operate.MapPost("/events", (TriggerEventRequest request, InstanceService s, CancellationToken ct) => s.TriggerEventAsync(request, ct));
         operate.MapPost("/{id}/bookmarks/{bookmarkId}/resume", (string id, string bookmarkId, ResumeRequest? request, InstanceService s, CancellationToken ct) => s.ResumeAsync(id, bookmarkId, request?.Payload, ct));
-        operate.MapPost("/{id}/cancel", (string id, InstanceService s, CancellationToken ct) => s.CancelAsync(id, ct));
+        operate.MapPost("/{id}/cancel", (string id, ClaimsPrincipal user, InstanceService s, CancellationToken ct) => s.CancelAsync(id, DefinitionEndpoints.Actor(user), ct));
         operate.MapPost("/{id}/migrate", (string id, MigrateInstanceRequest request, ClaimsPrincipal user, InstanceService s, CancellationToken ct) =>
             s.MigrateAsync(id, request, DefinitionEndpoints.Actor(user), ct));
         var definitions = app.MapGroup("/api/definitions").WithTags("Instances").RequireAuthorization(Policies.OperateWorkflows);

@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace ItsmWorkflows.Server.Instances;
 
 /// <summary>Starts, lists, inspects and drives instances. A resume or retry on an instance that moved on is a 409, never a second execution.</summary>
-internal sealed class InstanceService(ItsmDbContext db, WorkflowRuntime runtime, Runtime.PublishedVersionCache published)
+internal sealed class InstanceService(ItsmDbContext db, WorkflowRuntime runtime, Runtime.PublishedVersionCache published, WorkflowServices services)
 {
     public const int MaxPageSize = 200;
 
@@ -80,8 +80,22 @@ internal sealed class InstanceService(ItsmDbContext db, WorkflowRuntime runtime,
     public async Task<InstanceDetailDto> ResumeAsync(string id, string bookmarkId, JsonNode? payload, CancellationToken cancellationToken) =>
         ToDetail((await runtime.ResumeAsync(id, bookmarkId, payload, cancellationToken)).State);
 
-    public async Task<InstanceDetailDto> CancelAsync(string id, CancellationToken cancellationToken) =>
-        ToDetail((await runtime.CancelAsync(id, cancellationToken)).State);
+    public async Task<InstanceDetailDto> CancelAsync(string id, string actor, CancellationToken cancellationToken)
+    {
+        var cancelled = await runtime.CancelAsync(id, cancellationToken);
+        // A ticket whose process an operator stopped says so: nothing will move it on its own any more.
+        var tickets = await db.Tickets.Where(t => t.InstanceId == id && t.Kind != TicketKind.Task).Select(t => new { t.Number, t.Status }).ToListAsync(cancellationToken);
+        foreach (var ticket in tickets.Where(t => !Tickets.TicketStatuses.IsFinal(t.Status)))
+        {
+            db.TicketEvents.Add(new TicketEventRecord
+            {
+                TicketNumber = ticket.Number, At = services.Time.GetUtcNow(), Actor = actor, Kind = "note",
+                Text = $"Its process was cancelled by {actor}: nothing moves this {ticket.Number} on by itself any more; work it by hand, or cancel it.",
+            });
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        return ToDetail(cancelled.State);
+    }
 
     public async Task<InstanceDetailDto> RetryAsync(string id, string incidentId, CancellationToken cancellationToken)
     {
