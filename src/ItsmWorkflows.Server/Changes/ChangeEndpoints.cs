@@ -35,14 +35,17 @@ internal static class ChangeEndpoints
 
     public static void MapChangeEndpoints(this WebApplication app)
     {
-        var changes = app.MapGroup("/api/changes").WithTags("Changes").RequireAuthorization(Policies.StartWorkflows);
+        // Two groups under one prefix: policies on a group add up, so the calendar cannot sit inside the staff group
+        // and be opened wider there; it is for anyone signed in (the README says so and the portal offers it to all).
+        var all = app.MapGroup("/api/changes").WithTags("Changes");
+        var changes = all.MapGroup("").RequireAuthorization(Policies.StartWorkflows);
         changes.MapPost("", RaiseAsync).WithSummary("Raises a change (standard, normal or emergency) and starts the change-approval workflow.");
         changes.MapPost("/{number}/reschedule", RescheduleAsync).WithSummary("Moves a change's planned window while it waits for one (after a conflict); the workflow checks it again.");
         changes.MapPost("/{number}/cancel", async (string number, Requests.CancelRequest? body, ClaimsPrincipal user, TicketService tickets, CancellationToken ct) =>
             TicketDto.From(await tickets.CancelAsync(await tickets.FindAsync(number, TicketKind.Change, ct), user.Identity!.Name!, body?.Reason, ct)))
             .WithSummary("Cancels a change at any point before it is closed.");
-        changes.MapGet("/calendar", CalendarAsync).RequireAuthorization(Policies.SignedIn)
-            .WithSummary("Changes with a planned window in [from, to), and the blackout windows there.");
+        all.MapGet("/calendar", CalendarAsync).RequireAuthorization(Policies.SignedIn)
+            .WithSummary("Changes with a planned window in [from, to), and the blackout windows there (for anyone signed in).");
     }
 
     private static async Task<IResult> RaiseAsync(RaiseChangeRequest body, ClaimsPrincipal user, ItsmDbContext db, TicketService tickets, Engine.Execution.WorkflowServices engine, CancellationToken ct)
@@ -155,6 +158,8 @@ internal static class ChangeEndpoints
         }
     }
 
+    // Requesters and approvers read this too: an entry carries what a change calendar publishes (number, title,
+    // type, status, risk, window, services) so people can plan around outages, never descriptions, plans or people.
     private static async Task<object> CalendarAsync(DateTimeOffset? from, DateTimeOffset? to, ItsmDbContext db, TimeProvider time, CancellationToken ct)
     {
         var start = from ?? time.GetUtcNow().AddDays(-7);
