@@ -125,9 +125,12 @@ internal static class ChangeEndpoints
         return Results.Created($"/api/tickets/{ticket.Number}", TicketDto.From(ticket));
     }
 
-    private static async Task<TicketDto> RescheduleAsync(string number, RescheduleRequest body, ClaimsPrincipal user, ItsmDbContext db, TicketService tickets, TimeProvider time, Live.LiveUpdates live, CancellationToken ct)
+    private static async Task<TicketDto> RescheduleAsync(string number, RescheduleRequest body, ClaimsPrincipal user, ItsmDbContext db, TicketService tickets, Engine.Execution.WorkflowServices engine, Live.LiveUpdates live, CancellationToken ct)
     {
+        // The engine's clock, as raising uses: the process schedules against it, and a window already over would go straight to Implement.
+        var time = engine.Time;
         if (body.PlannedEnd <= body.PlannedStart) throw ProblemException.BadRequest("The planned window must end after it starts.");
+        if (body.PlannedEnd <= time.GetUtcNow()) throw ProblemException.BadRequest("The planned window is already over; plan it in the future.");
         var ticket = await tickets.FindAsync(number, TicketKind.Change, ct);
         var record = await db.Tickets.FirstAsync(t => t.Id == ticket.Id, ct);
         var before = (record.PlannedStart, record.PlannedEnd, record.Details);
