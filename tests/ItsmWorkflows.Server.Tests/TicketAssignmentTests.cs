@@ -6,7 +6,7 @@ using static ItsmWorkflows.Server.Tests.Processes;
 
 namespace ItsmWorkflows.Server.Tests;
 
-/// <summary>POST /api/tickets/{number}/assign: only a group's agents, on each provider.</summary>
+/// <summary>POST /api/tickets/{number}/assign: only a group's agents, and only with the revision read, on each provider.</summary>
 public abstract class TicketAssignmentTests<TFixture>(TFixture fixture) : IClassFixture<TFixture> where TFixture : ServerFixture
 {
     /// <summary>A VPN request (no approval), whose first fulfilment task goes to Network: (request, task).</summary>
@@ -61,6 +61,20 @@ public abstract class TicketAssignmentTests<TFixture>(TFixture fixture) : IClass
         Assert.Equal(HttpStatusCode.BadRequest, moved.StatusCode);
         Assert.Contains("nina does not work for Desktop Support", (await ReadAsync(moved))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         await OkAsync(await bob.PostJsonAsync($"/api/tickets/{taskNumber}/assign", new { assignmentGroup = "Desktop Support", assignee = "", revision = assigned["revision"]!.GetValue<long>() }));
+    }
+
+    [Fact]
+    public async Task Assign_WithoutARevision_Is400_AndChangesNothing()
+    {
+        var (_, task) = await RequestWithTaskAsync();
+        var taskNumber = task["number"]!.GetValue<string>();
+        var bob = await fixture.ClientAsync("bob");
+
+        var refused = await bob.PostJsonAsync($"/api/tickets/{taskNumber}/assign", new { assignee = "nina", assignmentGroup = "Network" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("Send the revision you read", (await ReadAsync(refused))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Null((await ReadTicketAsync(bob, taskNumber))["assignee"]);
     }
 }
 

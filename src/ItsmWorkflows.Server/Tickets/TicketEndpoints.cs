@@ -40,7 +40,7 @@ internal static class TicketEndpoints
             return Results.NoContent();
         }).WithSummary("Adds a note to the ticket's history.");
         tickets.MapPost("/{number}/assign", AssignAsync).RequireAuthorization(Policies.StartWorkflows)
-            .WithSummary("Assigns the ticket to a group and/or one of that group's agents. Send the revision you read: a stale one is refused (409).");
+            .WithSummary("Assigns the ticket to a group and/or one of that group's agents. Send the revision you read: a missing one is refused (400), a stale one too (409).");
 
         var tasks = app.MapGroup("/api/tasks").WithTags("Tickets").RequireAuthorization(Policies.StartWorkflows);
         tasks.MapPost("/{number}/close", CloseTaskAsync).WithSummary("Closes a fulfilment task as Complete or Incomplete; the workflow waiting on it continues.");
@@ -83,8 +83,10 @@ internal static class TicketEndpoints
 
     private static async Task<TicketDto> AssignAsync(string number, AssignRequest body, ClaimsPrincipal user, ItsmDbContext db, TimeProvider time, CancellationToken ct)
     {
+        // Without it the concurrency check is skipped and a stale form silently overwrites someone else's assignment.
+        if (body.Revision is not { } revision) throw ProblemException.BadRequest("Send the revision you read (the 'revision' field), so an assignment made meanwhile is not overwritten.");
         var ticket = await db.Tickets.FirstOrDefaultAsync(t => t.Number == number, ct) ?? throw ProblemException.NotFound($"There is no ticket {number}.");
-        if (body.Revision is { } revision && revision != ticket.Revision)
+        if (revision != ticket.Revision)
         {
             throw ProblemException.Conflict($"{number} changed since you read it (revision {ticket.Revision}, you sent {revision}); reload it and try again.");
         }
