@@ -58,13 +58,15 @@ internal static class ChangeEndpoints
             else if (answers is not null && !(answer is JsonValue t && t.TryGetValue<string>(out var text) && answers.Contains(text))) problems.Add($"Questionnaire '{question}' is one of {string.Join(", ", answers)}.");
         }
         if (string.IsNullOrWhiteSpace(body.Title)) problems.Add("A change needs a title.");
-        if (!Types.Contains(body.Type)) problems.Add("The type is standard, normal or emergency.");
+        // "Normal" is "normal": any case is accepted, the lower-case name is what is stored and what the workflow compares.
+        var type = Types.FirstOrDefault(t => string.Equals(t, body.Type?.Trim(), StringComparison.OrdinalIgnoreCase));
+        if (type is null) problems.Add("The type is standard, normal or emergency.");
         if (body.Services is null || body.Services.Count == 0) problems.Add("Name the affected services ('services').");
         if (body.PlannedStart is null || body.PlannedEnd is null) problems.Add("A change needs a planned window ('plannedStart', 'plannedEnd').");
         else if (body.PlannedEnd <= body.PlannedStart) problems.Add("The planned window must end after it starts.");
         else if (body.PlannedEnd <= engine.Time.GetUtcNow()) problems.Add("The planned window is already over; plan it in the future.");
         if (body.Impact is not (null or 1 or 2 or 3)) problems.Add("Impact is 1 (high), 2 (medium) or 3 (low).");
-        if (body.Type == "normal" && string.IsNullOrWhiteSpace(body.ImplementationPlan)) problems.Add("A normal change needs an implementation plan.");
+        if (type == "normal" && string.IsNullOrWhiteSpace(body.ImplementationPlan)) problems.Add("A normal change needs an implementation plan.");
         if (problems.Count > 0) throw ProblemException.BadRequest(string.Join(" ", problems));
         var found = await db.Services.AsNoTracking().Where(s => body.Services!.Contains(s.Id)).ToListAsync(ct);
         var unknown = body.Services!.Except(found.Select(s => s.Id)).ToList();
@@ -78,7 +80,7 @@ internal static class ChangeEndpoints
 
         var change = new JsonObject
         {
-            ["type"] = body.Type,
+            ["type"] = type,
             ["affectedServices"] = new JsonArray([.. services.Select(s => (JsonNode?)new JsonObject { ["id"] = s.Id, ["name"] = s.Name, ["criticality"] = s.Criticality })]),
             ["plannedStart"] = body.PlannedStart!.Value.ToUniversalTime().ToString("O"),
             ["plannedEnd"] = body.PlannedEnd!.Value.ToUniversalTime().ToString("O"),
@@ -100,7 +102,7 @@ internal static class ChangeEndpoints
             Requester = actor,
             AssignmentGroup = group,
             ServiceId = services[0].Id,
-            ChangeType = body.Type,
+            ChangeType = type,
             Impact = body.Impact,
             PlannedStart = body.PlannedStart,
             PlannedEnd = body.PlannedEnd,
@@ -114,7 +116,7 @@ internal static class ChangeEndpoints
             {
                 ["number"] = t.Number,
                 ["title"] = t.Title,
-                ["type"] = body.Type,
+                ["type"] = type,
                 ["requester"] = actor,
                 ["assignmentGroup"] = group,
                 ["change"] = forWorkflow,
