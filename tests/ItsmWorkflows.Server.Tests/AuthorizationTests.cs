@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 using static ItsmWorkflows.Server.Tests.Json;
@@ -17,6 +18,7 @@ public sealed class AuthorizationTests(SqliteServerFixture fixture) : IClassFixt
         (string Method, string Url)[] operate = [("GET", "/api/instances"), ("GET", "/api/instances/x"), ("POST", "/api/instances/events"), ("POST", "/api/instances/x/cancel"), ("POST", "/api/instances/x/migrate"), ("POST", "/api/definitions/x/migrate-instances")];
         foreach (var (method, url) in read.Concat(design).Concat(start).Concat(operate)) data.Add(null, method, url, HttpStatusCode.Unauthorized);
         data.Add(null, "POST", "/hubs/live/negotiate?negotiateVersion=1", HttpStatusCode.Unauthorized);
+        data.Add(null, "GET", "/api/changes/calendar", HttpStatusCode.Unauthorized);
         foreach (var user in new[] { "alice", "bob", "carol" })
         {
             foreach (var (method, url) in design.Concat(operate)) data.Add(user, method, url, HttpStatusCode.Forbidden);
@@ -61,6 +63,38 @@ public sealed class AuthorizationTests(SqliteServerFixture fixture) : IClassFixt
         await OkAsync(await agent.PostJsonAsync("/api/instances", new { definitionId = id }));
         Assert.Equal(HttpStatusCode.Forbidden, (await agent.GetAsync("/api/instances", Ct)).StatusCode);
         await OkAsync(await agent.GetAsync("/api/definitions", Ct));
+    }
+
+    [Theory]
+    [InlineData("alice")]
+    [InlineData("carol")]
+    [InlineData("bob")]
+    public async Task ChangeCalendar_IsForAnyoneSignedIn_AndShowsWhenButNotTheDetails(string user)
+    {
+        var number = "CHG9" + Random.Shared.Next(100000, 999999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var start = DateTimeOffset.UtcNow.AddDays(3);
+        await using (var scope = fixture.Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ItsmWorkflows.Server.Data.ItsmDbContext>();
+            db.Tickets.Add(new ItsmWorkflows.Server.Data.TicketRecord
+            {
+                Id = Guid.NewGuid().ToString("N"), Number = number, Kind = ItsmWorkflows.Server.Data.TicketKind.Change, Title = "Core switch firmware",
+                Description = "secret-description", Status = "Scheduled", Requester = "nina", Assignee = "nina", AssignmentGroup = "Network", ChangeType = "normal",
+                PlannedStart = start, PlannedEnd = start.AddHours(2), Details = """{ "change": { "implementationPlan": "secret-plan", "affectedServices": [ { "id": "network" } ] } }""",
+            });
+            await db.SaveChangesAsync(Ct);
+        }
+        var client = await fixture.ClientAsync(user);
+        var response = await client.GetAsync($"/api/changes/calendar?from={Uri.EscapeDataString(start.AddDays(-1).ToString("O"))}&to={Uri.EscapeDataString(start.AddDays(1).ToString("O"))}", Ct);
+        var text = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {text}");
+        var entry = JsonNode.Parse(text)!["changes"]!.AsArray().Single(c => c!["number"]!.GetValue<string>() == number)!;
+        Assert.Equal(("Core switch firmware", "network"), (entry["title"]!.GetValue<string>(), entry["services"]![0]!.GetValue<string>()));
+        // What a change calendar publishes, and no more: no description, plans or people.
+        Assert.DoesNotContain("secret", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("nina", text, StringComparison.Ordinal);
+        // Only reading is open to everyone: raising is still for staff.
+        if (user != "bob") Assert.Equal(HttpStatusCode.Forbidden, (await client.PostJsonAsync("/api/changes", new { })).StatusCode);
     }
 
     [Theory]

@@ -19,6 +19,15 @@ public abstract class BadInputTests<TFixture>(TFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task Decision_OnAnUnknownApproval_IsA404_NotAnAccusation()
+    {
+        var client = await fixture.ClientAsync("carol");
+        var response = await client.PostJsonAsync("/api/approvals/nope/decision", new { decision = "approve" });
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("There is no approval nope.", (await ReadAsync(response))["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Import_NotAZip_IsA400()
     {
         var client = await fixture.ClientAsync("dave");

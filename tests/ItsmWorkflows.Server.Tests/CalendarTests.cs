@@ -38,6 +38,58 @@ public abstract class CalendarTests<TFixture>(TFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task Delete_ACalendarInUse_Is409NamingTheUsers_AndDeletesNothing()
+    {
+        var owner = await fixture.ClientAsync("dave");
+        // The demo's SLA definition and services count on business-hours.
+        var refused = await owner.DeleteAsync("/api/calendars/business-hours", Ct);
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        var detail = (await ReadAsync(refused))["detail"]!.GetValue<string>();
+        Assert.Contains("SLA definitions standard", detail, StringComparison.Ordinal);
+        Assert.Contains("services ", detail, StringComparison.Ordinal);
+        await OkAsync(await owner.GetAsync("/api/calendars/business-hours", Ct));
+
+        // A running clock on a calendar named by an expression (so no definition names it literally).
+        var name = "clock-" + Guid.NewGuid().ToString("N")[..8];
+        await OkAsync(await owner.PutAsync($"/api/calendars/{name}", Body("""{ "hours": { "monday": ["09:00-17:00"] } }"""), Ct));
+        var (client, id) = await MailWorkflows.PublishAsync(fixture, $$"""
+            { "definitionId": "{{MailWorkflows.NewId()}}", "name": "clock on a calendar",
+              "root": { "type": "Elsa.Flowchart", "id": "F", "activities": [
+                { "id": "Sla1", "type": "Itsm.StartSla",
+                  "clock": { "typeName": "String", "expression": { "type": "Literal", "value": "resolution" } },
+                  "target": { "typeName": "TimeSpan", "expression": { "type": "Literal", "value": "04:00:00" } },
+                  "calendar": { "typeName": "String", "expression": { "type": "JavaScript", "value": "'{{name}}'" } } },
+                { "id": "Wait1", "type": "Elsa.Event", "eventName": { "typeName": "String", "expression": { "type": "Literal", "value": "never" } } } ],
+              "connections": [ { "source": { "activity": "Sla1", "port": "Done" }, "target": { "activity": "Wait1", "port": "In" } } ] } }
+            """);
+        var instanceId = (await OkAsync(await client.PostJsonAsync("/api/instances", new { definitionId = id })))["instance"]!["id"]!.GetValue<string>();
+        refused = await owner.DeleteAsync($"/api/calendars/{name}", Ct);
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        detail = (await ReadAsync(refused))["detail"]!.GetValue<string>();
+        Assert.Contains($"running SLA clocks of {instanceId}", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("workflow versions", detail, StringComparison.Ordinal);
+        await OkAsync(await owner.GetAsync($"/api/calendars/{name}", Ct));
+
+        // A draft that names it literally holds it too; once nothing uses it, it goes.
+        await OkAsync(await owner.PostJsonAsync($"/api/instances/{instanceId}/cancel", new { }));
+        var draft = MailWorkflows.NewId();
+        await OkAsync(await owner.PostAsync("/api/definitions", Body($$"""
+            { "definitionId": "{{draft}}", "name": "literal calendar",
+              "root": { "type": "Elsa.Flowchart", "id": "F", "activities": [
+                { "id": "Sla1", "type": "Itsm.StartSla", "target": { "typeName": "TimeSpan", "expression": { "type": "Literal", "value": "04:00:00" } },
+                  "calendar": { "typeName": "String", "expression": { "type": "Literal", "value": "{{name}}" } } } ], "connections": [] } }
+            """), Ct));
+        refused = await owner.DeleteAsync($"/api/calendars/{name}", Ct);
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        detail = (await ReadAsync(refused))["detail"]!.GetValue<string>();
+        Assert.Contains($"workflow versions {draft} v1", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("running SLA clocks", detail, StringComparison.Ordinal);
+        await OkAsync(await owner.PostAsync($"/api/definitions/{draft}/publish", null, Ct));
+        await OkAsync(await owner.PostAsync($"/api/definitions/{draft}/retire", null, Ct));
+        Assert.Equal(HttpStatusCode.NoContent, (await owner.DeleteAsync($"/api/calendars/{name}", Ct)).StatusCode);
+    }
+
+    [Fact]
     public async Task ApprovalDueTime_CountsInTheDemoCalendar()
     {
         fixture.EngineClock.SetUtcNow(DateTimeOffset.Parse("2027-11-26T16:30:00Z", System.Globalization.CultureInfo.InvariantCulture)); // a Friday, 16:30 in London

@@ -162,6 +162,40 @@ public sealed class ChangeProcessTests(PostgresSmtpServerFixture fixture) : ICla
     }
 
     [Fact]
+    public async Task Reschedule_ToAWindowAlreadyOver_IsRefused_AndTheChangeStaysHeld()
+    {
+        var (start, end) = Window(9);
+        var (nina, first) = await RaiseAsync("nina", new { title = "Replace patch panel", type = "standard", services = Network, plannedStart = start, plannedEnd = end });
+        var (_, second) = await RaiseAsync("nina", new { title = "Re-cable rack 4", type = "standard", services = Network, plannedStart = start, plannedEnd = end });
+        Assert.Equal(("Scheduled", "On hold: conflict"), (await StatusAsync(nina, first), await StatusAsync(nina, second)));
+
+        var past = fixture.EngineClock.GetUtcNow().AddDays(-2);
+        var refused = await nina.PostJsonAsync($"/api/changes/{second}/reschedule", new { plannedStart = past, plannedEnd = past.AddHours(2) });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("already over", (await ReadAsync(refused))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        await SettleAsync(fixture);
+
+        var detail = await TicketAsync(nina, second);
+        Assert.Equal("On hold: conflict", detail["ticket"]!["status"]!.GetValue<string>());
+        Assert.Equal(start, detail["ticket"]!["plannedStart"]!.GetValue<DateTimeOffset>());
+    }
+
+    [Fact]
+    public async Task Type_InAnyCase_IsAccepted_AndStoredInLowerCase()
+    {
+        var (start, end) = Window(10);
+        var (nina, number) = await RaiseAsync("nina", new { title = "Rename a VLAN", type = "Standard", services = Network, plannedStart = start, plannedEnd = end });
+
+        var detail = await TicketAsync(nina, number);
+        Assert.Equal("standard", detail["ticket"]!["changeType"]!.GetValue<string>());
+        Assert.Equal("Scheduled", detail["ticket"]!["status"]!.GetValue<string>()); // the workflow took the standard path
+        // And a normal change still needs its plan, whatever the case.
+        var refused = await nina.PostJsonAsync("/api/changes", new { title = "Swap firewall", type = "NORMAL", services = Network, plannedStart = start.AddDays(1), plannedEnd = end.AddDays(1) });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal("A normal change needs an implementation plan.", (await ReadAsync(refused))["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task BlackoutWindow_HoldsAChange()
     {
         var (start, end) = Window(6);

@@ -65,4 +65,31 @@ public sealed class DashboardTests(PostgresSmtpServerFixture fixture) : IClassFi
         Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
         Assert.Contains("Ask for 1 to 26 weeks", await tooLong.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Dashboard_CountsARequestsClocksOnce_NotAgainForEachOfItsTasks()
+    {
+        await ImportAsync(fixture);
+        var dave = await fixture.ClientAsync("dave");
+        var item = "dash-" + Guid.NewGuid().ToString("N")[..8];
+        // On crm, which no other test here uses; a long target so no later clock move breaches it.
+        await OkAsync(await dave.PutAsync($"/api/catalog/{item}", Body($$"""
+            { "id": "{{item}}", "name": "CRM seat", "serviceId": "crm", "form": [], "approvalRequired": false, "approvers": [], "approvalRule": "Any",
+              "fulfilmentGroup": "Desktop Support", "tasks": [{ "title": "Create the seat", "group": "Desktop Support" }, { "title": "Train the user", "group": "Service Desk" }],
+              "workflowDefinitionId": "request-fulfilment", "price": 60, "active": true, "deliveryTarget": "8.08:00:00" }
+            """), Ct));
+        var alice = await fixture.ClientAsync("alice");
+        var number = (await OkAsync(await alice.PostJsonAsync("/api/requests", new { catalogItemId = item, answers = new { } })))["number"]!.GetValue<string>();
+        await SettleAsync(fixture);
+        var detail = await TicketAsync(dave, number);
+        Assert.NotEmpty(detail["tasks"]!.AsArray()); // the first task is open (they run one after another)
+        var clocks = detail["sla"]!.AsObject().Count;
+        Assert.True(clocks >= 1, "The request process starts a delivery clock.");
+
+        var crm = (await OkAsync(await dave.GetAsync("/api/dashboard?weeks=1", Ct)))["slaByService"]!.AsArray().Single(s => s!["serviceId"]!.GetValue<string>() == "crm")!;
+        Assert.Equal(clocks, crm["weeks"]!.AsArray()[^1]!["running"]!.GetValue<int>());
+
+        // Leave no open work behind for the other test's per-group counts.
+        await OkAsync(await alice.PostJsonAsync($"/api/requests/{number}/cancel", new { reason = "Test done" }));
+    }
 }

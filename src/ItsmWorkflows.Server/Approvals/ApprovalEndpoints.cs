@@ -65,6 +65,7 @@ internal static class ApprovalEndpoints
             {
                 DecisionRefusal.NotAnApprover or DecisionRefusal.SelfApproval => new ProblemException(StatusCodes.Status403Forbidden, "Not allowed", result.Message),
                 DecisionRefusal.InvalidDecision => ProblemException.BadRequest(result.Message),
+                DecisionRefusal.UnknownLink => ProblemException.NotFound($"There is no approval {approvalId}."),
                 _ => ProblemException.Conflict(result.Message),
             };
         }).WithSummary("Approve or reject (decision: approve | reject) with an optional comment.");

@@ -78,7 +78,7 @@ internal sealed class ApprovalService(ItsmDbContext db, WorkflowRuntime runtime,
     public async Task<DecisionResult> DecideAsync(string approvalId, string actor, string decision, string? comment, string channel, string? ip, string? userAgent, CancellationToken cancellationToken)
     {
         var approval = await db.Approvals.AsNoTracking().FirstOrDefaultAsync(a => a.Id == approvalId, cancellationToken);
-        if (approval is null) return Refused(DecisionRefusal.NotAnApprover);
+        if (approval is null) return Refused(DecisionRefusal.UnknownLink);
         if (string.Equals(actor, approval.Requester, StringComparison.OrdinalIgnoreCase)) return Refused(DecisionRefusal.SelfApproval);
         var slot = await db.ApprovalTokens.AsNoTracking().FirstOrDefaultAsync(t => t.ApprovalId == approvalId && t.Approver == actor, cancellationToken);
         if (slot is null) return Refused(DecisionRefusal.NotAnApprover);

@@ -72,9 +72,17 @@ internal static class CalendarEndpoints
         }).RequireAuthorization(Policies.DesignWorkflows).WithSummary("Creates or replaces a calendar: { timeZone, hours: { monday: [\"09:00-17:30\"] }, holidays: [\"2026-12-25\"] }.");
         calendars.MapDelete("/{name}", async (string name, ItsmDbContext db, CancellationToken ct) =>
         {
-            var deleted = await db.Calendars.Where(c => c.Name == name).ExecuteDeleteAsync(ct);
-            return deleted == 0 ? throw ProblemException.NotFound($"There is no business calendar '{name}'.") : Results.NoContent();
-        }).RequireAuthorization(Policies.DesignWorkflows);
+            if (!await db.Calendars.AnyAsync(c => c.Name == name, ct)) throw ProblemException.NotFound($"There is no business calendar '{name}'.");
+            // Checked, not locked: a use added between the check and the delete is not seen (deleting is rare and deliberate).
+            var uses = await CalendarUsage.FindAsync(db, name, ct);
+            if (uses.Count > 0)
+            {
+                throw ProblemException.Conflict($"The business calendar '{name}' is in use, so it was not deleted: {string.Join("; ", uses)}. Move them to another calendar first (or let the clocks finish).",
+                    new Dictionary<string, object?> { ["usedBy"] = uses });
+            }
+            await db.Calendars.Where(c => c.Name == name).ExecuteDeleteAsync(ct);
+            return Results.NoContent();
+        }).RequireAuthorization(Policies.DesignWorkflows).WithSummary("Deletes a calendar nothing uses; 409 names the SLA definitions, services, running clocks and workflow versions that still do.");
         calendars.MapGet("/{name}/due", async (string name, DateTimeOffset from, TimeSpan duration, IBusinessCalendarProvider provider, CancellationToken ct) =>
         {
             var calendar = await provider.FindAsync(name, ct) ?? throw ProblemException.NotFound($"There is no business calendar '{name}'.");

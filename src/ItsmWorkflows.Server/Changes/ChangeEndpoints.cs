@@ -35,14 +35,17 @@ internal static class ChangeEndpoints
 
     public static void MapChangeEndpoints(this WebApplication app)
     {
-        var changes = app.MapGroup("/api/changes").WithTags("Changes").RequireAuthorization(Policies.StartWorkflows);
+        // Two groups under one prefix: policies on a group add up, so the calendar cannot sit inside the staff group
+        // and be opened wider there; it is for anyone signed in (the README says so and the portal offers it to all).
+        var all = app.MapGroup("/api/changes").WithTags("Changes");
+        var changes = all.MapGroup("").RequireAuthorization(Policies.StartWorkflows);
         changes.MapPost("", RaiseAsync).WithSummary("Raises a change (standard, normal or emergency) and starts the change-approval workflow.");
         changes.MapPost("/{number}/reschedule", RescheduleAsync).WithSummary("Moves a change's planned window while it waits for one (after a conflict); the workflow checks it again.");
         changes.MapPost("/{number}/cancel", async (string number, Requests.CancelRequest? body, ClaimsPrincipal user, TicketService tickets, CancellationToken ct) =>
             TicketDto.From(await tickets.CancelAsync(await tickets.FindAsync(number, TicketKind.Change, ct), user.Identity!.Name!, body?.Reason, ct)))
             .WithSummary("Cancels a change at any point before it is closed.");
-        changes.MapGet("/calendar", CalendarAsync).RequireAuthorization(Policies.SignedIn)
-            .WithSummary("Changes with a planned window in [from, to), and the blackout windows there.");
+        all.MapGet("/calendar", CalendarAsync).RequireAuthorization(Policies.SignedIn)
+            .WithSummary("Changes with a planned window in [from, to), and the blackout windows there (for anyone signed in).");
     }
 
     private static async Task<IResult> RaiseAsync(RaiseChangeRequest body, ClaimsPrincipal user, ItsmDbContext db, TicketService tickets, Engine.Execution.WorkflowServices engine, CancellationToken ct)
@@ -55,13 +58,15 @@ internal static class ChangeEndpoints
             else if (answers is not null && !(answer is JsonValue t && t.TryGetValue<string>(out var text) && answers.Contains(text))) problems.Add($"Questionnaire '{question}' is one of {string.Join(", ", answers)}.");
         }
         if (string.IsNullOrWhiteSpace(body.Title)) problems.Add("A change needs a title.");
-        if (!Types.Contains(body.Type)) problems.Add("The type is standard, normal or emergency.");
+        // "Normal" is "normal": any case is accepted, the lower-case name is what is stored and what the workflow compares.
+        var type = Types.FirstOrDefault(t => string.Equals(t, body.Type?.Trim(), StringComparison.OrdinalIgnoreCase));
+        if (type is null) problems.Add("The type is standard, normal or emergency.");
         if (body.Services is null || body.Services.Count == 0) problems.Add("Name the affected services ('services').");
         if (body.PlannedStart is null || body.PlannedEnd is null) problems.Add("A change needs a planned window ('plannedStart', 'plannedEnd').");
         else if (body.PlannedEnd <= body.PlannedStart) problems.Add("The planned window must end after it starts.");
         else if (body.PlannedEnd <= engine.Time.GetUtcNow()) problems.Add("The planned window is already over; plan it in the future.");
         if (body.Impact is not (null or 1 or 2 or 3)) problems.Add("Impact is 1 (high), 2 (medium) or 3 (low).");
-        if (body.Type == "normal" && string.IsNullOrWhiteSpace(body.ImplementationPlan)) problems.Add("A normal change needs an implementation plan.");
+        if (type == "normal" && string.IsNullOrWhiteSpace(body.ImplementationPlan)) problems.Add("A normal change needs an implementation plan.");
         if (problems.Count > 0) throw ProblemException.BadRequest(string.Join(" ", problems));
         var found = await db.Services.AsNoTracking().Where(s => body.Services!.Contains(s.Id)).ToListAsync(ct);
         var unknown = body.Services!.Except(found.Select(s => s.Id)).ToList();
@@ -75,7 +80,7 @@ internal static class ChangeEndpoints
 
         var change = new JsonObject
         {
-            ["type"] = body.Type,
+            ["type"] = type,
             ["affectedServices"] = new JsonArray([.. services.Select(s => (JsonNode?)new JsonObject { ["id"] = s.Id, ["name"] = s.Name, ["criticality"] = s.Criticality })]),
             ["plannedStart"] = body.PlannedStart!.Value.ToUniversalTime().ToString("O"),
             ["plannedEnd"] = body.PlannedEnd!.Value.ToUniversalTime().ToString("O"),
@@ -97,7 +102,7 @@ internal static class ChangeEndpoints
             Requester = actor,
             AssignmentGroup = group,
             ServiceId = services[0].Id,
-            ChangeType = body.Type,
+            ChangeType = type,
             Impact = body.Impact,
             PlannedStart = body.PlannedStart,
             PlannedEnd = body.PlannedEnd,
@@ -111,7 +116,7 @@ internal static class ChangeEndpoints
             {
                 ["number"] = t.Number,
                 ["title"] = t.Title,
-                ["type"] = body.Type,
+                ["type"] = type,
                 ["requester"] = actor,
                 ["assignmentGroup"] = group,
                 ["change"] = forWorkflow,
@@ -122,9 +127,12 @@ internal static class ChangeEndpoints
         return Results.Created($"/api/tickets/{ticket.Number}", TicketDto.From(ticket));
     }
 
-    private static async Task<TicketDto> RescheduleAsync(string number, RescheduleRequest body, ClaimsPrincipal user, ItsmDbContext db, TicketService tickets, TimeProvider time, Live.LiveUpdates live, CancellationToken ct)
+    private static async Task<TicketDto> RescheduleAsync(string number, RescheduleRequest body, ClaimsPrincipal user, ItsmDbContext db, TicketService tickets, Engine.Execution.WorkflowServices engine, Live.LiveUpdates live, CancellationToken ct)
     {
+        // The engine's clock, as raising uses: the process schedules against it, and a window already over would go straight to Implement.
+        var time = engine.Time;
         if (body.PlannedEnd <= body.PlannedStart) throw ProblemException.BadRequest("The planned window must end after it starts.");
+        if (body.PlannedEnd <= time.GetUtcNow()) throw ProblemException.BadRequest("The planned window is already over; plan it in the future.");
         var ticket = await tickets.FindAsync(number, TicketKind.Change, ct);
         var record = await db.Tickets.FirstAsync(t => t.Id == ticket.Id, ct);
         var before = (record.PlannedStart, record.PlannedEnd, record.Details);
@@ -155,6 +163,8 @@ internal static class ChangeEndpoints
         }
     }
 
+    // Requesters and approvers read this too: an entry carries what a change calendar publishes (number, title,
+    // type, status, risk, window, services) so people can plan around outages, never descriptions, plans or people.
     private static async Task<object> CalendarAsync(DateTimeOffset? from, DateTimeOffset? to, ItsmDbContext db, TimeProvider time, CancellationToken ct)
     {
         var start = from ?? time.GetUtcNow().AddDays(-7);

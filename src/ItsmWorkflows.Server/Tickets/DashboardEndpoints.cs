@@ -50,8 +50,9 @@ internal static class DashboardEndpoints
                 g.Where(o => o.Kind == TicketKind.Change).Sum(o => o.Count), g.Where(o => o.Kind == TicketKind.Incident).Sum(o => o.Count), g.Sum(o => o.Count)))
             .OrderByDescending(g => g.Total).ThenBy(g => g.Group, StringComparer.Ordinal).ToList();
 
-        // SLA outcomes: the clocks live in each ticket's workflow state.
-        var tickets = await db.Tickets.AsNoTracking().Where(t => t.InstanceId != null && t.CreatedAt >= from)
+        // SLA outcomes: the clocks live in each ticket's workflow state. A task shares its request's (or change's)
+        // instance and so its clocks: counting tasks too would count the parent's clocks once more per task.
+        var tickets = await db.Tickets.AsNoTracking().Where(t => t.InstanceId != null && t.Kind != TicketKind.Task && t.CreatedAt >= from)
             .OrderBy(t => t.CreatedAt).Select(t => new { t.ServiceId, t.InstanceId, t.CreatedAt }).Take(MaxTickets + 1).ToListAsync(ct);
         if (tickets.Count > MaxTickets) throw ProblemException.BadRequest($"More than {MaxTickets:N0} tickets were raised in {span} weeks; ask for fewer weeks.");
         var instanceIds = tickets.Select(t => t.InstanceId!).ToList();

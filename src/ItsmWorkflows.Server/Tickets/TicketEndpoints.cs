@@ -40,7 +40,7 @@ internal static class TicketEndpoints
             return Results.NoContent();
         }).WithSummary("Adds a note to the ticket's history.");
         tickets.MapPost("/{number}/assign", AssignAsync).RequireAuthorization(Policies.StartWorkflows)
-            .WithSummary("Assigns the ticket to a group and/or person. Send the revision you read: a stale one is refused (409).");
+            .WithSummary("Assigns the ticket to a group and/or one of that group's agents. Send the revision you read: a missing one is refused (400), a stale one too (409).");
 
         var tasks = app.MapGroup("/api/tasks").WithTags("Tickets").RequireAuthorization(Policies.StartWorkflows);
         tasks.MapPost("/{number}/close", CloseTaskAsync).WithSummary("Closes a fulfilment task as Complete or Incomplete; the workflow waiting on it continues.");
@@ -83,14 +83,17 @@ internal static class TicketEndpoints
 
     private static async Task<TicketDto> AssignAsync(string number, AssignRequest body, ClaimsPrincipal user, ItsmDbContext db, TimeProvider time, CancellationToken ct)
     {
+        // Without it the concurrency check is skipped and a stale form silently overwrites someone else's assignment.
+        if (body.Revision is not { } revision) throw ProblemException.BadRequest("Send the revision you read (the 'revision' field), so an assignment made meanwhile is not overwritten.");
         var ticket = await db.Tickets.FirstOrDefaultAsync(t => t.Number == number, ct) ?? throw ProblemException.NotFound($"There is no ticket {number}.");
-        if (body.Revision is { } revision && revision != ticket.Revision)
+        if (revision != ticket.Revision)
         {
             throw ProblemException.Conflict($"{number} changed since you read it (revision {ticket.Revision}, you sent {revision}); reload it and try again.");
         }
         if (TicketStatuses.IsFinal(ticket.Status)) throw ProblemException.Conflict($"{number} is {ticket.Status.ToLowerInvariant()}; it cannot be reassigned.");
         if (body.AssignmentGroup is { Length: > 0 } group && !await db.Groups.AnyAsync(g => g.Name == group, ct)) throw ProblemException.BadRequest($"There is no group '{group}'.");
         if (body.Assignee is { Length: > 0 } assignee && !await db.Users.AnyAsync(u => u.UserName == assignee, ct)) throw ProblemException.BadRequest($"There is no person '{assignee}'.");
+        await CheckAssigneeWorksForGroupAsync(ticket, body, db, ct);
         var now = time.GetUtcNow();
         var actor = user.Identity!.Name!;
         if (body.AssignmentGroup is { Length: > 0 } g2 && g2 != ticket.AssignmentGroup)
@@ -114,6 +117,29 @@ internal static class TicketEndpoints
             throw ProblemException.Conflict($"{number} was changed by someone else at the same moment; reload it and try again.");
         }
         return TicketDto.From(ticket);
+    }
+
+    /// <summary>
+    /// After the assignment, the assignee is one of the group's agents (staff who are members): someone outside it,
+    /// such as a requester, could read the ticket but not work or close it. The same rule for every kind of ticket.
+    /// </summary>
+    private static async Task CheckAssigneeWorksForGroupAsync(TicketRecord ticket, AssignRequest body, ItsmDbContext db, CancellationToken ct)
+    {
+        var group = body.AssignmentGroup is { Length: > 0 } named ? named : ticket.AssignmentGroup;
+        var assignee = body.Assignee is null ? ticket.Assignee : body.Assignee.Length == 0 ? null : body.Assignee;
+        var changes = body.Assignee is { Length: > 0 } || group != ticket.AssignmentGroup;
+        if (assignee is null || !changes) return;
+        if (group is null) throw ProblemException.BadRequest($"{ticket.Number} has no assignment group; name one ('assignmentGroup') with the assignee, who must be one of its agents.");
+        string[] staff = [Roles.Agent, Roles.ProcessOwner, Roles.Admin];
+        var agents = await db.GroupMembers.AsNoTracking()
+            .Join(db.Groups.Where(g => g.Name == group), m => m.GroupId, g => g.Id, (m, g) => m.PersonId)
+            .Join(db.Users, id => id, u => u.Id, (id, u) => u)
+            .Where(u => db.UserRoles.Any(ur => ur.UserId == u.Id && db.Roles.Any(r => r.Id == ur.RoleId && staff.Contains(r.Name!))))
+            .Select(u => u.UserName!).OrderBy(n => n).ToListAsync(ct);
+        if (agents.Contains(assignee, StringComparer.Ordinal)) return;
+        var who = agents.Count == 0 ? $"{group} has no agents yet" : $"its agents are {string.Join(", ", agents)}";
+        var advice = body.Assignee is { Length: > 0 } ? "assign one of them, or move it to a group the person works in" : "name one of them as the assignee, or send \"assignee\": \"\" to leave it to the group";
+        throw ProblemException.BadRequest($"{assignee} does not work for {group}, so cannot be assigned {ticket.Number} ({who}); {advice}.");
     }
 
     private static async Task<TicketDto> CloseTaskAsync(string number, CloseTaskRequest body, ClaimsPrincipal user, TicketService tickets, WorkflowRuntime runtime, ItsmDbContext db, CancellationToken ct)

@@ -282,7 +282,7 @@ function ChangeCalendarPage({ staff }: { staff: boolean }) {
             <tbody>
               {changes.sort((a, b) => a.start.localeCompare(b.start)).map((c) => (
                 <tr key={c.number} className={clashes.has(c.number) ? "clash" : ""}>
-                  <td><a href={`#/tickets/${c.number}`}>{c.number}</a></td>
+                  <td>{staff ? <a href={`#/tickets/${c.number}`}>{c.number}</a> : c.number}</td>
                   <td>{c.title}</td>
                   <td>{c.type}{c.risk ? ` · ${c.risk} risk` : ""}</td>
                   <td><span className="badge">{c.status}</span></td>

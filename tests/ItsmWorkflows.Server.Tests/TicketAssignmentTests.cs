@@ -1,0 +1,83 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Xunit;
+using static ItsmWorkflows.Server.Tests.Json;
+using static ItsmWorkflows.Server.Tests.Processes;
+
+namespace ItsmWorkflows.Server.Tests;
+
+/// <summary>POST /api/tickets/{number}/assign: only a group's agents, and only with the revision read, on each provider.</summary>
+public abstract class TicketAssignmentTests<TFixture>(TFixture fixture) : IClassFixture<TFixture> where TFixture : ServerFixture
+{
+    /// <summary>A VPN request (no approval), whose first fulfilment task goes to Network: (request, task).</summary>
+    private async Task<(string Request, JsonNode Task)> RequestWithTaskAsync()
+    {
+        await ImportAsync(fixture);
+        var bob = await fixture.ClientAsync("bob");
+        var number = (await OkAsync(await bob.PostJsonAsync("/api/requests", new { catalogItemId = "vpn-access", answers = new { reason = "On call" } })))["number"]!.GetValue<string>();
+        await SettleAsync(fixture);
+        var task = Assert.Single((await TicketAsync(bob, number))["tasks"]!.AsArray())!;
+        Assert.Equal("Network", task["assignmentGroup"]!.GetValue<string>());
+        return (number, task);
+    }
+
+    private static async Task<JsonNode> ReadTicketAsync(HttpClient client, string number) => (await TicketAsync(client, number))["ticket"]!;
+
+    [Fact]
+    public async Task Assign_SomeoneOutsideTheGroup_IsRefused_ForTasksAndOtherTickets_AndChangesNothing()
+    {
+        var (request, task) = await RequestWithTaskAsync();
+        var taskNumber = task["number"]!.GetValue<string>();
+        var bob = await fixture.ClientAsync("bob");
+
+        // A requester, and an agent of another group: neither works for Network.
+        foreach (var outsider in new[] { "alice", "frank" })
+        {
+            var refused = await bob.PostJsonAsync($"/api/tickets/{taskNumber}/assign", new { assignee = outsider, assignmentGroup = "Network", revision = task["revision"]!.GetValue<long>() });
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            var detail = (await ReadAsync(refused))["detail"]!.GetValue<string>();
+            Assert.Contains($"{outsider} does not work for Network", detail, StringComparison.Ordinal);
+            Assert.Contains("nina", detail, StringComparison.Ordinal); // who could take it instead
+        }
+        // A member of the group who is no agent (carol approves for the CAB) cannot work it either.
+        var approver = await bob.PostJsonAsync($"/api/tickets/{taskNumber}/assign", new { assignee = "carol", assignmentGroup = "Change Advisory Board", revision = task["revision"]!.GetValue<long>() });
+        Assert.Equal(HttpStatusCode.BadRequest, approver.StatusCode);
+        Assert.Contains("carol does not work for Change Advisory Board", (await ReadAsync(approver))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        var unchanged = await ReadTicketAsync(bob, taskNumber);
+        Assert.Null(unchanged["assignee"]);
+        Assert.Equal(("Network", task["revision"]!.GetValue<long>()), (unchanged["assignmentGroup"]!.GetValue<string>(), unchanged["revision"]!.GetValue<long>()));
+
+        // The request follows the same rule.
+        var parent = await ReadTicketAsync(bob, request);
+        var onRequest = await bob.PostJsonAsync($"/api/tickets/{request}/assign", new { assignee = "alice", revision = parent["revision"]!.GetValue<long>() });
+        Assert.Equal(HttpStatusCode.BadRequest, onRequest.StatusCode);
+        Assert.Contains($"alice does not work for {parent["assignmentGroup"]!.GetValue<string>()}", (await ReadAsync(onRequest))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        // One of the group's agents is fine; moving the group away from her without a new assignee is refused.
+        var assigned = await OkAsync(await bob.PostJsonAsync($"/api/tickets/{taskNumber}/assign", new { assignee = "nina", assignmentGroup = "Network", revision = task["revision"]!.GetValue<long>() }));
+        Assert.Equal("nina", assigned["assignee"]!.GetValue<string>());
+        var moved = await bob.PostJsonAsync($"/api/tickets/{taskNumber}/assign", new { assignmentGroup = "Desktop Support", revision = assigned["revision"]!.GetValue<long>() });
+        Assert.Equal(HttpStatusCode.BadRequest, moved.StatusCode);
+        Assert.Contains("nina does not work for Desktop Support", (await ReadAsync(moved))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        await OkAsync(await bob.PostJsonAsync($"/api/tickets/{taskNumber}/assign", new { assignmentGroup = "Desktop Support", assignee = "", revision = assigned["revision"]!.GetValue<long>() }));
+    }
+
+    [Fact]
+    public async Task Assign_WithoutARevision_Is400_AndChangesNothing()
+    {
+        var (_, task) = await RequestWithTaskAsync();
+        var taskNumber = task["number"]!.GetValue<string>();
+        var bob = await fixture.ClientAsync("bob");
+
+        var refused = await bob.PostJsonAsync($"/api/tickets/{taskNumber}/assign", new { assignee = "nina", assignmentGroup = "Network" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("Send the revision you read", (await ReadAsync(refused))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Null((await ReadTicketAsync(bob, taskNumber))["assignee"]);
+    }
+}
+
+public sealed class TicketAssignmentSqliteTests(SqliteServerFixture fixture) : TicketAssignmentTests<SqliteServerFixture>(fixture);
+
+public sealed class TicketAssignmentPostgresTests(PostgresServerFixture fixture) : TicketAssignmentTests<PostgresServerFixture>(fixture);
