@@ -20,6 +20,9 @@ internal static class JavaScriptGuards
     /// <summary>Values JSON.stringify may visit; shared references count each time they are reached, as the output repeats them.</summary>
     public const int MaxJsonNodes = 100_000;
 
+    /// <summary>Items one join may put together (far beyond any workflow's lists; the loop is C#, between Jint's checks).</summary>
+    public const int MaxJoinedItems = 1_000_000;
+
     public static void Install(JintEngine engine, long maxChars)
     {
         var strings = Prototype(engine, "String");
@@ -30,7 +33,10 @@ internal static class JavaScriptGuards
         }, maxChars);
         Wrap(engine, strings, "padStart", 1, (_, args) => TypeConverter.ToIntegerOrInfinity(args.At(0)), maxChars);
         Wrap(engine, strings, "padEnd", 1, (_, args) => TypeConverter.ToIntegerOrInfinity(args.At(0)), maxChars);
-        Wrap(engine, Prototype(engine, "Array"), "join", 1, (thisObj, args) => JoinedLength(thisObj, args.At(0), maxChars), maxChars);
+        InstallJoin(engine, Prototype(engine, "Array"), maxChars);
+        // replace/replaceAll with a string pattern: at most one (or every) match, each replaced by the replacement.
+        Wrap(engine, strings, "replaceAll", 2, (thisObj, args) => ReplacedLength(thisObj, args, all: true), maxChars);
+        Wrap(engine, strings, "replace", 2, (thisObj, args) => ReplacedLength(thisObj, args, all: false), maxChars);
         Wrap(engine, (ObjectInstance)engine.GetValue("JSON"), "stringify", 3, (_, args) => JsonSize.Measure(args.At(0), MaxJsonNodes, maxChars), maxChars);
     }
 
@@ -52,21 +58,58 @@ internal static class JavaScriptGuards
         target.FastSetProperty(name, new PropertyDescriptor(guarded, PropertyFlag.NonEnumerable));
     }
 
-    /// <summary>The length join will produce, adding up until it passes the limit; elements are read once here and once by join.</summary>
-    private static double JoinedLength(JsValue thisObj, JsValue separator, long maxChars)
+    /// <summary>
+    /// Array.prototype.join done here, within the limit: each element is turned into text once (a toString that
+    /// answers differently the second time cannot slip past a measure), the total is counted as it grows, and the
+    /// script's time limit is checked along the way (a sparse array of four billion holes is a loop in C#, which
+    /// Jint's own checks between statements never interrupt).
+    /// </summary>
+    private static void InstallJoin(JintEngine engine, ObjectInstance arrays, long maxChars)
     {
-        // Anything but an object is left to join itself, which coerces or throws as the language says.
-        if (thisObj is not ObjectInstance array) return 0;
-        var length = TypeConverter.ToLength(array.Get("length"));
-        if (length == 0) return 0;
-        var separatorLength = separator.IsUndefined() ? 1 : TypeConverter.ToString(separator).Length;
-        var total = (double)separatorLength * (length - 1);
-        for (ulong i = 0; i < length && total <= maxChars; i++)
+        var original = arrays.Get("join");
+        var join = new ClrFunction(engine, "join", (thisObj, args) =>
         {
-            var item = array.Get(i);
-            if (item.IsNull() || item.IsUndefined()) continue;
-            total += item.IsString() ? item.AsString().Length : TypeConverter.ToString(item).Length;
-        }
-        return total;
+            // Anything but an object is left to join itself, which coerces or throws as the language says.
+            if (thisObj is not ObjectInstance array) return original.Call(thisObj, args);
+            var length = TypeConverter.ToLength(array.Get("length"));
+            var separator = args.At(0).IsUndefined() ? "," : TypeConverter.ToString(args.At(0));
+            if (length > MaxJoinedItems)
+            {
+                throw new JavaScriptException(engine.Construct("RangeError", FormattableString.Invariant($"join of {length:N0} items: a script may join at most {MaxJoinedItems:N0}.")));
+            }
+            // Measured before anything is built: the texts are kept (references, no copies) and joined only within the limit.
+            var parts = new string[length];
+            var total = length == 0 ? 0 : (double)separator.Length * (length - 1);
+            for (ulong i = 0; i < length; i++)
+            {
+                var item = array.Get(i);
+                parts[i] = item.IsNull() || item.IsUndefined() ? "" : item.IsString() ? item.AsString() : TypeConverter.ToString(item);
+                total += parts[i].Length;
+                if (total > maxChars) throw TooLong(engine, "join", maxChars);
+                if ((i & 0xFFFF) == 0xFFFF) engine.Constraints.Check();
+            }
+            return string.Join(separator, parts);
+        }, 1, PropertyFlag.Configurable);
+        arrays.FastSetProperty("join", new PropertyDescriptor(join, PropertyFlag.NonEnumerable));
+    }
+
+    private static JavaScriptException TooLong(JintEngine engine, string name, long maxChars) =>
+        new(engine.Construct("RangeError", FormattableString.Invariant($"Invalid string length: {name} would build more than {maxChars:N0} characters, the most a script may hold.")));
+
+    /// <summary>
+    /// The most a string replace can produce: with a string pattern, each match (one, or all of them) replaced by the
+    /// replacement text; a function or a regular expression is left to Jint's own limits (its result is made of
+    /// what the script's own code returns, charged as it is built).
+    /// </summary>
+    private static double ReplacedLength(JsValue thisObj, JsValue[] args, bool all)
+    {
+        if (!args.At(0).IsString() || !args.At(1).IsString() || thisObj.IsNull() || thisObj.IsUndefined()) return 0;
+        var input = TypeConverter.ToString(thisObj);
+        var search = args.At(0).AsString();
+        var replacement = args.At(1).AsString();
+        var matches = all ? Math.Max(1, search.Length == 0 ? input.Length + 1 : input.Length / Math.Max(1, search.Length)) : 1;
+        // "$&" in the replacement inserts the match: count the replacement as if each of its characters could be one.
+        var perMatch = replacement.Length * (double)Math.Max(1, search.Length);
+        return input.Length + matches * perMatch;
     }
 }

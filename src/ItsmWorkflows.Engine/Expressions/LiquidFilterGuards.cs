@@ -18,6 +18,42 @@ internal static class LiquidFilterGuards
         Guard(filters, "replace_first", (input, args, _) => Length(input) + Length(args.At(1)), maxChars);
         Guard(filters, "join", (input, args, context) => Joined(input, args.Count > 0 ? args.At(0).ToStringValue() : " ", context, maxChars), maxChars);
         Guard(filters, "concat", (input, args, context) => input.Enumerate(context).Count() + (double)args.At(0).Enumerate(context).Count(), maxItems, "items");
+        // Filters that grow their input character by character, by what each character becomes at most.
+        Func<FluidValue, FilterArguments, TemplateContext, double> escaped = (input, _, _) => Grown(input, c => c is '&' or '<' or '>' or '"' or '\'' ? 6 : 1);
+        Func<FluidValue, FilterArguments, TemplateContext, double> encoded = (input, _, _) => Grown(input, c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '~' ? 1 : 9);
+        Func<FluidValue, FilterArguments, TemplateContext, double> base64 = (input, _, _) => Math.Ceiling(System.Text.Encoding.UTF8.GetByteCount(input.ToStringValue()) / 3.0) * 4;
+        foreach (var (name, size) in new[] { ("escape", escaped), ("escape_once", escaped), ("url_encode", encoded), ("newline_to_br", (input, _, _) => Grown(input, c => c == '\n' ? 7 : 1)), ("base64_encode", base64), ("base64_url_safe_encode", base64) })
+        {
+            if (filters.TryGetValue(name, out _)) Guard(filters, name, size, maxChars);
+        }
+        // json repeats whatever the value reaches as often as it is reached: measured by walking it, with a budget.
+        Guard(filters, "json", (input, _, context) => JsonLength(input, context, maxChars, maxItems), maxChars);
+    }
+
+    /// <summary>About the length json gives a value (its texts, numbers and punctuation), counting shared parts each time they are reached; stops past the limits.</summary>
+    private static double JsonLength(FluidValue value, TemplateContext context, int maxChars, int maxItems)
+    {
+        double total = 0;
+        var items = 0;
+        var pending = new Stack<FluidValue>();
+        pending.Push(value);
+        while (pending.Count > 0 && total <= maxChars)
+        {
+            var current = pending.Pop();
+            if (++items > maxItems) return double.PositiveInfinity;
+            switch (current)
+            {
+                case ArrayValue or DictionaryValue or ObjectValue:
+                    total += 2;
+                    foreach (var item in current.Enumerate(context)) pending.Push(item);
+                    if (current is DictionaryValue or ObjectValue) total += current.Enumerate(context).Count() * 4.0;
+                    break;
+                default:
+                    total += current.ToStringValue().Length + 3;
+                    break;
+            }
+        }
+        return total;
     }
 
     private static void Guard(FilterCollection filters, string name, Func<FluidValue, FilterArguments, TemplateContext, double> size, int max, string unit = "characters")
@@ -34,6 +70,13 @@ internal static class LiquidFilterGuards
     }
 
     private static double Length(FluidValue value) => value.ToStringValue().Length;
+
+    private static double Grown(FluidValue value, Func<char, int> each)
+    {
+        double total = 0;
+        foreach (var c in value.ToStringValue()) total += each(c);
+        return total;
+    }
 
     private static double Replaced(string input, string search, string replacement)
     {
