@@ -22,6 +22,7 @@ internal enum DecisionRefusal
     AlreadyDecided,
     ContentChanged,
     InvalidDecision,
+    ProcessStopped,
 }
 
 internal sealed record DecisionResult(DecisionRefusal Refusal, string Message, string? Outcome = null)
@@ -72,7 +73,13 @@ internal sealed class ApprovalService(ItsmDbContext db, WorkflowRuntime runtime,
         var id = slot.Id;
         var marked = await db.ApprovalTokens.Where(t => t.Id == id && t.UsedAt == null).ExecuteUpdateAsync(u => u.SetProperty(t => t.UsedAt, now), cancellationToken);
         if (marked == 0) return Refused(DecisionRefusal.AlreadyUsed);
-        return await ApplyAsync(approval, slot, decision, comment, "email", ip, userAgent, cancellationToken);
+        var result = await ApplyAsync(approval, slot, decision, comment, "email", ip, userAgent, cancellationToken);
+        if (result.Refusal == DecisionRefusal.ProcessStopped)
+        {
+            // Nothing was decided: the link is given back for when the process runs again.
+            await db.ApprovalTokens.Where(t => t.Id == id && t.UsedAt != null).ExecuteUpdateAsync(u => u.SetProperty(t => t.UsedAt, (DateTimeOffset?)null), CancellationToken.None);
+        }
+        return result;
     }
 
     public async Task<DecisionResult> DecideAsync(string approvalId, string actor, string decision, string? comment, string channel, string? ip, string? userAgent, CancellationToken cancellationToken)
@@ -170,13 +177,21 @@ internal sealed class ApprovalService(ItsmDbContext db, WorkflowRuntime runtime,
     {
         var approve = ParseDecision(decision)!.Value;
         comment = string.IsNullOrWhiteSpace(comment) ? null : comment.Trim()[..Math.Min(comment.Trim().Length, 2000)];
-        var result = await runtime.DecideApprovalAsync(approval.Id, new JsonObject
+        RunResult? result;
+        try
         {
-            ["approver"] = slot.Approver,
-            ["decision"] = approve ? "approve" : "reject",
-            ["comment"] = comment,
-            ["channel"] = channel,
-        }, cancellationToken);
+            result = await runtime.DecideApprovalAsync(approval.Id, new JsonObject
+            {
+                ["approver"] = slot.Approver,
+                ["decision"] = approve ? "approve" : "reject",
+                ["comment"] = comment,
+                ["channel"] = channel,
+            }, cancellationToken);
+        }
+        catch (InstanceFaultedException)
+        {
+            return Refused(DecisionRefusal.ProcessStopped);
+        }
         if (result is null) return Refused(DecisionRefusal.Closed);
         if (!Recorded(result.State, approval, slot.Approver, out var outcome)) return Refused(DecisionRefusal.AlreadyDecided);
         db.ApprovalAudit.Add(new ApprovalAuditRecord
@@ -299,6 +314,7 @@ internal sealed class ApprovalService(ItsmDbContext db, WorkflowRuntime runtime,
         DecisionRefusal.AlreadyDecided => "A decision was already recorded for you on this approval.",
         DecisionRefusal.ContentChanged => "What is being approved has changed since this email was sent; use the newer email.",
         DecisionRefusal.InvalidDecision => "Choose Approve or Reject.",
+        DecisionRefusal.ProcessStopped => "The process this approval belongs to is stopped by an incident, which an operator has to clear first. Nothing was recorded; your link still works, so try again later.",
         _ => "",
     });
 }

@@ -170,6 +170,8 @@ internal static class ChangeEndpoints
         var start = from ?? time.GetUtcNow().AddDays(-7);
         var end = to ?? start.AddDays(60);
         if (end <= start) throw ProblemException.BadRequest("'to' must be after 'from'.");
+        // A calendar is read a few months at a time; anyone signed in reads it, so it is not a way to list every change ever raised.
+        if (end - start > TimeSpan.FromDays(400)) throw ProblemException.BadRequest("The calendar shows at most 400 days at a time; narrow 'from' and 'to'.");
         var rows = await db.Tickets.AsNoTracking()
             .Where(t => t.Kind == TicketKind.Change && t.Status != TicketStatuses.Cancelled && t.PlannedStart < end && start < t.PlannedEnd)
             .OrderBy(t => t.PlannedStart).ToListAsync(ct);

@@ -171,7 +171,9 @@ internal static class DefinitionEndpoints
                     ?? throw ProblemException.BadRequest($"'{entry.FullName}' in the zip is larger than {MaxDefinitionBytes / (1024 * 1024)} MB.");
                 total += bytes.Length;
                 if (total > MaxImportExpandedBytes) throw ProblemException.BadRequest($"The zip's files add up to more than {MaxImportExpandedBytes / (1024 * 1024)} MB; import them in smaller zips.");
-                files.Add((entry.FullName, Encoding.UTF8.GetString(bytes)));
+                // As a file read from disk is: a byte-order mark says the encoding and is not part of the text.
+                using var reader = new StreamReader(new MemoryStream(bytes), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+                files.Add((entry.FullName, await reader.ReadToEndAsync(ct)));
             }
         }
         catch (InvalidDataException ex)

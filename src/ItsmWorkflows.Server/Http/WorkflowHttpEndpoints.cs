@@ -73,12 +73,12 @@ internal static class WorkflowHttpEndpoints
 
     /// <summary>
     /// Who may resume a waiting HTTP Endpoint, from its bookmark. A bookmark written before the bookmark carried it
-    /// says nothing: it needs a signed-in caller (closed by default rather than open to anyone).
+    /// says nothing: only an operator may resume it (closed by default; its own policy is not known here).
     /// </summary>
     private static (bool Authorize, string? Policy) Requirement(string? bookmarkPayload)
     {
         var payload = bookmarkPayload is null ? null : JsonNode.Parse(bookmarkPayload) as JsonObject;
-        if (payload is null || !payload.ContainsKey("authorize")) return (true, null);
+        if (payload is null || !payload.ContainsKey("authorize")) return (true, Identity.Policies.OperateWorkflows);
         return (payload["authorize"]?.GetValue<bool>() == true, payload["policy"]?.GetValue<string>());
     }
 

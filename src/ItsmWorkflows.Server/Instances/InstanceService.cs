@@ -82,7 +82,9 @@ internal sealed class InstanceService(ItsmDbContext db, WorkflowRuntime runtime,
 
     public async Task<InstanceDetailDto> CancelAsync(string id, string actor, CancellationToken cancellationToken)
     {
+        var wasRunning = await db.Instances.AnyAsync(i => i.Id == id && i.Status == WorkflowStatus.Running, cancellationToken);
         var cancelled = await runtime.CancelAsync(id, cancellationToken);
+        if (!wasRunning) return ToDetail(cancelled.State);
         // A ticket whose process an operator stopped says so: nothing will move it on its own any more.
         var tickets = await db.Tickets.Where(t => t.InstanceId == id && t.Kind != TicketKind.Task).Select(t => new { t.Number, t.Status }).ToListAsync(cancellationToken);
         foreach (var ticket in tickets.Where(t => !Tickets.TicketStatuses.IsFinal(t.Status)))

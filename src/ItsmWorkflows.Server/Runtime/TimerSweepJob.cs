@@ -22,9 +22,10 @@ internal sealed class TimerSweepJob(WorkflowRuntime runtime, IWorkflowInstanceSt
             {
                 if (await runtime.FireTimerAsync(timer.InstanceId, timer.BookmarkId, cancellationToken) is not null) fired++;
             }
-            catch (Engine.Execution.InstanceFaultedException)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // Stopped by an incident: it fires after the retry; the other instances' timers go on.
+                // Stopped by an incident (it fires after the retry) or failing on its own: the other instances' timers go on,
+                // and the timer pump, which logs and sets such a timer aside, tries it again.
             }
         }
         return fired;
