@@ -21,27 +21,17 @@ internal sealed class LiquidDepthVisitor : AstVisitor
         return visitor.MaxDepth;
     }
 
-    public override Statement Visit(Statement statement)
-    {
-        _depth++;
-        MaxDepth = Math.Max(MaxDepth, _depth);
-        try
-        {
-            return base.Visit(statement);
-        }
-        finally
-        {
-            _depth--;
-        }
-    }
+    public override Statement Visit(Statement statement) => Deeper(() => base.Visit(statement));
 
-    public override Expression Visit(Expression expression)
+    public override Expression Visit(Expression expression) => Deeper(() => base.Visit(expression));
+
+    private T Deeper<T>(Func<T> visit)
     {
         _depth++;
         MaxDepth = Math.Max(MaxDepth, _depth);
         try
         {
-            return base.Visit(expression);
+            return visit();
         }
         finally
         {

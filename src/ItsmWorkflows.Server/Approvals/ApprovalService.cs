@@ -47,7 +47,7 @@ internal sealed record ApprovalDetailDto(string Id, string Title, IReadOnlyList<
 /// requester, and (by link) that the link is theirs, unused, unexpired and made for the content still
 /// being approved. Each decision is written to the append-only audit trail.
 /// </summary>
-internal sealed class ApprovalService(ItsmDbContext db, WorkflowRuntime runtime, WorkflowServices services)
+internal sealed partial class ApprovalService(ItsmDbContext db, WorkflowRuntime runtime, WorkflowServices services)
 {
     public async Task<(ApprovalView? View, DecisionResult Check)> ViewByTokenAsync(string token, string? signedInAs, CancellationToken cancellationToken)
     {
@@ -67,7 +67,7 @@ internal sealed class ApprovalService(ItsmDbContext db, WorkflowRuntime runtime,
         var approval = await db.Approvals.AsNoTracking().FirstAsync(a => a.Id == slot.ApprovalId, cancellationToken);
         var check = await CheckLinkAsync(approval, slot, signedInAs, cancellationToken);
         if (!check.Accepted) return check;
-        if (ParseDecision(decision) is null) return Refused(DecisionRefusal.InvalidDecision);
+        if (RequestApproval.ParseDecision(decision) is null) return Refused(DecisionRefusal.InvalidDecision);
         // The link works once: whoever marks it used first decides, a second click (or a replay) does not.
         var now = services.Time.GetUtcNow();
         var id = slot.Id;
@@ -91,7 +91,7 @@ internal sealed class ApprovalService(ItsmDbContext db, WorkflowRuntime runtime,
         if (slot is null) return Refused(DecisionRefusal.NotAnApprover);
         if (!await IsOpenAsync(approval.Id, cancellationToken)) return Refused(DecisionRefusal.Closed);
         if (await IsDecidedAsync(approval.Id, slot, cancellationToken)) return Refused(DecisionRefusal.AlreadyDecided);
-        if (ParseDecision(decision) is null) return Refused(DecisionRefusal.InvalidDecision);
+        if (RequestApproval.ParseDecision(decision) is null) return Refused(DecisionRefusal.InvalidDecision);
         return await ApplyAsync(approval, slot, decision, comment, channel, ip, userAgent, cancellationToken);
     }
 
@@ -126,56 +126,9 @@ internal sealed class ApprovalService(ItsmDbContext db, WorkflowRuntime runtime,
         return result is null ? Refused(DecisionRefusal.Closed) : new DecisionResult(DecisionRefusal.None, $"\"{newTitle}\" was revised; approvers who have not decided are asked again.");
     }
 
-    /// <summary>
-    /// The approvals waiting for this person's decision (their own slots and those they hold for someone else): still
-    /// open (the workflow waits on them) and not yet decided for that slot. A handful of set queries whatever the
-    /// number of approvals the person was ever asked for.
-    /// </summary>
-    public async Task<List<InboxItem>> InboxAsync(string userName, CancellationToken cancellationToken)
-    {
-        var slots = await db.ApprovalTokens.AsNoTracking().Where(t => t.Approver == userName)
-            .Select(t => new { t.ApprovalId, t.Approver, t.OnBehalfOf }).ToListAsync(cancellationToken);
-        if (slots.Count == 0) return [];
-        var byHash = slots.Select(s => s.ApprovalId).Distinct(StringComparer.Ordinal)
-            .ToDictionary(id => StimulusHash.Compute(RequestApproval.TypeName, RequestApproval.Stimulus(id)), StringComparer.Ordinal);
-        var hashes = byHash.Keys.ToList();
-        var openHashes = await db.Bookmarks.AsNoTracking().Where(b => hashes.Contains(b.StimulusHash)).Select(b => b.StimulusHash).Distinct().ToListAsync(cancellationToken);
-        var open = openHashes.Select(h => byHash[h]).ToList();
-        if (open.Count == 0) return [];
-        var decisions = await db.ApprovalAudit.AsNoTracking().Where(a => open.Contains(a.ApprovalId) && a.Decision != "Revised")
-            .Select(a => new { a.ApprovalId, Holder = a.OnBehalfOf ?? a.Actor }).ToListAsync(cancellationToken);
-        var decided = decisions.Select(d => (d.ApprovalId, d.Holder)).ToHashSet();
-        var approvals = await db.Approvals.AsNoTracking().Where(a => open.Contains(a.Id)).ToDictionaryAsync(a => a.Id, cancellationToken);
-        var items = new List<InboxItem>();
-        foreach (var slot in slots)
-        {
-            if (!approvals.TryGetValue(slot.ApprovalId, out var approval) || decided.Contains((slot.ApprovalId, slot.OnBehalfOf ?? slot.Approver))) continue;
-            items.Add(new InboxItem(approval.Id, approval.Title, approval.Requester, slot.OnBehalfOf, approval.CreatedAt, approval.DueAt, DetailsOf(approval), approval.InstanceId));
-        }
-        var names = await Identity.DisplayNames.OfAsync(db, items.SelectMany(i => new[] { i.Requester, i.OnBehalfOf }), cancellationToken);
-        items = [.. items.Select(i => i with { RequesterName = names.Shown(i.Requester), OnBehalfOfName = names.Shown(i.OnBehalfOf) })];
-        return [.. items.OrderBy(i => i.DueAt ?? DateTimeOffset.MaxValue).ThenBy(i => i.CreatedAt)];
-    }
-
-    /// <summary>The approval with its audit trail, for its approvers and for operators.</summary>
-    public async Task<ApprovalDetailDto?> GetAsync(string approvalId, string userName, bool isOperator, CancellationToken cancellationToken)
-    {
-        var approval = await db.Approvals.AsNoTracking().FirstOrDefaultAsync(a => a.Id == approvalId, cancellationToken);
-        if (approval is null) return null;
-        var approvers = await db.ApprovalTokens.AsNoTracking().Where(t => t.ApprovalId == approvalId).Select(t => t.Approver).ToListAsync(cancellationToken);
-        if (!isOperator && !approvers.Contains(userName, StringComparer.OrdinalIgnoreCase) && !string.Equals(userName, approval.Requester, StringComparison.OrdinalIgnoreCase)) return null;
-        var audit = await db.ApprovalAudit.AsNoTracking().Where(a => a.ApprovalId == approvalId).OrderBy(a => a.Id)
-            .Select(a => new AuditDto(a.Actor, a.OnBehalfOf, a.Decision, a.Comment, a.ContentHash, a.DefinitionId, a.DefinitionVersion, a.Channel, a.IpAddress, a.UserAgent, a.At))
-            .ToListAsync(cancellationToken);
-        // Where a decision came from (address, browser) is for the operators who audit it, not for the requester or other approvers.
-        if (!isOperator) audit = [.. audit.Select(a => a with { IpAddress = null, UserAgent = null })];
-        return new ApprovalDetailDto(approval.Id, approval.Title, DetailsOf(approval), approval.Requester, approval.Rule, approval.ContentHash,
-            await IsOpenAsync(approvalId, cancellationToken), approvers, audit, approval.InstanceId);
-    }
-
     private async Task<DecisionResult> ApplyAsync(ApprovalRecord approval, ApprovalTokenRecord slot, string decision, string? comment, string channel, string? ip, string? userAgent, CancellationToken cancellationToken)
     {
-        var approve = ParseDecision(decision)!.Value;
+        var approve = RequestApproval.ParseDecision(decision)!.Value;
         comment = string.IsNullOrWhiteSpace(comment) ? null : comment.Trim()[..Math.Min(comment.Trim().Length, 2000)];
         RunResult? result;
         try
@@ -283,13 +236,6 @@ internal sealed class ApprovalService(ItsmDbContext db, WorkflowRuntime runtime,
         var holder = slot.OnBehalfOf ?? slot.Approver;
         return db.ApprovalAudit.AnyAsync(a => a.ApprovalId == approvalId && a.Decision != "Revised" && (a.OnBehalfOf == holder || a.OnBehalfOf == null && a.Actor == holder), cancellationToken);
     }
-
-    private static bool? ParseDecision(string? decision) => decision?.Trim().ToUpperInvariant() switch
-    {
-        "APPROVE" or "APPROVED" => true,
-        "REJECT" or "REJECTED" => false,
-        _ => null,
-    };
 
     public static IReadOnlyList<KeyValuePair<string, string>> DetailsOf(ApprovalRecord approval)
     {

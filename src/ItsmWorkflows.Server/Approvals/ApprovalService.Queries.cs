@@ -1,0 +1,57 @@
+using ItsmWorkflows.Engine.Activities.Approvals;
+using ItsmWorkflows.Engine.Execution;
+using ItsmWorkflows.Server.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace ItsmWorkflows.Server.Approvals;
+
+/// <summary>What approvals look like to the people involved: an approver's inbox, one approval with its audit trail.</summary>
+internal sealed partial class ApprovalService
+{
+    /// <summary>
+    /// The approvals waiting for this person's decision (their own slots and those they hold for someone else): still
+    /// open (the workflow waits on them) and not yet decided for that slot. A handful of set queries whatever the
+    /// number of approvals the person was ever asked for.
+    /// </summary>
+    public async Task<List<InboxItem>> InboxAsync(string userName, CancellationToken cancellationToken)
+    {
+        var slots = await db.ApprovalTokens.AsNoTracking().Where(t => t.Approver == userName)
+            .Select(t => new { t.ApprovalId, t.Approver, t.OnBehalfOf }).ToListAsync(cancellationToken);
+        if (slots.Count == 0) return [];
+        var byHash = slots.Select(s => s.ApprovalId).Distinct(StringComparer.Ordinal)
+            .ToDictionary(id => StimulusHash.Compute(RequestApproval.TypeName, RequestApproval.Stimulus(id)), StringComparer.Ordinal);
+        var hashes = byHash.Keys.ToList();
+        var openHashes = await db.Bookmarks.AsNoTracking().Where(b => hashes.Contains(b.StimulusHash)).Select(b => b.StimulusHash).Distinct().ToListAsync(cancellationToken);
+        var open = openHashes.Select(h => byHash[h]).ToList();
+        if (open.Count == 0) return [];
+        var decisions = await db.ApprovalAudit.AsNoTracking().Where(a => open.Contains(a.ApprovalId) && a.Decision != "Revised")
+            .Select(a => new { a.ApprovalId, Holder = a.OnBehalfOf ?? a.Actor }).ToListAsync(cancellationToken);
+        var decided = decisions.Select(d => (d.ApprovalId, d.Holder)).ToHashSet();
+        var approvals = await db.Approvals.AsNoTracking().Where(a => open.Contains(a.Id)).ToDictionaryAsync(a => a.Id, cancellationToken);
+        var items = new List<InboxItem>();
+        foreach (var slot in slots)
+        {
+            if (!approvals.TryGetValue(slot.ApprovalId, out var approval) || decided.Contains((slot.ApprovalId, slot.OnBehalfOf ?? slot.Approver))) continue;
+            items.Add(new InboxItem(approval.Id, approval.Title, approval.Requester, slot.OnBehalfOf, approval.CreatedAt, approval.DueAt, DetailsOf(approval), approval.InstanceId));
+        }
+        var names = await Identity.DisplayNames.OfAsync(db, items.SelectMany(i => new[] { i.Requester, i.OnBehalfOf }), cancellationToken);
+        items = [.. items.Select(i => i with { RequesterName = names.Shown(i.Requester), OnBehalfOfName = names.Shown(i.OnBehalfOf) })];
+        return [.. items.OrderBy(i => i.DueAt ?? DateTimeOffset.MaxValue).ThenBy(i => i.CreatedAt)];
+    }
+
+    /// <summary>The approval with its audit trail, for its approvers and for operators.</summary>
+    public async Task<ApprovalDetailDto?> GetAsync(string approvalId, string userName, bool isOperator, CancellationToken cancellationToken)
+    {
+        var approval = await db.Approvals.AsNoTracking().FirstOrDefaultAsync(a => a.Id == approvalId, cancellationToken);
+        if (approval is null) return null;
+        var approvers = await db.ApprovalTokens.AsNoTracking().Where(t => t.ApprovalId == approvalId).Select(t => t.Approver).ToListAsync(cancellationToken);
+        if (!isOperator && !approvers.Contains(userName, StringComparer.OrdinalIgnoreCase) && !string.Equals(userName, approval.Requester, StringComparison.OrdinalIgnoreCase)) return null;
+        var audit = await db.ApprovalAudit.AsNoTracking().Where(a => a.ApprovalId == approvalId).OrderBy(a => a.Id)
+            .Select(a => new AuditDto(a.Actor, a.OnBehalfOf, a.Decision, a.Comment, a.ContentHash, a.DefinitionId, a.DefinitionVersion, a.Channel, a.IpAddress, a.UserAgent, a.At))
+            .ToListAsync(cancellationToken);
+        // Where a decision came from (address, browser) is for the operators who audit it, not for the requester or other approvers.
+        if (!isOperator) audit = [.. audit.Select(a => a with { IpAddress = null, UserAgent = null })];
+        return new ApprovalDetailDto(approval.Id, approval.Title, DetailsOf(approval), approval.Requester, approval.Rule, approval.ContentHash,
+            await IsOpenAsync(approvalId, cancellationToken), approvers, audit, approval.InstanceId);
+    }
+}
