@@ -40,28 +40,13 @@ internal static class ApiBenchmark
         var database = $"itsm_bench_{Guid.NewGuid():N}";
         await Sql(admin, $"CREATE DATABASE \"{database}\"");
         var connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = database }.ConnectionString;
+        var largeDatabase = database + "_large";
         try
         {
-            await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
-            {
-                b.UseEnvironment("Benchmark");
-                b.UseSetting("ConnectionStrings:Postgres", connectionString);
-                b.UseSetting("Demo:Enabled", "true");
-                b.UseSetting("Workflows:Path", NoWorkflowsFolder.Path);
-                b.UseSetting("Logging:LogLevel:Default", "Warning");
-                b.UseSetting("Jobs:RunServer", runtime ? "true" : "false");
-            });
+            await using var factory = Factory(connectionString, jobs: runtime);
             if (runtime)
             {
-                await RuntimeBenchmark.RunAsync(admin, factory, connectionString, () => new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
-                {
-                    b.UseEnvironment("Benchmark");
-                    b.UseSetting("ConnectionStrings:Postgres", connectionString);
-                    b.UseSetting("Demo:Enabled", "true");
-                    b.UseSetting("Workflows:Path", NoWorkflowsFolder.Path);
-                    b.UseSetting("Logging:LogLevel:Default", "Warning");
-                    b.UseSetting("Jobs:HangfireLogs", "none");
-                }));
+                await RuntimeBenchmark.RunAsync(admin, factory, connectionString, () => Factory(connectionString, jobs: true, hangfireLogs: false));
                 return;
             }
             var client = factory.CreateClient();
@@ -144,24 +129,45 @@ internal static class ApiBenchmark
             Console.WriteLine($"instances started in-process:       {Median(inProcess),10:N0} /s   (no HTTP, cookie or response JSON)");
             Console.WriteLine($"instances read through the API:     {Median(gets),10:N0} /s   raw Npgsql reads:   {Median(reads),10:N0} /s   ratio {Median(getRatios):0.00}");
 
-            // List and get latency with 1,000 and with 100,000 stored instances.
-            // The table is emptied first so "at 1,000" is 1,000 rows, not whatever the rounds above left behind.
+            // List and get latency with 1,000 and with 100,000 stored instances, each in its own database and server.
+            // This database is emptied first so "at 1,000" is 1,000 rows, not whatever the rounds above left behind.
             var template = await raw.QuerySingleAsync($"SELECT state::text FROM workflow_instances WHERE id = '{ids[0]}'");
             await Sql(connectionString, "TRUNCATE workflow_instances, journal_entries, bookmarks, timers, incidents");
-            var small = await MeasureListAndGetAsync(client, raw, 1_000, template);
-            var large = await MeasureListAndGetAsync(client, raw, 100_000, template);
-            Console.WriteLine($"list (page of 50) at   1,000: {small.List,7:0.00} ms   at 100,000: {large.List,7:0.00} ms   ratio {large.List / small.List:0.00} (goal <= 1.2)");
-            Console.WriteLine($"get by id          at   1,000: {small.Get,7:0.00} ms   at 100,000: {large.Get,7:0.00} ms   ratio {large.Get / small.Get:0.00} (goal <= 1.2)");
+            await Sql(admin, $"CREATE DATABASE \"{largeDatabase}\"");
+            var largeConnectionString = new NpgsqlConnectionStringBuilder(admin) { Database = largeDatabase }.ConnectionString;
+            await using var largeFactory = Factory(largeConnectionString, jobs: false);
+            var largeClient = largeFactory.CreateClient();
+            (await largeClient.PostAsJsonAsync("/account/demo-sign-in", new { userName = "dave" })).EnsureSuccessStatusCode();
+            await using var largeRaw = new NpgsqlConnection(largeConnectionString);
+            await largeRaw.OpenAsync();
+            await ScaleBenchmark.RunAsync(new(client, raw, 1_000), new(largeClient, largeRaw, 100_000), template);
         }
         finally
         {
             NpgsqlConnection.ClearAllPools();
-            if (Environment.GetEnvironmentVariable("ITSM_BENCH_KEEP_DATABASE") == "1") Console.WriteLine($"kept database {database}");
-            else await Sql(admin, $"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
+            if (Environment.GetEnvironmentVariable("ITSM_BENCH_KEEP_DATABASE") == "1") Console.WriteLine($"kept databases {database} and {largeDatabase} (if the API run got that far)");
+            else
+            {
+                await Sql(admin, $"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
+                await Sql(admin, $"DROP DATABASE IF EXISTS \"{largeDatabase}\" WITH (FORCE)");
+            }
         }
     }
 
-    private static double Median(List<double> values)
+    /// <summary>The server on PostgreSQL, in process, with demo sign-in and no shipped workflows.</summary>
+    private static WebApplicationFactory<Program> Factory(string connectionString, bool jobs, bool hangfireLogs = true) =>
+        new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseEnvironment("Benchmark");
+            b.UseSetting("ConnectionStrings:Postgres", connectionString);
+            b.UseSetting("Demo:Enabled", "true");
+            b.UseSetting("Workflows:Path", NoWorkflowsFolder.Path);
+            b.UseSetting("Logging:LogLevel:Default", "Warning");
+            b.UseSetting("Jobs:RunServer", jobs ? "true" : "false");
+            if (!hangfireLogs) b.UseSetting("Jobs:HangfireLogs", "none");
+        });
+
+    internal static double Median(List<double> values)
     {
         var sorted = values.Order().ToList();
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
@@ -224,58 +230,6 @@ internal static class ApiBenchmark
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<(double List, double Get)> MeasureListAndGetAsync(HttpClient client, NpgsqlConnection raw, int target, string template)
-    {
-        var existing = Convert.ToInt32(await new NpgsqlCommand("SELECT count(*) FROM workflow_instances", raw).ExecuteScalarAsync(), CultureInfo.InvariantCulture);
-        if (existing < target)
-        {
-            // Bulk-load filler rows with COPY: the point is the size of the table, not how it got there.
-            await using (var importer = await raw.BeginBinaryImportAsync(
-                "COPY workflow_instances (id, definition_id, definition_version_id, version, status, sub_status, correlation_id, name, state, open_incidents, created_at, updated_at, revision) FROM STDIN (FORMAT BINARY)"))
-            {
-                var now = DateTimeOffset.UtcNow.AddDays(-1);
-                for (var i = existing; i < target; i++)
-                {
-                    await importer.StartRowAsync();
-                    await importer.WriteAsync(Guid.NewGuid().ToString("N"), NpgsqlDbType.Text);
-                    await importer.WriteAsync("filler", NpgsqlDbType.Text);
-                    await importer.WriteAsync("filler-v1", NpgsqlDbType.Text);
-                    await importer.WriteAsync(1, NpgsqlDbType.Integer);
-                    await importer.WriteAsync("Running", NpgsqlDbType.Text);
-                    await importer.WriteAsync("Suspended", NpgsqlDbType.Text);
-                    await importer.WriteAsync($"C{i}", NpgsqlDbType.Text);
-                    await importer.WriteAsync("Filler", NpgsqlDbType.Text);
-                    await importer.WriteAsync(template, NpgsqlDbType.Jsonb);
-                    await importer.WriteAsync(0, NpgsqlDbType.Integer);
-                    await importer.WriteAsync(now.AddSeconds(i).UtcDateTime, NpgsqlDbType.TimestampTz);
-                    await importer.WriteAsync(now.AddSeconds(i).UtcDateTime, NpgsqlDbType.TimestampTz);
-                    await importer.WriteAsync(1L, NpgsqlDbType.Bigint);
-                }
-                await importer.CompleteAsync();
-            }
-            // Vacuumed now, as a table that has been around is: otherwise autovacuum wakes up for the freshly loaded rows
-            // (and first reads set their hint bits) while the larger table is being measured.
-            await new NpgsqlCommand("VACUUM (FREEZE, ANALYZE) workflow_instances", raw).ExecuteNonQueryAsync();
-        }
-        const int rounds = 500;
-        // Get reads ids spread over the whole table, not one hot row.
-        var sample = new List<string>(rounds);
-        await using (var pick = new NpgsqlCommand($"SELECT id FROM workflow_instances ORDER BY random() LIMIT {rounds}", raw))
-        await using (var reader = await pick.ExecuteReaderAsync())
-            while (await reader.ReadAsync()) sample.Add(reader.GetString(0));
-        for (var i = 0; i < 20; i++) (await client.GetAsync("/api/instances?pageSize=50&status=Suspended")).EnsureSuccessStatusCode();
-        var sw = Stopwatch.StartNew();
-        for (var i = 0; i < rounds; i++) (await client.GetAsync("/api/instances?pageSize=50&status=Suspended")).EnsureSuccessStatusCode();
-        var list = sw.Elapsed.TotalMilliseconds / rounds;
-        // Each sampled row read once first, at both sizes: the figure is how reads scale with the table (its
-        // indexes), not how cold this machine's disk cache happens to be after the bulk load.
-        foreach (var id in sample) (await client.GetAsync($"/api/instances/{id}")).EnsureSuccessStatusCode();
-        sw.Restart();
-        foreach (var id in sample) (await client.GetAsync($"/api/instances/{id}")).EnsureSuccessStatusCode();
-        var get = sw.Elapsed.TotalMilliseconds / sample.Count;
-        return (list, get);
     }
 }
 
