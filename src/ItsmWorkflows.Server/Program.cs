@@ -79,6 +79,7 @@ builder.Services.AddSingleton<OutboxSignal>();
 builder.Services.AddSingleton<DevMailbox>();
 builder.Services.Configure<ApprovalOptions>(builder.Configuration.GetSection("Approvals"));
 builder.Services.AddScoped<ApprovalService>();
+builder.Services.AddScoped<DelegationHandover>();
 builder.Services.AddSingleton<DbApproverDirectory>();
 builder.Services.AddSingleton<ItsmWorkflows.Engine.Calendars.IBusinessCalendarProvider, ItsmWorkflows.Server.Calendars.DbCalendarProvider>();
 builder.Services.AddAntiforgery();

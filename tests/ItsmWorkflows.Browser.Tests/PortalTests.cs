@@ -5,7 +5,7 @@ using static Microsoft.Playwright.Assertions;
 namespace ItsmWorkflows.Browser.Tests;
 
 /// <summary>The portal on the embedded default: a newcomer's request from the catalog to fulfilled, in Chromium.</summary>
-public sealed class PortalTests(DesignerFixture fixture) : IClassFixture<DesignerFixture>
+public sealed partial class PortalTests(DesignerFixture fixture) : IClassFixture<DesignerFixture>
 {
     private static readonly LocatorAssertionsToHaveTextOptions Patient = new() { Timeout = 20_000 };
 

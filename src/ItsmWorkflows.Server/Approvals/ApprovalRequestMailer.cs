@@ -53,13 +53,14 @@ internal sealed partial class ApprovalRequestMailer(ItsmDbContext db, WorkflowSe
         await db.SaveChangesAsync(cancellationToken);
 
         var details = ApprovalService.DetailsOf(approval);
+        var recipients = await CurrentDelegatesAsync(request["recipients"]!.AsArray().OfType<JsonObject>().ToList(), approval.Requester, cancellationToken);
         // People by the names they know each other by: the requester, whoever a delegate decides for, whoever did not decide in time.
         var names = await Identity.DisplayNames.OfAsync(db,
-            request["recipients"]!.AsArray().OfType<JsonObject>().SelectMany(r => new[] { r["onBehalfOf"]?.GetValue<string>(), r["escalatedFrom"]?.GetValue<string>() }).Append(approval.Requester), cancellationToken);
+            recipients.SelectMany(r => new[] { r["onBehalfOf"]?.GetValue<string>(), r["escalatedFrom"]?.GetValue<string>() }).Append(approval.Requester), cancellationToken);
         var lifetime = options.Value.LinkLifetime;
         var baseUrl = options.Value.BaseUrl.TrimEnd('/');
         string? temporaryFailure = null;
-        foreach (var recipient in request["recipients"]!.AsArray().OfType<JsonObject>())
+        foreach (var recipient in recipients)
         {
             var userName = recipient["userName"]!.GetValue<string>();
             var slot = await db.ApprovalTokens.FirstOrDefaultAsync(t => t.ApprovalId == approvalId && t.Approver == userName, cancellationToken);
@@ -127,6 +128,46 @@ internal sealed partial class ApprovalRequestMailer(ItsmDbContext db, WorkflowSe
         }
         db.ChangeTracker.Clear();
         return temporaryFailure;
+    }
+
+    /// <summary>
+    /// Delegation as it is when the email goes out, not when the workflow asked: a delegate someone has since replaced
+    /// is not asked (again), and whoever is someone's delegate now is asked with them (a revision reaches the delegate
+    /// named after the approval began). The requester is never asked to approve their own request.
+    /// </summary>
+    private async Task<List<JsonObject>> CurrentDelegatesAsync(List<JsonObject> asked, string? requester, CancellationToken cancellationToken)
+    {
+        var userNames = asked.SelectMany(r => new[] { r["userName"]?.GetValue<string>(), r["onBehalfOf"]?.GetValue<string>() }).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var normalized = userNames.Select(u => u.ToUpperInvariant()).ToList();
+        var people = await db.Users.AsNoTracking().Where(u => normalized.Contains(u.NormalizedUserName!)).Select(u => new { u.UserName, u.DelegateId }).ToListAsync(cancellationToken);
+        var delegateIds = people.Select(p => p.DelegateId).OfType<string>().Distinct().ToList();
+        var delegates = await db.Users.AsNoTracking().Where(u => delegateIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, cancellationToken);
+        Person? DelegateOf(string? userName) =>
+            people.FirstOrDefault(p => string.Equals(p.UserName, userName, StringComparison.OrdinalIgnoreCase))?.DelegateId is { } id ? delegates.GetValueOrDefault(id) : null;
+        var result = new List<JsonObject>();
+        foreach (var recipient in asked)
+        {
+            var userName = recipient["userName"]?.GetValue<string>();
+            // Someone who no longer decides for this person (the delegate was replaced or cleared) is left out.
+            if (recipient["onBehalfOf"]?.GetValue<string>() is { } forWhom && !string.Equals(DelegateOf(forWhom)?.UserName, userName, StringComparison.OrdinalIgnoreCase)) continue;
+            result.Add(recipient);
+        }
+        foreach (var recipient in result.ToList())
+        {
+            if (recipient["onBehalfOf"] is not null) continue;
+            var userName = recipient["userName"]?.GetValue<string>();
+            if (DelegateOf(userName) is not { } current || string.Equals(current.UserName, requester, StringComparison.OrdinalIgnoreCase)) continue;
+            if (result.Any(r => string.Equals(r["userName"]?.GetValue<string>(), current.UserName, StringComparison.OrdinalIgnoreCase))) continue;
+            result.Add(new JsonObject
+            {
+                ["userName"] = current.UserName,
+                ["displayName"] = current.DisplayName,
+                ["email"] = current.Email,
+                ["onBehalfOf"] = userName,
+                ["escalatedFrom"] = recipient["escalatedFrom"]?.DeepClone(),
+            });
+        }
+        return result;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Approval link {SlotId} could not be emailed: {Reply}")]

@@ -136,6 +136,7 @@ internal sealed partial class ApprovalService(ItsmDbContext db, WorkflowRuntime 
             result = await runtime.DecideApprovalAsync(approval.Id, new JsonObject
             {
                 ["approver"] = slot.Approver,
+                ["onBehalfOf"] = slot.OnBehalfOf,
                 ["decision"] = approve ? "approve" : "reject",
                 ["comment"] = comment,
                 ["channel"] = channel,

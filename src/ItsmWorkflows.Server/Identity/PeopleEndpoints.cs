@@ -24,16 +24,19 @@ internal static class PeopleEndpoints
     {
         var people = app.MapGroup("/api/people").WithTags("People").RequireAuthorization(Policies.SignedIn);
         people.MapGet("", async (ItsmDbContext db, CancellationToken ct) => await DirectoryAsync(db, null, ct)).WithSummary("People with their manager, delegate and groups.");
-        people.MapPut("/me/delegate", async (DelegateRequest body, ClaimsPrincipal user, ItsmDbContext db, CancellationToken ct) =>
+        people.MapPut("/me/delegate", async (DelegateRequest body, ClaimsPrincipal user, ItsmDbContext db, Approvals.DelegationHandover handover, CancellationToken ct) =>
         {
             var me = await FindAsync(db, user.Identity!.Name!, ct);
+            var previous = me.DelegateId;
             me.DelegateId = await DelegateIdAsync(db, me, body.Delegate, ct);
             await db.SaveChangesAsync(ct);
+            await handover.ApplyAsync(me, previous, ct);
             return (await DirectoryAsync(db, me.Id, ct))[0];
-        }).WithSummary("Names who decides your approvals while you are away (null clears it).");
-        people.MapPut("/{userName}", async (string userName, PersonUpdateRequest body, ItsmDbContext db, CancellationToken ct) =>
+        }).WithSummary("Names who decides your approvals while you are away, those already waiting included (null clears it and withdraws the links the former delegate did not use).");
+        people.MapPut("/{userName}", async (string userName, PersonUpdateRequest body, ItsmDbContext db, Approvals.DelegationHandover handover, CancellationToken ct) =>
         {
             var person = await FindAsync(db, userName, ct);
+            var previousDelegate = person.DelegateId;
             if (body.Manager is not null)
             {
                 if (body.Manager.Length == 0) person.ManagerId = null;
@@ -59,6 +62,7 @@ internal static class PeopleEndpoints
                 foreach (var g in groups) db.GroupMembers.Add(new GroupMember { GroupId = g.Id, PersonId = person.Id });
             }
             await db.SaveChangesAsync(ct);
+            await handover.ApplyAsync(person, previousDelegate, ct);
             return (await DirectoryAsync(db, person.Id, ct))[0];
         }).RequireAuthorization(Policies.Admin).WithSummary("Sets a person's manager, delegate, department and groups.");
 

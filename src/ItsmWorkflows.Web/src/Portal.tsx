@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from "react";
 import { factText, staffRoles, TicketPage } from "./TicketPage";
 import { DashboardPage } from "./Dashboard";
 import { ChangeForm } from "./ChangeForm";
+import { DelegateForm } from "./DelegateForm";
 import { api, ApiError, type CatalogItem, type ChangeCalendar, type FormField, type InboxItem, type Me, type Service } from "./api";
 
 function Nav({ me }: { me: Me }) {
@@ -203,7 +204,7 @@ function Queue({ me }: { me: Me }) {
   );
 }
 
-function Approvals() {
+function Approvals({ me }: { me: Me }) {
   const [items, setItems] = useState<InboxItem[] | null>(null);
   const [comments, setComments] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<string | null>(null);
@@ -218,6 +219,7 @@ function Approvals() {
   return (
     <main className="portal">
       <h1>Approvals</h1>
+      <DelegateForm me={me} onChanged={load} />
       {message && <p className="message info" role="status" data-testid="approval-message">{message}</p>}
       {items?.length === 0 && <p className="hint">Nothing waits for your decision.</p>}
       {(items ?? []).map((a) => (
@@ -319,7 +321,7 @@ export function Portal({ hash }: { hash: string }) {
       {ticket ? <TicketPage key={ticket[1]} number={decodeURIComponent(ticket[1])} me={me} />
         : hash.startsWith("#/mine") ? <MyWork me={me} />
         : hash.startsWith("#/queue") ? <Queue me={me} />
-        : hash.startsWith("#/approvals") ? <Approvals />
+        : hash.startsWith("#/approvals") ? <Approvals me={me} />
         : hash.startsWith("#/changes/new") ? <ChangeForm />
         : hash.startsWith("#/changes") ? <ChangeCalendarPage staff={me.roles.some((r) => staffRoles.includes(r))} />
         : hash.startsWith("#/dashboard") ? <DashboardPage />

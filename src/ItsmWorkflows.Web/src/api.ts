@@ -214,6 +214,8 @@ export interface TicketDetail {
 
 export interface InboxItem { approvalId: string; title: string; requester?: string | null; requesterName?: string | null; onBehalfOf?: string | null; onBehalfOfName?: string | null; dueAt?: string | null; details: { key: string; value: string }[] }
 
+export interface DirectoryPerson { userName: string; displayName: string; email?: string | null; department?: string | null; manager?: string | null; delegate?: string | null; groups: string[] }
+
 export interface CalendarChange { number: string; title: string; type: string; status: string; risk?: string | null; start: string; end: string; services: string[] }
 
 export interface ChangeCalendar { from: string; to: string; changes: CalendarChange[]; blackouts: { id?: string; name: string; start: string; end: string; services?: string[] | null }[] }
@@ -239,6 +241,8 @@ export const api = {
   incidentAction: (number: string, action: string, note?: string) => call<Ticket>("POST", `/api/incidents/${encodeURIComponent(number)}/${action}`, { note }),
   changeCalendar: (from: string, to: string) => call<ChangeCalendar>("GET", `/api/changes/calendar?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`),
   inbox: () => call<InboxItem[]>("GET", "/api/approvals/inbox"),
+  people: () => call<DirectoryPerson[]>("GET", "/api/people"),
+  setDelegate: (delegate: string | null) => call<DirectoryPerson>("PUT", "/api/people/me/delegate", { delegate }),
   decide: (approvalId: string, decision: string, comment?: string) => call<{ message: string }>("POST", `/api/approvals/${approvalId}/decision`, { decision, comment }),
   // The catalog of activity types does not change while the page is open: asked once (again after a failure).
   activities: () => (activitiesOnce ??= call<ActivityDescriptor[]>("GET", "/api/activities").catch((e: unknown) => { activitiesOnce = null; throw e; })),

@@ -131,8 +131,12 @@ public sealed class RequestApproval : IActivity
         }
         var approver = payload?["approver"]?.ToString();
         var approve = ParseDecision(payload?["decision"]?.ToString());
+        // Someone named as a delegate after this approval was asked decides for the approver the host says they act for
+        // (the host gave them their own link on that person's behalf); the delegate known when it was asked needs no word.
+        var onBehalfOf = payload?["onBehalfOf"]?.ToString();
         // A decision from someone who holds no open slot, or by the requester, changes nothing: the host refuses it before it gets here.
         var slot = approver is null || approve is null || string.Equals(approver, state.Requester, StringComparison.OrdinalIgnoreCase) ? null
+            : onBehalfOf is { Length: > 0 } ? state.Slots.FirstOrDefault(s => s.Decision is null && string.Equals(s.Approver.UserName, onBehalfOf, StringComparison.OrdinalIgnoreCase))
             : state.Slots.FirstOrDefault(s => s.Decision is null && string.Equals(s.Approver.UserName, approver, StringComparison.OrdinalIgnoreCase))
               ?? state.Slots.FirstOrDefault(s => s.Decision is null && string.Equals(s.Approver.Delegate?.UserName, approver, StringComparison.OrdinalIgnoreCase));
         if (slot is null || approve is not { } approves) return Suspend(context, state);

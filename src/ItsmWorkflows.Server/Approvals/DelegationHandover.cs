@@ -1,0 +1,114 @@
+using System.Text.Json.Nodes;
+using ItsmWorkflows.Engine.Activities.Approvals;
+using ItsmWorkflows.Engine.Execution;
+using ItsmWorkflows.Server.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace ItsmWorkflows.Server.Approvals;
+
+/// <summary>
+/// A delegate acts for someone while they are named, for the approvals already waiting too, not only for those asked
+/// afterwards (an approver who names a delegate before leaving expects the delegate to see what is in their inbox).
+/// Naming a delegate asks them, with their own link, for every open approval the person has not decided yet;
+/// replacing or clearing one withdraws the former delegate's links that were not used.
+/// </summary>
+internal sealed class DelegationHandover(ItsmDbContext db, WorkflowServices services, Mail.OutboxSignal outboxSignal, Microsoft.Extensions.Options.IOptions<ApprovalOptions> options)
+{
+    /// <summary>Call after the person's new delegate is saved; <paramref name="previousDelegateId"/> is who it was before.</summary>
+    public async Task ApplyAsync(Person person, string? previousDelegateId, CancellationToken cancellationToken)
+    {
+        if (string.Equals(previousDelegateId, person.DelegateId, StringComparison.Ordinal)) return;
+        var userName = person.UserName!;
+        if (previousDelegateId is not null && await db.Users.AsNoTracking().Where(u => u.Id == previousDelegateId).Select(u => u.UserName).FirstOrDefaultAsync(cancellationToken) is { } former)
+        {
+            await WithdrawAsync(userName, former, cancellationToken);
+        }
+        if (person.DelegateId is not null && await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == person.DelegateId, cancellationToken) is { } chosen)
+        {
+            await HandOverAsync(userName, chosen, cancellationToken);
+        }
+    }
+
+    /// <summary>The former delegate's links for this person that decided nothing stop working (their own approvals are untouched).</summary>
+    private async Task WithdrawAsync(string userName, string former, CancellationToken cancellationToken)
+    {
+        var held = await db.ApprovalTokens.Where(t => t.Approver == former && t.OnBehalfOf == userName && t.UsedAt == null).ToListAsync(cancellationToken);
+        if (held.Count == 0) return;
+        var ids = held.Select(t => t.ApprovalId).ToList();
+        // A decision made in the inbox leaves the link unused; the slot stays, as the record of who decided.
+        var decided = await db.ApprovalAudit.AsNoTracking().Where(a => ids.Contains(a.ApprovalId) && a.Actor == former && a.OnBehalfOf == userName)
+            .Select(a => a.ApprovalId).ToListAsync(cancellationToken);
+        db.ApprovalTokens.RemoveRange(held.Where(t => !decided.Contains(t.ApprovalId)));
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>Every approval still waiting on this person's own decision is sent to the delegate, through the outbox like any approval email.</summary>
+    private async Task HandOverAsync(string userName, Person chosen, CancellationToken cancellationToken)
+    {
+        var own = await db.ApprovalTokens.AsNoTracking().Where(t => t.Approver == userName && t.OnBehalfOf == null).Select(t => t.ApprovalId).ToListAsync(cancellationToken);
+        if (own.Count == 0) return;
+        var byHash = own.Distinct(StringComparer.Ordinal).ToDictionary(id => StimulusHash.Compute(RequestApproval.TypeName, RequestApproval.Stimulus(id)), StringComparer.Ordinal);
+        var hashes = byHash.Keys.ToList();
+        var open = (await db.Bookmarks.AsNoTracking().Where(b => hashes.Contains(b.StimulusHash)).Select(b => b.StimulusHash).Distinct().ToListAsync(cancellationToken))
+            .Select(h => byHash[h]).ToList();
+        if (open.Count == 0) return;
+        var decided = await db.ApprovalAudit.AsNoTracking().Where(a => open.Contains(a.ApprovalId) && a.Decision != "Revised" && (a.OnBehalfOf == userName || a.OnBehalfOf == null && a.Actor == userName))
+            .Select(a => a.ApprovalId).ToListAsync(cancellationToken);
+        var delegateName = chosen.UserName!;
+        // One link per person and approval: someone already asked (in their own right or for another) is not asked twice.
+        var alreadyAsked = await db.ApprovalTokens.AsNoTracking().Where(t => open.Contains(t.ApprovalId) && t.Approver == delegateName).Select(t => t.ApprovalId).ToListAsync(cancellationToken);
+        var approvals = await db.Approvals.AsNoTracking().Where(a => open.Contains(a.Id)).ToListAsync(cancellationToken);
+        var now = services.Time.GetUtcNow();
+        var added = 0;
+        foreach (var approval in approvals)
+        {
+            if (decided.Contains(approval.Id) || alreadyAsked.Contains(approval.Id)) continue;
+            // The requester never approves their own request, not as anyone's delegate either.
+            if (string.Equals(approval.Requester, delegateName, StringComparison.OrdinalIgnoreCase)) continue;
+            var request = new JsonObject
+            {
+                ["approvalId"] = approval.Id,
+                ["title"] = approval.Title,
+                ["details"] = approval.Details is null ? null : JsonNode.Parse(approval.Details),
+                ["requester"] = approval.Requester,
+                ["contentHash"] = approval.ContentHash,
+                ["dueAt"] = approval.DueAt?.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                ["recipients"] = new JsonArray(new JsonObject
+                {
+                    ["userName"] = delegateName,
+                    ["displayName"] = chosen.DisplayName,
+                    ["email"] = chosen.Email,
+                    ["onBehalfOf"] = userName,
+                }),
+            };
+            // The slot at once, so the delegate's inbox has it as soon as they are named; its link is made when the email
+            // goes out (this token is never shown to anyone).
+            db.ApprovalTokens.Add(new ApprovalTokenRecord
+            {
+                Id = services.NewId(),
+                ApprovalId = approval.Id,
+                Approver = delegateName,
+                ApproverName = chosen.DisplayName,
+                Email = chosen.Email,
+                OnBehalfOf = userName,
+                TokenHash = ApprovalTokens.Hash(ApprovalTokens.New()),
+                ContentHash = approval.ContentHash,
+                CreatedAt = now,
+                ExpiresAt = now + options.Value.LinkLifetime,
+            });
+            db.Outbox.Add(new OutboxMessage
+            {
+                Id = services.NewId(),
+                Kind = RequestApproval.OutboxKind,
+                Payload = request.ToJsonString(),
+                InstanceId = approval.InstanceId.Length > 0 ? approval.InstanceId : null,
+                CreatedAt = now,
+                AvailableAt = now,
+            });
+            added++;
+        }
+        if (added == 0) return;
+        await db.SaveChangesAsync(cancellationToken);
+        outboxSignal.Notify();
+    }
+}
