@@ -135,6 +135,30 @@ public sealed class RequestApprovalTests
     }
 
     [Fact]
+    public async Task ADelegateNamedAfterTheApprovalWasAsked_DecidesForTheApproverTheHostNames_ButNeverTheRequester()
+    {
+        var h = new EngineHarness(approvers: new Directory());
+        var state = await h.StartAsync(Definition("['dan', 'erin']", "All"));
+        async Task<WorkflowState> OnBehalfAsync(string actor, string forWhom, string decision)
+        {
+            var result = await h.Runtime.DecideApprovalAsync(ApprovalId(h), new JsonObject { ["approver"] = actor, ["onBehalfOf"] = forWhom, ["decision"] = decision }, TestContext.Current.CancellationToken);
+            return result?.State ?? (await h.Instances.FindAsync(state.InstanceId, TestContext.Current.CancellationToken))!.Value.State;
+        }
+        // The requester (alice) acting for someone changes nothing; nor does a word for someone who is no approver here.
+        state = await OnBehalfAsync("alice", "dan", "approve");
+        state = await OnBehalfAsync("gus", "carol", "reject");
+        Assert.Equal("(waiting)", Outcome(h));
+        state = await OnBehalfAsync("gus", "dan", "approve");
+        state = await DecideAsync(h, state, "dan", "reject"); // his slot is taken: ignored
+        state = await DecideAsync(h, state, "erin", "approve");
+
+        Assert.Equal("approved", Outcome(h));
+        var decisions = state.ActivityOutputs["Approve1"]["decision"]!["decisions"]!.AsArray();
+        var dans = Assert.Single(decisions, d => d!["onBehalfOf"]?.GetValue<string>() == "dan")!;
+        Assert.Equal("gus", dans["decidedBy"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task SelfApproval_AndStrangers_ChangeNothing()
     {
         var h = new EngineHarness(approvers: new Directory());
