@@ -5,7 +5,7 @@ using static ItsmWorkflows.Server.Tests.Json;
 namespace ItsmWorkflows.Server.Tests;
 
 /// <summary>/workflows/{path}: inbound webhooks start or resume workflows through their HttpEndpoint.</summary>
-public abstract class WorkflowHttpTests<TFixture>(TFixture fixture) : IClassFixture<TFixture> where TFixture : ServerFixture
+public abstract partial class WorkflowHttpTests<TFixture>(TFixture fixture) : IClassFixture<TFixture> where TFixture : ServerFixture
 {
     private static string Webhook(string id, string path, bool authorize) => $$"""
         { "definitionId": "{{id}}", "name": "{{id}}", "root": { "type": "Elsa.Flowchart", "id": "F", "activities": [

@@ -14,7 +14,8 @@ namespace ItsmWorkflows.Server.Http;
 /// /workflows/{path}: inbound requests for HttpEndpoint activities (webhooks such as a monitoring alert
 /// opening an incident). A request resumes the instances waiting at that route, or else starts the
 /// published definition whose trigger matches. Each workflow decides who may call it: anonymous unless
-/// its HttpEndpoint sets <c>authorize</c> (and optionally a policy).
+/// its HttpEndpoint sets <c>authorize</c> (and optionally a policy); a signed-in caller's request must then come from
+/// this site's own pages, not another site's (<see cref="CrossSiteRequests"/>).
 /// </summary>
 internal static class WorkflowHttpEndpoints
 {
@@ -87,6 +88,12 @@ internal static class WorkflowHttpEndpoints
     {
         if (!requirement.Authorize) return null;
         if (http.User.Identity?.IsAuthenticated != true) return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in required", detail: "This workflow endpoint requires an authenticated caller.");
+        // Whatever the method: a workflow's GET may act as much as a POST, and a Lax cookie comes with a top-level GET.
+        if (CrossSiteRequests.IsFromAnotherOrigin(http.Request) && await CrossSiteRequests.IsCookieAuthenticatedAsync(http))
+        {
+            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Request from another site",
+                detail: "This workflow endpoint needs a signed-in request from this site; requests from other sites are refused. Open its address directly or from this site's pages.");
+        }
         if (requirement.Policy is not { Length: > 0 } policy) return null;
         var policies = http.RequestServices.GetRequiredService<IAuthorizationPolicyProvider>();
         if (await policies.GetPolicyAsync(policy) is null)
