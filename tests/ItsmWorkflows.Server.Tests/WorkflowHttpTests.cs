@@ -127,6 +127,31 @@ public abstract partial class WorkflowHttpTests<TFixture>(TFixture fixture) : IC
     }
 
     [Fact]
+    public async Task WorkflowResponse_CannotAskForAPasswordOrSetOriginWidePolicies_ButMayRedirect()
+    {
+        var path = "deny-" + Guid.NewGuid().ToString("N")[..6];
+        var id = "wh-" + Guid.NewGuid().ToString("N")[..8];
+        await PublishAsync($$"""
+            { "definitionId": "{{id}}", "name": "{{id}}", "root": { "type": "Elsa.Flowchart", "id": "F", "activities": [
+              { "id": "In", "type": "Elsa.HttpEndpoint", "canStartWorkflow": true,
+                "path": { "typeName": "String", "expression": { "type": "Literal", "value": "{{path}}" } } },
+              { "id": "Out", "type": "Elsa.WriteHttpResponse",
+                "statusCode": { "typeName": "HttpStatusCode", "expression": { "type": "Literal", "value": "Unauthorized" } },
+                "content": { "typeName": "Object", "expression": { "type": "Literal", "value": "sign in" } },
+                "responseHeaders": { "typeName": "HttpResponseHeaders", "expression": { "type": "JavaScript", "value": "({ 'WWW-Authenticate': 'Basic realm=\"ITSM\"', 'Proxy-Authenticate': 'Basic realm=\"ITSM\"', 'NEL': '{\"report_to\":\"x\",\"max_age\":31536000}', 'Report-To': '{\"group\":\"x\",\"max_age\":31536000,\"endpoints\":[{\"url\":\"https://evil.example/r\"}]}', 'Alt-Svc': 'h2=\"evil.example:443\"', 'Access-Control-Max-Age': '86400', 'Location': '/portal/', 'X-Ticket': 'INC42' })" } } } ],
+              "connections": [ { "source": { "activity": "In", "port": "Done" }, "target": { "activity": "Out", "port": "In" } } ] } }
+            """);
+        var response = await (await fixture.ClientAsync(null)).GetAsync($"/workflows/{path}", Ct);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        foreach (var reserved in new[] { "WWW-Authenticate", "Proxy-Authenticate", "NEL", "Report-To", "Alt-Svc", "Access-Control-Max-Age" })
+        {
+            Assert.False(response.Headers.TryGetValues(reserved, out _) || response.Content.Headers.TryGetValues(reserved, out _), $"{reserved} reached the caller");
+        }
+        Assert.Equal("/portal/", response.Headers.Location!.OriginalString);
+        Assert.Equal("INC42", Assert.Single(response.Headers.GetValues("X-Ticket")));
+    }
+
+    [Fact]
     public async Task UnknownRoute_Is404_AndMalformedJsonIs400()
     {
         var client = await fixture.ClientAsync(null);

@@ -160,23 +160,31 @@ internal static class WorkflowHttpEndpoints
     }
 
     /// <summary>
-    /// Headers a workflow's response may not set: they would act on the product's own origin (plant or clear its
-    /// cookies, loosen the sandbox below, open it to other origins) or corrupt the response's framing.
+    /// Headers a workflow's response may not set: they would act on the product's own origin beyond this one answer
+    /// (plant or clear its cookies, pin or redirect its connections, send its visitors' network errors elsewhere, open
+    /// it to other origins — every <c>Access-Control-</c> header), loosen the sandbox below, have the browser ask for a
+    /// password in the product's name (a Basic sign-in dialog on a 401 or 407), or corrupt the response's framing.
+    /// Location and Refresh stay the workflow's: a redirect (to a thank-you page, to the ticket) is an answer a
+    /// process owner may design, and where it points is the workflow's, not the caller's.
     /// </summary>
     private static readonly HashSet<string> ReservedHeaders = new(StringComparer.OrdinalIgnoreCase)
     {
         "Set-Cookie", "Set-Cookie2", "Clear-Site-Data", "Content-Security-Policy", "Content-Security-Policy-Report-Only",
-        "X-Content-Type-Options", "X-Frame-Options", "Strict-Transport-Security", "Access-Control-Allow-Origin",
-        "Access-Control-Allow-Credentials", "Access-Control-Allow-Headers", "Access-Control-Allow-Methods", "Access-Control-Expose-Headers",
-        "Service-Worker-Allowed", "Content-Length", "Transfer-Encoding", "Connection",
+        "X-Content-Type-Options", "X-Frame-Options", "Strict-Transport-Security", "Public-Key-Pins", "Public-Key-Pins-Report-Only",
+        "Expect-CT", "Alt-Svc", "NEL", "Report-To", "Reporting-Endpoints", "Origin-Agent-Cluster", "Service-Worker-Allowed",
+        "WWW-Authenticate", "Proxy-Authenticate",
+        "Content-Length", "Content-Encoding", "Transfer-Encoding", "Trailer", "Connection", "Keep-Alive", "Proxy-Connection", "Upgrade",
     };
+
+    private static bool IsReserved(string header) =>
+        ReservedHeaders.Contains(header) || header.StartsWith("Access-Control-", StringComparison.OrdinalIgnoreCase);
 
     private sealed class WorkflowHttpResult(int status, string body, string contentType, IReadOnlyDictionary<string, string> headers) : IResult
     {
         public async Task ExecuteAsync(HttpContext httpContext)
         {
             httpContext.Response.StatusCode = status;
-            foreach (var pair in headers.Where(h => !ReservedHeaders.Contains(h.Key))) httpContext.Response.Headers[pair.Key] = pair.Value;
+            foreach (var pair in headers.Where(h => !IsReserved(h.Key))) httpContext.Response.Headers[pair.Key] = pair.Value;
             // A workflow answers on the product's own origin, where people are signed in: whatever it returns (HTML
             // echoing a caller's input, say) runs sandboxed, with no scripts, and is never sniffed into something else.
             httpContext.Response.Headers.ContentSecurityPolicy = "sandbox; default-src 'none'; frame-ancestors 'none'";
