@@ -152,6 +152,45 @@ public abstract partial class WorkflowHttpTests<TFixture>(TFixture fixture) : IC
     }
 
     [Fact]
+    public async Task Route_WhoseWaitersAreAllStoppedByAnIncident_Is409_AndStartsNothing()
+    {
+        var path = "stuck-" + Guid.NewGuid().ToString("N")[..6];
+        var id = "wh-" + Guid.NewGuid().ToString("N")[..8];
+        var eventName = "boom-" + Guid.NewGuid().ToString("N")[..8];
+        // Started through the API, it waits at the route (which also starts the workflow) and for an event, after which it faults.
+        await PublishAsync($$"""
+            { "definitionId": "{{id}}", "name": "{{id}}", "root": { "type": "Elsa.Flowchart", "id": "F", "activities": [
+              { "id": "Begin", "type": "Elsa.Start" },
+              { "id": "Hook", "type": "Elsa.HttpEndpoint", "canStartWorkflow": true,
+                "path": { "typeName": "String", "expression": { "type": "Literal", "value": "{{path}}" } },
+                "supportedMethods": { "typeName": "List<String>", "expression": { "type": "Object", "value": "[\"POST\"]" } } },
+              { "id": "Ev", "type": "Elsa.Event", "eventName": { "typeName": "String", "expression": { "type": "Literal", "value": "{{eventName}}" } } },
+              { "id": "Boom", "type": "Elsa.WriteLine", "text": { "typeName": "String", "expression": { "type": "JavaScript", "value": "(() => { throw new Error('boom'); })()" } } } ],
+              "connections": [
+                { "source": { "activity": "Begin", "port": "Done" }, "target": { "activity": "Hook", "port": "In" } },
+                { "source": { "activity": "Begin", "port": "Done" }, "target": { "activity": "Ev", "port": "In" } },
+                { "source": { "activity": "Ev", "port": "Done" }, "target": { "activity": "Boom", "port": "In" } } ] } }
+            """);
+        var owner = await fixture.ClientAsync("dave");
+        var waiting = new List<string>();
+        for (var i = 0; i < 2; i++) waiting.Add((await OkAsync(await owner.PostJsonAsync("/api/instances", new { definitionId = id })))["instance"]!["id"]!.GetValue<string>());
+        await OkAsync(await owner.PostJsonAsync("/api/instances/events", new { name = eventName }));
+        foreach (var instanceId in waiting)
+        {
+            Assert.Equal("Faulted", (await OkAsync(await owner.GetAsync($"/api/instances/{instanceId}", Ct)))["instance"]!["subStatus"]!.GetValue<string>());
+        }
+
+        var refused = await (await fixture.ClientAsync(null)).PostAsync($"/workflows/{path}", Body("{}"), Ct);
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType!.MediaType);
+        var problem = await ReadAsync(refused);
+        Assert.Equal("Process stopped by an incident", problem["title"]!.GetValue<string>());
+        Assert.Contains("2 instances", problem["detail"]!.GetValue<string>());
+        var all = await OkAsync(await owner.GetAsync($"/api/instances?definitionId={id}&includeTotal=true", Ct));
+        Assert.Equal(2, all["total"]!.GetValue<int>()); // no new instance was started at the route instead
+    }
+
+    [Fact]
     public async Task UnknownRoute_Is404_AndMalformedJsonIs400()
     {
         var client = await fixture.ClientAsync(null);

@@ -209,7 +209,11 @@ public sealed partial class WorkflowRuntime(IWorkflowDefinitionProvider definiti
     private Task BackOffAsync(int attempt, CancellationToken cancellationToken) =>
         services.RetryDelay(TimeSpan.FromMilliseconds(50 * (1 << (attempt - 1))), cancellationToken);
 
-    private async ValueTask<IReadOnlyList<RunResult>> ResumeAllAsync(IReadOnlyList<BookmarkLocation> locations, JsonNode? payload, CancellationToken cancellationToken)
+    private ValueTask<IReadOnlyList<RunResult>> ResumeAllAsync(IReadOnlyList<BookmarkLocation> locations, JsonNode? payload, CancellationToken cancellationToken) =>
+        ResumeAllAsync(locations, payload, null, cancellationToken);
+
+    /// <summary>Resumes each location once; of several, those whose instance is stopped by an incident are skipped, and listed in <paramref name="faulted"/> when given.</summary>
+    private async ValueTask<IReadOnlyList<RunResult>> ResumeAllAsync(IReadOnlyList<BookmarkLocation> locations, JsonNode? payload, List<BookmarkLocation>? faulted, CancellationToken cancellationToken)
     {
         var results = new List<RunResult>();
         foreach (var location in locations)
@@ -226,6 +230,7 @@ public sealed partial class WorkflowRuntime(IWorkflowDefinitionProvider definiti
             {
                 // One instance stopped by an incident keeps its bookmark for after the retry; it must not keep the
                 // stimulus (an event, a webhook) from the other instances waiting for it.
+                faulted?.Add(location);
             }
         }
         return results;

@@ -54,6 +54,7 @@ internal static class WorkflowHttpEndpoints
                 else refusal ??= denied;
             }
             if (admitted.Count == 0) return refusal!;
+            // Waiters all stopped by an incident fail it with InstanceFaultedException (409): the request is not taken as a start.
             var resumed = await runtime.ResumeHttpWaitersAsync(stimulus, request, b => admitted.Contains(b.BookmarkId), ct);
             if (resumed.Count > 0) return Respond(resumed[^1]);
         }
