@@ -5,7 +5,7 @@ using static ItsmWorkflows.Server.Tests.Json;
 namespace ItsmWorkflows.Server.Tests;
 
 /// <summary>/workflows/{path}: inbound webhooks start or resume workflows through their HttpEndpoint.</summary>
-public abstract class WorkflowHttpTests<TFixture>(TFixture fixture) : IClassFixture<TFixture> where TFixture : ServerFixture
+public abstract partial class WorkflowHttpTests<TFixture>(TFixture fixture) : IClassFixture<TFixture> where TFixture : ServerFixture
 {
     private static string Webhook(string id, string path, bool authorize) => $$"""
         { "definitionId": "{{id}}", "name": "{{id}}", "root": { "type": "Elsa.Flowchart", "id": "F", "activities": [
@@ -124,6 +124,70 @@ public abstract class WorkflowHttpTests<TFixture>(TFixture fixture) : IClassFixt
         Assert.StartsWith("sandbox", Assert.Single(response.Headers.GetValues("Content-Security-Policy")));
         Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
         Assert.Equal("INC42", Assert.Single(response.Headers.GetValues("X-Ticket"))); // the workflow's own headers still go out
+    }
+
+    [Fact]
+    public async Task WorkflowResponse_CannotAskForAPasswordOrSetOriginWidePolicies_ButMayRedirect()
+    {
+        var path = "deny-" + Guid.NewGuid().ToString("N")[..6];
+        var id = "wh-" + Guid.NewGuid().ToString("N")[..8];
+        await PublishAsync($$"""
+            { "definitionId": "{{id}}", "name": "{{id}}", "root": { "type": "Elsa.Flowchart", "id": "F", "activities": [
+              { "id": "In", "type": "Elsa.HttpEndpoint", "canStartWorkflow": true,
+                "path": { "typeName": "String", "expression": { "type": "Literal", "value": "{{path}}" } } },
+              { "id": "Out", "type": "Elsa.WriteHttpResponse",
+                "statusCode": { "typeName": "HttpStatusCode", "expression": { "type": "Literal", "value": "Unauthorized" } },
+                "content": { "typeName": "Object", "expression": { "type": "Literal", "value": "sign in" } },
+                "responseHeaders": { "typeName": "HttpResponseHeaders", "expression": { "type": "JavaScript", "value": "({ 'WWW-Authenticate': 'Basic realm=\"ITSM\"', 'Proxy-Authenticate': 'Basic realm=\"ITSM\"', 'NEL': '{\"report_to\":\"x\",\"max_age\":31536000}', 'Report-To': '{\"group\":\"x\",\"max_age\":31536000,\"endpoints\":[{\"url\":\"https://evil.example/r\"}]}', 'Alt-Svc': 'h2=\"evil.example:443\"', 'Access-Control-Max-Age': '86400', 'Location': '/portal/', 'X-Ticket': 'INC42' })" } } } ],
+              "connections": [ { "source": { "activity": "In", "port": "Done" }, "target": { "activity": "Out", "port": "In" } } ] } }
+            """);
+        var response = await (await fixture.ClientAsync(null)).GetAsync($"/workflows/{path}", Ct);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        foreach (var reserved in new[] { "WWW-Authenticate", "Proxy-Authenticate", "NEL", "Report-To", "Alt-Svc", "Access-Control-Max-Age" })
+        {
+            Assert.False(response.Headers.TryGetValues(reserved, out _) || response.Content.Headers.TryGetValues(reserved, out _), $"{reserved} reached the caller");
+        }
+        Assert.Equal("/portal/", response.Headers.Location!.OriginalString);
+        Assert.Equal("INC42", Assert.Single(response.Headers.GetValues("X-Ticket")));
+    }
+
+    [Fact]
+    public async Task Route_WhoseWaitersAreAllStoppedByAnIncident_Is409_AndStartsNothing()
+    {
+        var path = "stuck-" + Guid.NewGuid().ToString("N")[..6];
+        var id = "wh-" + Guid.NewGuid().ToString("N")[..8];
+        var eventName = "boom-" + Guid.NewGuid().ToString("N")[..8];
+        // Started through the API, it waits at the route (which also starts the workflow) and for an event, after which it faults.
+        await PublishAsync($$"""
+            { "definitionId": "{{id}}", "name": "{{id}}", "root": { "type": "Elsa.Flowchart", "id": "F", "activities": [
+              { "id": "Begin", "type": "Elsa.Start" },
+              { "id": "Hook", "type": "Elsa.HttpEndpoint", "canStartWorkflow": true,
+                "path": { "typeName": "String", "expression": { "type": "Literal", "value": "{{path}}" } },
+                "supportedMethods": { "typeName": "List<String>", "expression": { "type": "Object", "value": "[\"POST\"]" } } },
+              { "id": "Ev", "type": "Elsa.Event", "eventName": { "typeName": "String", "expression": { "type": "Literal", "value": "{{eventName}}" } } },
+              { "id": "Boom", "type": "Elsa.WriteLine", "text": { "typeName": "String", "expression": { "type": "JavaScript", "value": "(() => { throw new Error('boom'); })()" } } } ],
+              "connections": [
+                { "source": { "activity": "Begin", "port": "Done" }, "target": { "activity": "Hook", "port": "In" } },
+                { "source": { "activity": "Begin", "port": "Done" }, "target": { "activity": "Ev", "port": "In" } },
+                { "source": { "activity": "Ev", "port": "Done" }, "target": { "activity": "Boom", "port": "In" } } ] } }
+            """);
+        var owner = await fixture.ClientAsync("dave");
+        var waiting = new List<string>();
+        for (var i = 0; i < 2; i++) waiting.Add((await OkAsync(await owner.PostJsonAsync("/api/instances", new { definitionId = id })))["instance"]!["id"]!.GetValue<string>());
+        await OkAsync(await owner.PostJsonAsync("/api/instances/events", new { name = eventName }));
+        foreach (var instanceId in waiting)
+        {
+            Assert.Equal("Faulted", (await OkAsync(await owner.GetAsync($"/api/instances/{instanceId}", Ct)))["instance"]!["subStatus"]!.GetValue<string>());
+        }
+
+        var refused = await (await fixture.ClientAsync(null)).PostAsync($"/workflows/{path}", Body("{}"), Ct);
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType!.MediaType);
+        var problem = await ReadAsync(refused);
+        Assert.Equal("Process stopped by an incident", problem["title"]!.GetValue<string>());
+        Assert.Contains("2 instances", problem["detail"]!.GetValue<string>());
+        var all = await OkAsync(await owner.GetAsync($"/api/instances?definitionId={id}&includeTotal=true", Ct));
+        Assert.Equal(2, all["total"]!.GetValue<int>()); // no new instance was started at the route instead
     }
 
     [Fact]

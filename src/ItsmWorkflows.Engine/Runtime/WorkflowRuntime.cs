@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using ItsmWorkflows.Engine.Activities;
 using ItsmWorkflows.Engine.Activities.Composition;
 using ItsmWorkflows.Engine.Activities.Events;
-using ItsmWorkflows.Engine.Activities.Http;
 using ItsmWorkflows.Engine.Definitions;
 using ItsmWorkflows.Engine.Execution;
 using ItsmWorkflows.Engine.Execution.Effects;
@@ -92,19 +91,6 @@ public sealed partial class WorkflowRuntime(IWorkflowDefinitionProvider definiti
         return await ResumeAllAsync(await instances.FindBookmarksAsync(hash, correlationId, cancellationToken), payload, cancellationToken);
     }
 
-    /// <summary>Resumes every HttpEndpoint bookmark waiting at a route (its stimulus: method and path) with the request.</summary>
-    public ValueTask<IReadOnlyList<RunResult>> ResumeHttpWaitersAsync(string httpStimulus, JsonNode? payload, CancellationToken cancellationToken = default) =>
-        ResumeHttpWaitersAsync(httpStimulus, payload, static _ => true, cancellationToken);
-
-    /// <summary>Resumes the instances waiting at an HTTP route whose bookmark <paramref name="admit"/> lets the caller resume (the host's authorization decision).</summary>
-    public async ValueTask<IReadOnlyList<RunResult>> ResumeHttpWaitersAsync(string httpStimulus, JsonNode? payload, Func<BookmarkLocation, bool> admit, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(admit);
-        var hash = StimulusHash.Compute("Elsa.HttpEndpoint", httpStimulus);
-        var found = await instances.FindBookmarksAsync(hash, null, cancellationToken);
-        return await ResumeAllAsync([.. found.Where(admit)], payload, cancellationToken);
-    }
-
     /// <summary>Reports the result of a task requested by RunTask.</summary>
     public async ValueTask<RunResult?> CompleteTaskAsync(string taskId, JsonNode? result = null, CancellationToken cancellationToken = default)
     {
@@ -148,25 +134,6 @@ public sealed partial class WorkflowRuntime(IWorkflowDefinitionProvider definiti
     {
         var due = await instances.FindDueTimersAsync(services.Time.GetUtcNow(), cancellationToken);
         return await ResumeAllAsync(due, null, cancellationToken);
-    }
-
-    /// <summary>Answers an inbound HTTP request: resumes instances waiting at the route, else starts published definitions whose trigger matches.</summary>
-    public async ValueTask<IReadOnlyList<RunResult>> HandleHttpAsync(string method, string path, JsonObject request, IEnumerable<WorkflowDefinition> published, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(published);
-        var hash = StimulusHash.Compute("Elsa.HttpEndpoint", HttpEndpoint.Stimulus(method, path));
-        var waiting = await instances.FindBookmarksAsync(hash, null, cancellationToken);
-        if (waiting.Count > 0) return await ResumeAllAsync(waiting, request, cancellationToken);
-        var results = new List<RunResult>();
-        foreach (var definition in published)
-        {
-            var plan = await GetPlanAsync(definition, cancellationToken);
-            foreach (var trigger in TriggerIndexer.Index(plan).Where(t => t.StimulusHash == hash))
-            {
-                results.Add(await StartAsync(definition.DefinitionId, new StartOptions { VersionId = definition.Id, TriggerActivityId = trigger.ActivityId, TriggerPayload = request }, cancellationToken));
-            }
-        }
-        return results;
     }
 
     public ValueTask<RunResult> RetryAsync(string instanceId, string incidentId, CancellationToken cancellationToken = default) =>
@@ -242,7 +209,11 @@ public sealed partial class WorkflowRuntime(IWorkflowDefinitionProvider definiti
     private Task BackOffAsync(int attempt, CancellationToken cancellationToken) =>
         services.RetryDelay(TimeSpan.FromMilliseconds(50 * (1 << (attempt - 1))), cancellationToken);
 
-    private async ValueTask<IReadOnlyList<RunResult>> ResumeAllAsync(IReadOnlyList<BookmarkLocation> locations, JsonNode? payload, CancellationToken cancellationToken)
+    private ValueTask<IReadOnlyList<RunResult>> ResumeAllAsync(IReadOnlyList<BookmarkLocation> locations, JsonNode? payload, CancellationToken cancellationToken) =>
+        ResumeAllAsync(locations, payload, null, cancellationToken);
+
+    /// <summary>Resumes each location once; of several, those whose instance is stopped by an incident are skipped, and listed in <paramref name="faulted"/> when given.</summary>
+    private async ValueTask<IReadOnlyList<RunResult>> ResumeAllAsync(IReadOnlyList<BookmarkLocation> locations, JsonNode? payload, List<BookmarkLocation>? faulted, CancellationToken cancellationToken)
     {
         var results = new List<RunResult>();
         foreach (var location in locations)
@@ -259,6 +230,7 @@ public sealed partial class WorkflowRuntime(IWorkflowDefinitionProvider definiti
             {
                 // One instance stopped by an incident keeps its bookmark for after the retry; it must not keep the
                 // stimulus (an event, a webhook) from the other instances waiting for it.
+                faulted?.Add(location);
             }
         }
         return results;

@@ -14,7 +14,8 @@ namespace ItsmWorkflows.Server.Http;
 /// /workflows/{path}: inbound requests for HttpEndpoint activities (webhooks such as a monitoring alert
 /// opening an incident). A request resumes the instances waiting at that route, or else starts the
 /// published definition whose trigger matches. Each workflow decides who may call it: anonymous unless
-/// its HttpEndpoint sets <c>authorize</c> (and optionally a policy).
+/// its HttpEndpoint sets <c>authorize</c> (and optionally a policy); a signed-in caller's request must then come from
+/// this site's own pages, not another site's (<see cref="CrossSiteRequests"/>).
 /// </summary>
 internal static class WorkflowHttpEndpoints
 {
@@ -53,6 +54,7 @@ internal static class WorkflowHttpEndpoints
                 else refusal ??= denied;
             }
             if (admitted.Count == 0) return refusal!;
+            // Waiters all stopped by an incident fail it with InstanceFaultedException (409): the request is not taken as a start.
             var resumed = await runtime.ResumeHttpWaitersAsync(stimulus, request, b => admitted.Contains(b.BookmarkId), ct);
             if (resumed.Count > 0) return Respond(resumed[^1]);
         }
@@ -87,6 +89,12 @@ internal static class WorkflowHttpEndpoints
     {
         if (!requirement.Authorize) return null;
         if (http.User.Identity?.IsAuthenticated != true) return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in required", detail: "This workflow endpoint requires an authenticated caller.");
+        // Whatever the method: a workflow's GET may act as much as a POST, and a Lax cookie comes with a top-level GET.
+        if (CrossSiteRequests.IsFromAnotherOrigin(http.Request) && await CrossSiteRequests.IsCookieAuthenticatedAsync(http))
+        {
+            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Request from another site",
+                detail: "This workflow endpoint needs a signed-in request from this site; requests from other sites are refused. Open its address directly or from this site's pages.");
+        }
         if (requirement.Policy is not { Length: > 0 } policy) return null;
         var policies = http.RequestServices.GetRequiredService<IAuthorizationPolicyProvider>();
         if (await policies.GetPolicyAsync(policy) is null)
@@ -153,23 +161,31 @@ internal static class WorkflowHttpEndpoints
     }
 
     /// <summary>
-    /// Headers a workflow's response may not set: they would act on the product's own origin (plant or clear its
-    /// cookies, loosen the sandbox below, open it to other origins) or corrupt the response's framing.
+    /// Headers a workflow's response may not set: they would act on the product's own origin beyond this one answer
+    /// (plant or clear its cookies, pin or redirect its connections, send its visitors' network errors elsewhere, open
+    /// it to other origins — every <c>Access-Control-</c> header), loosen the sandbox below, have the browser ask for a
+    /// password in the product's name (a Basic sign-in dialog on a 401 or 407), or corrupt the response's framing.
+    /// Location and Refresh stay the workflow's: a redirect (to a thank-you page, to the ticket) is an answer a
+    /// process owner may design, and where it points is the workflow's, not the caller's.
     /// </summary>
     private static readonly HashSet<string> ReservedHeaders = new(StringComparer.OrdinalIgnoreCase)
     {
         "Set-Cookie", "Set-Cookie2", "Clear-Site-Data", "Content-Security-Policy", "Content-Security-Policy-Report-Only",
-        "X-Content-Type-Options", "X-Frame-Options", "Strict-Transport-Security", "Access-Control-Allow-Origin",
-        "Access-Control-Allow-Credentials", "Access-Control-Allow-Headers", "Access-Control-Allow-Methods", "Access-Control-Expose-Headers",
-        "Service-Worker-Allowed", "Content-Length", "Transfer-Encoding", "Connection",
+        "X-Content-Type-Options", "X-Frame-Options", "Strict-Transport-Security", "Public-Key-Pins", "Public-Key-Pins-Report-Only",
+        "Expect-CT", "Alt-Svc", "NEL", "Report-To", "Reporting-Endpoints", "Origin-Agent-Cluster", "Service-Worker-Allowed",
+        "WWW-Authenticate", "Proxy-Authenticate",
+        "Content-Length", "Content-Encoding", "Transfer-Encoding", "Trailer", "Connection", "Keep-Alive", "Proxy-Connection", "Upgrade",
     };
+
+    private static bool IsReserved(string header) =>
+        ReservedHeaders.Contains(header) || header.StartsWith("Access-Control-", StringComparison.OrdinalIgnoreCase);
 
     private sealed class WorkflowHttpResult(int status, string body, string contentType, IReadOnlyDictionary<string, string> headers) : IResult
     {
         public async Task ExecuteAsync(HttpContext httpContext)
         {
             httpContext.Response.StatusCode = status;
-            foreach (var pair in headers.Where(h => !ReservedHeaders.Contains(h.Key))) httpContext.Response.Headers[pair.Key] = pair.Value;
+            foreach (var pair in headers.Where(h => !IsReserved(h.Key))) httpContext.Response.Headers[pair.Key] = pair.Value;
             // A workflow answers on the product's own origin, where people are signed in: whatever it returns (HTML
             // echoing a caller's input, say) runs sandboxed, with no scripts, and is never sniffed into something else.
             httpContext.Response.Headers.ContentSecurityPolicy = "sandbox; default-src 'none'; frame-ancestors 'none'";
