@@ -106,9 +106,11 @@ public sealed class RequestProcessTests(PostgresSmtpServerFixture fixture) : ICl
         Assert.Equal("carol@example.test", approvalMail!["to"]!.AsArray().Single()!.GetValue<string>());
         Assert.Contains("Video editing for the launch", approvalMail["text"]!.GetValue<string>());
         Assert.Contains("EUR 1,200.00", approvalMail["text"]!.GetValue<string>()); // a price says its currency
-        // The ticket lists the approval request among its emails, sent, to whom.
-        Assert.Contains((await TicketAsync(alice, number))["emails"]!.AsArray(), e => e!["subject"]!.GetValue<string>().StartsWith("Approval needed", StringComparison.Ordinal)
+        // The ticket lists the approval request among its emails, sent; staff see to whom, the requester not (her manager's address).
+        Assert.Contains((await TicketAsync(await fixture.ClientAsync("bob"), number))["emails"]!.AsArray(), e => e!["subject"]!.GetValue<string>().StartsWith("Approval needed", StringComparison.Ordinal)
             && e["to"]!.AsArray().Single()!.GetValue<string>() == "carol@example.test" && e["sentAt"] is not null);
+        Assert.Contains((await TicketAsync(alice, number))["emails"]!.AsArray(), e => e!["subject"]!.GetValue<string>().StartsWith("Approval needed", StringComparison.Ordinal)
+            && e["to"]!.AsArray().Count == 0 && e["sentAt"] is not null);
 
         Assert.Null((await TicketAsync(alice, number))["sla"]!["delivery"]); // approval time is not delivery time
         await OkAsync(await DecideAsync(fixture, "carol", number, "Approved", "Go ahead"));

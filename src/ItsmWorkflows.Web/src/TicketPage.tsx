@@ -63,7 +63,7 @@ export function TicketPage({ number, me }: { number: string; me: Me }) {
       { at: a.createdAt, kind: "approval", text: `Approval asked of ${a.approvers.join(", ")}: ${a.title}` },
       ...a.decisions.map((d) => ({ at: d.at, kind: "approval", text: `${d.decision} by ${d.byName ?? d.by}${d.onBehalfOf ? ` for ${d.onBehalfOfName ?? d.onBehalfOf}` : ""} (${d.channel})${d.comment ? `: “${d.comment}”` : ""}` })),
     ]),
-    ...detail.emails.map((e) => ({ at: e.sentAt ?? e.queuedAt, kind: "email", text: `Email “${e.subject}” to ${e.to.join(", ")}${e.failed ? ` — could not be delivered: ${e.error}` : e.error ? ` — not sent yet: ${e.error}` : e.sentAt ? "" : " — queued"}` })),
+    ...detail.emails.map((e) => ({ at: e.sentAt ?? e.queuedAt, kind: "email", text: `Email “${e.subject}”${e.to.length ? ` to ${e.to.join(", ")}` : ""}${e.failed ? ` — could not be delivered: ${e.error}` : e.error ? ` — not sent yet: ${e.error}` : e.sentAt ? "" : " — queued"}` })),
     ...Object.values(detail.sla).flatMap(slaEvents),
   ].sort((a, b) => a.at.localeCompare(b.at));
   return (
