@@ -161,9 +161,9 @@ public sealed class RequestProcessTests(PostgresSmtpServerFixture fixture) : ICl
         Assert.All(mail.Where(m => m.To.SequenceEqual(["alice@example.test"])), m => Assert.Contains($"(http://localhost:5080/portal/#/tickets/{number})", m.Text, StringComparison.Ordinal));
         // The plain-text part is text: no doctype, and a fact reads "label: value".
         Assert.All(mail, m => Assert.DoesNotContain("<!doctype", m.Text, StringComparison.OrdinalIgnoreCase));
-        // Each group heard about its task.
-        Assert.Contains(mail, m => m.To.SequenceEqual(["frank@example.test"]) && m.Subject.StartsWith($"New task for Desktop Support from {number}", StringComparison.Ordinal));
-        Assert.Contains(mail, m => m.To.SequenceEqual(["bob@example.test", "ivan@example.test"]) && m.Subject.StartsWith($"New task for Service Desk from {number}", StringComparison.Ordinal));
+        // Each group heard about its task, by its number.
+        Assert.Contains(mail, m => m.To.SequenceEqual(["frank@example.test"]) && m.Subject.StartsWith($"New task {first.Number} for Desktop Support from {number}", StringComparison.Ordinal));
+        Assert.Contains(mail, m => m.To.SequenceEqual(["bob@example.test", "ivan@example.test"]) && m.Subject.StartsWith($"New task {second.Number} for Service Desk from {number}", StringComparison.Ordinal));
     }
 
     [Fact]

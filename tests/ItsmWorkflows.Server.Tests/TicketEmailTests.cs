@@ -50,4 +50,51 @@ public sealed class TicketEmailTests(PostgresSmtpServerFixture fixture) : IClass
         Assert.Equal([managerAddress], approvalForStaff["to"]!.AsArray().Select(t => t!.GetValue<string>()));
         Assert.Contains(managerAddress, approvalForStaff["error"]!.GetValue<string>(), StringComparison.OrdinalIgnoreCase);
     }
+
+    [Fact]
+    public async Task ATaskOfTheRequestProcess_IsEmailedToItsGroup_AsItOpens_WithItsNumber()
+    {
+        await ImportAsync(fixture);
+        var alice = await fixture.ClientAsync("alice");
+        var number = (await OkAsync(await alice.PostJsonAsync("/api/requests", new { catalogItemId = "vpn-access", answers = new { reason = "On call from home" } })))["number"]!.GetValue<string>();
+        await SettleAsync(fixture);
+        var bob = await fixture.ClientAsync("bob");
+        var task = Assert.Single(await OpenTasksAsync(bob, number));
+
+        // One email to the group (Network: nina), which names the task so she can find it, and whose button opens it.
+        var mail = Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject.StartsWith("New task", StringComparison.Ordinal));
+        Assert.Equal(["nina@example.test"], mail.To);
+        Assert.StartsWith($"New task {task.Number} for Network from {number}: ", mail.Subject, StringComparison.Ordinal);
+        Assert.Contains($"A new task {task.Number} from {number}", mail.Text, StringComparison.Ordinal);
+        Assert.Contains($"(http://localhost:5080/portal/#/tickets/{task.Number})", mail.Text, StringComparison.Ordinal);
+        Assert.Contains("On call from home", mail.Text, StringComparison.Ordinal); // the requester's answers, as facts
+        // The request's page lists it with its other emails, sent.
+        Assert.Contains((await TicketAsync(bob, number))["emails"]!.AsArray(), e => e!["subject"]!.GetValue<string>() == mail.Subject && e["sentAt"] is not null);
+    }
+
+    [Fact]
+    public async Task ATaskForAPerson_IsEmailedToThemAlone_WithItsNumber()
+    {
+        var parent = "REQ9" + Random.Shared.Next(100_000, 999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var title = "Swap the dock " + Guid.NewGuid().ToString("N")[..6];
+        var (owner, id) = await MailWorkflows.PublishAsync(fixture, $$"""
+            { "definitionId": "{{MailWorkflows.NewId()}}", "name": "A task for frank",
+              "root": { "type": "Elsa.Flowchart", "id": "F", "activities": [
+                { "id": "Task1", "type": "Itsm.CreateTask",
+                  "title": { "typeName": "String", "expression": { "type": "Literal", "value": "{{title}}" } },
+                  "assignmentGroup": { "typeName": "String", "expression": { "type": "Literal", "value": "Desktop Support" } },
+                  "assignee": { "typeName": "String", "expression": { "type": "Literal", "value": "frank" } },
+                  "ticket": { "typeName": "String", "expression": { "type": "Literal", "value": "{{parent}}" } },
+                  "notify": { "typeName": "Boolean", "expression": { "type": "Literal", "value": "true" } } } ],
+              "connections": [] } }
+            """);
+        await MailWorkflows.StartAsync(owner, id);
+        await SettleAsync(fixture);
+
+        var task = Assert.Single((await OkAsync(await owner.GetAsync($"/api/tickets?kind=Task&parent={parent}", Ct)))["items"]!.AsArray())!["number"]!.GetValue<string>();
+        var mail = Assert.Single(await MailAboutAsync(fixture, task));
+        Assert.Equal(["frank@example.test"], mail.To);
+        Assert.Equal($"New task {task} for Desktop Support from {parent}: {title}", mail.Subject);
+        Assert.Contains("It is in your queue under that number", mail.Text, StringComparison.Ordinal);
+    }
 }
