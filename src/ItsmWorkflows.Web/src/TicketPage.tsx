@@ -114,7 +114,10 @@ export function TicketPage({ number, me }: { number: string; me: Me }) {
       )}
       {staff && t.kind === "Task" && !t.closedAt && (
         <div className="row">
-          <button onClick={() => void act(() => api.assign(t.number, me.userName, t.revision))}>Assign to me</button>
+          {/* Only the group's own agents may take it (the server refuses anyone else). */}
+          {t.assignmentGroup && me.groups.includes(t.assignmentGroup) && t.assignee !== me.userName && (
+            <button onClick={() => void act(() => api.assign(t.number, me.userName, t.revision))}>Assign to me</button>
+          )}
           <button onClick={() => void act(() => api.closeTask(t.number, "Complete", note || undefined))}>Close complete</button>
           <button onClick={() => void act(() => api.closeTask(t.number, "Incomplete", note || "Could not be completed"))}>Close incomplete</button>
         </div>
