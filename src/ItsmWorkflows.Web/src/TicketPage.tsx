@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from "react";
 import type { LiveState } from "./live";
 import { ProcessDiagram } from "./ProcessDiagram";
+import { Reassign, useGroups } from "./Reassign";
 import { api, type Me, type SlaClock, type TicketDetail } from "./api";
 
 export const staffRoles = ["agent", "process-owner", "admin"];
@@ -15,6 +16,8 @@ export function TicketPage({ number, me }: { number: string; me: Me }) {
   const [error, setError] = useState<string | null>(null);
   const [note, setNote] = useState("");
   const [live, setLive] = useState<LiveState>("connecting");
+  const staff = me.roles.some((r) => staffRoles.includes(r));
+  const groups = useGroups(staff);
   const load = useCallback(() => { api.ticket(number).then(setDetail, (e: Error) => setError(e.message)); }, [number]);
   useEffect(() => {
     load();
@@ -37,7 +40,6 @@ export function TicketPage({ number, me }: { number: string; me: Me }) {
   const t = detail.ticket;
   const answers = (t.details?.summary ?? null) as Record<string, unknown> | null;
   const summary = answers ? Object.entries(answers).map(([k, v]): [string, string] => [k, factText(v)]) : [];
-  const staff = me.roles.some((r) => staffRoles.includes(r));
   // What the ticket waits on, in people's terms: the SLA clocks' own thresholds show as the clocks below.
   const waits = detail.waitingOn.filter((w) => w.activityType !== "Itsm.WaitForSlaThreshold");
   const describe = (w: typeof waits[number]) => w.step + (w.who?.length ? ` by ${w.who.join(", ")}` : "") + (w.dueAt ? ` (due ${new Date(w.dueAt).toLocaleString()})` : "");
@@ -132,8 +134,10 @@ export function TicketPage({ number, me }: { number: string; me: Me }) {
       )}
       {t.kind === "Incident" && t.status === "Resolved" && (staff || t.requester === me.userName) && <Reopen onReopen={(reason) => act(() => api.incidentAction(t.number, "reopen", reason))} />}
       {staff && !t.closedAt && (
-        <Reassign key={t.revision} number={t.number} group={t.assignmentGroup} assignee={t.assignee} revision={t.revision}
-          onDone={(e) => { setError(e ?? null); load(); }} />
+        // Starts again from the ticket's assignment when that changes (someone else reassigned it); any other change
+        // (a status, the SLA) keeps what is being chosen, and the latest revision goes with it.
+        <Reassign key={`${t.assignmentGroup ?? ""}|${t.assignee ?? ""}`} number={t.number} group={t.assignmentGroup} assignee={t.assignee}
+          revision={t.revision} groups={groups} onDone={(e) => { setError(e ?? null); load(); }} />
       )}
       <section>
         <h2>Timeline</h2>
@@ -158,30 +162,6 @@ function Reopen({ onReopen }: { onReopen: (reason: string) => Promise<boolean> }
         <textarea value={reason} onChange={(e) => setReason(e.target.value)} />
       </label>
       <button type="submit" disabled={!reason.trim()}>Reopen</button>
-    </form>
-  );
-}
-
-/** Staff move a ticket to another group or person; the revision read with it guards against a change made meanwhile. */
-function Reassign({ number, group, assignee, revision, onDone }: { number: string; group?: string | null; assignee?: string | null; revision: number; onDone: (error?: string) => void }) {
-  const [groups, setGroups] = useState<{ name: string; members: string[] }[]>([]);
-  const [target, setTarget] = useState(group ?? "");
-  const [person, setPerson] = useState(assignee ?? "");
-  useEffect(() => { api.groups().then(setGroups, () => {}); }, []);
-  const members = groups.find((g) => g.name === target)?.members ?? [];
-  return (
-    <form className="row reassign" aria-label="Reassign" onSubmit={async (e) => {
-      e.preventDefault();
-      try { await api.reassign(number, target, person, revision); onDone(); } catch (err) { onDone((err as Error).message); }
-    }}>
-      <label>Group <select value={target} onChange={(e) => { setTarget(e.target.value); setPerson(""); }}>
-        {groups.map((g) => <option key={g.name} value={g.name}>{g.name}</option>)}
-      </select></label>
-      <label>Person <select value={person} onChange={(e) => setPerson(e.target.value)}>
-        <option value="">(anyone in the group)</option>
-        {members.map((m) => <option key={m} value={m}>{m}</option>)}
-      </select></label>
-      <button type="submit" disabled={!target || (target === (group ?? "") && person === (assignee ?? ""))}>Reassign</button>
     </form>
   );
 }
