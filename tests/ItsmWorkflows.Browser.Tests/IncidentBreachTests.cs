@@ -75,15 +75,23 @@ public sealed class IncidentBreachTests(SimulatedClockFixture fixture) : IClassF
         var (nina, queue) = await fixture.SignedInAsync("nina");
         await using (nina)
         {
-            await queue.GotoAsync("/portal/#/queue");
-            var incidents = queue.Locator("section", new() { HasText = "Incidents for Network" });
-            await Expect(incidents.GetByTestId($"sla-state-{number}")).ToHaveTextAsync("breached", Patient);
-            await incidents.GetByRole(AriaRole.Link, new() { Name = number }).ClickAsync();
-            var reassign = queue.GetByRole(AriaRole.Form, new() { Name = "Reassign" });
-            await reassign.GetByLabel("Person").SelectOptionAsync("nina");
-            await reassign.GetByRole(AriaRole.Button, new() { Name = "Reassign" }).ClickAsync();
-            await Expect(queue.GetByTestId("ticket-assignment")).ToHaveTextAsync("Network · nina", Patient);
-            await Expect(queue.GetByTestId("timeline")).ToContainTextAsync("Assigned to nina", PatientContains);
+            try
+            {
+                await queue.GotoAsync("/portal/#/queue");
+                var incidents = queue.Locator("section", new() { HasText = "Incidents for Network" });
+                await Expect(incidents.GetByTestId($"sla-state-{number}")).ToHaveTextAsync("breached", Patient);
+                await incidents.GetByRole(AriaRole.Link, new() { Name = number }).ClickAsync();
+                var reassign = queue.GetByRole(AriaRole.Form, new() { Name = "Reassign" });
+                await reassign.GetByLabel("Person").SelectOptionAsync("nina");
+                await reassign.GetByRole(AriaRole.Button, new() { Name = "Reassign" }).ClickAsync();
+                await Expect(queue.GetByTestId("ticket-assignment")).ToHaveTextAsync("Network · nina", Patient);
+                await Expect(queue.GetByTestId("timeline")).ToContainTextAsync("Assigned to nina", PatientContains);
+            }
+            catch
+            {
+                await queue.ScreenshotAsync(new() { Path = Path.Combine(DesignerFixture.ArtifactsFolder, "incident-reassign.png"), FullPage = true });
+                throw;
+            }
         }
 
         // The service owner's dashboard counts it: one response clock breached on Network and VPN, none met.

@@ -41,4 +41,42 @@ public sealed class PortalErrorTests(DesignerFixture fixture) : IClassFixture<De
         var me = await alice.APIRequest.GetAsync("/account/me");
         Assert.Equal(401, me.Status);
     }
+
+    [Fact]
+    public async Task TheReassignForm_TriesTheGroupsAgainOnce_ThenSaysItCouldNotLoadThem_AndOffersToTryAgain()
+    {
+        var task = await PortalTickets.VpnTaskAsync(fixture);
+        var (bob, page) = await fixture.SignedInAsync("bob");
+        await using var _ = bob;
+        try
+        {
+            // The server is busy for a moment: the first answer fails, the form asks again by itself.
+            var calls = 0;
+            await page.RouteAsync("**/api/groups", async route =>
+            {
+                if (Interlocked.Increment(ref calls) == 1) await route.FulfillAsync(new() { Status = 503, ContentType = "application/problem+json", Body = """{"title":"Service Unavailable","detail":"The server is busy."}""" });
+                else await route.ContinueAsync();
+            });
+            await page.GotoAsync($"/portal/#/tickets/{task}");
+            var reassign = page.GetByRole(AriaRole.Form, new() { Name = "Reassign" });
+            await reassign.GetByLabel("Person").SelectOptionAsync("nina");
+            await Expect(reassign.GetByRole(AriaRole.Alert)).ToHaveCountAsync(0);
+            Assert.Equal(2, calls);
+
+            // Down for longer: after the second failure it says so, where the groups are missing, and loads them when asked.
+            await page.UnrouteAsync("**/api/groups");
+            await page.RouteAsync("**/api/groups", route => route.FulfillAsync(new() { Status = 503, ContentType = "application/problem+json", Body = """{"title":"Service Unavailable","detail":"The server is busy."}""" }));
+            await page.ReloadAsync();
+            await Expect(reassign.GetByRole(AriaRole.Alert)).ToContainTextAsync("The groups could not be loaded, so there is nobody to pick: The server is busy.", new() { Timeout = 10_000 });
+            await page.UnrouteAsync("**/api/groups");
+            await reassign.GetByRole(AriaRole.Button, new() { Name = "Try again" }).ClickAsync();
+            await reassign.GetByLabel("Person").SelectOptionAsync("nina");
+            await Expect(reassign.GetByRole(AriaRole.Alert)).ToHaveCountAsync(0);
+        }
+        catch
+        {
+            await page.ScreenshotAsync(new() { Path = Path.Combine(DesignerFixture.ArtifactsFolder, "reassign-groups.png"), FullPage = true });
+            throw;
+        }
+    }
 }

@@ -131,6 +131,39 @@ public sealed partial class PortalTests(DesignerFixture fixture) : IClassFixture
             await Expect(other.GetByRole(AriaRole.Link, new() { Name = "My queue" })).ToHaveCountAsync(0);
         }
     }
+
+    [Fact]
+    public async Task ATask_OffersAssignToMe_OnlyToTheMembersOfItsGroup()
+    {
+        var task = await PortalTickets.VpnTaskAsync(fixture);
+
+        // bob works for the Service Desk, not Network: the server would refuse him, so the page does not offer it.
+        var (bob, outsider) = await fixture.SignedInAsync("bob");
+        await using (bob)
+        {
+            await outsider.GotoAsync($"/portal/#/tickets/{task}");
+            await Expect(outsider.GetByRole(AriaRole.Button, new() { Name = "Close complete" })).ToBeVisibleAsync(new() { Timeout = 20_000 });
+            await Expect(outsider.GetByRole(AriaRole.Button, new() { Name = "Assign to me" })).ToHaveCountAsync(0);
+        }
+
+        var (nina, member) = await fixture.SignedInAsync("nina");
+        await using (nina)
+        {
+            try
+            {
+                await member.GotoAsync($"/portal/#/tickets/{task}");
+                await member.GetByRole(AriaRole.Button, new() { Name = "Assign to me" }).ClickAsync();
+                await Expect(member.GetByTestId("ticket-assignment")).ToHaveTextAsync("Network · nina", Patient);
+                // Hers now: nothing more to take.
+                await Expect(member.GetByRole(AriaRole.Button, new() { Name = "Assign to me" })).ToHaveCountAsync(0);
+            }
+            catch
+            {
+                await member.ScreenshotAsync(new() { Path = Path.Combine(DesignerFixture.ArtifactsFolder, "assign-to-me.png"), FullPage = true });
+                throw;
+            }
+        }
+    }
 }
 
 /// <summary>Raising a change from the portal's form, with its risk questionnaire.</summary>

@@ -106,9 +106,11 @@ public sealed class RequestProcessTests(PostgresSmtpServerFixture fixture) : ICl
         Assert.Equal("carol@example.test", approvalMail!["to"]!.AsArray().Single()!.GetValue<string>());
         Assert.Contains("Video editing for the launch", approvalMail["text"]!.GetValue<string>());
         Assert.Contains("EUR 1,200.00", approvalMail["text"]!.GetValue<string>()); // a price says its currency
-        // The ticket lists the approval request among its emails, sent, to whom.
-        Assert.Contains((await TicketAsync(alice, number))["emails"]!.AsArray(), e => e!["subject"]!.GetValue<string>().StartsWith("Approval needed", StringComparison.Ordinal)
+        // The ticket lists the approval request among its emails, sent; staff see to whom, the requester not (her manager's address).
+        Assert.Contains((await TicketAsync(await fixture.ClientAsync("bob"), number))["emails"]!.AsArray(), e => e!["subject"]!.GetValue<string>().StartsWith("Approval needed", StringComparison.Ordinal)
             && e["to"]!.AsArray().Single()!.GetValue<string>() == "carol@example.test" && e["sentAt"] is not null);
+        Assert.Contains((await TicketAsync(alice, number))["emails"]!.AsArray(), e => e!["subject"]!.GetValue<string>().StartsWith("Approval needed", StringComparison.Ordinal)
+            && e["to"]!.AsArray().Count == 0 && e["sentAt"] is not null);
 
         Assert.Null((await TicketAsync(alice, number))["sla"]!["delivery"]); // approval time is not delivery time
         await OkAsync(await DecideAsync(fixture, "carol", number, "Approved", "Go ahead"));
@@ -159,9 +161,9 @@ public sealed class RequestProcessTests(PostgresSmtpServerFixture fixture) : ICl
         Assert.All(mail.Where(m => m.To.SequenceEqual(["alice@example.test"])), m => Assert.Contains($"(http://localhost:5080/portal/#/tickets/{number})", m.Text, StringComparison.Ordinal));
         // The plain-text part is text: no doctype, and a fact reads "label: value".
         Assert.All(mail, m => Assert.DoesNotContain("<!doctype", m.Text, StringComparison.OrdinalIgnoreCase));
-        // Each group heard about its task.
-        Assert.Contains(mail, m => m.To.SequenceEqual(["frank@example.test"]) && m.Subject.StartsWith($"New task for Desktop Support from {number}", StringComparison.Ordinal));
-        Assert.Contains(mail, m => m.To.SequenceEqual(["bob@example.test", "ivan@example.test"]) && m.Subject.StartsWith($"New task for Service Desk from {number}", StringComparison.Ordinal));
+        // Each group heard about its task, by its number.
+        Assert.Contains(mail, m => m.To.SequenceEqual(["frank@example.test"]) && m.Subject.StartsWith($"New task {first.Number} for Desktop Support from {number}", StringComparison.Ordinal));
+        Assert.Contains(mail, m => m.To.SequenceEqual(["bob@example.test", "ivan@example.test"]) && m.Subject.StartsWith($"New task {second.Number} for Service Desk from {number}", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -103,6 +103,21 @@ public static class LiquidRuntime
         }
         context.SetValue("Activities", activities);
         foreach (var (name, value) in extra ?? new Dictionary<string, object?>()) context.SetValue(name, value);
+        return RenderCore(template, context, encoder);
+    }
+
+    /// <summary>Renders outside a workflow step (a host's notification): the template sees only <paramref name="values"/>.</summary>
+    public static string Render(IFluidTemplate template, IReadOnlyDictionary<string, object?> values, System.Text.Encodings.Web.TextEncoder? encoder)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        ArgumentNullException.ThrowIfNull(values);
+        var context = new TemplateContext(Options);
+        foreach (var (name, value) in values) context.SetValue(name, value);
+        return RenderCore(template, context, encoder);
+    }
+
+    private static string RenderCore(IFluidTemplate template, TemplateContext context, System.Text.Encodings.Web.TextEncoder? encoder)
+    {
         try
         {
             // Fluid has no output limit of its own: the writer is where one can be held.

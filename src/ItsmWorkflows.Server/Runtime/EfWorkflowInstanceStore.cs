@@ -240,6 +240,7 @@ internal sealed class EfWorkflowInstanceStore(ItsmDbContext db, Mail.OutboxSigna
     private async ValueTask<long> SaveWithRecordsAsync(WorkflowState state, string json, long expectedVersion, CancellationToken cancellationToken)
     {
         var strategy = db.Database.CreateExecutionStrategy();
+        var queuedMail = false;
         var revision = await strategy.ExecuteAsync(async () =>
         {
             db.ChangeTracker.Clear();
@@ -252,7 +253,7 @@ internal sealed class EfWorkflowInstanceStore(ItsmDbContext db, Mail.OutboxSigna
                 else if (expectedVersion == 0) saved = await InsertAsync(state, json, cancellationToken);
                 else saved = await UpdateSqliteAsync(state, json, expectedVersion, cancellationToken);
                 db.ChangeTracker.Clear();
-                await records.ApplyAsync(state.RecordChanges, cancellationToken);
+                queuedMail = await records.ApplyAsync(state.RecordChanges, cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 return saved;
             }
@@ -263,16 +264,16 @@ internal sealed class EfWorkflowInstanceStore(ItsmDbContext db, Mail.OutboxSigna
             }
         });
         state.RecordChanges.Clear();
-        Committed(state);
+        Committed(state, queuedMail);
         return revision;
     }
 
-    /// <summary>After a commit: watching browsers re-read the instance; the outbound work is in the outbox, wake its delivery.</summary>
-    private void Committed(WorkflowState state)
+    /// <summary>After a commit: watching browsers re-read the instance; the outbound work (the burst's, or email the ticket changes queued) is in the outbox, wake its delivery.</summary>
+    private void Committed(WorkflowState state, bool queuedMail = false)
     {
         if (_deferCommitted) return;
         live.Instance(state.InstanceId);
-        if (state.Outbound.Count == 0) return;
+        if (state.Outbound.Count == 0 && !queuedMail) return;
         state.Outbound.Clear();
         outboxSignal.Notify();
     }

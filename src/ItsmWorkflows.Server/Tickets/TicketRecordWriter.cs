@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ItsmWorkflows.Engine.Activities.Email;
 using ItsmWorkflows.Engine.Activities.Tickets;
 using ItsmWorkflows.Engine.Execution;
 using ItsmWorkflows.Server.Data;
@@ -15,10 +16,12 @@ namespace ItsmWorkflows.Server.Tickets;
 /// it runs as a child): any instance can name any ticket number, and one started by hand with a ticket's
 /// number as its correlation id must not move that ticket past its approval.
 /// </summary>
-internal sealed partial class TicketRecordWriter(ItsmDbContext db, ILogger<TicketRecordWriter> logger)
+internal sealed partial class TicketRecordWriter(ItsmDbContext db, WorkflowServices services, ILogger<TicketRecordWriter> logger)
 {
-    public async Task ApplyAsync(IReadOnlyList<RecordChange> changes, CancellationToken cancellationToken)
+    /// <summary>Applies the changes (the caller saves and commits); true when it queued email in the outbox, to wake its delivery after the commit.</summary>
+    public async Task<bool> ApplyAsync(IReadOnlyList<RecordChange> changes, CancellationToken cancellationToken)
     {
+        var queuedMail = false;
         foreach (var change in changes)
         {
             var p = change.Payload;
@@ -29,7 +32,7 @@ internal sealed partial class TicketRecordWriter(ItsmDbContext db, ILogger<Ticke
                     await UpdateAsync(Text(p, "ticket")!, p, at, cancellationToken);
                     break;
                 case TicketChanges.OpenTask:
-                    await OpenTaskAsync(p, at, cancellationToken);
+                    queuedMail |= await OpenTaskAsync(p, at, cancellationToken);
                     break;
                 case TicketChanges.CloseTask:
                     await CloseTaskAsync(p, Text(p, "status") ?? "Closed Complete", Text(p, "by"), Text(p, "notes"), at, cancellationToken);
@@ -43,6 +46,7 @@ internal sealed partial class TicketRecordWriter(ItsmDbContext db, ILogger<Ticke
             }
         }
         await db.SaveChangesAsync(cancellationToken);
+        return queuedMail;
     }
 
     private async Task UpdateAsync(string number, JsonObject p, DateTimeOffset at, CancellationToken cancellationToken)
@@ -81,16 +85,17 @@ internal sealed partial class TicketRecordWriter(ItsmDbContext db, ILogger<Ticke
         ticket.Revision++;
     }
 
-    private async Task OpenTaskAsync(JsonObject p, DateTimeOffset at, CancellationToken cancellationToken)
+    /// <summary>Opens and numbers the task; true when it also queued the email about it.</summary>
+    private async Task<bool> OpenTaskAsync(JsonObject p, DateTimeOffset at, CancellationToken cancellationToken)
     {
         var id = Text(p, "id")!;
-        // Idempotent: the same burst applied twice (a retry after an unknown commit outcome) opens one task.
-        if (await db.Tickets.AnyAsync(t => t.Id == id, cancellationToken)) return;
+        // Idempotent: the same burst applied twice (a retry after an unknown commit outcome) opens one task, and emails once.
+        if (await db.Tickets.AnyAsync(t => t.Id == id, cancellationToken)) return false;
         var parentNumber = Text(p, "parent");
         var parent = parentNumber is null ? null : await FindAsync(t => t.Number == parentNumber, cancellationToken);
-        if (parent is not null && !Owns(parent, p)) return;
+        if (parent is not null && !Owns(parent, p)) return false;
         var number = await TicketNumbers.NextAsync(db, TicketKind.Task, cancellationToken);
-        db.Tickets.Add(new TicketRecord
+        var task = new TicketRecord
         {
             Id = id,
             Number = number,
@@ -108,9 +113,36 @@ internal sealed partial class TicketRecordWriter(ItsmDbContext db, ILogger<Ticke
             Details = new JsonObject { ["activityId"] = Text(p, "activityId") }.ToJsonString(),
             CreatedAt = at,
             UpdatedAt = at,
-        });
+        };
+        db.Tickets.Add(task);
         Event(number, at, "created", $"Opened for {Text(p, "assignee") ?? Text(p, "assignmentGroup")}");
         if (parentNumber is not null) Event(parentNumber, at, "task", $"{number} opened: {Text(p, "title")}");
+        return p["notify"] is JsonValue notify && notify.TryGetValue<bool>(out var wanted) && wanted && await QueueEmailAsync(task, parent, at, cancellationToken);
+    }
+
+    /// <summary>
+    /// The email about the task, in the outbox in the same transaction as the task: no email names a task that was
+    /// never opened, and delivery sends it at least once, listed with the ticket's other emails.
+    /// </summary>
+    private async Task<bool> QueueEmailAsync(TicketRecord task, TicketRecord? parent, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var message = await TaskAssignedEmail.ComposeAsync(db, task, parent, services.NewId(), services.TicketUrl, cancellationToken);
+        if (message is null)
+        {
+            // A notification that cannot go out does not hold up the task (as the workflow's own notifications).
+            LogNobodyToEmail(logger, task.Number, task.Assignee ?? task.AssignmentGroup);
+            return false;
+        }
+        db.Outbox.Add(new OutboxMessage
+        {
+            Id = message.Id,
+            Kind = EmailMessage.OutboxKind,
+            Payload = message.ToJson().ToJsonString(),
+            InstanceId = task.InstanceId,
+            CreatedAt = at,
+            AvailableAt = at,
+        });
+        return true;
     }
 
     private async Task CloseTaskAsync(JsonObject p, string status, string? by, string? notes, DateTimeOffset at, CancellationToken cancellationToken)
@@ -152,6 +184,9 @@ internal sealed partial class TicketRecordWriter(ItsmDbContext db, ILogger<Ticke
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {InstanceId} tried to change ticket {Number}, which belongs to instance {Owner}; skipped")]
     private static partial void LogNotOwned(ILogger logger, string number, string? instanceId, string? owner);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Task {Number} opened without an email: nobody in {Recipient} has a usable email address")]
+    private static partial void LogNobodyToEmail(ILogger logger, string number, string? recipient);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Unknown record change {Kind}; skipped")]
     private static partial void LogUnknown(ILogger logger, string kind);

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from "react";
 import type { LiveState } from "./live";
 import { ProcessDiagram } from "./ProcessDiagram";
+import { Reassign, useGroups } from "./Reassign";
 import { api, type Me, type SlaClock, type TicketDetail } from "./api";
 
 export const staffRoles = ["agent", "process-owner", "admin"];
@@ -15,6 +16,8 @@ export function TicketPage({ number, me }: { number: string; me: Me }) {
   const [error, setError] = useState<string | null>(null);
   const [note, setNote] = useState("");
   const [live, setLive] = useState<LiveState>("connecting");
+  const staff = me.roles.some((r) => staffRoles.includes(r));
+  const groups = useGroups(staff);
   const load = useCallback(() => { api.ticket(number).then(setDetail, (e: Error) => setError(e.message)); }, [number]);
   useEffect(() => {
     load();
@@ -37,7 +40,6 @@ export function TicketPage({ number, me }: { number: string; me: Me }) {
   const t = detail.ticket;
   const answers = (t.details?.summary ?? null) as Record<string, unknown> | null;
   const summary = answers ? Object.entries(answers).map(([k, v]): [string, string] => [k, factText(v)]) : [];
-  const staff = me.roles.some((r) => staffRoles.includes(r));
   // What the ticket waits on, in people's terms: the SLA clocks' own thresholds show as the clocks below.
   const waits = detail.waitingOn.filter((w) => w.activityType !== "Itsm.WaitForSlaThreshold");
   const describe = (w: typeof waits[number]) => w.step + (w.who?.length ? ` by ${w.who.join(", ")}` : "") + (w.dueAt ? ` (due ${new Date(w.dueAt).toLocaleString()})` : "");
@@ -63,7 +65,7 @@ export function TicketPage({ number, me }: { number: string; me: Me }) {
       { at: a.createdAt, kind: "approval", text: `Approval asked of ${a.approvers.join(", ")}: ${a.title}` },
       ...a.decisions.map((d) => ({ at: d.at, kind: "approval", text: `${d.decision} by ${d.byName ?? d.by}${d.onBehalfOf ? ` for ${d.onBehalfOfName ?? d.onBehalfOf}` : ""} (${d.channel})${d.comment ? `: “${d.comment}”` : ""}` })),
     ]),
-    ...detail.emails.map((e) => ({ at: e.sentAt ?? e.queuedAt, kind: "email", text: `Email “${e.subject}” to ${e.to.join(", ")}${e.failed ? ` — could not be delivered: ${e.error}` : e.error ? ` — not sent yet: ${e.error}` : e.sentAt ? "" : " — queued"}` })),
+    ...detail.emails.map((e) => ({ at: e.sentAt ?? e.queuedAt, kind: "email", text: `Email “${e.subject}”${e.to.length ? ` to ${e.to.join(", ")}` : ""}${e.failed ? ` — could not be delivered: ${e.error}` : e.error ? ` — not sent yet: ${e.error}` : e.sentAt ? "" : " — queued"}` })),
     ...Object.values(detail.sla).flatMap(slaEvents),
   ].sort((a, b) => a.at.localeCompare(b.at));
   return (
@@ -114,7 +116,10 @@ export function TicketPage({ number, me }: { number: string; me: Me }) {
       )}
       {staff && t.kind === "Task" && !t.closedAt && (
         <div className="row">
-          <button onClick={() => void act(() => api.assign(t.number, me.userName, t.revision))}>Assign to me</button>
+          {/* Only the group's own agents may take it (the server refuses anyone else). */}
+          {t.assignmentGroup && me.groups.includes(t.assignmentGroup) && t.assignee !== me.userName && (
+            <button onClick={() => void act(() => api.assign(t.number, me.userName, t.revision))}>Assign to me</button>
+          )}
           <button onClick={() => void act(() => api.closeTask(t.number, "Complete", note || undefined))}>Close complete</button>
           <button onClick={() => void act(() => api.closeTask(t.number, "Incomplete", note || "Could not be completed"))}>Close incomplete</button>
         </div>
@@ -129,8 +134,10 @@ export function TicketPage({ number, me }: { number: string; me: Me }) {
       )}
       {t.kind === "Incident" && t.status === "Resolved" && (staff || t.requester === me.userName) && <Reopen onReopen={(reason) => act(() => api.incidentAction(t.number, "reopen", reason))} />}
       {staff && !t.closedAt && (
-        <Reassign key={t.revision} number={t.number} group={t.assignmentGroup} assignee={t.assignee} revision={t.revision}
-          onDone={(e) => { setError(e ?? null); load(); }} />
+        // Starts again from the ticket's assignment when that changes (someone else reassigned it); any other change
+        // (a status, the SLA) keeps what is being chosen, and the latest revision goes with it.
+        <Reassign key={`${t.assignmentGroup ?? ""}|${t.assignee ?? ""}`} number={t.number} group={t.assignmentGroup} assignee={t.assignee}
+          revision={t.revision} groups={groups} onDone={(e) => { setError(e ?? null); load(); }} />
       )}
       <section>
         <h2>Timeline</h2>
@@ -155,30 +162,6 @@ function Reopen({ onReopen }: { onReopen: (reason: string) => Promise<boolean> }
         <textarea value={reason} onChange={(e) => setReason(e.target.value)} />
       </label>
       <button type="submit" disabled={!reason.trim()}>Reopen</button>
-    </form>
-  );
-}
-
-/** Staff move a ticket to another group or person; the revision read with it guards against a change made meanwhile. */
-function Reassign({ number, group, assignee, revision, onDone }: { number: string; group?: string | null; assignee?: string | null; revision: number; onDone: (error?: string) => void }) {
-  const [groups, setGroups] = useState<{ name: string; members: string[] }[]>([]);
-  const [target, setTarget] = useState(group ?? "");
-  const [person, setPerson] = useState(assignee ?? "");
-  useEffect(() => { api.groups().then(setGroups, () => {}); }, []);
-  const members = groups.find((g) => g.name === target)?.members ?? [];
-  return (
-    <form className="row reassign" aria-label="Reassign" onSubmit={async (e) => {
-      e.preventDefault();
-      try { await api.reassign(number, target, person, revision); onDone(); } catch (err) { onDone((err as Error).message); }
-    }}>
-      <label>Group <select value={target} onChange={(e) => { setTarget(e.target.value); setPerson(""); }}>
-        {groups.map((g) => <option key={g.name} value={g.name}>{g.name}</option>)}
-      </select></label>
-      <label>Person <select value={person} onChange={(e) => setPerson(e.target.value)}>
-        <option value="">(anyone in the group)</option>
-        {members.map((m) => <option key={m} value={m}>{m}</option>)}
-      </select></label>
-      <button type="submit" disabled={!target || (target === (group ?? "") && person === (assignee ?? ""))}>Reassign</button>
     </form>
   );
 }

@@ -23,7 +23,8 @@ public static class NotificationTemplates
         new("request-rejected", "Your request {{ Model.number }} was not approved", "Not approved", "Your request for <strong>{{ Model.item }}</strong> was not approved{% if Model.comment %}: {{ Model.comment }}{% else %}.{% endif %}", "See the details"),
         new("request-fulfilled", "Your request {{ Model.number }} is fulfilled", "Done", "Your request for <strong>{{ Model.item }}</strong> is fulfilled and closed. Reply within five working days if something is not right.", "See your request"),
         new("request-not-fulfilled", "Your request {{ Model.number }} could not be fulfilled", "Not fulfilled", "We could not fulfil your request for <strong>{{ Model.item }}</strong>{% if Model.comment %}: {{ Model.comment }}{% else %}.{% endif %} The service desk will contact you about what can be done instead.", "See the details"),
-        new("task-assigned", "New task for {{ Model.group }} from {{ Model.number }}: {{ Model.title }}", "A task for your team", "A new task from <strong>{{ Model.number }}</strong> is waiting for <strong>{{ Model.group }}</strong>: {{ Model.title }}. It is in your team's queue.", "Open the request"),
+        // Model.task, the task's number, is there when the host sends it as the task opens (Create Task's "notify").
+        new("task-assigned", "New task{% if Model.task %} {{ Model.task }}{% endif %} for {{ Model.group }} from {{ Model.number }}: {{ Model.title }}", "A task for {% if Model.assignee %}you{% else %}your team{% endif %}", "A new task{% if Model.task %} <strong>{{ Model.task }}</strong>{% endif %} from <strong>{{ Model.number }}</strong> is waiting for <strong>{{ Model.group }}</strong>: {{ Model.title }}. It is in {% if Model.assignee %}your{% else %}your team's{% endif %} queue{% if Model.task %} under that number{% endif %}.", "Open the request"),
         new("change-submitted", "Change {{ Model.number }} submitted: {{ Model.title }}", "Change submitted", "Change <strong>{{ Model.number }}</strong> ({{ Model.type }}, risk {{ Model.risk }}) was submitted for assessment.", "Open the change"),
         new("change-approved", "Change {{ Model.number }} approved", "Change approved", "Change <strong>{{ Model.number }}</strong> was authorized and can be scheduled.", "Open the change"),
         new("change-rejected", "Change {{ Model.number }} rejected", "Change rejected", "Change <strong>{{ Model.number }}</strong> was not authorized{% if Model.comment %}: {{ Model.comment }}{% else %}.{% endif %}", "Open the change"),
@@ -51,12 +52,23 @@ public static class NotificationTemplates
     /// <summary>Renders a shipped template: subject (plain), HTML (values escaped) and its plain-text part.</summary>
     public static (string Subject, string Html, string Text) Render(NotificationTemplate template, IExpressionScope scope, JsonObject? model, string? actionUrl, string? actionLabel)
     {
+        ArgumentNullException.ThrowIfNull(scope);
+        return Render(template, model, actionUrl, actionLabel, (t, extra, encoder) => LiquidRuntime.Render(t, scope, extra, encoder));
+    }
+
+    /// <summary>Renders a shipped template outside a workflow step (the host, as it opens a task): it sees only Model.</summary>
+    public static (string Subject, string Html, string Text) Render(NotificationTemplate template, JsonObject? model, string? actionUrl, string? actionLabel) =>
+        Render(template, model, actionUrl, actionLabel, LiquidRuntime.Render);
+
+    private static (string Subject, string Html, string Text) Render(NotificationTemplate template, JsonObject? model, string? actionUrl, string? actionLabel,
+        Func<IFluidTemplate, IReadOnlyDictionary<string, object?>, TextEncoder?, string> render)
+    {
         ArgumentNullException.ThrowIfNull(template);
         var compiled = Compiled[template.Name];
         var extra = new Dictionary<string, object?> { ["Model"] = LiquidRuntime.ToClr(model ?? []) };
-        var subject = LiquidRuntime.Render(compiled.Subject, scope, extra, null).ReplaceLineEndings(" ").Trim();
-        var heading = LiquidRuntime.Render(compiled.Heading, scope, extra, HtmlEncoder.Default);
-        var message = LiquidRuntime.Render(compiled.Message, scope, extra, HtmlEncoder.Default);
+        var subject = render(compiled.Subject, extra, null).ReplaceLineEndings(" ").Trim();
+        var heading = render(compiled.Heading, extra, HtmlEncoder.Default);
+        var message = render(compiled.Message, extra, HtmlEncoder.Default);
         var html = Layout(heading, message, model?["details"] as JsonObject, actionUrl, actionLabel ?? template.DefaultAction);
         return (subject, html, HtmlText.ToPlainText(html));
     }

@@ -27,6 +27,7 @@ public sealed class CreateTask : IActivity, ICancellableActivity
             TicketChanges.TicketInput,
             new InputDescriptor("dueIn", "TimeSpan", "timespan") { DisplayName = "Due in", Description = "Working time until the task is due (shown to the group; it does not close the task)." },
             new InputDescriptor("calendar", "String", "singleline") { DisplayName = "Calendar", Description = "Business calendar the due time counts in; empty counts every hour." },
+            NotifyInput,
         ],
         Outputs =
         [
@@ -36,6 +37,16 @@ public sealed class CreateTask : IActivity, ICancellableActivity
         ],
         Outcomes = ["Complete", "Incomplete"],
         IsBlocking = true,
+    };
+
+    /// <summary>
+    /// The email about the task is sent by the host as it opens (and numbers) the task, in the same transaction:
+    /// a Notify Group step before Create Task cannot name the task, which has no number until the step commits.
+    /// </summary>
+    public static InputDescriptor NotifyInput { get; } = new("notify", "Boolean", "checkbox")
+    {
+        DisplayName = "Notify",
+        Description = "Email the assignee (or, without one, every member of the group) when the task opens, with its number (template task-assigned).",
     };
 
     public static string Stimulus(string taskId) => "task:" + taskId;
@@ -66,7 +77,7 @@ public sealed class CreateTask : IActivity, ICancellableActivity
         }
 
         var taskId = context.NewId();
-        TicketChanges.Add(context, TicketChanges.OpenTask, new JsonObject
+        var open = new JsonObject
         {
             ["id"] = taskId,
             ["parent"] = ticket,
@@ -75,7 +86,9 @@ public sealed class CreateTask : IActivity, ICancellableActivity
             ["assignmentGroup"] = string.IsNullOrWhiteSpace(group) ? null : group.Trim(),
             ["assignee"] = string.IsNullOrWhiteSpace(assignee) ? null : assignee.Trim(),
             ["dueAt"] = dueAt?.UtcDateTime.ToString("O"),
-        });
+        };
+        if (context.GetBool(NotifyInput.Name)) open["notify"] = true;
+        TicketChanges.Add(context, TicketChanges.OpenTask, open);
         context.GetState<JsonFrameState>().Data = new JsonObject { ["taskId"] = taskId };
         context.SetOutput("taskId", taskId);
         return ActivityResult.Suspend(context.CreateBookmark(Stimulus(taskId), new JsonObject { ["taskId"] = taskId, ["title"] = title.Trim() }));
