@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 using static ItsmWorkflows.Server.Tests.Json;
 using static ItsmWorkflows.Server.Tests.Processes;
@@ -61,6 +63,41 @@ public abstract class TicketAssignmentTests<TFixture>(TFixture fixture) : IClass
         Assert.Equal(HttpStatusCode.BadRequest, moved.StatusCode);
         Assert.Contains("nina does not work for Desktop Support", (await ReadAsync(moved))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         await OkAsync(await bob.PostJsonAsync($"/api/tickets/{taskNumber}/assign", new { assignmentGroup = "Desktop Support", assignee = "", revision = assigned["revision"]!.GetValue<long>() }));
+    }
+
+    /// <summary>The emails in the outbox that name this ticket in their subject: (to, subject).</summary>
+    private async Task<List<(string To, string Subject)>> EmailsAboutAsync(string number)
+    {
+        await using var scope = fixture.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ItsmWorkflows.Server.Data.ItsmDbContext>();
+        var rows = await db.Outbox.AsNoTracking().Where(o => o.Kind == ItsmWorkflows.Engine.Activities.Email.EmailMessage.OutboxKind).Select(o => o.Payload).ToListAsync(Ct);
+        return [.. rows.Select(ItsmWorkflows.Engine.Activities.Email.EmailMessage.FromJson).Where(m => m.Subject.StartsWith(number + " ", StringComparison.Ordinal))
+            .Select(m => (string.Join(", ", m.To), m.Subject))];
+    }
+
+    [Fact]
+    public async Task Reassigning_TellsTheNewAssignee_OrTheNewGroup_ButNotWhoeverTookItThemself()
+    {
+        var (_, task) = await RequestWithTaskAsync();
+        var taskNumber = task["number"]!.GetValue<string>();
+        var title = task["title"]!.GetValue<string>();
+        var bob = await fixture.ClientAsync("bob");
+        Assert.Empty(await EmailsAboutAsync(taskNumber));
+
+        // Bob gives it to Nina: she hears of it, by name, with the task's number.
+        var toNina = await OkAsync(await bob.PostJsonAsync($"/api/tickets/{taskNumber}/assign", new { assignee = "nina", assignmentGroup = "Network", revision = task["revision"]!.GetValue<long>() }));
+        var first = Assert.Single(await EmailsAboutAsync(taskNumber));
+        Assert.Equal(("Nina Network <nina@example.test>", $"{taskNumber} assigned to you: {title}"), first);
+
+        // Moved to Desktop Support with nobody named: the group's members hear of it (Bob, who moved it, does not).
+        var moved = await OkAsync(await bob.PostJsonAsync($"/api/tickets/{taskNumber}/assign", new { assignmentGroup = "Desktop Support", assignee = "", revision = toNina["revision"]!.GetValue<long>() }));
+        var emails = await EmailsAboutAsync(taskNumber);
+        Assert.Equal(2, emails.Count);
+        Assert.Contains(("Frank Desktop <frank@example.test>", $"{taskNumber} assigned to Desktop Support: {title}"), emails);
+
+        // Frank takes it: nobody is told.
+        await OkAsync(await (await fixture.ClientAsync("frank")).PostJsonAsync($"/api/tickets/{taskNumber}/assign", new { assignee = "frank", revision = moved["revision"]!.GetValue<long>() }));
+        Assert.Equal(2, (await EmailsAboutAsync(taskNumber)).Count);
     }
 
     [Fact]

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using ItsmWorkflows.Engine.Activities.Email;
 using ItsmWorkflows.Server.Data;
-using Microsoft.EntityFrameworkCore;
 
 namespace ItsmWorkflows.Server.Tickets;
 
@@ -15,14 +14,8 @@ internal static class TaskAssignedEmail
     /// <summary>The message, or null when nobody it is for has a usable email address.</summary>
     public static async Task<EmailMessage?> ComposeAsync(ItsmDbContext db, TicketRecord task, TicketRecord? parent, string messageId, Func<string, string?>? ticketUrl, CancellationToken cancellationToken)
     {
-        var people = task.Assignee is { } assignee
-            ? db.Users.Where(u => u.UserName == assignee)
-            : db.Users.Where(u => db.GroupMembers.Any(m => m.PersonId == u.Id && db.Groups.Any(g => g.Id == m.GroupId && g.Name == task.AssignmentGroup)));
-        var found = await people.AsNoTracking().OrderBy(u => u.UserName).Select(u => new { u.DisplayName, u.Email }).ToListAsync(cancellationToken);
         // Addressed by name, as the workflow's notifications are; an address mail cannot take is left out, not the others.
-        var to = found.Where(p => !string.IsNullOrWhiteSpace(p.Email))
-            .Select(p => EmailMessage.ParseAddresses([p.DisplayName != p.Email ? $"{p.DisplayName} <{p.Email}>" : p.Email!]))
-            .Where(parsed => parsed.Invalid is null).SelectMany(parsed => parsed.Addresses).Distinct().ToList();
+        var (to, firstName) = await AssignmentRecipients.FindAsync(db, task.Assignee, task.AssignmentGroup, except: null, cancellationToken);
         if (to.Count == 0) return null;
 
         var model = new JsonObject
@@ -30,7 +23,7 @@ internal static class TaskAssignedEmail
             ["task"] = task.Number,
             ["number"] = parent?.Number ?? task.ParentNumber ?? task.Number,
             ["title"] = task.Title,
-            ["group"] = task.AssignmentGroup ?? found.FirstOrDefault()?.DisplayName ?? task.Assignee,
+            ["group"] = task.AssignmentGroup ?? firstName ?? task.Assignee,
             ["assignee"] = task.Assignee,
             // The facts the requester gave (a request's answers), as the group's email showed them before.
             ["details"] = parent is null ? null : (JsonNode.Parse(parent.Details)?["summary"] as JsonObject)?.DeepClone(),

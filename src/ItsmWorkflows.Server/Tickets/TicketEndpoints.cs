@@ -81,7 +81,8 @@ internal static class TicketEndpoints
         return new { total, page, pageSize = size, items = rows.Select(TicketDto.From), progress };
     }
 
-    private static async Task<TicketDto> AssignAsync(string number, AssignRequest body, ClaimsPrincipal user, ItsmDbContext db, TimeProvider time, CancellationToken ct)
+    private static async Task<TicketDto> AssignAsync(string number, AssignRequest body, ClaimsPrincipal user, ItsmDbContext db, TimeProvider time,
+        Engine.Execution.WorkflowServices services, Mail.OutboxSignal outboxSignal, CancellationToken ct)
     {
         // Without it the concurrency check is skipped and a stale form silently overwrites someone else's assignment.
         if (body.Revision is not { } revision) throw ProblemException.BadRequest("Send the revision you read (the 'revision' field), so an assignment made meanwhile is not overwritten.");
@@ -96,18 +97,30 @@ internal static class TicketEndpoints
         await CheckAssigneeWorksForGroupAsync(ticket, body, db, ct);
         var now = time.GetUtcNow();
         var actor = user.Identity!.Name!;
+        var groupMoved = false;
+        var personChanged = false;
         if (body.AssignmentGroup is { Length: > 0 } g2 && g2 != ticket.AssignmentGroup)
         {
+            groupMoved = true;
             db.TicketEvents.Add(new TicketEventRecord { TicketNumber = number, At = now, Actor = actor, Kind = "assigned", Text = $"Assigned to {g2}" + (ticket.AssignmentGroup is { } from ? $" (was {from})" : "") });
             ticket.AssignmentGroup = g2;
         }
         if (body.Assignee is not null && body.Assignee != ticket.Assignee)
         {
+            personChanged = body.Assignee.Length > 0;
             db.TicketEvents.Add(new TicketEventRecord { TicketNumber = number, At = now, Actor = actor, Kind = "assigned", Text = body.Assignee.Length == 0 ? "Unassigned" : $"Assigned to {body.Assignee}" });
             ticket.Assignee = body.Assignee.Length == 0 ? null : body.Assignee;
         }
         ticket.UpdatedAt = now;
         ticket.Revision++;
+        // The new assignee hears of it (or, moved to a group with nobody named, the group), in the same transaction as
+        // the change; taking a ticket oneself tells nobody.
+        var email = personChanged || groupMoved && ticket.Assignee is null
+            ? await TicketAssignedEmail.ComposeAsync(db, ticket, actor, services.NewId(), services.TicketUrl, ct) : null;
+        if (email is not null)
+        {
+            db.Outbox.Add(new OutboxMessage { Id = email.Id, Kind = Engine.Activities.Email.EmailMessage.OutboxKind, Payload = email.ToJson().ToJsonString(), InstanceId = ticket.InstanceId, CreatedAt = now, AvailableAt = now });
+        }
         try
         {
             await db.SaveChangesAsync(ct);
@@ -116,6 +129,7 @@ internal static class TicketEndpoints
         {
             throw ProblemException.Conflict($"{number} was changed by someone else at the same moment; reload it and try again.");
         }
+        if (email is not null) outboxSignal.Notify();
         return TicketDto.From(ticket);
     }
 

@@ -1,0 +1,26 @@
+using ItsmWorkflows.Engine.Activities.Email;
+using ItsmWorkflows.Server.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace ItsmWorkflows.Server.Tickets;
+
+/// <summary>Who hears about an assignment: the assignee, or without one every member of the group, addressed by name.</summary>
+internal static class AssignmentRecipients
+{
+    /// <summary>
+    /// Their addresses ("Nina Network &lt;nina@…&gt;"), leaving out <paramref name="except"/> (who made the change knows
+    /// it) and any address mail cannot take; and the first one's display name, for a ticket that has no group.
+    /// </summary>
+    public static async Task<(List<string> To, string? FirstName)> FindAsync(ItsmDbContext db, string? assignee, string? group, string? except, CancellationToken cancellationToken)
+    {
+        var people = assignee is not null
+            ? db.Users.Where(u => u.UserName == assignee)
+            : db.Users.Where(u => db.GroupMembers.Any(m => m.PersonId == u.Id && db.Groups.Any(g => g.Id == m.GroupId && g.Name == group)));
+        var found = await people.AsNoTracking().Where(u => except == null || u.UserName != except).OrderBy(u => u.UserName)
+            .Select(u => new { u.DisplayName, u.Email }).ToListAsync(cancellationToken);
+        var to = found.Where(p => !string.IsNullOrWhiteSpace(p.Email))
+            .Select(p => EmailMessage.ParseAddresses([p.DisplayName != p.Email ? $"{p.DisplayName} <{p.Email}>" : p.Email!]))
+            .Where(parsed => parsed.Invalid is null).SelectMany(parsed => parsed.Addresses).Distinct().ToList();
+        return (to, found.FirstOrDefault()?.DisplayName);
+    }
+}
