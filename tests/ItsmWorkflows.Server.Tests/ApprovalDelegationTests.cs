@@ -75,6 +75,22 @@ public sealed partial class ApprovalTests
     }
 
     [Fact]
+    public async Task AnApprovalsBookmark_IsNotResumedByItsIdThroughTheInstanceApi_WhateverNameTheBodyGives()
+    {
+        var (owner, instanceId, approvalId) = await StartAsync("['henry']");
+        var bookmark = (await MailWorkflows.GetAsync(owner, instanceId))["bookmarks"]!.AsArray()
+            .Single(b => b!["dueAt"] is null)!["id"]!.GetValue<string>();
+
+        var refused = await owner.PostJsonAsync($"/api/instances/{instanceId}/bookmarks/{bookmark}/resume",
+            new { payload = new { approver = "gus", onBehalfOf = "henry", decision = "approve" } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains($"POST /api/approvals/{approvalId}/decision", (await ReadAsync(refused))["detail"]!.GetValue<string>());
+        Assert.True((await OkAsync(await owner.GetAsync($"/api/approvals/{approvalId}", Ct)))["open"]!.GetValue<bool>());
+        Assert.Empty((await OkAsync(await owner.GetAsync($"/api/approvals/{approvalId}", Ct)))["audit"]!.AsArray());
+    }
+
+    [Fact]
     public async Task ARevisionAsksTheDelegateNamedSinceTheApprovalBegan_AndNotTheOneReplaced()
     {
         var (owner, _, approvalId) = await StartAsync("['henry']");

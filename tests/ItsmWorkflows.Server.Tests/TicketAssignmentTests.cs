@@ -96,8 +96,13 @@ public abstract class TicketAssignmentTests<TFixture>(TFixture fixture) : IClass
         Assert.Contains(("Frank Desktop <frank@example.test>", $"{taskNumber} assigned to Desktop Support: {title}"), emails);
 
         // Frank takes it: nobody is told.
-        await OkAsync(await (await fixture.ClientAsync("frank")).PostJsonAsync($"/api/tickets/{taskNumber}/assign", new { assignee = "frank", revision = moved["revision"]!.GetValue<long>() }));
+        var taken = await OkAsync(await (await fixture.ClientAsync("frank")).PostJsonAsync($"/api/tickets/{taskNumber}/assign", new { assignee = "frank", revision = moved["revision"]!.GetValue<long>() }));
         Assert.Equal(2, (await EmailsAboutAsync(taskNumber)).Count);
+
+        // Moved to the Change Advisory Board: its staff (Dave, Nina) hear of it, not Carol, who only approves for it.
+        await OkAsync(await bob.PostJsonAsync($"/api/tickets/{taskNumber}/assign", new { assignmentGroup = "Change Advisory Board", assignee = "", revision = taken["revision"]!.GetValue<long>() }));
+        var toBoard = (await EmailsAboutAsync(taskNumber)).Last();
+        Assert.Equal(("Dave Owner <dave@example.test>, Nina Network <nina@example.test>", $"{taskNumber} assigned to Change Advisory Board: {title}"), toBoard);
     }
 
     [Fact]

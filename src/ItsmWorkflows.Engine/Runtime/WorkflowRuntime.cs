@@ -84,6 +84,15 @@ public sealed partial class WorkflowRuntime(IWorkflowDefinitionProvider definiti
         // After a concurrent commit the bookmark may be gone: the next attempt then fails cleanly.
         CommitOnStoredAsync(instanceId, (plan, state) => _runner.ResumeAsync(plan, state, bookmarkId, payload, cancellationToken), retryOnConflict: true, cancellationToken);
 
+    /// <summary>
+    /// The same, for a caller the host restricts: <paramref name="refuse"/> sees the bookmark as stored and returns why
+    /// this caller may not resume it (a <see cref="ResumeRefusedException"/> then, nothing run), or null to go on.
+    /// </summary>
+    public ValueTask<RunResult> ResumeAsync(string instanceId, string bookmarkId, JsonNode? payload, Func<Bookmark, string?> refuse, CancellationToken cancellationToken = default) =>
+        CommitOnStoredAsync(instanceId, (plan, state) => state.Bookmarks.FirstOrDefault(b => b.Id == bookmarkId) is { } bookmark && refuse(bookmark) is { } why
+            ? throw new ResumeRefusedException(why)
+            : _runner.ResumeAsync(plan, state, bookmarkId, payload, cancellationToken), retryOnConflict: true, cancellationToken);
+
     /// <summary>Publishes an event: every bookmark waiting on it (for the correlation id, if given) is resumed once.</summary>
     public async ValueTask<IReadOnlyList<RunResult>> TriggerEventAsync(string eventName, string? correlationId = null, JsonNode? payload = null, CancellationToken cancellationToken = default)
     {

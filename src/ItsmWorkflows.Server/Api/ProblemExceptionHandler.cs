@@ -20,6 +20,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             ProblemException p => (p.Status, p.Title, p.Message, p.Extensions),
             DefinitionFormatException f => (StatusCodes.Status400BadRequest, "Malformed definition", f.Message, null),
             BookmarkNotFoundException b => (StatusCodes.Status409Conflict, "Conflict", b.Message, null),
+            ResumeRefusedException r => (StatusCodes.Status400BadRequest, "Not resumed here", r.Message, null),
             InstanceFaultedException f => (StatusCodes.Status409Conflict, "Process stopped by an incident", f.Message, null),
             ConcurrencyException c => (StatusCodes.Status409Conflict, "Conflict", c.Message, null),
             TransientStoreException => (StatusCodes.Status503ServiceUnavailable, "Service unavailable", "The database was briefly unavailable and nothing was saved. Try again in a moment.", null),

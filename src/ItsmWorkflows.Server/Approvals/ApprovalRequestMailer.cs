@@ -42,14 +42,19 @@ internal sealed partial class ApprovalRequestMailer(ItsmDbContext db, WorkflowSe
             };
             db.Approvals.Add(approval);
         }
-        else
+        else if (request["handover"] is null)
         {
             // A revision of what is approved: the row shows the new content (the revise API set the hash already).
             approval.Title = request["title"]!.GetValue<string>();
             approval.Details = request["details"]?.ToJsonString();
             approval.ContentHash = request["contentHash"]!.GetValue<string>();
         }
-        approval.DueAt = request["dueAt"]?.GetValue<string>() is { } due ? DateTimeOffset.Parse(due, System.Globalization.CultureInfo.InvariantCulture) : null;
+        // A handover to a new delegate sends the approval as it stands: its message may be delivered after a revision
+        // (a retry), and must not put the older content back.
+        if (request["handover"] is null)
+        {
+            approval.DueAt = request["dueAt"]?.GetValue<string>() is { } due ? DateTimeOffset.Parse(due, System.Globalization.CultureInfo.InvariantCulture) : null;
+        }
         await db.SaveChangesAsync(cancellationToken);
 
         var details = ApprovalService.DetailsOf(approval);

@@ -68,6 +68,8 @@ internal sealed class DelegationHandover(ItsmDbContext db, WorkflowServices serv
             var request = new JsonObject
             {
                 ["approvalId"] = approval.Id,
+                // Sent as the approval stands when it goes out: the mailer keeps the row's content (see there).
+                ["handover"] = true,
                 ["title"] = approval.Title,
                 ["details"] = approval.Details is null ? null : JsonNode.Parse(approval.Details),
                 ["requester"] = approval.Requester,

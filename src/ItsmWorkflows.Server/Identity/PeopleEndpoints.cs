@@ -30,7 +30,8 @@ internal static class PeopleEndpoints
             var previous = me.DelegateId;
             me.DelegateId = await DelegateIdAsync(db, me, body.Delegate, ct);
             await db.SaveChangesAsync(ct);
-            await handover.ApplyAsync(me, previous, ct);
+            // Once the delegate is saved, the handover runs to its end even if the caller goes away.
+            await handover.ApplyAsync(me, previous, CancellationToken.None);
             return (await DirectoryAsync(db, me.Id, ct))[0];
         }).WithSummary("Names who decides your approvals while you are away, those already waiting included (null clears it and withdraws the links the former delegate did not use).");
         people.MapPut("/{userName}", async (string userName, PersonUpdateRequest body, ItsmDbContext db, Approvals.DelegationHandover handover, CancellationToken ct) =>
@@ -62,7 +63,7 @@ internal static class PeopleEndpoints
                 foreach (var g in groups) db.GroupMembers.Add(new GroupMember { GroupId = g.Id, PersonId = person.Id });
             }
             await db.SaveChangesAsync(ct);
-            await handover.ApplyAsync(person, previousDelegate, ct);
+            await handover.ApplyAsync(person, previousDelegate, CancellationToken.None);
             return (await DirectoryAsync(db, person.Id, ct))[0];
         }).RequireAuthorization(Policies.Admin).WithSummary("Sets a person's manager, delegate, department and groups.");
 

@@ -77,8 +77,14 @@ internal sealed class InstanceService(ItsmDbContext db, WorkflowRuntime runtime,
         return [.. results.Select(r => ToSummary(r.State))];
     }
 
+    /// <summary>
+    /// An operator resumes a bookmark by its id, except an approval's: a decision is the approver's (or their delegate's),
+    /// checked and audited by /api/approvals; resumed here it would be recorded under any name the body gave.
+    /// </summary>
     public async Task<InstanceDetailDto> ResumeAsync(string id, string bookmarkId, JsonNode? payload, CancellationToken cancellationToken) =>
-        ToDetail((await runtime.ResumeAsync(id, bookmarkId, payload, cancellationToken)).State);
+        ToDetail((await runtime.ResumeAsync(id, bookmarkId, payload, static b => b.Name == Engine.Activities.Approvals.RequestApproval.TypeName
+            ? $"Bookmark {b.Id} waits for an approval's decision, which only its approvers (or their delegates) make: POST /api/approvals/{b.Payload?["approvalId"]?.ToString() ?? "{approvalId}"}/decision, where their right to decide is checked and the decision audited. To stop the process instead, cancel the instance."
+            : null, cancellationToken)).State);
 
     public async Task<InstanceDetailDto> CancelAsync(string id, string actor, CancellationToken cancellationToken)
     {
