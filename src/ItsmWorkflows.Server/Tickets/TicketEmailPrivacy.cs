@@ -18,6 +18,23 @@ internal static partial class TicketEmailPrivacy
         Error = email.Error is null ? null : Address().Replace(email.Error, m => IsOwn(m.Value, ownAddress) ? m.Value : Hidden),
     };
 
+    public const string ExternalApprover = "an external approver";
+
+    /// <summary>
+    /// A person as a requester reads them among the approvers and decisions: by name, but an approver known only by an
+    /// email address (someone outside the directory) as "an external approver", not by that address.
+    /// </summary>
+    public static string? Person(string? nameOrAddress) => nameOrAddress is not null && Address().IsMatch(nameOrAddress) ? ExternalApprover : nameOrAddress;
+
+    /// <summary>The ticket's approvals and waiting steps, with every approver who is only an address named as such.</summary>
+    public static (List<TicketApprovalDto> Approvals, List<WaitingOnDto> Waiting) ForRequester(List<TicketApprovalDto> approvals, List<WaitingOnDto> waiting) => (
+        [.. approvals.Select(a => a with
+        {
+            Approvers = [.. a.Approvers.Select(p => Person(p)!).Distinct()],
+            Decisions = [.. a.Decisions.Select(d => d with { By = Person(d.By)!, ByName = Person(d.ByName), OnBehalfOf = Person(d.OnBehalfOf), OnBehalfOfName = Person(d.OnBehalfOfName) })],
+        })],
+        [.. waiting.Select(w => w with { Who = w.Who is null ? null : [.. w.Who.Select(p => Person(p)!)] })]);
+
     /// <summary>"alice@x.org" or "Alice &lt;alice@x.org&gt;" is the address given.</summary>
     private static bool IsOwn(string recipient, string? ownAddress) =>
         ownAddress is { Length: > 0 } && MailAddress.TryCreate(recipient, out var parsed)

@@ -168,6 +168,7 @@ internal sealed partial class TicketService(ItsmDbContext db, WorkflowRuntime ru
             var own = await db.Users.AsNoTracking().Where(u => u.NormalizedUserName == me).Select(u => u.Email).FirstOrDefaultAsync(cancellationToken);
             emails = [.. emails.Select(e => TicketEmailPrivacy.ForRequester(e, own))];
         }
+        if (!IsStaff(user)) (approvals, waiting) = TicketEmailPrivacy.ForRequester(approvals, waiting);
         return new TicketDetailDto(TicketDto.From(ticket), history, [.. tasks.Select(TicketDto.From)], sla, waiting, processStatus, approvals, emails);
     }
 

@@ -1,0 +1,44 @@
+using ItsmWorkflows.Server.Tickets;
+using Xunit;
+using static ItsmWorkflows.Server.Tests.Json;
+
+namespace ItsmWorkflows.Server.Tests;
+
+/// <summary>An approver outside the directory is known by an email address: the requester reads "an external approver".</summary>
+public sealed partial class ApprovalTests
+{
+    [Fact]
+    public async Task TheRequester_ReadsAnExternalApprover_NotTheirAddress_WhileOperatorsSeeIt()
+    {
+        var (owner, _, approvalId) = await StartAsync("['ext@partner.test', 'henry']");
+
+        var forAlice = await OkAsync(await (await fixture.ClientAsync("alice")).GetAsync($"/api/approvals/{approvalId}", Ct));
+        var approvers = forAlice["approvers"]!.AsArray().Select(a => a!.GetValue<string>()).ToList();
+        Assert.Contains(TicketEmailPrivacy.ExternalApprover, approvers);
+        Assert.Contains("henry", approvers);
+        Assert.DoesNotContain(forAlice.ToJsonString(), "ext@partner.test", StringComparison.Ordinal);
+
+        var forOwner = await OkAsync(await owner.GetAsync($"/api/approvals/{approvalId}", Ct));
+        Assert.Contains("ext@partner.test", forOwner["approvers"]!.AsArray().Select(a => a!.GetValue<string>()));
+    }
+}
+
+/// <summary>What a requester reads of a ticket's approvals and waiting steps.</summary>
+public sealed class TicketApproverPrivacyTests
+{
+    [Fact]
+    public void AddressesAmongApproversDecisionsAndWaitingSteps_BecomeAnExternalApprover_NamesStay()
+    {
+        var at = DateTimeOffset.UnixEpoch;
+        List<TicketApprovalDto> approvals = [new("Change CHG1", at, null, ["Carol Manager", "ext@partner.test", "Other <other@partner.test>"],
+            [new ApprovalDecisionDto("ext@partner.test", null, "Approved", null, "email", at, "ext@partner.test"), new ApprovalDecisionDto("nina", "carol", "Approved", null, "web", at, "Nina Network", "Carol Manager")])];
+        List<WaitingOnDto> waiting = [new("Approve", "Approve the change", "Itsm.RequestApproval", null, ["ext@partner.test", "Carol Manager"])];
+
+        var (shown, steps) = TicketEmailPrivacy.ForRequester(approvals, waiting);
+
+        Assert.Equal(["Carol Manager", TicketEmailPrivacy.ExternalApprover], shown[0].Approvers);
+        Assert.Equal((TicketEmailPrivacy.ExternalApprover, TicketEmailPrivacy.ExternalApprover), (shown[0].Decisions[0].By, shown[0].Decisions[0].ByName));
+        Assert.Equal(("nina", "Nina Network", "carol", "Carol Manager"), (shown[0].Decisions[1].By, shown[0].Decisions[1].ByName, shown[0].Decisions[1].OnBehalfOf, shown[0].Decisions[1].OnBehalfOfName));
+        Assert.Equal([TicketEmailPrivacy.ExternalApprover, "Carol Manager"], steps[0].Who!);
+    }
+}
