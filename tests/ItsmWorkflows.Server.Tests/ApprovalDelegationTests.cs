@@ -47,13 +47,18 @@ public sealed partial class ApprovalTests
             await MailWorkflows.DeliverAsync(fixture);
             Assert.Single(await SlotsAsync(approvalId), s => s.Approver == "judy");
 
-            // Henry names Frank instead: Judy's link and inbox entry are withdrawn, Frank is asked.
+            // Henry names Frank instead: Judy no longer decides for him (link, inbox, API), Frank is asked.
             await OkAsync(await NameDelegateAsync("henry", "frank"));
             await MailWorkflows.DeliverAsync(fixture);
             Assert.DoesNotContain(approvalId, await InboxAsync("judy"));
-            var (withdrawn, _) = await GetPageAsync(await fixture.ClientAsync(null), judysLink);
-            Assert.NotEqual(HttpStatusCode.OK, withdrawn.StatusCode);
-            Assert.Equal(HttpStatusCode.Forbidden, (await (await fixture.ClientAsync("judy")).PostJsonAsync($"/api/approvals/{approvalId}/decision", new { decision = "approve" })).StatusCode);
+            var (withdrawn, withdrawnHtml) = await GetPageAsync(await fixture.ClientAsync(null), judysLink);
+            Assert.Equal(HttpStatusCode.Conflict, withdrawn.StatusCode);
+            Assert.Contains("You no longer decide for this approver", withdrawnHtml);
+            var refused = await (await fixture.ClientAsync("judy")).PostJsonAsync($"/api/approvals/{approvalId}/decision", new { decision = "approve" });
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.Contains("You no longer decide for this approver", (await ReadAsync(refused))["detail"]!.GetValue<string>());
+            // Her slot stays as the record that she was asked and emailed.
+            Assert.NotNull(Assert.Single(await SlotsAsync(approvalId), s => s.Approver == "judy").EmailedAt);
             Assert.Contains(approvalId, await InboxAsync("frank"));
 
             // Frank decides for Henry from his inbox; with Grace's approval the rule (All) is met.
@@ -100,10 +105,11 @@ public sealed partial class ApprovalTests
             await MailWorkflows.DeliverAsync(fixture);
             await OkAsync(await NameDelegateAsync("henry", "frank"));
             await MailWorkflows.DeliverAsync(fixture);
+            var judyEmailed = Assert.Single(await SlotsAsync(approvalId), s => s.Approver == "judy").EmailedAt;
             await OkAsync(await owner.PostJsonAsync($"/api/approvals/{approvalId}/revise", new { details = new { Risk = "Low" } }));
             await MailWorkflows.DeliverAsync(fixture);
-            var slots = await SlotsAsync(approvalId);
-            Assert.DoesNotContain(slots, s => s.Approver == "judy");
+            // Judy, replaced, is not asked again: her slot was last emailed before the revision.
+            Assert.Equal(judyEmailed, Assert.Single(await SlotsAsync(approvalId), s => s.Approver == "judy").EmailedAt);
             // Frank's link is for the revised content: it decides.
             var (page, _) = await GetPageAsync(await fixture.ClientAsync(null), await LinkAsync(approvalId, "frank"));
             Assert.Equal(HttpStatusCode.OK, page.StatusCode);

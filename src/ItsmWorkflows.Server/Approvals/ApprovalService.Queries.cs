@@ -17,6 +17,13 @@ internal sealed partial class ApprovalService
     {
         var slots = await db.ApprovalTokens.AsNoTracking().Where(t => t.Approver == userName)
             .Select(t => new { t.ApprovalId, t.Approver, t.OnBehalfOf }).ToListAsync(cancellationToken);
+        // Slots held for someone else count while this person is still their delegate.
+        var me = userName.ToUpperInvariant();
+        var actingFor = slots.Any(s => s.OnBehalfOf is not null)
+            ? (await db.Users.AsNoTracking().Where(u => u.DelegateId != null && db.Users.Any(d => d.Id == u.DelegateId && d.NormalizedUserName == me))
+                .Select(u => u.UserName!).ToListAsync(cancellationToken)).ToHashSet(StringComparer.OrdinalIgnoreCase)
+            : [];
+        slots = [.. slots.Where(s => s.OnBehalfOf is null || actingFor.Contains(s.OnBehalfOf))];
         if (slots.Count == 0) return [];
         var byHash = slots.Select(s => s.ApprovalId).Distinct(StringComparer.Ordinal)
             .ToDictionary(id => StimulusHash.Compute(RequestApproval.TypeName, RequestApproval.Stimulus(id)), StringComparer.Ordinal);

@@ -23,6 +23,7 @@ internal enum DecisionRefusal
     ContentChanged,
     InvalidDecision,
     ProcessStopped,
+    DelegationEnded,
 }
 
 internal sealed record DecisionResult(DecisionRefusal Refusal, string Message, string? Outcome = null)
@@ -89,6 +90,7 @@ internal sealed partial class ApprovalService(ItsmDbContext db, WorkflowRuntime 
         if (string.Equals(actor, approval.Requester, StringComparison.OrdinalIgnoreCase)) return Refused(DecisionRefusal.SelfApproval);
         var slot = await db.ApprovalTokens.AsNoTracking().FirstOrDefaultAsync(t => t.ApprovalId == approvalId && t.Approver == actor, cancellationToken);
         if (slot is null) return Refused(DecisionRefusal.NotAnApprover);
+        if (!await StillDelegateAsync(slot, cancellationToken)) return Refused(DecisionRefusal.DelegationEnded);
         if (!await IsOpenAsync(approval.Id, cancellationToken)) return Refused(DecisionRefusal.Closed);
         if (await IsDecidedAsync(approval.Id, slot, cancellationToken)) return Refused(DecisionRefusal.AlreadyDecided);
         if (RequestApproval.ParseDecision(decision) is null) return Refused(DecisionRefusal.InvalidDecision);
@@ -194,11 +196,25 @@ internal sealed partial class ApprovalService(ItsmDbContext db, WorkflowRuntime 
         return false;
     }
 
+    /// <summary>
+    /// A delegate acts for someone only while named: a link or inbox slot held on someone's behalf decides only if its
+    /// holder is that person's delegate now (their own slots always).
+    /// </summary>
+    private async Task<bool> StillDelegateAsync(ApprovalTokenRecord slot, CancellationToken cancellationToken)
+    {
+        if (slot.OnBehalfOf is null) return true;
+        var forWhom = slot.OnBehalfOf.ToUpperInvariant();
+        var holder = slot.Approver.ToUpperInvariant();
+        return await db.Users.AsNoTracking().AnyAsync(u => u.NormalizedUserName == forWhom && u.DelegateId != null
+            && db.Users.Any(d => d.Id == u.DelegateId && d.NormalizedUserName == holder), cancellationToken);
+    }
+
     private async Task<DecisionResult> CheckLinkAsync(ApprovalRecord approval, ApprovalTokenRecord slot, string? signedInAs, CancellationToken cancellationToken)
     {
         if (slot.UsedAt is not null) return await AlreadyUsedAsync(approval, slot, cancellationToken);
         if (slot.ExpiresAt <= services.Time.GetUtcNow()) return Refused(DecisionRefusal.Expired);
         if (signedInAs is not null && !string.Equals(signedInAs, slot.Approver, StringComparison.OrdinalIgnoreCase)) return Refused(DecisionRefusal.WrongApprover);
+        if (!await StillDelegateAsync(slot, cancellationToken)) return Refused(DecisionRefusal.DelegationEnded);
         if (string.Equals(slot.Approver, approval.Requester, StringComparison.OrdinalIgnoreCase)) return Refused(DecisionRefusal.SelfApproval);
         if (!await IsOpenAsync(approval.Id, cancellationToken)) return Refused(DecisionRefusal.Closed);
         if (!string.Equals(slot.ContentHash, approval.ContentHash, StringComparison.Ordinal)) return Refused(DecisionRefusal.ContentChanged);
@@ -261,6 +277,7 @@ internal sealed partial class ApprovalService(ItsmDbContext db, WorkflowRuntime 
         DecisionRefusal.AlreadyDecided => "A decision was already recorded for you on this approval.",
         DecisionRefusal.ContentChanged => "What is being approved has changed since this email was sent; use the newer email.",
         DecisionRefusal.InvalidDecision => "Choose Approve or Reject.",
+        DecisionRefusal.DelegationEnded => "You no longer decide for this approver: they decide themselves again, or named someone else as their delegate.",
         DecisionRefusal.ProcessStopped => "The process this approval belongs to is stopped by an incident, which an operator has to clear first. Nothing was recorded; your link still works, so try again later.",
         _ => "",
     });

@@ -10,7 +10,7 @@ namespace ItsmWorkflows.Server.Approvals;
 /// A delegate acts for someone while they are named, for the approvals already waiting too, not only for those asked
 /// afterwards (an approver who names a delegate before leaving expects the delegate to see what is in their inbox).
 /// Naming a delegate asks them, with their own link, for every open approval the person has not decided yet;
-/// replacing or clearing one withdraws the former delegate's links that were not used.
+/// replacing or clearing one ends the former delegate's right to decide (checked when they try).
 /// </summary>
 internal sealed class DelegationHandover(ItsmDbContext db, WorkflowServices services, Mail.OutboxSignal outboxSignal, Microsoft.Extensions.Options.IOptions<ApprovalOptions> options)
 {
@@ -18,28 +18,13 @@ internal sealed class DelegationHandover(ItsmDbContext db, WorkflowServices serv
     public async Task ApplyAsync(Person person, string? previousDelegateId, CancellationToken cancellationToken)
     {
         if (string.Equals(previousDelegateId, person.DelegateId, StringComparison.Ordinal)) return;
+        // A former delegate needs nothing undone: slots held for someone decide only while their holder is that person's
+        // delegate (ApprovalService checks it), and their rows stay as the record of whom the approval was sent to.
         var userName = person.UserName!;
-        if (previousDelegateId is not null && await db.Users.AsNoTracking().Where(u => u.Id == previousDelegateId).Select(u => u.UserName).FirstOrDefaultAsync(cancellationToken) is { } former)
-        {
-            await WithdrawAsync(userName, former, cancellationToken);
-        }
         if (person.DelegateId is not null && await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == person.DelegateId, cancellationToken) is { } chosen)
         {
             await HandOverAsync(userName, chosen, cancellationToken);
         }
-    }
-
-    /// <summary>The former delegate's links for this person that decided nothing stop working (their own approvals are untouched).</summary>
-    private async Task WithdrawAsync(string userName, string former, CancellationToken cancellationToken)
-    {
-        var held = await db.ApprovalTokens.Where(t => t.Approver == former && t.OnBehalfOf == userName && t.UsedAt == null).ToListAsync(cancellationToken);
-        if (held.Count == 0) return;
-        var ids = held.Select(t => t.ApprovalId).ToList();
-        // A decision made in the inbox leaves the link unused; the slot stays, as the record of who decided.
-        var decided = await db.ApprovalAudit.AsNoTracking().Where(a => ids.Contains(a.ApprovalId) && a.Actor == former && a.OnBehalfOf == userName)
-            .Select(a => a.ApprovalId).ToListAsync(cancellationToken);
-        db.ApprovalTokens.RemoveRange(held.Where(t => !decided.Contains(t.ApprovalId)));
-        await db.SaveChangesAsync(cancellationToken);
     }
 
     /// <summary>Every approval still waiting on this person's own decision is sent to the delegate, through the outbox like any approval email.</summary>
