@@ -56,6 +56,9 @@ public sealed class ChangeProcessTests(PostgresSmtpServerFixture fixture) : ICla
         var implement = Assert.Single(await OpenTasksAsync(nina, number));
         Assert.Equal("Network", implement.Group); // the service's technical tier, not its service desk
         Assert.StartsWith($"Implement {number}", implement.Title, StringComparison.Ordinal);
+        // The group hears of it as it opens, by the task's number (from v3).
+        await SettleAsync(fixture);
+        Assert.Contains(await MailAboutAsync(fixture, number), m => m.Subject.StartsWith($"New task {implement.Number} for Network from {number}", StringComparison.Ordinal));
 
         await CloseTaskAsync(fixture, "nina", implement.Number, notes: "VLAN 42 live");
         Assert.Equal("Review", await StatusAsync(nina, number));
