@@ -26,18 +26,9 @@ public sealed partial class WorkflowRuntime
         var hash = StimulusHash.Compute("Elsa.HttpEndpoint", httpStimulus);
         var found = await instances.FindBookmarksAsync(hash, null, cancellationToken);
         var faulted = new List<BookmarkLocation>();
-        List<BookmarkLocation> admitted = [.. found.Where(admit)];
-        IReadOnlyList<RunResult> results;
-        try
-        {
-            results = await ResumeAllAsync(admitted, payload, faulted, cancellationToken);
-        }
-        catch (InstanceFaultedException) when (admitted.Count == 1)
-        {
-            // A lone waiter's own message names its instance; a caller at a route (anonymous, often) gets the route's.
-            results = [];
-            faulted.Add(admitted[0]);
-        }
+        // Faulted waiters are listed, a lone one too: its own message names its instance, and the caller at a route
+        // (anonymous, often) gets the route's below.
+        var results = await ResumeAllAsync([.. found.Where(admit)], payload, faulted, cancellationToken);
         if (results.Count == 0 && faulted.Count > 0)
         {
             var stopped = faulted.Select(f => f.InstanceId).Distinct(StringComparer.Ordinal).Count();

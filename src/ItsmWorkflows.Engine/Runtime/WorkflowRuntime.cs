@@ -221,7 +221,10 @@ public sealed partial class WorkflowRuntime(IWorkflowDefinitionProvider definiti
     private ValueTask<IReadOnlyList<RunResult>> ResumeAllAsync(IReadOnlyList<BookmarkLocation> locations, JsonNode? payload, CancellationToken cancellationToken) =>
         ResumeAllAsync(locations, payload, null, cancellationToken);
 
-    /// <summary>Resumes each location once; of several, those whose instance is stopped by an incident are skipped, and listed in <paramref name="faulted"/> when given.</summary>
+    /// <summary>
+    /// Resumes each location once. Of several, those whose instance is stopped by an incident are skipped; a caller that
+    /// gives <paramref name="faulted"/> gets them listed there instead of an exception, even when there is only one.
+    /// </summary>
     private async ValueTask<IReadOnlyList<RunResult>> ResumeAllAsync(IReadOnlyList<BookmarkLocation> locations, JsonNode? payload, List<BookmarkLocation>? faulted, CancellationToken cancellationToken)
     {
         var results = new List<RunResult>();
@@ -235,7 +238,7 @@ public sealed partial class WorkflowRuntime(IWorkflowDefinitionProvider definiti
             {
                 // Consumed by an earlier resume in this same batch (a frame with several bookmarks): exactly once, as intended.
             }
-            catch (InstanceFaultedException) when (locations.Count > 1)
+            catch (InstanceFaultedException) when (faulted is not null || locations.Count > 1)
             {
                 // One instance stopped by an incident keeps its bookmark for after the retry; it must not keep the
                 // stimulus (an event, a webhook) from the other instances waiting for it.

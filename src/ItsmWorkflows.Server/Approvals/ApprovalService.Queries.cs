@@ -1,5 +1,6 @@
 using ItsmWorkflows.Engine.Activities.Approvals;
 using ItsmWorkflows.Engine.Execution;
+using ItsmWorkflows.Server.Data;
 using ItsmWorkflows.Server.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -25,11 +26,7 @@ internal sealed partial class ApprovalService
             : [];
         slots = [.. slots.Where(s => s.OnBehalfOf is null || actingFor.Contains(s.OnBehalfOf))];
         if (slots.Count == 0) return [];
-        var byHash = slots.Select(s => s.ApprovalId).Distinct(StringComparer.Ordinal)
-            .ToDictionary(id => StimulusHash.Compute(RequestApproval.TypeName, RequestApproval.Stimulus(id)), StringComparer.Ordinal);
-        var hashes = byHash.Keys.ToList();
-        var openHashes = await db.Bookmarks.AsNoTracking().Where(b => hashes.Contains(b.StimulusHash)).Select(b => b.StimulusHash).Distinct().ToListAsync(cancellationToken);
-        var open = openHashes.Select(h => byHash[h]).ToList();
+        var open = await OpenAmongAsync(db, slots.Select(s => s.ApprovalId), cancellationToken);
         if (open.Count == 0) return [];
         var decisions = await db.ApprovalAudit.AsNoTracking().Where(a => open.Contains(a.ApprovalId) && a.Decision != "Revised")
             .Select(a => new { a.ApprovalId, Holder = a.OnBehalfOf ?? a.Actor }).ToListAsync(cancellationToken);
@@ -44,6 +41,17 @@ internal sealed partial class ApprovalService
         var names = await Identity.DisplayNames.OfAsync(db, items.SelectMany(i => new[] { i.Requester, i.OnBehalfOf }), cancellationToken);
         items = [.. items.Select(i => i with { RequesterName = names.Shown(i.Requester), OnBehalfOfName = names.Shown(i.OnBehalfOf) })];
         return [.. items.OrderBy(i => i.DueAt ?? DateTimeOffset.MaxValue).ThenBy(i => i.CreatedAt)];
+    }
+
+    /// <summary>Of these approvals, the ones still open: a workflow waits on them (one set query, whatever their number).</summary>
+    public static async Task<List<string>> OpenAmongAsync(ItsmDbContext db, IEnumerable<string> approvalIds, CancellationToken cancellationToken)
+    {
+        var byHash = approvalIds.Distinct(StringComparer.Ordinal)
+            .ToDictionary(id => StimulusHash.Compute(RequestApproval.TypeName, RequestApproval.Stimulus(id)), StringComparer.Ordinal);
+        if (byHash.Count == 0) return [];
+        var hashes = byHash.Keys.ToList();
+        var openHashes = await db.Bookmarks.AsNoTracking().Where(b => hashes.Contains(b.StimulusHash)).Select(b => b.StimulusHash).Distinct().ToListAsync(cancellationToken);
+        return [.. openHashes.Select(h => byHash[h])];
     }
 
     /// <summary>The approval with its audit trail, for its approvers and for operators.</summary>

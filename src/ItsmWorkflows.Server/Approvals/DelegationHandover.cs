@@ -31,11 +31,7 @@ internal sealed class DelegationHandover(ItsmDbContext db, WorkflowServices serv
     private async Task HandOverAsync(string userName, Person chosen, CancellationToken cancellationToken)
     {
         var own = await db.ApprovalTokens.AsNoTracking().Where(t => t.Approver == userName && t.OnBehalfOf == null).Select(t => t.ApprovalId).ToListAsync(cancellationToken);
-        if (own.Count == 0) return;
-        var byHash = own.Distinct(StringComparer.Ordinal).ToDictionary(id => StimulusHash.Compute(RequestApproval.TypeName, RequestApproval.Stimulus(id)), StringComparer.Ordinal);
-        var hashes = byHash.Keys.ToList();
-        var open = (await db.Bookmarks.AsNoTracking().Where(b => hashes.Contains(b.StimulusHash)).Select(b => b.StimulusHash).Distinct().ToListAsync(cancellationToken))
-            .Select(h => byHash[h]).ToList();
+        var open = await ApprovalService.OpenAmongAsync(db, own, cancellationToken);
         if (open.Count == 0) return;
         var decided = await db.ApprovalAudit.AsNoTracking().Where(a => open.Contains(a.ApprovalId) && a.Decision != "Revised" && (a.OnBehalfOf == userName || a.OnBehalfOf == null && a.Actor == userName))
             .Select(a => a.ApprovalId).ToListAsync(cancellationToken);

@@ -20,4 +20,15 @@ internal sealed class OutboxMessage
     public int Attempts { get; set; }
 
     public string? LastError { get; set; }
+
+    /// <summary>An email the host writes itself (not a workflow's), due now, listed with the instance's other emails.</summary>
+    public static OutboxMessage ForEmail(Engine.Activities.Email.EmailMessage message, string? instanceId, DateTimeOffset at) => new()
+    {
+        Id = message.Id,
+        Kind = Engine.Activities.Email.EmailMessage.OutboxKind,
+        Payload = message.ToJson().ToJsonString(),
+        InstanceId = instanceId,
+        CreatedAt = at,
+        AvailableAt = at,
+    };
 }

@@ -15,11 +15,11 @@ internal static class AssignmentRecipients
     {
         // A group's staff only: a member who only approves for it (the Change Advisory Board's managers) does not work
         // its tickets, and the button would lead them to a page they may not open.
-        string[] staff = [Roles.Agent, Roles.ProcessOwner, Roles.Admin];
+        var staff = Roles.StaffIds(db);
         var people = assignee is not null
             ? db.Users.Where(u => u.UserName == assignee)
             : db.Users.Where(u => db.GroupMembers.Any(m => m.PersonId == u.Id && db.Groups.Any(g => g.Id == m.GroupId && g.Name == group))
-                && db.UserRoles.Any(ur => ur.UserId == u.Id && db.Roles.Any(r => r.Id == ur.RoleId && staff.Contains(r.Name!))));
+                && staff.Contains(u.Id));
         var found = await people.AsNoTracking().Where(u => except == null || u.UserName != except).OrderBy(u => u.UserName)
             .Select(u => new { u.DisplayName, u.Email }).ToListAsync(cancellationToken);
         var to = found.Where(p => !string.IsNullOrWhiteSpace(p.Email))

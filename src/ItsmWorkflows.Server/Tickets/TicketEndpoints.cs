@@ -117,10 +117,7 @@ internal static class TicketEndpoints
         // the change; taking a ticket oneself tells nobody.
         var email = personChanged || groupMoved && ticket.Assignee is null
             ? await TicketAssignedEmail.ComposeAsync(db, ticket, actor, services.NewId(), services.TicketUrl, ct) : null;
-        if (email is not null)
-        {
-            db.Outbox.Add(new OutboxMessage { Id = email.Id, Kind = Engine.Activities.Email.EmailMessage.OutboxKind, Payload = email.ToJson().ToJsonString(), InstanceId = ticket.InstanceId, CreatedAt = now, AvailableAt = now });
-        }
+        if (email is not null) db.Outbox.Add(OutboxMessage.ForEmail(email, ticket.InstanceId, now));
         try
         {
             await db.SaveChangesAsync(ct);
@@ -144,11 +141,11 @@ internal static class TicketEndpoints
         var changes = body.Assignee is { Length: > 0 } || group != ticket.AssignmentGroup;
         if (assignee is null || !changes) return;
         if (group is null) throw ProblemException.BadRequest($"{ticket.Number} has no assignment group; name one ('assignmentGroup') with the assignee, who must be one of its agents.");
-        string[] staff = [Roles.Agent, Roles.ProcessOwner, Roles.Admin];
+        var staff = Roles.StaffIds(db);
         var agents = await db.GroupMembers.AsNoTracking()
             .Join(db.Groups.Where(g => g.Name == group), m => m.GroupId, g => g.Id, (m, g) => m.PersonId)
             .Join(db.Users, id => id, u => u.Id, (id, u) => u)
-            .Where(u => db.UserRoles.Any(ur => ur.UserId == u.Id && db.Roles.Any(r => r.Id == ur.RoleId && staff.Contains(r.Name!))))
+            .Where(u => staff.Contains(u.Id))
             .Select(u => u.UserName!).OrderBy(n => n).ToListAsync(ct);
         if (agents.Contains(assignee, StringComparer.Ordinal)) return;
         var who = agents.Count == 0 ? $"{group} has no agents yet" : $"its agents are {string.Join(", ", agents)}";

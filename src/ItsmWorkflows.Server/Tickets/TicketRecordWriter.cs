@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using ItsmWorkflows.Engine.Activities.Email;
 using ItsmWorkflows.Engine.Activities.Tickets;
 using ItsmWorkflows.Engine.Execution;
 using ItsmWorkflows.Server.Data;
@@ -133,15 +132,7 @@ internal sealed partial class TicketRecordWriter(ItsmDbContext db, WorkflowServi
             LogNobodyToEmail(logger, task.Number, task.Assignee ?? task.AssignmentGroup);
             return false;
         }
-        db.Outbox.Add(new OutboxMessage
-        {
-            Id = message.Id,
-            Kind = EmailMessage.OutboxKind,
-            Payload = message.ToJson().ToJsonString(),
-            InstanceId = task.InstanceId,
-            CreatedAt = at,
-            AvailableAt = at,
-        });
+        db.Outbox.Add(OutboxMessage.ForEmail(message, task.InstanceId, at));
         return true;
     }
 

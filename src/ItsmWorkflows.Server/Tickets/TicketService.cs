@@ -121,7 +121,7 @@ internal sealed partial class TicketService(ItsmDbContext db, WorkflowRuntime ru
         IsStaff(user) || string.Equals(ticket.Requester, user.Identity?.Name, StringComparison.OrdinalIgnoreCase)
         || string.Equals(ticket.Assignee, user.Identity?.Name, StringComparison.OrdinalIgnoreCase);
 
-    public static bool IsStaff(ClaimsPrincipal user) => user.IsInRole(Roles.Agent) || user.IsInRole(Roles.ProcessOwner) || user.IsInRole(Roles.Admin);
+    public static bool IsStaff(ClaimsPrincipal user) => Roles.Staff.Any(user.IsInRole);
 
     public async Task<TicketDetailDto> DetailAsync(string number, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
