@@ -41,4 +41,16 @@ public sealed class TicketApproverPrivacyTests
         Assert.Equal(("nina", "Nina Network", "carol", "Carol Manager"), (shown[0].Decisions[1].By, shown[0].Decisions[1].ByName, shown[0].Decisions[1].OnBehalfOf, shown[0].Decisions[1].OnBehalfOfName));
         Assert.Equal([TicketEmailPrivacy.ExternalApprover, "Carol Manager"], steps[0].Who!);
     }
+
+    [Fact]
+    public void AddressesInWhatTheProcessWrote_AreHidden_ButTheRequestersOwn_AndWhatPeopleWroteStay()
+    {
+        var at = DateTimeOffset.UnixEpoch;
+        var byProcess = new TicketEventDto(at, "workflow", "status", "Approval requested from carol, ext@partner.test. Copy to Rose <rose@example.test>.");
+        var byAgent = new TicketEventDto(at, "bob", "note", "Asked ext@partner.test to hurry");
+
+        Assert.Equal("Approval requested from carol, (someone's address). Copy to Rose <rose@example.test>.", TicketEmailPrivacy.ForRequester(byProcess, "ROSE@example.test").Text);
+        Assert.Equal("Approval requested from carol, (someone's address). Copy to Rose <(someone's address)>.", TicketEmailPrivacy.ForRequester(byProcess, null).Text);
+        Assert.Same(byAgent, TicketEmailPrivacy.ForRequester(byAgent, null));
+    }
 }

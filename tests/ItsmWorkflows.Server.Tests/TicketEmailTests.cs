@@ -97,4 +97,27 @@ public sealed class TicketEmailTests(PostgresSmtpServerFixture fixture) : IClass
         Assert.Equal($"New task {task} for Desktop Support from {parent}: {title}", mail.Subject);
         Assert.Contains("It is in your queue under that number", mail.Text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task WhatTheProcessWroteInTheHistory_ReachesTheRequester_WithoutAnExternalApproversAddress()
+    {
+        await ImportAsync(fixture);
+        // A catalog item approved by someone outside the directory: request-fulfilment notes "Approval requested from …".
+        var dave = await fixture.ClientAsync("dave");
+        var item = await OkAsync(await dave.GetAsync("/api/catalog/new-laptop", Ct));
+        var id = "laptop-vendor-" + Guid.NewGuid().ToString("N")[..6];
+        item["id"] = id;
+        item["approvers"] = new System.Text.Json.Nodes.JsonArray("ext@partner.test", "carol");
+        await OkAsync(await dave.PutAsync($"/api/catalog/{id}", Body(item.ToJsonString()), Ct));
+        var requester = await PersonAsync("rose", "Rose Requester");
+        var rose = await fixture.ClientAsync(requester);
+        var number = (await OkAsync(await rose.PostJsonAsync("/api/requests", new { catalogItemId = id, answers = new { model = "Performance 16\"", reason = "Renders" } })))["number"]!.GetValue<string>();
+        await SettleAsync(fixture);
+
+        var forStaff = (await TicketAsync(await fixture.ClientAsync("bob"), number))["history"]!.AsArray().Select(e => e!["text"]!.GetValue<string>()).ToList();
+        Assert.Contains("New → Awaiting approval: Approval requested from ext@partner.test, carol", forStaff);
+        var forRose = await TicketAsync(rose, number);
+        Assert.Contains("New → Awaiting approval: Approval requested from (someone's address), carol", forRose["history"]!.AsArray().Select(e => e!["text"]!.GetValue<string>()));
+        Assert.DoesNotContain("ext@partner.test", forRose.ToJsonString(), StringComparison.OrdinalIgnoreCase);
+    }
 }

@@ -18,6 +18,16 @@ internal static partial class TicketEmailPrivacy
         Error = email.Error is null ? null : Address().Replace(email.Error, m => IsOwn(m.Value, ownAddress) ? m.Value : Hidden),
     };
 
+    /// <summary>
+    /// A line of the history as a requester reads it: what the process wrote (its notes are the process owner's text,
+    /// written before anyone knew who would read them) without anyone's address but their own; what people wrote stays.
+    /// </summary>
+    public static TicketEventDto ForRequester(TicketEventDto line, string? ownAddress) =>
+        line.Actor == Workflow ? line with { Text = Address().Replace(line.Text, m => IsOwn(m.Value, ownAddress) ? m.Value : Hidden) } : line;
+
+    /// <summary>The actor of the history lines the process writes.</summary>
+    public const string Workflow = "workflow";
+
     public const string ExternalApprover = "an external approver";
 
     /// <summary>

@@ -161,14 +161,16 @@ internal sealed partial class TicketService(ItsmDbContext db, WorkflowRuntime ru
             }
         }
         var (approvals, emails) = ticket.InstanceId is { } id && ownProcess ? await ApprovalsAndEmailsAsync(id, cancellationToken) : ([], []);
-        if (!IsStaff(user) && emails.Count > 0)
+        if (!IsStaff(user))
         {
-            // A requester reads that each email went out and what about, not whom else it went to (approvers, a group's members).
+            // A requester reads that each email went out and what about, not whom else it went to (approvers, a group's
+            // members); nor anyone's address in what the process wrote into the history ("Approval requested from …").
             var me = user.Identity!.Name!.ToUpperInvariant();
             var own = await db.Users.AsNoTracking().Where(u => u.NormalizedUserName == me).Select(u => u.Email).FirstOrDefaultAsync(cancellationToken);
             emails = [.. emails.Select(e => TicketEmailPrivacy.ForRequester(e, own))];
+            history = [.. history.Select(e => TicketEmailPrivacy.ForRequester(e, own))];
+            (approvals, waiting) = TicketEmailPrivacy.ForRequester(approvals, waiting);
         }
-        if (!IsStaff(user)) (approvals, waiting) = TicketEmailPrivacy.ForRequester(approvals, waiting);
         return new TicketDetailDto(TicketDto.From(ticket), history, [.. tasks.Select(TicketDto.From)], sla, waiting, processStatus, approvals, emails);
     }
 
