@@ -44,6 +44,8 @@ builder.Services.AddSingleton<LoggingLineWriter>();
 builder.Services.AddSingleton<IncidentLog>();
 // Workflow HTTP requests and mail attachments, both behind the outbound network policy.
 builder.AddOutboundHttp();
+// A reverse proxy's X-Forwarded-* headers, believed from loopback and the proxies configured (see ForwardedHeadersSetup).
+builder.AddItsmForwardedHeaders();
 // The engine's clock is the server's, unless a host registers its own under "engine" (tests and sandboxes move
 // it while sign-in cookies keep real time).
 builder.Services.AddSingleton(sp =>
@@ -117,6 +119,7 @@ if (demo && app.Environment.IsProduction())
 }
 await app.PrepareAsync();
 
+app.UseForwardedHeaders(); // first: everything after reads the browser's scheme, host and address
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseDesigner();
