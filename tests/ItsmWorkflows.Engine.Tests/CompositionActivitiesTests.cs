@@ -127,4 +127,28 @@ public sealed class CompositionActivitiesTests
         var parent = (await h.Instances.FindAsync(result.State.InstanceId, TestContext.Current.CancellationToken))!.Value.State;
         Assert.Equal(WorkflowStatus.Finished, parent.Status);
     }
+
+    [Fact]
+    public async Task AGrandchild_KnowsEveryInstanceItDescendsFrom_AndNamesThemToTheHost_WhenItChangesATicket()
+    {
+        var h = new EngineHarness();
+        // root → middle (Execute Workflow, waits) → grandchild (Dispatch Workflow, in the background): the grandchild
+        // sets the status of the root's ticket, which it names by the correlation id passed down.
+        h.Load(Flowchart(Activity("Set", "Itsm.SetStatus", Literal("status", "In progress")), definitionId: "grandchild", name: "Grandchild"));
+        h.Load(Flowchart(Activity("Run", "Elsa.DispatchWorkflow", Literal("workflowDefinitionId", "grandchild") + "," + Js("correlationId", "getCorrelationId()")),
+            definitionId: "middle", name: "Middle"));
+        var root = await h.StartAsync(Flowchart(Activity("Run", "Elsa.ExecuteWorkflow",
+            Literal("workflowDefinitionId", "middle") + "," + Js("correlationId", "getCorrelationId()") + "," + Literal("waitForCompletion", "true", "Boolean")),
+            definitionId: "root", name: "Root"), correlationId: "REQ0009001");
+        await h.Runtime.RunBackgroundWorkAsync(TestContext.Current.CancellationToken);
+
+        var middle = Assert.Single(h.Instances.All, s => s.DefinitionId == "middle");
+        var grandchild = Assert.Single(h.Instances.All, s => s.DefinitionId == "grandchild");
+        Assert.Equal([root.InstanceId], middle.Properties[WorkflowRuntime.AncestorsProperty]!.AsArray().Select(a => a!.GetValue<string>()));
+        Assert.Equal([root.InstanceId, middle.InstanceId], grandchild.Properties[WorkflowRuntime.AncestorsProperty]!.AsArray().Select(a => a!.GetValue<string>()));
+        var change = Assert.Single(h.Instances.RecordChanges, c => c.Payload["instanceId"]!.GetValue<string>() == grandchild.InstanceId);
+        Assert.Equal("REQ0009001", change.Payload["ticket"]!.GetValue<string>());
+        Assert.Equal(middle.InstanceId, change.Payload["parentInstanceId"]!.GetValue<string>());
+        Assert.Equal([root.InstanceId, middle.InstanceId], change.Payload["ancestorInstanceIds"]!.AsArray().Select(a => a!.GetValue<string>()));
+    }
 }

@@ -44,8 +44,29 @@ public sealed partial class WorkflowRuntime
             Input = start.Input?.ToDictionary(p => p.Key, p => p.Value?.DeepClone()),
         };
         options.Properties["ParentInstanceId"] = start.ParentInstanceId;
+        options.Properties[AncestorsProperty] = await AncestorsAsync(start.ParentInstanceId, cancellationToken);
         if (start.ParentBookmarkId is not null) options.Properties["ParentBookmarkId"] = start.ParentBookmarkId;
         await StartAsync(start.DefinitionId, options, cancellationToken);
+    }
+
+    /// <summary>Every instance a child descends from, the root first: a grandchild may change its root's ticket.</summary>
+    public const string AncestorsProperty = "AncestorInstanceIds";
+
+    private async ValueTask<JsonArray> AncestorsAsync(string parentId, CancellationToken cancellationToken)
+    {
+        var ancestors = new JsonArray();
+        // The parent is committed before its children start (inline ones right after its burst, dispatched ones by a job).
+        var parent = await instances.FindAsync(parentId, cancellationToken);
+        if (parent?.State.Properties.GetValueOrDefault(AncestorsProperty) is JsonArray known)
+        {
+            foreach (var id in known) ancestors.Add(id?.DeepClone());
+        }
+        else if (parent?.State.Properties.GetValueOrDefault("ParentInstanceId")?.GetValue<string>() is { } grandparent)
+        {
+            ancestors.Add(grandparent); // a parent started before ancestors were recorded knows its own parent only
+        }
+        ancestors.Add(parentId);
+        return ancestors;
     }
 
     private async ValueTask NotifyParentAsync(WorkflowState child, CancellationToken cancellationToken)

@@ -153,10 +153,11 @@ internal sealed partial class TicketRecordWriter(ItsmDbContext db, WorkflowServi
         if (task.ParentNumber is not null) Event(task.ParentNumber, at, "task", $"{task.Number} {status.ToLowerInvariant()}" + (by is null ? "" : " by " + by));
     }
 
-    /// <summary>The ticket belongs to the instance making the change (or to its parent); otherwise the change is skipped with a warning.</summary>
+    /// <summary>The ticket belongs to the instance making the change, or to one it descends from (parent, grandparent…); otherwise the change is skipped with a warning.</summary>
     private bool Owns(TicketRecord ticket, JsonObject p)
     {
-        if (ticket.InstanceId is { } owner && (owner == Text(p, "instanceId") || owner == Text(p, "parentInstanceId"))) return true;
+        if (ticket.InstanceId is { } owner && (owner == Text(p, "instanceId") || owner == Text(p, "parentInstanceId")
+            || (p["ancestorInstanceIds"] is JsonArray ancestors && ancestors.Any(a => a is JsonValue v && v.TryGetValue<string>(out var id) && id == owner)))) return true;
         LogNotOwned(logger, ticket.Number, Text(p, "instanceId"), ticket.InstanceId);
         return false;
     }

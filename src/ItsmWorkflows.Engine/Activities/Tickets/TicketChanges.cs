@@ -24,8 +24,9 @@ public static class TicketChanges
     public static void Add(ActivityContext context, string kind, JsonObject payload)
     {
         payload["instanceId"] = context.Instance.InstanceId;
-        // A child workflow may change its parent's ticket: the host only applies changes to the tickets of these instances.
+        // A child workflow may change its parent's ticket, and a grandchild its root's: the host only applies changes to the tickets of these instances.
         payload["parentInstanceId"] = context.Instance.Properties.GetValueOrDefault("ParentInstanceId")?.DeepClone();
+        payload["ancestorInstanceIds"] = context.Instance.Properties.GetValueOrDefault(Runtime.WorkflowRuntime.AncestorsProperty)?.DeepClone();
         payload["activityId"] = context.ActivityId;
         payload["at"] = context.Now.UtcDateTime.ToString("O");
         context.Instance.RecordChanges.Add(new RecordChange(kind, payload));
