@@ -1,0 +1,111 @@
+using System.Net;
+using ItsmWorkflows.Server.Data;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+using static ItsmWorkflows.Server.Tests.Json;
+using static ItsmWorkflows.Server.Tests.Processes;
+
+namespace ItsmWorkflows.Server.Tests;
+
+/// <summary>What a request refuses before anything is raised, and cancelling one.</summary>
+public sealed partial class RequestProcessTests
+{
+    [Fact]
+    public async Task BadAnswers_AreRefusedFieldByField_AndNothingIsRaised()
+    {
+        await ImportAsync(fixture);
+        var alice = await fixture.ClientAsync("alice");
+        int Count()
+        {
+            using var scope = fixture.Factory.Services.CreateScope();
+            return scope.ServiceProvider.GetRequiredService<ItsmDbContext>().Tickets.Count();
+        }
+        var before = Count();
+
+        var response = await alice.PostJsonAsync("/api/requests", new { catalogItemId = "new-laptop", answers = new { model = "Gaming rig", neededBy = "tomorrow", colour = "red" } });
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var problem = await ReadAsync(response);
+        var errors = problem["errors"]!.AsObject();
+        Assert.Contains("must be one of", errors["model"]![0]!.GetValue<string>());
+        Assert.Contains("is required", errors["reason"]![0]!.GetValue<string>());
+        Assert.Contains("date", errors["neededBy"]![0]!.GetValue<string>());
+        Assert.Contains("no such field", errors["colour"]![0]!.GetValue<string>());
+        Assert.Equal(before, Count());
+        Assert.Equal(HttpStatusCode.NotFound, (await alice.PostJsonAsync("/api/requests", new { catalogItemId = "jetpack", answers = new { } })).StatusCode);
+
+        // A wrong JSON type is named by its place in the body, never by a .NET type.
+        var wrongType = await alice.PostAsync("/api/requests", Body("{ \"catalogItemId\": 5 }"), Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, wrongType.StatusCode);
+        var text = (await ReadAsync(wrongType))["detail"]!.GetValue<string>();
+        Assert.Contains("'$.catalogItemId'", text);
+        Assert.DoesNotContain("ItsmWorkflows", text);
+        var noBody = await alice.PostAsync("/api/requests", Body(""), Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, noBody.StatusCode);
+        Assert.Contains("needs a JSON body", (await ReadAsync(noBody))["detail"]!.GetValue<string>());
+        var anonymous = await (await fixture.ClientAsync(null)).PostJsonAsync("/api/requests", new { catalogItemId = "vpn-access" });
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Contains("Sign in first", (await ReadAsync(anonymous))["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ItemWhoseProcessIsNotPublished_IsRefused_AndNoTicketIsLeft()
+    {
+        await ImportAsync(fixture);
+        var dave = await fixture.ClientAsync("dave");
+        var id = "draft-" + Guid.NewGuid().ToString("N")[..8];
+        await OkAsync(await dave.PostAsync("/api/definitions", Body(Definition(id)), Ct));
+        await OkAsync(await dave.PutAsync("/api/catalog/monitor", Body($$"""
+            { "id": "monitor", "name": "Second monitor", "form": [], "approvalRequired": false, "approvers": [], "approvalRule": "Any",
+              "fulfilmentGroup": "Desktop Support", "tasks": [{ "title": "Deliver the monitor", "group": "Desktop Support" }],
+              "workflowDefinitionId": "{{id}}", "price": 180, "active": true }
+            """), Ct));
+        int Count()
+        {
+            using var scope = fixture.Factory.Services.CreateScope();
+            return scope.ServiceProvider.GetRequiredService<ItsmDbContext>().Tickets.Count();
+        }
+        var before = Count();
+
+        var response = await (await fixture.ClientAsync("alice")).PostJsonAsync("/api/requests", new { catalogItemId = "monitor", answers = new { } });
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Contains("has no published version", (await ReadAsync(response))["detail"]!.GetValue<string>());
+        Assert.Equal(before, Count());
+        // The catalog says what currency its prices are in, and keeps an item's delivery target; a non-positive one is refused.
+        var monitor = await OkAsync(await dave.GetAsync("/api/catalog/monitor", Ct));
+        Assert.Equal(("EUR", 180m), (monitor["currency"]!.GetValue<string>(), monitor["price"]!.GetValue<decimal>()));
+        Assert.Equal("16:00:00", (await OkAsync(await dave.GetAsync("/api/catalog/software-access", Ct)))["deliveryTarget"]!.GetValue<string>());
+        var badTarget = await dave.PutAsync("/api/catalog/monitor", Body($$"""
+            { "id": "monitor", "name": "Second monitor", "form": [], "approvalRequired": false, "approvers": [], "approvalRule": "Any",
+              "fulfilmentGroup": "Desktop Support", "tasks": [], "workflowDefinitionId": "{{id}}", "price": 180, "active": true, "deliveryTarget": "-01:00:00" }
+            """), Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, badTarget.StatusCode);
+        Assert.Contains("delivery target is a positive working time", (await ReadAsync(badTarget))["detail"]!.GetValue<string>());
+        // A catalog item cannot name groups that do not exist.
+        Assert.Equal(HttpStatusCode.BadRequest, (await dave.PutAsync("/api/catalog/monitor", Body($$"""
+            { "id": "monitor", "name": "Second monitor", "form": [], "approvalRequired": false, "approvers": [], "approvalRule": "Any",
+              "fulfilmentGroup": "Desk Elves", "tasks": [], "workflowDefinitionId": "{{id}}", "price": 180, "active": true }
+            """), Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Cancelled_WithdrawsTheOpenTasks_AndOnlyTheRequesterOrStaffMayCancel()
+    {
+        var (bob, number) = await RequestAsync("bob", "vpn-access", new { reason = "Travel" });
+        var task = Assert.Single(await OpenTasksAsync(bob, number));
+        var kate = await fixture.ClientAsync("kate");
+        Assert.Equal(HttpStatusCode.NotFound, (await kate.PostJsonAsync($"/api/requests/{number}/cancel", new { reason = "not mine" })).StatusCode);
+
+        await OkAsync(await bob.PostJsonAsync($"/api/requests/{number}/cancel", new { reason = "Trip cancelled" }));
+
+        var detail = await TicketAsync(bob, number);
+        Assert.Equal("Cancelled", detail["ticket"]!["status"]!.GetValue<string>());
+        Assert.Equal("Cancelled", detail["tasks"]![0]!["status"]!.GetValue<string>());
+        Assert.Equal("Cancelled", detail["processStatus"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Conflict, (await (await fixture.ClientAsync("nina")).PostJsonAsync($"/api/tasks/{task.Number}/close", new { state = "Complete" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await bob.PostJsonAsync($"/api/requests/{number}/cancel", new { })).StatusCode);
+    }
+}
