@@ -151,4 +151,27 @@ public sealed class CompositionActivitiesTests
         Assert.Equal(middle.InstanceId, change.Payload["parentInstanceId"]!.GetValue<string>());
         Assert.Equal([root.InstanceId, middle.InstanceId], change.Payload["ancestorInstanceIds"]!.AsArray().Select(a => a!.GetValue<string>()));
     }
+
+    [Fact]
+    public async Task AWorkflowDispatchingItself_RecordsItsRootAndNearestAncestors_NotAListGrowingWithEveryGeneration()
+    {
+        var h = new EngineHarness();
+        const int generations = 25;
+        var loop = Flowchart(
+            string.Join(",",
+                Activity("More", "Elsa.FlowDecision", Js("condition", $"(getInput('n') || 0) < {generations}", "Boolean")),
+                Activity("Next", "Elsa.DispatchWorkflow", Literal("workflowDefinitionId", "loop") + "," + Js("input", "({ n: (getInput('n') || 0) + 1 })"))),
+            Connect("More", "Next", "True"),
+            definitionId: "loop", name: "Loop", inputs: """{ "name": "n", "type": "Int32" }""");
+        var root = await h.StartAsync(loop);
+        await h.Runtime.RunBackgroundWorkAsync(TestContext.Current.CancellationToken);
+
+        var all = h.Instances.All.Where(s => s.DefinitionId == "loop").ToList();
+        Assert.Equal(generations + 1, all.Count);
+        var last = all.Single(s => s.Input.TryGetValue("n", out var n) && n!.GetValue<int>() == generations);
+        var ancestors = last.Properties[WorkflowRuntime.AncestorsProperty]!.AsArray().Select(a => a!.GetValue<string>()).ToList();
+        Assert.Equal(WorkflowRuntime.MaxAncestors, ancestors.Count);
+        Assert.Equal(root.InstanceId, ancestors[0]);
+        Assert.Equal(last.Properties["ParentInstanceId"]!.GetValue<string>(), ancestors[^1]);
+    }
 }

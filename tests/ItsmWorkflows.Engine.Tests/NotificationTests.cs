@@ -143,4 +143,17 @@ public sealed class NotificationTests
         Assert.Contains("has no email address", Assert.Single(ghost.Incidents).Message);
         Assert.Empty(h2.Instances.Outbox);
     }
+
+    [Fact]
+    public void RequestApproved_NamesAnApproverOutsideTheDirectory_NotByTheirAddress()
+    {
+        var template = NotificationTemplates.Find("request-approved")!;
+        var model = new System.Text.Json.Nodes.JsonObject { ["number"] = "REQ0001", ["item"] = "Laptop", ["approver"] = "carol, ext@partner.test, Vendor <sales@lieferant-müller.de>" };
+
+        var (_, html, text) = NotificationTemplates.Render(template, model, null, null);
+
+        Assert.Contains("approved by carol, an external approver, Vendor &lt;an external approver&gt;", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("partner.test", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("müller", text, StringComparison.Ordinal);
+    }
 }

@@ -52,5 +52,9 @@ public sealed class TicketApproverPrivacyTests
         Assert.Equal("Approval requested from carol, (someone's address). Copy to Rose <rose@example.test>.", TicketEmailPrivacy.ForRequester(byProcess, "ROSE@example.test").Text);
         Assert.Equal("Approval requested from carol, (someone's address). Copy to Rose <(someone's address)>.", TicketEmailPrivacy.ForRequester(byProcess, null).Text);
         Assert.Same(byAgent, TicketEmailPrivacy.ForRequester(byAgent, null));
+        // A line the process attributed to an approver known only by an address.
+        var attributed = new TicketEventDto(at, "ext@partner.test", "status", "Awaiting approval → Approved");
+        Assert.Equal(TicketEmailPrivacy.ExternalApprover, TicketEmailPrivacy.ForRequester(attributed, null).Actor);
+        Assert.Equal("Asked (someone's address) to hurry", TicketEmailPrivacy.ForRequester(byAgent with { Actor = "workflow", Text = "Asked ext@lieferant-müller.de to hurry" }, null).Text);
     }
 }

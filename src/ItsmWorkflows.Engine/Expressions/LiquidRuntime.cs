@@ -154,6 +154,8 @@ public static class LiquidRuntime
         var options = new TemplateOptions { MaxSteps = 100_000, MaxRecursion = 64 };
         options.TimeZone = TimeZoneInfo.Utc;
         LiquidFilterGuards.Install(options.Filters, MaxOutputChars, MaxItems);
+        // {{ Model.approver | people }}: names stay, an address (someone outside the directory) reads "an external approver".
+        options.Filters.AddFilter("people", (input, _, _) => new ValueTask<Fluid.Values.FluidValue>(new Fluid.Values.StringValue(ExternalPeople.Hide(input.ToStringValue()))));
         return options;
     }
 

@@ -66,8 +66,14 @@ public sealed partial class WorkflowRuntime
             ancestors.Add(grandparent); // a parent started before ancestors were recorded knows its own parent only
         }
         ancestors.Add(parentId);
+        // A workflow that dispatches itself (a loop over generations) would carry a longer list with every one: the
+        // root (which owns the ticket) and the nearest ancestors are kept.
+        while (ancestors.Count > MaxAncestors) ancestors.RemoveAt(1);
         return ancestors;
     }
+
+    /// <summary>The most ancestors a child records: its root and the nearest ones.</summary>
+    public const int MaxAncestors = 16;
 
     private async ValueTask NotifyParentAsync(WorkflowState child, CancellationToken cancellationToken)
     {

@@ -22,8 +22,11 @@ internal static partial class TicketEmailPrivacy
     /// A line of the history as a requester reads it: what the process wrote (its notes are the process owner's text,
     /// written before anyone knew who would read them) without anyone's address but their own; what people wrote stays.
     /// </summary>
+    /// <remarks>A line a process attributed to someone (Set Status' "Done by") names an address-only actor as "an external approver".</remarks>
     public static TicketEventDto ForRequester(TicketEventDto line, string? ownAddress) =>
-        line.Actor == Workflow ? line with { Text = Address().Replace(line.Text, m => IsOwn(m.Value, ownAddress) ? m.Value : Hidden) } : line;
+        line.Actor == Workflow ? line with { Text = Address().Replace(line.Text, m => IsOwn(m.Value, ownAddress) ? m.Value : Hidden) }
+        : line.Actor is { } actor && Address().IsMatch(actor) ? line with { Actor = Person(actor) }
+        : line;
 
     /// <summary>The actor of the history lines the process writes.</summary>
     public const string Workflow = "workflow";
@@ -51,6 +54,6 @@ internal static partial class TicketEmailPrivacy
         && string.Equals(parsed.Address, ownAddress, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>An address inside free text; a sentence's full stop after it is not part of it.</summary>
-    [GeneratedRegex(@"[^\s<>""'(),;:@\[\]]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*")]
+    [GeneratedRegex(@"[^\s<>""'(),;:@\[\]]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*")]
     private static partial Regex Address();
 }

@@ -11,8 +11,8 @@ namespace ItsmWorkflows.Server.Tickets;
 /// inside the transaction that saves the burst: the instance and its tickets never disagree.
 /// A change for a ticket that does not exist is skipped with a warning, not failed: the workflow step
 /// itself is sound, and failing it would only stop the process.
-/// A workflow changes only its own ticket and tasks (those of its instance, or of its parent instance when
-/// it runs as a child): any instance can name any ticket number, and one started by hand with a ticket's
+/// A workflow changes only its own ticket and tasks (those of its instance, or of an instance it descends from
+/// when it runs as a child or grandchild): any instance can name any ticket number, and one started by hand with a ticket's
 /// number as its correlation id must not move that ticket past its approval.
 /// </summary>
 internal sealed partial class TicketRecordWriter(ItsmDbContext db, WorkflowServices services, ILogger<TicketRecordWriter> logger)

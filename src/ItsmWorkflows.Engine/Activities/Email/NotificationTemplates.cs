@@ -19,7 +19,8 @@ public static class NotificationTemplates
     public static IReadOnlyList<NotificationTemplate> All { get; } =
     [
         new("request-received", "We received your request {{ Model.number }}", "Your request is in", "Hello {{ Model.requesterName | default: 'there' }}, we received your request for <strong>{{ Model.item }}</strong>. We will keep you posted at each step.", "Track your request"),
-        new("request-approved", "Your request {{ Model.number }} was approved", "Approved", "Your request for <strong>{{ Model.item }}</strong> was approved{% if Model.approver %} by {{ Model.approver }}{% endif %}. It is now being fulfilled.", "Track your request"),
+        // The requester reads who approved: an approver outside the directory not by their address (the people filter).
+        new("request-approved", "Your request {{ Model.number }} was approved", "Approved", "Your request for <strong>{{ Model.item }}</strong> was approved{% if Model.approver %} by {{ Model.approver | people }}{% endif %}. It is now being fulfilled.", "Track your request"),
         new("request-rejected", "Your request {{ Model.number }} was not approved", "Not approved", "Your request for <strong>{{ Model.item }}</strong> was not approved{% if Model.comment %}: {{ Model.comment }}{% else %}.{% endif %}", "See the details"),
         new("request-fulfilled", "Your request {{ Model.number }} is fulfilled", "Done", "Your request for <strong>{{ Model.item }}</strong> is fulfilled and closed. Reply within five working days if something is not right.", "See your request"),
         new("request-not-fulfilled", "Your request {{ Model.number }} could not be fulfilled", "Not fulfilled", "We could not fulfil your request for <strong>{{ Model.item }}</strong>{% if Model.comment %}: {{ Model.comment }}{% else %}.{% endif %} The service desk will contact you about what can be done instead.", "See the details"),
