@@ -114,6 +114,23 @@ public sealed class ForwardedHeadersTests(SqliteServerFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task WithAllowedHostsSet_AForwardedHostOutsideThem_IsNotBelieved()
+    {
+        await using (var node = Node("127.0.0.1", ("ForwardedHeaders:AllowedHosts:0", "other.example.org")))
+        {
+            var dave = await SignInAsync(node, "dave");
+            var path = await PublishSignedInEndpointAsync(dave);
+            Assert.Equal(HttpStatusCode.Forbidden, (await dave.SendAsync(FromThePublicSite(path, proxied: true), Ct)).StatusCode);
+        }
+        await using (var node = Node("127.0.0.1", ("ForwardedHeaders:AllowedHosts:0", "itsm.example.org")))
+        {
+            var dave = await SignInAsync(node, "dave");
+            var path = await PublishSignedInEndpointAsync(dave);
+            Assert.Equal(HttpStatusCode.OK, (await dave.SendAsync(FromThePublicSite(path, proxied: true), Ct)).StatusCode);
+        }
+    }
+
+    [Fact]
     public void AMistypedProxyAddress_StopsTheServerAtStartUp_NamingTheSetting()
     {
         using var node = Node("127.0.0.1", ("ForwardedHeaders:KnownProxies:0", "10.0.0.300"));

@@ -26,6 +26,7 @@ internal static class ForwardedHeadersSetup
         var networks = (section.GetSection("KnownNetworks").Get<string[]>() ?? []).Select(n => System.Net.IPNetwork.TryParse(n.Trim(), out var network)
             ? network : throw new InvalidOperationException($"{Section}:KnownNetworks: '{n}' is not a network in CIDR notation (such as 10.0.0.0/8)."))
             .ToList();
+        var hosts = (section.GetSection("AllowedHosts").Get<string[]>() ?? []).Select(h => h.Trim()).Where(h => h.Length > 0).ToList();
         var limit = section.GetValue("ForwardLimit", 1);
         if (limit < 1) throw new InvalidOperationException($"{Section}:ForwardLimit: {limit} — at least 1 (the number of proxies in front of the server).");
         builder.Services.Configure<ForwardedHeadersOptions>(o =>
@@ -35,6 +36,8 @@ internal static class ForwardedHeadersSetup
             // Loopback stays trusted (ASP.NET Core's default): a proxy on the same machine needs no setting.
             foreach (var proxy in proxies) o.KnownProxies.Add(proxy);
             foreach (var network in networks) o.KnownIPNetworks.Add(network);
+            // The public host names X-Forwarded-Host may carry (e.g. itsm.example.org); empty: any the proxy sends.
+            foreach (var host in hosts) o.AllowedHosts.Add(host);
         });
     }
 }
