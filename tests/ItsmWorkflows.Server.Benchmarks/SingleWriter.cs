@@ -18,15 +18,26 @@ internal sealed class SingleWriter : IAsyncDisposable
         return new SingleWriter(connection);
     }
 
-    /// <summary>One insert, its commit and answer, in milliseconds.</summary>
+    private NpgsqlCommand? _insert;
+
+    /// <summary>One insert, its commit and answer, in milliseconds; prepared once, as the server's repeated statements are.</summary>
     public async Task<double> WriteAsync()
     {
+        if (_insert is null)
+        {
+            _insert = new NpgsqlCommand("INSERT INTO single_writes VALUES ($1, now())", _connection);
+            _insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = "" });
+            await _insert.PrepareAsync();
+        }
         var t = Stopwatch.StartNew();
-        await using var insert = new NpgsqlCommand("INSERT INTO single_writes VALUES (@id, now())", _connection);
-        insert.Parameters.AddWithValue("id", Guid.NewGuid().ToString("N"));
-        await insert.ExecuteNonQueryAsync();
+        ((NpgsqlParameter<string>)_insert.Parameters[0]).TypedValue = Guid.NewGuid().ToString("N");
+        await _insert.ExecuteNonQueryAsync();
         return t.Elapsed.TotalMilliseconds;
     }
 
-    public ValueTask DisposeAsync() => _connection.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (_insert is not null) await _insert.DisposeAsync();
+        await _connection.DisposeAsync();
+    }
 }
