@@ -14,25 +14,7 @@ public sealed class ForwardedHeadersTests(SqliteServerFixture fixture) : IClassF
 {
     private const string Public = "https://itsm.example.org";
 
-    /// <summary>A node whose requests arrive from <paramref name="peer"/>, as if over TCP from that address.</summary>
-    private WebApplicationFactory<Program> Node(string peer, params (string Key, string Value)[] settings) => fixture.CreateNode().WithWebHostBuilder(b =>
-    {
-        foreach (var (key, value) in settings) b.UseSetting(key, value);
-        b.ConfigureServices(s => s.AddSingleton<IStartupFilter>(new PeerAddress(IPAddress.Parse(peer))));
-    });
-
-    private sealed class PeerAddress(IPAddress address) : IStartupFilter
-    {
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-        {
-            app.Use((http, following) =>
-            {
-                http.Connection.RemoteIpAddress = address;
-                return following(http);
-            });
-            next(app);
-        };
-    }
+    private WebApplicationFactory<Program> Node(string peer, params (string Key, string Value)[] settings) => PeerAddress.Node(fixture, peer, settings);
 
     private static async Task<HttpClient> SignInAsync(WebApplicationFactory<Program> node, string userName)
     {
