@@ -87,6 +87,12 @@ public sealed class ForwardedHeadersTests(SqliteServerFixture fixture) : IClassF
             var path = await PublishSignedInEndpointAsync(dave);
             Assert.Equal(HttpStatusCode.OK, (await dave.SendAsync(FromThePublicSite(path, proxied: true), Ct)).StatusCode);
         }
+        await using (var node = Node("203.0.113.9", ("ForwardedHeaders:KnownProxies", "10.0.0.5, 203.0.113.9"))) // one value, comma-separated
+        {
+            var dave = await SignInAsync(node, "dave");
+            var path = await PublishSignedInEndpointAsync(dave);
+            Assert.Equal(HttpStatusCode.OK, (await dave.SendAsync(FromThePublicSite(path, proxied: true), Ct)).StatusCode);
+        }
         await using (var node = Node("203.0.113.9", ("ForwardedHeaders:KnownNetworks:0", "203.0.113.0/24")))
         {
             var dave = await SignInAsync(node, "dave");

@@ -1,4 +1,7 @@
 using System.Net;
+using ItsmWorkflows.Server.Data;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 using static ItsmWorkflows.Server.Tests.Json;
 
@@ -93,5 +96,17 @@ public sealed class ActivityCatalogTests(SqliteServerFixture fixture) : IClassFi
         var liquid = await OkAsync(await client.PostJsonAsync("/api/expressions/check", new { syntax = "Liquid", value = "Dear {{ name }},\n{% if %}late{% endif %}" }));
         Assert.False(liquid["valid"]!.GetValue<bool>());
         Assert.Equal(2, liquid["line"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task NobodyMayBeNamedWorkflow_TheNameOfTheProcessInATicketsHistory()
+    {
+        await using var scope = fixture.Factory.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<Person>>();
+
+        var refused = await users.CreateAsync(new Person { UserName = "Workflow", DisplayName = "Not the process" });
+        Assert.False(refused.Succeeded);
+        Assert.Contains("reserved", Assert.Single(refused.Errors).Description, StringComparison.Ordinal);
+        Assert.True((await users.CreateAsync(new Person { UserName = "workflow-" + Guid.NewGuid().ToString("N")[..6], DisplayName = "A person" })).Succeeded);
     }
 }

@@ -20,13 +20,13 @@ internal static class ForwardedHeadersSetup
     {
         var section = builder.Configuration.GetSection(Section);
         // Read now, so a mistyped address stops the server at start-up with the setting named, not at the first request.
-        var proxies = (section.GetSection("KnownProxies").Get<string[]>() ?? []).Select(p => IPAddress.TryParse(p.Trim(), out var address)
+        var proxies = Values(section, "KnownProxies").Select(p => IPAddress.TryParse(p, out var address)
             ? address : throw new InvalidOperationException($"{Section}:KnownProxies: '{p}' is not an IP address (a proxy is named by its address, such as 10.0.0.5)."))
             .ToList();
-        var networks = (section.GetSection("KnownNetworks").Get<string[]>() ?? []).Select(n => System.Net.IPNetwork.TryParse(n.Trim(), out var network)
-            ? network : throw new InvalidOperationException($"{Section}:KnownNetworks: '{n}' is not a network in CIDR notation (such as 10.0.0.0/8)."))
+        var networks = Values(section, "KnownNetworks").Select(n => System.Net.IPNetwork.TryParse(n, out var network)
+            ? network : throw new InvalidOperationException($"{Section}:KnownNetworks: '{n}' is not a network in CIDR notation (such as 10.0.0.0/8; the address part ends in zeros where the prefix stops, so 10.0.0.5/8 is written 10.0.0.0/8)."))
             .ToList();
-        var hosts = (section.GetSection("AllowedHosts").Get<string[]>() ?? []).Select(h => h.Trim()).Where(h => h.Length > 0).ToList();
+        var hosts = Values(section, "AllowedHosts").ToList();
         var limit = section.GetValue("ForwardLimit", 1);
         if (limit < 1) throw new InvalidOperationException($"{Section}:ForwardLimit: {limit} — at least 1 (the number of proxies in front of the server).");
         builder.Services.Configure<ForwardedHeadersOptions>(o =>
@@ -39,5 +39,13 @@ internal static class ForwardedHeadersSetup
             // The public host names X-Forwarded-Host may carry (e.g. itsm.example.org); empty: any the proxy sends.
             foreach (var host in hosts) o.AllowedHosts.Add(host);
         });
+    }
+
+    /// <summary>A list setting, as a JSON array or indexed keys (KnownProxies__0), or as one value separated by commas.</summary>
+    private static IEnumerable<string> Values(IConfigurationSection section, string key)
+    {
+        var list = section.GetSection(key);
+        var values = list.Value is { Length: > 0 } single ? single.Split(',') : list.GetChildren().Select(c => c.Value ?? "");
+        return values.Select(v => v.Trim()).Where(v => v.Length > 0);
     }
 }

@@ -24,6 +24,7 @@ internal static class IdentitySetup
                 o.Lockout.MaxFailedAccessAttempts = 5;
             })
             .AddRoles<IdentityRole>()
+            .AddUserValidator<ReservedUserNames>()
             .AddEntityFrameworkStores<ItsmDbContext>()
             .AddSignInManager()
             .AddDefaultTokenProviders();
