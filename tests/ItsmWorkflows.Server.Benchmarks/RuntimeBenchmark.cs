@@ -165,7 +165,7 @@ internal static partial class RuntimeBenchmark
         var (floor50, insert50) = await Pgbench.ResumeWritesAsync(connectionString, rounds: 3, seconds: 3);
         Console.WriteLine($"  the database's share alone: pgbench doing the resume's writes in one statement {floor50:0.00} ms, one insert {insert50:0.00} ms (averages, taking turns): {floor50 / insert50:0.0}× before any server, driver or HTTP cost");
         Console.WriteLine($"  of which: HTTP pipeline alone (GET /health/live) p50 {f50:0.00} ms; event resume in process, no HTTP, p50 {i50:0.00} ms");
-        await LongHistoryAsync(client);
+        await LongHistoryAsync(client, connectionString);
 
         // 3. Two nodes against one: the same number of workflows, eight at a time, through one node or alternating over two.
         await using (var nodeB = secondNode())

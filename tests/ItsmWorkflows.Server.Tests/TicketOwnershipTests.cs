@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 using static ItsmWorkflows.Server.Tests.Json;
 using static ItsmWorkflows.Server.Tests.Processes;
@@ -59,5 +61,14 @@ public sealed class TicketOwnershipTests(PostgresServerFixture fixture) : IClass
         await OkAsync(await dave.PostJsonAsync("/api/instances", new { definitionId = "stranger-" + suffix, correlationId = number }));
         await SettleAsync(fixture);
         Assert.Equal("In progress", await StatusAsync(alice, number));
+    }
+
+    [Fact]
+    public async Task TheInstanceTable_LeavesRoomOnEachPage_SoAStepThatKeepsTheStatusIsWrittenInPlace()
+    {
+        await using var scope = fixture.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ItsmWorkflows.Server.Data.ItsmDbContext>();
+        var options = await db.Database.SqlQueryRaw<string>("SELECT array_to_string(reloptions, ',') AS \"Value\" FROM pg_class WHERE relname = 'workflow_instances'").SingleAsync(Ct);
+        Assert.Contains("fillfactor=80", options, StringComparison.Ordinal);
     }
 }
