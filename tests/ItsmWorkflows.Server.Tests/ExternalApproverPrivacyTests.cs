@@ -30,13 +30,16 @@ public sealed class TicketApproverPrivacyTests
     public void AddressesAmongApproversDecisionsAndWaitingSteps_BecomeAnExternalApprover_NamesStay()
     {
         var at = DateTimeOffset.UnixEpoch;
-        List<TicketApprovalDto> approvals = [new("Change CHG1", at, null, ["Carol Manager", "ext@partner.test", "Other <other@partner.test>"],
+        List<TicketApprovalDto> approvals = [new("Change CHG1 (ask ext@partner.test)", at, null, ["Carol Manager", "ext@partner.test", "Other <other@partner.test>"],
             [new ApprovalDecisionDto("ext@partner.test", null, "Approved", null, "email", at, "ext@partner.test"), new ApprovalDecisionDto("nina", "carol", "Approved", null, "web", at, "Nina Network", "Carol Manager")])];
         List<WaitingOnDto> waiting = [new("Approve", "Approve the change", "Itsm.RequestApproval", null, ["ext@partner.test", "Carol Manager"])];
 
         var (shown, steps) = TicketEmailPrivacy.ForRequester(approvals, waiting);
 
         Assert.Equal(["Carol Manager", TicketEmailPrivacy.ExternalApprover], shown[0].Approvers);
+        Assert.Equal("Change CHG1 (ask (someone's address))", shown[0].Title);
+        var email = TicketEmailPrivacy.ForRequester(new TicketEmailDto("Quote from ext@partner.test for rose@example.test", ["rose@example.test", "ext@partner.test"], at, at, null, false), "rose@example.test");
+        Assert.Equal(("Quote from (someone's address) for rose@example.test", "rose@example.test"), (email.Subject, Assert.Single(email.To)));
         Assert.Equal((TicketEmailPrivacy.ExternalApprover, TicketEmailPrivacy.ExternalApprover), (shown[0].Decisions[0].By, shown[0].Decisions[0].ByName));
         Assert.Equal(("nina", "Nina Network", "carol", "Carol Manager"), (shown[0].Decisions[1].By, shown[0].Decisions[1].ByName, shown[0].Decisions[1].OnBehalfOf, shown[0].Decisions[1].OnBehalfOfName));
         Assert.Equal([TicketEmailPrivacy.ExternalApprover, "Carol Manager"], steps[0].Who!);

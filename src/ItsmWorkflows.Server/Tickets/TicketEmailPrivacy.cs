@@ -14,9 +14,14 @@ internal static partial class TicketEmailPrivacy
 
     public static TicketEmailDto ForRequester(TicketEmailDto email, string? ownAddress) => email with
     {
+        // The subject is the process's text too (an email activity's own subject may name anyone).
+        Subject = Others(email.Subject, ownAddress),
         To = [.. email.To.Where(to => IsOwn(to, ownAddress))],
-        Error = email.Error is null ? null : Address().Replace(email.Error, m => IsOwn(m.Value, ownAddress) ? m.Value : Hidden),
+        Error = email.Error is null ? null : Others(email.Error, ownAddress),
     };
+
+    /// <summary>Every address in <paramref name="text"/> but <paramref name="ownAddress"/> hidden.</summary>
+    private static string Others(string text, string? ownAddress) => Address().Replace(text, m => IsOwn(m.Value, ownAddress) ? m.Value : Hidden);
 
     /// <summary>
     /// A line of the history as a requester reads it: what the process wrote (its notes are the process owner's text,
@@ -24,7 +29,7 @@ internal static partial class TicketEmailPrivacy
     /// </summary>
     /// <remarks>A line a process attributed to someone (Set Status' "Done by") names an address-only actor as "an external approver".</remarks>
     public static TicketEventDto ForRequester(TicketEventDto line, string? ownAddress) =>
-        line.Actor == Workflow ? line with { Text = Address().Replace(line.Text, m => IsOwn(m.Value, ownAddress) ? m.Value : Hidden) }
+        line.Actor == Workflow ? line with { Text = Others(line.Text, ownAddress) }
         : line.Actor is { } actor && Address().IsMatch(actor) ? line with { Actor = Person(actor) }
         : line;
 
@@ -43,6 +48,7 @@ internal static partial class TicketEmailPrivacy
     public static (List<TicketApprovalDto> Approvals, List<WaitingOnDto> Waiting) ForRequester(List<TicketApprovalDto> approvals, List<WaitingOnDto> waiting) => (
         [.. approvals.Select(a => a with
         {
+            Title = Address().Replace(a.Title, Hidden), // written by the process, which may name an approver by address
             Approvers = [.. a.Approvers.Select(p => Person(p)!).Distinct()],
             Decisions = [.. a.Decisions.Select(d => d with { By = Person(d.By)!, ByName = Person(d.ByName), OnBehalfOf = Person(d.OnBehalfOf), OnBehalfOfName = Person(d.OnBehalfOfName) })],
         })],
