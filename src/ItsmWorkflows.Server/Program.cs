@@ -110,6 +110,8 @@ builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 builder.Services.AddOpenApi();
 builder.Services.AddSignalR();
 builder.Services.AddHostedService<ItsmWorkflows.Server.Live.LiveUpdateRelay>();
+builder.Services.AddSingleton<ItsmWorkflows.Server.Live.LiveSessions>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<ItsmWorkflows.Server.Live.LiveSessions>());
 builder.Services.AddHealthChecks().AddDbContextCheck<ItsmDbContext>("database", tags: ["ready"]);
 
 var app = builder.Build();

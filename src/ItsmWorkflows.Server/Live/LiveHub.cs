@@ -7,10 +7,23 @@ namespace ItsmWorkflows.Server.Live;
 /// <summary>
 /// The hub browsers connect to. A browser asks to watch a ticket; the hub checks the caller may see it (the
 /// same rule as the ticket API) and adds the connection to the ticket's group and its workflow instance's.
-/// It only ever sends "changed" with the topic: what changed is read through the API, with its checks.
+/// It only ever sends "changed" with the topic: what changed is read through the API, with its checks. A
+/// connection whose sign-in ends (signed out, password or roles changed) is closed by <see cref="LiveSessions"/>.
 /// </summary>
-internal sealed class LiveHub(ItsmDbContext db, IConfiguration configuration) : Hub
+internal sealed class LiveHub(ItsmDbContext db, IConfiguration configuration, LiveSessions sessions) : Hub
 {
+    public override Task OnConnectedAsync()
+    {
+        sessions.Opened(Context);
+        return base.OnConnectedAsync();
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        sessions.Closed(Context.ConnectionId);
+        return base.OnDisconnectedAsync(exception);
+    }
+
     public const string Path = "/hubs/live";
 
     /// <summary>How many tickets one connection may watch at once (Live:MaxWatchedTickets): a page watches one, a

@@ -1,0 +1,67 @@
+using ItsmWorkflows.Server.Data;
+using ItsmWorkflows.Server.Live;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+using static ItsmWorkflows.Server.Tests.Json;
+
+namespace ItsmWorkflows.Server.Tests;
+
+/// <summary>A live connection over a WebSocket rests on the sign-in it opened with: when that sign-in ends, it is closed.</summary>
+public sealed class LiveSessionTests(SqliteServerFixture fixture) : IClassFixture<SqliteServerFixture>
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+
+    private async Task<HubConnection> WebSocketAsync(string userName)
+    {
+        using var client = fixture.Factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false, AllowAutoRedirect = false });
+        var signIn = await client.PostJsonAsync("/account/demo-sign-in", new { userName });
+        signIn.EnsureSuccessStatusCode();
+        var cookie = string.Join("; ", signIn.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
+        var server = fixture.Factory.Server;
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(server.BaseAddress, LiveHub.Path.TrimStart('/')), o =>
+            {
+                o.Transports = HttpTransportType.WebSockets;
+                o.HttpMessageHandlerFactory = _ => server.CreateHandler();
+                o.Headers["Cookie"] = cookie;
+                o.WebSocketFactory = async (context, cancellationToken) =>
+                {
+                    var sockets = server.CreateWebSocketClient();
+                    sockets.ConfigureRequest = request => request.Headers["Cookie"] = cookie;
+                    return await sockets.ConnectAsync(context.Uri, cancellationToken);
+                };
+            })
+            .Build();
+        await connection.StartAsync(Ct);
+        return connection;
+    }
+
+    private async Task<int> CheckAsync() => await fixture.Factory.Services.GetRequiredService<LiveSessions>().CloseEndedAsync(Ct);
+
+    [Fact]
+    public async Task WhenThePersonsSignInEnds_TheirOpenWebSocketIsClosed_OthersStayOpen()
+    {
+        await using var bob = await WebSocketAsync("bob");
+        await using var alice = await WebSocketAsync("alice");
+        var bobClosed = new TaskCompletionSource();
+        bob.Closed += _ => { bobClosed.TrySetResult(); return Task.CompletedTask; };
+        Assert.Equal(0, await CheckAsync()); // nothing has ended: nothing is closed
+
+        // Bob signs out elsewhere (or his password or roles change): his security stamp is renewed.
+        await using (var scope = fixture.Factory.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<Person>>();
+            Assert.True((await users.UpdateSecurityStampAsync((await users.FindByNameAsync("bob"))!)).Succeeded);
+        }
+        Assert.True(await CheckAsync() >= 1);
+
+        await bobClosed.Task.WaitAsync(Patience, Ct);
+        Assert.Equal(HubConnectionState.Disconnected, bob.State);
+        Assert.Equal(HubConnectionState.Connected, alice.State);
+        await alice.InvokeAsync("Unwatch", "REQ0000000", Ct); // hers still answers
+    }
+}
