@@ -15,5 +15,5 @@ public static partial class ExternalPeople
 
     /// <summary>An address inside free text, international domains too; a sentence's full stop after it is not part of it.</summary>
     [GeneratedRegex(@"[^\s<>""'(),;:@\[\]]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*")]
-    private static partial Regex Address();
+    public static partial Regex Address();
 }

@@ -9,7 +9,7 @@ namespace ItsmWorkflows.Server.Identity;
 /// </summary>
 internal sealed class ReservedUserNames : IUserValidator<Person>
 {
-    public static readonly IReadOnlyList<string> Names = [Tickets.TicketEmailPrivacy.Workflow];
+    public static readonly IReadOnlyList<string> Names = [Tickets.TicketRecordWriter.ProcessActor];
 
     public async Task<IdentityResult> ValidateAsync(UserManager<Person> manager, Person user)
     {

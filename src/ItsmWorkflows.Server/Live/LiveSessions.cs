@@ -14,7 +14,7 @@ namespace ItsmWorkflows.Server.Live;
 /// stamp is no longer the person's (or whose person is gone). The same interval as the cookie's own check
 /// (Identity:SessionCheckInterval) runs it.
 /// </summary>
-internal sealed partial class LiveSessions(IServiceScopeFactory scopes, IConfiguration configuration, TimeProvider time, ILogger<LiveSessions> logger) : BackgroundService
+internal sealed partial class LiveSessions(IServiceScopeFactory scopes, IConfiguration configuration, Microsoft.Extensions.Options.IOptions<IdentityOptions> identity, TimeProvider time, ILogger<LiveSessions> logger) : BackgroundService
 {
     private sealed record Connection(HubCallerContext Context, string UserId, string? Stamp);
 
@@ -25,7 +25,7 @@ internal sealed partial class LiveSessions(IServiceScopeFactory scopes, IConfigu
         var user = context.User;
         var id = user?.FindFirstValue(ClaimTypes.NameIdentifier);
         // Without the person or the stamp there is nothing to compare against later: left to the cookie's own expiry.
-        var stamp = user?.FindFirstValue(new ClaimsIdentityOptions().SecurityStampClaimType);
+        var stamp = user?.FindFirstValue(identity.Value.ClaimsIdentity.SecurityStampClaimType);
         if (id is null || stamp is null) return;
         _open[context.ConnectionId] = new Connection(context, id, stamp);
     }

@@ -1,5 +1,6 @@
 using System.Net.Mail;
 using System.Text.RegularExpressions;
+using ItsmWorkflows.Engine.Expressions;
 
 namespace ItsmWorkflows.Server.Tickets;
 
@@ -8,7 +9,7 @@ namespace ItsmWorkflows.Server.Tickets;
 /// was delivered, with their own address but nobody else's (an approver's, a group member's), in the recipients or in
 /// a mail server's reply ("550 5.1.1 &lt;carol@…&gt;: Recipient address rejected").
 /// </summary>
-internal static partial class TicketEmailPrivacy
+internal static class TicketEmailPrivacy
 {
     public const string Hidden = "(someone's address)";
 
@@ -29,14 +30,11 @@ internal static partial class TicketEmailPrivacy
     /// </summary>
     /// <remarks>A line a process attributed to someone (Set Status' "Done by") names an address-only actor as "an external approver".</remarks>
     public static TicketEventDto ForRequester(TicketEventDto line, string? ownAddress) =>
-        line.Actor == Workflow ? line with { Text = Others(line.Text, ownAddress) }
+        line.Actor == TicketRecordWriter.ProcessActor ? line with { Text = Others(line.Text, ownAddress) }
         : line.Actor is { } actor && Address().IsMatch(actor) ? line with { Actor = Person(actor) }
         : line;
 
-    /// <summary>The actor of the history lines the process writes.</summary>
-    public const string Workflow = "workflow";
-
-    public const string ExternalApprover = "an external approver";
+    public const string ExternalApprover = ExternalPeople.Named;
 
     /// <summary>
     /// A person as a requester reads them among the approvers and decisions: by name, but an approver known only by an
@@ -48,7 +46,7 @@ internal static partial class TicketEmailPrivacy
     public static (List<TicketApprovalDto> Approvals, List<WaitingOnDto> Waiting) ForRequester(List<TicketApprovalDto> approvals, List<WaitingOnDto> waiting) => (
         [.. approvals.Select(a => a with
         {
-            Title = Address().Replace(a.Title, Hidden), // written by the process, which may name an approver by address
+            Title = Others(a.Title, null), // written by the process, which may name an approver by address
             Approvers = [.. a.Approvers.Select(p => Person(p)!).Distinct()],
             Decisions = [.. a.Decisions.Select(d => d with { By = Person(d.By)!, ByName = Person(d.ByName), OnBehalfOf = Person(d.OnBehalfOf), OnBehalfOfName = Person(d.OnBehalfOfName) })],
         })],
@@ -59,7 +57,5 @@ internal static partial class TicketEmailPrivacy
         ownAddress is { Length: > 0 } && MailAddress.TryCreate(recipient, out var parsed)
         && string.Equals(parsed.Address, ownAddress, StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>An address inside free text; a sentence's full stop after it is not part of it.</summary>
-    [GeneratedRegex(@"[^\s<>""'(),;:@\[\]]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*")]
-    private static partial Regex Address();
+    private static Regex Address() => ExternalPeople.Address();
 }

@@ -37,7 +37,7 @@ internal sealed partial class TicketRecordWriter(ItsmDbContext db, WorkflowServi
                     await CloseTaskAsync(p, Text(p, "status") ?? "Closed Complete", Text(p, "by"), Text(p, "notes"), at, cancellationToken);
                     break;
                 case TicketChanges.CancelTask:
-                    await CloseTaskAsync(p, TicketStatuses.Cancelled, "workflow", "Withdrawn: the process no longer needs it.", at, cancellationToken);
+                    await CloseTaskAsync(p, TicketStatuses.Cancelled, ProcessActor, "Withdrawn: the process no longer needs it.", at, cancellationToken);
                     break;
                 default:
                     LogUnknown(logger, change.Kind);
@@ -166,8 +166,11 @@ internal sealed partial class TicketRecordWriter(ItsmDbContext db, WorkflowServi
     private async Task<TicketRecord?> FindAsync(System.Linq.Expressions.Expression<Func<TicketRecord, bool>> match, CancellationToken cancellationToken) =>
         db.Tickets.Local.AsQueryable().FirstOrDefault(match) ?? await db.Tickets.FirstOrDefaultAsync(match, cancellationToken);
 
-    private void Event(string number, DateTimeOffset at, string kind, string text, string? actor = "workflow") =>
-        db.TicketEvents.Add(new TicketEventRecord { TicketNumber = number, At = at, Actor = actor ?? "workflow", Kind = kind, Text = text });
+    /// <summary>The actor of the history lines the process writes (a requester reads them with others' addresses hidden).</summary>
+    public const string ProcessActor = "workflow";
+
+    private void Event(string number, DateTimeOffset at, string kind, string text, string? actor = ProcessActor) =>
+        db.TicketEvents.Add(new TicketEventRecord { TicketNumber = number, At = at, Actor = actor ?? ProcessActor, Kind = kind, Text = text });
 
     private static string? Text(JsonObject p, string name) => p[name] is JsonValue v && v.TryGetValue<string>(out var s) && !string.IsNullOrWhiteSpace(s) ? s : null;
 
