@@ -224,7 +224,7 @@ internal static class ApiBenchmark
         return body["instance"]!["id"]!.GetValue<string>();
     }
 
-    private static async Task Sql(string connectionString, string sql)
+    internal static async Task Sql(string connectionString, string sql)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();

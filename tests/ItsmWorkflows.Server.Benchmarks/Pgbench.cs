@@ -47,7 +47,7 @@ internal static class Pgbench
     /// <summary>What a burst of a 10-activity workflow writes: lock the instance row, update its state, insert the journal.</summary>
     public static async Task<double> BurstWritesAsync(string connectionString, int clients, int seconds)
     {
-        await ExecuteAsync(connectionString, """
+        await ApiBenchmark.Sql(connectionString, """
             CREATE TABLE IF NOT EXISTS pgb_instances (id int PRIMARY KEY, state jsonb, revision bigint);
             CREATE TABLE IF NOT EXISTS pgb_journal (id bigserial PRIMARY KEY, instance_id int, sequence int, at timestamptz, activity_id text, event text);
             INSERT INTO pgb_instances SELECT g, (SELECT state FROM workflow_instances LIMIT 1), 1 FROM generate_series(1, 1000) g ON CONFLICT DO NOTHING;
@@ -72,7 +72,7 @@ internal static class Pgbench
     /// </summary>
     public static async Task<(double ResumeWrites, double Insert)> ResumeWritesAsync(string connectionString, int rounds, int seconds)
     {
-        await ExecuteAsync(connectionString, """
+        await ApiBenchmark.Sql(connectionString, """
             DROP TABLE IF EXISTS pgb_resume_instances, pgb_resume_journal, pgb_resume_bookmarks;
             DROP SEQUENCE IF EXISTS pgb_resume_consumed;
             CREATE TABLE pgb_resume_instances (LIKE workflow_instances INCLUDING ALL);
@@ -86,7 +86,7 @@ internal static class Pgbench
             SELECT 'b' || g, 'i' || g, 'Decide', 'Elsa.Event', md5(g::text), now() FROM generate_series(1, 300000) g;
             CREATE TABLE IF NOT EXISTS single_writes (id text PRIMARY KEY, at timestamptz);
             """);
-        await ExecuteAsync(connectionString, "VACUUM ANALYZE pgb_resume_instances, pgb_resume_journal, pgb_resume_bookmarks");
+        await ApiBenchmark.Sql(connectionString, "VACUUM ANALYZE pgb_resume_instances, pgb_resume_journal, pgb_resume_bookmarks");
         var count = await ScalarAsync(connectionString, "SELECT count(*) FROM pgb_resume_instances");
         var resume = $$"""
             \set n random(1, {{count}})
@@ -106,14 +106,6 @@ internal static class Pgbench
             if (round % 2 == 0) inserts.Add((await RunAsync(connectionString, Insert, 1, seconds)).LatencyMs);
         }
         return (ApiBenchmark.Median(resumes), ApiBenchmark.Median(inserts));
-    }
-
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
     }
 
     private static async Task<long> ScalarAsync(string connectionString, string sql)
