@@ -8,9 +8,11 @@ namespace ItsmWorkflows.Server.Http;
 /// The connect step of outbound HTTP (a SocketsHttpHandler.ConnectCallback): resolves the host once, vets each
 /// address against the policy and connects to that very address. Checking at connection time, rather than the
 /// URL before sending, covers a name that resolves differently on the second lookup (DNS rebinding) and every
-/// redirect hop, since each new connection comes through here.
+/// redirect hop, since each new connection comes through here. The connection to a configured forward proxy is
+/// the exception: the proxy is the administrator's choice, and the targets it is asked for are vetted by
+/// <see cref="OutboundRedirects"/> before they reach it.
 /// </summary>
-internal sealed class OutboundConnector(OutboundNetworkPolicy policy)
+internal sealed class OutboundConnector(OutboundNetworkPolicy policy, OutboundProxy proxy)
 {
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
@@ -21,11 +23,12 @@ internal sealed class OutboundConnector(OutboundNetworkPolicy policy)
             : await Dns.GetHostAddressesAsync(endpoint.Host, cancellationToken);
         string? refusal = null;
         Exception? lastFailure = null;
+        var toProxy = proxy.IsProxyConnection(context.InitialRequestMessage.RequestUri, endpoint);
         foreach (var address in addresses)
         {
             // An address the policy refuses is skipped, not tried: a name with one public and one loopback
             // address reaches only the public one.
-            if (policy.Refusal(endpoint.Host, address) is { } reason)
+            if (!toProxy && policy.Refusal(endpoint.Host, address) is { } reason)
             {
                 refusal ??= reason;
                 continue;

@@ -14,6 +14,13 @@ internal sealed class OutboundHttpOptions
     /// <summary>CIDR ranges refused besides the built-in list, e.g. a management network. Private ranges are reachable unless listed here.</summary>
     public List<string> Block { get; init; } = [];
 
+    /// <summary>
+    /// A forward proxy every outbound request goes through (http://host:port), e.g. a corporate egress proxy. Empty
+    /// means the environment's (HTTP_PROXY, HTTPS_PROXY, NO_PROXY), or none. The proxy itself is trusted, whatever its
+    /// address; the target of each request and redirect hop is vetted before it is handed to the proxy.
+    /// </summary>
+    public string? Proxy { get; set; }
+
     /// <summary>Largest response body a workflow's HTTP request reads; a larger one faults the activity.</summary>
     public int MaxResponseBytes { get; set; } = 5 * 1024 * 1024;
 }

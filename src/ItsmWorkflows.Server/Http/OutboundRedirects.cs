@@ -1,0 +1,87 @@
+using System.Net;
+using System.Net.Sockets;
+using ItsmWorkflows.Engine.Activities.Http;
+
+namespace ItsmWorkflows.Server.Http;
+
+/// <summary>
+/// Follows redirects for outbound HTTP itself (the primary handler's own following is off) so that every hop passes
+/// through here, and vets the target of a hop that goes through a forward proxy before the proxy sees it: the
+/// connector can only vet the address it connects to, which for a proxied request is the proxy's.
+/// Follows HttpClient's rules: up to 50 hops; 301, 302 and 300 turn a POST into a GET, 303 turns anything but
+/// GET and HEAD into a GET; 307 and 308 repeat the method and body; never from https to http; the Authorization
+/// header is not carried to the next hop.
+/// </summary>
+internal sealed class OutboundRedirects(OutboundProxy proxy, OutboundNetworkPolicy policy) : DelegatingHandler
+{
+    public const int MaxHops = 50;
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        for (var hop = 0; ; hop++)
+        {
+            await VetProxiedTargetAsync(request.RequestUri!, cancellationToken);
+            var response = await base.SendAsync(request, cancellationToken);
+            if (hop == MaxHops || Next(request.RequestUri!, response) is not { } next) return response;
+            response.Dispose();
+            if (MustBecomeGet(response.StatusCode, request.Method))
+            {
+                request.Method = HttpMethod.Get;
+                request.Content = null;
+            }
+            request.Headers.Authorization = null;
+            request.RequestUri = next;
+        }
+    }
+
+    /// <summary>Where a redirect response sends the request next, or null when it is not one to follow.</summary>
+    private static Uri? Next(Uri current, HttpResponseMessage response)
+    {
+        if (response.StatusCode is not (HttpStatusCode.MultipleChoices or HttpStatusCode.MovedPermanently or HttpStatusCode.Found or HttpStatusCode.SeeOther or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect)) return null;
+        if (response.Headers.Location is not { } location) return null;
+        var next = location.IsAbsoluteUri ? location : new Uri(current, location);
+        if (next.Scheme != Uri.UriSchemeHttp && next.Scheme != Uri.UriSchemeHttps) return null;
+        // A downgrade from https to http is not followed: the 3xx is the answer.
+        if (current.Scheme == Uri.UriSchemeHttps && next.Scheme == Uri.UriSchemeHttp) return null;
+        // The fragment of the original request carries over when the new location has none.
+        if (string.IsNullOrEmpty(next.Fragment) && !string.IsNullOrEmpty(current.Fragment)) next = new UriBuilder(next) { Fragment = current.Fragment[1..] }.Uri;
+        return next;
+    }
+
+    private static bool MustBecomeGet(HttpStatusCode status, HttpMethod method) => status switch
+    {
+        HttpStatusCode.MultipleChoices or HttpStatusCode.MovedPermanently or HttpStatusCode.Found => method == HttpMethod.Post,
+        HttpStatusCode.SeeOther => method != HttpMethod.Get && method != HttpMethod.Head,
+        _ => false,
+    };
+
+    /// <summary>
+    /// A request handed to a proxy is vetted here, by the same policy the connector applies to direct connections:
+    /// an address in the URL is judged as it stands; a name is resolved, and refused if any of its addresses is
+    /// (the proxy, not this server, picks which one it connects to). A name this server cannot resolve goes to
+    /// the proxy unvetted: its own network may know it, and its own rules then apply.
+    /// </summary>
+    private async Task VetProxiedTargetAsync(Uri target, CancellationToken cancellationToken)
+    {
+        if (proxy.For(target) is null) return;
+        var host = target.IdnHost.Trim('[', ']');
+        IPAddress[] addresses;
+        if (IPAddress.TryParse(host, out var literal)) addresses = [literal];
+        else
+        {
+            try
+            {
+                addresses = await Dns.GetHostAddressesAsync(host, cancellationToken);
+            }
+            catch (SocketException)
+            {
+                return;
+            }
+        }
+        foreach (var address in addresses)
+        {
+            if (policy.Refusal(host, address) is { } reason) throw new HttpRequestException(HttpRequestError.Unknown, reason, new OutboundHttpPolicyException(reason));
+        }
+    }
+}
