@@ -28,9 +28,12 @@ internal static class TicketEmailPrivacy
     /// A line of the history as a requester reads it: what the process wrote (its notes are the process owner's text,
     /// written before anyone knew who would read them) without anyone's address but their own; what people wrote stays.
     /// </summary>
-    /// <remarks>A line a process attributed to someone (Set Status' "Done by") names an address-only actor as "an external approver".</remarks>
+    /// <remarks>
+    /// A line the process attributed to someone (Set Status' "Done by") is still the process's text, and names an
+    /// address-only actor as "an external approver".
+    /// </remarks>
     public static TicketEventDto ForRequester(TicketEventDto line, string? ownAddress) =>
-        line.Actor == TicketRecordWriter.ProcessActor ? line with { Text = Others(line.Text, ownAddress) }
+        line.ByProcess || line.Actor == TicketRecordWriter.ProcessActor ? line with { Text = Others(line.Text, ownAddress), Actor = Person(line.Actor) }
         : line.Actor is { } actor && Address().IsMatch(actor) ? line with { Actor = Person(actor) }
         : line;
 
