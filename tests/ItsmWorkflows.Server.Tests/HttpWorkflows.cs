@@ -8,13 +8,20 @@ namespace ItsmWorkflows.Server.Tests;
 internal static class HttpWorkflows
 {
     /// <summary>Publishes and starts the workflow; the answer holds the instance and its incidents.</summary>
-    public static async Task<JsonNode> FetchAsync(ServerFixture fixture, string url)
+    /// <remarks><paramref name="method"/> and <paramref name="headersScript"/> (a JavaScript expression giving an object) are the activity's, when given.</remarks>
+    public static async Task<JsonNode> FetchAsync(ServerFixture fixture, string url, string? method = null, string? headersScript = null)
     {
         var client = await fixture.ClientAsync("dave");
         var id = "fetch-" + Guid.NewGuid().ToString("N")[..8];
         var json = $$"""
             { "definitionId": "{{id}}", "name": "{{id}}", "root": { "type": "Elsa.Flowchart", "id": "F", "activities": [
               { "id": "Call", "type": "Elsa.SendHttpRequest",
+                {{(method is null ? "" : $$"""
+                "method": { "typeName": "String", "expression": { "type": "Literal", "value": {{JsonSerializer.Serialize(method)}} } },
+                """)}}
+                {{(headersScript is null ? "" : $$"""
+                "requestHeaders": { "typeName": "Object", "expression": { "type": "JavaScript", "value": {{JsonSerializer.Serialize(headersScript)}} } },
+                """)}}
                 "url": { "typeName": "Uri", "expression": { "type": "Literal", "value": {{JsonSerializer.Serialize(url)}} } } } ], "connections": [] } }
             """;
         await OkAsync(await client.PostAsync("/api/definitions/import?publish=true", Body(json), Ct));

@@ -24,6 +24,9 @@ public sealed class OutboundProxyTests(SqliteProxiedFixture fixture) : IClassFix
     [InlineData("http://[::1]:8080/admin", "::1 is a loopback address")]
     [InlineData("http://[::ffff:127.0.0.1]/admin", "127.0.0.1 is a loopback address")]
     [InlineData("http://localhost:8080/admin", "localhost resolves to")]
+    // A trailing dot makes the address a name to this server; the proxy drops it.
+    [InlineData("http://169.254.169.254./latest/meta-data/", "169.254.169.254 is the cloud metadata address")]
+    [InlineData("http://LOCALHOST./admin", "localhost resolves to")]
     public async Task SendHttpRequest_ToARefusedTarget_IsRefusedBeforeTheProxyIsAsked(string url, string reason)
     {
         var before = fixture.Proxy.Requests;
@@ -53,5 +56,52 @@ public sealed class OutboundProxyTests(SqliteProxiedFixture fixture) : IClassFix
         {
             fixture.Proxy.Answer(200, "Content-Type: text/plain", "from the proxy"u8.ToArray());
         }
+    }
+    [Fact]
+    public async Task SendHttpRequest_ToANameThisServerCannotResolve_IsRefusedBeforeTheProxyIsAsked()
+    {
+        var before = fixture.Proxy.Requests;
+
+        var message = HttpWorkflows.Incident(await HttpWorkflows.FetchAsync(fixture, "http://cmdb.nowhere.invalid/ci"));
+
+        Assert.Contains("cmdb.nowhere.invalid cannot be resolved here", message, StringComparison.Ordinal);
+        Assert.Contains("Http:Outbound:UnresolvedThroughProxy", message, StringComparison.Ordinal);
+        Assert.Equal(before, fixture.Proxy.Requests);
+    }
+
+    [Fact]
+    public async Task SendHttpRequest_OverHttps_OpensItsTunnelThroughTheLoopbackProxy()
+    {
+        fixture.Proxy.Answer(200, "Content-Type: text/plain", "from the proxy"u8.ToArray());
+
+        // POST: not retried, so the failed handshake with the canned proxy ends the call at once.
+        var message = HttpWorkflows.Incident(await HttpWorkflows.FetchAsync(fixture, "https://10.9.8.7/cmdb", method: "POST"));
+
+        Assert.StartsWith("CONNECT 10.9.8.7:443 HTTP/1.1", fixture.Proxy.LastRequestHead, StringComparison.Ordinal);
+        Assert.DoesNotContain("loopback", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SendHttpRequest_WithItsOwnHostHeader_ReachesTheProxyWithTheUrlsHost()
+    {
+        fixture.Proxy.Answer(200, "Content-Type: text/plain", "from the proxy"u8.ToArray());
+
+        var started = await HttpWorkflows.FetchAsync(fixture, "http://10.9.8.7/cmdb", headersScript: "({ Host: '169.254.169.254', 'X-Trace': 'on' })");
+
+        Assert.Equal("Finished", started["instance"]!["status"]!.GetValue<string>());
+        Assert.Contains("Host: 10.9.8.7", fixture.Proxy.LastRequestHead, StringComparison.Ordinal);
+        Assert.Contains("X-Trace: on", fixture.Proxy.LastRequestHead, StringComparison.Ordinal);
+        Assert.DoesNotContain("169.254.169.254", fixture.Proxy.LastRequestHead, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SendHttpRequest_WithTheConnectMethod_IsRefused()
+    {
+        var before = fixture.Proxy.Requests;
+
+        var message = HttpWorkflows.Incident(await HttpWorkflows.FetchAsync(fixture, fixture.Proxy.Url("/"), method: "CONNECT"));
+
+        Assert.Contains("CONNECT to 127.0.0.1 is not a request outbound HTTP sends", message, StringComparison.Ordinal);
+        Assert.Equal(before, fixture.Proxy.Requests);
     }
 }

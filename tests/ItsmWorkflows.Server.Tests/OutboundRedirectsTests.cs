@@ -12,7 +12,7 @@ public sealed class OutboundRedirectsTests
     private static HttpClient Client()
     {
         var options = Options.Create(new OutboundHttpOptions());
-        return new HttpClient(new OutboundRedirects(new OutboundProxy(options), new OutboundNetworkPolicy(options))
+        return new HttpClient(new OutboundRedirects(OutboundProxy.None(), new OutboundNetworkPolicy(options), options)
         {
             InnerHandler = new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false },
         });
@@ -41,6 +41,22 @@ public sealed class OutboundRedirectsTests
         Assert.StartsWith($"{followedWith} /target HTTP/1.1", target.LastRequestHead, StringComparison.Ordinal);
         Assert.DoesNotContain("Authorization", target.LastRequestHead, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(followedWith != "GET", target.LastRequestHead!.Contains("Content-Length: 1", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task Redirect_OfAChunkedPost_BecomesAGetWithoutTheChunking()
+    {
+        await using var target = new CannedHttpServer(IPAddress.Loopback, 200, "Content-Type: text/plain", "done"u8.ToArray());
+        await using var moved = new CannedHttpServer(IPAddress.Loopback, 302, $"Location: {target.Url("/target")}", []);
+        using var client = Client();
+        using var request = new HttpRequestMessage(HttpMethod.Post, moved.Url("/start")) { Content = new StringContent("x") };
+        request.Headers.TransferEncodingChunked = true;
+
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.StartsWith("GET /target HTTP/1.1", target.LastRequestHead, StringComparison.Ordinal);
+        Assert.DoesNotContain("Transfer-Encoding", target.LastRequestHead, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]

@@ -23,7 +23,7 @@ internal sealed class OutboundConnector(OutboundNetworkPolicy policy, OutboundPr
             : await Dns.GetHostAddressesAsync(endpoint.Host, cancellationToken);
         string? refusal = null;
         Exception? lastFailure = null;
-        var toProxy = proxy.IsProxyConnection(context.InitialRequestMessage.RequestUri, endpoint);
+        var toProxy = proxy.IsProxyConnection(context.InitialRequestMessage, endpoint);
         foreach (var address in addresses)
         {
             // An address the policy refuses is skipped, not tried: a name with one public and one loopback

@@ -21,6 +21,13 @@ internal sealed class OutboundHttpOptions
     /// </summary>
     public string? Proxy { get; set; }
 
+    /// <summary>
+    /// Whether a proxied request may name a host this server cannot resolve (the proxy's network may know names this
+    /// one does not). Off by default: such a name cannot be vetted, and its owner could answer the proxy with a
+    /// refused address; turn it on only if the proxy blocks internal ranges itself.
+    /// </summary>
+    public bool UnresolvedThroughProxy { get; set; }
+
     /// <summary>Largest response body a workflow's HTTP request reads; a larger one faults the activity.</summary>
     public int MaxResponseBytes { get; set; } = 5 * 1024 * 1024;
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using ItsmWorkflows.Engine.Activities.Http;
+using Microsoft.Extensions.Options;
 
 namespace ItsmWorkflows.Server.Http;
 
@@ -12,16 +13,18 @@ namespace ItsmWorkflows.Server.Http;
 /// GET and HEAD into a GET; 307 and 308 repeat the method and body; never from https to http; the Authorization
 /// header is not carried to the next hop.
 /// </summary>
-internal sealed class OutboundRedirects(OutboundProxy proxy, OutboundNetworkPolicy policy) : DelegatingHandler
+internal sealed class OutboundRedirects(OutboundProxy proxy, OutboundNetworkPolicy policy, IOptions<OutboundHttpOptions> options) : DelegatingHandler
 {
     public const int MaxHops = 50;
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        // A CONNECT would open a tunnel, and one to the proxy's own address is not vetted (it is how https goes through it).
+        if (request.Method == HttpMethod.Connect) throw Refused($"CONNECT to {request.RequestUri?.Host} is not a request outbound HTTP sends");
         for (var hop = 0; ; hop++)
         {
-            await VetProxiedTargetAsync(request.RequestUri!, cancellationToken);
+            await VetProxiedTargetAsync(request, cancellationToken);
             var response = await base.SendAsync(request, cancellationToken);
             if (hop == MaxHops || Next(request.RequestUri!, response) is not { } next) return response;
             response.Dispose();
@@ -29,6 +32,7 @@ internal sealed class OutboundRedirects(OutboundProxy proxy, OutboundNetworkPoli
             {
                 request.Method = HttpMethod.Get;
                 request.Content = null;
+                request.Headers.TransferEncodingChunked = false;
             }
             request.Headers.Authorization = null;
             request.RequestUri = next;
@@ -59,13 +63,17 @@ internal sealed class OutboundRedirects(OutboundProxy proxy, OutboundNetworkPoli
     /// <summary>
     /// A request handed to a proxy is vetted here, by the same policy the connector applies to direct connections:
     /// an address in the URL is judged as it stands; a name is resolved, and refused if any of its addresses is
-    /// (the proxy, not this server, picks which one it connects to). A name this server cannot resolve goes to
-    /// the proxy unvetted: its own network may know it, and its own rules then apply.
+    /// (the proxy, not this server, picks which one it connects to), or if it cannot be resolved here (unless
+    /// Http:Outbound:UnresolvedThroughProxy says the proxy's network may know it). A Host header of the workflow's
+    /// own is dropped: a proxy that routes by it would not go where the URL says.
     /// </summary>
-    private async Task VetProxiedTargetAsync(Uri target, CancellationToken cancellationToken)
+    private async Task VetProxiedTargetAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        var target = request.RequestUri!;
         if (proxy.For(target) is null) return;
-        var host = target.IdnHost.Trim('[', ']');
+        request.Headers.Host = null;
+        // "169.254.169.254." is a name to Uri and an address to the proxy, which drops the trailing dot.
+        var host = target.IdnHost.Trim('[', ']').TrimEnd('.');
         IPAddress[] addresses;
         if (IPAddress.TryParse(host, out var literal)) addresses = [literal];
         else
@@ -74,14 +82,18 @@ internal sealed class OutboundRedirects(OutboundProxy proxy, OutboundNetworkPoli
             {
                 addresses = await Dns.GetHostAddressesAsync(host, cancellationToken);
             }
-            catch (SocketException)
+            catch (SocketException ex)
             {
-                return;
+                if (options.Value.UnresolvedThroughProxy) return;
+                throw Refused($"{host} cannot be resolved here ({ex.SocketErrorCode}), so it cannot be vetted before the proxy is asked for it; set Http:Outbound:UnresolvedThroughProxy if the proxy's network knows it and blocks internal ranges itself");
             }
         }
         foreach (var address in addresses)
         {
-            if (policy.Refusal(host, address) is { } reason) throw new HttpRequestException(HttpRequestError.Unknown, reason, new OutboundHttpPolicyException(reason));
+            if (policy.Refusal(host, address) is { } reason) throw Refused(reason);
         }
     }
+
+    /// <summary>A refusal as the connector's arrive: wrapped as the handler's failure, never retried.</summary>
+    private static HttpRequestException Refused(string reason) => new(HttpRequestError.Unknown, reason, new OutboundHttpPolicyException(reason));
 }
