@@ -149,4 +149,37 @@ public sealed class TicketEmailTests(PostgresSmtpServerFixture fixture) : IClass
         Assert.Contains(forRose["history"]!.AsArray(), e => e!["actor"]!.GetValue<string>() == "nina" && e["text"]!.GetValue<string>().EndsWith("Quote asked from (someone's address)", StringComparison.Ordinal));
         Assert.DoesNotContain("ext@partner.test", forRose.ToJsonString(), StringComparison.OrdinalIgnoreCase);
     }
+    [Fact]
+    public async Task ATaskTheProcessOpened_ReachesTheRequester_WithoutOthersAddresses_InItsTitleOrInstructions()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        var dave = await fixture.ClientAsync("dave");
+        var json = $$"""
+            { "definitionId": "vendor-{{suffix}}", "name": "vendor-{{suffix}}", "root": { "type": "Elsa.Flowchart", "id": "F", "activities": [
+              { "id": "Task", "type": "Itsm.CreateTask",
+                "title": { "typeName": "String", "expression": { "type": "Literal", "value": "Ask ext@partner.test for a quote" } },
+                "description": { "typeName": "String", "expression": { "type": "Literal", "value": "Write to ext@partner.test, copy the requester." } },
+                "assignmentGroup": { "typeName": "String", "expression": { "type": "Literal", "value": "Desktop Support" } },
+                "notify": { "typeName": "Boolean", "expression": { "type": "Literal", "value": "false" } } } ], "connections": [] } }
+            """;
+        await OkAsync(await dave.PostAsync("/api/definitions/import?publish=true", Body(json), Ct));
+        var item = await OkAsync(await dave.GetAsync("/api/catalog/new-laptop", Ct));
+        item["id"] = "vendored-" + suffix;
+        item["workflowDefinitionId"] = "vendor-" + suffix;
+        item["approvalRequired"] = false;
+        await OkAsync(await dave.PutAsync($"/api/catalog/vendored-{suffix}", Body(item.ToJsonString()), Ct));
+        var rose = await fixture.ClientAsync(await PersonAsync("rose", "Rose Requester"));
+        var number = (await OkAsync(await rose.PostJsonAsync("/api/requests", new { catalogItemId = "vendored-" + suffix, answers = new { model = "Performance 16\"", reason = "Renders" } })))["number"]!.GetValue<string>();
+        await SettleAsync(fixture);
+
+        var forStaff = await TicketAsync(await fixture.ClientAsync("bob"), number);
+        var task = Assert.Single(forStaff["tasks"]!.AsArray())!;
+        Assert.Equal("Ask ext@partner.test for a quote", task["title"]!.GetValue<string>());
+        var taskNumber = task["number"]!.GetValue<string>();
+        var forRose = await TicketAsync(rose, number);
+        Assert.Equal("Ask (someone's address) for a quote", Assert.Single(forRose["tasks"]!.AsArray())!["title"]!.GetValue<string>());
+        var taskForRose = await TicketAsync(rose, taskNumber);
+        Assert.Equal("Write to (someone's address), copy the requester.", taskForRose["ticket"]!["description"]!.GetValue<string>());
+        Assert.DoesNotContain("ext@partner.test", forRose.ToJsonString() + taskForRose.ToJsonString(), StringComparison.OrdinalIgnoreCase);
+    }
 }

@@ -37,6 +37,13 @@ internal static class TicketEmailPrivacy
         : line.Actor is { } actor && Address().IsMatch(actor) ? line with { Actor = Person(actor) }
         : line;
 
+    /// <summary>A task of the ticket as its requester reads it: the title and instructions are the process's text.</summary>
+    public static TicketDto ForRequester(TicketDto task, string? ownAddress) => task with
+    {
+        Title = Others(task.Title, ownAddress),
+        Description = task.Description is null ? null : Others(task.Description, ownAddress),
+    };
+
     public const string ExternalApprover = ExternalPeople.Named;
 
     /// <summary>

@@ -161,17 +161,24 @@ internal sealed partial class TicketService(ItsmDbContext db, WorkflowRuntime ru
             }
         }
         var (approvals, emails) = ticket.InstanceId is { } id && ownProcess ? await ApprovalsAndEmailsAsync(id, cancellationToken) : ([], []);
+        List<TicketDto> taskRows = [.. tasks.Select(TicketDto.From)];
+        var shown = TicketDto.From(ticket);
         if (!IsStaff(user))
         {
             // A requester reads that each email went out and what about, not whom else it went to (approvers, a group's
-            // members); nor anyone's address in what the process wrote into the history ("Approval requested from …").
+            // members); nor anyone's address in what the process wrote into the history ("Approval requested from …")
+            // or into its tasks' titles and instructions.
             var me = user.Identity!.Name!.ToUpperInvariant();
             var own = await db.Users.AsNoTracking().Where(u => u.NormalizedUserName == me).Select(u => u.Email).FirstOrDefaultAsync(cancellationToken);
             emails = [.. emails.Select(e => TicketEmailPrivacy.ForRequester(e, own))];
             history = [.. history.Select(e => TicketEmailPrivacy.ForRequester(e, own))];
             (approvals, waiting) = TicketEmailPrivacy.ForRequester(approvals, waiting);
+            // A task's instructions stay whole for whoever is to do it.
+            bool Works(TicketDto t) => string.Equals(t.Assignee, user.Identity!.Name, StringComparison.OrdinalIgnoreCase);
+            taskRows = [.. taskRows.Select(t => Works(t) ? t : TicketEmailPrivacy.ForRequester(t, own))];
+            if (ticket.Kind == TicketKind.Task && !Works(shown)) shown = TicketEmailPrivacy.ForRequester(shown, own);
         }
-        return new TicketDetailDto(TicketDto.From(ticket), history, [.. tasks.Select(TicketDto.From)], sla, waiting, processStatus, approvals, emails);
+        return new TicketDetailDto(shown, history, taskRows, sla, waiting, processStatus, approvals, emails);
     }
 
     /// <summary>Who an approval step still waits on (the approval records are written later, by the job that emails the approvers).</summary>
