@@ -71,6 +71,26 @@ public sealed class TestRunTests(SqliteServerFixture fixture) : IClassFixture<Sq
           "connections": [ { "source": { "activity": "Work", "port": "Complete" }, "target": { "activity": "Done", "port": "In" } } ] } }
         """;
 
+    [Fact]
+    public async Task ATaskThatNotifies_ShowsTheEmailTheServerWouldWrite_AndOneThatDoesNot_ShowsNone()
+    {
+        var dave = await fixture.ClientAsync("dave");
+        var notifying = TaskDraft.Replace("\"sandboxed-task\"", "\"sandboxed-notify\"", StringComparison.Ordinal)
+            .Replace("""{ "typeName": "String", "expression": { "type": "Literal", "value": "Service Desk" } } },""",
+                """{ "typeName": "String", "expression": { "type": "Literal", "value": "Service Desk" } }, "notify": { "typeName": "Boolean", "expression": { "type": "Literal", "value": "true" } } },""", StringComparison.Ordinal);
+        Assert.Contains("\"notify\"", notifying, StringComparison.Ordinal);
+
+        var run = await StartAsync(dave, notifying, "sandboxed-notify", new { correlationId = "REQ0900002" });
+        var quiet = await StartAsync(dave, TaskDraft.Replace("\"sandboxed-task\"", "\"sandboxed-quiet\"", StringComparison.Ordinal), "sandboxed-quiet", new { correlationId = "REQ0900003" });
+
+        var email = Assert.Single(run["emails"]!.AsArray())!;
+        Assert.Equal("task-assigned", email["kind"]!.GetValue<string>());
+        Assert.StartsWith("New task for Service Desk from ", email["subject"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.EndsWith(": Prepare laptop", email["subject"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(["the members of Service Desk"], email["to"]!.AsArray().Select(t => t!.GetValue<string>()));
+        Assert.Empty(quiet["emails"]!.AsArray());
+    }
+
     private const string SlaDraft = """
         { "definitionId": "sandboxed-sla", "name": "Sandboxed SLA", "root": { "type": "Elsa.Flowchart", "id": "F", "activities": [
           { "id": "Clock", "type": "Itsm.StartSla", "clock": { "typeName": "String", "expression": { "type": "Literal", "value": "response" } },

@@ -22,6 +22,7 @@ internal sealed class TestRun
     private readonly List<string> _lines = [];
     private readonly List<JsonObject> _emails = [];
     private int _outboxSeen;
+    private int _recordChangesSeen;
 
     public TestRun(string id, string owner, WorkflowDefinition definition, WorkflowServices host, ActivityRegistry registry, DateTimeOffset start)
     {
@@ -104,6 +105,7 @@ internal sealed class TestRun
         LastUsed = DateTimeOffset.UtcNow;
         for (var round = 0; round < 50; round++)
         {
+            KeepTaskEmails();
             var outbox = _instances.Outbox;
             if (_outboxSeen >= outbox.Count && _scheduler.Dispatches.IsEmpty) return;
             var fresh = outbox.Skip(_outboxSeen).ToList();
@@ -129,6 +131,40 @@ internal sealed class TestRun
             }
             await Runtime.RunBackgroundWorkAsync(cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// The email the server itself writes when a task opens with "notify" (template task-assigned), as it would read
+    /// before the task has a number, addressed to the assignee or the group; kept like the workflow's own.
+    /// </summary>
+    private void KeepTaskEmails()
+    {
+        var changes = _instances.RecordChanges;
+        foreach (var change in changes.Skip(_recordChangesSeen))
+        {
+            var p = change.Payload;
+            if (change.Kind != Engine.Activities.Tickets.TicketChanges.OpenTask || p["notify"] is not JsonValue notify || !notify.TryGetValue<bool>(out var wanted) || !wanted) continue;
+            var assignee = p["assignee"]?.ToString();
+            var group = p["assignmentGroup"]?.ToString();
+            var model = new JsonObject
+            {
+                ["number"] = p["parent"]?.ToString() ?? "the ticket",
+                ["title"] = p["title"]?.ToString() ?? "Task",
+                ["group"] = group ?? assignee,
+                ["assignee"] = assignee,
+            };
+            var (subject, _, text) = NotificationTemplates.Render(NotificationTemplates.Find("task-assigned")!, model, null, null);
+            _emails.Add(new JsonObject
+            {
+                ["kind"] = "task-assigned",
+                ["subject"] = subject,
+                ["to"] = new JsonArray(assignee ?? $"the members of {group}"),
+                ["text"] = text,
+                ["note"] = "Written by the server as the task opens, with the task's number; kept by the test run, not sent.",
+                ["at"] = Clock.GetUtcNow().ToString("O"),
+            });
+        }
+        _recordChangesSeen = changes.Count;
     }
 
     /// <summary>When the run's earliest timer falls due; null when nothing waits on one.</summary>
