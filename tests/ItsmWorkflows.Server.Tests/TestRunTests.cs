@@ -130,6 +130,8 @@ public sealed class TestRunTests(SqliteServerFixture fixture) : IClassFixture<Sq
         var maybe = await RefusedAsync(await Answer(new { approver = "carol", decision = "maybe" }), HttpStatusCode.BadRequest);
         Assert.Contains("'approve' or 'reject'", maybe["detail"]!.GetValue<string>());
         await RefusedAsync(await Answer(new { decision = "approve" }), HttpStatusCode.BadRequest);
+        var stranger2 = await RefusedAsync(await Answer(new { approver = "carol", decision = "approve", onBehalfOf = "henry" }), HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("henry has no open decision on this approval", stranger2["detail"]!.GetValue<string>());
 
         // Nothing changed: the same wait, under the same id, still takes carol's decision.
         var unchanged = await OkAsync(await dave.GetAsync($"/api/test-runs/{runId}", Ct));

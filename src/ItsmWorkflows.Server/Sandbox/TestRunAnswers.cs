@@ -21,7 +21,10 @@ internal static class TestRunAnswers
         else if (bookmark.Name == CreateTask.TypeName) CheckTaskClose(payload);
     }
 
-    /// <summary>As POST /api/approvals/{id}/decision: a decision of approve or reject, by someone holding an undecided slot who is not the requester.</summary>
+    /// <summary>
+    /// As POST /api/approvals/{id}/decision: a decision of approve or reject, by someone holding an undecided slot who is
+    /// not the requester; on someone's behalf only as the delegate the approval recorded for them.
+    /// </summary>
     private static void CheckDecision(WorkflowState state, Bookmark bookmark, JsonNode? payload)
     {
         var data = state.Frames.TryGetValue(bookmark.FrameId, out var frame) && frame.State is JsonFrameState json ? json.Data : null;
@@ -40,6 +43,20 @@ internal static class TestRunAnswers
             || string.Equals(Name(slot["approver"]?["delegate"]), approver, StringComparison.OrdinalIgnoreCase);
         if (!slots.Any(Holds)) throw ProblemException.Invalid($"{approver} is not an approver of this approval.{askFor}");
         if (!open.Any(Holds)) throw ProblemException.Invalid($"A decision was already recorded for {approver} on this approval.{askFor}");
+        // The real endpoint takes "on behalf of" only from someone the host made that person's delegate; a test run has
+        // no links, so it takes it from the delegate the approval recorded for that approver.
+        if ((payload as JsonObject)?["onBehalfOf"]?.ToString() is { Length: > 0 } principal && !string.Equals(principal, approver, StringComparison.OrdinalIgnoreCase))
+        {
+            var slot = open.FirstOrDefault(s => string.Equals(Name(s["approver"]), principal, StringComparison.OrdinalIgnoreCase));
+            if (slot is null) throw ProblemException.Invalid($"{principal} has no open decision on this approval, so nobody can decide on their behalf.{askFor}");
+            var recorded = Name(slot["approver"]?["delegate"]);
+            if (!string.Equals(recorded, approver, StringComparison.OrdinalIgnoreCase))
+            {
+                throw ProblemException.Invalid(recorded is null
+                    ? $"{approver} cannot decide on behalf of {principal}: the approval records no delegate for {principal}. Answer as {principal}."
+                    : $"{approver} cannot decide on behalf of {principal}: the approval records {recorded} as {principal}'s delegate.");
+            }
+        }
         var decision = (payload as JsonObject)?["decision"]?.ToString();
         if (RequestApproval.ParseDecision(decision) is null)
         {
