@@ -58,10 +58,6 @@ public sealed class TicketApproverPrivacyTests
         // A line the process attributed to an approver known only by an address.
         var attributed = new TicketEventDto(at, "ext@partner.test", "status", "Awaiting approval → Approved");
         Assert.Equal(TicketEmailPrivacy.ExternalApprover, TicketEmailPrivacy.ForRequester(attributed, null).Actor);
-        // A line the process attributed to a person (Set Status' "Done by") is still the process's text.
-        var doneBy = new TicketEventDto(at, "nina", "status", "New → In progress: Quote asked from ext@partner.test", ByProcess: true);
-        Assert.Equal(("nina", "New → In progress: Quote asked from (someone's address)"), (TicketEmailPrivacy.ForRequester(doneBy, null).Actor, TicketEmailPrivacy.ForRequester(doneBy, null).Text));
-        Assert.Equal(TicketEmailPrivacy.ExternalApprover, TicketEmailPrivacy.ForRequester(doneBy with { Actor = "ext@partner.test" }, null).Actor);
         Assert.Equal("Asked (someone's address) to hurry", TicketEmailPrivacy.ForRequester(byAgent with { Actor = "workflow", Text = "Asked ext@lieferant-müller.de to hurry" }, null).Text);
     }
 }

@@ -121,35 +121,6 @@ public sealed class TicketEmailTests(PostgresSmtpServerFixture fixture) : IClass
         Assert.DoesNotContain("ext@partner.test", forRose.ToJsonString(), StringComparison.OrdinalIgnoreCase);
     }
     [Fact]
-    public async Task ALineTheProcessAttributedToAPerson_ReachesTheRequester_WithoutOthersAddresses()
-    {
-        var suffix = Guid.NewGuid().ToString("N")[..6];
-        var dave = await fixture.ClientAsync("dave");
-        // Set Status' "Done by" names a person; the note is still the process's words.
-        var json = $$"""
-            { "definitionId": "quote-{{suffix}}", "name": "quote-{{suffix}}", "root": { "type": "Elsa.Flowchart", "id": "F", "activities": [
-              { "id": "Set", "type": "Itsm.SetStatus",
-                "status": { "typeName": "String", "expression": { "type": "Literal", "value": "In progress" } },
-                "actor": { "typeName": "String", "expression": { "type": "Literal", "value": "nina" } },
-                "note": { "typeName": "String", "expression": { "type": "Literal", "value": "Quote asked from ext@partner.test" } } } ], "connections": [] } }
-            """;
-        await OkAsync(await dave.PostAsync("/api/definitions/import?publish=true", Body(json), Ct));
-        var item = await OkAsync(await dave.GetAsync("/api/catalog/new-laptop", Ct));
-        item["id"] = "quoted-" + suffix;
-        item["workflowDefinitionId"] = "quote-" + suffix;
-        item["approvalRequired"] = false;
-        await OkAsync(await dave.PutAsync($"/api/catalog/quoted-{suffix}", Body(item.ToJsonString()), Ct));
-        var rose = await fixture.ClientAsync(await PersonAsync("rose", "Rose Requester"));
-        var number = (await OkAsync(await rose.PostJsonAsync("/api/requests", new { catalogItemId = "quoted-" + suffix, answers = new { model = "Performance 16\"", reason = "Renders" } })))["number"]!.GetValue<string>();
-        await SettleAsync(fixture);
-
-        var forStaff = (await TicketAsync(await fixture.ClientAsync("bob"), number))["history"]!.AsArray();
-        Assert.Contains(forStaff, e => e!["actor"]!.GetValue<string>() == "nina" && e["text"]!.GetValue<string>().EndsWith("Quote asked from ext@partner.test", StringComparison.Ordinal));
-        var forRose = await TicketAsync(rose, number);
-        Assert.Contains(forRose["history"]!.AsArray(), e => e!["actor"]!.GetValue<string>() == "nina" && e["text"]!.GetValue<string>().EndsWith("Quote asked from (someone's address)", StringComparison.Ordinal));
-        Assert.DoesNotContain("ext@partner.test", forRose.ToJsonString(), StringComparison.OrdinalIgnoreCase);
-    }
-    [Fact]
     public async Task ATaskTheProcessOpened_ReachesTheRequester_WithoutOthersAddresses_InItsTitleOrInstructions()
     {
         var suffix = Guid.NewGuid().ToString("N")[..6];

@@ -18,12 +18,6 @@ internal sealed class TicketEventRecord
     public required string Kind { get; init; }
 
     public required string Text { get; init; }
-
-    /// <summary>
-    /// Written by the process (its template's words), even when attributed to a person (Set Status' "Done by"): a
-    /// requester reads such a line with other people's addresses hidden.
-    /// </summary>
-    public bool ByProcess { get; init; }
 }
 
 internal sealed class TicketEventConfiguration : IEntityTypeConfiguration<TicketEventRecord>

@@ -17,7 +17,7 @@ internal sealed record TicketDto(
         r.PlannedStart, r.PlannedEnd, r.DueAt, JsonNode.Parse(r.Details) as JsonObject ?? [], r.CreatedAt, r.UpdatedAt, r.ClosedAt, r.Revision);
 }
 
-internal sealed record TicketEventDto(DateTimeOffset At, string? Actor, string Kind, string Text, bool ByProcess = false);
+internal sealed record TicketEventDto(DateTimeOffset At, string? Actor, string Kind, string Text);
 
 /// <summary>What a bookmark of the ticket's process waits on, in words (an approval, a task, an event, an SLA threshold).</summary>
 /// <summary>Where a ticket's workflow is (the steps it waits on) and how its SLA clocks stand: breached, paused, running, met, or null without clocks.</summary>

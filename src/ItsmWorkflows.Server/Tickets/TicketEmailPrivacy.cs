@@ -29,11 +29,12 @@ internal static class TicketEmailPrivacy
     /// written before anyone knew who would read them) without anyone's address but their own; what people wrote stays.
     /// </summary>
     /// <remarks>
-    /// A line the process attributed to someone (Set Status' "Done by") is still the process's text, and names an
-    /// address-only actor as "an external approver".
+    /// A line a process attributed to someone (Set Status' "Done by") names an address-only actor as "an external
+    /// approver", and keeps its text: the shipped processes put that person's own words there (an agent's resolve note,
+    /// meant for the requester), so masking it would hide what the requester is told elsewhere.
     /// </remarks>
     public static TicketEventDto ForRequester(TicketEventDto line, string? ownAddress) =>
-        line.ByProcess || line.Actor == TicketRecordWriter.ProcessActor ? line with { Text = Others(line.Text, ownAddress), Actor = Person(line.Actor) }
+        line.Actor == TicketRecordWriter.ProcessActor ? line with { Text = Others(line.Text, ownAddress) }
         : line.Actor is { } actor && Address().IsMatch(actor) ? line with { Actor = Person(actor) }
         : line;
 

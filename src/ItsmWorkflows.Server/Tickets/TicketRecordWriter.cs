@@ -170,7 +170,7 @@ internal sealed partial class TicketRecordWriter(ItsmDbContext db, WorkflowServi
     public const string ProcessActor = "workflow";
 
     private void Event(string number, DateTimeOffset at, string kind, string text, string? actor = ProcessActor) =>
-        db.TicketEvents.Add(new TicketEventRecord { TicketNumber = number, At = at, Actor = actor ?? ProcessActor, Kind = kind, Text = text, ByProcess = true });
+        db.TicketEvents.Add(new TicketEventRecord { TicketNumber = number, At = at, Actor = actor ?? ProcessActor, Kind = kind, Text = text });
 
     private static string? Text(JsonObject p, string name) => p[name] is JsonValue v && v.TryGetValue<string>(out var s) && !string.IsNullOrWhiteSpace(s) ? s : null;
 

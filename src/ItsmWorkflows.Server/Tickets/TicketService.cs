@@ -129,7 +129,7 @@ internal sealed partial class TicketService(ItsmDbContext db, WorkflowRuntime ru
         number = ticket.Number;
         if (!CanSee(user, ticket)) throw ProblemException.NotFound($"There is no ticket {number}.");
         var history = await db.TicketEvents.AsNoTracking().Where(e => e.TicketNumber == number).OrderBy(e => e.Id)
-            .Select(e => new TicketEventDto(e.At, e.Actor, e.Kind, e.Text, e.ByProcess || e.Actor == TicketRecordWriter.ProcessActor)).ToListAsync(cancellationToken);
+            .Select(e => new TicketEventDto(e.At, e.Actor, e.Kind, e.Text)).ToListAsync(cancellationToken);
         var tasks = await db.Tickets.AsNoTracking().Where(t => t.ParentNumber == number).OrderBy(t => t.CreatedAt).ToListAsync(cancellationToken);
         var sla = new JsonObject();
         var waiting = new List<WaitingOnDto>();

@@ -920,10 +920,6 @@ namespace ItsmWorkflows.Server.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("at");
 
-                    b.Property<bool>("ByProcess")
-                        .HasColumnType("boolean")
-                        .HasColumnName("by_process");
-
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(32)

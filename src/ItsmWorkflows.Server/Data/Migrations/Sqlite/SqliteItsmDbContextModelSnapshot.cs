@@ -911,10 +911,6 @@ namespace ItsmWorkflows.Server.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("at");
 
-                    b.Property<bool>("ByProcess")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("by_process");
-
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(32)
