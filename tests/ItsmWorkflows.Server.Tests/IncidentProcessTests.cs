@@ -93,10 +93,12 @@ public sealed class IncidentProcessTests(PostgresSmtpServerFixture fixture) : IC
         var breach = Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject.StartsWith($"Escalated: incident {number}", StringComparison.Ordinal));
         Assert.Equal(["dave@example.test", "erin@example.test"], breach.To); // bob's manager and hers
 
-        await ActAsync("bob", number, "resolve", "Replaced the VPN concentrator's configuration");
+        await ActAsync("bob", number, "resolve", "Replaced the VPN concentrator's configuration; write to netops@example.test if it recurs");
         detail = await TicketAsync(alice, number.ToLowerInvariant());
         Assert.Equal("Resolved", detail["ticket"]!["status"]!.GetValue<string>());
-        Assert.Contains(detail["history"]!.AsArray(), h => h!["text"]!.GetValue<string>().StartsWith("In progress → Resolved", StringComparison.Ordinal) && h["actor"]!.GetValue<string>() == "bob");
+        // The agent's own words reach the requester whole, the address they gave her included (the process records
+        // them under bob's name; only what the process itself wrote has other people's addresses hidden).
+        Assert.Contains(detail["history"]!.AsArray(), h => h!["text"]!.GetValue<string>() == "In progress → Resolved: Replaced the VPN concentrator's configuration; write to netops@example.test if it recurs" && h["actor"]!.GetValue<string>() == "bob");
         var resolution = detail["sla"]!["resolution"]!;
         Assert.True(resolution["breached"]!.GetValue<bool>());
         Assert.Equal("08:00:00", resolution["elapsed"]!.GetValue<string>());

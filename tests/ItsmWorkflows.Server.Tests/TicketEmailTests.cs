@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using ItsmWorkflows.Server.Data;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
@@ -151,6 +152,16 @@ public sealed class TicketEmailTests(PostgresSmtpServerFixture fixture) : IClass
         Assert.Equal("Ask (someone's address) for a quote", Assert.Single(forRose["tasks"]!.AsArray())!["title"]!.GetValue<string>());
         var taskForRose = await TicketAsync(rose, taskNumber);
         Assert.Equal("Write to (someone's address), copy the requester.", taskForRose["ticket"]!["description"]!.GetValue<string>());
-        Assert.DoesNotContain("ext@partner.test", forRose.ToJsonString() + taskForRose.ToJsonString(), StringComparison.OrdinalIgnoreCase);
+        // Listed, the task reads as on its page: under its request, among her tasks, among everything of hers.
+        var lists = new List<JsonNode>();
+        foreach (var query in new[] { $"parent={number}", "kind=Task", "pageSize=200" })
+        {
+            var list = await OkAsync(await rose.GetAsync($"/api/tickets?{query}", Ct));
+            Assert.Contains(list["items"]!.AsArray(), t => t!["number"]!.GetValue<string>() == taskNumber && t["title"]!.GetValue<string>() == "Ask (someone's address) for a quote");
+            lists.Add(list);
+        }
+        Assert.DoesNotContain("ext@partner.test", forRose.ToJsonString() + taskForRose.ToJsonString() + string.Concat(lists.Select(l => l.ToJsonString())), StringComparison.OrdinalIgnoreCase);
+        var staffList = await OkAsync(await (await fixture.ClientAsync("bob")).GetAsync($"/api/tickets?parent={number}", Ct));
+        Assert.Equal("Ask ext@partner.test for a quote", Assert.Single(staffList["items"]!.AsArray())!["title"]!.GetValue<string>());
     }
 }

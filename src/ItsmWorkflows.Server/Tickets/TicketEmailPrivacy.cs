@@ -38,12 +38,16 @@ internal static class TicketEmailPrivacy
         : line.Actor is { } actor && Address().IsMatch(actor) ? line with { Actor = Person(actor) }
         : line;
 
-    /// <summary>A task of the ticket as its requester reads it: the title and instructions are the process's text.</summary>
-    public static TicketDto ForRequester(TicketDto task, string? ownAddress) => task with
-    {
-        Title = Others(task.Title, ownAddress),
-        Description = task.Description is null ? null : Others(task.Description, ownAddress),
-    };
+    /// <summary>
+    /// A ticket as someone who is not staff reads it, in a list or on its page: a task (the process's title and
+    /// instructions) with other people's addresses hidden, unless it is theirs to do; anything else as it is.
+    /// </summary>
+    public static TicketDto ForViewer(TicketDto ticket, string viewer, string? ownAddress) =>
+        ticket.Kind != Data.TicketKind.Task || string.Equals(ticket.Assignee, viewer, StringComparison.OrdinalIgnoreCase) ? ticket : ticket with
+        {
+            Title = Others(ticket.Title, ownAddress),
+            Description = ticket.Description is null ? null : Others(ticket.Description, ownAddress),
+        };
 
     public const string ExternalApprover = ExternalPeople.Named;
 

@@ -78,7 +78,14 @@ internal static class TicketEndpoints
         var rows = await q.OrderByDescending(t => t.Id).Skip((page - 1) * size).Take(size).ToListAsync(ct);
         // progress=true: where each ticket's workflow is and how its SLA clocks stand (one read of the page's instances).
         var progress = query.Progress == true ? await views.ProgressAsync(rows, ct) : null;
-        return new { total, page, pageSize = size, items = rows.Select(TicketDto.From), progress };
+        var items = rows.Select(TicketDto.From).ToList();
+        if (!TicketService.IsStaff(user))
+        {
+            // A task listed to its request's requester reads as on its page (the process's words, others' addresses hidden).
+            var own = await TicketService.OwnAddressAsync(db, user, ct);
+            items = [.. items.Select(t => TicketEmailPrivacy.ForViewer(t, user.Identity!.Name!, own))];
+        }
+        return new { total, page, pageSize = size, items, progress };
     }
 
     private static async Task<TicketDto> AssignAsync(string number, AssignRequest body, ClaimsPrincipal user, ItsmDbContext db, TimeProvider time,

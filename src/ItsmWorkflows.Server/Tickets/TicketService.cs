@@ -123,6 +123,13 @@ internal sealed partial class TicketService(ItsmDbContext db, WorkflowRuntime ru
 
     public static bool IsStaff(ClaimsPrincipal user) => Roles.Staff.Any(user.IsInRole);
 
+    /// <summary>The signed-in person's email address, the one address privacy rules leave them (null without one).</summary>
+    public static Task<string?> OwnAddressAsync(ItsmDbContext db, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        var me = user.Identity!.Name!.ToUpperInvariant();
+        return db.Users.AsNoTracking().Where(u => u.NormalizedUserName == me).Select(u => u.Email).FirstOrDefaultAsync(cancellationToken);
+    }
+
     public async Task<TicketDetailDto> DetailAsync(string number, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var ticket = await FindAsync(number, null, cancellationToken);
@@ -168,15 +175,12 @@ internal sealed partial class TicketService(ItsmDbContext db, WorkflowRuntime ru
             // A requester reads that each email went out and what about, not whom else it went to (approvers, a group's
             // members); nor anyone's address in what the process wrote into the history ("Approval requested from …")
             // or into its tasks' titles and instructions.
-            var me = user.Identity!.Name!.ToUpperInvariant();
-            var own = await db.Users.AsNoTracking().Where(u => u.NormalizedUserName == me).Select(u => u.Email).FirstOrDefaultAsync(cancellationToken);
+            var own = await OwnAddressAsync(db, user, cancellationToken);
             emails = [.. emails.Select(e => TicketEmailPrivacy.ForRequester(e, own))];
             history = [.. history.Select(e => TicketEmailPrivacy.ForRequester(e, own))];
             (approvals, waiting) = TicketEmailPrivacy.ForRequester(approvals, waiting);
-            // A task's instructions stay whole for whoever is to do it.
-            bool Works(TicketDto t) => string.Equals(t.Assignee, user.Identity!.Name, StringComparison.OrdinalIgnoreCase);
-            taskRows = [.. taskRows.Select(t => Works(t) ? t : TicketEmailPrivacy.ForRequester(t, own))];
-            if (ticket.Kind == TicketKind.Task && !Works(shown)) shown = TicketEmailPrivacy.ForRequester(shown, own);
+            taskRows = [.. taskRows.Select(t => TicketEmailPrivacy.ForViewer(t, user.Identity!.Name!, own))];
+            shown = TicketEmailPrivacy.ForViewer(shown, user.Identity!.Name!, own);
         }
         return new TicketDetailDto(shown, history, taskRows, sla, waiting, processStatus, approvals, emails);
     }
