@@ -14,12 +14,14 @@ namespace ItsmWorkflows.Server.Tests;
 /// <summary>Approvals end to end on PostgreSQL with a real SMTP server: email, link, confirm, audit, and every refusal.</summary>
 public sealed partial class ApprovalTests(PostgresSmtpServerFixture fixture) : IClassFixture<PostgresSmtpServerFixture>
 {
-    private static string Definition(string definitionId, string approvers, string requester, string rule = "Any") => $$$"""
+    private const string DefaultTitle = "Change CHG0042: patch the mail relay";
+
+    private static string Definition(string definitionId, string approvers, string requester, string rule = "Any", string title = DefaultTitle) => $$$"""
         { "definitionId": "{{{definitionId}}}", "name": "Change approval test",
           "root": { "type": "Elsa.Flowchart", "id": "F", "activities": [
             { "id": "Approve1", "type": "Itsm.RequestApproval",
               "approvers": { "typeName": "String[]", "expression": { "type": "JavaScript", "value": {{{JsonSerializer.Serialize(approvers)}}} } },
-              "title": { "typeName": "String", "expression": { "type": "Literal", "value": "Change CHG0042: patch the mail relay" } },
+              "title": { "typeName": "String", "expression": { "type": "Literal", "value": {{{JsonSerializer.Serialize(title)}}} } },
               "details": { "typeName": "Object", "expression": { "type": "JavaScript", "value": "({ Risk: 'High', Window: 'Sat 02:00-04:00 UTC' })" } },
               "requester": { "typeName": "String", "expression": { "type": "Literal", "value": "{{{requester}}}" } },
               "rule": { "typeName": "String", "expression": { "type": "Literal", "value": "{{{rule}}}" } } },
@@ -33,9 +35,9 @@ public sealed partial class ApprovalTests(PostgresSmtpServerFixture fixture) : I
             { "source": { "activity": "Approve1", "port": "Rejected" }, "target": { "activity": "No", "port": "In" } } ] } }
         """;
 
-    private async Task<(HttpClient Owner, string InstanceId, string ApprovalId)> StartAsync(string approvers, string requester = "alice", string rule = "Any")
+    private async Task<(HttpClient Owner, string InstanceId, string ApprovalId)> StartAsync(string approvers, string requester = "alice", string rule = "Any", string? title = null)
     {
-        var (owner, id) = await MailWorkflows.PublishAsync(fixture, Definition("approval-" + Guid.NewGuid().ToString("N")[..10], approvers, requester, rule));
+        var (owner, id) = await MailWorkflows.PublishAsync(fixture, Definition("approval-" + Guid.NewGuid().ToString("N")[..10], approvers, requester, rule, title ?? DefaultTitle));
         var started = await OkAsync(await owner.PostJsonAsync("/api/instances", new { definitionId = id }));
         var instanceId = started["instance"]!["id"]!.GetValue<string>();
         await MailWorkflows.DeliverAsync(fixture);

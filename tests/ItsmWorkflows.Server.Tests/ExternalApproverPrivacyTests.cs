@@ -10,9 +10,10 @@ public sealed partial class ApprovalTests
     [Fact]
     public async Task TheRequester_ReadsAnExternalApprover_NotTheirAddress_WhileOperatorsSeeIt()
     {
-        var (owner, _, approvalId) = await StartAsync("['ext@partner.test', 'henry']");
+        var (owner, _, approvalId) = await StartAsync("['ext@partner.test', 'henry']", title: "Change CHG0042: ext@partner.test patches the mail relay");
 
         var forAlice = await OkAsync(await (await fixture.ClientAsync("alice")).GetAsync($"/api/approvals/{approvalId}", Ct));
+        Assert.Equal("Change CHG0042: (someone's address) patches the mail relay", forAlice["title"]!.GetValue<string>());
         var approvers = forAlice["approvers"]!.AsArray().Select(a => a!.GetValue<string>()).ToList();
         Assert.Contains(TicketEmailPrivacy.ExternalApprover, approvers);
         Assert.Contains("henry", approvers);
@@ -20,6 +21,7 @@ public sealed partial class ApprovalTests
 
         var forOwner = await OkAsync(await owner.GetAsync($"/api/approvals/{approvalId}", Ct));
         Assert.Contains("ext@partner.test", forOwner["approvers"]!.AsArray().Select(a => a!.GetValue<string>()));
+        Assert.Equal("Change CHG0042: ext@partner.test patches the mail relay", forOwner["title"]!.GetValue<string>());
     }
 }
 

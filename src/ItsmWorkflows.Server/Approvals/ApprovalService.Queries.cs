@@ -66,13 +66,18 @@ internal sealed partial class ApprovalService
             .ToListAsync(cancellationToken);
         // Where a decision came from (address, browser) is for the operators who audit it, not for the requester or other approvers.
         if (!isOperator) audit = [.. audit.Select(a => a with { IpAddress = null, UserAgent = null })];
-        // Nor are the addresses of approvers outside the directory for the requester, who may not be staff.
+        // Nor are the addresses of approvers outside the directory for the requester, who may not be staff, nor any in
+        // what the process wrote (the title and details), as on their ticket's page.
+        var title = approval.Title;
+        var details = DetailsOf(approval);
         if (!isOperator && !approvers.Contains(userName, StringComparer.OrdinalIgnoreCase))
         {
             approvers = [.. approvers.Select(a => Tickets.TicketEmailPrivacy.Person(a)!).Distinct()];
             audit = [.. audit.Select(a => a with { Actor = Tickets.TicketEmailPrivacy.Person(a.Actor)!, OnBehalfOf = Tickets.TicketEmailPrivacy.Person(a.OnBehalfOf) })];
+            title = Tickets.TicketEmailPrivacy.ProcessText(title);
+            details = [.. details.Select(d => KeyValuePair.Create(d.Key, Tickets.TicketEmailPrivacy.ProcessText(d.Value)))];
         }
-        return new ApprovalDetailDto(approval.Id, approval.Title, DetailsOf(approval), approval.Requester, approval.Rule, approval.ContentHash,
+        return new ApprovalDetailDto(approval.Id, title, details, approval.Requester, approval.Rule, approval.ContentHash,
             await IsOpenAsync(approvalId, cancellationToken), approvers, audit, approval.InstanceId);
     }
 }

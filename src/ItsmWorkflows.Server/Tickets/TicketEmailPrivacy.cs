@@ -21,6 +21,9 @@ internal static class TicketEmailPrivacy
         Error = email.Error is null ? null : Others(email.Error, ownAddress),
     };
 
+    /// <summary>Text the process wrote (an approval's title or details) as a requester reads it: every address hidden.</summary>
+    public static string ProcessText(string text) => Others(text, null);
+
     /// <summary>Every address in <paramref name="text"/> but <paramref name="ownAddress"/> hidden.</summary>
     private static string Others(string text, string? ownAddress) => Address().Replace(text, m => IsOwn(m.Value, ownAddress) ? m.Value : Hidden);
 
