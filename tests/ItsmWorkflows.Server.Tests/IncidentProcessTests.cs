@@ -205,4 +205,18 @@ public sealed class IncidentProcessTests(PostgresSmtpServerFixture fixture) : IC
         }
         Assert.Equal(HttpStatusCode.BadRequest, (await alice.PostJsonAsync("/api/incidents", new { title = "x", serviceId = "crm", impact = 0, urgency = 4 })).StatusCode);
     }
+    [Fact]
+    public async Task ATitleLongerThanATicketTakes_IsRefusedClearly_OneThatFitsIsKept()
+    {
+        await ImportAsync(fixture);
+        var alice = await fixture.ClientAsync("alice");
+        var title = "VPN " + new string('x', 297);
+
+        var refused = await alice.PostJsonAsync("/api/incidents", new { title, serviceId = "network", impact = 3, urgency = 3 });
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("The title is 301 characters long; a ticket's title takes at most 300", (await ReadAsync(refused))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        var (_, number) = await RaiseAsync("alice", "network", 3, 3, title[..300]);
+        Assert.Equal(title[..300], (await TicketAsync(alice, number))["ticket"]!["title"]!.GetValue<string>());
+    }
 }

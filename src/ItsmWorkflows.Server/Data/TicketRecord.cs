@@ -24,6 +24,9 @@ internal sealed class TicketRecord
 
     public TicketKind Kind { get; init; }
 
+    /// <summary>The longest title a ticket takes (the column's size on PostgreSQL; SQLite would take any).</summary>
+    public const int MaxTitleLength = 300;
+
     public required string Title { get; set; }
 
     public string? Description { get; set; }
@@ -86,7 +89,7 @@ internal sealed class TicketConfiguration(string jsonColumnType) : IEntityTypeCo
         b.Property(x => x.Id).HasMaxLength(64);
         b.Property(x => x.Number).HasMaxLength(16);
         b.HasIndex(x => x.Number).IsUnique();
-        b.Property(x => x.Title).HasMaxLength(300);
+        b.Property(x => x.Title).HasMaxLength(TicketRecord.MaxTitleLength);
         b.Property(x => x.Status).HasMaxLength(64);
         b.Property(x => x.Requester).HasMaxLength(256);
         b.Property(x => x.AssignmentGroup).HasMaxLength(128);

@@ -22,6 +22,13 @@ internal sealed partial class TicketService(ItsmDbContext db, WorkflowRuntime ru
     /// </summary>
     public async Task<TicketRecord> OpenAsync(TicketRecord draft, string definitionId, Func<TicketRecord, JsonObject> input, string actor, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(draft);
+        // Refused on every database alike (PostgreSQL's column would fail the insert; SQLite would store a title that
+        // then heads every email about the ticket).
+        if (draft.Title.Length > TicketRecord.MaxTitleLength)
+        {
+            throw ProblemException.BadRequest($"The title is {draft.Title.Length} characters long; a ticket's title takes at most {TicketRecord.MaxTitleLength}. Shorten it and put the rest in the description.");
+        }
         ProblemException NotPublished() => ProblemException.Conflict($"The process '{definitionId}' has no published version, so nothing could run this ticket. Ask a process owner to publish it.");
         _ = await published.GetAsync(db, definitionId, cancellationToken) ?? throw NotPublished();
         var strategy = db.Database.CreateExecutionStrategy();
