@@ -71,7 +71,8 @@ internal static class ApprovalEndpoints
         }).WithSummary("Approve or reject (decision: approve | reject) with an optional comment.");
         api.MapPost("/{approvalId}/revise", async (string approvalId, System.Text.Json.Nodes.JsonObject body, ClaimsPrincipal user, ApprovalService approvals, CancellationToken ct) =>
         {
-            var result = await approvals.ReviseAsync(approvalId, body["title"]?.GetValue<string>(), body["details"], body.ContainsKey("details"), UserName(user), ct);
+            var (title, details) = RevisionOf(body);
+            var result = await approvals.ReviseAsync(approvalId, title, details, body.ContainsKey("details"), UserName(user), ct);
             if (result.Accepted) return new DecisionResponse(result.Message, null);
             throw result.Refusal == DecisionRefusal.UnknownLink ? ProblemException.NotFound($"There is no approval '{approvalId}'.") : ProblemException.Conflict(result.Message);
         }).RequireAuthorization(Policies.OperateWorkflows).WithSummary("What is approved changed: record the new title and details, invalidate links made for the old content, ask the undecided approvers again.");
@@ -168,5 +169,36 @@ internal static class ApprovalEndpoints
         public static string Stale() => Page("Approval link", "<h1>No decision was taken</h1><p>This page has expired, or was opened in another browser. Open the link in your email again and choose once more.</p>" + Onward);
 
         public static string Refused(DecisionResult result) => Page("Approval link", $"<h1>No decision was taken</h1><p>{E(result.Message)}</p>{Onward}");
+    }
+    /// <summary>
+    /// The revision's title (text) and details: an object of label → value, or the [{ key, value }] list an approval is
+    /// read back with; null clears them. Anything else is refused before any content changes.
+    /// </summary>
+    private static (string? Title, System.Text.Json.Nodes.JsonNode? Details) RevisionOf(System.Text.Json.Nodes.JsonObject body)
+    {
+        string? title = null;
+        if (body["title"] is { } titleNode)
+        {
+            if (titleNode is not System.Text.Json.Nodes.JsonValue text || !text.TryGetValue<string>(out title)) throw ProblemException.BadRequest("'title' is the approval's new title, as text.");
+        }
+        var details = body["details"];
+        if (details is System.Text.Json.Nodes.JsonArray list)
+        {
+            var asObject = new System.Text.Json.Nodes.JsonObject();
+            foreach (var item in list)
+            {
+                if (item is not System.Text.Json.Nodes.JsonObject pair || pair["key"] is not System.Text.Json.Nodes.JsonValue key || !key.TryGetValue<string>(out var label) || string.IsNullOrWhiteSpace(label))
+                {
+                    throw ProblemException.BadRequest("'details' as a list holds { \"key\": label, \"value\": text } items, as an approval is read back.");
+                }
+                asObject[label] = pair["value"]?.DeepClone();
+            }
+            details = asObject;
+        }
+        else if (details is not (null or System.Text.Json.Nodes.JsonObject))
+        {
+            throw ProblemException.BadRequest("'details' is an object of label → value, such as { \"Risk\": \"High\" } (or the [{ key, value }] list an approval is read back with); null clears them.");
+        }
+        return (title, details);
     }
 }
