@@ -89,6 +89,22 @@ public sealed partial class RequestProcessTests
             { "id": "monitor", "name": "Second monitor", "form": [], "approvalRequired": false, "approvers": [], "approvalRule": "Any",
               "fulfilmentGroup": "Desk Elves", "tasks": [], "workflowDefinitionId": "{{id}}", "price": 180, "active": true }
             """), Ct)).StatusCode);
+        // Nor approvers nobody could be (every request's approval would fault, its requester left waiting), nor a
+        // number field no answer could satisfy; the item stays as it was.
+        var badApprovers = await dave.PutAsync("/api/catalog/monitor", Body($$"""
+            { "id": "monitor", "name": "Second monitor", "form": [], "approvalRequired": true, "approvers": ["nosuchuser", "group:Desk Elves", "manager", "carol", "ext@partner.test"], "approvalRule": "Any",
+              "fulfilmentGroup": "Desktop Support", "tasks": [], "workflowDefinitionId": "{{id}}", "price": 180, "active": true }
+            """), Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, badApprovers.StatusCode);
+        Assert.Contains("these are none: 'nosuchuser' (nobody has that user name), 'group:Desk Elves' (no group Desk Elves).", (await ReadAsync(badApprovers))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        var badRange = await dave.PutAsync("/api/catalog/monitor", Body($$"""
+            { "id": "monitor", "name": "Second monitor", "form": [{ "name": "count", "label": "How many", "type": "number", "required": true, "min": 10, "max": 1 }],
+              "approvalRequired": false, "approvers": [], "approvalRule": "Any",
+              "fulfilmentGroup": "Desktop Support", "tasks": [], "workflowDefinitionId": "{{id}}", "price": 180, "active": true }
+            """), Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, badRange.StatusCode);
+        Assert.Contains("Field 'count' has a minimum (10) above its maximum (1)", (await ReadAsync(badRange))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.False((await OkAsync(await dave.GetAsync("/api/catalog/monitor", Ct)))["approvalRequired"]!.GetValue<bool>());
     }
 
     [Fact]

@@ -130,6 +130,7 @@ internal static class CatalogEndpoints
         if (body.ServiceId is { } serviceId && !await db.Services.AnyAsync(s => s.Id == serviceId, ct)) throw ProblemException.BadRequest($"There is no service '{serviceId}'.");
         if (!await db.Definitions.AnyAsync(d => d.DefinitionId == body.WorkflowDefinitionId, ct)) throw ProblemException.BadRequest($"There is no workflow definition '{body.WorkflowDefinitionId}'.");
         await CheckGroupsAsync(db, [body.FulfilmentGroup, .. (body.Tasks ?? []).Select(t => t.Group)], ct);
+        await CheckApproversAsync(db, body.Approvers ?? [], ct);
         var record = await db.CatalogItems.FirstOrDefaultAsync(i => i.Id == id, ct);
         if (record is null) db.CatalogItems.Add(record = new CatalogItemRecord { Id = id, Name = body.Name, FulfilmentGroup = body.FulfilmentGroup, WorkflowDefinitionId = body.WorkflowDefinitionId });
         record.Name = body.Name.Trim();
@@ -181,6 +182,34 @@ internal static class CatalogEndpoints
         var known = await db.Groups.Where(g => wanted.Contains(g.Name)).Select(g => g.Name).ToListAsync(ct);
         var unknown = wanted.Except(known).ToList();
         if (unknown.Count > 0) throw ProblemException.BadRequest($"Unknown groups: {string.Join(", ", unknown)}.");
+    }
+
+    /// <summary>
+    /// Each approver is one the approval can ask (as the approver directory reads them): a user name, "group:Name" of a
+    /// group, "manager" (the requester's), or an email address (a person with it, else someone outside who decides by
+    /// link). A name nobody has would fault every request's approval, leaving its requester waiting.
+    /// </summary>
+    private static async Task CheckApproversAsync(ItsmDbContext db, IReadOnlyList<string> approvers, CancellationToken ct)
+    {
+        var unknown = new List<string>();
+        foreach (var entry in approvers.Select(a => a?.Trim() ?? ""))
+        {
+            if (string.Equals(entry, "manager", StringComparison.OrdinalIgnoreCase)) continue;
+            if (entry.StartsWith("group:", StringComparison.OrdinalIgnoreCase))
+            {
+                var group = entry[6..].Trim();
+                if (!await db.Groups.AnyAsync(g => g.Name == group, ct)) unknown.Add($"'{entry}' (no group {group})");
+                continue;
+            }
+            if (entry.Contains('@', StringComparison.Ordinal))
+            {
+                if (!System.Net.Mail.MailAddress.TryCreate(entry, out _)) unknown.Add($"'{entry}' (not an email address)");
+                continue;
+            }
+            var normalized = entry.ToUpperInvariant();
+            if (entry.Length == 0 || !await db.Users.AnyAsync(u => u.NormalizedUserName == normalized, ct)) unknown.Add($"'{entry}' (nobody has that user name)");
+        }
+        if (unknown.Count > 0) throw ProblemException.BadRequest($"Approvers are user names, group:Name, manager or email addresses; these are none: {string.Join(", ", unknown)}.");
     }
 
     public static async Task<List<string>> UnknownServicesAsync(ItsmDbContext db, IReadOnlyList<string> ids, CancellationToken ct)

@@ -26,6 +26,8 @@ internal static class FormValidator
             if (string.IsNullOrWhiteSpace(f.Name) || !f.Name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')) problems.Add($"Field name '{f.Name}' must be letters, digits or '_'.");
             if (!Types.Contains(f.Type)) problems.Add($"Field '{f.Name}' has type '{f.Type}'; use one of {string.Join(", ", Types)}.");
             if (f.Type == "choice" && (f.Options is null || f.Options.Count == 0)) problems.Add($"Choice field '{f.Name}' needs options.");
+            if (f.Min is { } min && f.Max is { } max && min > max) problems.Add($"Field '{f.Name}' has a minimum ({min.ToString(CultureInfo.InvariantCulture)}) above its maximum ({max.ToString(CultureInfo.InvariantCulture)}): no answer could satisfy it.");
+            if (f.MaxLength is <= 0) problems.Add($"Field '{f.Name}' has a maximum length of {f.MaxLength}: no answer could satisfy it.");
             if (f.Pattern is not null)
             {
                 try
