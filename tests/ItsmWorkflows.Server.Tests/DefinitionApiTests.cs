@@ -144,6 +144,49 @@ public abstract class DefinitionApiTests<TFixture>(TFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task Import_ToPublish_AFileThatCannotBePublished_ChangesNothing_AndAZipSaysWhatBecameOfEachFile()
+    {
+        var client = await fixture.ClientAsync("dave");
+        var id = NewId();
+        const string Unknown = """{ "id": "Magic1", "type": "Acme.Magic" }""";
+        var draft = await OkAsync(await client.PostAsync("/api/definitions", Body(Definition(id, "one")), Ct));
+
+        // Asked to replace the draft and publish, with a file that cannot be published: refused, the draft as it was.
+        var refused = await client.PostAsync("/api/definitions/import?asNewVersion=true&publish=true", Body(Definition(id, "two", extraActivity: Unknown)), Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var detail = (await ReadAsync(refused))["detail"]!.GetValue<string>();
+        Assert.Contains("cannot be published, so nothing was imported", detail, StringComparison.Ordinal);
+        Assert.Contains("Acme.Magic", detail, StringComparison.Ordinal);
+        var kept = await OkAsync(await client.GetAsync($"/api/definitions/{id}", Ct));
+        Assert.Equal(draft["version"]!["revision"]!.GetValue<long>(), kept["version"]!["revision"]!.GetValue<long>());
+        Assert.Contains("\"one\"", kept["definition"]!.ToJsonString(), StringComparison.Ordinal);
+
+        // A zip: one good file, one that cannot be published, one whose id exists as a draft. Each says what became of it.
+        var good = NewId();
+        var bad = NewId();
+        using var buffer = new MemoryStream();
+        using (var zip = new System.IO.Compression.ZipArchive(buffer, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var (name, json) in new[] { ("good.json", Definition(good)), ("bad.json", Definition(bad, extraActivity: Unknown)), ("exists.json", Definition(id, "three")) })
+            {
+                await using var entry = await zip.CreateEntry(name).OpenAsync(Ct);
+                await entry.WriteAsync(System.Text.Encoding.UTF8.GetBytes(json), Ct);
+            }
+        }
+        var upload = new ByteArrayContent(buffer.ToArray());
+        upload.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/zip");
+        var results = (await OkAsync(await client.PostAsync("/api/definitions/import?publish=true", upload, Ct))).AsArray()
+            .ToDictionary(r => r!["file"]!.GetValue<string>(), r => (Outcome: r!["outcome"]!.GetValue<string>(), Message: r["message"]?.GetValue<string>() ?? ""));
+        Assert.Equal("published", results["good.json"].Outcome);
+        Assert.Equal("rejected", results["bad.json"].Outcome);
+        Assert.Contains("cannot be published, so nothing was imported", results["bad.json"].Message, StringComparison.Ordinal);
+        Assert.Equal("rejected", results["exists.json"].Outcome);
+        Assert.Contains("is an unpublished draft; import it as a new version (asNewVersion=true) to replace that draft", results["exists.json"].Message, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/definitions/{bad}", Ct)).StatusCode);
+        Assert.Equal(draft["version"]!["revision"]!.GetValue<long>(), (await OkAsync(await client.GetAsync($"/api/definitions/{id}", Ct)))["version"]!["revision"]!.GetValue<long>());
+    }
+
+    [Fact]
     public async Task Export_ThenImportZip_RoundTrips()
     {
         var client = await fixture.ClientAsync("dave");

@@ -83,7 +83,15 @@ internal static class DefinitionEndpoints
             var results = new List<ImportResultDto>();
             foreach (var (name, json) in files)
             {
-                results.Add(await s.ImportAsync(name, json, asNewVersion ?? false, publish ?? false, Actor(user), ct));
+                try
+                {
+                    results.Add(await s.ImportAsync(name, json, asNewVersion ?? false, publish ?? false, Actor(user), ct));
+                }
+                catch (ProblemException ex) when (files.Count > 1)
+                {
+                    // One file of a zip refused (it exists, say) does not stop the others: each says what became of it.
+                    results.Add(new ImportResultDto(name, null, null, "rejected", ex.Message));
+                }
             }
             // Nothing usable at all is a bad request, not a success with bad news inside; a zip with some good files
             // answers 200 with each file's outcome.

@@ -31,6 +31,12 @@ internal sealed partial class DefinitionService
         {
             return new ImportResultDto(file, same.DefinitionId, same.Version, "unchanged", null);
         }
+        if (publish)
+        {
+            // Asked to publish, a file that cannot be published changes nothing (a draft it would replace stays as it was).
+            var check = await validator.ValidateAsync(definition, cancellationToken);
+            if (!check.IsValid) return new ImportResultDto(file, definition.DefinitionId, null, "rejected", $"It cannot be published, so nothing was imported: {string.Join(" ", check.Errors.Select(e => e.Message))}");
+        }
         WorkflowDefinitionRecord record;
         if (existing.Count == 0)
         {
@@ -40,7 +46,9 @@ internal sealed partial class DefinitionService
         }
         else if (!asNewVersion)
         {
-            throw ProblemException.Conflict($"Definition '{definition.DefinitionId}' already exists (latest version {existing[0].Version}); import it as a new version to keep both.");
+            throw ProblemException.Conflict(existing[0].State == DefinitionState.Draft
+                ? $"Definition '{definition.DefinitionId}' already exists and its latest version {existing[0].Version} is an unpublished draft; import it as a new version (asNewVersion=true) to replace that draft with this file."
+                : $"Definition '{definition.DefinitionId}' already exists (latest version {existing[0].Version}); import it as a new version (asNewVersion=true) to keep both.");
         }
         else
         {
@@ -66,7 +74,16 @@ internal sealed partial class DefinitionService
         }
         if (publish)
         {
-            var detail = await PublishAsync(record.DefinitionId, actor, cancellationToken);
+            DefinitionDetailDto detail;
+            try
+            {
+                detail = await PublishAsync(record.DefinitionId, actor, cancellationToken);
+            }
+            catch (ProblemException ex)
+            {
+                // Valid on its own but refused at publishing (another definition's route, a concurrent publish): saved, not published.
+                return new ImportResultDto(file, record.DefinitionId, record.Version, "imported", $"Saved as draft version {record.Version} but not published: {ex.Message}");
+            }
             var consumers = detail.ConsumersUpdated is { Count: > 0 } updated
                 ? "Consumers: " + string.Join("; ", updated.Select(u => $"{u.DefinitionId} v{u.Version} {u.Outcome}{(u.Message is null ? "" : $" ({u.Message})")}")) + "."
                 : null;
