@@ -190,6 +190,31 @@ public sealed class SlaTests
     }
 
     [Fact]
+    public async Task CancellingTheInstance_CallsOffItsRunningClocks_AStoppedOneKeepsItsOutcome()
+    {
+        var h = new EngineHarness();
+        var state = await h.StartAsync(Flowchart(
+            string.Join(",",
+                Activity("Response", "Itsm.StartSla", string.Join(",", Literal("clock", "response"), Literal("target", "00:30:00", "TimeSpan"))),
+                Activity("Resolution", "Itsm.StartSla", string.Join(",", Literal("clock", "resolution"), Literal("target", "08:00:00", "TimeSpan"))),
+                Activity("Responded", "Itsm.StopSla", Literal("clock", "response")),
+                Activity("Later", "Elsa.Delay", Literal("timeSpan", "1.00:00:00", "TimeSpan"))),
+            string.Join(",", Connect("Response", "Resolution"), Connect("Resolution", "Responded"), Connect("Responded", "Later"))));
+        h.Clock.Advance(TimeSpan.FromHours(10)); // past the resolution target: cancelled is not breached
+
+        var cancelled = (await h.Runtime.CancelAsync(state.InstanceId, TestContext.Current.CancellationToken)).State;
+
+        var clocks = cancelled.Properties["sla"]!.AsObject();
+        var resolution = SlaClock.FromJson(clocks["resolution"]!);
+        Assert.Equal(h.Clock.GetUtcNow(), resolution.StoppedAt);
+        Assert.Equal("cancelled", resolution.State(BusinessCalendar.AlwaysOpen, h.Clock.GetUtcNow().AddDays(5)));
+        Assert.False(resolution.Report(BusinessCalendar.AlwaysOpen, h.Clock.GetUtcNow())["breached"]!.GetValue<bool>());
+        var response = SlaClock.FromJson(clocks["response"]!);
+        Assert.False(response.Cancelled);
+        Assert.Equal("met", response.State(BusinessCalendar.AlwaysOpen, h.Clock.GetUtcNow()));
+    }
+
+    [Fact]
     public void Reopen_RunsAStoppedClockAgain_TheStoppedTimeIsAPause_AndResumeLeavesAStoppedClockAlone()
     {
         var calendar = BusinessCalendar.AlwaysOpen;

@@ -121,6 +121,13 @@ public sealed partial class RequestProcessTests
         Assert.Equal("Cancelled", detail["ticket"]!["status"]!.GetValue<string>());
         Assert.Equal("Cancelled", detail["tasks"]![0]!["status"]!.GetValue<string>());
         Assert.Equal("Cancelled", detail["processStatus"]!.GetValue<string>());
+        // Its delivery clock stops with it, as called off: not running on, not a breach to come, not in the attainment.
+        var clock = detail["sla"]!["delivery"]!;
+        Assert.True(clock["cancelled"]!.GetValue<bool>());
+        Assert.NotNull(clock["stoppedAt"]);
+        Assert.False(clock["breached"]!.GetValue<bool>());
+        var listed = await OkAsync(await bob.GetAsync($"/api/tickets?requester=bob&progress=true&pageSize=200", Ct));
+        Assert.Equal("cancelled", listed["progress"]![number]!["sla"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.Conflict, (await (await fixture.ClientAsync("nina")).PostJsonAsync($"/api/tasks/{task.Number}/close", new { state = "Complete" })).StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await bob.PostJsonAsync($"/api/requests/{number}/cancel", new { })).StatusCode);
     }

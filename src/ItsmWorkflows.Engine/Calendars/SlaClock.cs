@@ -32,6 +32,9 @@ public sealed class SlaClock
 
     public bool IsStopped => StoppedAt is not null;
 
+    /// <summary>Stopped because the work was called off (its process cancelled): neither met nor breached, left out of attainment.</summary>
+    public bool Cancelled { get; set; }
+
     public void Pause(DateTimeOffset now)
     {
         if (!IsPaused && !IsStopped) Pauses.Add(new SlaPause(now, null));
@@ -47,6 +50,14 @@ public sealed class SlaClock
         if (IsStopped) return;
         Resume(now);
         StoppedAt = now;
+    }
+
+    /// <summary>Stops the clock as called off (see <see cref="Cancelled"/>); a clock already stopped keeps its outcome.</summary>
+    public void Cancel(DateTimeOffset now)
+    {
+        if (IsStopped) return;
+        Stop(now);
+        Cancelled = true;
     }
 
     /// <summary>
@@ -74,9 +85,12 @@ public sealed class SlaClock
 
     public bool Breached(BusinessCalendar calendar, DateTimeOffset now) => Elapsed(calendar, now) >= Target;
 
-    /// <summary>Where the clock stands: "breached" once past its target (stopped or not), "met" once stopped within it, else "paused" or "running".</summary>
+    /// <summary>
+    /// Where the clock stands: "cancelled" once called off, "breached" once past its target (stopped or not), "met" once
+    /// stopped within it, else "paused" or "running".
+    /// </summary>
     public string State(BusinessCalendar calendar, DateTimeOffset now) =>
-        Breached(calendar, now) ? "breached" : IsStopped ? "met" : IsPaused ? "paused" : "running";
+        Cancelled ? "cancelled" : Breached(calendar, now) ? "breached" : IsStopped ? "met" : IsPaused ? "paused" : "running";
 
     /// <summary>
     /// When the clock reaches <paramref name="percent"/> of its target: the instant it did once reached (it stays put while
@@ -171,7 +185,8 @@ public sealed class SlaClock
         ["paused"] = IsPaused,
         ["elapsed"] = Elapsed(calendar, now).ToString(),
         ["percent"] = Math.Round(Percent(calendar, now), 1),
-        ["breached"] = Breached(calendar, now),
+        ["breached"] = !Cancelled && Breached(calendar, now),
+        ["cancelled"] = Cancelled,
         ["dueAt"] = WhenReaches(calendar, 100, now)?.ToString("O"),
         ["pauses"] = new JsonArray([.. Pauses.Select(p => (JsonNode?)new JsonObject { ["from"] = p.From.ToString("O"), ["to"] = p.To?.ToString("O") })]),
         ["segments"] = new JsonArray([.. Segments(calendar, now).Select(g => (JsonNode?)new JsonObject { ["state"] = g.State, ["from"] = g.From.ToString("O"), ["to"] = g.To.ToString("O") })]),

@@ -118,6 +118,18 @@ public sealed class WorkflowRunner(WorkflowServices services)
         state.Bookmarks.Clear();
         state.Queue.Clear();
         foreach (var incident in state.Incidents.Where(i => i.ResolvedAt is null)) incident.ResolvedAt = burst.Now;
+        // Its SLA clocks stop with it, as called off: nothing would ever stop them, and a cancelled ticket would count as
+        // running, then as breached.
+        if (state.Properties.GetValueOrDefault("sla") is System.Text.Json.Nodes.JsonObject clocks)
+        {
+            foreach (var name in clocks.Select(c => c.Key).ToList())
+            {
+                if (clocks[name] is not { } json) continue;
+                var clock = Calendars.SlaClock.FromJson(json);
+                clock.Cancel(burst.Now);
+                clocks[name] = clock.ToJson();
+            }
+        }
         state.Status = WorkflowStatus.Finished;
         state.SubStatus = WorkflowSubStatus.Cancelled;
         state.FinishedAt = burst.Now;

@@ -74,6 +74,7 @@ internal static class DashboardEndpoints
                     calendarCache[clock.Calendar] = calendar;
                 }
                 var standing = clock.State(calendar, now);
+                if (standing == "cancelled") continue; // called off with its ticket: neither met nor breached
                 var outcome = standing == "paused" ? "running" : standing; // a paused clock is still open
                 outcomes.Add((ticket.ServiceId, Key(WeekOf(ticket.CreatedAt)), outcome));
             }

@@ -21,7 +21,7 @@ internal sealed class TicketProcessViews(ItsmDbContext db, IBusinessCalendarProv
     /// <summary>
     /// For a page of tickets: the steps each one's workflow waits on (named as the process owner named them; SLA
     /// thresholds left out, the clocks say that) and the state of its SLA clocks taken together: breached if any
-    /// breached, else paused, running, or met once all stopped in time.
+    /// breached, else paused, running, or met once all stopped in time (cancelled when every clock was called off).
     /// </summary>
     public async Task<Dictionary<string, TicketProgressDto>> ProgressAsync(IReadOnlyList<TicketRecord> tickets, CancellationToken cancellationToken)
     {
@@ -58,7 +58,8 @@ internal sealed class TicketProcessViews(ItsmDbContext db, IBusinessCalendarProv
                     }
                     clockStates.Add(clock.State(calendar, now));
                 }
-                sla = clockStates.Contains("breached") ? "breached" : clockStates.Contains("paused") ? "paused" : clockStates.Contains("running") ? "running" : clockStates.Count > 0 ? "met" : null;
+                sla = clockStates.Contains("breached") ? "breached" : clockStates.Contains("paused") ? "paused" : clockStates.Contains("running") ? "running"
+                    : clockStates.Contains("met") ? "met" : clockStates.Count > 0 ? "cancelled" : null;
             }
             result[ticket.Number] = new TicketProgressDto(steps, sla);
         }

@@ -89,8 +89,8 @@ export function TicketPage({ number, me }: { number: string; me: Me }) {
         <p data-testid="waiting-on">Waiting on: {waitingOn.join(", ")}</p>
       )}
       {Object.values(detail.sla).map((c) => (
-        <div key={c.name} className={`sla${c.breached ? " breached" : c.paused ? " paused" : ""}`} data-testid={`sla-${c.name}`}>
-          {c.name}: {c.stoppedAt ? "met" : c.breached ? "breached" : c.paused ? "paused" : "running"} · {Math.round(c.percent)}% of {duration(c.target)}
+        <div key={c.name} className={`sla${c.cancelled ? " cancelled" : c.breached ? " breached" : c.paused ? " paused" : ""}`} data-testid={`sla-${c.name}`}>
+          {c.name}: {c.cancelled ? "cancelled" : c.breached ? "breached" : c.stoppedAt ? "met" : c.paused ? "paused" : "running"} · {Math.round(c.percent)}% of {duration(c.target)}
           {c.dueAt && !c.stoppedAt && <> · due {new Date(c.dueAt).toLocaleString()}</>}
           <progress max={100} value={Math.min(100, c.percent)} aria-label={`${c.name} time used`} />
           <SlaBar clock={c} />
