@@ -219,4 +219,23 @@ public sealed class IncidentProcessTests(PostgresSmtpServerFixture fixture) : IC
         var (_, number) = await RaiseAsync("alice", "network", 3, 3, title[..300]);
         Assert.Equal(title[..300], (await TicketAsync(alice, number))["ticket"]!["title"]!.GetValue<string>());
     }
+    [Fact]
+    public async Task AnIncidentWhoseProcessWasStopped_CanBeCancelled_ByStaffOrItsCaller_AndItsClocksAreCalledOff()
+    {
+        var (alice, number) = await RaiseAsync("alice", "network", 2, 2, "Shared drive slow");
+        var instanceId = (await TicketAsync(alice, number))["ticket"]!["instanceId"]!.GetValue<string>();
+        await OkAsync(await (await fixture.ClientAsync("dave")).PostJsonAsync($"/api/instances/{instanceId}/cancel", new { }));
+        var bob = await fixture.ClientAsync("bob");
+        // Nothing waits for the agents' actions any more: they say so, and the ticket can still be closed.
+        Assert.Equal(HttpStatusCode.Conflict, (await bob.PostJsonAsync($"/api/incidents/{number}/acknowledge", new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await (await fixture.ClientAsync("kate")).PostJsonAsync($"/api/incidents/{number}/cancel", new { reason = "not mine" })).StatusCode);
+
+        var cancelled = await OkAsync(await bob.PostJsonAsync($"/api/incidents/{number}/cancel", new { reason = "Duplicate of an older incident" }));
+
+        Assert.Equal("Cancelled", cancelled["status"]!.GetValue<string>());
+        var detail = await TicketAsync(alice, number);
+        Assert.All(detail["sla"]!.AsObject(), c => Assert.True(c.Value!["cancelled"]!.GetValue<bool>()));
+        Assert.Contains(detail["history"]!.AsArray(), h => h!["text"]!.GetValue<string>().EndsWith("→ Cancelled: Duplicate of an older incident", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.Conflict, (await alice.PostJsonAsync($"/api/incidents/{number}/cancel", new { })).StatusCode);
+    }
 }

@@ -58,6 +58,14 @@ internal static class IncidentEndpoints
             if (string.IsNullOrWhiteSpace(body?.Note)) throw ProblemException.BadRequest("Say how the incident was resolved ('note'); the requester reads it.");
             return ActAsync(number, "incident-resolved", body, user, t, "{0} is already resolved.", ct);
         }).WithSummary("Resolves the incident: clocks stop and the requester is told how.");
+        incidents.MapPost("/{number}/cancel", async (string number, Requests.CancelRequest? body, ClaimsPrincipal user, TicketService tickets, CancellationToken ct) =>
+        {
+            // Raised by mistake, a duplicate, or left without a process (an operator cancelled it): its caller or staff close it.
+            var ticket = await tickets.FindAsync(number, TicketKind.Incident, ct);
+            var mine = string.Equals(ticket.Requester, user.Identity?.Name, StringComparison.OrdinalIgnoreCase);
+            if (!mine && !TicketService.IsStaff(user)) throw ProblemException.NotFound($"There is no incident {number}.");
+            return TicketDto.From(await tickets.CancelAsync(ticket, user.Identity!.Name!, body?.Reason, ct));
+        }).WithSummary("Cancels an incident (raised by mistake, a duplicate, or one whose process was stopped): its process stops and its SLA clocks are called off.");
         incidents.MapPost("/{number}/reopen", ReopenAsync)
             .WithSummary("The requester (or staff) says a resolved incident is not fixed, within three days of its resolution: it goes back to work and its resolution clock runs again.");
     }
