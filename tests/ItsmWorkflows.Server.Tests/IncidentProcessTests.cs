@@ -220,14 +220,20 @@ public sealed class IncidentProcessTests(PostgresSmtpServerFixture fixture) : IC
         Assert.Equal(title[..300], (await TicketAsync(alice, number))["ticket"]!["title"]!.GetValue<string>());
     }
     [Fact]
-    public async Task AnIncidentWhoseProcessWasStopped_CanBeCancelled_ByStaffOrItsCaller_AndItsClocksAreCalledOff()
+    public async Task OnlyItsGroup_TakesAnIncident_AndOneWhoseProcessWasStopped_SaysSo_AndCanBeCancelled_ItsClocksCalledOff()
     {
         var (alice, number) = await RaiseAsync("alice", "network", 2, 2, "Shared drive slow");
         var instanceId = (await TicketAsync(alice, number))["ticket"]!["instanceId"]!.GetValue<string>();
+        // Taking it is for an agent of its group (Service Desk), as assigning it would be.
+        var other = await (await fixture.ClientAsync("nina")).PostJsonAsync($"/api/incidents/{number}/acknowledge", new { });
+        Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
+        Assert.Contains("nina does not work for Service Desk", (await ReadAsync(other))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         await OkAsync(await (await fixture.ClientAsync("dave")).PostJsonAsync($"/api/instances/{instanceId}/cancel", new { }));
         var bob = await fixture.ClientAsync("bob");
         // Nothing waits for the agents' actions any more: they say so, and the ticket can still be closed.
-        Assert.Equal(HttpStatusCode.Conflict, (await bob.PostJsonAsync($"/api/incidents/{number}/acknowledge", new { })).StatusCode);
+        var stopped = await bob.PostJsonAsync($"/api/incidents/{number}/acknowledge", new { });
+        Assert.Equal(HttpStatusCode.Conflict, stopped.StatusCode);
+        Assert.Contains("process was stopped, so nothing waits for this any more", (await ReadAsync(stopped))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await (await fixture.ClientAsync("kate")).PostJsonAsync($"/api/incidents/{number}/cancel", new { reason = "not mine" })).StatusCode);
 
         var cancelled = await OkAsync(await bob.PostJsonAsync($"/api/incidents/{number}/cancel", new { reason = "Duplicate of an older incident" }));

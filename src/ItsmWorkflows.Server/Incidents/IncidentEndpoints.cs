@@ -36,9 +36,18 @@ internal static class IncidentEndpoints
         var incidents = app.MapGroup("/api/incidents").WithTags("Incidents").RequireAuthorization(Policies.SignedIn);
         incidents.MapPost("", RaiseAsync).WithSummary("Raises an incident: priority from impact × urgency, SLA clocks from the service, assigned to its first-line group.");
         var staff = incidents.MapGroup("/{number}").RequireAuthorization(Policies.StartWorkflows);
-        staff.MapPost("/acknowledge", (string number, IncidentActionRequest? body, ClaimsPrincipal user, TicketService t, CancellationToken ct) =>
-            ActAsync(number, "incident-acknowledged", body, user, t, "{0} has already been acknowledged, or is resolved.", ct))
-            .WithSummary("Takes the incident: assigns it to you and stops the response clock.");
+        staff.MapPost("/acknowledge", async (string number, IncidentActionRequest? body, ClaimsPrincipal user, TicketService t, ItsmDbContext db, CancellationToken ct) =>
+        {
+            // Taking it assigns it to you: only an agent of its group may, as an assignment would require.
+            var ticket = await t.FindAsync(number, TicketKind.Incident, ct);
+            var me = user.Identity!.Name!;
+            if (ticket.AssignmentGroup is { } group && !await db.GroupMembers.AnyAsync(m => db.Groups.Any(g => g.Id == m.GroupId && g.Name == group) && db.Users.Any(u => u.Id == m.PersonId && u.UserName == me), ct))
+            {
+                throw new ProblemException(StatusCodes.Status403Forbidden, "Forbidden",
+                    $"{me} does not work for {group}, which {ticket.Number} is with; ask one of its agents to take it, or move it to your group first (POST /api/tickets/{ticket.Number}/assign).");
+            }
+            return await ActAsync(number, "incident-acknowledged", body, user, t, "{0} has already been acknowledged, or is resolved.", ct);
+        }).WithSummary("Takes the incident: assigns it to you (an agent of its group) and stops the response clock.");
         staff.MapPost("/wait-on-customer", async (string number, IncidentActionRequest? body, ClaimsPrincipal user, TicketService t, CancellationToken ct) =>
         {
             // The hold reasons are the SLA definition's pausing states: only those stop the clock.
@@ -101,6 +110,10 @@ internal static class IncidentEndpoints
             throw ProblemException.Conflict(ticket.Status == TicketStatuses.Resolved
                 ? $"{ticket.Number} is resolved; if it is not fixed, reopen it (POST /api/incidents/{ticket.Number}/reopen) within three days of the resolution."
                 : $"{ticket.Number} is {ticket.Status.ToLowerInvariant()}; raise a new incident if the problem is back.");
+        }
+        if (!await tickets.ProcessRunsAsync(ticket, ct))
+        {
+            throw ProblemException.Conflict($"{ticket.Number}'s process was stopped, so nothing waits for this any more; work it by hand, or cancel it (POST /api/incidents/{ticket.Number}/cancel).");
         }
         var payload = new JsonObject { ["by"] = user.Identity!.Name, ["note"] = body?.Note, ["status"] = body?.Status };
         return TicketDto.From(await tickets.SignalAsync(ticket, eventName, payload, string.Format(CultureInfo.InvariantCulture, notWaiting, number), ct));

@@ -249,6 +249,12 @@ internal sealed partial class TicketService(ItsmDbContext db, WorkflowRuntime ru
         return await db.Tickets.AsNoTracking().FirstAsync(t => t.Id == ticket.Id, cancellationToken);
     }
 
+    /// <summary>Whether the ticket's process is still running (one that was cancelled or has ended waits for nothing).</summary>
+    public Task<bool> ProcessRunsAsync(TicketRecord ticket, CancellationToken cancellationToken) =>
+        ticket.InstanceId is { } instanceId
+            ? db.Instances.AnyAsync(i => i.Id == instanceId && i.Status == WorkflowStatus.Running, cancellationToken)
+            : Task.FromResult(false);
+
     /// <summary>Cancels the ticket's process (its open tasks are withdrawn by it) and marks the ticket cancelled.</summary>
     public async Task<TicketRecord> CancelAsync(TicketRecord ticket, string actor, string? reason, CancellationToken cancellationToken)
     {
