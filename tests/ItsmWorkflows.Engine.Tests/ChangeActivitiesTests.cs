@@ -161,6 +161,20 @@ public sealed class ChangeActivitiesTests
     }
 
     [Fact]
+    public async Task CheckChangeConflicts_WindowAlreadyOver_IsAConflict_ThatAsksForANewWindow()
+    {
+        // The harness's clock reads 2026-03-02 09:00: a window on 1 March is over (approved too late, say).
+        var (state, lines) = await CheckAsync(EmailChange("2026-03-01T11:00:00Z", "2026-03-01T13:00:00Z"), new InMemoryChangeScheduleProvider());
+
+        Assert.Equal(["Conflict"], lines);
+        Assert.True(Output(state, "Check", "conflicts")["windowPassed"]!.GetValue<bool>());
+        Assert.Equal("The planned window ended 2026-03-01 13:00 UTC, before the change could be scheduled: it needs a new window.", Output(state, "Check", "summary").GetValue<string>());
+        var (future, futureLines) = await CheckAsync(EmailChange(), new InMemoryChangeScheduleProvider());
+        Assert.Equal(["NoConflict"], futureLines);
+        Assert.False(Output(future, "Check", "conflicts")["windowPassed"]!.GetValue<bool>());
+    }
+
+    [Fact]
     public async Task CheckChangeConflicts_OverlappingChangeOnOtherService_NoConflict()
     {
         var schedule = new InMemoryChangeScheduleProvider()

@@ -5,7 +5,8 @@ namespace ItsmWorkflows.Engine.Activities.Changes;
 
 /// <summary>
 /// Checks a change's planned window against the change schedule: other changes that overlap it on a shared
-/// service, and blackout windows on all services or on one of its own. Follows "Conflict" or "NoConflict";
+/// service, and blackout windows on all services or on one of its own; a window already over is a conflict too (it
+/// needs a new one). Follows "Conflict" or "NoConflict";
 /// the summary says what overlaps in a sentence a CAB can read. The schedule is the host's, through
 /// <see cref="IChangeScheduleProvider"/>.
 /// </summary>
@@ -34,7 +35,7 @@ public sealed class CheckChangeConflicts : IActivity
         ],
         Outputs =
         [
-            new OutputDescriptor("conflicts", "Object") { Description = "What overlaps: { changes: [{ number, title, services, serviceNames, start, end }], blackouts: [{ name, start, end, services }] }." },
+            new OutputDescriptor("conflicts", "Object") { Description = "What overlaps: { changes: [{ number, title, services, serviceNames, start, end }], blackouts: [{ name, start, end, services }], windowPassed: true when the window is already over }." },
             new OutputDescriptor("summary", "String") { Description = "What overlaps, in one sentence, such as \"Overlaps CHG0001002 (Email upgrade) on Email, 10:00–12:00.\"" },
         ],
         Outcomes = ["NoConflict", "Conflict"],
@@ -68,9 +69,19 @@ public sealed class CheckChangeConflicts : IActivity
 
         var names = change.AffectedServices.GroupBy(s => s.Id, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First().Name, StringComparer.OrdinalIgnoreCase);
         string NameOf(string id) => names.GetValueOrDefault(id) ?? id;
-        context.SetOutput("conflicts", ToJson(conflicts, NameOf));
-        context.SetOutput("summary", Summarise(conflicts, start, end, ignoreBlackouts, NameOf));
-        return ActivityResult.Outcome(conflicts.IsEmpty ? "NoConflict" : "Conflict");
+        // A window that is over (approved too late, say) cannot be implemented in: held for a new one, as an overlap is.
+        var passed = end <= context.Now;
+        var output = ToJson(conflicts, NameOf);
+        output["windowPassed"] = passed;
+        context.SetOutput("conflicts", output);
+        var summary = Summarise(conflicts, start, end, ignoreBlackouts, NameOf);
+        if (passed)
+        {
+            var overlaps = conflicts.IsEmpty ? "" : " It also " + char.ToLowerInvariant(summary[0]) + summary[1..];
+            summary = $"The planned window ended {end.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC, before the change could be scheduled: it needs a new window.{overlaps}";
+        }
+        context.SetOutput("summary", summary);
+        return ActivityResult.Outcome(conflicts.IsEmpty && !passed ? "NoConflict" : "Conflict");
     }
 
     private static JsonObject ToJson(ChangeScheduleConflicts conflicts, Func<string, string> nameOf) => new()
