@@ -33,3 +33,8 @@ internal sealed record SlaTarget(TimeSpan Response, TimeSpan Resolution);
 internal sealed record SlaDefinitionDto(string Id, string Name, string Calendar, IReadOnlyDictionary<string, SlaTarget> Targets, IReadOnlyList<string> PauseStatuses);
 
 internal sealed record BlackoutWindowDto(string? Id, string Name, DateTimeOffset Start, DateTimeOffset End, IReadOnlyList<string>? Services);
+
+/// <summary>A blackout window as added, with the changes already scheduled in it (which it does not move).</summary>
+internal sealed record BlackoutWindowCreatedDto(string Id, string Name, DateTimeOffset Start, DateTimeOffset End, IReadOnlyList<string> Services, IReadOnlyList<ScheduledChangeDto> ScheduledChanges);
+
+internal sealed record ScheduledChangeDto(string Number, string Title, string Status, DateTimeOffset PlannedStart, DateTimeOffset PlannedEnd);

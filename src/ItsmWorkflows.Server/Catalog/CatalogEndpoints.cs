@@ -63,7 +63,7 @@ internal static class CatalogEndpoints
         var blackouts = app.MapGroup("/api/blackout-windows").WithTags("Changes").RequireAuthorization(Policies.SignedIn);
         blackouts.MapGet("", async (ItsmDbContext db, CancellationToken ct) =>
             (await db.BlackoutWindows.AsNoTracking().ToListAsync(ct)).OrderBy(b => b.Start).Select(b => new BlackoutWindowDto(b.Id, b.Name, b.Start, b.End, Json.Strings(b.Services))));
-        blackouts.MapPost("", async (BlackoutWindowDto body, ItsmDbContext db, CancellationToken ct) =>
+        blackouts.MapPost("", async (BlackoutWindowDto body, ItsmDbContext db, ClaimsPrincipal user, TimeProvider time, CancellationToken ct) =>
         {
             if (string.IsNullOrWhiteSpace(body.Name)) throw ProblemException.BadRequest("A blackout window needs a name.");
             if (body.End <= body.Start) throw ProblemException.BadRequest("A blackout window must end after it starts.");
@@ -71,14 +71,41 @@ internal static class CatalogEndpoints
             if (unknown.Count > 0) throw ProblemException.BadRequest($"Unknown services: {string.Join(", ", unknown)}.");
             var record = new BlackoutWindowRecord { Id = Guid.NewGuid().ToString("N"), Name = body.Name.Trim(), Start = body.Start, End = body.End, Services = Json.Write(body.Services ?? []) };
             db.BlackoutWindows.Add(record);
+            // Changes already scheduled in it are not moved by it: each is told in its history, and the answer names them.
+            var scheduled = await ScheduledInAsync(db, body.Start, body.End, body.Services ?? [], ct);
+            foreach (var change in scheduled)
+            {
+                db.TicketEvents.Add(new TicketEventRecord
+                {
+                    TicketNumber = change.Number, At = time.GetUtcNow(), Actor = user.Identity!.Name, Kind = "note",
+                    Text = $"Blackout window {record.Name} ({body.Start:yyyy-MM-dd HH:mm}–{body.End:yyyy-MM-dd HH:mm} UTC) now covers its window; reschedule or cancel it, it is not moved by itself.",
+                });
+            }
             await db.SaveChangesAsync(ct);
-            return Results.Created($"/api/blackout-windows/{record.Id}", body with { Id = record.Id });
-        }).RequireAuthorization(Policies.DesignWorkflows).WithSummary("Adds a period in which no change may be scheduled (for some services, or all).");
+            return Results.Created($"/api/blackout-windows/{record.Id}", new BlackoutWindowCreatedDto(record.Id, record.Name, body.Start, body.End, body.Services ?? [], scheduled));
+        }).RequireAuthorization(Policies.DesignWorkflows)
+            .WithSummary("Adds a period in which no change may be scheduled (for some services, or all); changes already scheduled in it are named in the answer and told in their history.");
         blackouts.MapDelete("/{id}", async (string id, ItsmDbContext db, CancellationToken ct) =>
         {
             var deleted = await db.BlackoutWindows.Where(b => b.Id == id).ExecuteDeleteAsync(ct);
             return deleted == 0 ? throw ProblemException.NotFound($"There is no blackout window '{id}'.") : Results.NoContent();
         }).RequireAuthorization(Policies.DesignWorkflows);
+    }
+
+    /// <summary>Changes scheduled (or being implemented) in a window, on one of these services or, with none, on any.</summary>
+    private static async Task<List<ScheduledChangeDto>> ScheduledInAsync(ItsmDbContext db, DateTimeOffset start, DateTimeOffset end, IReadOnlyList<string> services, CancellationToken ct)
+    {
+        var holding = Changes.DbChangeScheduleProvider.HoldingStatuses;
+        var candidates = await db.Tickets.AsNoTracking()
+            .Where(t => t.Kind == TicketKind.Change && holding.Contains(t.Status) && t.PlannedStart != null && t.PlannedEnd != null)
+            .Select(t => new { t.Number, t.Title, t.Status, t.Details, t.PlannedStart, t.PlannedEnd })
+            .ToListAsync(ct);
+        // The overlap test runs here, as for the schedule's own checks (SQLite stores instants as text).
+        return [.. candidates
+            .Where(c => c.PlannedStart < end && start < c.PlannedEnd)
+            .Where(c => services.Count == 0 || Changes.DbChangeScheduleProvider.ServiceIds(c.Details).Intersect(services, StringComparer.Ordinal).Any())
+            .OrderBy(c => c.PlannedStart)
+            .Select(c => new ScheduledChangeDto(c.Number, c.Title, c.Status, c.PlannedStart!.Value, c.PlannedEnd!.Value))];
     }
 
     public static async Task<CatalogItemRecord> FindItemAsync(ItsmDbContext db, string id, CancellationToken ct) =>
