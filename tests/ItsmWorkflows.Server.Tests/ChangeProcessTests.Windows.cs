@@ -50,7 +50,7 @@ public sealed partial class ChangeProcessTests
         Assert.Equal([number], freeze["scheduledChanges"]!.AsArray().Select(c => c!["number"]!.GetValue<string>()));
         var detail = await TicketAsync(nina, number);
         Assert.Contains(detail["history"]!.AsArray(), h => h!["text"]!.GetValue<string>().StartsWith("Blackout window Network freeze", StringComparison.Ordinal)
-            && h["text"]!.GetValue<string>().Contains("reschedule or cancel it", StringComparison.Ordinal));
+            && h["text"]!.GetValue<string>().Contains("cancel it and raise it again for another window", StringComparison.Ordinal));
         Assert.Equal("Scheduled", detail["ticket"]!["status"]!.GetValue<string>());
         await ClearBlackoutsAsync(fixture);
     }

@@ -78,7 +78,7 @@ internal static class CatalogEndpoints
                 db.TicketEvents.Add(new TicketEventRecord
                 {
                     TicketNumber = change.Number, At = time.GetUtcNow(), Actor = user.Identity!.Name, Kind = "note",
-                    Text = $"Blackout window {record.Name} ({body.Start:yyyy-MM-dd HH:mm}–{body.End:yyyy-MM-dd HH:mm} UTC) now covers its window; reschedule or cancel it, it is not moved by itself.",
+                    Text = $"Blackout window {record.Name} ({body.Start:yyyy-MM-dd HH:mm}–{body.End:yyyy-MM-dd HH:mm} UTC) now covers its window. It is not moved by itself (a scheduled change keeps its window): if it must not run in the freeze, cancel it and raise it again for another window.",
                 });
             }
             await db.SaveChangesAsync(ct);
