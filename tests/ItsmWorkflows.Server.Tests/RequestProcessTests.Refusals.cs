@@ -33,6 +33,10 @@ public sealed partial class RequestProcessTests
         Assert.Contains("is required", errors["reason"]![0]!.GetValue<string>());
         Assert.Contains("date", errors["neededBy"]![0]!.GetValue<string>());
         Assert.Contains("no such field", errors["colour"]![0]!.GetValue<string>());
+        // A field takes one value: an object or a list would be stored, and emailed to the approver, as raw JSON.
+        var structured = await alice.PostAsync("/api/requests", Body("""{ "catalogItemId": "new-laptop", "answers": { "model": "Performance 16\"", "reason": { "a": [1, 2] } } }"""), Ct);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, structured.StatusCode);
+        Assert.Contains("takes a single value, not an object", (await ReadAsync(structured))["errors"]!["reason"]![0]!.GetValue<string>());
         Assert.Equal(before, Count());
         Assert.Equal(HttpStatusCode.NotFound, (await alice.PostJsonAsync("/api/requests", new { catalogItemId = "jetpack", answers = new { } })).StatusCode);
 

@@ -57,7 +57,13 @@ internal static class FormValidator
         foreach (var field in form)
         {
             var value = answers[field.Name];
-            var text = value is JsonValue v ? (v.TryGetValue<string>(out var s) ? s : v.ToJsonString()) : value?.ToJsonString();
+            // Every field takes one value: an object or a list would be stored, and emailed, as raw JSON.
+            if (value is JsonObject or JsonArray)
+            {
+                errors[field.Name] = [$"{field.Label} takes a single value, not {(value is JsonArray ? "a list" : "an object")}."];
+                continue;
+            }
+            var text = value is JsonValue v ? (v.TryGetValue<string>(out var s) ? s : v.ToJsonString()) : null;
             if (string.IsNullOrWhiteSpace(text) || (field.Type == "boolean" && value is JsonValue b && b.TryGetValue<bool>(out var flag) && !flag && field.Required))
             {
                 if (field.Required) errors[field.Name] = [$"{field.Label} is required."];
