@@ -49,6 +49,11 @@ public sealed partial class RequestProcessTests
         var noBody = await alice.PostAsync("/api/requests", Body(""), Ct);
         Assert.Equal(HttpStatusCode.BadRequest, noBody.StatusCode);
         Assert.Contains("needs a JSON body", (await ReadAsync(noBody))["detail"]!.GetValue<string>());
+        // Only staff raise tickets for someone else: a requester is refused as not allowed, not as a bad request.
+        var forSomeoneElse = await alice.PostJsonAsync("/api/requests", new { catalogItemId = "vpn-access", answers = new { reason = "Travel" }, requestedFor = "bob" });
+        Assert.Equal(HttpStatusCode.Forbidden, forSomeoneElse.StatusCode);
+        Assert.Contains("Only service desk staff can raise a ticket on someone else's behalf", (await ReadAsync(forSomeoneElse))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(before, Count());
         var anonymous = await (await fixture.ClientAsync(null)).PostJsonAsync("/api/requests", new { catalogItemId = "vpn-access" });
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
         Assert.Contains("Sign in first", (await ReadAsync(anonymous))["detail"]!.GetValue<string>());

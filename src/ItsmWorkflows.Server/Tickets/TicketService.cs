@@ -109,7 +109,7 @@ internal sealed partial class TicketService(ItsmDbContext db, WorkflowRuntime ru
     {
         var actor = user.Identity!.Name!;
         if (string.IsNullOrWhiteSpace(named) || string.Equals(named, actor, StringComparison.OrdinalIgnoreCase)) return actor;
-        if (!IsStaff(user)) throw ProblemException.BadRequest("Only service desk staff can raise a ticket on someone else's behalf.");
+        if (!IsStaff(user)) throw new ProblemException(StatusCodes.Status403Forbidden, "Forbidden", "Only service desk staff can raise a ticket on someone else's behalf; raise it for yourself, or ask the service desk.");
         var normalized = named.Trim().ToUpperInvariant();
         return await db.Users.Where(u => u.NormalizedUserName == normalized).Select(u => u.UserName).FirstOrDefaultAsync(cancellationToken)
             ?? throw ProblemException.BadRequest($"There is no person '{named}' to raise it for.");
