@@ -187,6 +187,32 @@ public abstract class DefinitionApiTests<TFixture>(TFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task Import_AsAnUploadForm_TakesEachFile_ButNotFromAPageOfAnotherSite()
+    {
+        var client = await fixture.ClientAsync("dave");
+        var id = NewId();
+        MultipartFormDataContent Form()
+        {
+            var form = new MultipartFormDataContent();
+            var file = new StringContent(Definition(id, "uploaded"), System.Text.Encoding.UTF8);
+            file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            form.Add(file, "file", "workflow.json");
+            return form;
+        }
+
+        using var foreign = new HttpRequestMessage(HttpMethod.Post, "/api/definitions/import") { Content = Form() };
+        foreign.Headers.Add("Sec-Fetch-Site", "cross-site");
+        var refused = await client.SendAsync(foreign, Ct);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/definitions/{id}", Ct)).StatusCode);
+
+        var imported = await OkAsync(await client.PostAsync("/api/definitions/import", Form(), Ct));
+
+        Assert.Equal(("workflow.json", "imported"), (imported[0]!["file"]!.GetValue<string>(), imported[0]!["outcome"]!.GetValue<string>()));
+        Assert.Equal(id, (await OkAsync(await client.GetAsync($"/api/definitions/{id}", Ct)))["version"]!["definitionId"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Export_ThenImportZip_RoundTrips()
     {
         var client = await fixture.ClientAsync("dave");

@@ -33,19 +33,23 @@ internal static class DefinitionEndpoints
         var read = app.MapGroup("/api/definitions").WithTags("Definitions").RequireAuthorization(Policies.StartWorkflows);
         var design = app.MapGroup("/api/definitions").WithTags("Definitions").RequireAuthorization(Policies.DesignWorkflows);
 
-        read.MapGet("", (DefinitionService s, CancellationToken ct) => s.ListAsync(ct));
-        read.MapGet("/{definitionId}", (string definitionId, DefinitionService s, CancellationToken ct) => s.GetAsync(definitionId, null, ct));
-        read.MapGet("/{definitionId}/versions", (string definitionId, DefinitionService s, CancellationToken ct) => s.VersionsAsync(definitionId, ct));
-        read.MapGet("/{definitionId}/versions/{version:int}", (string definitionId, int version, DefinitionService s, CancellationToken ct) => s.GetAsync(definitionId, version, ct));
-        read.MapGet("/{definitionId}/diff", (string definitionId, int from, int to, DefinitionService s, CancellationToken ct) => s.DiffAsync(definitionId, from, to, ct));
-        read.MapGet("/{definitionId}/consumers", (string definitionId, DefinitionService s, CancellationToken ct) => s.ConsumersAsync(definitionId, ct));
-        read.MapPost("/{definitionId}/validate", async (string definitionId, int? version, DefinitionService s, CancellationToken ct) => (await s.ValidateAsync(definitionId, version, ct)).Issues);
+        read.MapGet("", (DefinitionService s, CancellationToken ct) => s.ListAsync(ct)).WithSummary("Every definition's latest version.");
+        read.MapGet("/{definitionId}", (string definitionId, DefinitionService s, CancellationToken ct) => s.GetAsync(definitionId, null, ct))
+            .WithSummary("The latest version: its record (state, revision to send back with a draft save), the Elsa JSON, and validation issues.");
+        read.MapGet("/{definitionId}/versions", (string definitionId, DefinitionService s, CancellationToken ct) => s.VersionsAsync(definitionId, ct)).WithSummary("Every version, newest first.");
+        read.MapGet("/{definitionId}/versions/{version:int}", (string definitionId, int version, DefinitionService s, CancellationToken ct) => s.GetAsync(definitionId, version, ct)).WithSummary("One version, as GET /{definitionId} gives the latest.");
+        read.MapGet("/{definitionId}/diff", (string definitionId, int from, int to, DefinitionService s, CancellationToken ct) => s.DiffAsync(definitionId, from, to, ct))
+            .WithSummary("What changed between two versions (?from=1&to=2): activities added, removed and changed, connections, variables.");
+        read.MapGet("/{definitionId}/consumers", (string definitionId, DefinitionService s, CancellationToken ct) => s.ConsumersAsync(definitionId, ct))
+            .WithSummary("Definitions that use this one (as an activity, or by Execute/Dispatch Workflow), directly or through others.");
+        read.MapPost("/{definitionId}/validate", async (string definitionId, int? version, DefinitionService s, CancellationToken ct) => (await s.ValidateAsync(definitionId, version, ct)).Issues)
+            .WithSummary("The validation issues of the latest version (or ?version=N): errors stop publishing, warnings do not.");
 
         design.MapPost("", async Task<Created<DefinitionDetailDto>> (HttpContext http, ClaimsPrincipal user, DefinitionService s, CancellationToken ct) =>
         {
             var created = await s.CreateAsync(await ReadJsonAsync(http, MaxDefinitionBytes, ct), Actor(user), ct);
             return TypedResults.Created($"/api/definitions/{created.Version.DefinitionId}", created);
-        });
+        }).WithSummary("Creates a definition (version 1, a draft) from Elsa 3 workflow JSON in the body; an existing id is 409.");
         design.MapPut("/{definitionId}/draft", async (string definitionId, HttpContext http, ClaimsPrincipal user, DefinitionService s, CancellationToken ct) =>
         {
             var body = await ReadJsonAsync(http, MaxDefinitionBytes, ct);
@@ -54,10 +58,13 @@ internal static class DefinitionEndpoints
             long? revision = body is JsonObject r && r["revision"] is JsonValue v && v.TryGetValue<long>(out var rev) ? rev
                 : long.TryParse(http.Request.Headers.IfMatch.ToString().Trim('"', 'W', '/'), out var header) ? header : null;
             return await s.SaveDraftAsync(definitionId, definition, revision, Actor(user), ct);
-        });
-        design.MapPost("/{definitionId}/publish", (string definitionId, ClaimsPrincipal user, DefinitionService s, CancellationToken ct) => s.PublishAsync(definitionId, Actor(user), ct));
-        design.MapPost("/{definitionId}/retire", (string definitionId, ClaimsPrincipal user, DefinitionService s, CancellationToken ct) => s.RetireAsync(definitionId, Actor(user), ct));
-        design.MapPost("/{definitionId}/versions/{version:int}/rollback", (string definitionId, int version, ClaimsPrincipal user, DefinitionService s, CancellationToken ct) => s.RollbackAsync(definitionId, version, Actor(user), ct));
+        }).WithSummary("Saves the draft: send { definition, revision } (the revision you read) or the bare definition with the revision in If-Match; a stale revision is 409 naming who saved meanwhile. Editing a published version starts the next draft.");
+        design.MapPost("/{definitionId}/publish", (string definitionId, ClaimsPrincipal user, DefinitionService s, CancellationToken ct) => s.PublishAsync(definitionId, Actor(user), ct))
+            .WithSummary("Publishes the draft: new instances start on it, running ones keep their version; invalid is 422 with the errors.");
+        design.MapPost("/{definitionId}/retire", (string definitionId, ClaimsPrincipal user, DefinitionService s, CancellationToken ct) => s.RetireAsync(definitionId, Actor(user), ct))
+            .WithSummary("Retires the published version: no new instances start on it; running ones continue.");
+        design.MapPost("/{definitionId}/versions/{version:int}/rollback", (string definitionId, int version, ClaimsPrincipal user, DefinitionService s, CancellationToken ct) => s.RollbackAsync(definitionId, version, Actor(user), ct))
+            .WithSummary("Copies an old version into a new draft (publish it to roll back).");
 
         design.MapGet("/{definitionId}/export", async (string definitionId, int? version, bool? includeConsumers, DefinitionService s, CancellationToken ct) =>
         {
@@ -66,7 +73,7 @@ internal static class DefinitionEndpoints
             var ids = new List<string> { definitionId };
             ids.AddRange(await s.ConsumersAsync(definitionId, ct));
             return Results.File(await ZipAsync(s, ids, ct), "application/zip", $"{definitionId}-with-consumers.zip");
-        });
+        }).WithSummary("One version as Elsa JSON (?version=N, else the latest), or with ?includeConsumers=true a zip with the definitions that use it.");
         design.MapPost("/export", async (ExportRequest request, DefinitionService s, CancellationToken ct) =>
         {
             if (request.DefinitionIds is not { Count: > 0 }) throw ProblemException.BadRequest("Name at least one definition id to export.");
@@ -76,7 +83,7 @@ internal static class DefinitionEndpoints
                 foreach (var id in request.DefinitionIds) ids.AddRange(await s.ConsumersAsync(id, ct));
             }
             return Results.File(await ZipAsync(s, ids, ct), "application/zip", "workflows.zip");
-        });
+        }).WithSummary("A zip of the latest versions of { definitionIds } (and, with includeConsumers, what uses them).");
         design.MapPost("/import", async (HttpContext http, bool? asNewVersion, bool? publish, ClaimsPrincipal user, DefinitionService s, CancellationToken ct) =>
         {
             var files = await ReadImportAsync(http, ct);
@@ -103,7 +110,7 @@ internal static class DefinitionEndpoints
                     new Dictionary<string, object?> { ["results"] = results });
             }
             return results;
-        });
+        }).WithSummary("Imports Elsa JSON: the body (application/json), a zip of .json files (application/zip), or files uploaded as a form; ?asNewVersion=true makes an existing id's next version (or replaces its draft), ?publish=true publishes each. Answers each file's outcome.");
     }
 
     private static async Task<byte[]> ZipAsync(DefinitionService s, IEnumerable<string> definitionIds, CancellationToken ct)
@@ -155,15 +162,51 @@ internal static class DefinitionEndpoints
     private static async Task<List<(string Name, string Json)>> ReadImportAsync(HttpContext http, CancellationToken ct)
     {
         var contentType = http.Request.ContentType ?? "";
+        // Only a multipart upload: a body sent without a type (curl -d @file.json says x-www-form-urlencoded) is the JSON itself.
+        if (contentType.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+        {
+            // An upload form (curl -F file=@workflow.json): each file is a definition, or a zip of them. A form is what
+            // a page of another site can post, so one sent from elsewhere (the browser says so) is refused.
+            if (Http.CrossSiteRequests.IsFromAnotherOrigin(http.Request))
+            {
+                throw new ProblemException(StatusCodes.Status403Forbidden, "Forbidden", "An upload form sent by a page of another site is not accepted; import from this site's designer, or with curl.");
+            }
+            if (http.Request.ContentLength > MaxImportBytes) throw TooLarge(MaxImportBytes);
+            var form = await http.Request.ReadFormAsync(ct);
+            if (form.Files.Count == 0) throw ProblemException.BadRequest("The form holds no file; send a definition (.json) or a zip of them as a file field, or the JSON itself as the body.");
+            var uploaded = new List<(string, string)>();
+            foreach (var file in form.Files)
+            {
+                if (file.Length > MaxImportBytes) throw TooLarge(MaxImportBytes);
+                await using var stream = file.OpenReadStream();
+                using var buffer = new MemoryStream();
+                await stream.CopyToAsync(buffer, ct);
+                buffer.Position = 0;
+                if (file.FileName.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) || (file.ContentType ?? "").Contains("zip", StringComparison.OrdinalIgnoreCase)) uploaded.AddRange(await ReadZipAsync(buffer, ct));
+                else if (buffer.Length > MaxDefinitionBytes) throw TooLarge(MaxDefinitionBytes);
+                else
+                {
+                    using var reader = new StreamReader(buffer, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+                    uploaded.Add((file.FileName, await reader.ReadToEndAsync(ct)));
+                }
+            }
+            return uploaded;
+        }
         if (!contentType.Contains("zip", StringComparison.OrdinalIgnoreCase))
         {
             return [("request body", await ReadBodyAsync(http, MaxDefinitionBytes, ct))];
         }
         if (http.Request.ContentLength > MaxImportBytes) throw TooLarge(MaxImportBytes);
-        using var buffer = new MemoryStream();
-        await http.Request.Body.CopyToAsync(buffer, ct);
-        if (buffer.Length > MaxImportBytes) throw TooLarge(MaxImportBytes);
-        buffer.Position = 0;
+        using var body = new MemoryStream();
+        await http.Request.Body.CopyToAsync(body, ct);
+        if (body.Length > MaxImportBytes) throw TooLarge(MaxImportBytes);
+        body.Position = 0;
+        return await ReadZipAsync(body, ct);
+    }
+
+    /// <summary>The .json files of a zip, with the limits on their number and expanded size.</summary>
+    private static async Task<List<(string Name, string Json)>> ReadZipAsync(MemoryStream buffer, CancellationToken ct)
+    {
         var files = new List<(string, string)>();
         try
         {
