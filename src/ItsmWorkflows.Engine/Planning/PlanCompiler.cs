@@ -117,7 +117,8 @@ public sealed class PlanCompiler(ActivityRegistry registry, IWorkflowDefinitionP
             var refused = new UnknownActivity(node.Type);
             return new Resolved(refused, refused.Descriptor, null);
         }
-        plan.Issues.Add(new PlanIssue(node.Id, "type", $"Activity '{node.DisplayName}' has type '{node.Type}', which ItsmWorkflows does not know. It is kept so the definition can be edited, but the definition cannot be published until it is replaced."));
+        var suggestion = TypeSuggestion.Closest(node.Type, registry.Descriptors.Select(d => d.TypeName)) is { } closest ? $" Did you mean '{closest}'?" : "";
+        plan.Issues.Add(new PlanIssue(node.Id, "type", $"Activity '{node.DisplayName}' has type '{node.Type}', which ItsmWorkflows does not know.{suggestion} It is kept so the definition can be edited, but the definition cannot be published until it is replaced."));
         var unknown = new UnknownActivity(node.Type);
         return new Resolved(unknown, unknown.Descriptor, null);
     }
