@@ -46,6 +46,13 @@ public sealed partial class RequestProcessTests
         var text = (await ReadAsync(wrongType))["detail"]!.GetValue<string>();
         Assert.Contains("'$.catalogItemId'", text);
         Assert.DoesNotContain("ItsmWorkflows", text);
+        // Broken JSON is called broken, not a wrong type at the place it broke; valid JSON of the wrong shape says so.
+        var cut = await alice.PostAsync("/api/requests", Body("{\"catalogItemId\":"), Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, cut.StatusCode);
+        Assert.StartsWith("The request body is not valid JSON (line 1", (await ReadAsync(cut))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        var list = await alice.PostAsync("/api/requests", Body("[1, 2]"), Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, list.StatusCode);
+        Assert.Contains("wrong shape: this endpoint takes a JSON object", (await ReadAsync(list))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         var noBody = await alice.PostAsync("/api/requests", Body(""), Ct);
         Assert.Equal(HttpStatusCode.BadRequest, noBody.StatusCode);
         Assert.Contains("needs a JSON body", (await ReadAsync(noBody))["detail"]!.GetValue<string>());

@@ -49,11 +49,26 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
     /// Where the body went wrong, without the serializer's own words: those name .NET types, which mean nothing
     /// to a caller and say more about the server than it needs to.
     /// </summary>
-    private static string JsonProblem(JsonException exception) => exception.Path is { Length: > 1 } path
-        ? $"The value at '{path}' in the request body has the wrong type or form (a text, number, true/false, list or date-time where the API docs say so)."
-        : exception.LineNumber is { } line
+    private static string JsonProblem(JsonException exception) => IsSyntaxError(exception)
+        ? exception.LineNumber is { } line
             ? $"The request body is not valid JSON (line {line + 1}, position {(exception.BytePositionInLine ?? 0) + 1})."
-            : "The request body is not valid JSON.";
+            : "The request body is not valid JSON."
+        : exception.Path is { Length: > 1 } path
+            ? $"The value at '{path}' in the request body has the wrong type or form (a text, number, true/false, list or date-time where the API docs say so)."
+            : "The request body is JSON of the wrong shape: this endpoint takes a JSON object (see /api/docs for its fields).";
+
+    /// <summary>
+    /// Whether the reader found the text itself broken (cut short, a stray character), rather than a value of the wrong
+    /// type: the serializer reports both with a path, the former wrapping the reader's own exception.
+    /// </summary>
+    private static bool IsSyntaxError(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e.GetType().Name == "JsonReaderException") return true;
+        }
+        return false;
+    }
 
     /// <summary>
     /// ASP.NET Core's binding messages in the caller's terms: they name the handler's .NET parameter types
