@@ -19,6 +19,7 @@ public sealed class TypeSuggestionTests
     [Theory]
     [InlineData("Acme.Magic")] // nothing near
     [InlineData("SendEmail")] // two known types share the name: no guess
+    [InlineData("Isa.SendEmail")] // as near to Itsm.SendEmail as to Elsa.SendEmail: no guess
     public void NothingCloseEnough_OrTwoEquallyLikely_SuggestsNothing(string unknown) =>
         Assert.Null(TypeSuggestion.Closest(unknown, Known));
 

@@ -54,4 +54,20 @@ public sealed partial class ChangeProcessTests
         Assert.Equal("Scheduled", detail["ticket"]!["status"]!.GetValue<string>());
         await ClearBlackoutsAsync(fixture);
     }
+    [Fact]
+    public async Task AChangeWithTheLongestTitle_StillOpensItsImplementationTask_ItsTitleCutToFit()
+    {
+        var start = fixture.EngineClock.GetUtcNow().AddHours(1);
+        var title = "Replace the core router " + new string('x', 276);
+        var (nina, number) = await RaiseAsync("nina", new { title, type = "standard", services = Laptops, plannedStart = start, plannedEnd = start.AddHours(1) });
+        Assert.Equal(300, (await TicketAsync(nina, number))["ticket"]!["title"]!.GetValue<string>().Length);
+
+        await AdvanceAsync(fixture, TimeSpan.FromHours(1) + TimeSpan.FromMinutes(1));
+
+        Assert.Equal("Implement", await StatusAsync(nina, number));
+        var task = Assert.Single(await OpenTasksAsync(nina, number));
+        Assert.StartsWith($"Implement {number}: Replace the core router", task.Title, StringComparison.Ordinal);
+        Assert.Equal(300, task.Title.Length);
+        Assert.EndsWith("…", task.Title, StringComparison.Ordinal);
+    }
 }

@@ -153,10 +153,10 @@ public abstract class DefinitionApiTests<TFixture>(TFixture fixture) : IClassFix
 
         // Asked to replace the draft and publish, with a file that cannot be published: refused, the draft as it was.
         var refused = await client.PostAsync("/api/definitions/import?asNewVersion=true&publish=true", Body(Definition(id, "two", extraActivity: Unknown)), Ct);
-        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
-        var detail = (await ReadAsync(refused))["detail"]!.GetValue<string>();
-        Assert.Contains("cannot be published, so nothing was imported", detail, StringComparison.Ordinal);
-        Assert.Contains("Acme.Magic", detail, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        var problem = await ReadAsync(refused);
+        Assert.Contains("cannot be published, so nothing was imported", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("Magic1", problem["errors"]![0]!["activityId"]!.GetValue<string>());
         var kept = await OkAsync(await client.GetAsync($"/api/definitions/{id}", Ct));
         Assert.Equal(draft["version"]!["revision"]!.GetValue<long>(), kept["version"]!["revision"]!.GetValue<long>());
         Assert.Contains("\"one\"", kept["definition"]!.ToJsonString(), StringComparison.Ordinal);
@@ -205,6 +205,15 @@ public abstract class DefinitionApiTests<TFixture>(TFixture fixture) : IClassFix
         var refused = await client.SendAsync(foreign, Ct);
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/definitions/{id}", Ct)).StatusCode);
+
+        // A form that is not one (no boundary) is a bad request, not a server error.
+        var broken = new StringContent("--x\r\nnot a part", System.Text.Encoding.UTF8);
+        broken.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("multipart/form-data");
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.PostAsync("/api/definitions/import", broken, Ct)).StatusCode);
+        // The same check holds for a plain body a page of another site could send.
+        using var foreignText = new HttpRequestMessage(HttpMethod.Post, "/api/definitions/import") { Content = new StringContent(Definition(id, "uploaded"), System.Text.Encoding.UTF8, "text/plain") };
+        foreignText.Headers.Add("Sec-Fetch-Site", "same-site");
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.SendAsync(foreignText, Ct)).StatusCode);
 
         var imported = await OkAsync(await client.PostAsync("/api/definitions/import", Form(), Ct));
 

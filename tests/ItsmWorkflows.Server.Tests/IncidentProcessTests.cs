@@ -109,6 +109,7 @@ public sealed class IncidentProcessTests(PostgresSmtpServerFixture fixture) : IC
         var history = detail["history"]!.AsArray().Select(h => h!["text"]!.GetValue<string>()).ToList();
         Assert.Contains("In progress → Waiting on customer: Asked for the VPN client logs", history);
         Assert.Contains("Waiting on customer → In progress: Logs received", history);
+        Assert.Equal(HttpStatusCode.Conflict, (await alice.PostJsonAsync($"/api/incidents/{number}/cancel", new { reason = "never mind" })).StatusCode); // resolved is an outcome
         var again = await bob.PostJsonAsync($"/api/incidents/{number}/wait-on-customer", new { note = "again" });
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Contains("is resolved", (await ReadAsync(again))["detail"]!.GetValue<string>());

@@ -121,6 +121,12 @@ public sealed partial class RequestProcessTests
         Assert.Equal(HttpStatusCode.BadRequest, badRange.StatusCode);
         Assert.Contains("Field 'count' has a minimum (10) above its maximum (1)", (await ReadAsync(badRange))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.False((await OkAsync(await dave.GetAsync("/api/catalog/monitor", Ct)))["approvalRequired"]!.GetValue<bool>());
+        // Approvers are kept as checked: " manager " is the requester's manager, not a name nobody has.
+        await OkAsync(await dave.PutAsync("/api/catalog/monitor", Body($$"""
+            { "id": "monitor", "name": "Second monitor", "form": [], "approvalRequired": true, "approvers": [" manager ", " group:Desktop Support"], "approvalRule": "Any",
+              "fulfilmentGroup": "Desktop Support", "tasks": [], "workflowDefinitionId": "{{id}}", "price": 180, "active": true }
+            """), Ct));
+        Assert.Equal(["manager", "group:Desktop Support"], (await OkAsync(await dave.GetAsync("/api/catalog/monitor", Ct)))["approvers"]!.AsArray().Select(a => a!.GetValue<string>()));
     }
 
     [Fact]

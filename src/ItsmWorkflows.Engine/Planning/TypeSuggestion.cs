@@ -18,15 +18,21 @@ public static class TypeSuggestion
         var limit = Math.Max(2, type.Length / 4);
         string? best = null;
         var bestDistance = int.MaxValue;
+        var tied = false;
         foreach (var candidate in candidates)
         {
             var distance = Distance(type.ToUpperInvariant(), candidate.ToUpperInvariant());
             if (distance < bestDistance)
             {
-                (best, bestDistance) = (candidate, distance);
+                (best, bestDistance, tied) = (candidate, distance, false);
+            }
+            else if (distance == bestDistance)
+            {
+                tied = true;
             }
         }
-        return bestDistance <= limit ? best : null;
+        // Two equally near: no guess.
+        return bestDistance <= limit && !tied ? best : null;
     }
 
     /// <summary>Levenshtein distance: insertions, deletions and substitutions.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Options;
 using System.Security.Claims;
 using System.Text.Json.Nodes;
@@ -78,7 +79,7 @@ internal static class CatalogEndpoints
                 db.TicketEvents.Add(new TicketEventRecord
                 {
                     TicketNumber = change.Number, At = time.GetUtcNow(), Actor = user.Identity!.Name, Kind = "note",
-                    Text = $"Blackout window {record.Name} ({body.Start:yyyy-MM-dd HH:mm}–{body.End:yyyy-MM-dd HH:mm} UTC) now covers its window. It is not moved by itself (a scheduled change keeps its window): if it must not run in the freeze, cancel it and raise it again for another window.",
+                    Text = $"Blackout window {record.Name} ({body.Start.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)}–{body.End.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC) now covers its window. It is not moved by itself (a scheduled change keeps its window): if it must not run in the freeze, cancel it and raise it again for another window.",
                 });
             }
             await db.SaveChangesAsync(ct);
@@ -166,7 +167,8 @@ internal static class CatalogEndpoints
         record.ServiceId = body.ServiceId;
         record.Form = FormValidator.Serialize(body.Form ?? []);
         record.ApprovalRequired = body.ApprovalRequired;
-        record.Approvers = Json.Write(body.Approvers ?? []);
+        // Stored as checked: " manager" would pass the check and then match nothing when a request asks.
+        record.Approvers = Json.Write<List<string>>([.. (body.Approvers ?? []).Select(a => a?.Trim() ?? "")]);
         record.ApprovalRule = body.ApprovalRule;
         record.FulfilmentGroup = body.FulfilmentGroup;
         record.Tasks = Json.Write(body.Tasks ?? []);

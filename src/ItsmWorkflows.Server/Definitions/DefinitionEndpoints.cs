@@ -97,7 +97,9 @@ internal static class DefinitionEndpoints
                 catch (ProblemException ex) when (files.Count > 1)
                 {
                     // One file of a zip refused (it exists, say) does not stop the others: each says what became of it.
-                    results.Add(new ImportResultDto(name, null, null, "rejected", ex.Message));
+                    results.Add(ex.Extensions.TryGetValue(DefinitionService.SavedAsDraft, out var version)
+                        ? new ImportResultDto(name, null, version as int?, "not-published", ex.Message)
+                        : new ImportResultDto(name, null, null, "rejected", ex.Message));
                 }
             }
             // Nothing usable at all is a bad request, not a success with bad news inside; a zip with some good files
@@ -162,33 +164,49 @@ internal static class DefinitionEndpoints
     private static async Task<List<(string Name, string Json)>> ReadImportAsync(HttpContext http, CancellationToken ct)
     {
         var contentType = http.Request.ContentType ?? "";
+        // Whatever the body's type (a form, text/plain), a page of another site could have posted it: refused when the
+        // browser says so. The designer imports from this site; curl sends no such headers.
+        if (Http.CrossSiteRequests.IsFromAnotherOrigin(http.Request))
+        {
+            throw new ProblemException(StatusCodes.Status403Forbidden, "Forbidden", "An import sent by a page of another site is not accepted; import from this site's designer, or with curl.");
+        }
         // Only a multipart upload: a body sent without a type (curl -d @file.json says x-www-form-urlencoded) is the JSON itself.
         if (contentType.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase))
         {
-            // An upload form (curl -F file=@workflow.json): each file is a definition, or a zip of them. A form is what
-            // a page of another site can post, so one sent from elsewhere (the browser says so) is refused.
-            if (Http.CrossSiteRequests.IsFromAnotherOrigin(http.Request))
-            {
-                throw new ProblemException(StatusCodes.Status403Forbidden, "Forbidden", "An upload form sent by a page of another site is not accepted; import from this site's designer, or with curl.");
-            }
+            // An upload form (curl -F file=@workflow.json): each file is a definition, or a zip of them; the limits hold
+            // for the request as a whole.
             if (http.Request.ContentLength > MaxImportBytes) throw TooLarge(MaxImportBytes);
-            var form = await http.Request.ReadFormAsync(ct);
+            IFormCollection form;
+            try
+            {
+                form = await http.Request.ReadFormAsync(ct);
+            }
+            catch (InvalidDataException ex)
+            {
+                throw ProblemException.BadRequest($"The upload form could not be read: {ex.Message}");
+            }
             if (form.Files.Count == 0) throw ProblemException.BadRequest("The form holds no file; send a definition (.json) or a zip of them as a file field, or the JSON itself as the body.");
+            if (form.Files.Sum(f => f.Length) > MaxImportBytes) throw TooLarge(MaxImportBytes);
             var uploaded = new List<(string, string)>();
+            var expanded = 0L;
             foreach (var file in form.Files)
             {
-                if (file.Length > MaxImportBytes) throw TooLarge(MaxImportBytes);
                 await using var stream = file.OpenReadStream();
                 using var buffer = new MemoryStream();
                 await stream.CopyToAsync(buffer, ct);
                 buffer.Position = 0;
-                if (file.FileName.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) || (file.ContentType ?? "").Contains("zip", StringComparison.OrdinalIgnoreCase)) uploaded.AddRange(await ReadZipAsync(buffer, ct));
+                List<(string Name, string Json)> read;
+                if (file.FileName.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) || (file.ContentType ?? "").Contains("zip", StringComparison.OrdinalIgnoreCase)) read = await ReadZipAsync(buffer, ct);
                 else if (buffer.Length > MaxDefinitionBytes) throw TooLarge(MaxDefinitionBytes);
                 else
                 {
                     using var reader = new StreamReader(buffer, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-                    uploaded.Add((file.FileName, await reader.ReadToEndAsync(ct)));
+                    read = [(file.FileName, await reader.ReadToEndAsync(ct))];
                 }
+                uploaded.AddRange(read);
+                expanded += read.Sum(f => (long)f.Json.Length);
+                if (uploaded.Count > MaxImportFiles) throw ProblemException.BadRequest($"The upload holds more than {MaxImportFiles} definitions; import at most {MaxImportFiles} at a time.");
+                if (expanded > MaxImportExpandedBytes) throw ProblemException.BadRequest($"The uploaded definitions add up to more than {MaxImportExpandedBytes / (1024 * 1024)} MB; import them in smaller batches.");
             }
             return uploaded;
         }

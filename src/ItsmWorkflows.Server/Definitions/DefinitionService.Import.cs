@@ -8,6 +8,9 @@ namespace ItsmWorkflows.Server.Definitions;
 /// <summary>Importing Elsa JSON files as definitions or their next versions.</summary>
 internal sealed partial class DefinitionService
 {
+    /// <summary>The problem's extension that says the file was saved as this draft version though not published.</summary>
+    public const string SavedAsDraft = "savedAsDraft";
+
     /// <summary>
     /// Imports one file. An existing definition id becomes its next version when <paramref name="asNewVersion"/>,
     /// else 409; an unchanged file (same content hash as a stored version) is skipped.
@@ -35,7 +38,11 @@ internal sealed partial class DefinitionService
         {
             // Asked to publish, a file that cannot be published changes nothing (a draft it would replace stays as it was).
             var check = await validator.ValidateAsync(definition, cancellationToken);
-            if (!check.IsValid) return new ImportResultDto(file, definition.DefinitionId, null, "rejected", $"It cannot be published, so nothing was imported: {string.Join(" ", check.Errors.Select(e => e.Message))}");
+            if (!check.IsValid)
+            {
+                throw ProblemException.Invalid($"'{definition.DefinitionId}' cannot be published, so nothing was imported: {string.Join(" ", check.Errors.Select(e => e.Message))}",
+                    new Dictionary<string, object?> { ["errors"] = check.Errors.ToList() });
+            }
         }
         WorkflowDefinitionRecord record;
         if (existing.Count == 0)
@@ -81,8 +88,11 @@ internal sealed partial class DefinitionService
             }
             catch (ProblemException ex)
             {
-                // Valid on its own but refused at publishing (another definition's route, a concurrent publish): saved, not published.
-                return new ImportResultDto(file, record.DefinitionId, record.Version, "imported", $"Saved as draft version {record.Version} but not published: {ex.Message}");
+                // Valid on its own but refused at publishing (another definition's route, a concurrent publish): saved,
+                // not published. What the failed publish left tracked is dropped, so the next file starts clean.
+                db.ChangeTracker.Clear();
+                var extensions = new Dictionary<string, object?>(ex.Extensions) { [SavedAsDraft] = record.Version };
+                throw new ProblemException(ex.Status, ex.Title, $"Saved as draft version {record.Version} of '{record.DefinitionId}' but not published: {ex.Message}", extensions);
             }
             var consumers = detail.ConsumersUpdated is { Count: > 0 } updated
                 ? "Consumers: " + string.Join("; ", updated.Select(u => $"{u.DefinitionId} v{u.Version} {u.Outcome}{(u.Message is null ? "" : $" ({u.Message})")}")) + "."

@@ -41,7 +41,8 @@ internal static class IncidentEndpoints
             // Taking it assigns it to you: only an agent of its group may, as an assignment would require.
             var ticket = await t.FindAsync(number, TicketKind.Incident, ct);
             var me = user.Identity!.Name!;
-            if (ticket.AssignmentGroup is { } group && !await db.GroupMembers.AnyAsync(m => db.Groups.Any(g => g.Id == m.GroupId && g.Name == group) && db.Users.Any(u => u.Id == m.PersonId && u.UserName == me), ct))
+            var overseer = user.IsInRole(Roles.Admin) || user.IsInRole(Roles.ProcessOwner);
+            if (!overseer && ticket.AssignmentGroup is { } group && !await db.GroupMembers.AnyAsync(m => db.Groups.Any(g => g.Id == m.GroupId && g.Name == group) && db.Users.Any(u => u.Id == m.PersonId && u.UserName == me), ct))
             {
                 throw new ProblemException(StatusCodes.Status403Forbidden, "Forbidden",
                     $"{me} does not work for {group}, which {ticket.Number} is with; ask one of its agents to take it, or move it to your group first (POST /api/tickets/{ticket.Number}/assign).");
@@ -73,6 +74,8 @@ internal static class IncidentEndpoints
             var ticket = await tickets.FindAsync(number, TicketKind.Incident, ct);
             var mine = string.Equals(ticket.Requester, user.Identity?.Name, StringComparison.OrdinalIgnoreCase);
             if (!mine && !TicketService.IsStaff(user)) throw ProblemException.NotFound($"There is no incident {number}.");
+            // Resolved is an outcome (its clocks met or breached): it closes, or is reopened, but is not called off.
+            if (ticket.Status == TicketStatuses.Resolved) throw ProblemException.Conflict($"{ticket.Number} is resolved; it closes by itself, or reopen it if it is not fixed.");
             return TicketDto.From(await tickets.CancelAsync(ticket, user.Identity!.Name!, body?.Reason, ct));
         }).WithSummary("Cancels an incident (raised by mistake, a duplicate, or one whose process was stopped): its process stops and its SLA clocks are called off.");
         incidents.MapPost("/{number}/reopen", ReopenAsync)

@@ -99,7 +99,8 @@ internal sealed partial class TicketRecordWriter(ItsmDbContext db, WorkflowServi
             Id = id,
             Number = number,
             Kind = TicketKind.Task,
-            Title = Text(p, "title") ?? "Task",
+            // A title the process composed ('Implement CHG…: ' + the change's title) may not fit: cut to the column, not fail the step.
+            Title = Clamp(Text(p, "title") ?? "Task", TicketRecord.MaxTitleLength),
             Description = Text(p, "description"),
             Status = "Open",
             Requester = parent?.Requester,
@@ -171,6 +172,8 @@ internal sealed partial class TicketRecordWriter(ItsmDbContext db, WorkflowServi
 
     private void Event(string number, DateTimeOffset at, string kind, string text, string? actor = ProcessActor) =>
         db.TicketEvents.Add(new TicketEventRecord { TicketNumber = number, At = at, Actor = actor ?? ProcessActor, Kind = kind, Text = text });
+
+    private static string Clamp(string text, int length) => text.Length <= length ? text : text[..(length - 1)] + "…";
 
     private static string? Text(JsonObject p, string name) => p[name] is JsonValue v && v.TryGetValue<string>(out var s) && !string.IsNullOrWhiteSpace(s) ? s : null;
 

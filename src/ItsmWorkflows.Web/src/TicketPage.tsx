@@ -181,9 +181,9 @@ function slaEvents(c: SlaClock): { at: string; kind: string; text: string }[] {
     if (i === 0) events.push({ at: g.from, kind: "sla", text: `${c.name} clock started (target ${c.target})` });
     if (g.state === "paused") events.push({ at: g.from, kind: "sla", text: `${c.name} clock paused` });
     else if (before === "paused") events.push({ at: g.from, kind: "sla", text: `${c.name} clock resumed` });
-    if (i === firstBreach) events.push({ at: g.from, kind: "sla", text: `${c.name} target breached` });
+    if (i === firstBreach && !c.cancelled) events.push({ at: g.from, kind: "sla", text: `${c.name} target breached` });
   });
-  if (c.stoppedAt) events.push({ at: c.stoppedAt, kind: "sla", text: `${c.name} clock stopped: ${c.breached ? "target missed" : "target met"}` });
+  if (c.stoppedAt) events.push({ at: c.stoppedAt, kind: "sla", text: `${c.name} clock ${c.cancelled ? "called off: the work was cancelled" : `stopped: ${c.breached ? "target missed" : "target met"}`}` });
   return events;
 }
 
@@ -211,7 +211,7 @@ function SlaBar({ clock }: { clock: SlaClock }) {
   const end = Math.max(Date.parse(segments[segments.length - 1].to), clock.dueAt && !clock.stoppedAt ? Date.parse(clock.dueAt) : 0);
   const total = Math.max(1, end - start);
   return (
-    <div className="sla-bar" role="img" data-testid={`sla-bar-${clock.name}`}
+    <div className={`sla-bar${clock.cancelled ? " cancelled" : ""}`} role="img" data-testid={`sla-bar-${clock.name}`}
       aria-label={segments.map((g) => `${g.state} ${new Date(g.from).toLocaleString()} to ${new Date(g.to).toLocaleString()}`).join("; ")}>
       {segments.map((g, i) => (
         <span key={i} className={`sla-segment sla-${g.state}`} data-state={g.state}
