@@ -90,6 +90,16 @@ internal static class Processes
         await SettleAsync(fixture);
     }
 
+    /// <summary>A catalog item like new-laptop, without approval, whose requests run <paramref name="definitionId"/>.</summary>
+    public static async Task CatalogItemRunningAsync(HttpClient owner, string itemId, string definitionId)
+    {
+        var item = await OkAsync(await owner.GetAsync("/api/catalog/new-laptop", Ct));
+        item["id"] = itemId;
+        item["workflowDefinitionId"] = definitionId;
+        item["approvalRequired"] = false;
+        await OkAsync(await owner.PutAsync($"/api/catalog/{itemId}", Body(item.ToJsonString()), Ct));
+    }
+
     public static async Task ClearBlackoutsAsync(ServerFixture fixture)
     {
         await using var scope = fixture.Factory.Services.CreateAsyncScope();

@@ -135,11 +135,7 @@ public sealed class TicketEmailTests(PostgresSmtpServerFixture fixture) : IClass
                 "notify": { "typeName": "Boolean", "expression": { "type": "Literal", "value": "false" } } } ], "connections": [] } }
             """;
         await OkAsync(await dave.PostAsync("/api/definitions/import?publish=true", Body(json), Ct));
-        var item = await OkAsync(await dave.GetAsync("/api/catalog/new-laptop", Ct));
-        item["id"] = "vendored-" + suffix;
-        item["workflowDefinitionId"] = "vendor-" + suffix;
-        item["approvalRequired"] = false;
-        await OkAsync(await dave.PutAsync($"/api/catalog/vendored-{suffix}", Body(item.ToJsonString()), Ct));
+        await CatalogItemRunningAsync(dave, "vendored-" + suffix, "vendor-" + suffix);
         var rose = await fixture.ClientAsync(await PersonAsync("rose", "Rose Requester"));
         var number = (await OkAsync(await rose.PostJsonAsync("/api/requests", new { catalogItemId = "vendored-" + suffix, answers = new { model = "Performance 16\"", reason = "Renders" } })))["number"]!.GetValue<string>();
         await SettleAsync(fixture);

@@ -41,11 +41,7 @@ public sealed class TicketOwnershipTests(PostgresServerFixture fixture) : IClass
         {
             await OkAsync(await dave.PostAsync("/api/definitions/import?publish=true", Body(json), Ct));
         }
-        var item = await OkAsync(await dave.GetAsync("/api/catalog/new-laptop", Ct));
-        item["id"] = "sourced-" + suffix;
-        item["workflowDefinitionId"] = "root-" + suffix;
-        item["approvalRequired"] = false;
-        await OkAsync(await dave.PutAsync($"/api/catalog/sourced-{suffix}", Body(item.ToJsonString()), Ct));
+        await CatalogItemRunningAsync(dave, "sourced-" + suffix, "root-" + suffix);
 
         var alice = await fixture.ClientAsync("alice");
         var number = (await OkAsync(await alice.PostJsonAsync("/api/requests", new { catalogItemId = "sourced-" + suffix, answers = new { model = "Performance 16\"", reason = "Renders" } })))["number"]!.GetValue<string>();
