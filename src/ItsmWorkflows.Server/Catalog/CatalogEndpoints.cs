@@ -94,20 +94,11 @@ internal static class CatalogEndpoints
     }
 
     /// <summary>Changes scheduled (or being implemented) in a window, on one of these services or, with none, on any.</summary>
-    private static async Task<List<ScheduledChangeDto>> ScheduledInAsync(ItsmDbContext db, DateTimeOffset start, DateTimeOffset end, IReadOnlyList<string> services, CancellationToken ct)
-    {
-        var holding = Changes.DbChangeScheduleProvider.HoldingStatuses;
-        var candidates = await db.Tickets.AsNoTracking()
-            .Where(t => t.Kind == TicketKind.Change && holding.Contains(t.Status) && t.PlannedStart != null && t.PlannedEnd != null)
-            .Select(t => new { t.Number, t.Title, t.Status, t.Details, t.PlannedStart, t.PlannedEnd })
-            .ToListAsync(ct);
-        // The overlap test runs here, as for the schedule's own checks (SQLite stores instants as text).
-        return [.. candidates
-            .Where(c => c.PlannedStart < end && start < c.PlannedEnd)
+    private static async Task<List<ScheduledChangeDto>> ScheduledInAsync(ItsmDbContext db, DateTimeOffset start, DateTimeOffset end, IReadOnlyList<string> services, CancellationToken ct) =>
+        [.. (await Changes.DbChangeScheduleProvider.HoldingAsync(db, null, start, end, ct))
             .Where(c => services.Count == 0 || Changes.DbChangeScheduleProvider.ServiceIds(c.Details).Intersect(services, StringComparer.Ordinal).Any())
             .OrderBy(c => c.PlannedStart)
             .Select(c => new ScheduledChangeDto(c.Number, c.Title, c.Status, c.PlannedStart!.Value, c.PlannedEnd!.Value))];
-    }
 
     public static async Task<CatalogItemRecord> FindItemAsync(ItsmDbContext db, string id, CancellationToken ct) =>
         await db.CatalogItems.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, ct) ?? throw ProblemException.NotFound($"There is no catalog item '{id}'.");
@@ -158,7 +149,9 @@ internal static class CatalogEndpoints
         if (body.ServiceId is { } serviceId && !await db.Services.AnyAsync(s => s.Id == serviceId, ct)) throw ProblemException.BadRequest($"There is no service '{serviceId}'.");
         if (!await db.Definitions.AnyAsync(d => d.DefinitionId == body.WorkflowDefinitionId, ct)) throw ProblemException.BadRequest($"There is no workflow definition '{body.WorkflowDefinitionId}'.");
         await CheckGroupsAsync(db, [body.FulfilmentGroup, .. (body.Tasks ?? []).Select(t => t.Group)], ct);
-        await CheckApproversAsync(db, body.Approvers ?? [], ct);
+        // Stored as checked: " manager" would pass the check and then match nothing when a request asks.
+        List<string> approvers = [.. (body.Approvers ?? []).Select(a => a?.Trim() ?? "")];
+        await CheckApproversAsync(db, approvers, ct);
         var record = await db.CatalogItems.FirstOrDefaultAsync(i => i.Id == id, ct);
         if (record is null) db.CatalogItems.Add(record = new CatalogItemRecord { Id = id, Name = body.Name, FulfilmentGroup = body.FulfilmentGroup, WorkflowDefinitionId = body.WorkflowDefinitionId });
         record.Name = body.Name.Trim();
@@ -167,8 +160,7 @@ internal static class CatalogEndpoints
         record.ServiceId = body.ServiceId;
         record.Form = FormValidator.Serialize(body.Form ?? []);
         record.ApprovalRequired = body.ApprovalRequired;
-        // Stored as checked: " manager" would pass the check and then match nothing when a request asks.
-        record.Approvers = Json.Write<List<string>>([.. (body.Approvers ?? []).Select(a => a?.Trim() ?? "")]);
+        record.Approvers = Json.Write(approvers);
         record.ApprovalRule = body.ApprovalRule;
         record.FulfilmentGroup = body.FulfilmentGroup;
         record.Tasks = Json.Write(body.Tasks ?? []);
@@ -216,12 +208,12 @@ internal static class CatalogEndpoints
     /// <summary>
     /// Each approver is one the approval can ask (as the approver directory reads them): a user name, "group:Name" of a
     /// group, "manager" (the requester's), or an email address (a person with it, else someone outside who decides by
-    /// link). A name nobody has would fault every request's approval, leaving its requester waiting.
+    /// link). A name nobody has would fault every request's approval, leaving its requester waiting. Entries come trimmed.
     /// </summary>
     private static async Task CheckApproversAsync(ItsmDbContext db, IReadOnlyList<string> approvers, CancellationToken ct)
     {
         var unknown = new List<string>();
-        foreach (var entry in approvers.Select(a => a?.Trim() ?? ""))
+        foreach (var entry in approvers)
         {
             if (string.Equals(entry, "manager", StringComparison.OrdinalIgnoreCase)) continue;
             if (entry.StartsWith("group:", StringComparison.OrdinalIgnoreCase))

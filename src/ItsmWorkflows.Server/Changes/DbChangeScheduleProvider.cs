@@ -18,11 +18,7 @@ internal sealed class DbChangeScheduleProvider(IServiceScopeFactory scopes) : IC
         ArgumentNullException.ThrowIfNull(query);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ItsmDbContext>();
-        var overlapping = await db.Tickets.AsNoTracking()
-            .Where(t => t.Kind == TicketKind.Change && t.Number != query.ChangeNumber && HoldingStatuses.Contains(t.Status)
-                && t.PlannedStart < query.End && query.Start < t.PlannedEnd)
-            .Select(t => new { t.Number, t.Title, t.Details, t.PlannedStart, t.PlannedEnd })
-            .ToListAsync(cancellationToken);
+        var overlapping = await HoldingAsync(db, query.ChangeNumber, query.Start, query.End, cancellationToken);
         var changes = new List<ChangeConflict>();
         foreach (var c in overlapping)
         {
@@ -37,6 +33,16 @@ internal sealed class DbChangeScheduleProvider(IServiceScopeFactory scopes) : IC
             .ToList();
         return new ChangeScheduleConflicts(changes, blackouts);
     }
+
+    /// <summary>A change holding a slot: its number, title, status, details (with its services) and planned window.</summary>
+    public sealed record HeldChange(string Number, string Title, string Status, string Details, DateTimeOffset? PlannedStart, DateTimeOffset? PlannedEnd);
+
+    /// <summary>The changes scheduled or being implemented whose window overlaps [start, end), but <paramref name="except"/>.</summary>
+    public static Task<List<HeldChange>> HoldingAsync(ItsmDbContext db, string? except, DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken) =>
+        db.Tickets.AsNoTracking()
+            .Where(t => t.Kind == TicketKind.Change && t.Number != except && HoldingStatuses.Contains(t.Status) && t.PlannedStart < end && start < t.PlannedEnd)
+            .Select(t => new HeldChange(t.Number, t.Title, t.Status, t.Details, t.PlannedStart, t.PlannedEnd))
+            .ToListAsync(cancellationToken);
 
     /// <summary>A change's affected service ids, from its details.</summary>
     public static IReadOnlyList<string> ServiceIds(string details) =>

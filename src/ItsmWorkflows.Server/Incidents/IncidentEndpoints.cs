@@ -47,7 +47,7 @@ internal static class IncidentEndpoints
                 throw new ProblemException(StatusCodes.Status403Forbidden, "Forbidden",
                     $"{me} does not work for {group}, which {ticket.Number} is with; ask one of its agents to take it, or move it to your group first (POST /api/tickets/{ticket.Number}/assign).");
             }
-            return await ActAsync(number, "incident-acknowledged", body, user, t, "{0} has already been acknowledged, or is resolved.", ct);
+            return await ActAsync(ticket, "incident-acknowledged", body, user, t, "{0} has already been acknowledged, or is resolved.", ct);
         }).WithSummary("Takes the incident: assigns it to you (an agent of its group) and stops the response clock.");
         staff.MapPost("/wait-on-customer", async (string number, IncidentActionRequest? body, ClaimsPrincipal user, TicketService t, CancellationToken ct) =>
         {
@@ -58,7 +58,7 @@ internal static class IncidentEndpoints
                 : [TicketStatuses.WaitingOnCustomer];
             var status = string.IsNullOrWhiteSpace(body?.Status) ? reasons[0] : reasons.FirstOrDefault(r => string.Equals(r, body.Status.Trim(), StringComparison.OrdinalIgnoreCase));
             if (status is null) throw ProblemException.BadRequest($"'{body!.Status}' does not pause this incident's SLA; use one of: {string.Join(", ", reasons)}.");
-            return await ActAsync(number, "incident-waiting", (body ?? new IncidentActionRequest(null)) with { Status = status }, user, t, "{0} cannot be put on hold now: it is already on hold, or resolved.", ct);
+            return await ActAsync(ticket, "incident-waiting", (body ?? new IncidentActionRequest(null)) with { Status = status }, user, t, "{0} cannot be put on hold now: it is already on hold, or resolved.", ct);
         }).WithSummary("Puts the incident on hold (waiting on the customer, or another pausing state of its SLA definition): the resolution clock pauses.");
         staff.MapPost("/customer-replied", (string number, IncidentActionRequest? body, ClaimsPrincipal user, TicketService t, CancellationToken ct) =>
             ActAsync(number, "incident-resumed", body, user, t, "{0} is not waiting on the customer.", ct))
@@ -105,9 +105,12 @@ internal static class IncidentEndpoints
             $"{ticket.Number} cannot be reopened: it was raised under a version of the incident process without reopening. Raise a new incident if the problem is back.", ct));
     }
 
-    private static async Task<TicketDto> ActAsync(string number, string eventName, IncidentActionRequest? body, ClaimsPrincipal user, TicketService tickets, string notWaiting, CancellationToken ct)
+    private static async Task<TicketDto> ActAsync(string number, string eventName, IncidentActionRequest? body, ClaimsPrincipal user, TicketService tickets, string notWaiting, CancellationToken ct) =>
+        await ActAsync(await tickets.FindAsync(number, TicketKind.Incident, ct), eventName, body, user, tickets, notWaiting, ct);
+
+    private static async Task<TicketDto> ActAsync(TicketRecord ticket, string eventName, IncidentActionRequest? body, ClaimsPrincipal user, TicketService tickets, string notWaiting, CancellationToken ct)
     {
-        var ticket = await tickets.FindAsync(number, TicketKind.Incident, ct);
+        var number = ticket.Number;
         if (ticket.Status == TicketStatuses.Resolved || TicketStatuses.IsFinal(ticket.Status))
         {
             throw ProblemException.Conflict(ticket.Status == TicketStatuses.Resolved

@@ -259,10 +259,7 @@ internal sealed partial class TicketService(ItsmDbContext db, WorkflowRuntime ru
     public async Task<TicketRecord> CancelAsync(TicketRecord ticket, string actor, string? reason, CancellationToken cancellationToken)
     {
         if (TicketStatuses.IsFinal(ticket.Status)) throw ProblemException.Conflict($"{ticket.Number} is already {ticket.Status.ToLowerInvariant()}; there is nothing to cancel.");
-        if (ticket.InstanceId is { } instanceId && await db.Instances.AnyAsync(i => i.Id == instanceId && i.Status == WorkflowStatus.Running, cancellationToken))
-        {
-            await runtime.CancelAsync(instanceId, cancellationToken);
-        }
+        if (await ProcessRunsAsync(ticket, cancellationToken)) await runtime.CancelAsync(ticket.InstanceId!, cancellationToken);
         var now = time.GetUtcNow();
         var record = await db.Tickets.FirstAsync(t => t.Id == ticket.Id, cancellationToken);
         db.TicketEvents.Add(new TicketEventRecord { TicketNumber = record.Number, At = now, Actor = actor, Kind = "status", Text = $"{record.Status} → {TicketStatuses.Cancelled}" + (string.IsNullOrWhiteSpace(reason) ? "" : ": " + reason) });
