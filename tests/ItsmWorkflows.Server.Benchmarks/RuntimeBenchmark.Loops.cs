@@ -51,19 +51,40 @@ internal static partial class RuntimeBenchmark
         if (Environment.GetEnvironmentVariable("ITSM_BENCH_WORKFLOW_LOOP") is { Length: > 0 } loopSeconds)
         {
             // 10-activity workflows only, for a profiler to attach to (perf record -p <pid>): the rate every 5 s.
-            for (var i = 0; i < 500; i++) await StartInProcessAsync(factory, "ten");
+            await JitWarmUp.UntilQuietAsync("workflow loop", async () =>
+            {
+                for (var i = 0; i < 300; i++) await StartInProcessAsync(factory, "ten");
+            });
             Console.WriteLine($"workflow loop, pid {Environment.ProcessId}");
             var loop = Stopwatch.StartNew();
             while (loop.Elapsed.TotalSeconds < int.Parse(loopSeconds, CultureInfo.InvariantCulture))
             {
                 var lap = Stopwatch.StartNew();
                 var count = 0;
-                while (lap.Elapsed.TotalSeconds < 5)
+                var commands = new System.Collections.Concurrent.ConcurrentQueue<(string, double)>();
+                var totals = new List<double>();
+                var inDatabase = new List<double>();
+                var statementCounts = new List<double>();
+                using (var listener = new ActivityListener
                 {
-                    await StartInProcessAsync(factory, "ten");
-                    count++;
+                    ShouldListenTo = source => source.Name == "Npgsql",
+                    Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+                    ActivityStopped = activity => commands.Enqueue((activity.DisplayName, activity.Duration.TotalMilliseconds)),
+                })
+                {
+                    ActivitySource.AddActivityListener(listener);
+                    while (lap.Elapsed.TotalSeconds < 5)
+                    {
+                        commands.Clear();
+                        var one = Stopwatch.StartNew();
+                        await StartInProcessAsync(factory, "ten");
+                        totals.Add(one.Elapsed.TotalMilliseconds);
+                        inDatabase.Add(commands.Sum(c => c.Item2));
+                        statementCounts.Add(commands.Count);
+                        count++;
+                    }
                 }
-                Console.WriteLine($"  {count / lap.Elapsed.TotalSeconds:N0} workflows/s");
+                Console.WriteLine($"  {count / lap.Elapsed.TotalSeconds:N0} workflows/s; per workflow p50 {Percentiles(totals).P50:0.00} ms, of which database commands p50 {Percentiles(inDatabase).P50:0.00} ms ({Percentiles(statementCounts).P50:0} commands)");
             }
             return true;
         }

@@ -29,7 +29,7 @@ public static class ExpressionCompiler
             case "JavaScript":
                 var script = expression.Text;
                 if (string.IsNullOrWhiteSpace(script)) return new ConstantExpression(null);
-                return new JavaScriptExpression(JavaScriptRuntime.Prepare(script, helpers));
+                return JavaScriptRuntime.PrepareExpression(script, helpers);
             case "Liquid":
                 return new LiquidExpression(LiquidRuntime.Parse(expression.Text ?? ""));
             case "CSharp" or "C#":

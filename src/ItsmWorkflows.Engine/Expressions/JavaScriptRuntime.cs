@@ -34,16 +34,32 @@ public static partial class JavaScriptRuntime
     {
         ArgumentNullException.ThrowIfNull(script);
         ArgumentNullException.ThrowIfNull(helpers);
-        Acornima.Ast.Script ast;
+        return Prepare(script, Parse(script), helpers);
+    }
+
+    /// <summary>An expression: prepared for the engine, and evaluated without one when it is only operators over values (<see cref="OperatorScript"/>).</summary>
+    public static JavaScriptExpression PrepareExpression(string script, ScriptHelperCatalog helpers)
+    {
+        ArgumentNullException.ThrowIfNull(script);
+        ArgumentNullException.ThrowIfNull(helpers);
+        var ast = Parse(script);
+        return new JavaScriptExpression(Prepare(script, ast, helpers), OperatorScript.TryCompile(ast, helpers));
+    }
+
+    private static Script Parse(string script)
+    {
         try
         {
-            ast = new Acornima.Parser(new Acornima.ParserOptions { AllowReturnOutsideFunction = true }).ParseScript(script);
+            return new Acornima.Parser(new Acornima.ParserOptions { AllowReturnOutsideFunction = true }).ParseScript(script);
         }
         catch (Acornima.ParseErrorException ex)
         {
             throw new ExpressionCompileException($"JavaScript does not parse: {ex.Description} (line {ex.LineNumber}, column {ex.Column + 1}).", ex) { Line = ex.LineNumber, Column = ex.Column + 1 };
         }
+    }
 
+    private static Prepared<Script> Prepare(string script, Script ast, ScriptHelperCatalog helpers)
+    {
         var body = script;
         // A lone string literal parses as a directive; it is still the script's value unless it is 'use strict'.
         if (ast.Body.Count > 0 && ast.Body[^1] is Acornima.Ast.ExpressionStatement last && !(last is Acornima.Ast.Directive d && d.Value == "use strict"))

@@ -19,17 +19,9 @@ internal static class JsonJsConverter
         if (depth > MaxDepth) throw new ExpressionEvaluationException("A value is nested too deeply to pass to a script.");
         switch (node)
         {
-            case null:
-                return JsValue.Null;
-            case JsonValue v:
-                switch (v.GetValueKind())
-                {
-                    case JsonValueKind.String: return new JsString(v.GetValue<string>());
-                    case JsonValueKind.Number: return new JsNumber(ValueConverter.NumberOf(v));
-                    case JsonValueKind.True: return JsBoolean.True;
-                    case JsonValueKind.False: return JsBoolean.False;
-                    default: return JsValue.Null;
-                }
+            case null or JsonValue:
+                TryToPrimitive(node, out var primitive);
+                return primitive;
             case JsonArray a:
                 var items = new JsValue[a.Count];
                 for (var i = 0; i < a.Count; i++) items[i] = ToJs(engine, a[i], depth + 1);
@@ -40,6 +32,30 @@ internal static class JsonJsConverter
                 return obj;
             default:
                 return JsValue.Undefined;
+        }
+    }
+
+    /// <summary>A value that needs no engine (null, a string, a number or a boolean) as the script sees it, as <see cref="ToJs"/> gives it.</summary>
+    public static bool TryToPrimitive(JsonNode? node, out JsValue value)
+    {
+        switch (node)
+        {
+            case null:
+                value = JsValue.Null;
+                return true;
+            case JsonValue v:
+                value = v.GetValueKind() switch
+                {
+                    JsonValueKind.String => new JsString(v.GetValue<string>()),
+                    JsonValueKind.Number => new JsNumber(ValueConverter.NumberOf(v)),
+                    JsonValueKind.True => JsBoolean.True,
+                    JsonValueKind.False => JsBoolean.False,
+                    _ => JsValue.Null,
+                };
+                return true;
+            default:
+                value = JsValue.Undefined;
+                return false;
         }
     }
 

@@ -12,6 +12,9 @@ public sealed class ScriptHelperCatalog
 {
     private readonly Dictionary<string, string> _helpers = new(StringComparer.Ordinal);
 
+    // The helpers that only read, by name, for scripts evaluated without an engine (see OperatorScript).
+    private readonly Dictionary<string, ScriptRead> _reads = new(StringComparer.Ordinal);
+
     /// <summary>Functions the runtime defines for every script; a helper never shadows one.</summary>
     public static readonly IReadOnlySet<string> Reserved = new HashSet<string>(StringComparer.Ordinal)
     {
@@ -26,7 +29,7 @@ public sealed class ScriptHelperCatalog
     {
         foreach (var n in Variants(name))
         {
-            TryAdd("get" + n, $"const get{n} = () => getVariable({Quote(name)});");
+            TryAdd("get" + n, $"const get{n} = () => getVariable({Quote(name)});", new ScriptRead(ScriptReadKind.Variable, name, null));
             TryAdd("set" + n, $"const set{n} = (value) => setVariable({Quote(name)}, value);");
         }
     }
@@ -35,7 +38,7 @@ public sealed class ScriptHelperCatalog
     {
         foreach (var n in Variants(name))
         {
-            TryAdd("get" + n, $"const get{n} = () => getInput({Quote(name)});");
+            TryAdd("get" + n, $"const get{n} = () => getInput({Quote(name)});", new ScriptRead(ScriptReadKind.Input, name, null));
         }
     }
 
@@ -45,15 +48,19 @@ public sealed class ScriptHelperCatalog
         {
             foreach (var o in Variants(outputName))
             {
-                TryAdd($"get{o}From{a}", $"const get{o}From{a} = () => getOutputFrom({Quote(activityName)}, {Quote(outputName)});");
+                TryAdd($"get{o}From{a}", $"const get{o}From{a} = () => getOutputFrom({Quote(activityName)}, {Quote(outputName)});", new ScriptRead(ScriptReadKind.Output, activityName, outputName));
             }
         }
     }
 
-    private void TryAdd(string name, string source)
+    private void TryAdd(string name, string source, ScriptRead? read = null)
     {
-        if (!Reserved.Contains(name)) _helpers.TryAdd(name, source);
+        // The first helper of a name wins, in the script and as a read alike.
+        if (!Reserved.Contains(name) && _helpers.TryAdd(name, source) && read is not null) _reads[name] = read;
     }
+
+    /// <summary>What a helper reads, when it is one that only reads (getX(), getXFromY()).</summary>
+    internal bool TryGetRead(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ScriptRead? read) => _reads.TryGetValue(name, out read);
 
     /// <summary>Builds the function body prefix for a script: the helper constants the script mentions.</summary>
     public string PreludeFor(string script)
