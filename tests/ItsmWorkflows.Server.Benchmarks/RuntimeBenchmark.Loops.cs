@@ -65,6 +65,8 @@ internal static partial class RuntimeBenchmark
                 var totals = new List<double>();
                 var inDatabase = new List<double>();
                 var statementCounts = new List<double>();
+                var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+                var allocatedBefore = GC.GetTotalAllocatedBytes();
                 using (var listener = new ActivityListener
                 {
                     ShouldListenTo = source => source.Name == "Npgsql",
@@ -84,7 +86,7 @@ internal static partial class RuntimeBenchmark
                         count++;
                     }
                 }
-                Console.WriteLine($"  {count / lap.Elapsed.TotalSeconds:N0} workflows/s; per workflow p50 {Percentiles(totals).P50:0.00} ms, of which database commands p50 {Percentiles(inDatabase).P50:0.00} ms ({Percentiles(statementCounts).P50:0} commands)");
+                Console.WriteLine($"  {count / lap.Elapsed.TotalSeconds:N0} workflows/s; per workflow p50 {Percentiles(totals).P50:0.00} ms, of which database commands p50 {Percentiles(inDatabase).P50:0.00} ms ({Percentiles(statementCounts).P50:0} commands); CPU {(Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds / count:0.000} ms, allocated {(GC.GetTotalAllocatedBytes() - allocatedBefore) / count / 1024.0:0.0} kB");
             }
             return true;
         }
