@@ -37,8 +37,9 @@ internal static class TicketEndpoints
             var ticket = await s.FindAsync(number, null, ct);
             if (!TicketService.CanSee(user, ticket)) throw ProblemException.NotFound($"There is no ticket {number}.");
             await s.AddEventAsync(number, user.Identity!.Name!, "note", body.Text.Trim(), ct);
+            await s.RequesterRepliedAsync(ticket, user.Identity!.Name!, ct);
             return Results.NoContent();
-        }).WithSummary("Adds a note to the ticket's history.");
+        }).WithSummary("Adds a note to the ticket's history. The requester's note on an incident waiting on them is their reply: it goes back to work and its resolution clock runs again.");
         tickets.MapPost("/{number}/assign", AssignAsync).RequireAuthorization(Policies.StartWorkflows)
             .WithSummary("Assigns the ticket to a group and/or one of that group's agents. Send the revision you read: a missing one is refused (400), a stale one too (409).");
 

@@ -249,6 +249,18 @@ internal sealed partial class TicketService(ItsmDbContext db, WorkflowRuntime ru
         return await db.Tickets.AsNoTracking().FirstAsync(t => t.Id == ticket.Id, cancellationToken);
     }
 
+    /// <summary>
+    /// A requester's note on their incident while it waits on them is their reply: the process goes back to work and
+    /// the resolution clock runs again, as when an agent says the customer replied. Other holds (a vendor) wait on.
+    /// </summary>
+    public async Task<bool> RequesterRepliedAsync(TicketRecord ticket, string author, CancellationToken cancellationToken)
+    {
+        if (ticket.Kind != TicketKind.Incident || ticket.Status != TicketStatuses.WaitingOnCustomer) return false;
+        if (!string.Equals(ticket.Requester, author, StringComparison.OrdinalIgnoreCase) || !await ProcessRunsAsync(ticket, cancellationToken)) return false;
+        // Their note is in the history already; the status line says who brought it back to work.
+        return (await runtime.TriggerEventAsync("incident-resumed", ticket.Number, new JsonObject { ["by"] = author }, cancellationToken)).Count > 0;
+    }
+
     /// <summary>Whether the ticket's process is still running (one that was cancelled or has ended waits for nothing).</summary>
     public Task<bool> ProcessRunsAsync(TicketRecord ticket, CancellationToken cancellationToken) =>
         ticket.InstanceId is { } instanceId

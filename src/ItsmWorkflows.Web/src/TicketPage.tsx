@@ -48,6 +48,7 @@ export function TicketPage({ number, me }: { number: string; me: Me }) {
   // ticket is instead of the process owner's step names.
   const alternatives = waits.filter((w) => !w.who?.length);
   const group = t.assignmentGroup ?? "the service desk";
+  const replying = t.kind === "Incident" && t.status === "Waiting on customer" && t.requester === me.userName;
   const waitingOn = staff || alternatives.length <= 1 ? waits.map(describe)
     : [...waits.filter((w) => w.who?.length).map(describe),
       t.status === "Waiting on customer" ? "your reply" : t.assignee ? `${group} to resolve it` : `${group} to take it`];
@@ -146,8 +147,10 @@ export function TicketPage({ number, me }: { number: string; me: Me }) {
             <li key={i} className={`timeline-${h.kind}`}><span className="hint">{new Date(h.at).toLocaleString()}</span> <span className="badge">{h.kind}</span> {h.text}</li>
           ))}
         </ol>
-        <textarea aria-label="Note" placeholder="Add a note (also the closing note or resolution)" value={note} onChange={(e) => setNote(e.target.value)} />
-        <button onClick={() => void act(async () => { await api.note(t.number, note); setNote(""); })} disabled={!note.trim()}>Add note</button>
+        {/* The requester's note on an incident waiting on them is their answer: the server sends it back to work. */}
+        {replying && <p className="message info" role="status">{group} is waiting on your answer: reply below and work on it resumes.</p>}
+        <textarea aria-label="Note" placeholder={replying ? "Your answer" : "Add a note (also the closing note or resolution)"} value={note} onChange={(e) => setNote(e.target.value)} />
+        <button onClick={() => void act(async () => { await api.note(t.number, note); setNote(""); })} disabled={!note.trim()}>{replying ? "Send reply" : "Add note"}</button>
       </section>
     </main>
   );

@@ -1,0 +1,73 @@
+using System.Net;
+using Xunit;
+using static ItsmWorkflows.Server.Tests.Json;
+using static ItsmWorkflows.Server.Tests.Processes;
+
+namespace ItsmWorkflows.Server.Tests;
+
+/// <summary>
+/// The requester answering an incident that waits on them: their note is the reply (as in Jira Service Management,
+/// where a customer's comment sends the request back to the agents), on PostgreSQL with the shipped process.
+/// </summary>
+public sealed class IncidentReplyTests(PostgresSmtpServerFixture fixture) : IClassFixture<PostgresSmtpServerFixture>
+{
+    private async Task<string> WaitingOnAliceAsync(string reason)
+    {
+        await ImportAsync(fixture);
+        var alice = await fixture.ClientAsync("alice");
+        // Network, impact 1 × urgency 2 → P2: resolve in 8 hours, around the clock.
+        var number = (await OkAsync(await alice.PostJsonAsync("/api/incidents", new { title = "Shared drive not mounting", serviceId = "network", impact = 1, urgency = 2 })))["number"]!.GetValue<string>();
+        await SettleAsync(fixture);
+        var bob = await fixture.ClientAsync("bob");
+        await OkAsync(await bob.PostJsonAsync($"/api/incidents/{number}/acknowledge", new { }));
+        await OkAsync(await bob.PostJsonAsync($"/api/incidents/{number}/wait-on-customer", new { status = reason, note = "Which drive letter?" }));
+        await SettleAsync(fixture);
+        Assert.Equal(reason, await StatusAsync(alice, number));
+        return number;
+    }
+
+    private async Task NoteAsync(string author, string number, string text)
+    {
+        var client = await fixture.ClientAsync(author);
+        Assert.Equal(HttpStatusCode.NoContent, (await client.PostJsonAsync($"/api/tickets/{number}/notes", new { text })).StatusCode);
+        await SettleAsync(fixture);
+    }
+
+    [Fact]
+    public async Task TheRequestersNote_IsTheReply_WorkResumesAndTheClockRunsAgain()
+    {
+        var number = await WaitingOnAliceAsync("Waiting on customer");
+        var alice = await fixture.ClientAsync("alice");
+
+        // An agent's note is not the customer's answer: it stays on hold.
+        await NoteAsync("bob", number, "Chased by phone, no answer");
+        Assert.Equal("Waiting on customer", await StatusAsync(alice, number));
+
+        await AdvanceAsync(fixture, TimeSpan.FromHours(3));
+        await NoteAsync("alice", number, "It is the S: drive");
+
+        var detail = await TicketAsync(alice, number);
+        Assert.Equal("In progress", detail["ticket"]!["status"]!.GetValue<string>());
+        var history = detail["history"]!.AsArray();
+        Assert.Contains(history, h => h!["text"]!.GetValue<string>() == "It is the S: drive" && h["actor"]!.GetValue<string>() == "alice");
+        Assert.Contains(history, h => h!["text"]!.GetValue<string>().StartsWith("Waiting on customer → In progress", StringComparison.Ordinal) && h["actor"]!.GetValue<string>() == "alice");
+        var pause = Assert.Single(detail["sla"]!["resolution"]!["pauses"]!.AsArray())!;
+        Assert.Equal(TimeSpan.FromHours(3), pause["to"]!.GetValue<DateTimeOffset>() - pause["from"]!.GetValue<DateTimeOffset>());
+
+        // A second note changes nothing more: it is no longer waiting on her.
+        await NoteAsync("alice", number, "Also the T: drive");
+        Assert.Equal("In progress", await StatusAsync(alice, number));
+    }
+
+    [Fact]
+    public async Task WhileItWaitsOnAVendor_TheRequestersNoteIsOnlyANote()
+    {
+        var number = await WaitingOnAliceAsync("Awaiting vendor");
+        await NoteAsync("alice", number, "Any news?");
+        var alice = await fixture.ClientAsync("alice");
+        var detail = await TicketAsync(alice, number);
+        Assert.Equal("Awaiting vendor", detail["ticket"]!["status"]!.GetValue<string>());
+        Assert.Contains(detail["history"]!.AsArray(), h => h!["text"]!.GetValue<string>() == "Any news?");
+        Assert.Null(Assert.Single(detail["sla"]!["resolution"]!["pauses"]!.AsArray())!["to"]);
+    }
+}
