@@ -34,6 +34,46 @@ public sealed partial class ChangeProcessTests
     }
 
     [Fact]
+    public async Task AScheduledChange_IsMovedUntilItsWindowOpens_EachNewWindowCheckedAgain()
+    {
+        var (start, end) = Window(11);
+        var (nina, number) = await RaiseAsync("nina", new { title = "Patch the mail relays", type = "standard", services = Network, plannedStart = start, plannedEnd = end });
+        var (_, other) = await RaiseAsync("nina", new { title = "Swap the edge router", type = "standard", services = Network, plannedStart = start.AddDays(1), plannedEnd = end.AddDays(1) });
+        Assert.Equal(("Scheduled", "Scheduled"), (await StatusAsync(nina, number), await StatusAsync(nina, other)));
+
+        // Moved onto the other change's window: the calendar check holds it.
+        await OkAsync(await nina.PostJsonAsync($"/api/changes/{number}/reschedule", new { plannedStart = start.AddDays(1), plannedEnd = end.AddDays(1) }));
+        await SettleAsync(fixture);
+        Assert.Equal("On hold: conflict", await StatusAsync(nina, number));
+
+        // Moved to a free window later that day: scheduled there, and the requester is told the new window.
+        var (newStart, newEnd) = (start.AddHours(4), end.AddHours(4));
+        await OkAsync(await nina.PostJsonAsync($"/api/changes/{number}/reschedule", new { plannedStart = newStart, plannedEnd = newEnd }));
+        await SettleAsync(fixture);
+        var detail = await TicketAsync(nina, number);
+        Assert.Equal("Scheduled", detail["ticket"]!["status"]!.GetValue<string>());
+        Assert.Equal(newStart, detail["ticket"]!["plannedStart"]!.GetValue<DateTimeOffset>());
+        Assert.Equal(2, (await MailAboutAsync(fixture, number)).Count(m => m.Subject.StartsWith($"Change {number} scheduled for", StringComparison.Ordinal)));
+        Assert.Contains(await MailAboutAsync(fixture, number), m => m.Subject == $"Change {number} scheduled for {newStart.UtcDateTime:yyyy-MM-dd HH:mm}\u2013{newEnd.UtcDateTime:yyyy-MM-dd HH:mm} UTC");
+
+        // Its first window passes without it: the move called that timer off.
+        await AdvanceAsync(fixture, start - fixture.EngineClock.GetUtcNow() + TimeSpan.FromMinutes(30));
+        Assert.Equal("Scheduled", await StatusAsync(nina, number));
+        await AdvanceAsync(fixture, newStart - fixture.EngineClock.GetUtcNow() + TimeSpan.FromMinutes(1));
+        detail = await TicketAsync(nina, number);
+        Assert.Equal("Implement", detail["ticket"]!["status"]!.GetValue<string>());
+        Assert.Single(detail["tasks"]!.AsArray());
+
+        // Once its window has opened it is not moved: refused, and nothing changes.
+        var refused = await nina.PostJsonAsync($"/api/changes/{number}/reschedule", new { plannedStart = newStart.AddDays(2), plannedEnd = newEnd.AddDays(2) });
+        Assert.Equal(System.Net.HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("cannot be moved now (it is implement)", (await ReadAsync(refused))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        detail = await TicketAsync(nina, number);
+        Assert.Equal(newStart, detail["ticket"]!["plannedStart"]!.GetValue<DateTimeOffset>());
+        Assert.Equal("Implement", detail["ticket"]!["status"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task BlackoutWindow_AddedOverAScheduledChange_NamesIt_AndTellsItsHistory()
     {
         var (start, end) = Window(8);
@@ -50,7 +90,7 @@ public sealed partial class ChangeProcessTests
         Assert.Equal([number], freeze["scheduledChanges"]!.AsArray().Select(c => c!["number"]!.GetValue<string>()));
         var detail = await TicketAsync(nina, number);
         Assert.Contains(detail["history"]!.AsArray(), h => h!["text"]!.GetValue<string>().StartsWith("Blackout window Network freeze", StringComparison.Ordinal)
-            && h["text"]!.GetValue<string>().Contains("cancel it and raise it again for another window", StringComparison.Ordinal));
+            && h["text"]!.GetValue<string>().Contains("move it to another window before this one opens", StringComparison.Ordinal));
         Assert.Equal("Scheduled", detail["ticket"]!["status"]!.GetValue<string>());
         await ClearBlackoutsAsync(fixture);
     }

@@ -40,7 +40,7 @@ internal static class ChangeEndpoints
         var all = app.MapGroup("/api/changes").WithTags("Changes");
         var changes = all.MapGroup("").RequireAuthorization(Policies.StartWorkflows);
         changes.MapPost("", RaiseAsync).WithSummary("Raises a change (standard, normal or emergency) and starts the change-approval workflow.");
-        changes.MapPost("/{number}/reschedule", RescheduleAsync).WithSummary("Moves a change's planned window while it waits for one (after a conflict); the workflow checks it again.");
+        changes.MapPost("/{number}/reschedule", RescheduleAsync).WithSummary("Moves a change's planned window while it is held by a conflict, or scheduled and its window not yet open; the workflow checks the new window against the calendar again.");
         changes.MapPost("/{number}/cancel", async (string number, Requests.CancelRequest? body, ClaimsPrincipal user, TicketService tickets, CancellationToken ct) =>
             TicketDto.From(await tickets.CancelAsync(await tickets.FindAsync(number, TicketKind.Change, ct), user.Identity!.Name!, body?.Reason, ct)))
             .WithSummary("Cancels a change at any point before it is closed.");
@@ -148,7 +148,7 @@ internal static class ChangeEndpoints
         var payload = new JsonObject { ["plannedStart"] = body.PlannedStart.ToUniversalTime().ToString("O"), ["plannedEnd"] = body.PlannedEnd.ToUniversalTime().ToString("O"), ["by"] = user.Identity!.Name };
         try
         {
-            return TicketDto.From(await tickets.SignalAsync(ticket, "change-rescheduled", payload, $"{number} is not waiting for a new window (it is {ticket.Status.ToLowerInvariant()}); only a change held by a conflict can be rescheduled.", ct));
+            return TicketDto.From(await tickets.SignalAsync(ticket, "change-rescheduled", payload, $"{number} cannot be moved now (it is {ticket.Status.ToLowerInvariant()}): a change can be moved while it is held by a conflict, or scheduled and its window not yet open (one raised under a version of the change process before v4 only while held).", ct));
         }
         catch (ProblemException)
         {

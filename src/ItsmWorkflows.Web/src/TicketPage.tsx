@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from "react";
 import type { LiveState } from "./live";
+import { MoveWindow } from "./MoveWindow";
 import { ProcessDiagram } from "./ProcessDiagram";
 import { Reassign, useGroups } from "./Reassign";
 import { api, type Me, type SlaClock, type TicketDetail } from "./api";
@@ -49,7 +50,9 @@ export function TicketPage({ number, me }: { number: string; me: Me }) {
   const alternatives = waits.filter((w) => !w.who?.length);
   const group = t.assignmentGroup ?? "the service desk";
   const replying = t.kind === "Incident" && t.status === "Waiting on customer" && t.requester === me.userName;
+  // A scheduled change also listens for a move of its window: what it waits on is the window.
   const waitingOn = staff || alternatives.length <= 1 ? waits.map(describe)
+    : t.kind === "Change" ? waits.filter((w) => w.activityType !== "Elsa.Event").map(describe)
     : [...waits.filter((w) => w.who?.length).map(describe),
       t.status === "Waiting on customer" ? "your reply" : t.assignee ? `${group} to resolve it` : `${group} to take it`];
   // When it should be done: the promise of the clock that measures completion, or the change's window.
@@ -132,6 +135,11 @@ export function TicketPage({ number, me }: { number: string; me: Me }) {
           <button onClick={() => void act(() => api.incidentAction(t.number, "customer-replied", note || undefined))}>Customer replied</button>
           <button onClick={() => void act(() => api.incidentAction(t.number, "resolve", note))}>Resolve</button>
         </div>
+      )}
+      {staff && t.kind === "Change" && (t.status === "On hold: conflict" || t.status === "Scheduled") && (
+        // Keyed by the window: a move that went through starts the form again from the new one.
+        <MoveWindow key={`${t.plannedStart ?? ""}|${t.plannedEnd ?? ""}`} start={t.plannedStart} end={t.plannedEnd}
+          onMove={(start, end) => act(() => api.rescheduleChange(t.number, start, end))} />
       )}
       {t.kind === "Incident" && t.status === "Resolved" && (staff || t.requester === me.userName) && <Reopen onReopen={(reason) => act(() => api.incidentAction(t.number, "reopen", reason))} />}
       {staff && !t.closedAt && (

@@ -239,6 +239,8 @@ export const api = {
     call<Ticket>("POST", `/api/tickets/${encodeURIComponent(number)}/assign`, { assignmentGroup, assignee, revision }),
   groups: () => call<{ name: string; description?: string | null; members: string[] }[]>("GET", "/api/groups"),
   incidentAction: (number: string, action: string, note?: string) => call<Ticket>("POST", `/api/incidents/${encodeURIComponent(number)}/${action}`, { note }),
+  rescheduleChange: (number: string, plannedStart: string, plannedEnd: string) =>
+    call<Ticket>("POST", `/api/changes/${encodeURIComponent(number)}/reschedule`, { plannedStart, plannedEnd }),
   changeCalendar: (from: string, to: string) => call<ChangeCalendar>("GET", `/api/changes/calendar?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`),
   inbox: () => call<InboxItem[]>("GET", "/api/approvals/inbox"),
   people: () => call<DirectoryPerson[]>("GET", "/api/people"),
