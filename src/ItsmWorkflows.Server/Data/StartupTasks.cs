@@ -1,5 +1,7 @@
 using ItsmWorkflows.Server.Definitions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace ItsmWorkflows.Server.Data;
 
@@ -11,6 +13,9 @@ internal static class StartupTasks
         await using var scope = app.Services.CreateAsyncScope();
         var services = scope.ServiceProvider;
         var db = services.GetRequiredService<ItsmDbContext>();
+        // The history table first (IF NOT EXISTS: nodes starting together agree): on an empty database the migrator
+        // otherwise reads it before it exists and logs that as a failed command, an error on a start that works.
+        await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
         await db.Database.MigrateAsync(cancellationToken);
         await services.GetRequiredService<DemoData>().SeedAsync(cancellationToken);
         await services.GetRequiredService<ShippedWorkflows>().ImportAsync(cancellationToken);
