@@ -1,3 +1,4 @@
+using ItsmWorkflows.Engine.Execution;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -58,6 +59,17 @@ public sealed class SlaClock
         if (IsStopped) return;
         Stop(now);
         Cancelled = true;
+    }
+
+    /// <summary>
+    /// Reads a clock as its process left it: one whose process was cancelled is called off as of the process's end.
+    /// Cancelling calls a process's clocks off as it stops them; processes cancelled before it did kept theirs
+    /// running in their stored state, and read through this they count as called off too.
+    /// </summary>
+    public SlaClock SettledBy(WorkflowSubStatus process, DateTimeOffset? endedAt)
+    {
+        if (process == WorkflowSubStatus.Cancelled && endedAt is { } end) Cancel(end);
+        return this;
     }
 
     /// <summary>

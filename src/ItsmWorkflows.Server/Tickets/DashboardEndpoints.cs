@@ -56,17 +56,20 @@ internal static class DashboardEndpoints
             .OrderBy(t => t.CreatedAt).Select(t => new { t.ServiceId, t.InstanceId, t.CreatedAt }).Take(MaxTickets + 1).ToListAsync(ct);
         if (tickets.Count > MaxTickets) throw ProblemException.BadRequest($"More than {MaxTickets:N0} tickets were raised in {span} weeks; ask for fewer weeks.");
         var instanceIds = tickets.Select(t => t.InstanceId!).ToList();
-        var states = new Dictionary<string, string>(StringComparer.Ordinal);
+        var states = new Dictionary<string, (string State, WorkflowSubStatus SubStatus, DateTimeOffset? FinishedAt)>(StringComparer.Ordinal);
         foreach (var chunk in instanceIds.Chunk(500))
         {
-            foreach (var row in await db.Instances.AsNoTracking().Where(i => chunk.Contains(i.Id)).Select(i => new { i.Id, i.State }).ToListAsync(ct)) states[row.Id] = row.State;
+            foreach (var row in await db.Instances.AsNoTracking().Where(i => chunk.Contains(i.Id)).Select(i => new { i.Id, i.State, i.SubStatus, i.FinishedAt }).ToListAsync(ct))
+            {
+                states[row.Id] = (row.State, row.SubStatus, row.FinishedAt);
+            }
         }
         var outcomes = new List<(string Service, string Week, string Outcome)>();
         var calendarCache = new Dictionary<string, BusinessCalendar>(StringComparer.OrdinalIgnoreCase);
         foreach (var ticket in tickets)
         {
-            if (ticket.ServiceId is null || !states.TryGetValue(ticket.InstanceId!, out var state)) continue;
-            foreach (var clock in Clocks(state))
+            if (ticket.ServiceId is null || !states.TryGetValue(ticket.InstanceId!, out var instance)) continue;
+            foreach (var clock in Clocks(instance.State).Select(c => c.SettledBy(instance.SubStatus, instance.FinishedAt)))
             {
                 if (!calendarCache.TryGetValue(clock.Calendar, out var calendar))
                 {

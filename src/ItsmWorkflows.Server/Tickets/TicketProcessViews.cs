@@ -50,7 +50,7 @@ internal sealed class TicketProcessViews(ItsmDbContext db, IBusinessCalendarProv
                 foreach (var (_, node) in clocks)
                 {
                     if (node is null) continue;
-                    var clock = SlaClock.FromJson(node);
+                    var clock = SlaClock.FromJson(node).SettledBy(state.SubStatus, state.FinishedAt);
                     if (!calendarsByName.TryGetValue(clock.Calendar, out var calendar))
                     {
                         calendar = await calendars.FindAsync(clock.Calendar, cancellationToken) ?? BusinessCalendar.AlwaysOpen;

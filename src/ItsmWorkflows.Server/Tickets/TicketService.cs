@@ -163,7 +163,7 @@ internal sealed partial class TicketService(ItsmDbContext db, WorkflowRuntime ru
                     foreach (var (name, json) in clocks)
                     {
                         if (json is null) continue;
-                        var clock = SlaClock.FromJson(json);
+                        var clock = SlaClock.FromJson(json).SettledBy(state.SubStatus, state.FinishedAt);
                         var calendar = await calendars.FindAsync(clock.Calendar, cancellationToken) ?? BusinessCalendar.AlwaysOpen;
                         sla[name] = clock.Report(calendar, time.GetUtcNow());
                     }
