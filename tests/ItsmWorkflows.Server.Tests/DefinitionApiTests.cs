@@ -243,6 +243,26 @@ public abstract class DefinitionApiTests<TFixture>(TFixture fixture) : IClassFix
         Assert.Equal(2, imported.Count);
         // The exported files are byte-for-byte what was stored, so re-importing them changes nothing.
         Assert.All(imported, r => Assert.True(r!["outcome"]!.GetValue<string>() is "imported" or "unchanged"));
+
+        // Both ids edited elsewhere and imported again without asNewVersion: each exists, so the zip is a conflict (409)
+        // naming both files, and nothing changes.
+        using var edited = new MemoryStream();
+        using (var archive = new System.IO.Compression.ZipArchive(edited, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var id in new[] { a, b })
+            {
+                await using var entry = await archive.CreateEntry($"{id}.json").OpenAsync(Ct);
+                await entry.WriteAsync(System.Text.Encoding.UTF8.GetBytes(Definition(id, "edited elsewhere")), Ct);
+            }
+        }
+        var again = new ByteArrayContent(edited.ToArray());
+        again.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/zip");
+        var conflict = await client.PostAsync("/api/definitions/import", again, Ct);
+        Assert.Equal(System.Net.HttpStatusCode.Conflict, conflict.StatusCode);
+        var problem = await ReadAsync(conflict);
+        Assert.Equal(2, problem["results"]!.AsArray().Count(r => r!["outcome"]!.GetValue<string>() == "rejected"));
+        Assert.Contains("already exists", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Single((await OkAsync(await client.GetAsync($"/api/definitions/{a}/versions", Ct))).AsArray());
     }
 
     private static string HttpDefinition(string id, string path) => $$"""

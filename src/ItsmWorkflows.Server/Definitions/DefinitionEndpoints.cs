@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.WebUtilities;
 using System.IO.Compression;
 using System.Security.Claims;
 using System.Text;
@@ -88,6 +89,7 @@ internal static class DefinitionEndpoints
         {
             var files = await ReadImportAsync(http, ct);
             var results = new List<ImportResultDto>();
+            var refusals = new HashSet<int>();
             foreach (var (name, json) in files)
             {
                 try
@@ -97,19 +99,27 @@ internal static class DefinitionEndpoints
                 catch (ProblemException ex) when (files.Count > 1)
                 {
                     // One file of a zip refused (it exists, say) does not stop the others: each says what became of it.
+                    refusals.Add(ex.Status);
                     results.Add(ex.Extensions.TryGetValue(DefinitionService.SavedAsDraft, out var version)
                         ? new ImportResultDto(name, null, version as int?, "not-published", ex.Message)
                         : new ImportResultDto(name, null, null, "rejected", ex.Message));
                 }
             }
-            // Nothing usable at all is a bad request, not a success with bad news inside; a zip with some good files
-            // answers 200 with each file's outcome.
+            // Nothing usable at all is not a success with bad news inside; a zip with some good files answers 200 with
+            // each file's outcome. Refused for one reason (every file exists: 409), the answer says that one; for
+            // several, it is a bad request with each file's reason.
             if (results.Count > 0 && results.All(r => r.Outcome == "rejected"))
             {
-                throw ProblemException.BadRequest(results.Count == 1
+                var detail = results.Count == 1
                     ? $"The definition was not imported: {results[0].Message}"
-                    : $"None of the {results.Count} files was imported: " + string.Join(" ", results.Select(r => $"{r.File}: {r.Message}")),
-                    new Dictionary<string, object?> { ["results"] = results });
+                    : $"None of the {results.Count} files was imported: " + string.Join(" ", results.Select(r => $"{r.File}: {r.Message}"));
+                var extensions = new Dictionary<string, object?> { ["results"] = results };
+                if (refusals.Count == 1 && refusals.Single() != StatusCodes.Status400BadRequest)
+                {
+                    var status = refusals.Single();
+                    throw new ProblemException(status, ReasonPhrases.GetReasonPhrase(status), detail, extensions);
+                }
+                throw ProblemException.BadRequest(detail, extensions);
             }
             return results;
         }).WithSummary("Imports Elsa JSON: the body (application/json), a zip of .json files (application/zip), or files uploaded as a form; ?asNewVersion=true makes an existing id's next version (or replaces its draft), ?publish=true publishes each. Answers each file's outcome.");
