@@ -193,6 +193,15 @@ public sealed class ChangeFormTests(DesignerFixture fixture) : IClassFixture<Des
             await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("Rotate the Wi-Fi pre-shared key");
             await Expect(page.GetByTestId("timeline")).ToContainTextAsync("Raised by Nina Network", new() { Timeout = 20_000 });
             await Expect(page.GetByTestId("expected")).ToContainTextAsync("Scheduled");
+
+            // A day later suits better: the change is moved from its page before its window opens, and checked again.
+            var moveTo = start.AddDays(1);
+            var move = page.GetByRole(AriaRole.Form, new() { Name = "Move the window" });
+            await move.GetByLabel("New window from").FillAsync(moveTo.ToString("yyyy-MM-ddTHH:mm", System.Globalization.CultureInfo.InvariantCulture));
+            await move.GetByLabel("to").FillAsync(moveTo.AddHours(1).ToString("yyyy-MM-ddTHH:mm", System.Globalization.CultureInfo.InvariantCulture));
+            await move.GetByRole(AriaRole.Button, new() { Name = "Move the window" }).ClickAsync();
+            await Expect(page.GetByTestId("timeline")).ToContainTextAsync($"Rescheduled to {moveTo.ToUniversalTime():yyyy-MM-dd HH:mm}", new() { Timeout = 20_000 });
+            await Expect(page.GetByTestId("ticket-status")).ToHaveTextAsync("Scheduled", new() { Timeout = 20_000 });
         }
         catch
         {
