@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Xunit;
 using static ItsmWorkflows.Server.Tests.Json;
 using static ItsmWorkflows.Server.Tests.Processes;
@@ -30,6 +31,15 @@ public sealed partial class ChangeProcessTests
         var (newStart, newEnd) = Window(10, hours: 1);
         await OkAsync(await nina.PostJsonAsync($"/api/changes/{number}/reschedule", new { plannedStart = newStart, plannedEnd = newEnd }));
         await SettleAsync(fixture);
+
+        // A new window is authorized again: the CAB is asked about this window, not the one it approved.
+        Assert.Equal("Authorize", await StatusAsync(nina, number));
+        var carol = await fixture.ClientAsync("carol");
+        var inbox = (await OkAsync(await carol.GetAsync("/api/approvals/inbox", Ct))).AsArray();
+        var asked = Assert.Single(inbox, a => a!["title"]!.GetValue<string>().Contains(number, StringComparison.Ordinal))!;
+        var details = JsonSerializer.Serialize(asked["details"]);
+        Assert.Contains($"{newStart.UtcDateTime:yyyy-MM-dd HH:mm}", details, StringComparison.Ordinal);
+        await OkAsync(await DecideAsync(fixture, "carol", number, "Approved"));
         Assert.Equal("Scheduled", await StatusAsync(nina, number));
     }
 
@@ -59,9 +69,15 @@ public sealed partial class ChangeProcessTests
         // Its first window passes without it: the move called that timer off.
         await AdvanceAsync(fixture, start - fixture.EngineClock.GetUtcNow() + TimeSpan.FromMinutes(30));
         Assert.Equal("Scheduled", await StatusAsync(nina, number));
-        await AdvanceAsync(fixture, newStart - fixture.EngineClock.GetUtcNow() + TimeSpan.FromMinutes(1));
+        // The window opens; in the moment before its timer fires (or while no server fires it), it is not moved either.
+        fixture.EngineClock.Advance(newStart - fixture.EngineClock.GetUtcNow() + TimeSpan.FromMinutes(1));
+        var tooLate = await nina.PostJsonAsync($"/api/changes/{number}/reschedule", new { plannedStart = newStart.AddDays(2), plannedEnd = newEnd.AddDays(2) });
+        Assert.Equal(System.Net.HttpStatusCode.Conflict, tooLate.StatusCode);
+        Assert.Contains("being implemented", (await ReadAsync(tooLate))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        await AdvanceAsync(fixture, TimeSpan.Zero);
         detail = await TicketAsync(nina, number);
         Assert.Equal("Implement", detail["ticket"]!["status"]!.GetValue<string>());
+        Assert.Equal(newStart, detail["ticket"]!["plannedStart"]!.GetValue<DateTimeOffset>());
         Assert.Single(detail["tasks"]!.AsArray());
 
         // Once its window has opened it is not moved: refused, and nothing changes.
@@ -71,6 +87,32 @@ public sealed partial class ChangeProcessTests
         detail = await TicketAsync(nina, number);
         Assert.Equal(newStart, detail["ticket"]!["plannedStart"]!.GetValue<DateTimeOffset>());
         Assert.Equal("Implement", detail["ticket"]!["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task AnApprovedNormalChange_MovedToAnotherWindow_GoesBackToTheCab()
+    {
+        var (start, end) = Window(12, hours: 1);
+        var (nina, number) = await RaiseAsync("nina", new
+        {
+            title = "Resize the mail database volume", type = "normal", services = Laptops, plannedStart = start, plannedEnd = end,
+            implementationPlan = "Extend the volume", backoutPlan = "Restore the snapshot", testPlan = "Send a test mail",
+            questionnaire = new { userImpact = "none", tested = true, rollbackTested = true, doneBefore = true },
+        });
+        await OkAsync(await DecideAsync(fixture, "carol", number, "Approved"));
+        Assert.Equal("Scheduled", await StatusAsync(nina, number));
+
+        // Moved into a ten-hour window: assessed again (a long window weighs on the risk) and asked of the CAB again.
+        await OkAsync(await nina.PostJsonAsync($"/api/changes/{number}/reschedule", new { plannedStart = start.AddDays(1), plannedEnd = start.AddDays(1).AddHours(10) }));
+        await SettleAsync(fixture);
+        Assert.Equal("Authorize", await StatusAsync(nina, number));
+        var carol = await fixture.ClientAsync("carol");
+        var asked = Assert.Single((await OkAsync(await carol.GetAsync("/api/approvals/inbox", Ct))).AsArray(), a => a!["title"]!.GetValue<string>().Contains(number, StringComparison.Ordinal))!;
+        Assert.Contains($"{start.AddDays(1).UtcDateTime:yyyy-MM-dd HH:mm}", JsonSerializer.Serialize(asked["details"]), StringComparison.Ordinal);
+        await OkAsync(await DecideAsync(fixture, "carol", number, "Approved"));
+        var detail = await TicketAsync(nina, number);
+        Assert.Equal("Scheduled", detail["ticket"]!["status"]!.GetValue<string>());
+        Assert.Equal(start.AddDays(1), detail["ticket"]!["plannedStart"]!.GetValue<DateTimeOffset>());
     }
 
     [Fact]
@@ -90,7 +132,7 @@ public sealed partial class ChangeProcessTests
         Assert.Equal([number], freeze["scheduledChanges"]!.AsArray().Select(c => c!["number"]!.GetValue<string>()));
         var detail = await TicketAsync(nina, number);
         Assert.Contains(detail["history"]!.AsArray(), h => h!["text"]!.GetValue<string>().StartsWith("Blackout window Network freeze", StringComparison.Ordinal)
-            && h["text"]!.GetValue<string>().Contains("move it to another window before this one opens", StringComparison.Ordinal));
+            && h["text"]!.GetValue<string>().Contains("move it to another window while it is still scheduled", StringComparison.Ordinal));
         Assert.Equal("Scheduled", detail["ticket"]!["status"]!.GetValue<string>());
         await ClearBlackoutsAsync(fixture);
     }

@@ -79,7 +79,7 @@ internal static class CatalogEndpoints
                 db.TicketEvents.Add(new TicketEventRecord
                 {
                     TicketNumber = change.Number, At = time.GetUtcNow(), Actor = user.Identity!.Name, Kind = "note",
-                    Text = $"Blackout window {record.Name} ({body.Start.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)}–{body.End.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC) now covers its window. It is not moved by itself (a scheduled change keeps its window): if it must not run in the freeze, move it to another window before this one opens (the new window is checked against the calendar), or cancel it.",
+                    Text = $"Blackout window {record.Name} ({body.Start.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)}–{body.End.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC) now covers its window. It is not moved by itself (a scheduled change keeps its window): if it must not run in the freeze, move it to another window while it is still scheduled (the new window is authorized and checked against the calendar again; changes raised before the change process v4 cannot be moved once scheduled), or cancel it.",
                 });
             }
             await db.SaveChangesAsync(ct);

@@ -134,6 +134,12 @@ internal static class ChangeEndpoints
         if (body.PlannedEnd <= body.PlannedStart) throw ProblemException.BadRequest("The planned window must end after it starts.");
         if (body.PlannedEnd <= time.GetUtcNow()) throw ProblemException.BadRequest("The planned window is already over; plan it in the future.");
         var ticket = await tickets.FindAsync(number, TicketKind.Change, ct);
+        // A window that has opened is being implemented, even in the moment before its timer fires (or while the
+        // server that would fire it is down): moving it then would call off an implementation that is due.
+        if (ticket.Status == "Scheduled" && ticket.PlannedStart is { } opens && opens <= time.GetUtcNow())
+        {
+            throw ProblemException.Conflict($"{ticket.Number}'s window opened at {opens.UtcDateTime:yyyy-MM-dd HH:mm} UTC, so it is being implemented and cannot be moved; cancel it if it must not go ahead.");
+        }
         var record = await db.Tickets.FirstAsync(t => t.Id == ticket.Id, ct);
         var before = (record.PlannedStart, record.PlannedEnd, record.Details);
         var details = JsonNode.Parse(record.Details)!.AsObject();
@@ -143,23 +149,34 @@ internal static class ChangeEndpoints
         record.PlannedEnd = body.PlannedEnd;
         record.Details = details.ToJsonString();
         record.UpdatedAt = time.GetUtcNow();
-        db.TicketEvents.Add(new TicketEventRecord { TicketNumber = number, At = time.GetUtcNow(), Actor = user.Identity!.Name, Kind = "note", Text = $"Rescheduled to {body.PlannedStart:yyyy-MM-dd HH:mm}–{body.PlannedEnd:yyyy-MM-dd HH:mm} UTC" });
-        await db.SaveChangesAsync(ct);
+        record.Revision++; // two moves at once: the second to save is refused here, before anything is signalled
+        var note = new TicketEventRecord { TicketNumber = number, At = time.GetUtcNow(), Actor = user.Identity!.Name, Kind = "note", Text = $"Rescheduled to {body.PlannedStart:yyyy-MM-dd HH:mm}–{body.PlannedEnd:yyyy-MM-dd HH:mm} UTC" };
+        db.TicketEvents.Add(note);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw ProblemException.Conflict($"{number} was changed by someone else at the same moment (moved, or its process moved on); reload it and try again.");
+        }
         var payload = new JsonObject { ["plannedStart"] = body.PlannedStart.ToUniversalTime().ToString("O"), ["plannedEnd"] = body.PlannedEnd.ToUniversalTime().ToString("O"), ["by"] = user.Identity!.Name };
         try
         {
-            return TicketDto.From(await tickets.SignalAsync(ticket, "change-rescheduled", payload, $"{number} cannot be moved now (it is {ticket.Status.ToLowerInvariant()}): a change can be moved while it is held by a conflict, or scheduled and its window not yet open (one raised under a version of the change process before v4 only while held).", ct));
+            return TicketDto.From(await tickets.SignalAsync(ticket, "change-rescheduled", payload, "", ct));
         }
         catch (ProblemException)
         {
-            // Nothing waited for the new window: put the old one back, so the ticket and its process agree.
+            // Nothing waited for the new window: put the old one back, so the ticket and its process agree, and take
+            // this move's note out of the history.
             db.ChangeTracker.Clear();
             var again = await db.Tickets.FirstAsync(t => t.Id == ticket.Id, ct);
             (again.PlannedStart, again.PlannedEnd, again.Details) = before;
             await db.SaveChangesAsync(CancellationToken.None);
-            await db.TicketEvents.Where(e => e.TicketNumber == number && e.Kind == "note" && e.Text.StartsWith("Rescheduled")).OrderByDescending(e => e.Id).Take(1).ExecuteDeleteAsync(CancellationToken.None);
+            await db.TicketEvents.Where(e => e.Id == note.Id).ExecuteDeleteAsync(CancellationToken.None);
             live.Ticket(number); // a bulk delete bypasses the change tracker: say so after it
-            throw;
+            // Said with the status it has now: its process may have moved on while this request ran.
+            throw ProblemException.Conflict($"{number} cannot be moved now (it is {again.Status.ToLowerInvariant()}): a change can be moved while it is held by a conflict, or scheduled and its window not yet open (one raised under a version of the change process before v4 only while held).");
         }
     }
 
