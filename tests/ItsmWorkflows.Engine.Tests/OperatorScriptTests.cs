@@ -143,6 +143,7 @@ public sealed class OperatorScriptTests
     [InlineData("variables.A")]
     [InlineData("getA() in getB()")]
     [InlineData("getA?.()")]
+    [InlineData("get\\u0041()")]
     public void AnythingElse_IsLeftToTheEngine(string script) =>
         Assert.False(JavaScriptRuntime.PrepareExpression(script, Helpers()).RunsWithoutEngine);
 
@@ -159,6 +160,30 @@ public sealed class OperatorScriptTests
         Assert.True(expression.RunsWithoutEngine);
         var scope = new Scope(new() { ["Obj"] = JsonNode.Parse("""{ "n": 1, "tags": ["a"] }""") });
         Assert.Equal(Outcome(() => expression.EvaluateWithEngine(scope)), Outcome(() => expression.Evaluate(scope)));
+    }
+
+    [Fact]
+    public void AHelperSpelledWithEscapes_IsNotDeclared_AsTheEngineSays()
+    {
+        var expression = JavaScriptRuntime.PrepareExpression("get\\u0041() + 1", Helpers());
+        var scope = new Scope(new() { ["A"] = 5 });
+        var outcome = Outcome(() => expression.Evaluate(scope));
+        Assert.StartsWith("error: ", outcome, StringComparison.Ordinal);
+        Assert.Equal(Outcome(() => expression.EvaluateWithEngine(scope)), outcome);
+    }
+
+    [Theory]
+    [InlineData("getA() < 'y' && getA() < 'y' && getA() < 'y' && getB()")]
+    [InlineData("(getA() + getA() == 'x') + getB()")]
+    public void LargeTextReadOrBuilt_IsTheEnginesToJudge_AgainstItsMemoryLimit(string script)
+    {
+        var expression = JavaScriptRuntime.PrepareExpression(script, Helpers());
+        Assert.True(expression.RunsWithoutEngine);
+        // Parsed, as a stored state is: each read decodes the text again, and the engine counts what that allocates.
+        var scope = new Scope(new() { ["A"] = JsonNode.Parse("\"" + new string('x', 3_000_000) + "\""), ["B"] = 1 });
+        var engine = Outcome(() => expression.EvaluateWithEngine(scope));
+        Assert.Equal(engine, Outcome(() => expression.Evaluate(scope)));
+        Assert.Contains("memory", engine, StringComparison.Ordinal);
     }
 
     [Fact]

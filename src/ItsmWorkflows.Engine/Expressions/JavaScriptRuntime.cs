@@ -43,7 +43,7 @@ public static partial class JavaScriptRuntime
         ArgumentNullException.ThrowIfNull(script);
         ArgumentNullException.ThrowIfNull(helpers);
         var ast = Parse(script);
-        return new JavaScriptExpression(Prepare(script, ast, helpers), OperatorScript.TryCompile(ast, helpers));
+        return new JavaScriptExpression(Prepare(script, ast, helpers), OperatorScript.TryCompile(script, ast, helpers));
     }
 
     private static Script Parse(string script)
