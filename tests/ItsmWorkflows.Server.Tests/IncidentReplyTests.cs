@@ -53,10 +53,15 @@ public sealed class IncidentReplyTests(PostgresSmtpServerFixture fixture) : ICla
         Assert.Contains(history, h => h!["text"]!.GetValue<string>().StartsWith("Waiting on customer → In progress", StringComparison.Ordinal) && h["actor"]!.GetValue<string>() == "alice");
         var pause = Assert.Single(detail["sla"]!["resolution"]!["pauses"]!.AsArray())!;
         Assert.Equal(TimeSpan.FromHours(3), pause["to"]!.GetValue<DateTimeOffset>() - pause["from"]!.GetValue<DateTimeOffset>());
+        // Bob, who took it, hears of her answer by email, with what she wrote; nobody heard of the agent's own note.
+        var answered = Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject.EndsWith(" answered", StringComparison.Ordinal));
+        Assert.Equal(["bob@example.test"], answered.To);
+        Assert.Contains("It is the S: drive", answered.Text, StringComparison.Ordinal);
 
         // A second note changes nothing more: it is no longer waiting on her.
         await NoteAsync("alice", number, "Also the T: drive");
         Assert.Equal("In progress", await StatusAsync(alice, number));
+        Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject.EndsWith(" answered", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -69,5 +74,6 @@ public sealed class IncidentReplyTests(PostgresSmtpServerFixture fixture) : ICla
         Assert.Equal("Awaiting vendor", detail["ticket"]!["status"]!.GetValue<string>());
         Assert.Contains(detail["history"]!.AsArray(), h => h!["text"]!.GetValue<string>() == "Any news?");
         Assert.Null(Assert.Single(detail["sla"]!["resolution"]!["pauses"]!.AsArray())!["to"]);
+        Assert.DoesNotContain(await MailAboutAsync(fixture, number), m => m.Subject.EndsWith(" answered", StringComparison.Ordinal));
     }
 }

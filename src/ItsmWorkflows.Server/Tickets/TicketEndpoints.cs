@@ -30,14 +30,25 @@ internal static class TicketEndpoints
                 return await views.ProcessAsync(ticket, ct);
             })
             .WithSummary("The ticket's workflow as a diagram: its activities and connections (no configuration), the path taken and where it waits.");
-        tickets.MapPost("/{number}/notes", async (string number, NoteRequest body, ClaimsPrincipal user, TicketService s, CancellationToken ct) =>
+        tickets.MapPost("/{number}/notes", async (string number, NoteRequest body, ClaimsPrincipal user, TicketService s, ItsmDbContext db,
+            Engine.Execution.WorkflowServices services, Mail.OutboxSignal outboxSignal, CancellationToken ct) =>
         {
             if (string.IsNullOrWhiteSpace(body.Text)) throw ProblemException.BadRequest("A note needs text.");
             if (body.Text.Length > 4000) throw ProblemException.BadRequest("A note is at most 4,000 characters.");
             var ticket = await s.FindAsync(number, null, ct);
             if (!TicketService.CanSee(user, ticket)) throw ProblemException.NotFound($"There is no ticket {number}.");
             await s.AddEventAsync(number, user.Identity!.Name!, "note", body.Text.Trim(), ct);
-            await s.RequesterRepliedAsync(ticket, user.Identity!.Name!, ct);
+            if (await s.RequesterRepliedAsync(ticket, user.Identity!.Name!, ct))
+            {
+                // Whoever works it hears that the answer came (the page shows it to them live; the email reaches them away from it).
+                var email = await TicketRepliedEmail.ComposeAsync(db, ticket, user.Identity!.Name!, body.Text.Trim(), services.NewId(), services.TicketUrl, ct);
+                if (email is not null)
+                {
+                    db.Outbox.Add(OutboxMessage.ForEmail(email, ticket.InstanceId, services.Time.GetUtcNow()));
+                    await db.SaveChangesAsync(ct);
+                    outboxSignal.Notify();
+                }
+            }
             return Results.NoContent();
         }).WithSummary("Adds a note to the ticket's history. The requester's note on an incident waiting on them is their reply: it goes back to work and its resolution clock runs again.");
         tickets.MapPost("/{number}/assign", AssignAsync).RequireAuthorization(Policies.StartWorkflows)
