@@ -49,7 +49,7 @@ public sealed class IncidentReplyTests(PostgresSmtpServerFixture fixture) : ICla
         var detail = await TicketAsync(alice, number);
         Assert.Equal("In progress", detail["ticket"]!["status"]!.GetValue<string>());
         var history = detail["history"]!.AsArray();
-        Assert.Contains(history, h => h!["text"]!.GetValue<string>() == "It is the S: drive" && h["actor"]!.GetValue<string>() == "alice");
+        Assert.Contains(history, h => h!["text"]!.GetValue<string>() == "It is the S: drive" && h["actor"]!.GetValue<string>() == "alice" && h["actorName"]!.GetValue<string>() == "Alice Requester");
         Assert.Contains(history, h => h!["text"]!.GetValue<string>().StartsWith("Waiting on customer → In progress", StringComparison.Ordinal) && h["actor"]!.GetValue<string>() == "alice");
         var pause = Assert.Single(detail["sla"]!["resolution"]!["pauses"]!.AsArray())!;
         Assert.Equal(TimeSpan.FromHours(3), pause["to"]!.GetValue<DateTimeOffset>() - pause["from"]!.GetValue<DateTimeOffset>());

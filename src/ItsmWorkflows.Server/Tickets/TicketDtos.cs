@@ -17,7 +17,8 @@ internal sealed record TicketDto(
         r.PlannedStart, r.PlannedEnd, r.DueAt, JsonNode.Parse(r.Details) as JsonObject ?? [], r.CreatedAt, r.UpdatedAt, r.ClosedAt, r.Revision);
 }
 
-internal sealed record TicketEventDto(DateTimeOffset At, string? Actor, string Kind, string Text);
+/// <summary>A history line: who (their user name, and the name people know them by when the directory has one), what kind, what.</summary>
+internal sealed record TicketEventDto(DateTimeOffset At, string? Actor, string Kind, string Text, string? ActorName = null);
 
 /// <summary>What a bookmark of the ticket's process waits on, in words (an approval, a task, an event, an SLA threshold).</summary>
 /// <summary>Where a ticket's workflow is (the steps it waits on) and how its SLA clocks stand: breached, paused, running, met, or null without clocks.</summary>

@@ -5,6 +5,7 @@ using ItsmWorkflows.Engine.Execution;
 using ItsmWorkflows.Engine.Runtime;
 using ItsmWorkflows.Server.Api;
 using ItsmWorkflows.Server.Data;
+using ItsmWorkflows.Server.Identity;
 using Microsoft.EntityFrameworkCore;
 
 namespace ItsmWorkflows.Server.Tickets;
@@ -143,7 +144,9 @@ internal sealed partial class TicketService(ItsmDbContext db, WorkflowRuntime ru
         number = ticket.Number;
         if (!CanSee(user, ticket)) throw ProblemException.NotFound($"There is no ticket {number}.");
         var history = await db.TicketEvents.AsNoTracking().Where(e => e.TicketNumber == number).OrderBy(e => e.Id)
-            .Select(e => new TicketEventDto(e.At, e.Actor, e.Kind, e.Text)).ToListAsync(cancellationToken);
+            .Select(e => new TicketEventDto(e.At, e.Actor, e.Kind, e.Text, null)).ToListAsync(cancellationToken);
+        var actorNames = await DisplayNames.OfAsync(db, history.Select(h => h.Actor), cancellationToken);
+        history = [.. history.Select(h => h.Actor is { } a && actorNames.TryGetValue(a, out var name) ? h with { ActorName = name } : h)];
         var tasks = await db.Tickets.AsNoTracking().Where(t => t.ParentNumber == number).OrderBy(t => t.CreatedAt).ToListAsync(cancellationToken);
         var sla = new JsonObject();
         var waiting = new List<WaitingOnDto>();

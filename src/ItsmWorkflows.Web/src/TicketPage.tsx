@@ -64,7 +64,11 @@ export function TicketPage({ number, me }: { number: string; me: Me }) {
     : null;
   // One timeline: what happened to the ticket, who was asked to approve and what they decided (and how), what was emailed.
   const timeline = [
-    ...detail.history.map((h) => ({ at: h.at, kind: h.kind, text: h.text + (h.actor && h.actor !== "workflow" && !h.text.includes(h.actor) ? ` — ${h.actor}` : "") })),
+    // Who, by the name people know them by (the user name when the directory has none), unless the line names them.
+    ...detail.history.map((h) => {
+      const who = h.actorName ?? h.actor;
+      return { at: h.at, kind: h.kind, text: h.text + (who && h.actor !== "workflow" && !h.text.includes(who) ? ` — ${who}` : "") };
+    }),
     ...detail.approvals.flatMap((a) => [
       { at: a.createdAt, kind: "approval", text: `Approval asked of ${a.approvers.join(", ")}: ${a.title}` },
       ...a.decisions.map((d) => ({ at: d.at, kind: "approval", text: `${d.decision} by ${d.byName ?? d.by}${d.onBehalfOf ? ` for ${d.onBehalfOfName ?? d.onBehalfOf}` : ""} (${d.channel})${d.comment ? `: “${d.comment}”` : ""}` })),

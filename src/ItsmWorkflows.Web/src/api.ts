@@ -203,7 +203,7 @@ export interface Dashboard {
 
 export interface TicketDetail {
   ticket: Ticket;
-  history: { at: string; actor?: string | null; kind: string; text: string }[];
+  history: { at: string; actor?: string | null; actorName?: string | null; kind: string; text: string }[];
   tasks: Ticket[];
   sla: Record<string, SlaClock>;
   waitingOn: { activityId: string; step: string; activityType: string; dueAt?: string | null; who?: string[] | null }[];
