@@ -50,6 +50,10 @@ public sealed partial class ChangeProcessTests
         var (nina, number) = await RaiseAsync("nina", new { title = "Patch the mail relays", type = "standard", services = Network, plannedStart = start, plannedEnd = end });
         var (_, other) = await RaiseAsync("nina", new { title = "Swap the edge router", type = "standard", services = Network, plannedStart = start.AddDays(1), plannedEnd = end.AddDays(1) });
         Assert.Equal(("Scheduled", "Scheduled"), (await StatusAsync(nina, number), await StatusAsync(nina, other)));
+        // Its diagram marks where it waits: the fork of the window and a move, not activities the diagram does not draw.
+        var diagram = await OkAsync(await nina.GetAsync($"/api/tickets/{number}/process", Ct));
+        Assert.Equal(["WindowOrMove"], diagram["waiting"]!.AsArray().Select(w => w!.GetValue<string>()));
+        Assert.Contains(diagram["journal"]!.AsArray(), j => j!["activityId"]!.GetValue<string>() == "WindowOrMove");
 
         // Moved onto the other change's window: the calendar check holds it.
         await OkAsync(await nina.PostJsonAsync($"/api/changes/{number}/reschedule", new { plannedStart = start.AddDays(1), plannedEnd = end.AddDays(1) }));

@@ -82,6 +82,14 @@ internal sealed class TicketProcessViews(ItsmDbContext db, IBusinessCalendarProv
             ?? throw ProblemException.NotFound($"The workflow version of ticket {ticket.Number} no longer exists.");
         var root = JsonNode.Parse(version.Json)?["root"] as JsonObject;
         var flowchart = new JsonObject { ["type"] = root?["type"]?.GetValue<string>() ?? "", ["id"] = root?["id"]?.DeepClone() };
+        // The diagram shows the flowchart's own activities: one nested in a container (a fork's branch, a sequence)
+        // is shown as the container it sits in, where it waits, faulted or ran.
+        var shownAs = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var top in (root?["activities"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            if (top["id"]?.GetValue<string>() is { } topId) Nested(top, topId, shownAs);
+        }
+        string Shown(string activityId) => shownAs.GetValueOrDefault(activityId) ?? activityId;
         if (root?["type"]?.GetValue<string>() == "Elsa.Flowchart")
         {
             flowchart["activities"] = new JsonArray([.. (root["activities"] as JsonArray ?? []).OfType<JsonObject>().Select(a => (JsonNode?)DiagramActivity(a))]);
@@ -100,12 +108,35 @@ internal sealed class TicketProcessViews(ItsmDbContext db, IBusinessCalendarProv
             ["definition"] = new JsonObject { ["root"] = flowchart },
             ["journal"] = new JsonArray([.. journal.Select(j => (JsonNode?)new JsonObject
             {
-                ["sequence"] = j.Sequence, ["at"] = j.At.ToString("O"), ["activityId"] = j.ActivityId, ["event"] = j.Event.ToString(),
+                ["sequence"] = j.Sequence, ["at"] = j.At.ToString("O"), ["activityId"] = Shown(j.ActivityId), ["event"] = j.Event.ToString(),
                 ["outcomes"] = j.Outcomes is null ? null : new JsonArray([.. j.Outcomes.Select(o => (JsonNode?)o)]),
             })]),
-            ["waiting"] = new JsonArray([.. state.Bookmarks.Select(b => b.ActivityId).Distinct(StringComparer.Ordinal).Select(id => (JsonNode?)id)]),
-            ["faulted"] = new JsonArray([.. state.Incidents.Where(i => i.ResolvedAt is null).Select(i => (JsonNode?)i.ActivityId)]),
+            ["waiting"] = new JsonArray([.. state.Bookmarks.Select(b => Shown(b.ActivityId)).Distinct(StringComparer.Ordinal).Select(id => (JsonNode?)id)]),
+            ["faulted"] = new JsonArray([.. state.Incidents.Where(i => i.ResolvedAt is null).Select(i => Shown(i.ActivityId)).Distinct(StringComparer.Ordinal).Select(id => (JsonNode?)id)]),
         };
+    }
+
+    /// <summary>Every activity inside <paramref name="node"/> (at any depth: branches, bodies, sequences) is shown as <paramref name="topId"/>.</summary>
+    private static void Nested(JsonNode? node, string topId, Dictionary<string, string> shownAs)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (var (key, child) in o)
+                {
+                    if (key is "metadata" or "variables" or "connections") continue;
+                    if (child is JsonObject { } inner && inner["id"] is JsonValue id && inner["type"] is JsonValue && id.TryGetValue<string>(out var innerId)) shownAs.TryAdd(innerId, topId);
+                    Nested(child, topId, shownAs);
+                }
+                break;
+            case JsonArray a:
+                foreach (var item in a)
+                {
+                    if (item is JsonObject { } inner && inner["id"] is JsonValue id && inner["type"] is JsonValue && id.TryGetValue<string>(out var innerId)) shownAs.TryAdd(innerId, topId);
+                    Nested(item, topId, shownAs);
+                }
+                break;
+        }
     }
 
     /// <summary>A connection end in the current form, from either form: {activity, port} or "activityId" with a separate port.</summary>
