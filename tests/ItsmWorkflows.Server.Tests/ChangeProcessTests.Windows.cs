@@ -87,7 +87,7 @@ public sealed partial class ChangeProcessTests
         // Once its window has opened it is not moved: refused, and nothing changes.
         var refused = await nina.PostJsonAsync($"/api/changes/{number}/reschedule", new { plannedStart = newStart.AddDays(2), plannedEnd = newEnd.AddDays(2) });
         Assert.Equal(System.Net.HttpStatusCode.Conflict, refused.StatusCode);
-        Assert.Contains("cannot be moved now (it is implement)", (await ReadAsync(refused))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("cannot be moved now (its status is Implement)", (await ReadAsync(refused))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         detail = await TicketAsync(nina, number);
         Assert.Equal(newStart, detail["ticket"]!["plannedStart"]!.GetValue<DateTimeOffset>());
         Assert.Equal("Implement", detail["ticket"]!["status"]!.GetValue<string>());

@@ -67,6 +67,7 @@ internal static class CatalogEndpoints
         blackouts.MapPost("", async (BlackoutWindowDto body, ItsmDbContext db, ClaimsPrincipal user, TimeProvider time, CancellationToken ct) =>
         {
             if (string.IsNullOrWhiteSpace(body.Name)) throw ProblemException.BadRequest("A blackout window needs a name.");
+            body = body with { Start = body.Start.ToUniversalTime(), End = body.End.ToUniversalTime() }; // kept in UTC, as change windows are
             if (body.End <= body.Start) throw ProblemException.BadRequest("A blackout window must end after it starts.");
             var unknown = await UnknownServicesAsync(db, body.Services ?? [], ct);
             if (unknown.Count > 0) throw ProblemException.BadRequest($"Unknown services: {string.Join(", ", unknown)}.");

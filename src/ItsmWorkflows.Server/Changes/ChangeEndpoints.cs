@@ -50,6 +50,9 @@ internal static class ChangeEndpoints
 
     private static async Task<IResult> RaiseAsync(RaiseChangeRequest body, ClaimsPrincipal user, ItsmDbContext db, TicketService tickets, Engine.Execution.WorkflowServices engine, CancellationToken ct)
     {
+        // Windows are kept in UTC whatever offset they were sent with: SQLite compares stored times as written, so
+        // 10:00+02:00 kept as such would sort after 09:00Z and clash checks and the calendar would miss it.
+        body = body with { PlannedStart = body.PlannedStart?.ToUniversalTime(), PlannedEnd = body.PlannedEnd?.ToUniversalTime() };
         var problems = new List<string>();
         foreach (var (question, answer) in body.Questionnaire ?? [])
         {
@@ -131,6 +134,8 @@ internal static class ChangeEndpoints
     {
         // The engine's clock, as raising uses: the process schedules against it, and a window already over would go straight to Implement.
         var time = engine.Time;
+        if (body.PlannedStart == default || body.PlannedEnd == default) throw ProblemException.BadRequest("Send the new window: 'plannedStart' and 'plannedEnd' (ISO 8601, with an offset or Z).");
+        body = new RescheduleRequest(body.PlannedStart.ToUniversalTime(), body.PlannedEnd.ToUniversalTime()); // kept in UTC, as raising does
         if (body.PlannedEnd <= body.PlannedStart) throw ProblemException.BadRequest("The planned window must end after it starts.");
         if (body.PlannedEnd <= time.GetUtcNow()) throw ProblemException.BadRequest("The planned window is already over; plan it in the future.");
         var ticket = await tickets.FindAsync(number, TicketKind.Change, ct);
@@ -139,6 +144,10 @@ internal static class ChangeEndpoints
         if (ticket.Status == "Scheduled" && ticket.PlannedStart is { } opens && opens <= time.GetUtcNow())
         {
             throw ProblemException.Conflict($"{ticket.Number}'s window opened at {opens.UtcDateTime:yyyy-MM-dd HH:mm} UTC, so it is being implemented and cannot be moved; cancel it if it must not go ahead.");
+        }
+        if (ticket.PlannedStart == body.PlannedStart && ticket.PlannedEnd == body.PlannedEnd)
+        {
+            throw ProblemException.BadRequest($"{ticket.Number} is planned for that window already; send the window it should move to.");
         }
         var record = await db.Tickets.FirstAsync(t => t.Id == ticket.Id, ct);
         var before = (record.PlannedStart, record.PlannedEnd, record.Details);
@@ -176,7 +185,7 @@ internal static class ChangeEndpoints
             await db.TicketEvents.Where(e => e.Id == note.Id).ExecuteDeleteAsync(CancellationToken.None);
             live.Ticket(number); // a bulk delete bypasses the change tracker: say so after it
             // Said with the status it has now: its process may have moved on while this request ran.
-            throw ProblemException.Conflict($"{number} cannot be moved now (it is {again.Status.ToLowerInvariant()}): a change can be moved while it is held by a conflict, or scheduled and its window not yet open (one raised under a version of the change process before v4 only while held).");
+            throw ProblemException.Conflict($"{number} cannot be moved now (its status is {again.Status}): a change can be moved while it is held by a conflict, or scheduled and its window not yet open (one raised under a version of the change process before v4 only while held).");
         }
     }
 
@@ -184,8 +193,9 @@ internal static class ChangeEndpoints
     // type, status, risk, window, services) so people can plan around outages, never descriptions, plans or people.
     private static async Task<object> CalendarAsync(DateTimeOffset? from, DateTimeOffset? to, ItsmDbContext db, TimeProvider time, CancellationToken ct)
     {
-        var start = from ?? time.GetUtcNow().AddDays(-7);
-        var end = to ?? start.AddDays(60);
+        // In UTC, as the windows are kept (see RaiseAsync).
+        var start = (from ?? time.GetUtcNow().AddDays(-7)).ToUniversalTime();
+        var end = (to ?? start.AddDays(60)).ToUniversalTime();
         if (end <= start) throw ProblemException.BadRequest("'to' must be after 'from'.");
         // A calendar is read a few months at a time; anyone signed in reads it, so it is not a way to list every change ever raised.
         if (end - start > TimeSpan.FromDays(400)) throw ProblemException.BadRequest("The calendar shows at most 400 days at a time; narrow 'from' and 'to'.");
