@@ -38,6 +38,10 @@ public sealed class IncidentReplyTests(PostgresSmtpServerFixture fixture) : ICla
     {
         var number = await WaitingOnAliceAsync("Waiting on customer");
         var alice = await fixture.ClientAsync("alice");
+        // She is asked, with the agent's question.
+        var asked = Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject == $"We need your answer on incident {number}");
+        Assert.Equal(["alice@example.test"], asked.To);
+        Assert.Contains("Which drive letter?", asked.Text, StringComparison.Ordinal);
 
         // An agent's note is not the customer's answer: it stays on hold.
         await NoteAsync("bob", number, "Chased by phone, no answer");
@@ -68,6 +72,7 @@ public sealed class IncidentReplyTests(PostgresSmtpServerFixture fixture) : ICla
     public async Task WhileItWaitsOnAVendor_TheRequestersNoteIsOnlyANote()
     {
         var number = await WaitingOnAliceAsync("Awaiting vendor");
+        Assert.DoesNotContain(await MailAboutAsync(fixture, number), m => m.Subject.StartsWith("We need your answer", StringComparison.Ordinal));
         await NoteAsync("alice", number, "Any news?");
         var alice = await fixture.ClientAsync("alice");
         var detail = await TicketAsync(alice, number);

@@ -49,7 +49,8 @@ internal static class IncidentEndpoints
             }
             return await ActAsync(ticket, "incident-acknowledged", body, user, t, "{0} has already been acknowledged, or is resolved.", ct);
         }).WithSummary("Takes the incident: assigns it to you (an agent of its group) and stops the response clock.");
-        staff.MapPost("/wait-on-customer", async (string number, IncidentActionRequest? body, ClaimsPrincipal user, TicketService t, CancellationToken ct) =>
+        staff.MapPost("/wait-on-customer", async (string number, IncidentActionRequest? body, ClaimsPrincipal user, TicketService t, ItsmDbContext db,
+            Engine.Execution.WorkflowServices services, Mail.OutboxSignal outboxSignal, CancellationToken ct) =>
         {
             // The hold reasons are the SLA definition's pausing states: only those stop the clock.
             var ticket = await t.FindAsync(number, TicketKind.Incident, ct);
@@ -58,8 +59,20 @@ internal static class IncidentEndpoints
                 : [TicketStatuses.WaitingOnCustomer];
             var status = string.IsNullOrWhiteSpace(body?.Status) ? reasons[0] : reasons.FirstOrDefault(r => string.Equals(r, body.Status.Trim(), StringComparison.OrdinalIgnoreCase));
             if (status is null) throw ProblemException.BadRequest($"'{body!.Status}' does not pause this incident's SLA; use one of: {string.Join(", ", reasons)}.");
-            return await ActAsync(ticket, "incident-waiting", (body ?? new IncidentActionRequest(null)) with { Status = status }, user, t, "{0} cannot be put on hold now: it is already on hold, or resolved.", ct);
-        }).WithSummary("Puts the incident on hold (waiting on the customer, or another pausing state of its SLA definition): the resolution clock pauses.");
+            var held = await ActAsync(ticket, "incident-waiting", (body ?? new IncidentActionRequest(null)) with { Status = status }, user, t, "{0} cannot be put on hold now: it is already on hold, or resolved.", ct);
+            if (status == TicketStatuses.WaitingOnCustomer)
+            {
+                // The caller learns her answer is needed, with the question: the reply loop depends on her noticing.
+                var email = await Tickets.IncidentReplyEmails.AnswerNeededAsync(db, ticket, user.Identity!.Name!, body?.Note, services.NewId(), services.TicketUrl, ct);
+                if (email is not null)
+                {
+                    db.Outbox.Add(OutboxMessage.ForEmail(email, ticket.InstanceId, services.Time.GetUtcNow()));
+                    await db.SaveChangesAsync(ct);
+                    outboxSignal.Notify();
+                }
+            }
+            return held;
+        }).WithSummary("Puts the incident on hold (waiting on the customer, or another pausing state of its SLA definition): the resolution clock pauses; waiting on the customer emails her the question.");
         staff.MapPost("/customer-replied", (string number, IncidentActionRequest? body, ClaimsPrincipal user, TicketService t, CancellationToken ct) =>
             ActAsync(number, "incident-resumed", body, user, t, "{0} is not waiting on the customer.", ct))
             .WithSummary("The customer answered: work resumes and the resolution clock runs again.");

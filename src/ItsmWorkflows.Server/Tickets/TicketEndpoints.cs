@@ -41,7 +41,7 @@ internal static class TicketEndpoints
             if (await s.RequesterRepliedAsync(ticket, user.Identity!.Name!, ct))
             {
                 // Whoever works it hears that the answer came (the page shows it to them live; the email reaches them away from it).
-                var email = await TicketRepliedEmail.ComposeAsync(db, ticket, user.Identity!.Name!, body.Text.Trim(), services.NewId(), services.TicketUrl, ct);
+                var email = await IncidentReplyEmails.AnsweredAsync(db, ticket, user.Identity!.Name!, body.Text.Trim(), services.NewId(), services.TicketUrl, ct);
                 if (email is not null)
                 {
                     db.Outbox.Add(OutboxMessage.ForEmail(email, ticket.InstanceId, services.Time.GetUtcNow()));

@@ -1,0 +1,39 @@
+using System.Text.Json.Nodes;
+using ItsmWorkflows.Engine.Activities.Email;
+using ItsmWorkflows.Server.Data;
+using ItsmWorkflows.Server.Identity;
+
+namespace ItsmWorkflows.Server.Tickets;
+
+/// <summary>
+/// The two emails of an incident that waits on its caller: to her, that an answer is needed (the loop depends on her
+/// noticing), and, when she answers, to whoever works it (as an agent hears of a customer's comment in Jira Service
+/// Management), each with the words written.
+/// </summary>
+internal static class IncidentReplyEmails
+{
+    /// <summary>To the caller, that the incident waits on her answer; null when she has no usable address.</summary>
+    public static Task<EmailMessage?> AnswerNeededAsync(ItsmDbContext db, TicketRecord ticket, string agent, string? note, string messageId, Func<string, string?>? ticketUrl, CancellationToken cancellationToken) =>
+        ComposeAsync(db, "incident-waiting", ticket, ticket.Requester, null, agent, note, messageId, ticketUrl, cancellationToken);
+
+    /// <summary>To its assignee, else its group's agents, that the caller answered; null when nobody has a usable address.</summary>
+    public static Task<EmailMessage?> AnsweredAsync(ItsmDbContext db, TicketRecord ticket, string caller, string note, string messageId, Func<string, string?>? ticketUrl, CancellationToken cancellationToken) =>
+        ComposeAsync(db, "incident-replied", ticket, ticket.Assignee, ticket.Assignee is null ? ticket.AssignmentGroup : null, caller, note, messageId, ticketUrl, cancellationToken);
+
+    private static async Task<EmailMessage?> ComposeAsync(ItsmDbContext db, string template, TicketRecord ticket, string? person, string? group, string author, string? note, string messageId, Func<string, string?>? ticketUrl, CancellationToken cancellationToken)
+    {
+        if (person is null && group is null) return null;
+        var (to, _) = await AssignmentRecipients.FindAsync(db, person, group, except: author, cancellationToken);
+        if (to.Count == 0) return null;
+        var by = await DisplayNames.OfAsync(db, [author], cancellationToken);
+        var model = new JsonObject
+        {
+            ["number"] = ticket.Number,
+            ["title"] = ticket.Title,
+            ["by"] = by.Shown(author),
+            ["note"] = string.IsNullOrWhiteSpace(note) ? null : note.Trim(),
+        };
+        var (subject, html, text) = NotificationTemplates.Render(NotificationTemplates.Find(template)!, model, ticketUrl?.Invoke(ticket.Number), template == "incident-waiting" ? "Answer on the incident" : "Open the incident");
+        return new EmailMessage { Id = messageId, To = to, Subject = subject, HtmlBody = html, TextBody = text };
+    }
+}
