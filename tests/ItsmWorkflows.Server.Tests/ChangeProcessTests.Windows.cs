@@ -103,6 +103,11 @@ public sealed partial class ChangeProcessTests
             implementationPlan = "Extend the volume", backoutPlan = "Restore the snapshot", testPlan = "Send a test mail",
             questionnaire = new { userImpact = "none", tested = true, rollbackTested = true, doneBefore = true },
         });
+        // The CAB has five days to decide; the emailed link works as long (it used to die after three).
+        var due = Assert.Single((await OkAsync(await (await fixture.ClientAsync("carol")).GetAsync("/api/approvals/inbox", Ct))).AsArray(),
+            a => a!["title"]!.GetValue<string>().Contains(number, StringComparison.Ordinal))!["dueAt"]!.GetValue<DateTimeOffset>();
+        Assert.Contains(await MailAboutAsync(fixture, number), m => m.To.Any(t => t.Contains("carol@", StringComparison.Ordinal))
+            && m.Text.Contains($"expire on {due.UtcDateTime:yyyy-MM-dd HH:mm} UTC", StringComparison.Ordinal));
         await OkAsync(await DecideAsync(fixture, "carol", number, "Approved"));
         Assert.Equal("Scheduled", await StatusAsync(nina, number));
 

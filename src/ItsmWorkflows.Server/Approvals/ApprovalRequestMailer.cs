@@ -62,7 +62,9 @@ internal sealed partial class ApprovalRequestMailer(ItsmDbContext db, WorkflowSe
         // People by the names they know each other by: the requester, whoever a delegate decides for, whoever did not decide in time.
         var names = await Identity.DisplayNames.OfAsync(db,
             recipients.SelectMany(r => new[] { r["onBehalfOf"]?.GetValue<string>(), r["escalatedFrom"]?.GetValue<string>() }).Append(approval.Requester), cancellationToken);
-        var lifetime = options.Value.LinkLifetime;
+        // A link lasts its configured lifetime, or until the approval's own deadline when that is later: the email
+        // says "decide by" that deadline, and a link that died first left the approver without a way to decide.
+        var lifetime = approval.DueAt is { } deadline && deadline - now > options.Value.LinkLifetime ? deadline - now : options.Value.LinkLifetime;
         var baseUrl = options.Value.BaseUrl.TrimEnd('/');
         string? temporaryFailure = null;
         foreach (var recipient in recipients)
