@@ -42,7 +42,7 @@ internal static class IncidentEndpoints
             var ticket = await t.FindAsync(number, TicketKind.Incident, ct);
             var me = user.Identity!.Name!;
             var overseer = user.IsInRole(Roles.Admin) || user.IsInRole(Roles.ProcessOwner);
-            if (!overseer && ticket.AssignmentGroup is { } group && !await db.GroupMembers.AnyAsync(m => db.Groups.Any(g => g.Id == m.GroupId && g.Name == group) && db.Users.Any(u => u.Id == m.PersonId && u.UserName == me), ct))
+            if (!overseer && ticket.AssignmentGroup is { } group && !await TicketService.MemberOfAsync(db, group, me, ct))
             {
                 throw new ProblemException(StatusCodes.Status403Forbidden, "Forbidden",
                     $"{me} does not work for {group}, which {ticket.Number} is with; ask one of its agents to take it, or move it to your group first (POST /api/tickets/{ticket.Number}/assign).");
@@ -63,13 +63,7 @@ internal static class IncidentEndpoints
             if (status == TicketStatuses.WaitingOnCustomer)
             {
                 // The caller learns her answer is needed, with the question: the reply loop depends on her noticing.
-                var email = await Tickets.IncidentReplyEmails.AnswerNeededAsync(db, ticket, user.Identity!.Name!, body?.Note, services.NewId(), services.TicketUrl, ct);
-                if (email is not null)
-                {
-                    db.Outbox.Add(OutboxMessage.ForEmail(email, ticket.InstanceId, services.Time.GetUtcNow()));
-                    await db.SaveChangesAsync(ct);
-                    outboxSignal.Notify();
-                }
+                await IncidentReplyEmails.AnswerNeededAsync(db, services, outboxSignal, ticket, user.Identity!.Name!, body?.Note, ct);
             }
             return held;
         }).WithSummary("Puts the incident on hold (waiting on the customer, or another pausing state of its SLA definition): the resolution clock pauses; waiting on the customer emails her the question.");

@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
 using ItsmWorkflows.Engine.Activities.Email;
+using ItsmWorkflows.Engine.Execution;
 using ItsmWorkflows.Server.Data;
 using ItsmWorkflows.Server.Identity;
+using ItsmWorkflows.Server.Mail;
 
 namespace ItsmWorkflows.Server.Tickets;
 
@@ -12,13 +14,21 @@ namespace ItsmWorkflows.Server.Tickets;
 /// </summary>
 internal static class IncidentReplyEmails
 {
-    /// <summary>To the caller, that the incident waits on her answer; null when she has no usable address.</summary>
-    public static Task<EmailMessage?> AnswerNeededAsync(ItsmDbContext db, TicketRecord ticket, string agent, string? note, string messageId, Func<string, string?>? ticketUrl, CancellationToken cancellationToken) =>
-        ComposeAsync(db, "incident-waiting", ticket, ticket.Requester, null, agent, note, messageId, ticketUrl, cancellationToken);
+    /// <summary>Queues the email to the caller that the incident waits on her answer (none when she has no usable address).</summary>
+    public static async Task AnswerNeededAsync(ItsmDbContext db, WorkflowServices services, OutboxSignal signal, TicketRecord ticket, string agent, string? note, CancellationToken cancellationToken) =>
+        await QueueAsync(db, services, signal, ticket, await ComposeAsync(db, "incident-waiting", ticket, ticket.Requester, null, agent, note, services.NewId(), services.TicketUrl, cancellationToken), cancellationToken);
 
-    /// <summary>To its assignee, else its group's agents, that the caller answered; null when nobody has a usable address.</summary>
-    public static Task<EmailMessage?> AnsweredAsync(ItsmDbContext db, TicketRecord ticket, string caller, string note, string messageId, Func<string, string?>? ticketUrl, CancellationToken cancellationToken) =>
-        ComposeAsync(db, "incident-replied", ticket, ticket.Assignee, ticket.Assignee is null ? ticket.AssignmentGroup : null, caller, note, messageId, ticketUrl, cancellationToken);
+    /// <summary>Queues the email to its assignee, else its group's agents, that the caller answered (none when nobody has a usable address).</summary>
+    public static async Task AnsweredAsync(ItsmDbContext db, WorkflowServices services, OutboxSignal signal, TicketRecord ticket, string caller, string note, CancellationToken cancellationToken) =>
+        await QueueAsync(db, services, signal, ticket, await ComposeAsync(db, "incident-replied", ticket, ticket.Assignee, ticket.Assignee is null ? ticket.AssignmentGroup : null, caller, note, services.NewId(), services.TicketUrl, cancellationToken), cancellationToken);
+
+    private static async Task QueueAsync(ItsmDbContext db, WorkflowServices services, OutboxSignal signal, TicketRecord ticket, EmailMessage? email, CancellationToken cancellationToken)
+    {
+        if (email is null) return;
+        db.Outbox.Add(OutboxMessage.ForEmail(email, ticket.InstanceId, services.Time.GetUtcNow()));
+        await db.SaveChangesAsync(cancellationToken);
+        signal.Notify();
+    }
 
     private static async Task<EmailMessage?> ComposeAsync(ItsmDbContext db, string template, TicketRecord ticket, string? person, string? group, string author, string? note, string messageId, Func<string, string?>? ticketUrl, CancellationToken cancellationToken)
     {

@@ -41,13 +41,7 @@ internal static class TicketEndpoints
             if (await s.RequesterRepliedAsync(ticket, user.Identity!.Name!, ct))
             {
                 // Whoever works it hears that the answer came (the page shows it to them live; the email reaches them away from it).
-                var email = await IncidentReplyEmails.AnsweredAsync(db, ticket, user.Identity!.Name!, body.Text.Trim(), services.NewId(), services.TicketUrl, ct);
-                if (email is not null)
-                {
-                    db.Outbox.Add(OutboxMessage.ForEmail(email, ticket.InstanceId, services.Time.GetUtcNow()));
-                    await db.SaveChangesAsync(ct);
-                    outboxSignal.Notify();
-                }
+                await IncidentReplyEmails.AnsweredAsync(db, services, outboxSignal, ticket, user.Identity!.Name!, body.Text.Trim(), ct);
             }
             return Results.NoContent();
         }).WithSummary("Adds a note to the ticket's history. The requester's note on an incident waiting on them is their reply: it goes back to work and its resolution clock runs again.");
@@ -181,8 +175,7 @@ internal static class TicketEndpoints
         var actor = user.Identity!.Name!;
         if (!user.IsInRole(Roles.Admin) && !user.IsInRole(Roles.ProcessOwner) && task.Assignee != actor)
         {
-            var member = await db.GroupMembers.AnyAsync(m => db.Groups.Any(g => g.Id == m.GroupId && g.Name == task.AssignmentGroup) && db.Users.Any(u => u.Id == m.PersonId && u.UserName == actor), ct);
-            if (!member) throw new ProblemException(StatusCodes.Status403Forbidden, "Forbidden", $"{number} belongs to {task.AssignmentGroup}; only its members or its assignee can close it.");
+            if (!await TicketService.MemberOfAsync(db, task.AssignmentGroup, actor, ct)) throw new ProblemException(StatusCodes.Status403Forbidden, "Forbidden", $"{number} belongs to {task.AssignmentGroup}; only its members or its assignee can close it.");
         }
         var results = await runtime.ResumeStimulusAsync(CreateTask.TypeName, CreateTask.Stimulus(task.Id), new JsonObject { ["state"] = body.State, ["by"] = actor, ["notes"] = body.Notes }, ct);
         if (results.Count == 0) throw ProblemException.Conflict($"No process is waiting on {number} any more; it may have been closed or withdrawn a moment ago. Reload it.");

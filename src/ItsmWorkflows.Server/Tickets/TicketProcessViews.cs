@@ -85,9 +85,10 @@ internal sealed class TicketProcessViews(ItsmDbContext db, IBusinessCalendarProv
         // The diagram shows the flowchart's own activities: one nested in a container (a fork's branch, a sequence)
         // is shown as the container it sits in, where it waits, faulted or ran.
         var shownAs = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var top in (root?["activities"] as JsonArray ?? []).OfType<JsonObject>())
+        var definition = await definitions.FindAsync(state.DefinitionId, state.DefinitionVersionId, cancellationToken);
+        foreach (var top in definition?.Root.Children() ?? [])
         {
-            if (top["id"]?.GetValue<string>() is { } topId) Nested(top, topId, shownAs);
+            foreach (var node in top.SelfAndDescendants()) shownAs.TryAdd(node.Id, top.Id);
         }
         string Shown(string activityId) => shownAs.GetValueOrDefault(activityId) ?? activityId;
         if (root?["type"]?.GetValue<string>() == "Elsa.Flowchart")
@@ -114,29 +115,6 @@ internal sealed class TicketProcessViews(ItsmDbContext db, IBusinessCalendarProv
             ["waiting"] = new JsonArray([.. state.Bookmarks.Select(b => Shown(b.ActivityId)).Distinct(StringComparer.Ordinal).Select(id => (JsonNode?)id)]),
             ["faulted"] = new JsonArray([.. state.Incidents.Where(i => i.ResolvedAt is null).Select(i => Shown(i.ActivityId)).Distinct(StringComparer.Ordinal).Select(id => (JsonNode?)id)]),
         };
-    }
-
-    /// <summary>Every activity inside <paramref name="node"/> (at any depth: branches, bodies, sequences) is shown as <paramref name="topId"/>.</summary>
-    private static void Nested(JsonNode? node, string topId, Dictionary<string, string> shownAs)
-    {
-        switch (node)
-        {
-            case JsonObject o:
-                foreach (var (key, child) in o)
-                {
-                    if (key is "metadata" or "variables" or "connections") continue;
-                    if (child is JsonObject { } inner && inner["id"] is JsonValue id && inner["type"] is JsonValue && id.TryGetValue<string>(out var innerId)) shownAs.TryAdd(innerId, topId);
-                    Nested(child, topId, shownAs);
-                }
-                break;
-            case JsonArray a:
-                foreach (var item in a)
-                {
-                    if (item is JsonObject { } inner && inner["id"] is JsonValue id && inner["type"] is JsonValue && id.TryGetValue<string>(out var innerId)) shownAs.TryAdd(innerId, topId);
-                    Nested(item, topId, shownAs);
-                }
-                break;
-        }
     }
 
     /// <summary>A connection end in the current form, from either form: {activity, port} or "activityId" with a separate port.</summary>

@@ -131,6 +131,10 @@ internal sealed partial class TicketService(ItsmDbContext db, WorkflowRuntime ru
 
     public static bool IsStaff(ClaimsPrincipal user) => Roles.Staff.Any(user.IsInRole);
 
+    /// <summary>Whether the person is a member of the named group (none for no group).</summary>
+    public static Task<bool> MemberOfAsync(ItsmDbContext db, string? group, string userName, CancellationToken cancellationToken) =>
+        db.GroupMembers.AnyAsync(m => db.Groups.Any(g => g.Id == m.GroupId && g.Name == group) && db.Users.Any(u => u.Id == m.PersonId && u.UserName == userName), cancellationToken);
+
     /// <summary>The signed-in person's email address, the one address privacy rules leave them (null without one).</summary>
     public static Task<string?> OwnAddressAsync(ItsmDbContext db, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
@@ -259,8 +263,9 @@ internal sealed partial class TicketService(ItsmDbContext db, WorkflowRuntime ru
     public async Task<bool> RequesterRepliedAsync(TicketRecord ticket, string author, CancellationToken cancellationToken)
     {
         if (ticket.Kind != TicketKind.Incident || ticket.Status != TicketStatuses.WaitingOnCustomer) return false;
-        if (!string.Equals(ticket.Requester, author, StringComparison.OrdinalIgnoreCase) || !await ProcessRunsAsync(ticket, cancellationToken)) return false;
-        // Their note is in the history already; the status line says who brought it back to work.
+        if (!string.Equals(ticket.Requester, author, StringComparison.OrdinalIgnoreCase)) return false;
+        // Their note is in the history already; the status line says who brought it back to work. A process that was
+        // stopped waits for nothing, so the event finds no one.
         return (await runtime.TriggerEventAsync("incident-resumed", ticket.Number, new JsonObject { ["by"] = author }, cancellationToken)).Count > 0;
     }
 
