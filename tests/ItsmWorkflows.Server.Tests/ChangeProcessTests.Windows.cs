@@ -84,13 +84,35 @@ public sealed partial class ChangeProcessTests
         Assert.Equal(newStart, detail["ticket"]!["plannedStart"]!.GetValue<DateTimeOffset>());
         Assert.Single(detail["tasks"]!.AsArray());
 
-        // Once its window has opened it is not moved: refused, and nothing changes.
+        // Once its window has opened it is not moved: refused, and nothing changes, not even its revision or time.
+        var (revision, updatedAt) = (detail["ticket"]!["revision"]!.GetValue<long>(), detail["ticket"]!["updatedAt"]!.GetValue<DateTimeOffset>());
+        fixture.EngineClock.Advance(TimeSpan.FromMinutes(1));
         var refused = await nina.PostJsonAsync($"/api/changes/{number}/reschedule", new { plannedStart = newStart.AddDays(2), plannedEnd = newEnd.AddDays(2) });
         Assert.Equal(System.Net.HttpStatusCode.Conflict, refused.StatusCode);
         Assert.Contains("cannot be moved now (its status is Implement)", (await ReadAsync(refused))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         detail = await TicketAsync(nina, number);
         Assert.Equal(newStart, detail["ticket"]!["plannedStart"]!.GetValue<DateTimeOffset>());
         Assert.Equal("Implement", detail["ticket"]!["status"]!.GetValue<string>());
+        Assert.Equal((revision, updatedAt), (detail["ticket"]!["revision"]!.GetValue<long>(), detail["ticket"]!["updatedAt"]!.GetValue<DateTimeOffset>()));
+    }
+
+    [Fact]
+    public async Task AMoveIntoAWindowAlreadyStarted_IsRefused_AndTheChangeStaysScheduled()
+    {
+        var (start, end) = Window(13);
+        var (nina, number) = await RaiseAsync("nina", new { title = "Rotate the backup tapes", type = "standard", services = Network, plannedStart = start, plannedEnd = end });
+        Assert.Equal("Scheduled", await StatusAsync(nina, number));
+        var now = fixture.EngineClock.GetUtcNow();
+
+        // Started an hour ago, ending tonight: not a window to plan for any more.
+        var refused = await nina.PostJsonAsync($"/api/changes/{number}/reschedule", new { plannedStart = now.AddHours(-1), plannedEnd = now.AddHours(6) });
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("would already have started", (await ReadAsync(refused))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        await SettleAsync(fixture);
+        var detail = await TicketAsync(nina, number);
+        Assert.Equal("Scheduled", detail["ticket"]!["status"]!.GetValue<string>());
+        Assert.Equal(start, detail["ticket"]!["plannedStart"]!.GetValue<DateTimeOffset>());
+        Assert.DoesNotContain(detail["history"]!.AsArray(), h => h!["text"]!.GetValue<string>().StartsWith("Rescheduled", StringComparison.Ordinal));
     }
 
     [Fact]

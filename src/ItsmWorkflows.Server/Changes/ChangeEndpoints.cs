@@ -138,6 +138,12 @@ internal static class ChangeEndpoints
         body = new RescheduleRequest(body.PlannedStart.ToUniversalTime(), body.PlannedEnd.ToUniversalTime()); // kept in UTC, as raising does
         if (body.PlannedEnd <= body.PlannedStart) throw ProblemException.BadRequest("The planned window must end after it starts.");
         if (body.PlannedEnd <= time.GetUtcNow()) throw ProblemException.BadRequest("The planned window is already over; plan it in the future.");
+        // A move plans a window ahead: one that has already opened would send the change straight to implementation
+        // without the notice a window gives the people it affects. (Raising accepts one: an emergency may be under way.)
+        if (body.PlannedStart <= time.GetUtcNow())
+        {
+            throw ProblemException.BadRequest($"The new window would already have started ({body.PlannedStart.UtcDateTime:yyyy-MM-dd HH:mm} UTC is past); move it to a start after now.");
+        }
         var ticket = await tickets.FindAsync(number, TicketKind.Change, ct);
         // A window that has opened is being implemented, even in the moment before its timer fires (or while the
         // server that would fire it is down): moving it then would call off an implementation that is due.
@@ -150,7 +156,7 @@ internal static class ChangeEndpoints
             throw ProblemException.BadRequest($"{ticket.Number} is planned for that window already; send the window it should move to.");
         }
         var record = await db.Tickets.FirstAsync(t => t.Id == ticket.Id, ct);
-        var before = (record.PlannedStart, record.PlannedEnd, record.Details);
+        var before = (record.PlannedStart, record.PlannedEnd, record.Details, record.UpdatedAt, record.Revision);
         var details = JsonNode.Parse(record.Details)!.AsObject();
         details["change"]!["plannedStart"] = body.PlannedStart.ToUniversalTime().ToString("O");
         details["change"]!["plannedEnd"] = body.PlannedEnd.ToUniversalTime().ToString("O");
@@ -180,7 +186,10 @@ internal static class ChangeEndpoints
             // this move's note out of the history.
             db.ChangeTracker.Clear();
             var again = await db.Tickets.FirstAsync(t => t.Id == ticket.Id, ct);
-            (again.PlannedStart, again.PlannedEnd, again.Details) = before;
+            (again.PlannedStart, again.PlannedEnd, again.Details) = (before.PlannedStart, before.PlannedEnd, before.Details);
+            // Unless someone else saved it since, the ticket is as it was: its revision and time too, so that a form
+            // holding it is not told it changed.
+            if (again.Revision == before.Revision + 1) (again.UpdatedAt, again.Revision) = (before.UpdatedAt, before.Revision);
             await db.SaveChangesAsync(CancellationToken.None);
             await db.TicketEvents.Where(e => e.Id == note.Id).ExecuteDeleteAsync(CancellationToken.None);
             live.Ticket(number); // a bulk delete bypasses the change tracker: say so after it
