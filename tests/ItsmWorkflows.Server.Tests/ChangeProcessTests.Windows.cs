@@ -26,6 +26,7 @@ public sealed partial class ChangeProcessTests
 
         var detail = await TicketAsync(nina, number);
         Assert.Equal("On hold: conflict", detail["ticket"]!["status"]!.GetValue<string>());
+        Assert.True(detail["movable"]!.GetValue<bool>()); // the page offers the move form
         Assert.Contains(detail["history"]!.AsArray(), h => h!["text"]!.GetValue<string>().Contains("The planned window ended", StringComparison.Ordinal));
         Assert.Empty(detail["tasks"]!.AsArray());
         var (newStart, newEnd) = Window(10, hours: 1);
@@ -54,6 +55,7 @@ public sealed partial class ChangeProcessTests
         var diagram = await OkAsync(await nina.GetAsync($"/api/tickets/{number}/process", Ct));
         Assert.Equal(["WindowOrMove"], diagram["waiting"]!.AsArray().Select(w => w!.GetValue<string>()));
         Assert.Contains(diagram["journal"]!.AsArray(), j => j!["activityId"]!.GetValue<string>() == "WindowOrMove");
+        Assert.True((await TicketAsync(nina, number))["movable"]!.GetValue<bool>());
 
         // Moved onto the other change's window: the calendar check holds it.
         await OkAsync(await nina.PostJsonAsync($"/api/changes/{number}/reschedule", new { plannedStart = start.AddDays(1), plannedEnd = end.AddDays(1) }));
@@ -83,6 +85,7 @@ public sealed partial class ChangeProcessTests
         Assert.Equal("Implement", detail["ticket"]!["status"]!.GetValue<string>());
         Assert.Equal(newStart, detail["ticket"]!["plannedStart"]!.GetValue<DateTimeOffset>());
         Assert.Single(detail["tasks"]!.AsArray());
+        Assert.False(detail["movable"]!.GetValue<bool>()); // no move form once it is being implemented
 
         // Once its window has opened it is not moved: refused, and nothing changes, not even its revision or time.
         var (revision, updatedAt) = (detail["ticket"]!["revision"]!.GetValue<long>(), detail["ticket"]!["updatedAt"]!.GetValue<DateTimeOffset>());

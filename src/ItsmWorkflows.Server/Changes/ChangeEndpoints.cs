@@ -20,6 +20,9 @@ internal sealed record ChangeCalendarEntry(string Number, string Title, string T
 /// <summary>/api/changes: raise (the change-approval workflow runs it), reschedule, cancel, and the change calendar.</summary>
 internal static class ChangeEndpoints
 {
+    /// <summary>The event a change's process waits on for a new window (change-approval v4 while scheduled; every version while held).</summary>
+    public const string RescheduledEvent = "change-rescheduled";
+
     public const string Workflow = "change-approval";
     public static readonly string[] Types = ["standard", "normal", "emergency"];
 
@@ -178,7 +181,7 @@ internal static class ChangeEndpoints
         var payload = new JsonObject { ["plannedStart"] = body.PlannedStart.ToUniversalTime().ToString("O"), ["plannedEnd"] = body.PlannedEnd.ToUniversalTime().ToString("O"), ["by"] = user.Identity!.Name };
         try
         {
-            return TicketDto.From(await tickets.SignalAsync(ticket, "change-rescheduled", payload, "", ct));
+            return TicketDto.From(await tickets.SignalAsync(ticket, RescheduledEvent, payload, "", ct));
         }
         catch (ProblemException)
         {

@@ -37,10 +37,14 @@ internal sealed record TicketApprovalDto(string Title, DateTimeOffset CreatedAt,
 /// <summary>An email of the ticket's process: sent, waiting (Error: the last temporary failure), or given up on (Failed: the server refused it for good).</summary>
 internal sealed record TicketEmailDto(string Subject, IReadOnlyList<string> To, DateTimeOffset QueuedAt, DateTimeOffset? SentAt, string? Error, bool Failed);
 
-/// <summary>A ticket with its history, tasks, SLA clocks, approvals, emails and what its process waits on now.</summary>
+/// <summary>
+/// A ticket with its history, tasks, SLA clocks, approvals, emails and what its process waits on now;
+/// <c>Movable</c>: a change whose process waits for a new window now (POST /api/changes/{number}/reschedule is taken).
+/// </summary>
 internal sealed record TicketDetailDto(
     TicketDto Ticket, IReadOnlyList<TicketEventDto> History, IReadOnlyList<TicketDto> Tasks, JsonObject Sla,
-    IReadOnlyList<WaitingOnDto> WaitingOn, string? ProcessStatus, IReadOnlyList<TicketApprovalDto> Approvals, IReadOnlyList<TicketEmailDto> Emails);
+    IReadOnlyList<WaitingOnDto> WaitingOn, string? ProcessStatus, IReadOnlyList<TicketApprovalDto> Approvals, IReadOnlyList<TicketEmailDto> Emails,
+    bool Movable = false);
 
 internal sealed record NoteRequest(string Text);
 

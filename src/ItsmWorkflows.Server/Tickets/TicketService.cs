@@ -142,6 +142,9 @@ internal sealed partial class TicketService(ItsmDbContext db, WorkflowRuntime ru
         return db.Users.AsNoTracking().Where(u => u.NormalizedUserName == me).Select(u => u.Email).FirstOrDefaultAsync(cancellationToken);
     }
 
+    /// <summary>What a change's process waits on when it takes a new window (the event the reschedule endpoint sends).</summary>
+    private static readonly string RescheduleStimulus = StimulusHash.Compute("Elsa.Event", Engine.Activities.Events.Event.Stimulus(Changes.ChangeEndpoints.RescheduledEvent));
+
     public async Task<TicketDetailDto> DetailAsync(string number, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var ticket = await FindAsync(number, null, cancellationToken);
@@ -155,6 +158,7 @@ internal sealed partial class TicketService(ItsmDbContext db, WorkflowRuntime ru
         var sla = new JsonObject();
         var waiting = new List<WaitingOnDto>();
         string? processStatus = null;
+        var movable = false;
         // A task's instance is its request's process: the request's clocks, waits, approvals and emails are the
         // request's (its page has them); on the task they read as the task's own, still running after it closed.
         var ownProcess = ticket.Kind != TicketKind.Task;
@@ -179,6 +183,8 @@ internal sealed partial class TicketService(ItsmDbContext db, WorkflowRuntime ru
                 var names = await TicketProcessViews.ActivityNamesAsync(definitions, state, cancellationToken);
                 waiting.AddRange(state.Bookmarks.GroupBy(b => b.ActivityId).Select(g => new WaitingOnDto(
                     g.Key, names.GetValueOrDefault(g.Key) ?? g.Key, g.First().Name, g.Min(b => b.DueAt), PendingApprovers(state, g))));
+                // Asked of the process, not guessed from the status: a change raised under v1-v3 takes a move only while held.
+                movable = ticket.Kind == TicketKind.Change && state.Bookmarks.Any(b => b.StimulusHash == RescheduleStimulus);
             }
         }
         var (approvals, emails) = ticket.InstanceId is { } id && ownProcess ? await ApprovalsAndEmailsAsync(id, cancellationToken) : ([], []);
@@ -196,7 +202,7 @@ internal sealed partial class TicketService(ItsmDbContext db, WorkflowRuntime ru
             taskRows = [.. taskRows.Select(t => TicketEmailPrivacy.ForViewer(t, user.Identity!.Name!, own))];
             shown = TicketEmailPrivacy.ForViewer(shown, user.Identity!.Name!, own);
         }
-        return new TicketDetailDto(shown, history, taskRows, sla, waiting, processStatus, approvals, emails);
+        return new TicketDetailDto(shown, history, taskRows, sla, waiting, processStatus, approvals, emails, movable);
     }
 
     /// <summary>Who an approval step still waits on (the approval records are written later, by the job that emails the approvers).</summary>

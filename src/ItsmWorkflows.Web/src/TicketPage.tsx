@@ -140,7 +140,7 @@ export function TicketPage({ number, me }: { number: string; me: Me }) {
           <button onClick={() => void act(() => api.incidentAction(t.number, "resolve", note))}>Resolve</button>
         </div>
       )}
-      {staff && t.kind === "Change" && (t.status === "On hold: conflict" || t.status === "Scheduled") && (
+      {staff && t.kind === "Change" && detail.movable && (
         // Keyed by the window: a move that went through starts the form again from the new one.
         <MoveWindow key={`${t.plannedStart ?? ""}|${t.plannedEnd ?? ""}`} start={t.plannedStart} end={t.plannedEnd}
           onMove={(start, end) => act(() => api.rescheduleChange(t.number, start, end))} />

@@ -210,6 +210,8 @@ export interface TicketDetail {
   processStatus?: string | null;
   approvals: { title: string; createdAt: string; dueAt?: string | null; approvers: string[]; decisions: { by: string; byName?: string | null; onBehalfOfName?: string | null; onBehalfOf?: string | null; decision: string; comment?: string | null; channel: string; at: string }[] }[];
   emails: { subject: string; to: string[]; queuedAt: string; sentAt?: string | null; error?: string | null; failed?: boolean }[];
+  /** A change whose process takes a new window now (held by a conflict; or scheduled, window not open, under v4). */
+  movable?: boolean;
 }
 
 export interface InboxItem { approvalId: string; title: string; requester?: string | null; requesterName?: string | null; onBehalfOf?: string | null; onBehalfOfName?: string | null; dueAt?: string | null; details: { key: string; value: string }[] }
