@@ -69,7 +69,7 @@ public sealed class IncidentReplyTests(PostgresSmtpServerFixture fixture) : ICla
     }
 
     [Fact]
-    public async Task WhileItWaitsOnAVendor_TheRequestersNoteIsOnlyANote()
+    public async Task WhileItWaitsOnAVendor_TheRequestersNoteIsANote_EmailedToWhoeverWorksIt()
     {
         var number = await WaitingOnAliceAsync("Awaiting vendor");
         Assert.DoesNotContain(await MailAboutAsync(fixture, number), m => m.Subject.StartsWith("We need your answer", StringComparison.Ordinal));
@@ -80,5 +80,32 @@ public sealed class IncidentReplyTests(PostgresSmtpServerFixture fixture) : ICla
         Assert.Contains(detail["history"]!.AsArray(), h => h!["text"]!.GetValue<string>() == "Any news?");
         Assert.Null(Assert.Single(detail["sla"]!["resolution"]!["pauses"]!.AsArray())!["to"]);
         Assert.DoesNotContain(await MailAboutAsync(fixture, number), m => m.Subject.EndsWith(" answered", StringComparison.Ordinal));
+        // Bob, who works it, still hears what she wrote.
+        var wrote = Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject == $"{number}: Alice Requester wrote");
+        Assert.Equal(["bob@example.test"], wrote.To);
+        Assert.Contains("Any news?", wrote.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("resolved", wrote.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OnAResolvedIncident_TheCallersNoteReachesWhoeverResolvedIt_WithTheWayToReopen()
+    {
+        var number = await WaitingOnAliceAsync("Waiting on customer");
+        await NoteAsync("alice", number, "It is the S: drive");
+        var bob = await fixture.ClientAsync("bob");
+        await OkAsync(await bob.PostJsonAsync($"/api/incidents/{number}/resolve", new { note = "Remapped the S: drive" }));
+        await SettleAsync(fixture);
+        var alice = await fixture.ClientAsync("alice");
+        Assert.Equal("Resolved", await StatusAsync(alice, number));
+
+        // Bob's own note tells nobody; hers is emailed to him, saying the incident is resolved and can be reopened.
+        await NoteAsync("bob", number, "Checked with the storage team");
+        await NoteAsync("alice", number, "Mapped again but empty");
+        var wrote = Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject.EndsWith(" wrote", StringComparison.Ordinal));
+        Assert.Equal(["bob@example.test"], wrote.To);
+        Assert.Contains("Mapped again but empty", wrote.Text, StringComparison.Ordinal);
+        Assert.Contains("which is resolved; reopen it from its page", wrote.Text, StringComparison.Ordinal);
+        // A note is not a reopening: that stays the caller's explicit choice.
+        Assert.Equal("Resolved", await StatusAsync(alice, number));
     }
 }

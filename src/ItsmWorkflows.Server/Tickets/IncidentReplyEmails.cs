@@ -8,9 +8,9 @@ using ItsmWorkflows.Server.Mail;
 namespace ItsmWorkflows.Server.Tickets;
 
 /// <summary>
-/// The two emails of an incident that waits on its caller: to her, that an answer is needed (the loop depends on her
-/// noticing), and, when she answers, to whoever works it (as an agent hears of a customer's comment in Jira Service
-/// Management), each with the words written.
+/// The emails between an incident's caller and whoever works it: to her, that an answer is needed (the loop depends on
+/// her noticing); to them, that she answered, or that she wrote on it otherwise (as an agent hears of a customer's
+/// comment in Jira Service Management), each with the words written.
 /// </summary>
 internal static class IncidentReplyEmails
 {
@@ -21,6 +21,13 @@ internal static class IncidentReplyEmails
     /// <summary>Queues the email to its assignee, else its group's agents, that the caller answered (none when nobody has a usable address).</summary>
     public static async Task AnsweredAsync(ItsmDbContext db, WorkflowServices services, OutboxSignal signal, TicketRecord ticket, string caller, string note, CancellationToken cancellationToken) =>
         await QueueAsync(db, services, signal, ticket, await ComposeAsync(db, "incident-replied", ticket, ticket.Assignee, ticket.Assignee is null ? ticket.AssignmentGroup : null, caller, note, services.NewId(), services.TicketUrl, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// Queues the email to its assignee, else its group's agents, that the caller wrote on it while it did not wait on her
+    /// (in progress, held for a vendor, resolved: her words may be that the fix did not work).
+    /// </summary>
+    public static async Task CommentedAsync(ItsmDbContext db, WorkflowServices services, OutboxSignal signal, TicketRecord ticket, string caller, string note, CancellationToken cancellationToken) =>
+        await QueueAsync(db, services, signal, ticket, await ComposeAsync(db, "incident-commented", ticket, ticket.Assignee, ticket.Assignee is null ? ticket.AssignmentGroup : null, caller, note, services.NewId(), services.TicketUrl, cancellationToken), cancellationToken);
 
     private static async Task QueueAsync(ItsmDbContext db, WorkflowServices services, OutboxSignal signal, TicketRecord ticket, EmailMessage? email, CancellationToken cancellationToken)
     {
@@ -42,6 +49,7 @@ internal static class IncidentReplyEmails
             ["title"] = ticket.Title,
             ["by"] = by.Shown(author),
             ["note"] = string.IsNullOrWhiteSpace(note) ? null : note.Trim(),
+            ["resolved"] = ticket.Status == TicketStatuses.Resolved,
         };
         var (subject, html, text) = NotificationTemplates.Render(NotificationTemplates.Find(template)!, model, ticketUrl?.Invoke(ticket.Number), template == "incident-waiting" ? "Answer on the incident" : "Open the incident");
         return new EmailMessage { Id = messageId, To = to, Subject = subject, HtmlBody = html, TextBody = text };

@@ -43,8 +43,12 @@ internal static class TicketEndpoints
                 // Whoever works it hears that the answer came (the page shows it to them live; the email reaches them away from it).
                 await IncidentReplyEmails.AnsweredAsync(db, services, outboxSignal, ticket, user.Identity!.Name!, body.Text.Trim(), ct);
             }
+            else if (TicketService.IsCallerOnOpenIncident(ticket, user.Identity!.Name!))
+            {
+                await IncidentReplyEmails.CommentedAsync(db, services, outboxSignal, ticket, user.Identity!.Name!, body.Text.Trim(), ct);
+            }
             return Results.NoContent();
-        }).WithSummary("Adds a note to the ticket's history. The requester's note on an incident waiting on them is their reply: it goes back to work and its resolution clock runs again.");
+        }).WithSummary("Adds a note to the ticket's history. The requester's note on an incident waiting on them is their reply: it goes back to work and its resolution clock runs again. Her note on an incident otherwise open (resolved included) is emailed to whoever works it.");
         tickets.MapPost("/{number}/assign", AssignAsync).RequireAuthorization(Policies.StartWorkflows)
             .WithSummary("Assigns the ticket to a group and/or one of that group's agents. Send the revision you read: a missing one is refused (400), a stale one too (409).");
 

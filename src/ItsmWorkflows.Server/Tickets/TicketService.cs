@@ -275,6 +275,10 @@ internal sealed partial class TicketService(ItsmDbContext db, WorkflowRuntime ru
         return (await runtime.TriggerEventAsync("incident-resumed", ticket.Number, new JsonObject { ["by"] = author }, cancellationToken)).Count > 0;
     }
 
+    /// <summary>Whether the person is the caller of an incident that is not closed or cancelled (a resolved one can be reopened).</summary>
+    public static bool IsCallerOnOpenIncident(TicketRecord ticket, string person) =>
+        ticket.Kind == TicketKind.Incident && !TicketStatuses.IsFinal(ticket.Status) && string.Equals(ticket.Requester, person, StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Whether the ticket's process is still running (one that was cancelled or has ended waits for nothing).</summary>
     public Task<bool> ProcessRunsAsync(TicketRecord ticket, CancellationToken cancellationToken) =>
         ticket.InstanceId is { } instanceId
