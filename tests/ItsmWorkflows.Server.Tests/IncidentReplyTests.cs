@@ -88,6 +88,37 @@ public sealed class IncidentReplyTests(PostgresSmtpServerFixture fixture) : ICla
     }
 
     [Fact]
+    public async Task HeldBeforeAnyoneTookIt_TheReplyOpensItAgain_AndTakingItDuringTheHoldKeepsTheHold()
+    {
+        await ImportAsync(fixture);
+        var alice = await fixture.ClientAsync("alice");
+        var bob = await fixture.ClientAsync("bob");
+        var number = (await OkAsync(await alice.PostJsonAsync("/api/incidents", new { title = "Printer offline on floor 3", serviceId = "network", impact = 2, urgency = 2 })))["number"]!.GetValue<string>();
+        await SettleAsync(fixture);
+        Assert.Equal("Open", await StatusAsync(alice, number));
+
+        // Asked a question before anyone took it: her answer sends it back to the queue, not to "In progress" with nobody on it.
+        await OkAsync(await bob.PostJsonAsync($"/api/incidents/{number}/wait-on-customer", new { note = "Which printer?" }));
+        await SettleAsync(fixture);
+        Assert.Equal("Waiting on customer", await StatusAsync(alice, number));
+        await NoteAsync("alice", number, "The one by the lifts");
+        var detail = await TicketAsync(alice, number);
+        Assert.Equal("Open", detail["ticket"]!["status"]!.GetValue<string>());
+        Assert.Null(detail["ticket"]!["assignee"]);
+
+        // Held again, and taken while held: it is Bob's, still waiting on her (her clock stays paused), until she answers.
+        await OkAsync(await bob.PostJsonAsync($"/api/incidents/{number}/wait-on-customer", new { note = "Is it switched on?" }));
+        await SettleAsync(fixture);
+        await OkAsync(await bob.PostJsonAsync($"/api/incidents/{number}/acknowledge", new { }));
+        await SettleAsync(fixture);
+        detail = await TicketAsync(alice, number);
+        Assert.Equal("Waiting on customer", detail["ticket"]!["status"]!.GetValue<string>());
+        Assert.Equal("bob", detail["ticket"]!["assignee"]!.GetValue<string>());
+        await NoteAsync("alice", number, "It is now");
+        Assert.Equal("In progress", await StatusAsync(alice, number));
+    }
+
+    [Fact]
     public async Task OnAResolvedIncident_TheCallersNoteReachesWhoeverResolvedIt_WithTheWayToReopen()
     {
         var number = await WaitingOnAliceAsync("Waiting on customer");
