@@ -15,8 +15,9 @@ internal static partial class StartupBanner
             var url = addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal)) ?? addresses.FirstOrDefault();
             if (url is null) return;
             url = url.Replace("://[::]", "://localhost", StringComparison.Ordinal).Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal).Replace("://+", "://localhost", StringComparison.Ordinal);
-            LogReady(app.Logger, url.TrimEnd('/') + "/signin");
-            if (app.Configuration.GetValue("Browser:Open", false)) TryOpen(url.TrimEnd('/') + "/signin");
+            var signIn = url.TrimEnd('/') + "/signin";
+            LogReady(app.Logger, signIn);
+            if (app.Configuration.GetValue("Browser:Open", false)) TryOpen(signIn);
         });
     }
 
@@ -32,6 +33,6 @@ internal static partial class StartupBanner
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "ItsmWorkflows is running. Open {Url} in your browser.")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "ItsmWorkflows is running. Open {Url} in your browser.")]
     private static partial void LogReady(ILogger logger, string url);
 }
