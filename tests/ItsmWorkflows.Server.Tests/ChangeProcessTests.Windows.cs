@@ -143,10 +143,21 @@ public sealed partial class ChangeProcessTests
         var carol = await fixture.ClientAsync("carol");
         var asked = Assert.Single((await OkAsync(await carol.GetAsync("/api/approvals/inbox", Ct))).AsArray(), a => a!["title"]!.GetValue<string>().Contains(number, StringComparison.Ordinal))!;
         Assert.Contains($"{start.AddDays(1).UtcDateTime:yyyy-MM-dd HH:mm}", JsonSerializer.Serialize(asked["details"]), StringComparison.Ordinal);
+        // Said as a move, not a new change: the approval's title names the new window and its details the old one, and
+        // the requester hears it moved and went back to the CAB (one "submitted" email, from when it was raised).
+        var newWindow = $"{start.AddDays(1).UtcDateTime:yyyy-MM-dd HH:mm}\u2013{start.AddDays(1).AddHours(10).UtcDateTime:yyyy-MM-dd HH:mm} UTC";
+        Assert.EndsWith($"(moved to {newWindow})", asked["title"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains(asked["details"]!.AsArray(), d => d!["key"]!.GetValue<string>() == "Moved from" && d["value"]!.GetValue<string>() == $"{start.UtcDateTime:yyyy-MM-dd HH:mm}\u2013{end.UtcDateTime:yyyy-MM-dd HH:mm} UTC");
+        var mail = await MailAboutAsync(fixture, number);
+        Assert.Single(mail, m => m.Subject.StartsWith($"Change {number} submitted", StringComparison.Ordinal));
+        var moved = Assert.Single(mail, m => m.Subject == $"Change {number} moved to {newWindow}: back with the CAB");
+        Assert.Equal(["nina@example.test"], moved.To);
         await OkAsync(await DecideAsync(fixture, "carol", number, "Approved"));
         var detail = await TicketAsync(nina, number);
         Assert.Equal("Scheduled", detail["ticket"]!["status"]!.GetValue<string>());
         Assert.Equal(start.AddDays(1), detail["ticket"]!["plannedStart"]!.GetValue<DateTimeOffset>());
+        // The ticket lists both approvals, told apart by their titles.
+        Assert.Equal(2, detail["approvals"]!.AsArray().Select(a => a!["title"]!.GetValue<string>()).Distinct().Count());
     }
 
     [Fact]
