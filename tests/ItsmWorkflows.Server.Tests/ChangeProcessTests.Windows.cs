@@ -80,6 +80,7 @@ public sealed partial class ChangeProcessTests
         var tooLate = await nina.PostJsonAsync($"/api/changes/{number}/reschedule", new { plannedStart = newStart.AddDays(2), plannedEnd = newEnd.AddDays(2) });
         Assert.Equal(System.Net.HttpStatusCode.Conflict, tooLate.StatusCode);
         Assert.Contains("being implemented", (await ReadAsync(tooLate))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.False((await TicketAsync(nina, number))["movable"]!.GetValue<bool>()); // no form that every move would be refused from
         await AdvanceAsync(fixture, TimeSpan.Zero);
         detail = await TicketAsync(nina, number);
         Assert.Equal("Implement", detail["ticket"]!["status"]!.GetValue<string>());

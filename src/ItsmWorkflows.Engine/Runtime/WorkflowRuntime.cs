@@ -100,6 +100,10 @@ public sealed partial class WorkflowRuntime(IWorkflowDefinitionProvider definiti
         return await ResumeAllAsync(await instances.FindBookmarksAsync(hash, correlationId, cancellationToken), payload, cancellationToken);
     }
 
+    /// <summary>Whether any instance (for the correlation id, if given) waits on the event now: what publishing it would resume.</summary>
+    public async ValueTask<bool> AwaitsEventAsync(string eventName, string? correlationId = null, CancellationToken cancellationToken = default) =>
+        (await instances.FindBookmarksAsync(StimulusHash.Compute("Elsa.Event", Event.Stimulus(eventName)), correlationId, cancellationToken)).Count > 0;
+
     /// <summary>Reports the result of a task requested by RunTask.</summary>
     public async ValueTask<RunResult?> CompleteTaskAsync(string taskId, JsonNode? result = null, CancellationToken cancellationToken = default)
     {

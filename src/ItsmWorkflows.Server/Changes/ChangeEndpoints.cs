@@ -158,8 +158,10 @@ internal static class ChangeEndpoints
         {
             throw ProblemException.BadRequest($"{ticket.Number} is planned for that window already; send the window it should move to.");
         }
+        // Asked before anything is saved: a move the process does not take now changes nothing, not even the revision.
+        if (!await tickets.AwaitsAsync(ticket, RescheduledEvent, ct)) throw NotMovable(ticket);
         var record = await db.Tickets.FirstAsync(t => t.Id == ticket.Id, ct);
-        var before = (record.PlannedStart, record.PlannedEnd, record.Details, record.UpdatedAt, record.Revision);
+        var before = (record.PlannedStart, record.PlannedEnd, record.Details);
         var details = JsonNode.Parse(record.Details)!.AsObject();
         details["change"]!["plannedStart"] = body.PlannedStart.ToUniversalTime().ToString("O");
         details["change"]!["plannedEnd"] = body.PlannedEnd.ToUniversalTime().ToString("O");
@@ -185,20 +187,47 @@ internal static class ChangeEndpoints
         }
         catch (ProblemException)
         {
-            // Nothing waited for the new window: put the old one back, so the ticket and its process agree, and take
-            // this move's note out of the history.
-            db.ChangeTracker.Clear();
-            var again = await db.Tickets.FirstAsync(t => t.Id == ticket.Id, ct);
-            (again.PlannedStart, again.PlannedEnd, again.Details) = (before.PlannedStart, before.PlannedEnd, before.Details);
-            // Unless someone else saved it since, the ticket is as it was: its revision and time too, so that a form
-            // holding it is not told it changed.
-            if (again.Revision == before.Revision + 1) (again.UpdatedAt, again.Revision) = (before.UpdatedAt, before.Revision);
-            await db.SaveChangesAsync(CancellationToken.None);
+            // Its process moved on between the check and the move (its window opened, say): put the old window back, so
+            // the ticket and its process agree, and take this move's note out of the history. The revision goes on
+            // (never back: a number once seen must not name another state), and the process may be saving the ticket
+            // at the same moment, so a clash is read again and retried.
+            for (var attempt = 1; ; attempt++)
+            {
+                db.ChangeTracker.Clear();
+                var again = await db.Tickets.FirstAsync(t => t.Id == ticket.Id, CancellationToken.None);
+                (again.PlannedStart, again.PlannedEnd, again.Details) = (before.PlannedStart, before.PlannedEnd, RestoreWindow(again.Details, before.Details));
+                again.UpdatedAt = time.GetUtcNow();
+                again.Revision++;
+                try
+                {
+                    await db.SaveChangesAsync(CancellationToken.None);
+                    break;
+                }
+                catch (DbUpdateConcurrencyException) when (attempt < 5)
+                {
+                }
+            }
             await db.TicketEvents.Where(e => e.Id == note.Id).ExecuteDeleteAsync(CancellationToken.None);
             live.Ticket(number); // a bulk delete bypasses the change tracker: say so after it
             // Said with the status it has now: its process may have moved on while this request ran.
-            throw ProblemException.Conflict($"{number} cannot be moved now (its status is {again.Status}): a change can be moved while it is held by a conflict, or scheduled and its window not yet open (one raised under a version of the change process before v4 only while held).");
+            throw NotMovable(await tickets.FindAsync(number, TicketKind.Change, CancellationToken.None));
         }
+    }
+
+    private static ProblemException NotMovable(TicketRecord ticket) =>
+        ProblemException.Conflict($"{ticket.Number} cannot be moved now (its status is {ticket.Status}): a change can be moved while it is held by a conflict, or scheduled and its window not yet open (one raised under a version of the change process before v4 only while held).");
+
+    /// <summary>The ticket's details as they are now, with the change's window as it was before the move (the process may have written other details meanwhile).</summary>
+    private static string RestoreWindow(string current, string before)
+    {
+        var now = JsonNode.Parse(current)!.AsObject();
+        var was = JsonNode.Parse(before)!["change"];
+        if (now["change"] is JsonObject change && was is JsonObject old)
+        {
+            change["plannedStart"] = old["plannedStart"]?.DeepClone();
+            change["plannedEnd"] = old["plannedEnd"]?.DeepClone();
+        }
+        return now.ToJsonString();
     }
 
     // Requesters and approvers read this too: an entry carries what a change calendar publishes (number, title,
