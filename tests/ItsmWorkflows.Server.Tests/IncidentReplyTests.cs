@@ -119,6 +119,65 @@ public sealed class IncidentReplyTests(PostgresSmtpServerFixture fixture) : ICla
     }
 
     [Fact]
+    public async Task ResolvedDuringAHold_ThenReopened_IsWorkedAndHeldAgainAsAnyOther()
+    {
+        await ImportAsync(fixture);
+        var alice = await fixture.ClientAsync("alice");
+        var bob = await fixture.ClientAsync("bob");
+        var number = (await OkAsync(await alice.PostJsonAsync("/api/incidents", new { title = "Scanner on floor 2 jams", serviceId = "network", impact = 2, urgency = 2 })))["number"]!.GetValue<string>();
+        await SettleAsync(fixture);
+        await OkAsync(await bob.PostJsonAsync($"/api/incidents/{number}/wait-on-customer", new { note = "Which tray?" }));
+        await SettleAsync(fixture);
+        // Fixed without her answer: the hold ends with the resolution.
+        await OkAsync(await bob.PostJsonAsync($"/api/incidents/{number}/resolve", new { note = "Replaced the rollers" }));
+        await SettleAsync(fixture);
+        await OkAsync(await alice.PostJsonAsync($"/api/incidents/{number}/reopen", new { note = "Jams again" }));
+        await SettleAsync(fixture);
+
+        // Taken after the reopening: in progress (not the old hold's status), and it can be held again.
+        await OkAsync(await bob.PostJsonAsync($"/api/incidents/{number}/acknowledge", new { }));
+        await SettleAsync(fixture);
+        Assert.Equal("In progress", await StatusAsync(alice, number));
+        await OkAsync(await bob.PostJsonAsync($"/api/incidents/{number}/wait-on-customer", new { note = "Which paper?" }));
+        await SettleAsync(fixture);
+        Assert.Equal("Waiting on customer", await StatusAsync(alice, number));
+        await NoteAsync("alice", number, "Recycled paper");
+        Assert.Equal("In progress", await StatusAsync(alice, number));
+    }
+
+    [Fact]
+    public async Task AssignedByHand_ThenHeld_TheAnswerSendsItBackToWork_NotToTheQueue()
+    {
+        await ImportAsync(fixture);
+        var alice = await fixture.ClientAsync("alice");
+        var bob = await fixture.ClientAsync("bob");
+        var number = (await OkAsync(await alice.PostJsonAsync("/api/incidents", new { title = "Badge reader at the side door", serviceId = "network", impact = 2, urgency = 2 })))["number"]!.GetValue<string>();
+        await SettleAsync(fixture);
+        var ticket = (await TicketAsync(bob, number))["ticket"]!;
+        await OkAsync(await bob.PostJsonAsync($"/api/tickets/{number}/assign", new { assignee = "bob", assignmentGroup = ticket["assignmentGroup"]!.GetValue<string>(), revision = ticket["revision"]!.GetValue<long>() }));
+        await OkAsync(await bob.PostJsonAsync($"/api/incidents/{number}/wait-on-customer", new { note = "Which badge?" }));
+        await SettleAsync(fixture);
+        await NoteAsync("alice", number, "The blue one");
+        var detail = await TicketAsync(alice, number);
+        Assert.Equal("In progress", detail["ticket"]!["status"]!.GetValue<string>());
+        Assert.Equal("bob", detail["ticket"]!["assignee"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task AnAgentWhoRaisedHerOwnIncident_WritesWorkNotes_NotNewsForHerGroup()
+    {
+        await ImportAsync(fixture);
+        var bob = await fixture.ClientAsync("bob");
+        var number = (await OkAsync(await bob.PostJsonAsync("/api/incidents", new { title = "My dock does not charge", serviceId = "network", impact = 3, urgency = 3 })))["number"]!.GetValue<string>();
+        await SettleAsync(fixture);
+        var detail = await TicketAsync(bob, number);
+        Assert.Equal("bob", detail["ticket"]!["requester"]!.GetValue<string>());
+        Assert.Null(detail["ticket"]!["assignee"]);
+        await NoteAsync("bob", number, "Tried another cable");
+        Assert.DoesNotContain(await MailAboutAsync(fixture, number), m => m.Subject.EndsWith(" wrote", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task OnAResolvedIncident_TheCallersNoteReachesWhoeverResolvedIt_WithTheWayToReopen()
     {
         var number = await WaitingOnAliceAsync("Waiting on customer");

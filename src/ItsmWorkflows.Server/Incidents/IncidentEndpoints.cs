@@ -128,7 +128,8 @@ internal static class IncidentEndpoints
         {
             throw ProblemException.Conflict($"{ticket.Number}'s process was stopped, so nothing waits for this any more; work it by hand, or cancel it (POST /api/incidents/{ticket.Number}/cancel).");
         }
-        var payload = new JsonObject { ["by"] = user.Identity!.Name, ["note"] = body?.Note, ["status"] = body?.Status };
+        // Who has it now (assignment by hand does not pass through the process): a hold that ends goes back to work, or to the queue.
+        var payload = new JsonObject { ["by"] = user.Identity!.Name, ["note"] = body?.Note, ["status"] = body?.Status, ["assignee"] = ticket.Assignee };
         return TicketDto.From(await tickets.SignalAsync(ticket, eventName, payload, string.Format(CultureInfo.InvariantCulture, notWaiting, number), ct));
     }
 

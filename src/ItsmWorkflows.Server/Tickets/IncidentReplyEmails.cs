@@ -26,8 +26,8 @@ internal static class IncidentReplyEmails
     /// Queues the email to its assignee, else its group's agents, that the caller wrote on it while it did not wait on her
     /// (in progress, held for a vendor, resolved: her words may be that the fix did not work).
     /// </summary>
-    public static async Task CommentedAsync(ItsmDbContext db, WorkflowServices services, OutboxSignal signal, TicketRecord ticket, string caller, string note, CancellationToken cancellationToken) =>
-        await QueueAsync(db, services, signal, ticket, await ComposeAsync(db, "incident-commented", ticket, ticket.Assignee, ticket.Assignee is null ? ticket.AssignmentGroup : null, caller, note, services.NewId(), services.TicketUrl, cancellationToken), cancellationToken);
+    public static async Task CommentedAsync(ItsmDbContext db, WorkflowServices services, OutboxSignal signal, TicketRecord ticket, string caller, string note, bool canReopen, CancellationToken cancellationToken) =>
+        await QueueAsync(db, services, signal, ticket, await ComposeAsync(db, "incident-commented", ticket, ticket.Assignee, ticket.Assignee is null ? ticket.AssignmentGroup : null, caller, note, services.NewId(), services.TicketUrl, cancellationToken, canReopen), cancellationToken);
 
     private static async Task QueueAsync(ItsmDbContext db, WorkflowServices services, OutboxSignal signal, TicketRecord ticket, EmailMessage? email, CancellationToken cancellationToken)
     {
@@ -37,7 +37,7 @@ internal static class IncidentReplyEmails
         signal.Notify();
     }
 
-    private static async Task<EmailMessage?> ComposeAsync(ItsmDbContext db, string template, TicketRecord ticket, string? person, string? group, string author, string? note, string messageId, Func<string, string?>? ticketUrl, CancellationToken cancellationToken)
+    private static async Task<EmailMessage?> ComposeAsync(ItsmDbContext db, string template, TicketRecord ticket, string? person, string? group, string author, string? note, string messageId, Func<string, string?>? ticketUrl, CancellationToken cancellationToken, bool canReopen = false)
     {
         if (person is null && group is null) return null;
         var (to, _) = await AssignmentRecipients.FindAsync(db, person, group, except: author, cancellationToken);
@@ -50,6 +50,7 @@ internal static class IncidentReplyEmails
             ["by"] = by.Shown(author),
             ["note"] = string.IsNullOrWhiteSpace(note) ? null : note.Trim(),
             ["resolved"] = ticket.Status == TicketStatuses.Resolved,
+            ["canReopen"] = canReopen,
         };
         var (subject, html, text) = NotificationTemplates.Render(NotificationTemplates.Find(template)!, model, ticketUrl?.Invoke(ticket.Number), template == "incident-waiting" ? "Answer on the incident" : "Open the incident");
         return new EmailMessage { Id = messageId, To = to, Subject = subject, HtmlBody = html, TextBody = text };

@@ -43,9 +43,14 @@ internal static class TicketEndpoints
                 // Whoever works it hears that the answer came (the page shows it to them live; the email reaches them away from it).
                 await IncidentReplyEmails.AnsweredAsync(db, services, outboxSignal, ticket, user.Identity!.Name!, body.Text.Trim(), ct);
             }
-            else if (TicketService.IsCallerOnOpenIncident(ticket, user.Identity!.Name!))
+            else if (TicketService.IsCallerOnOpenIncident(ticket, user.Identity!.Name!)
+                && !string.Equals(ticket.Assignee, user.Identity!.Name, StringComparison.OrdinalIgnoreCase)
+                && !await TicketService.MemberOfAsync(db, ticket.AssignmentGroup, user.Identity!.Name!, ct))
             {
-                await IncidentReplyEmails.CommentedAsync(db, services, outboxSignal, ticket, user.Identity!.Name!, body.Text.Trim(), ct);
+                // A caller who works it herself (an agent of its group raised it) writes work notes, not news for her group.
+                // Resolved: the email says how to reopen it only when its process takes a reopening (not v1's).
+                var canReopen = ticket.Status == TicketStatuses.Resolved && await s.AwaitsAsync(ticket, "incident-reopened", ct);
+                await IncidentReplyEmails.CommentedAsync(db, services, outboxSignal, ticket, user.Identity!.Name!, body.Text.Trim(), canReopen, ct);
             }
             return Results.NoContent();
         }).WithSummary("Adds a note to the ticket's history. The requester's note on an incident waiting on them is their reply: it goes back to work and its resolution clock runs again. Her note on an incident otherwise open (resolved included) is emailed to whoever works it.");

@@ -184,7 +184,9 @@ internal sealed partial class TicketService(ItsmDbContext db, WorkflowRuntime ru
                 waiting.AddRange(state.Bookmarks.GroupBy(b => b.ActivityId).Select(g => new WaitingOnDto(
                     g.Key, names.GetValueOrDefault(g.Key) ?? g.Key, g.First().Name, g.Min(b => b.DueAt), PendingApprovers(state, g))));
                 // Asked of the process, not guessed from the status: a change raised under v1-v3 takes a move only while held.
-                movable = ticket.Kind == TicketKind.Change && state.Bookmarks.Any(b => b.StimulusHash == RescheduleStimulus);
+                // A window that opened is being implemented even before its timer fires (the move would be refused).
+                movable = ticket.Kind == TicketKind.Change && state.Bookmarks.Any(b => b.StimulusHash == RescheduleStimulus)
+                    && !(ticket.Status == "Scheduled" && ticket.PlannedStart <= time.GetUtcNow());
             }
         }
         var (approvals, emails) = ticket.InstanceId is { } id && ownProcess ? await ApprovalsAndEmailsAsync(id, cancellationToken) : ([], []);
@@ -272,12 +274,16 @@ internal sealed partial class TicketService(ItsmDbContext db, WorkflowRuntime ru
         if (!string.Equals(ticket.Requester, author, StringComparison.OrdinalIgnoreCase)) return false;
         // Their note is in the history already; the status line says who brought it back to work. A process that was
         // stopped waits for nothing, so the event finds no one.
-        return (await runtime.TriggerEventAsync("incident-resumed", ticket.Number, new JsonObject { ["by"] = author }, cancellationToken)).Count > 0;
+        return (await runtime.TriggerEventAsync("incident-resumed", ticket.Number, new JsonObject { ["by"] = author, ["assignee"] = ticket.Assignee }, cancellationToken)).Count > 0;
     }
 
     /// <summary>Whether the person is the caller of an incident that is not closed or cancelled (a resolved one can be reopened).</summary>
     public static bool IsCallerOnOpenIncident(TicketRecord ticket, string person) =>
         ticket.Kind == TicketKind.Incident && !TicketStatuses.IsFinal(ticket.Status) && string.Equals(ticket.Requester, person, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Whether the ticket's process waits on the event now (what <see cref="SignalAsync"/> with it would resume).</summary>
+    public ValueTask<bool> AwaitsAsync(TicketRecord ticket, string eventName, CancellationToken cancellationToken) =>
+        runtime.AwaitsEventAsync(eventName, ticket.Number, cancellationToken);
 
     /// <summary>Whether the ticket's process is still running (one that was cancelled or has ended waits for nothing).</summary>
     public Task<bool> ProcessRunsAsync(TicketRecord ticket, CancellationToken cancellationToken) =>
