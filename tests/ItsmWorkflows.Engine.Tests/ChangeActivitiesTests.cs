@@ -153,7 +153,7 @@ public sealed class ChangeActivitiesTests
         var (state, lines) = await CheckAsync(EmailChange(), schedule);
 
         Assert.Equal(["Conflict"], lines);
-        Assert.Equal("Overlaps CHG0001002 (Email upgrade) on Email, 10:00–12:00.", Output(state, "Check", "summary").GetValue<string>());
+        Assert.Equal("Overlaps CHG0001002 (Email upgrade) on Email, 2026-03-10 10:00–12:00 UTC.", Output(state, "Check", "summary").GetValue<string>());
         var conflict = Assert.Single(Output(state, "Check", "conflicts")["changes"]!.AsArray())!;
         Assert.Equal("CHG0001002", conflict["number"]!.GetValue<string>());
         Assert.Equal("svc-email", Assert.Single(conflict["services"]!.AsArray())!.GetValue<string>());
@@ -196,7 +196,7 @@ public sealed class ChangeActivitiesTests
         var (state, lines) = await CheckAsync(EmailChange(), schedule);
 
         Assert.Equal(["NoConflict"], lines);
-        Assert.Equal("No other change on the same services and no blackout window overlaps 2026-03-10 11:00–13:00.", Output(state, "Check", "summary").GetValue<string>());
+        Assert.Equal("No other change on the same services and no blackout window overlaps 2026-03-10 11:00–13:00 UTC.", Output(state, "Check", "summary").GetValue<string>());
     }
 
     [Fact]

@@ -128,7 +128,10 @@ public sealed partial class ChangeProcessTests(PostgresSmtpServerFixture fixture
 
         Assert.Equal("Rejected", await StatusAsync(nina, number));
         var mail = Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject == $"Change {number} rejected");
-        Assert.Contains("Wait until the scanners are upgraded", mail.Text);
+        Assert.Contains("not authorized: \u201cWait until the scanners are upgraded\u201d.", mail.Text, StringComparison.Ordinal);
+        // It will not happen: the change calendar no longer shows it in its window.
+        var calendar = await OkAsync(await nina.GetAsync($"/api/changes/calendar?from={Uri.EscapeDataString(start.AddDays(-1).ToString("O"))}&to={Uri.EscapeDataString(end.AddDays(1).ToString("O"))}", Ct));
+        Assert.DoesNotContain(calendar["changes"]!.AsArray(), c => c!["number"]!.GetValue<string>() == number);
     }
 
     [Fact]
@@ -142,7 +145,7 @@ public sealed partial class ChangeProcessTests(PostgresSmtpServerFixture fixture
 
         var detail = await TicketAsync(nina, second);
         Assert.Equal("On hold: conflict", detail["ticket"]!["status"]!.GetValue<string>()); // says why it is not moving
-        Assert.Contains(detail["history"]!.AsArray(), h => h!["text"]!.GetValue<string>().Contains($"Overlaps {first} (Core switch firmware) on Network and VPN", StringComparison.Ordinal));
+        Assert.Contains(detail["history"]!.AsArray(), h => h!["text"]!.GetValue<string>().Contains($"Overlaps {first} (Core switch firmware) on Network and VPN, {start.UtcDateTime:yyyy-MM-dd HH:mm}\u2013{end.UtcDateTime:HH:mm} UTC.", StringComparison.Ordinal)); // dated, with its zone: read in an email away from the window
         Assert.Single(await MailAboutAsync(fixture, second), m => m.Subject == $"Change {second} cannot be scheduled yet");
 
         // Rescheduling into another clash holds it again; a free window schedules it.

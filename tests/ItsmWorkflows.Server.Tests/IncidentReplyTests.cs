@@ -105,15 +105,19 @@ public sealed class IncidentReplyTests(PostgresSmtpServerFixture fixture) : ICla
         var detail = await TicketAsync(alice, number);
         Assert.Equal("Open", detail["ticket"]!["status"]!.GetValue<string>());
         Assert.Null(detail["ticket"]!["assignee"]);
+        // Its group hears the answer came and that it waits for one of them to take it, not that it is in progress.
+        var answered = Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject.EndsWith(" answered", StringComparison.Ordinal));
+        Assert.Contains("back with its group for someone to take", answered.Text, StringComparison.Ordinal);
 
         // Held again, and taken while held: it is Bob's, still waiting on her (her clock stays paused), until she answers.
         await OkAsync(await bob.PostJsonAsync($"/api/incidents/{number}/wait-on-customer", new { note = "Is it switched on?" }));
         await SettleAsync(fixture);
-        await OkAsync(await bob.PostJsonAsync($"/api/incidents/{number}/acknowledge", new { }));
+        await OkAsync(await bob.PostJsonAsync($"/api/incidents/{number}/acknowledge", new { note = "Taking this one" }));
         await SettleAsync(fixture);
         detail = await TicketAsync(alice, number);
         Assert.Equal("Waiting on customer", detail["ticket"]!["status"]!.GetValue<string>());
         Assert.Equal("bob", detail["ticket"]!["assignee"]!.GetValue<string>());
+        Assert.Contains(detail["history"]!.AsArray(), h => h!["text"]!.GetValue<string>().Contains("Taking this one", StringComparison.Ordinal)); // the note given when taking it
         await NoteAsync("alice", number, "It is now");
         Assert.Equal("In progress", await StatusAsync(alice, number));
     }
@@ -143,6 +147,25 @@ public sealed class IncidentReplyTests(PostgresSmtpServerFixture fixture) : ICla
         Assert.Equal("Waiting on customer", await StatusAsync(alice, number));
         await NoteAsync("alice", number, "Recycled paper");
         Assert.Equal("In progress", await StatusAsync(alice, number));
+    }
+
+    [Fact]
+    public async Task Reopened_AfterAResolutionWithoutAHold_CanBeHeld()
+    {
+        await ImportAsync(fixture);
+        var alice = await fixture.ClientAsync("alice");
+        var bob = await fixture.ClientAsync("bob");
+        var number = (await OkAsync(await alice.PostJsonAsync("/api/incidents", new { title = "Calendar does not sync", serviceId = "network", impact = 2, urgency = 2 })))["number"]!.GetValue<string>();
+        await SettleAsync(fixture);
+        await OkAsync(await bob.PostJsonAsync($"/api/incidents/{number}/acknowledge", new { }));
+        await OkAsync(await bob.PostJsonAsync($"/api/incidents/{number}/resolve", new { note = "Re-created the profile" }));
+        await SettleAsync(fixture);
+        await OkAsync(await alice.PostJsonAsync($"/api/incidents/{number}/reopen", new { note = "Crashed again this morning" }));
+        await SettleAsync(fixture);
+        Assert.Equal("In progress", await StatusAsync(alice, number));
+        await OkAsync(await bob.PostJsonAsync($"/api/incidents/{number}/wait-on-customer", new { note = "Which calendar?" }));
+        await SettleAsync(fixture);
+        Assert.Equal("Waiting on customer", await StatusAsync(alice, number));
     }
 
     [Fact]
@@ -194,7 +217,7 @@ public sealed class IncidentReplyTests(PostgresSmtpServerFixture fixture) : ICla
         var wrote = Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject.EndsWith(" wrote", StringComparison.Ordinal));
         Assert.Equal(["bob@example.test"], wrote.To);
         Assert.Contains("Mapped again but empty", wrote.Text, StringComparison.Ordinal);
-        Assert.Contains("which is resolved; reopen it from its page", wrote.Text, StringComparison.Ordinal);
+        Assert.Contains("which is resolved (the caller can still reopen it from its page)", wrote.Text, StringComparison.Ordinal);
         // A note is not a reopening: that stays the caller's explicit choice.
         Assert.Equal("Resolved", await StatusAsync(alice, number));
     }

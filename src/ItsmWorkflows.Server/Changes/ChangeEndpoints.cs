@@ -23,6 +23,9 @@ internal static class ChangeEndpoints
     /// <summary>The event a change's process waits on for a new window (change-approval v4 while scheduled; every version while held).</summary>
     public const string RescheduledEvent = "change-rescheduled";
 
+    /// <summary>A change the CAB (or emergency approver) did not authorize: it will not happen, so the calendar leaves it out.</summary>
+    private const string Rejected = "Rejected";
+
     public const string Workflow = "change-approval";
     public static readonly string[] Types = ["standard", "normal", "emergency"];
 
@@ -241,7 +244,7 @@ internal static class ChangeEndpoints
         // A calendar is read a few months at a time; anyone signed in reads it, so it is not a way to list every change ever raised.
         if (end - start > TimeSpan.FromDays(400)) throw ProblemException.BadRequest("The calendar shows at most 400 days at a time; narrow 'from' and 'to'.");
         var rows = await db.Tickets.AsNoTracking()
-            .Where(t => t.Kind == TicketKind.Change && t.Status != TicketStatuses.Cancelled && t.PlannedStart < end && start < t.PlannedEnd)
+            .Where(t => t.Kind == TicketKind.Change && t.Status != TicketStatuses.Cancelled && t.Status != Rejected && t.PlannedStart < end && start < t.PlannedEnd)
             .OrderBy(t => t.PlannedStart).ToListAsync(ct);
         var blackouts = (await db.BlackoutWindows.AsNoTracking().ToListAsync(ct)).Where(b => b.Start < end && start < b.End).OrderBy(b => b.Start);
         return new

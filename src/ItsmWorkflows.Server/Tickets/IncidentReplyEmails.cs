@@ -51,6 +51,7 @@ internal static class IncidentReplyEmails
             ["note"] = string.IsNullOrWhiteSpace(note) ? null : note.Trim(),
             ["resolved"] = ticket.Status == TicketStatuses.Resolved,
             ["canReopen"] = canReopen,
+            ["queued"] = ticket.Assignee is null, // an answer to a hold before anyone took it sends it back to the group
         };
         var (subject, html, text) = NotificationTemplates.Render(NotificationTemplates.Find(template)!, model, ticketUrl?.Invoke(ticket.Number), template == "incident-waiting" ? "Answer on the incident" : "Open the incident");
         return new EmailMessage { Id = messageId, To = to, Subject = subject, HtmlBody = html, TextBody = text };

@@ -36,7 +36,7 @@ public sealed class CheckChangeConflicts : IActivity
         Outputs =
         [
             new OutputDescriptor("conflicts", "Object") { Description = "What overlaps: { changes: [{ number, title, services, serviceNames, start, end }], blackouts: [{ name, start, end, services }], windowPassed: true when the window is already over }." },
-            new OutputDescriptor("summary", "String") { Description = "What overlaps, in one sentence, such as \"Overlaps CHG0001002 (Email upgrade) on Email, 10:00–12:00.\"" },
+            new OutputDescriptor("summary", "String") { Description = "What overlaps, in one sentence, such as \"Overlaps CHG0001002 (Email upgrade) on Email, 2026-03-10 10:00–12:00 UTC.\"" },
         ],
         Outcomes = ["NoConflict", "Conflict"],
     };
@@ -110,7 +110,7 @@ public sealed class CheckChangeConflicts : IActivity
     {
         if (conflicts.IsEmpty)
         {
-            var window = Span(start, end, start, alwaysDated: true);
+            var window = Span(start, end, start);
             return ignoreBlackouts
                 ? $"No other change on the same services overlaps {window} (blackout windows not checked)."
                 : $"No other change on the same services and no blackout window overlaps {window}.";
@@ -119,30 +119,30 @@ public sealed class CheckChangeConflicts : IActivity
         foreach (var c in conflicts.Changes)
         {
             var title = string.IsNullOrWhiteSpace(c.Title) ? "" : $" ({c.Title})";
-            parts.Add($"overlaps {c.Number}{title} on {string.Join(", ", c.SharedServiceIds.Select(nameOf))}, {Span(c.Start, c.End, start, alwaysDated: false)}");
+            parts.Add($"overlaps {c.Number}{title} on {string.Join(", ", c.SharedServiceIds.Select(nameOf))}, {Span(c.Start, c.End, start)}");
         }
         foreach (var b in conflicts.Blackouts)
         {
             var scope = b.CoversAllServices ? "" : $" on {string.Join(", ", b.ServiceIds.Select(nameOf))}";
             parts.Add(b.Start <= start && end <= b.End
                 ? $"inside blackout window {b.Name}{scope}"
-                : $"overlaps blackout window {b.Name}{scope}, {Span(b.Start, b.End, start, alwaysDated: false)}");
+                : $"overlaps blackout window {b.Name}{scope}, {Span(b.Start, b.End, start)}");
         }
         var sentence = string.Join("; ", parts);
         return char.ToUpperInvariant(sentence[0]) + sentence[1..] + ".";
     }
 
     /// <summary>
-    /// A window as people write it, in the offset the change's own start was given in: just the times when it
-    /// falls on the change's day, with dates when it does not.
+    /// A window as people write it, dated (the sentence is read in emails and histories away from the change's own
+    /// window) and in the offset the change's own start was given in, named: "UTC" (as windows are kept), else the offset.
     /// </summary>
-    private static string Span(DateTimeOffset from, DateTimeOffset to, DateTimeOffset reference, bool alwaysDated)
+    private static string Span(DateTimeOffset from, DateTimeOffset to, DateTimeOffset reference)
     {
         var s = from.ToOffset(reference.Offset);
         var e = to.ToOffset(reference.Offset);
         var inv = CultureInfo.InvariantCulture;
-        if (s.Date != e.Date) return $"{s.ToString("yyyy-MM-dd HH:mm", inv)}–{e.ToString("yyyy-MM-dd HH:mm", inv)}";
-        var times = $"{s.ToString("HH:mm", inv)}–{e.ToString("HH:mm", inv)}";
-        return !alwaysDated && s.Date == reference.Date ? times : $"{s.ToString("yyyy-MM-dd", inv)} {times}";
+        var zone = reference.Offset == TimeSpan.Zero ? "UTC" : "UTC" + reference.ToString("zzz", inv);
+        if (s.Date != e.Date) return $"{s.ToString("yyyy-MM-dd HH:mm", inv)}–{e.ToString("yyyy-MM-dd HH:mm", inv)} {zone}";
+        return $"{s.ToString("yyyy-MM-dd HH:mm", inv)}–{e.ToString("HH:mm", inv)} {zone}";
     }
 }
