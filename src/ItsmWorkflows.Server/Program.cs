@@ -107,7 +107,7 @@ builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = StatusProble
 builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
-builder.Services.AddOpenApi();
+builder.Services.AddOpenApi(o => o.AddSchemaTransformer(OptionalRequestFields.Apply));
 builder.Services.AddSignalR();
 builder.Services.AddHostedService<ItsmWorkflows.Server.Live.LiveUpdateRelay>();
 builder.Services.AddSingleton<ItsmWorkflows.Server.Live.LiveSessions>();

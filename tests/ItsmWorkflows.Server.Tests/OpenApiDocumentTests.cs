@@ -1,0 +1,39 @@
+using System.Text.Json.Nodes;
+using Xunit;
+
+namespace ItsmWorkflows.Server.Tests;
+
+/// <summary>What the OpenAPI document promises a generated client: which fields of a body it must send.</summary>
+public sealed class OpenApiDocumentTests(SqliteServerFixture fixture) : IClassFixture<SqliteServerFixture>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private async Task<JsonObject> SchemasAsync()
+    {
+        var client = await fixture.ClientAsync(null);
+        var document = JsonNode.Parse(await client.GetStringAsync("/openapi/v1.json", Ct))!;
+        return document["components"]!["schemas"]!.AsObject();
+    }
+
+    private static string[] Required(JsonObject schemas, string name) =>
+        [.. (schemas[name]!["required"]?.AsArray() ?? []).Select(r => r!.GetValue<string>()).Order(StringComparer.Ordinal)];
+
+    [Fact]
+    public async Task ARequestsNullableFields_AreOptional_ItsOthersRequired()
+    {
+        var schemas = await SchemasAsync();
+        // A change needs a title, type and services; plans, questionnaire, impact and group may be left out (the window is
+        // checked by the endpoint, which names it when missing).
+        Assert.Equal(["services", "title", "type"], Required(schemas, "RaiseChangeRequest"));
+        Assert.Equal(["plannedEnd", "plannedStart"], Required(schemas, "RescheduleRequest"));
+        Assert.Equal(["text"], Required(schemas, "NoteRequest"));
+    }
+
+    [Fact]
+    public async Task AResponsesNullableFields_StayListed_AlwaysPresentPossiblyNull()
+    {
+        var schemas = await SchemasAsync();
+        Assert.Contains("description", Required(schemas, "TicketDto"));
+        Assert.Contains("assignee", Required(schemas, "TicketDto"));
+    }
+}
