@@ -105,9 +105,13 @@ builder.Services.AddScoped<DemoData>();
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = StatusProblems.Explain);
 // A body that does not bind reaches the exception handler in every environment, which says where it is wrong.
 builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+builder.Services.ConfigureHttpJsonOptions(o =>
+{
+    o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
+    o.SerializerOptions.Converters.Add(new InstantJsonConverter()); // a body's date-times carry their offset
+});
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
-builder.Services.AddOpenApi(o => o.AddSchemaTransformer(OptionalRequestFields.Apply));
+builder.Services.AddOpenApi(o => o.AddSchemaTransformer(InstantSchema.Apply).AddSchemaTransformer(OptionalRequestFields.Apply));
 builder.Services.AddSignalR();
 builder.Services.AddHostedService<ItsmWorkflows.Server.Live.LiveUpdateRelay>();
 builder.Services.AddSingleton<ItsmWorkflows.Server.Live.LiveSessions>();

@@ -46,6 +46,11 @@ public sealed class ChangeWindowOffsetTests(SqliteServerFixture fixture) : IClas
         var empty = await nina.PostAsync($"/api/changes/{first}/reschedule", Body("{}"), Ct);
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, empty.StatusCode);
         Assert.Contains("'plannedStart' and 'plannedEnd'", (await ReadAsync(empty))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        // A time without its offset would be read in the server's own zone: refused, naming it.
+        var local = ten.UtcDateTime.AddDays(1).ToString("yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+        var zoneless = await nina.PostAsync($"/api/changes/{first}/reschedule", Body("{ \"plannedStart\": \"" + local + "\", \"plannedEnd\": \"" + local + "Z\" }"), Ct);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, zoneless.StatusCode);
+        Assert.Contains($"'{local}' at '$.plannedStart' has no offset", (await ReadAsync(zoneless))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal("Scheduled", await StatusAsync(nina, first));
     }
 }

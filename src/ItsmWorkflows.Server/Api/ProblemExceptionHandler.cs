@@ -49,7 +49,9 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
     /// Where the body went wrong, without the serializer's own words: those name .NET types, which mean nothing
     /// to a caller and say more about the server than it needs to.
     /// </summary>
-    private static string JsonProblem(JsonException exception) => IsSyntaxError(exception)
+    private static string JsonProblem(JsonException exception) => exception is InstantWithoutOffsetException missing
+        ? $"The date-time '{missing.Value}'{(exception.Path is { Length: > 1 } at ? $" at '{at}'" : "")} has no offset, so it could be read in any time zone: send it with one ('…Z' for UTC, or for example '…+02:00')."
+        : IsSyntaxError(exception)
         ? exception.LineNumber is { } line
             ? $"The request body is not valid JSON (line {line + 1}, position {(exception.BytePositionInLine ?? 0) + 1})."
             : "The request body is not valid JSON."
