@@ -151,7 +151,7 @@ public sealed partial class ChangeProcessTests
         Assert.Contains(asked["details"]!.AsArray(), d => d!["key"]!.GetValue<string>() == "Moved from" && d["value"]!.GetValue<string>() == $"{start.UtcDateTime:yyyy-MM-dd HH:mm}\u2013{end.UtcDateTime:yyyy-MM-dd HH:mm} UTC");
         var mail = await MailAboutAsync(fixture, number);
         Assert.Single(mail, m => m.Subject.StartsWith($"Change {number} submitted", StringComparison.Ordinal));
-        var moved = Assert.Single(mail, m => m.Subject == $"Change {number} moved to {newWindow}: back with the CAB");
+        var moved = Assert.Single(mail, m => m.Subject == $"Change {number} moved to {newWindow}: back for approval");
         Assert.Equal(["nina@example.test"], moved.To);
         await OkAsync(await DecideAsync(fixture, "carol", number, "Approved"));
         var detail = await TicketAsync(nina, number);
@@ -159,6 +159,32 @@ public sealed partial class ChangeProcessTests
         Assert.Equal(start.AddDays(1), detail["ticket"]!["plannedStart"]!.GetValue<DateTimeOffset>());
         // The ticket lists both approvals, told apart by their titles.
         Assert.Equal(2, detail["approvals"]!.AsArray().Select(a => a!["title"]!.GetValue<string>()).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task AnEmergencyChange_Moved_GoesBackToTheEmergencyApprovers_AndItsRequesterIsToldSo()
+    {
+        var (start, end) = Window(14, hours: 1);
+        var (nina, number) = await RaiseAsync("nina", new
+        {
+            title = "Patch the VPN concentrator", type = "emergency", services = Network, plannedStart = start, plannedEnd = end, backoutPlan = "Restore the image",
+        });
+        // Raised: she hears it went to the emergency approvers (an emergency change used to send her nothing).
+        var submitted = Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject.StartsWith($"Change {number} submitted", StringComparison.Ordinal));
+        Assert.Contains("(emergency) was submitted to the emergency approvers.", submitted.Text, StringComparison.Ordinal);
+        await OkAsync(await DecideAsync(fixture, "grace", number, "Approved"));
+        Assert.Equal("Scheduled", await StatusAsync(nina, number));
+
+        var (newStart, newEnd) = (start.AddHours(3), end.AddHours(3));
+        await OkAsync(await nina.PostJsonAsync($"/api/changes/{number}/reschedule", new { plannedStart = newStart, plannedEnd = newEnd }));
+        await SettleAsync(fixture);
+        Assert.Equal("Authorize", await StatusAsync(nina, number));
+        var window = $"{newStart.UtcDateTime:yyyy-MM-dd HH:mm}\u2013{newEnd.UtcDateTime:yyyy-MM-dd HH:mm} UTC";
+        var moved = Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject == $"Change {number} moved to {window}: back for approval");
+        Assert.Contains("goes back to the emergency approvers for approval of the new window", moved.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("assessed again", moved.Text, StringComparison.Ordinal); // an emergency change has no risk assessment
+        await OkAsync(await DecideAsync(fixture, "grace", number, "Approved"));
+        Assert.Equal("Scheduled", await StatusAsync(nina, number));
     }
 
     [Fact]
