@@ -85,7 +85,7 @@ public sealed class IncidentBreachTests(SimulatedClockFixture fixture) : IClassF
                 await reassign.GetByLabel("Person").SelectOptionAsync("nina");
                 await reassign.GetByRole(AriaRole.Button, new() { Name = "Reassign" }).ClickAsync();
                 await Expect(queue.GetByTestId("ticket-assignment")).ToHaveTextAsync("Network · nina", Patient);
-                await Expect(queue.GetByTestId("timeline")).ToContainTextAsync("Assigned to nina", PatientContains);
+                await Expect(queue.GetByTestId("timeline")).ToContainTextAsync("Assigned to Nina Network", PatientContains);
             }
             catch
             {

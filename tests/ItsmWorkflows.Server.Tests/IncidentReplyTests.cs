@@ -118,6 +118,7 @@ public sealed class IncidentReplyTests(PostgresSmtpServerFixture fixture) : ICla
         Assert.Equal("Waiting on customer", detail["ticket"]!["status"]!.GetValue<string>());
         Assert.Equal("bob", detail["ticket"]!["assignee"]!.GetValue<string>());
         Assert.Contains(detail["history"]!.AsArray(), h => h!["text"]!.GetValue<string>().Contains("Taking this one", StringComparison.Ordinal)); // the note given when taking it
+        Assert.Contains(detail["history"]!.AsArray(), h => h!["text"]!.GetValue<string>() == "Assigned to Bob Agent"); // named as people know him
         await NoteAsync("alice", number, "It is now");
         Assert.Equal("In progress", await StatusAsync(alice, number));
     }
@@ -184,6 +185,7 @@ public sealed class IncidentReplyTests(PostgresSmtpServerFixture fixture) : ICla
         var detail = await TicketAsync(alice, number);
         Assert.Equal("In progress", detail["ticket"]!["status"]!.GetValue<string>());
         Assert.Equal("bob", detail["ticket"]!["assignee"]!.GetValue<string>());
+        Assert.Contains(detail["history"]!.AsArray(), h => h!["text"]!.GetValue<string>() == "Assigned to Bob Agent");
     }
 
     [Fact]

@@ -130,7 +130,7 @@ internal static class TicketEndpoints
         if (body.Assignee is not null && body.Assignee != ticket.Assignee)
         {
             personChanged = body.Assignee.Length > 0;
-            db.TicketEvents.Add(new TicketEventRecord { TicketNumber = number, At = now, Actor = actor, Kind = "assigned", Text = body.Assignee.Length == 0 ? "Unassigned" : $"Assigned to {body.Assignee}" });
+            db.TicketEvents.Add(new TicketEventRecord { TicketNumber = number, At = now, Actor = actor, Kind = "assigned", Text = body.Assignee.Length == 0 ? "Unassigned" : $"Assigned to {await Identity.DisplayNames.OfAsync(db, body.Assignee, ct)}" });
             ticket.Assignee = body.Assignee.Length == 0 ? null : body.Assignee;
         }
         ticket.UpdatedAt = now;

@@ -76,7 +76,8 @@ internal sealed partial class TicketRecordWriter(ItsmDbContext db, WorkflowServi
         }
         else if (Text(p, "assignee") is { } assignee && assignee != ticket.Assignee)
         {
-            Event(ticket.Number, at, "assigned", $"Assigned to {assignee}", actor);
+            // Named as people know them (the user name stays on the ticket's assignee).
+            Event(ticket.Number, at, "assigned", $"Assigned to {await Identity.DisplayNames.OfAsync(db, assignee, cancellationToken)}", actor);
             ticket.Assignee = assignee;
         }
         if (Text(p, "risk") is { } risk) ticket.Risk = risk;
