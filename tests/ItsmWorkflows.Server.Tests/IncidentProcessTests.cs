@@ -156,7 +156,7 @@ public sealed class IncidentProcessTests(PostgresSmtpServerFixture fixture) : IC
         Assert.Equal(TimeSpan.FromDays(1), resolvedDay["to"]!.GetValue<DateTimeOffset>() - resolvedDay["from"]!.GetValue<DateTimeOffset>());
         var told = Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject == $"Incident {number} reopened");
         Assert.Equal(["bob@example.test", "ivan@example.test"], told.To);
-        Assert.Contains("Still drops every hour", told.Text, StringComparison.Ordinal);
+        Assert.Contains("was reopened by Alice Requester: \u201cStill drops every hour\u201d.", told.Text, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Conflict, (await alice.PostJsonAsync($"/api/incidents/{number}/reopen", new { note = "again" })).StatusCode);
 
         // It was at 25 % when resolved: 50 %, 75 % and the breach are watched again from where the clock stood.

@@ -93,7 +93,7 @@ internal static class IncidentEndpoints
     /// Reopens a resolved incident. Its requester may, and so may staff; anyone else gets the same answer as for an
     /// incident that does not exist. Only a resolved incident whose process waits for the verdict can be reopened.
     /// </summary>
-    private static async Task<TicketDto> ReopenAsync(string number, IncidentActionRequest? body, ClaimsPrincipal user, TicketService tickets, CancellationToken ct)
+    private static async Task<TicketDto> ReopenAsync(string number, IncidentActionRequest? body, ClaimsPrincipal user, TicketService tickets, ItsmDbContext db, CancellationToken ct)
     {
         var ticket = await tickets.FindAsync(number, TicketKind.Incident, ct);
         if (!TicketService.IsStaff(user) && !string.Equals(ticket.Requester, user.Identity?.Name, StringComparison.OrdinalIgnoreCase))
@@ -107,7 +107,8 @@ internal static class IncidentEndpoints
                 ? $"{ticket.Number} is {ticket.Status.ToLowerInvariant()}: the three days to reopen it have passed. Raise a new incident if the problem is back."
                 : $"{ticket.Number} is not resolved ({ticket.Status.ToLowerInvariant()}); there is nothing to reopen.");
         }
-        var payload = new JsonObject { ["by"] = user.Identity!.Name, ["note"] = body.Note.Trim() };
+        // byName: the group's email names her as people know her (v3 reads it; by stays the user name for the history).
+        var payload = new JsonObject { ["by"] = user.Identity!.Name, ["byName"] = await Identity.DisplayNames.OfAsync(db, user.Identity!.Name, ct), ["note"] = body.Note.Trim() };
         return TicketDto.From(await tickets.SignalAsync(ticket, "incident-reopened", payload,
             $"{ticket.Number} cannot be reopened: it was raised under a version of the incident process without reopening. Raise a new incident if the problem is back.", ct));
     }
