@@ -221,7 +221,7 @@ public sealed class ChangeCalendarTests(DesignerFixture fixture) : IClassFixture
     {
         var (context, page) = await fixture.SignedInAsync("nina");
         await using var _ = context;
-        var start = DateTimeOffset.UtcNow.Date.AddDays(2).AddHours(10);
+        var start = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(2).AddHours(10), TimeSpan.Zero); // with its offset: the API refuses a time without one
         var (owner, _) = await fixture.SignedInAsync("dave");
         await using (owner)
         {

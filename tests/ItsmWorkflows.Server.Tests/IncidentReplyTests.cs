@@ -26,6 +26,16 @@ public sealed class IncidentReplyTests(PostgresSmtpServerFixture fixture) : ICla
         return number;
     }
 
+    /// <summary>An incident on the network service (P3: impact and urgency medium) raised by the person given, its process settled.</summary>
+    private async Task<string> RaisedAsync(string caller, string title)
+    {
+        await ImportAsync(fixture);
+        var client = await fixture.ClientAsync(caller);
+        var number = (await OkAsync(await client.PostJsonAsync("/api/incidents", new { title, serviceId = "network", impact = 2, urgency = 2 })))["number"]!.GetValue<string>();
+        await SettleAsync(fixture);
+        return number;
+    }
+
     private async Task NoteAsync(string author, string number, string text)
     {
         var client = await fixture.ClientAsync(author);
@@ -90,11 +100,9 @@ public sealed class IncidentReplyTests(PostgresSmtpServerFixture fixture) : ICla
     [Fact]
     public async Task HeldBeforeAnyoneTookIt_TheReplyOpensItAgain_AndTakingItDuringTheHoldKeepsTheHold()
     {
-        await ImportAsync(fixture);
+        var number = await RaisedAsync("alice", "Printer offline on floor 3");
         var alice = await fixture.ClientAsync("alice");
         var bob = await fixture.ClientAsync("bob");
-        var number = (await OkAsync(await alice.PostJsonAsync("/api/incidents", new { title = "Printer offline on floor 3", serviceId = "network", impact = 2, urgency = 2 })))["number"]!.GetValue<string>();
-        await SettleAsync(fixture);
         Assert.Equal("Open", await StatusAsync(alice, number));
 
         // Asked a question before anyone took it: her answer sends it back to the queue, not to "In progress" with nobody on it.
@@ -126,11 +134,9 @@ public sealed class IncidentReplyTests(PostgresSmtpServerFixture fixture) : ICla
     [Fact]
     public async Task ResolvedDuringAHold_ThenReopened_IsWorkedAndHeldAgainAsAnyOther()
     {
-        await ImportAsync(fixture);
+        var number = await RaisedAsync("alice", "Scanner on floor 2 jams");
         var alice = await fixture.ClientAsync("alice");
         var bob = await fixture.ClientAsync("bob");
-        var number = (await OkAsync(await alice.PostJsonAsync("/api/incidents", new { title = "Scanner on floor 2 jams", serviceId = "network", impact = 2, urgency = 2 })))["number"]!.GetValue<string>();
-        await SettleAsync(fixture);
         await OkAsync(await bob.PostJsonAsync($"/api/incidents/{number}/wait-on-customer", new { note = "Which tray?" }));
         await SettleAsync(fixture);
         // Fixed without her answer: the hold ends with the resolution.
@@ -153,11 +159,9 @@ public sealed class IncidentReplyTests(PostgresSmtpServerFixture fixture) : ICla
     [Fact]
     public async Task Reopened_AfterAResolutionWithoutAHold_CanBeHeld()
     {
-        await ImportAsync(fixture);
+        var number = await RaisedAsync("alice", "Calendar does not sync");
         var alice = await fixture.ClientAsync("alice");
         var bob = await fixture.ClientAsync("bob");
-        var number = (await OkAsync(await alice.PostJsonAsync("/api/incidents", new { title = "Calendar does not sync", serviceId = "network", impact = 2, urgency = 2 })))["number"]!.GetValue<string>();
-        await SettleAsync(fixture);
         await OkAsync(await bob.PostJsonAsync($"/api/incidents/{number}/acknowledge", new { }));
         await OkAsync(await bob.PostJsonAsync($"/api/incidents/{number}/resolve", new { note = "Re-created the profile" }));
         await SettleAsync(fixture);
@@ -172,11 +176,9 @@ public sealed class IncidentReplyTests(PostgresSmtpServerFixture fixture) : ICla
     [Fact]
     public async Task AssignedByHand_ThenHeld_TheAnswerSendsItBackToWork_NotToTheQueue()
     {
-        await ImportAsync(fixture);
+        var number = await RaisedAsync("alice", "Badge reader at the side door");
         var alice = await fixture.ClientAsync("alice");
         var bob = await fixture.ClientAsync("bob");
-        var number = (await OkAsync(await alice.PostJsonAsync("/api/incidents", new { title = "Badge reader at the side door", serviceId = "network", impact = 2, urgency = 2 })))["number"]!.GetValue<string>();
-        await SettleAsync(fixture);
         var ticket = (await TicketAsync(bob, number))["ticket"]!;
         await OkAsync(await bob.PostJsonAsync($"/api/tickets/{number}/assign", new { assignee = "bob", assignmentGroup = ticket["assignmentGroup"]!.GetValue<string>(), revision = ticket["revision"]!.GetValue<long>() }));
         await OkAsync(await bob.PostJsonAsync($"/api/incidents/{number}/wait-on-customer", new { note = "Which badge?" }));
@@ -191,10 +193,8 @@ public sealed class IncidentReplyTests(PostgresSmtpServerFixture fixture) : ICla
     [Fact]
     public async Task AnAgentWhoRaisedHerOwnIncident_WritesWorkNotes_NotNewsForHerGroup()
     {
-        await ImportAsync(fixture);
+        var number = await RaisedAsync("bob", "My dock does not charge");
         var bob = await fixture.ClientAsync("bob");
-        var number = (await OkAsync(await bob.PostJsonAsync("/api/incidents", new { title = "My dock does not charge", serviceId = "network", impact = 3, urgency = 3 })))["number"]!.GetValue<string>();
-        await SettleAsync(fixture);
         var detail = await TicketAsync(bob, number);
         Assert.Equal("bob", detail["ticket"]!["requester"]!.GetValue<string>());
         Assert.Null(detail["ticket"]!["assignee"]);
