@@ -80,6 +80,11 @@ builder.Services.PostConfigure<MailOptions>(o => o.DevMailboxAllowed = demo);
 builder.Services.AddSingleton<OutboxSignal>();
 builder.Services.AddSingleton<DevMailbox>();
 builder.Services.Configure<ApprovalOptions>(builder.Configuration.GetSection("Approvals"));
+builder.Services.PostConfigure<ApprovalOptions>(o =>
+{
+    // Unset, email links follow the address the server listens on rather than a fixed port.
+    if (string.IsNullOrWhiteSpace(builder.Configuration["Approvals:BaseUrl"]) && ApprovalOptions.FromListeningAddress(builder.Configuration["urls"]) is { } listening) o.BaseUrl = listening;
+});
 builder.Services.AddScoped<ApprovalService>();
 builder.Services.AddScoped<DelegationHandover>();
 builder.Services.AddSingleton<DbApproverDirectory>();
