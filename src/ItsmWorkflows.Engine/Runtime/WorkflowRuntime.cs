@@ -96,13 +96,13 @@ public sealed partial class WorkflowRuntime(IWorkflowDefinitionProvider definiti
     /// <summary>Publishes an event: every bookmark waiting on it (for the correlation id, if given) is resumed once.</summary>
     public async ValueTask<IReadOnlyList<RunResult>> TriggerEventAsync(string eventName, string? correlationId = null, JsonNode? payload = null, CancellationToken cancellationToken = default)
     {
-        var hash = StimulusHash.Compute("Elsa.Event", Event.Stimulus(eventName));
+        var hash = Event.StimulusHashOf(eventName);
         return await ResumeAllAsync(await instances.FindBookmarksAsync(hash, correlationId, cancellationToken), payload, cancellationToken);
     }
 
     /// <summary>Whether any instance (for the correlation id, if given) waits on the event now: what publishing it would resume.</summary>
     public async ValueTask<bool> AwaitsEventAsync(string eventName, string? correlationId = null, CancellationToken cancellationToken = default) =>
-        (await instances.FindBookmarksAsync(StimulusHash.Compute("Elsa.Event", Event.Stimulus(eventName)), correlationId, cancellationToken)).Count > 0;
+        (await instances.FindBookmarksAsync(Event.StimulusHashOf(eventName), correlationId, cancellationToken)).Count > 0;
 
     /// <summary>Reports the result of a task requested by RunTask.</summary>
     public async ValueTask<RunResult?> CompleteTaskAsync(string taskId, JsonNode? result = null, CancellationToken cancellationToken = default)

@@ -151,11 +151,10 @@ internal static class ChangeEndpoints
             throw ProblemException.BadRequest($"The new window would already have started ({body.PlannedStart.UtcDateTime:yyyy-MM-dd HH:mm} UTC is past); move it to a start after now.");
         }
         var ticket = await tickets.FindAsync(number, TicketKind.Change, ct);
-        // A window that has opened is being implemented, even in the moment before its timer fires (or while the
-        // server that would fire it is down): moving it then would call off an implementation that is due.
-        if (ticket.Status == "Scheduled" && ticket.PlannedStart is { } opens && opens <= time.GetUtcNow())
+        // Moving it then would call off an implementation that is due.
+        if (WindowOpened(ticket, time.GetUtcNow()))
         {
-            throw ProblemException.Conflict($"{ticket.Number}'s window opened at {opens.UtcDateTime:yyyy-MM-dd HH:mm} UTC, so it is being implemented and cannot be moved; cancel it if it must not go ahead.");
+            throw ProblemException.Conflict($"{ticket.Number}'s window opened at {ticket.PlannedStart!.Value.UtcDateTime:yyyy-MM-dd HH:mm} UTC, so it is being implemented and cannot be moved; cancel it if it must not go ahead.");
         }
         if (ticket.PlannedStart == body.PlannedStart && ticket.PlannedEnd == body.PlannedEnd)
         {
@@ -166,8 +165,8 @@ internal static class ChangeEndpoints
         var record = await db.Tickets.FirstAsync(t => t.Id == ticket.Id, ct);
         var before = (record.PlannedStart, record.PlannedEnd, record.Details);
         var details = JsonNode.Parse(record.Details)!.AsObject();
-        details["change"]!["plannedStart"] = body.PlannedStart.ToUniversalTime().ToString("O");
-        details["change"]!["plannedEnd"] = body.PlannedEnd.ToUniversalTime().ToString("O");
+        details["change"]!["plannedStart"] = body.PlannedStart.ToString("O");
+        details["change"]!["plannedEnd"] = body.PlannedEnd.ToString("O");
         record.PlannedStart = body.PlannedStart;
         record.PlannedEnd = body.PlannedEnd;
         record.Details = details.ToJsonString();
@@ -183,7 +182,7 @@ internal static class ChangeEndpoints
         {
             throw ProblemException.Conflict($"{number} was changed by someone else at the same moment (moved, or its process moved on); reload it and try again.");
         }
-        var payload = new JsonObject { ["plannedStart"] = body.PlannedStart.ToUniversalTime().ToString("O"), ["plannedEnd"] = body.PlannedEnd.ToUniversalTime().ToString("O"), ["by"] = user.Identity!.Name };
+        var payload = new JsonObject { ["plannedStart"] = body.PlannedStart.ToString("O"), ["plannedEnd"] = body.PlannedEnd.ToString("O"), ["by"] = user.Identity!.Name };
         try
         {
             return TicketDto.From(await tickets.SignalAsync(ticket, RescheduledEvent, payload, "", ct));
@@ -216,6 +215,12 @@ internal static class ChangeEndpoints
             throw NotMovable(await tickets.FindAsync(number, TicketKind.Change, CancellationToken.None));
         }
     }
+
+    /// <summary>
+    /// A scheduled change whose window has opened is being implemented, even in the moment before its timer fires (or
+    /// while the server that would fire it is down): it is not moved any more.
+    /// </summary>
+    public static bool WindowOpened(TicketRecord ticket, DateTimeOffset now) => ticket.Status == "Scheduled" && ticket.PlannedStart <= now;
 
     private static ProblemException NotMovable(TicketRecord ticket) =>
         ProblemException.Conflict($"{ticket.Number} cannot be moved now (its status is {ticket.Status}): a change can be moved while it is held by a conflict, or scheduled and its window not yet open (one raised under a version of the change process before v4 only while held).");

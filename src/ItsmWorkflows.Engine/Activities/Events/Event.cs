@@ -19,6 +19,9 @@ public sealed class Event : IActivity
 
     public static string Stimulus(string eventName) => eventName;
 
+    /// <summary>The stimulus hash of a bookmark waiting on the named event: what publishing it looks up.</summary>
+    public static string StimulusHashOf(string eventName) => Execution.StimulusHash.Compute("Elsa.Event", Stimulus(eventName));
+
     public ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {
         if (context.IsTriggeredStart)
