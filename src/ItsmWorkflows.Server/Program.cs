@@ -82,8 +82,9 @@ builder.Services.AddSingleton<DevMailbox>();
 builder.Services.Configure<ApprovalOptions>(builder.Configuration.GetSection("Approvals"));
 builder.Services.PostConfigure<ApprovalOptions>(o =>
 {
-    // Unset, email links follow the address the server listens on rather than a fixed port.
-    if (string.IsNullOrWhiteSpace(builder.Configuration["Approvals:BaseUrl"]) && ApprovalOptions.FromListeningAddress(builder.Configuration["urls"]) is { } listening) o.BaseUrl = listening;
+    // Unset, email links follow the address the server listens on (--urls, ASPNETCORE_URLS) rather than a fixed port;
+    // a server behind a proxy or reached by name still needs Approvals:BaseUrl.
+    if (string.IsNullOrWhiteSpace(builder.Configuration["Approvals:BaseUrl"]) && PublicAddress.FromUrls(builder.Configuration["urls"]) is { } listening) o.BaseUrl = listening;
 });
 builder.Services.AddScoped<ApprovalService>();
 builder.Services.AddScoped<DelegationHandover>();

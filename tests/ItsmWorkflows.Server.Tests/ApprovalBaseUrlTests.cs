@@ -1,4 +1,4 @@
-using ItsmWorkflows.Server.Approvals;
+using ItsmWorkflows.Server.Api;
 using Xunit;
 
 namespace ItsmWorkflows.Server.Tests;
@@ -15,11 +15,11 @@ public sealed class ApprovalBaseUrlTests
     [InlineData("http://[::]:8080", "http://localhost:8080")]
     [InlineData("http://itsm.example.org", "http://itsm.example.org")]
     public void TheFirstHttpAddress_WildcardsReadAsLocalhost(string urls, string expected) =>
-        Assert.Equal(expected, ApprovalOptions.FromListeningAddress(urls));
+        Assert.Equal(expected, PublicAddress.FromUrls(urls));
 
     [Theory]
     [InlineData(null)]
     [InlineData("")]
     [InlineData("not an address")]
-    public void NoUsableAddress_LeavesTheDefault(string? urls) => Assert.Null(ApprovalOptions.FromListeningAddress(urls));
+    public void NoUsableAddress_LeavesTheDefault(string? urls) => Assert.Null(PublicAddress.FromUrls(urls));
 }

@@ -11,11 +11,8 @@ internal static partial class StartupBanner
     {
         app.Lifetime.ApplicationStarted.Register(() =>
         {
-            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-            var url = addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal)) ?? addresses.FirstOrDefault();
-            if (url is null) return;
-            url = url.Replace("://[::]", "://localhost", StringComparison.Ordinal).Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal).Replace("://+", "://localhost", StringComparison.Ordinal);
-            var signIn = url.TrimEnd('/') + "/signin";
+            if (PublicAddress.From(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? []) is not { } url) return;
+            var signIn = url + "/signin";
             LogReady(app.Logger, signIn);
             if (app.Configuration.GetValue("Browser:Open", false)) TryOpen(signIn);
         });
