@@ -14,12 +14,7 @@ public sealed partial class ChangeProcessTests
         // A window this afternoon; the CAB decides tonight, well within its time to decide.
         var start = fixture.EngineClock.GetUtcNow().AddHours(2);
         var end = start.AddHours(1);
-        var (nina, number) = await RaiseAsync("nina", new
-        {
-            title = "Renew the VPN certificate", type = "normal", services = Laptops, plannedStart = start, plannedEnd = end,
-            implementationPlan = "Upload the new certificate", backoutPlan = "Restore the old one", testPlan = "Join the network",
-            questionnaire = new { userImpact = "none", tested = true, rollbackTested = true, doneBefore = true },
-        });
+        var (nina, number) = await RaiseLowRiskNormalAsync("Renew the VPN certificate", start, end);
         await AdvanceAsync(fixture, end - fixture.EngineClock.GetUtcNow() + TimeSpan.FromHours(1));
 
         await OkAsync(await DecideAsync(fixture, "carol", number, "Approved"));
@@ -123,12 +118,7 @@ public sealed partial class ChangeProcessTests
     public async Task AnApprovedNormalChange_MovedToAnotherWindow_GoesBackToTheCab()
     {
         var (start, end) = Window(12, hours: 1);
-        var (nina, number) = await RaiseAsync("nina", new
-        {
-            title = "Resize the mail database volume", type = "normal", services = Laptops, plannedStart = start, plannedEnd = end,
-            implementationPlan = "Extend the volume", backoutPlan = "Restore the snapshot", testPlan = "Send a test mail",
-            questionnaire = new { userImpact = "none", tested = true, rollbackTested = true, doneBefore = true },
-        });
+        var (nina, number) = await RaiseLowRiskNormalAsync("Resize the mail database volume", start, end);
         // The CAB has five days to decide; the emailed link works as long (it used to die after three).
         var due = Assert.Single((await OkAsync(await (await fixture.ClientAsync("carol")).GetAsync("/api/approvals/inbox", Ct))).AsArray(),
             a => a!["title"]!.GetValue<string>().Contains(number, StringComparison.Ordinal))!["dueAt"]!.GetValue<DateTimeOffset>();

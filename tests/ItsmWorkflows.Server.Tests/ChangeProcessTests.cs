@@ -24,6 +24,14 @@ public sealed partial class ChangeProcessTests(PostgresSmtpServerFixture fixture
         return (start, start.AddHours(hours));
     }
 
+    /// <summary>A normal change on the laptops service that assesses as low risk: every plan given, nobody affected, done and tested before.</summary>
+    private Task<(HttpClient Client, string Number)> RaiseLowRiskNormalAsync(string title, DateTimeOffset start, DateTimeOffset end) => RaiseAsync("nina", new
+    {
+        title, type = "normal", services = Laptops, plannedStart = start, plannedEnd = end,
+        implementationPlan = "Carry out the change", backoutPlan = "Restore what was there", testPlan = "Check it works",
+        questionnaire = new { userImpact = "none", tested = true, rollbackTested = true, doneBefore = true },
+    });
+
     private async Task<(HttpClient Client, string Number)> RaiseAsync(string requester, object change)
     {
         await ImportAsync(fixture);
@@ -101,12 +109,7 @@ public sealed partial class ChangeProcessTests(PostgresSmtpServerFixture fixture
     public async Task NormalLowRisk_OneApproverIsEnough()
     {
         var (start, end) = Window(3, hours: 1);
-        var (nina, number) = await RaiseAsync("nina", new
-        {
-            title = "Rotate laptop disk-encryption keys", type = "normal", services = Laptops, plannedStart = start, plannedEnd = end,
-            implementationPlan = "Upload the new certificate", backoutPlan = "Restore the old one", testPlan = "Join the network",
-            questionnaire = new { userImpact = "none", tested = true, rollbackTested = true, doneBefore = true },
-        });
+        var (nina, number) = await RaiseLowRiskNormalAsync("Rotate laptop disk-encryption keys", start, end);
         Assert.Equal("Low", (await TicketAsync(nina, number))["ticket"]!["risk"]!.GetValue<string>());
 
         await OkAsync(await DecideAsync(fixture, "carol", number, "Approved"));

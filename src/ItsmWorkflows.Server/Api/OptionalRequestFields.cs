@@ -13,22 +13,16 @@ internal static class OptionalRequestFields
 {
     public static Task Apply(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
     {
-        if (!context.JsonTypeInfo.Type.Name.EndsWith("Request", StringComparison.Ordinal) || schema.Required is not { Count: > 0 } required || schema.Properties is null)
+        if (!context.JsonTypeInfo.Type.Name.EndsWith("Request", StringComparison.Ordinal) || schema.Required is not { Count: > 0 } required)
         {
             return Task.CompletedTask;
         }
-        // Whether a field takes null shows in its schema, except for one that refers to another schema (the generator
-        // wraps it in oneOf null later): the serializer's own reading of its nullable annotation says so then.
-        var nullable = context.JsonTypeInfo.Properties.Where(p => p.IsSetNullable).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
-        foreach (var (name, property) in schema.Properties)
+        // The serializer's own reading of each field's nullable annotation: the schema cannot say it for a field that
+        // refers to another schema (the generator wraps it in oneOf null later).
+        foreach (var property in context.JsonTypeInfo.Properties)
         {
-            if (TakesNull(property) || nullable.Contains(name)) required.Remove(name);
+            if (property.IsSetNullable) required.Remove(property.Name);
         }
         return Task.CompletedTask;
     }
-
-    private static bool TakesNull(IOpenApiSchema property) =>
-        (property.Type is { } type && type.HasFlag(JsonSchemaType.Null))
-        || (property.OneOf?.Any(s => s.Type == JsonSchemaType.Null) ?? false)
-        || (property.AnyOf?.Any(s => s.Type == JsonSchemaType.Null) ?? false);
 }

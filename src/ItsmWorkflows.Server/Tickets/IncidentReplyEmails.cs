@@ -16,18 +16,18 @@ internal static class IncidentReplyEmails
 {
     /// <summary>Queues the email to the caller that the incident waits on her answer (none when she has no usable address).</summary>
     public static async Task AnswerNeededAsync(ItsmDbContext db, WorkflowServices services, OutboxSignal signal, TicketRecord ticket, string agent, string? note, CancellationToken cancellationToken) =>
-        await QueueAsync(db, services, signal, ticket, await ComposeAsync(db, "incident-waiting", ticket, ticket.Requester, null, agent, note, services.NewId(), services.TicketUrl, cancellationToken), cancellationToken);
+        await QueueAsync(db, services, signal, ticket, await ComposeAsync(db, "incident-waiting", ticket, ticket.Requester, null, agent, note, false, services.NewId(), services.TicketUrl, cancellationToken), cancellationToken);
 
     /// <summary>Queues the email to its assignee, else its group's agents, that the caller answered (none when nobody has a usable address).</summary>
     public static async Task AnsweredAsync(ItsmDbContext db, WorkflowServices services, OutboxSignal signal, TicketRecord ticket, string caller, string note, CancellationToken cancellationToken) =>
-        await QueueAsync(db, services, signal, ticket, await ComposeAsync(db, "incident-replied", ticket, ticket.Assignee, ticket.Assignee is null ? ticket.AssignmentGroup : null, caller, note, services.NewId(), services.TicketUrl, cancellationToken), cancellationToken);
+        await QueueAsync(db, services, signal, ticket, await ComposeAsync(db, "incident-replied", ticket, ticket.Assignee, ticket.Assignee is null ? ticket.AssignmentGroup : null, caller, note, false, services.NewId(), services.TicketUrl, cancellationToken), cancellationToken);
 
     /// <summary>
     /// Queues the email to its assignee, else its group's agents, that the caller wrote on it while it did not wait on her
     /// (in progress, held for a vendor, resolved: her words may be that the fix did not work).
     /// </summary>
     public static async Task CommentedAsync(ItsmDbContext db, WorkflowServices services, OutboxSignal signal, TicketRecord ticket, string caller, string note, bool canReopen, CancellationToken cancellationToken) =>
-        await QueueAsync(db, services, signal, ticket, await ComposeAsync(db, "incident-commented", ticket, ticket.Assignee, ticket.Assignee is null ? ticket.AssignmentGroup : null, caller, note, services.NewId(), services.TicketUrl, cancellationToken, canReopen), cancellationToken);
+        await QueueAsync(db, services, signal, ticket, await ComposeAsync(db, "incident-commented", ticket, ticket.Assignee, ticket.Assignee is null ? ticket.AssignmentGroup : null, caller, note, canReopen, services.NewId(), services.TicketUrl, cancellationToken), cancellationToken);
 
     private static async Task QueueAsync(ItsmDbContext db, WorkflowServices services, OutboxSignal signal, TicketRecord ticket, EmailMessage? email, CancellationToken cancellationToken)
     {
@@ -37,7 +37,7 @@ internal static class IncidentReplyEmails
         signal.Notify();
     }
 
-    private static async Task<EmailMessage?> ComposeAsync(ItsmDbContext db, string template, TicketRecord ticket, string? person, string? group, string author, string? note, string messageId, Func<string, string?>? ticketUrl, CancellationToken cancellationToken, bool canReopen = false)
+    private static async Task<EmailMessage?> ComposeAsync(ItsmDbContext db, string template, TicketRecord ticket, string? person, string? group, string author, string? note, bool canReopen, string messageId, Func<string, string?>? ticketUrl, CancellationToken cancellationToken)
     {
         if (person is null && group is null) return null;
         var (to, _) = await AssignmentRecipients.FindAsync(db, person, group, except: author, cancellationToken);

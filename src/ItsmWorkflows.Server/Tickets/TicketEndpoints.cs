@@ -37,20 +37,22 @@ internal static class TicketEndpoints
             if (body.Text.Length > 4000) throw ProblemException.BadRequest("A note is at most 4,000 characters.");
             var ticket = await s.FindAsync(number, null, ct);
             if (!TicketService.CanSee(user, ticket)) throw ProblemException.NotFound($"There is no ticket {number}.");
-            await s.AddEventAsync(number, user.Identity!.Name!, "note", body.Text.Trim(), ct);
-            if (await s.RequesterRepliedAsync(ticket, user.Identity!.Name!, ct))
+            var author = user.Identity!.Name!;
+            var text = body.Text.Trim();
+            await s.AddEventAsync(number, author, "note", text, ct);
+            if (await s.RequesterRepliedAsync(ticket, author, ct))
             {
                 // Whoever works it hears that the answer came (the page shows it to them live; the email reaches them away from it).
-                await IncidentReplyEmails.AnsweredAsync(db, services, outboxSignal, ticket, user.Identity!.Name!, body.Text.Trim(), ct);
+                await IncidentReplyEmails.AnsweredAsync(db, services, outboxSignal, ticket, author, text, ct);
             }
-            else if (TicketService.IsCallerOnOpenIncident(ticket, user.Identity!.Name!)
-                && !string.Equals(ticket.Assignee, user.Identity!.Name, StringComparison.OrdinalIgnoreCase)
-                && !await TicketService.MemberOfAsync(db, ticket.AssignmentGroup, user.Identity!.Name!, ct))
+            else if (TicketService.IsCallerOnOpenIncident(ticket, author)
+                && !string.Equals(ticket.Assignee, author, StringComparison.OrdinalIgnoreCase)
+                && !await TicketService.MemberOfAsync(db, ticket.AssignmentGroup, author, ct))
             {
                 // A caller who works it herself (an agent of its group raised it) writes work notes, not news for her group.
                 // Resolved: the email says how to reopen it only when its process takes a reopening (not v1's).
                 var canReopen = ticket.Status == TicketStatuses.Resolved && await s.AwaitsAsync(ticket, "incident-reopened", ct);
-                await IncidentReplyEmails.CommentedAsync(db, services, outboxSignal, ticket, user.Identity!.Name!, body.Text.Trim(), canReopen, ct);
+                await IncidentReplyEmails.CommentedAsync(db, services, outboxSignal, ticket, author, text, canReopen, ct);
             }
             return Results.NoContent();
         }).WithSummary("Adds a note to the ticket's history. The requester's note on an incident waiting on them is their reply: it goes back to work and its resolution clock runs again. Her note on an incident otherwise open (resolved included) is emailed to whoever works it.");
