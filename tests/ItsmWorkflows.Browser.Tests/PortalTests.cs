@@ -115,7 +115,7 @@ public sealed partial class PortalTests(DesignerFixture fixture) : IClassFixture
         }
 
         await Expect(page.GetByTestId("ticket-status")).ToHaveTextAsync("Fulfilled", new() { Timeout = 15_000 });
-        await Expect(page.GetByTestId("timeline")).ToContainTextAsync("Awaiting approval → In fulfilment: Approved by carol");
+        await Expect(page.GetByTestId("timeline")).ToContainTextAsync("Awaiting approval → In fulfilment: Approved by Carol Manager");
         await Expect(page.GetByTestId("timeline")).ToContainTextAsync("In fulfilment → Fulfilled");
         // The same timeline shows who was asked, the decision with its channel and comment, and the emails.
         await Expect(page.GetByTestId("timeline")).ToContainTextAsync("Approved by Carol Manager (email): “Enjoy the trips”");

@@ -132,6 +132,9 @@ public sealed class RequestApprovalTests
         var first = state.ActivityOutputs["Approve1"]["decision"]!["decisions"]![0]!;
         Assert.Equal("deputy", first["decidedBy"]!.GetValue<string>());
         Assert.Equal("carol", first["onBehalfOf"]!.GetValue<string>());
+        // Names for people to read, from the directory the activity asked: the delegate's and the approver's.
+        Assert.Equal(("Deputy", "Carol"), (first["decidedByName"]!.GetValue<string>(), first["approverName"]!.GetValue<string>()));
+        Assert.Equal("Dan", state.ActivityOutputs["Approve1"]["decision"]!["decisions"]![1]!["decidedByName"]!.GetValue<string>());
     }
 
     [Fact]
@@ -141,7 +144,7 @@ public sealed class RequestApprovalTests
         var state = await h.StartAsync(Definition("['dan', 'erin']", "All"));
         async Task<WorkflowState> OnBehalfAsync(string actor, string forWhom, string decision)
         {
-            var result = await h.Runtime.DecideApprovalAsync(ApprovalId(h), new JsonObject { ["approver"] = actor, ["onBehalfOf"] = forWhom, ["decision"] = decision }, TestContext.Current.CancellationToken);
+            var result = await h.Runtime.DecideApprovalAsync(ApprovalId(h), new JsonObject { ["approver"] = actor, ["approverName"] = actor == "gus" ? "Gus Gale" : null, ["onBehalfOf"] = forWhom, ["decision"] = decision }, TestContext.Current.CancellationToken);
             return result?.State ?? (await h.Instances.FindAsync(state.InstanceId, TestContext.Current.CancellationToken))!.Value.State;
         }
         // The requester (alice) acting for someone changes nothing; nor does a word for someone who is no approver here.
@@ -156,6 +159,8 @@ public sealed class RequestApprovalTests
         var decisions = state.ActivityOutputs["Approve1"]["decision"]!["decisions"]!.AsArray();
         var dans = Assert.Single(decisions, d => d!["onBehalfOf"]?.GetValue<string>() == "dan")!;
         Assert.Equal("gus", dans["decidedBy"]!.GetValue<string>());
+        // The activity never asked gus, so his name is the one the host gave with his decision.
+        Assert.Equal("Gus Gale", dans["decidedByName"]!.GetValue<string>());
     }
 
     [Fact]

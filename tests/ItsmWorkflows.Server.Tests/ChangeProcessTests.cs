@@ -132,6 +132,9 @@ public sealed partial class ChangeProcessTests(PostgresSmtpServerFixture fixture
         Assert.Equal("Rejected", await StatusAsync(nina, number));
         var mail = Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject == $"Change {number} rejected");
         Assert.Contains("not authorized: \u201cWait until the scanners are upgraded\u201d.", mail.Text, StringComparison.Ordinal);
+        // The history names the approver as people know her (change-approval v6), not by her user name.
+        var history = (await TicketAsync(nina, number))["history"]!.AsArray().Select(h => h!["text"]!.GetValue<string>()).ToList();
+        Assert.Contains(history, h => h.EndsWith("→ Rejected: Dave Owner: Wait until the scanners are upgraded", StringComparison.Ordinal));
         // It will not happen: the change calendar no longer shows it in its window.
         var calendar = await OkAsync(await nina.GetAsync($"/api/changes/calendar?from={Uri.EscapeDataString(start.AddDays(-1).ToString("O"))}&to={Uri.EscapeDataString(end.AddDays(1).ToString("O"))}", Ct));
         Assert.DoesNotContain(calendar["changes"]!.AsArray(), c => c!["number"]!.GetValue<string>() == number);

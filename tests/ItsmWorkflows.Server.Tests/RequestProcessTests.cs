@@ -150,13 +150,15 @@ public sealed partial class RequestProcessTests(PostgresSmtpServerFixture fixtur
         Assert.Equal("Carol Manager", decided["byName"]!.GetValue<string>());
         Assert.Contains(detail["emails"]!.AsArray(), e => e!["subject"]!.GetValue<string>() == $"Your request {number} is fulfilled" && e["sentAt"] is not null);
         var history = detail["history"]!.AsArray().Select(h => h!["text"]!.GetValue<string>()).ToList();
-        Assert.Contains(history, h => h.StartsWith("New → Awaiting approval", StringComparison.Ordinal));
+        // People are named as people read them: display names, not user names (request-fulfilment v4).
+        Assert.Contains("New → Awaiting approval: Approval requested from Carol Manager", history);
+        Assert.Contains(history, h => h.StartsWith("Awaiting approval → In fulfilment: Approved by Carol Manager", StringComparison.Ordinal));
         Assert.Contains(history, h => h.Contains($"{first.Number} closed complete by frank", StringComparison.Ordinal));
 
         var mail = await MailAboutAsync(fixture, number);
         var toAlice = mail.Where(m => m.To.SequenceEqual(["alice@example.test"])).Select(m => m.Subject).ToList();
         Assert.Equal([$"We received your request {number}", $"Your request {number} was approved", $"Your request {number} is fulfilled"], toAlice);
-        Assert.Contains("was approved by carol", mail.Single(m => m.Subject == $"Your request {number} was approved").Text);
+        Assert.Contains("was approved by Carol Manager", mail.Single(m => m.Subject == $"Your request {number} was approved").Text);
         // Each one's button opens the request's tracking page (plain text: the link after the button's words).
         Assert.All(mail.Where(m => m.To.SequenceEqual(["alice@example.test"])), m => Assert.Contains($"(http://localhost:5080/portal/#/tickets/{number})", m.Text, StringComparison.Ordinal));
         // The plain-text part is text: no doctype, and a fact reads "label: value".
@@ -200,6 +202,7 @@ public sealed partial class RequestProcessTests(PostgresSmtpServerFixture fixtur
         var rejected = Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject == $"Your request {number} was not approved");
         Assert.Equal(["kate@example.test"], rejected.To);
         Assert.Contains("Use the shared dashboards instead", rejected.Text);
+        Assert.Contains(detail["history"]!.AsArray(), h => h!["text"]!.GetValue<string>() == "Awaiting approval → Rejected: Carol Manager: Use the shared dashboards instead");
     }
 
     [Fact]

@@ -116,9 +116,9 @@ public sealed class TicketEmailTests(PostgresSmtpServerFixture fixture) : IClass
         await SettleAsync(fixture);
 
         var forStaff = (await TicketAsync(await fixture.ClientAsync("bob"), number))["history"]!.AsArray().Select(e => e!["text"]!.GetValue<string>()).ToList();
-        Assert.Contains("New → Awaiting approval: Approval requested from ext@partner.test, carol", forStaff);
+        Assert.Contains("New → Awaiting approval: Approval requested from ext@partner.test, Carol Manager", forStaff);
         var forRose = await TicketAsync(rose, number);
-        Assert.Contains("New → Awaiting approval: Approval requested from (someone's address), carol", forRose["history"]!.AsArray().Select(e => e!["text"]!.GetValue<string>()));
+        Assert.Contains("New → Awaiting approval: Approval requested from (someone's address), Carol Manager", forRose["history"]!.AsArray().Select(e => e!["text"]!.GetValue<string>()));
         Assert.DoesNotContain("ext@partner.test", forRose.ToJsonString(), StringComparison.OrdinalIgnoreCase);
     }
     [Fact]

@@ -132,12 +132,15 @@ internal sealed partial class ApprovalService(ItsmDbContext db, WorkflowRuntime 
     {
         var approve = RequestApproval.ParseDecision(decision)!.Value;
         comment = string.IsNullOrWhiteSpace(comment) ? null : comment.Trim()[..Math.Min(comment.Trim().Length, 2000)];
+        // The activity knows the names of the approvers and delegates it asked; a delegate named later is named here.
+        var approverName = slot.OnBehalfOf is null ? null : await Identity.DisplayNames.OfAsync(db, slot.Approver, cancellationToken);
         RunResult? result;
         try
         {
             result = await runtime.DecideApprovalAsync(approval.Id, new JsonObject
             {
                 ["approver"] = slot.Approver,
+                ["approverName"] = approverName,
                 ["onBehalfOf"] = slot.OnBehalfOf,
                 ["decision"] = approve ? "approve" : "reject",
                 ["comment"] = comment,

@@ -76,6 +76,7 @@ internal static class RequestEndpoints
             CatalogItemId = item.Id,
             Details = details.ToJsonString(),
         };
+        var approverNames = await DisplayNames.OfAsync(db, approvers, ct);
         var ticket = await tickets.OpenAsync(draft, item.WorkflowDefinitionId, t => new JsonObject
         {
             ["number"] = t.Number,
@@ -88,6 +89,7 @@ internal static class RequestEndpoints
                 ["name"] = item.Name,
                 ["approvalRequired"] = item.ApprovalRequired,
                 ["approvers"] = new JsonArray([.. approvers.Select(a => (JsonNode?)a)]),
+                ["approverNames"] = new JsonArray([.. approvers.Select(a => (JsonNode?)approverNames.Shown(a))]),
                 ["approvalRule"] = item.ApprovalRule,
                 ["fulfilmentGroup"] = item.FulfilmentGroup,
                 ["tasks"] = JsonNode.Parse(item.Tasks),

@@ -142,6 +142,10 @@ public sealed class RequestApproval : IActivity
         if (slot is null || approve is not { } approves) return Suspend(context, state);
         slot.Decision = approves ? "Approved" : "Rejected";
         slot.DecidedBy = approver;
+        // The name people read (histories, emails): the approver's or known delegate's from the directory, else what the host sent.
+        slot.DecidedByName = string.Equals(slot.Approver.UserName, approver, StringComparison.OrdinalIgnoreCase) ? slot.Approver.DisplayName
+            : string.Equals(slot.Approver.Delegate?.UserName, approver, StringComparison.OrdinalIgnoreCase) ? slot.Approver.Delegate!.DisplayName
+            : payload?["approverName"]?.ToString() is { Length: > 0 } named ? named : approver;
         slot.OnBehalfOf = string.Equals(slot.Approver.UserName, approver, StringComparison.OrdinalIgnoreCase) ? null : slot.Approver.UserName;
         slot.Comment = payload?["comment"]?.ToString();
         slot.Channel = payload?["channel"]?.ToString() ?? "api";
@@ -219,7 +223,9 @@ public sealed class RequestApproval : IActivity
             ["decisions"] = new JsonArray([.. state.Slots.Where(s => s.Decision is not null).OrderBy(s => s.At).Select(s => (JsonNode?)new JsonObject
             {
                 ["approver"] = s.Approver.UserName,
+                ["approverName"] = s.Approver.DisplayName,
                 ["decidedBy"] = s.DecidedBy,
+                ["decidedByName"] = s.DecidedByName ?? s.DecidedBy,
                 ["onBehalfOf"] = s.OnBehalfOf,
                 ["decision"] = s.Decision,
                 ["comment"] = s.Comment,
@@ -342,6 +348,8 @@ public sealed class RequestApproval : IActivity
         public string? Decision { get; set; }
 
         public string? DecidedBy { get; set; }
+
+        public string? DecidedByName { get; set; }
 
         public string? OnBehalfOf { get; set; }
 
