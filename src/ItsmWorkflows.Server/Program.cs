@@ -135,6 +135,7 @@ app.UseForwardedHeaders(); // first: everything after reads the browser's scheme
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseDesigner();
+app.UseCrossSiteRefusal();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();

@@ -174,12 +174,7 @@ internal static class DefinitionEndpoints
     private static async Task<List<(string Name, string Json)>> ReadImportAsync(HttpContext http, CancellationToken ct)
     {
         var contentType = http.Request.ContentType ?? "";
-        // Whatever the body's type (a form, text/plain), a page of another site could have posted it: refused when the
-        // browser says so. The designer imports from this site; curl sends no such headers.
-        if (Http.CrossSiteRequests.IsFromAnotherOrigin(http.Request))
-        {
-            throw new ProblemException(StatusCodes.Status403Forbidden, "Forbidden", "An import sent by a page of another site is not accepted; import from this site's designer, or with curl.");
-        }
+        // Whatever the body's type (a form, text/plain): one a page of another site sent never gets here (CrossSiteRefusal).
         // Only a multipart upload: a body sent without a type (curl -d @file.json says x-www-form-urlencoded) is the JSON itself.
         if (contentType.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase))
         {
