@@ -145,6 +145,29 @@ public sealed class JavaScriptSandboxTests
         Assert.Empty(h.Output.Lines);
     }
 
+    [Theory]
+    [InlineData("return new Uint8Array(1500000000).length;")]
+    [InlineData("return new ArrayBuffer(1500000000).byteLength;")]
+    [InlineData("return new DataView(new ArrayBuffer(8)).byteLength;")]
+    [InlineData("return Float64Array.from([1, 2]).length;")]
+    public async Task BinaryData_IsNotThere_SoItCannotAllocatePastTheMemoryLimit(string script)
+    {
+        // A typed array's constructor allocated it whole between Jint's memory checks: 1.4 GB, and no incident.
+        var (h, state) = await RunAsync(script);
+
+        Assert.Contains("is not defined", Assert.Single(state.Incidents).Message, StringComparison.Ordinal);
+        Assert.Empty(h.Output.Lines);
+    }
+
+    [Fact]
+    public async Task BinaryData_CannotBeReachedAnotherWay()
+    {
+        var (h, state) = await RunAsync("[typeof Uint8Array, typeof Atomics, typeof SharedArrayBuffer, typeof globalThis.Int32Array, Object.getOwnPropertyNames(globalThis).filter(n => /Array$|Buffer|DataView/.test(n)).join()].join('|')");
+
+        Assert.Empty(state.Incidents);
+        Assert.Equal(["undefined|undefined|undefined|undefined|Array"], h.Output.Lines);
+    }
+
     [Fact]
     public async Task StringBuiltIns_WithinTheLimit_Unchanged()
     {

@@ -23,8 +23,19 @@ internal static class JavaScriptGuards
     /// <summary>Items one join may put together (far beyond any workflow's lists; the loop is C#, between Jint's checks).</summary>
     public const int MaxJoinedItems = 1_000_000;
 
+    /// <summary>
+    /// Binary data: a typed array or buffer is allocated whole by its constructor, in C#, between Jint's memory checks
+    /// (<c>new Uint8Array(1.5e9)</c> took 1.4 GB and finished), and no workflow expression needs bytes.
+    /// </summary>
+    private static readonly string[] BinaryData =
+    [
+        "ArrayBuffer", "SharedArrayBuffer", "DataView", "Atomics", "TypedArray", "Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array",
+        "Int32Array", "Uint32Array", "Float16Array", "Float32Array", "Float64Array", "BigInt64Array", "BigUint64Array",
+    ];
+
     public static void Install(JintEngine engine, long maxChars)
     {
+        foreach (var name in BinaryData) engine.Global.Delete(name);
         var strings = Prototype(engine, "String");
         Wrap(engine, strings, "repeat", 1, (thisObj, args) =>
         {
