@@ -142,4 +142,17 @@ public sealed class LiquidSandboxTests
         Assert.Empty(state.Incidents);
         Assert.Equal(["<-ab>|yyyy|a+b+1+2"], h.Output.Lines);
     }
+
+    [Theory]
+    // The reviewer's: each replace works on a million characters, 30,000 times; it ran 45 s.
+    [InlineData("{% assign s = 'xxxxxxxxxx' %}{% for i in (1..16) %}{% assign s = s | append: s %}{% endfor %}{% for i in (1..30000) %}{% assign t = s | replace: 'x', 'y' | size %}{% endfor %}{{ t }}")]
+    // The same without assigning: a filter in output, each output small.
+    [InlineData("{% assign s = 'xxxxxxxxxx' %}{% for i in (1..16) %}{% assign s = s | append: s %}{% endfor %}{% for i in (1..30000) %}{{ s | upcase | size | modulo: 1 }}{% endfor %}")]
+    public async Task Render_LongerThanItsTimeLimit_StopsWithClearMessage(string template)
+    {
+        var (h, state) = await RenderAsync(template);
+
+        Assert.Contains("ran longer than 2 s, the most a template may take", Assert.Single(state.Incidents).Message, StringComparison.Ordinal);
+        Assert.Empty(h.Output.Lines);
+    }
 }

@@ -122,6 +122,7 @@ public static class LiquidRuntime
         {
             // Fluid has no output limit of its own: the writer is where one can be held.
             var writer = new LimitedTextWriter(MaxOutputChars);
+            LiquidDeadline.Start(context);
             var rendering = template.RenderAsync(writer, context, encoder ?? NullEncoder.Default);
             if (!rendering.IsCompletedSuccessfully) rendering.AsTask().GetAwaiter().GetResult();
             return writer.ToString();
@@ -156,6 +157,7 @@ public static class LiquidRuntime
         LiquidFilterGuards.Install(options.Filters, MaxOutputChars, MaxItems);
         // {{ Model.approver | people }}: names stay, an address (someone outside the directory) reads "an external approver".
         options.Filters.AddFilter("people", (input, _, _) => new ValueTask<Fluid.Values.FluidValue>(new Fluid.Values.StringValue(ExternalPeople.Hide(input.ToStringValue()))));
+        LiquidDeadline.Install(options);
         return options;
     }
 
@@ -170,6 +172,7 @@ public static class LiquidRuntime
             var completion = Fluid.Ast.Completion.Normal;
             foreach (var statement in statements)
             {
+                LiquidDeadline.Check(context);
                 completion = await statement.WriteToAsync(captured, encoder, context);
                 if (completion != Fluid.Ast.Completion.Normal) break;
             }
