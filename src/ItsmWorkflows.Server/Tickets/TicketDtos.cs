@@ -44,9 +44,10 @@ internal sealed record TicketEmailDto(string Subject, IReadOnlyList<string> To, 
 internal sealed record TicketDetailDto(
     TicketDto Ticket, IReadOnlyList<TicketEventDto> History, IReadOnlyList<TicketDto> Tasks, JsonObject Sla,
     IReadOnlyList<WaitingOnDto> WaitingOn, string? ProcessStatus, IReadOnlyList<TicketApprovalDto> Approvals, IReadOnlyList<TicketEmailDto> Emails,
-    bool Movable = false);
+    bool Movable = false, string? AssigneeName = null);
 
-internal sealed record NoteRequest(string Text);
+/// <summary>A note; <c>internal</c> makes it a work note, which only staff read (the requester never sees it, nobody is emailed).</summary>
+internal sealed record NoteRequest(string Text, bool? Internal = null);
 
 internal sealed record CloseTaskRequest(string State, string? Notes);
 

@@ -39,6 +39,13 @@ internal static class TicketEndpoints
             if (!TicketService.CanSee(user, ticket)) throw ProblemException.NotFound($"There is no ticket {number}.");
             var author = user.Identity!.Name!;
             var text = body.Text.Trim();
+            if (body.Internal == true)
+            {
+                // A work note is the staff's own record: the requester never reads it, and it is news for nobody.
+                if (!TicketService.IsStaff(user)) throw new ProblemException(StatusCodes.Status403Forbidden, "Forbidden", "Only agents and process staff write work notes; leave 'internal' out to add a note everyone on the ticket reads.");
+                await s.AddEventAsync(number, author, TicketService.WorkNoteKind, text, ct);
+                return Results.NoContent();
+            }
             await s.AddEventAsync(number, author, "note", text, ct);
             if (await s.RequesterRepliedAsync(ticket, author, ct))
             {
@@ -55,7 +62,7 @@ internal static class TicketEndpoints
                 await IncidentReplyEmails.CommentedAsync(db, services, outboxSignal, ticket, author, text, canReopen, ct);
             }
             return Results.NoContent();
-        }).WithSummary("Adds a note to the ticket's history. The requester's note on an incident waiting on them is their reply: it goes back to work and its resolution clock runs again. Her note on an incident otherwise open (resolved included) is emailed to whoever works it.");
+        }).WithSummary("Adds a note to the ticket's history; with internal: true a work note, which only staff read (agents and process staff only). The requester's note on an incident waiting on them is their reply: it goes back to work and its resolution clock runs again. Her note on an incident otherwise open (resolved included) is emailed to whoever works it.");
         tickets.MapPost("/{number}/assign", AssignAsync).RequireAuthorization(Policies.StartWorkflows)
             .WithSummary("Assigns the ticket to a group and/or one of that group's agents. Send the revision you read: a missing one is refused (400), a stale one too (409).");
 

@@ -23,7 +23,7 @@ internal sealed partial class TicketService
         if (!CanSee(user, ticket)) throw ProblemException.NotFound($"There is no ticket {number}.");
         var history = await db.TicketEvents.AsNoTracking().Where(e => e.TicketNumber == number).OrderBy(e => e.Id)
             .Select(e => new TicketEventDto(e.At, e.Actor, e.Kind, e.Text, null)).ToListAsync(cancellationToken);
-        var actorNames = await DisplayNames.OfAsync(db, history.Select(h => h.Actor), cancellationToken);
+        var actorNames = await DisplayNames.OfAsync(db, history.Select(h => h.Actor).Append(ticket.Assignee), cancellationToken);
         history = [.. history.Select(h => h.Actor is { } a && actorNames.TryGetValue(a, out var name) ? h with { ActorName = name } : h)];
         var tasks = await db.Tickets.AsNoTracking().Where(t => t.ParentNumber == number).OrderBy(t => t.CreatedAt).ToListAsync(cancellationToken);
         var sla = new JsonObject();
@@ -70,12 +70,12 @@ internal sealed partial class TicketService
             // or into its tasks' titles and instructions.
             var own = await OwnAddressAsync(db, user, cancellationToken);
             emails = [.. emails.Select(e => TicketEmailPrivacy.ForRequester(e, own))];
-            history = [.. history.Select(e => TicketEmailPrivacy.ForRequester(e, own))];
+            history = [.. history.Where(e => e.Kind != WorkNoteKind).Select(e => TicketEmailPrivacy.ForRequester(e, own))];
             (approvals, waiting) = TicketEmailPrivacy.ForRequester(approvals, waiting);
             taskRows = [.. taskRows.Select(t => TicketEmailPrivacy.ForViewer(t, user.Identity!.Name!, own))];
             shown = TicketEmailPrivacy.ForViewer(shown, user.Identity!.Name!, own);
         }
-        return new TicketDetailDto(shown, history, taskRows, sla, waiting, processStatus, approvals, emails, movable);
+        return new TicketDetailDto(shown, history, taskRows, sla, waiting, processStatus, approvals, emails, movable, actorNames.Shown(ticket.Assignee));
     }
 
     /// <summary>Who an approval step still waits on (the approval records are written later, by the job that emails the approvers).</summary>

@@ -129,6 +129,9 @@ internal sealed partial class TicketService(ItsmDbContext db, WorkflowRuntime ru
         IsStaff(user) || string.Equals(ticket.Requester, user.Identity?.Name, StringComparison.OrdinalIgnoreCase)
         || string.Equals(ticket.Assignee, user.Identity?.Name, StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>The history kind of a work note: staff read it, the requester does not.</summary>
+    public const string WorkNoteKind = "work-note";
+
     public static bool IsStaff(ClaimsPrincipal user) => Roles.Staff.Any(user.IsInRole);
 
     /// <summary>Whether the person is a member of the named group (none for no group).</summary>

@@ -16,6 +16,7 @@ export function TicketPage({ number, me }: { number: string; me: Me }) {
   const [detail, setDetail] = useState<TicketDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [note, setNote] = useState("");
+  const [workNote, setWorkNote] = useState(true);
   const [live, setLive] = useState<LiveState>("connecting");
   const staff = me.roles.some((r) => staffRoles.includes(r));
   const groups = useGroups(staff);
@@ -81,7 +82,7 @@ export function TicketPage({ number, me }: { number: string; me: Me }) {
       <h1>{t.number} · {t.title} <span className={`live live-${live}`} data-testid="live-status" title={live === "live" ? "Changes appear as they happen" : live === "connecting" ? "Connecting for live updates…" : "Live updates are off; the page refreshes every minute"}>{live === "live" ? "● live" : live === "connecting" ? "○ connecting" : "○ offline"}</span></h1>
       <p>
         <span className="badge" data-testid="ticket-status">{t.status}</span>
-        {t.priorityName && <> · {t.priorityName}</>} · <span data-testid="ticket-assignment">{t.assignmentGroup}{t.assignee ? ` · ${t.assignee}` : ""}</span>
+        {t.priorityName && <> · {t.priorityName}</>} · <span data-testid="ticket-assignment">{t.assignmentGroup}{t.assignee ? ` · ${detail.assigneeName ?? t.assignee}` : ""}</span>
         {t.instanceId && staff && <> · <a href={`/designer/#/instances/${t.instanceId}`}>process diagram</a></>}
       </p>
       {t.parent && <p data-testid="ticket-parent">Part of <a href={`#/tickets/${t.parent}`}>{t.parent}</a></p>}
@@ -156,13 +157,19 @@ export function TicketPage({ number, me }: { number: string; me: Me }) {
         <h2>Timeline</h2>
         <ol className="timeline" data-testid="timeline">
           {timeline.map((h, i) => (
-            <li key={i} className={`timeline-${h.kind}`}><span className="hint">{new Date(h.at).toLocaleString()}</span> <span className="badge">{h.kind}</span> {h.text}</li>
+            <li key={i} className={`timeline-${h.kind}`}><span className="hint">{new Date(h.at).toLocaleString()}</span> <span className="badge">{h.kind === "work-note" ? "work note" : h.kind}</span> {h.text}</li>
           ))}
         </ol>
         {/* The requester's note on an incident waiting on them is their answer: the server sends it back to work. */}
         {replying && <p className="message info" role="status">{group} is waiting on your answer: reply below and work on it resumes.</p>}
         <textarea aria-label="Note" placeholder={replying ? "Your answer" : "Add a note (also the closing note or resolution)"} value={note} onChange={(e) => setNote(e.target.value)} />
-        <button onClick={() => void act(async () => { await api.note(t.number, note); setNote(""); })} disabled={!note.trim()}>{replying ? "Send reply" : "Add note"}</button>
+        {/* Staff write work notes unless they mean the requester to read it (as ServiceNow's work notes and comments). */}
+        {staff && !replying && (
+          <label className="row"><input type="checkbox" checked={workNote} onChange={(e) => setWorkNote(e.target.checked)} /> Staff only: the requester does not see it</label>
+        )}
+        <button onClick={() => void act(async () => { await api.note(t.number, note, staff && !replying && workNote); setNote(""); })} disabled={!note.trim()}>
+          {replying ? "Send reply" : staff ? (workNote ? "Add work note" : "Add note the requester reads") : "Add note"}
+        </button>
       </section>
     </main>
   );

@@ -212,6 +212,8 @@ export interface TicketDetail {
   emails: { subject: string; to: string[]; queuedAt: string; sentAt?: string | null; error?: string | null; failed?: boolean }[];
   /** A change whose process takes a new window now (held by a conflict; or scheduled, window not open, under v4). */
   movable?: boolean;
+  /** The assignee's display name (the user name when the directory has none). */
+  assigneeName?: string | null;
 }
 
 export interface InboxItem { approvalId: string; title: string; requester?: string | null; requesterName?: string | null; onBehalfOf?: string | null; onBehalfOfName?: string | null; dueAt?: string | null; details: { key: string; value: string }[] }
@@ -234,7 +236,8 @@ export const api = {
   raiseIncident: (body: { title: string; description?: string; serviceId: string; impact: number; urgency: number }) => call<Ticket>("POST", "/api/incidents", body),
   tickets: (query: string) => call<{ items: Ticket[]; total: number; progress?: Record<string, { waitingOn: string[]; sla?: string | null }> | null }>("GET", `/api/tickets?${query}`),
   ticket: (number: string) => call<TicketDetail>("GET", `/api/tickets/${encodeURIComponent(number)}`),
-  note: (number: string, text: string) => call<unknown>("POST", `/api/tickets/${encodeURIComponent(number)}/notes`, { text }),
+  /** internal: a work note, which only staff read. */
+  note: (number: string, text: string, internal?: boolean) => call<unknown>("POST", `/api/tickets/${encodeURIComponent(number)}/notes`, internal ? { text, internal } : { text }),
   closeTask: (number: string, state: string, notes?: string) => call<Ticket>("POST", `/api/tasks/${encodeURIComponent(number)}/close`, { state, notes }),
   assign: (number: string, assignee: string, revision: number) => call<Ticket>("POST", `/api/tickets/${encodeURIComponent(number)}/assign`, { assignee, revision }),
   reassign: (number: string, assignmentGroup: string, assignee: string, revision: number) =>
