@@ -25,6 +25,23 @@ public sealed class WorkflowValidatorTests
     }
 
     [Fact]
+    public async Task Validate_AFixedChoiceThatIsNoneOfTheChoices_IsAnError_NamingThem()
+    {
+        // A typo in a notification's template name published and faulted every new ticket at its first step.
+        var result = await ValidateAsync(Flowchart(string.Join(",",
+            Activity("Tell", "Itsm.NotifyRequester", string.Join(",", Literal("requester", "ann"), Literal("template", "incident-opend"))),
+            Activity("Ask", "Itsm.RequestApproval", string.Join(",", Literal("approvers", "carol"), Literal("title", "t"), Literal("rule", "Majority"))),
+            Activity("Fine", "Itsm.NotifyRequester", string.Join(",", Literal("requester", "ann"), Literal("template", "Incident-Opened"))),
+            Activity("Computed", "Itsm.NotifyRequester", string.Join(",", Literal("requester", "ann"), Js("template", "'incident-' + 'whatever'"))))));
+
+        Assert.Equal(["Ask:rule", "Tell:template"], result.Errors.Select(e => $"{e.ActivityId}:{e.Field}").Order());
+        var typo = result.Errors.Single(e => e.ActivityId == "Tell").Message;
+        Assert.Contains("'incident-opend' is not a template it knows; use one of:", typo, StringComparison.Ordinal);
+        Assert.Contains("incident-opened", typo, StringComparison.Ordinal);
+        Assert.Contains("use one of: Any, All, AtLeast, Percent", result.Errors.Single(e => e.ActivityId == "Ask").Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Validate_UnknownActivityType_IsKeptAndNamed()
     {
         var definition = WorkflowDefinitionJson.Parse(Flowchart(Activity("Mystery1", "Acme.DoMagic", "\"spell\": 42")));

@@ -19,6 +19,9 @@ public sealed record InputDescriptor(string Name, string TypeName, string UiHint
     /// <summary>Choices for a dropdown.</summary>
     public IReadOnlyList<string>? Options { get; init; }
 
+    /// <summary>The value must be one of <see cref="Options"/> (any case): a fixed value that is not is a validation error, not a fault at run time.</summary>
+    public bool OnlyOptions { get; init; }
+
     /// <summary>The expression syntax the editor starts with (Literal unless the input is code).</summary>
     public string DefaultSyntax { get; init; } = "Literal";
 

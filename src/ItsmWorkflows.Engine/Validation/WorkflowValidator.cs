@@ -43,6 +43,7 @@ public sealed class WorkflowValidator(ActivityRegistry registry, IWorkflowDefini
         {
             if (node.Behaviour is UnknownActivity) continue;
             CheckRequiredInputs(node, issues);
+            CheckChoices(node, issues);
             if (node.Flowchart is { } flowchart) CheckFlowchart(node, flowchart, issues);
         }
         return new ValidationResult(issues);
@@ -56,6 +57,20 @@ public sealed class WorkflowValidator(ActivityRegistry registry, IWorkflowDefini
             if (node.Inputs.TryGetValue(input.Name, out var compiled) && (compiled.HasValue || compiled.Error is not null)) continue;
             issues.Add(new ValidationIssue(ValidationSeverity.Error, node.Id, input.Name,
                 $"Activity '{node.Node.DisplayName}' ({node.Descriptor.DisplayName}) needs a value for '{input.DisplayName}'."));
+        }
+    }
+
+    /// <summary>A fixed value an input takes only from its choices (a notification template's name): a typo is caught here, not by every run.</summary>
+    private static void CheckChoices(PlanNode node, List<ValidationIssue> issues)
+    {
+        foreach (var input in node.Descriptor.Inputs)
+        {
+            if (!input.OnlyOptions || input.Options is not { Count: > 0 } options) continue;
+            if (!node.Inputs.TryGetValue(input.Name, out var compiled) || compiled.Expression is not { IsConstant: true } expression) continue;
+            if (expression.Constant is not System.Text.Json.Nodes.JsonValue value || !value.TryGetValue<string>(out var text) || string.IsNullOrWhiteSpace(text)) continue;
+            if (options.Any(o => string.Equals(o, text.Trim(), StringComparison.OrdinalIgnoreCase))) continue;
+            issues.Add(new ValidationIssue(ValidationSeverity.Error, node.Id, input.Name,
+                $"Activity '{node.Node.DisplayName}' ({node.Descriptor.DisplayName}): '{text}' is not a {input.DisplayName.ToLowerInvariant()} it knows; use one of: {string.Join(", ", options)}."));
         }
     }
 

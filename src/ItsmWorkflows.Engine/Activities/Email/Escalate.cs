@@ -19,12 +19,12 @@ public sealed class Escalate : IActivity
         Description = "Hands work to the next support tier (functional) or notifies the manager chain (hierarchical).",
         Inputs =
         [
-            new InputDescriptor("mode", "String", "dropdown") { Options = ["Functional", "Hierarchical"], DefaultValue = "Functional" },
+            new InputDescriptor("mode", "String", "dropdown") { OnlyOptions = true, Options = ["Functional", "Hierarchical"], DefaultValue = "Functional" },
             new InputDescriptor("tiers", "String[]", "multi-text") { Description = "Functional: the support groups in order, such as Service Desk, Network, Network Engineering." },
             new InputDescriptor("currentGroup", "String", "singleline") { Description = "Functional: the group that has the work now." },
             new InputDescriptor("person", "String", "singleline") { Description = "Hierarchical: whose managers to notify (the assignee, or the requester)." },
             new InputDescriptor("levels", "Int32", "singleline") { DefaultValue = 1, Description = "Hierarchical: how many levels of managers." },
-            new InputDescriptor("template", "String", "dropdown") { Options = [.. NotificationTemplates.All.Select(t => t.Name)], DefaultValue = "incident-escalated" },
+            new InputDescriptor("template", "String", "dropdown") { OnlyOptions = true, Options = [.. NotificationTemplates.All.Select(t => t.Name)], DefaultValue = "incident-escalated" },
             new InputDescriptor("model", "Object", "json-editor") { Description = "What the notification shows (number, priority, reason, details...)." },
             new InputDescriptor("actionUrl", "String", "singleline") { DisplayName = "Action URL", Description = "Where the button leads; empty: the page of the ticket the model names (model.number)." },
             SendEmail.WaitForDeliveryInput,

@@ -19,7 +19,7 @@ public abstract class Notify : IActivity
     protected static IReadOnlyList<InputDescriptor> CommonInputs(InputDescriptor recipient) =>
     [
         recipient,
-        new InputDescriptor("template", "String", "dropdown") { IsRequired = true, Options = [.. NotificationTemplates.All.Select(t => t.Name)], Description = "Which notification." },
+        new InputDescriptor("template", "String", "dropdown") { IsRequired = true, OnlyOptions = true, Options = [.. NotificationTemplates.All.Select(t => t.Name)], Description = "Which notification." },
         new InputDescriptor("model", "Object", "json-editor") { Description = "What the template shows: number, item, title, priority... and 'details' as a table of facts." },
         new InputDescriptor("actionUrl", "String", "singleline") { DisplayName = "Action URL", Description = "Where the button leads; empty: the page of the ticket the model names (model.number)." },
         new InputDescriptor("actionLabel", "String", "singleline") { DisplayName = "Action label", Description = "The button's text; each template has its own default." },
