@@ -44,6 +44,27 @@ public sealed class OutboundRedirectsTests
     }
 
     [Fact]
+    public async Task Redirect_ToAnotherOrigin_TakesOnlyThePlainHeaders()
+    {
+        // An API key the workflow wrote for the first host is not handed to whatever host its redirect names.
+        await using var target = new CannedHttpServer(IPAddress.Loopback, 200, "Content-Type: text/plain", "done"u8.ToArray());
+        await using var moved = new CannedHttpServer(IPAddress.Loopback, 302, $"Location: {target.Url("/target")}", []);
+        using var client = Client();
+        using var request = new HttpRequestMessage(HttpMethod.Get, moved.Url("/start"));
+        request.Headers.Add("X-Api-Key", "k3y");
+        request.Headers.Add("Cookie", "session=abc");
+        request.Headers.Accept.ParseAdd("application/json");
+
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("X-Api-Key: k3y", moved.LastRequestHead, StringComparison.Ordinal);
+        Assert.DoesNotContain("k3y", target.LastRequestHead, StringComparison.Ordinal);
+        Assert.DoesNotContain("session=abc", target.LastRequestHead, StringComparison.Ordinal);
+        Assert.Contains("Accept: application/json", target.LastRequestHead, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Redirect_OfAChunkedPost_BecomesAGetWithoutTheChunking()
     {
         await using var target = new CannedHttpServer(IPAddress.Loopback, 200, "Content-Type: text/plain", "done"u8.ToArray());

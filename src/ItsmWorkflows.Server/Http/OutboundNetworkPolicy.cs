@@ -6,7 +6,7 @@ namespace ItsmWorkflows.Server.Http;
 
 /// <summary>
 /// Decides which addresses outbound HTTP may connect to. Refused by default: this host (loopback, unspecified),
-/// link-local (where cloud metadata services answer) and multicast; everything else, private networks
+/// link-local (where cloud metadata services answer), the other clouds' metadata addresses, and multicast; everything else, private networks
 /// included, is reachable, because workflows call the CMDB, the directory and the ticketing system there.
 /// </summary>
 internal sealed class OutboundNetworkPolicy
@@ -19,6 +19,10 @@ internal sealed class OutboundNetworkPolicy
         (IPNetwork.Parse("127.0.0.0/8"), "a loopback address"),
         (IPNetwork.Parse("::1/128"), "a loopback address"),
         (IPNetwork.Parse("169.254.169.254/32"), "the cloud metadata address"),
+        // The metadata services that answer elsewhere: AWS's over IPv6, Alibaba Cloud's, and Azure's platform host.
+        (IPNetwork.Parse("fd00:ec2::254/128"), "the cloud metadata address"),
+        (IPNetwork.Parse("100.100.100.200/32"), "the cloud metadata address"),
+        (IPNetwork.Parse("168.63.129.16/32"), "the cloud platform's host address"),
         (IPNetwork.Parse("169.254.0.0/16"), "a link-local address"),
         (IPNetwork.Parse("fe80::/10"), "a link-local address"),
         // 0.0.0.0 and :: reach this host on Linux; the rest of 0.0.0.0/8 is "this network", never a server.

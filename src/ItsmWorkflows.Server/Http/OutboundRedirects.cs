@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Sockets;
 using ItsmWorkflows.Engine.Activities.Http;
 using Microsoft.Extensions.Options;
@@ -35,8 +36,24 @@ internal sealed class OutboundRedirects(OutboundProxy proxy, OutboundNetworkPoli
                 request.Headers.TransferEncodingChunked = false;
             }
             request.Headers.Authorization = null;
+            if (!SameOrigin(request.RequestUri!, next)) KeepOnlyPlainHeaders(request.Headers);
             request.RequestUri = next;
         }
+    }
+
+    /// <summary>Headers that say nothing about who is asking; any other (an API key in X-Api-Key, a cookie) stays with the origin it was written for.</summary>
+    private static readonly HashSet<string> PlainHeaders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Accept", "Accept-Charset", "Accept-Encoding", "Accept-Language", "Cache-Control", "Pragma", "User-Agent",
+    };
+
+    private static bool SameOrigin(Uri a, Uri b) =>
+        string.Equals(a.Scheme, b.Scheme, StringComparison.OrdinalIgnoreCase) && string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase) && a.Port == b.Port;
+
+    /// <summary>A redirect to another origin takes none of the headers the workflow set for the first one but the plain ones (HttpClient drops only Authorization).</summary>
+    private static void KeepOnlyPlainHeaders(HttpRequestHeaders headers)
+    {
+        foreach (var name in headers.Select(h => h.Key).Where(n => !PlainHeaders.Contains(n)).ToList()) headers.Remove(name);
     }
 
     /// <summary>Where a redirect response sends the request next, or null when it is not one to follow.</summary>
