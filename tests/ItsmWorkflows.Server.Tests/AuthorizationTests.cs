@@ -165,6 +165,17 @@ public sealed class AuthorizationTests(SqliteServerFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task DemoSignIn_IsNotForAnAccountWithAPassword()
+    {
+        // The demo's people have no password; the bootstrap administrator has one, and the demo's button is no way around it.
+        var client = await fixture.ClientAsync(null);
+        var refused = await client.PostJsonAsync("/account/demo-sign-in", new { userName = ServerFixture.BootstrapAdmin });
+        Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/account/me", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await client.PostJsonAsync("/account/demo-sign-in", new { userName = "dave" })).StatusCode);
+    }
+
+    [Fact]
     public async Task Login_WrongPassword_Is401WithoutSayingWhichPartWasWrong()
     {
         var client = await fixture.ClientAsync(null);

@@ -16,6 +16,9 @@ internal sealed record PersonDto(string Id, string UserName, string DisplayName,
 /// <summary>Sign-in, sign-out, who am I, and the demo sign-in page of the embedded default.</summary>
 internal static class AccountEndpoints
 {
+    /// <summary>A hash of a random password, made once: what an unknown user name's sign-in is checked against.</summary>
+    private static readonly string UnknownPersonHash = new PasswordHasher<Person>().HashPassword(new Person { DisplayName = "" }, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)));
+
     public static void MapAccountEndpoints(this WebApplication app)
     {
         var account = app.MapGroup("/account").WithTags("Account");
@@ -23,7 +26,12 @@ internal static class AccountEndpoints
         account.MapPost("/login", async (SignInRequest request, SignInManager<Person> signIn, UserManager<Person> users) =>
         {
             var person = await users.FindByNameAsync(request.UserName);
-            if (person is null || string.IsNullOrEmpty(request.Password)) throw WrongCredentials();
+            if (person is null || string.IsNullOrEmpty(request.Password))
+            {
+                // As long as a wrong password takes: an unknown name must not answer sooner, or the timing tells who has an account.
+                users.PasswordHasher.VerifyHashedPassword(new Person { DisplayName = "" }, UnknownPersonHash, request.Password ?? "");
+                throw WrongCredentials();
+            }
             var result = await signIn.PasswordSignInAsync(person, request.Password, isPersistent: false, lockoutOnFailure: true);
             if (result.IsLockedOut) throw new ProblemException(StatusCodes.Status423Locked, "Locked out", "Too many failed sign-ins; try again in a few minutes.");
             if (!result.Succeeded) throw WrongCredentials();
@@ -33,7 +41,9 @@ internal static class AccountEndpoints
         account.MapPost("/demo-sign-in", async (SignInRequest request, SignInManager<Person> signIn, UserManager<Person> users, IOptions<DemoOptions> demo) =>
         {
             if (!demo.Value.Enabled) throw ProblemException.NotFound("Demo sign-in is only available in the embedded demo setup.");
-            var person = await users.FindByNameAsync(request.UserName) ?? throw ProblemException.NotFound($"There is no demo person '{request.UserName}'.");
+            var person = await users.FindByNameAsync(request.UserName);
+            // Only the people without a password, as the demo seeds them: never an account someone set a password for.
+            if (person is null || person.PasswordHash is not null) throw ProblemException.NotFound($"There is no demo person '{request.UserName}'.");
             await signIn.SignInAsync(person, isPersistent: false);
             return Results.NoContent();
         }).AllowAnonymous();
