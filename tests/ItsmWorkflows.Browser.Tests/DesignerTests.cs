@@ -94,6 +94,48 @@ public sealed class DesignerTests(DesignerFixture fixture) : IClassFixture<Desig
         });
     }
 
+    [Fact]
+    public async Task LeavingWithUnsavedChanges_AsksFirst_AndStayingKeepsThem()
+    {
+        var id = "leave-" + Guid.NewGuid().ToString("N")[..8];
+        var (context, page) = await fixture.SignedInAsync("dave");
+        await using var _ = context;
+        var created = await context.APIRequest.PostAsync("/api/definitions", new APIRequestContextOptions
+        {
+            DataObject = JsonSerializer.Deserialize<JsonElement>($$"""
+                { "definitionId": "{{id}}", "name": "Leave me", "root": { "type": "Elsa.Flowchart", "id": "F", "activities": [
+                  { "id": "Say", "type": "Elsa.WriteLine", "text": { "typeName": "String", "expression": { "type": "Literal", "value": "one" } } } ], "connections": [] } }
+                """),
+        });
+        Assert.True(created.Ok);
+        await WithScreenshotOnFailureAsync(page, "leave-unsaved", async () =>
+        {
+            await page.GotoAsync($"/designer/#/definitions/{id}");
+            await page.GetByTestId("node-Say").ClickAsync();
+            await page.GetByRole(AriaRole.Textbox, new() { Name = "Activity name", Exact = true }).FillAsync("Renamed, not saved");
+            await Expect(page.GetByTestId("version-state")).ToContainTextAsync("unsaved");
+
+            // Asked, and "Cancel": still in the editor, the edit still there (it was lost without a word).
+            var asked = new List<string>();
+            var stay = true;
+            page.Dialog += async (_, dialog) =>
+            {
+                asked.Add(dialog.Message);
+                if (stay) await dialog.DismissAsync(); else await dialog.AcceptAsync();
+            };
+            await page.GetByRole(AriaRole.Link, new() { Name = "All workflows" }).ClickAsync();
+            await Expect(page.GetByTestId("node-Say")).ToContainTextAsync("Renamed, not saved");
+            Assert.Contains("changes that are not saved", Assert.Single(asked), StringComparison.Ordinal);
+            Assert.EndsWith($"#/definitions/{id}", page.Url, StringComparison.Ordinal);
+
+            // Asked again, and "OK": the list.
+            stay = false;
+            await page.GetByRole(AriaRole.Link, new() { Name = "All workflows" }).ClickAsync();
+            await Expect(page.GetByTestId("node-Say")).ToHaveCountAsync(0);
+            Assert.Equal(2, asked.Count);
+        });
+    }
+
     /// <summary>
     /// The canvas declares each activity's size and port positions to React Flow instead of letting it measure them
     /// (geometry.ts), so that only what is in view is drawn. If the declared geometry drifted from the CSS, the

@@ -2,6 +2,7 @@ import { lazy, Suspense, useEffect, useState } from "react";
 import { api, ApiError, prefetchDefinition, type ActivityDescriptor, type DefinitionSummary } from "./api";
 import { Editor } from "./Editor";
 import { InstanceView } from "./InstanceView";
+import { mayLeave, setLeaveQuestion } from "./leaveGuard";
 
 // The portal is its own chunk: the designer does not load it, and the portal does not wait for the designer's editor code.
 const Portal = lazy(() => import("./Portal").then((m) => ({ default: m.Portal })));
@@ -9,7 +10,15 @@ const Portal = lazy(() => import("./Portal").then((m) => ({ default: m.Portal })
 function useHash() {
   const [hash, setHash] = useState(window.location.hash);
   useEffect(() => {
-    const onChange = () => setHash(window.location.hash);
+    const onChange = (e: HashChangeEvent) => {
+      // Unsaved work in the editor: asked first; staying puts the address back (a hash change cannot be cancelled).
+      if (!mayLeave()) {
+        history.replaceState(null, "", new URL(e.oldURL).hash || "#/");
+        return;
+      }
+      setLeaveQuestion(null);
+      setHash(window.location.hash);
+    };
     window.addEventListener("hashchange", onChange);
     return () => window.removeEventListener("hashchange", onChange);
   }, []);

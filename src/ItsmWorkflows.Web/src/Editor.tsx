@@ -9,6 +9,7 @@ import { ComparisonBar } from "./ComparisonBar";
 import { FitViewButton } from "./FitView";
 import { openingViewport, sized } from "./geometry";
 import { autoLayout } from "./layout";
+import { setLeaveQuestion } from "./leaveGuard";
 import { activityNames, fromGraph, newActivity, runMarks, toGraph, type ActivityFlowNode, type ActivityJson } from "./model";
 import { TestRunPanel } from "./TestRunPanel";
 import { mergeDefinitions } from "./merge";
@@ -30,6 +31,11 @@ function EditorCanvas({ definitionId, descriptors }: { definitionId: string; des
   const [issues, setIssues] = useState<ValidationIssue[]>([]);
   const [message, setMessage] = useState<{ kind: "info" | "error" | "conflict"; text: string } | null>(null);
   const [dirty, setDirty] = useState(false);
+  // Leaving with unsaved changes asks first (the ← link, the back button, closing the tab).
+  useEffect(() => {
+    setLeaveQuestion(dirty ? "This workflow has changes that are not saved. Leave and lose them?" : null);
+    return () => setLeaveQuestion(null);
+  }, [dirty]);
   const [comparison, setComparison] = useState<{ diff: DefinitionDiff; version: number } | null>(null);
   const [testing, setTesting] = useState(false);
   const [run, setRun] = useState<TestRunView | null>(null);
