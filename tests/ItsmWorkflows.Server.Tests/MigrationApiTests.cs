@@ -141,10 +141,14 @@ public abstract class MigrationApiTests<TFixture>(TFixture fixture) : IClassFixt
         await OkAsync(await client.PostJsonAsync("/api/instances/events", new { name = "go-" + id, correlationId = "B" }));
         await OkAsync(await client.PostJsonAsync("/api/instances/events", new { name = "go-" + id, correlationId = "C" }));
         await OkAsync(await client.PostJsonAsync("/api/instances/events", new { name = "second-" + id, correlationId = "C" }));
-        await PublishVersionAsync(client, Waiting(id, "go-" + id, after: "v2 after"));
+        // Version 2 also declares a variable: what the move changes is said once for the instances it holds for.
+        await PublishVersionAsync(client, Waiting(id, "go-" + id, after: "v2 after").Replace("\"root\":", "\"variables\": [ { \"id\": \"tries\", \"name\": \"tries\", \"typeName\": \"Int32\", \"value\": 3 } ], \"root\":", StringComparison.Ordinal));
 
         var dry = await OkAsync(await client.PostJsonAsync($"/api/definitions/{id}/migrate-instances", new { fromVersion = 1, targetVersion = 2, dryRun = true }));
         Assert.Equal((2, 1, 1), (dry["checked"]!.GetValue<int>(), dry["migrated"]!.GetValue<int>(), dry["refused"]!.GetValue<int>()));
+        var note = Assert.Single(dry["notes"]!.AsArray())!;
+        Assert.Equal(("Variable 'tries' is new in version 2: it starts at its initial value (3).", 1), (note["note"]!.GetValue<string>(), note["instances"]!.GetValue<int>()));
+        Assert.Null(dry["refusedInstances"]![0]!["ticket"]); // an instance no ticket runs on is named by its id alone
         Assert.Equal(1, (await OkAsync(await client.GetAsync($"/api/instances/{inApprove}", Ct)))["instance"]!["version"]!.GetValue<int>());
 
         var done = await OkAsync(await client.PostJsonAsync($"/api/definitions/{id}/migrate-instances", new { fromVersion = 1, targetVersion = 2 }));

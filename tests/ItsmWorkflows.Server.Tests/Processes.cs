@@ -106,7 +106,7 @@ internal static class Processes
         await scope.ServiceProvider.GetRequiredService<ItsmDbContext>().BlackoutWindows.ExecuteDeleteAsync(Ct);
     }
 
-    private static string RepoRoot
+    public static string RepoRoot
     {
         get
         {

@@ -154,6 +154,7 @@ internal sealed class InstanceService(ItsmDbContext db, WorkflowRuntime runtime,
         var migrated = 0;
         var refused = new List<MigrationDto>();
         var refusedCount = 0;
+        var notes = new Dictionary<string, int>(StringComparer.Ordinal);
         var after = request.After;
         while (checkedCount < limit)
         {
@@ -173,6 +174,7 @@ internal sealed class InstanceService(ItsmDbContext db, WorkflowRuntime runtime,
                 if (report.CanMigrate)
                 {
                     migrated++;
+                    foreach (var note in report.Notes) notes[note] = notes.GetValueOrDefault(note) + 1;
                     continue;
                 }
                 refusedCount++;
@@ -184,7 +186,16 @@ internal sealed class InstanceService(ItsmDbContext db, WorkflowRuntime runtime,
         {
             after = null;
         }
-        return new BulkMigrationDto(request.FromVersion, request.TargetVersion, request.DryRun, checkedCount, migrated, refusedCount, refused, after);
+        // The refused are named by their tickets where they have one: an instance id tells a process owner nothing.
+        var refusedIds = refused.Select(r => r.InstanceId).ToList();
+        var tickets = await db.Tickets.AsNoTracking().Where(t => t.InstanceId != null && refusedIds.Contains(t.InstanceId) && t.Kind != TicketKind.Task)
+            .Select(t => new { t.InstanceId, t.Number }).ToListAsync(cancellationToken);
+        var ticketOf = tickets.GroupBy(t => t.InstanceId!).ToDictionary(g => g.Key, g => g.First().Number);
+        return new BulkMigrationDto(request.FromVersion, request.TargetVersion, request.DryRun, checkedCount, migrated, refusedCount,
+            [.. refused.Select(r => r with { Ticket = ticketOf.GetValueOrDefault(r.InstanceId) })], after)
+        {
+            Notes = [.. notes.Select(n => new MigrationNoteDto(n.Key, n.Value))],
+        };
     }
 
     private async Task<Engine.Migration.MigrationReport> MigrateOneAsync(string id, string targetId, MigrateInstancesRequest request, string actor, CancellationToken cancellationToken)

@@ -11,7 +11,7 @@ function parseMap(text: string): Record<string, string> | undefined {
  * Moves the running instances of an older version to the published one: first a check of every instance (nothing
  * changes), then the move of those that can, each refused one listed with its reason.
  */
-export function MoveInstances({ definitionId, fromVersion, toVersion }: { definitionId: string; fromVersion: number; toVersion: number }) {
+export function MoveInstances({ definitionId, fromVersion, toVersion, onMoved }: { definitionId: string; fromVersion: number; toVersion: number; onMoved?: (left: number) => void }) {
   const [open, setOpen] = useState(false);
   const [renames, setRenames] = useState("");
   const [report, setReport] = useState<BulkMigration | null>(null);
@@ -33,10 +33,13 @@ export function MoveInstances({ definitionId, fromVersion, toVersion }: { defini
           migrated: total.migrated + part.migrated,
           refused: total.refused + part.refused,
           refusedInstances: [...total.refusedInstances, ...part.refusedInstances].slice(0, 100),
+          notes: mergeNotes(total.notes ?? [], part.notes ?? []),
         };
         after = part.next;
       } while (after);
       setReport(total);
+      // What is left on the old version: the panel's count follows.
+      if (!dryRun) onMoved?.(total.refused);
     } catch (e) {
       setError((e as Error).message);
     } finally {
@@ -61,11 +64,16 @@ export function MoveInstances({ definitionId, fromVersion, toVersion }: { defini
               ? `${report.checked} running on v${report.fromVersion}: ${report.migrated} can move to v${report.toVersion}, ${report.refused} cannot. Nothing has changed yet.`
               : `Moved ${report.migrated} of ${report.checked} to v${report.toVersion}; ${report.refused} stay on v${report.fromVersion}.`}
           </p>
+          {(report.notes ?? []).length > 0 && (
+            <ul className="versions" data-testid="move-notes">
+              {(report.notes ?? []).map((n) => <li key={n.note}>{n.note} ({n.instances} instance{n.instances === 1 ? "" : "s"})</li>)}
+            </ul>
+          )}
           {report.refusedInstances.length > 0 && (
             <ul className="versions">
               {report.refusedInstances.map((r) => (
                 <li key={r.instanceId}>
-                  <a href={`#/instances/${encodeURIComponent(r.instanceId)}`}>{r.instanceId.slice(0, 8)}</a>: {r.issues.map((i) => i.message).join(" ")}
+                  <a href={`#/instances/${encodeURIComponent(r.instanceId)}`}>{r.ticket ?? r.instanceId}</a>: {r.issues.map((i) => i.message).join(" ")}
                 </li>
               ))}
             </ul>
@@ -82,6 +90,13 @@ export function MoveInstances({ definitionId, fromVersion, toVersion }: { defini
       </div>
     </div>
   );
+}
+
+/** The notes of two portions of a bulk move, each note once with the instances added up. */
+function mergeNotes(a: { note: string; instances: number }[], b: { note: string; instances: number }[]) {
+  const counts = new Map(a.map((n) => [n.note, n.instances]));
+  for (const n of b) counts.set(n.note, (counts.get(n.note) ?? 0) + n.instances);
+  return [...counts].map(([note, instances]) => ({ note, instances }));
 }
 
 /** One running instance on an older version: check its move to the published version, then move it. */

@@ -81,6 +81,7 @@ function Versions({ definitionId, currentVersion, onCompare, onRolledBack }: {
   const published = versions.find((v) => v.state === "Published");
   // Running instances of each older version: what a move to the published one would concern.
   const [running, setRunning] = useState<Record<number, number>>({});
+  const [movedFrom, setMovedFrom] = useState<number[]>([]);
   useEffect(() => {
     const older = versions.filter((v) => v.state !== "Draft" && v.state !== "Published");
     Promise.all(older.map((v) => api.runningCount(definitionId, v.version).then((n) => [v.version, n] as const)))
@@ -102,8 +103,10 @@ function Versions({ definitionId, currentVersion, onCompare, onRolledBack }: {
               </div>
             )}
             {(running[v.version] ?? 0) > 0 && <div className="hint" data-testid={`running-v${v.version}`}>{running[v.version]} running</div>}
-            {published && (running[v.version] ?? 0) > 0 && v.version !== published.version && (
-              <MoveInstances definitionId={definitionId} fromVersion={v.version} toVersion={published.version} />
+            {published && ((running[v.version] ?? 0) > 0 || movedFrom.includes(v.version)) && v.version !== published.version && (
+              // Stays once used, so its report is still there when nothing is left to move.
+              <MoveInstances definitionId={definitionId} fromVersion={v.version} toVersion={published.version}
+                onMoved={(left) => { setRunning((r) => ({ ...r, [v.version]: left })); setMovedFrom((m) => [...m, v.version]); }} />
             )}
           </li>
         ))}

@@ -76,6 +76,8 @@ export interface MigrationResult {
   migrated: boolean;
   issues: MigrationIssue[];
   notes: string[];
+  /** The ticket whose process it is (in a bulk move's refused list). */
+  ticket?: string | null;
 }
 
 /** Moving every running instance of a version: counts, and the refused ones with their reasons (first 100). */
@@ -87,6 +89,8 @@ export interface BulkMigration {
   migrated: number;
   refused: number;
   refusedInstances: MigrationResult[];
+  /** What the move changes for those that moved (or could), each with how many instances it holds for. */
+  notes?: { note: string; instances: number }[];
   /** Set when the call stopped at its limit: the "after" of the next call. */
   next?: string | null;
 }

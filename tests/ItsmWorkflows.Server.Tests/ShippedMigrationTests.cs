@@ -1,0 +1,44 @@
+using ItsmWorkflows.Server.Definitions;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+using static ItsmWorkflows.Server.Tests.Json;
+using static ItsmWorkflows.Server.Tests.Processes;
+
+namespace ItsmWorkflows.Server.Tests;
+
+/// <summary>
+/// Moving the incidents of an older shipped process to the newest: what the process owner reads. Incidents started on
+/// incident-escalation v2 cannot move to v3 (v3 put the hold inside a fork: a waiting reply now sits in another
+/// place); the move says so for each, named by its ticket, not by an instance id.
+/// </summary>
+public sealed class ShippedMigrationTests(PostgresSmtpServerFixture fixture) : IClassFixture<PostgresSmtpServerFixture>
+{
+    private async Task ShipAsync(string file)
+    {
+        var target = Directory.CreateDirectory(Path.Combine(fixture.WorkflowsFolder, "incident-escalation")).FullName;
+        File.Copy(Path.Combine(RepoRoot, "workflows", "incident-escalation", file), Path.Combine(target, file), overwrite: true);
+        await using var scope = fixture.Factory.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<ShippedWorkflows>().ImportAsync(Ct);
+    }
+
+    [Fact]
+    public async Task IncidentsOfAnOlderShippedVersion_TheRefusedAreNamedByTheirTickets()
+    {
+        await ShipAsync("v2.json"); // a database that ran v2: its version 1
+        var alice = await fixture.ClientAsync("alice");
+        var numbers = new List<string>();
+        foreach (var title in new[] { "Printer jams", "Wi-Fi drops" })
+        {
+            numbers.Add((await OkAsync(await alice.PostJsonAsync("/api/incidents", new { title, serviceId = "network", impact = 2, urgency = 2 })))["number"]!.GetValue<string>());
+        }
+        await SettleAsync(fixture);
+        await ShipAsync("v3.json"); // the upgrade: version 2, published
+
+        var dave = await fixture.ClientAsync("dave");
+        var dry = await OkAsync(await dave.PostJsonAsync("/api/definitions/incident-escalation/migrate-instances", new { fromVersion = 1, targetVersion = 2, dryRun = true }));
+
+        Assert.Equal((2, 0, 2), (dry["checked"]!.GetValue<int>(), dry["migrated"]!.GetValue<int>(), dry["refused"]!.GetValue<int>()));
+        Assert.Equal(numbers.Order(), dry["refusedInstances"]!.AsArray().Select(r => r!["ticket"]!.GetValue<string>()).Order());
+        Assert.All(dry["refusedInstances"]!.AsArray(), r => Assert.NotEmpty(r!["issues"]!.AsArray()));
+    }
+}
