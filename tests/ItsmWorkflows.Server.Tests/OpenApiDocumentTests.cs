@@ -27,6 +27,9 @@ public sealed class OpenApiDocumentTests(SqliteServerFixture fixture) : IClassFi
         Assert.Equal(["services", "title", "type"], Required(schemas, "RaiseChangeRequest"));
         Assert.Equal(["plannedEnd", "plannedStart"], Required(schemas, "RescheduleRequest"));
         Assert.Equal(["text"], Required(schemas, "NoteRequest"));
+        // A field with a default may be left out too: a move without dryRun moves (the document said it was required).
+        Assert.Equal(["targetVersion"], Required(schemas, "MigrateInstanceRequest"));
+        Assert.Equal(["fromVersion", "targetVersion"], Required(schemas, "MigrateInstancesRequest"));
     }
 
     [Fact]

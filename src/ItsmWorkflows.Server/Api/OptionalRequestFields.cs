@@ -7,7 +7,7 @@ namespace ItsmWorkflows.Server.Api;
 /// A request body's nullable fields may be left out (they bind to null), but the OpenAPI generator lists every
 /// constructor parameter of a record as required, so a client generated from the document would demand
 /// 'description' or 'questionnaire' of a change. For the request records (named *Request), a field that takes
-/// null is not required. Responses keep theirs: there a nullable field is always present, possibly null.
+/// null, or has a default, is not required. Responses keep theirs: there a nullable field is always present, possibly null.
 /// </summary>
 internal static class OptionalRequestFields
 {
@@ -21,7 +21,8 @@ internal static class OptionalRequestFields
         // refers to another schema (the generator wraps it in oneOf null later).
         foreach (var property in context.JsonTypeInfo.Properties)
         {
-            if (property.IsSetNullable) required.Remove(property.Name);
+            // A field that takes null, or whose parameter has a default (dryRun = false), may be left out.
+            if (property.IsSetNullable || property.AssociatedParameter is { HasDefaultValue: true }) required.Remove(property.Name);
         }
         return Task.CompletedTask;
     }

@@ -6,7 +6,7 @@ namespace ItsmWorkflows.Server.Instances;
 /// Moves an instance to <see cref="TargetVersion"/> (a published version of its definition). <see cref="ActivityMap"/>
 /// maps activities renamed in the target (old id → new id); <see cref="DryRun"/> only reports.
 /// </summary>
-internal sealed record MigrateInstanceRequest(int TargetVersion, Dictionary<string, string>? ActivityMap, bool DryRun);
+internal sealed record MigrateInstanceRequest(int TargetVersion, Dictionary<string, string>? ActivityMap, bool DryRun = false);
 
 /// <summary>What a move did or would do: moved, or the reasons it cannot; and what changes for the instance.</summary>
 internal sealed record MigrationDto(string InstanceId, int FromVersion, int ToVersion, bool CanMigrate, bool Migrated, IReadOnlyList<MigrationIssue> Issues, IReadOnlyList<string> Notes)
@@ -22,7 +22,7 @@ internal sealed record MigrationNoteDto(string Note, int Instances);
 /// Moves every running instance of <see cref="FromVersion"/> that can move; as <see cref="MigrateInstanceRequest"/> otherwise.
 /// At most <see cref="Limit"/> instances a call (default 1,000, at most 10,000), continuing after instance id <see cref="After"/>.
 /// </summary>
-internal sealed record MigrateInstancesRequest(int FromVersion, int TargetVersion, Dictionary<string, string>? ActivityMap, bool DryRun, int? Limit = null, string? After = null);
+internal sealed record MigrateInstancesRequest(int FromVersion, int TargetVersion, Dictionary<string, string>? ActivityMap, bool DryRun = false, int? Limit = null, string? After = null);
 
 /// <summary>
 /// A bulk move: how many running instances of the version were checked, how many moved (or could move, in a dry run),
