@@ -84,7 +84,7 @@ public sealed class IncidentBreachTests(SimulatedClockFixture fixture) : IClassF
                 var reassign = queue.GetByRole(AriaRole.Form, new() { Name = "Reassign" });
                 await reassign.GetByLabel("Person").SelectOptionAsync("nina");
                 await reassign.GetByRole(AriaRole.Button, new() { Name = "Reassign" }).ClickAsync();
-                await Expect(queue.GetByTestId("ticket-assignment")).ToHaveTextAsync("Network · nina", Patient);
+                await Expect(queue.GetByTestId("ticket-assignment")).ToHaveTextAsync("Network · Nina Network", Patient);
                 await Expect(queue.GetByTestId("timeline")).ToContainTextAsync("Assigned to Nina Network", PatientContains);
             }
             catch

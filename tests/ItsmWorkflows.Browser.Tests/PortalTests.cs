@@ -153,7 +153,7 @@ public sealed partial class PortalTests(DesignerFixture fixture) : IClassFixture
             {
                 await member.GotoAsync($"/portal/#/tickets/{task}");
                 await member.GetByRole(AriaRole.Button, new() { Name = "Assign to me" }).ClickAsync();
-                await Expect(member.GetByTestId("ticket-assignment")).ToHaveTextAsync("Network · nina", Patient);
+                await Expect(member.GetByTestId("ticket-assignment")).ToHaveTextAsync("Network · Nina Network", Patient);
                 // Hers now: nothing more to take.
                 await Expect(member.GetByRole(AriaRole.Button, new() { Name = "Assign to me" })).ToHaveCountAsync(0);
             }

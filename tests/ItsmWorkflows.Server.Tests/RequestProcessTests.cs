@@ -153,7 +153,7 @@ public sealed partial class RequestProcessTests(PostgresSmtpServerFixture fixtur
         // People are named as people read them: display names, not user names (request-fulfilment v4).
         Assert.Contains("New → Awaiting approval: Approval requested from Carol Manager", history);
         Assert.Contains(history, h => h.StartsWith("Awaiting approval → In fulfilment: Approved by Carol Manager", StringComparison.Ordinal));
-        Assert.Contains(history, h => h.Contains($"{first.Number} closed complete by frank", StringComparison.Ordinal));
+        Assert.Contains(history, h => h.Contains($"{first.Number} closed complete by Frank Desktop", StringComparison.Ordinal));
 
         var mail = await MailAboutAsync(fixture, number);
         var toAlice = mail.Where(m => m.To.SequenceEqual(["alice@example.test"])).Select(m => m.Subject).ToList();

@@ -152,7 +152,8 @@ internal sealed partial class TicketRecordWriter(ItsmDbContext db, WorkflowServi
         details["closeNotes"] = notes;
         task.Details = details.ToJsonString();
         Event(task.Number, at, "status", status + (notes is { Length: > 0 } ? ": " + notes : ""), by);
-        if (task.ParentNumber is not null) Event(task.ParentNumber, at, "task", $"{task.Number} {status.ToLowerInvariant()}" + (by is null ? "" : " by " + by));
+        // Named as people know them (the requester reads this line on her request), as the assignment lines are.
+        if (task.ParentNumber is not null) Event(task.ParentNumber, at, "task", $"{task.Number} {status.ToLowerInvariant()}" + (by is null ? "" : " by " + await Identity.DisplayNames.OfAsync(db, by, cancellationToken)));
     }
 
     /// <summary>The ticket belongs to the instance making the change, or to one it descends from (parent, grandparent…); otherwise the change is skipped with a warning.</summary>

@@ -61,7 +61,7 @@ export function TicketPage({ number, me }: { number: string; me: Me }) {
   const expected = t.closedAt ? `Closed ${new Date(t.closedAt).toLocaleString()}`
     : t.kind === "Change" && t.plannedEnd ? `Scheduled ${t.plannedStart ? new Date(t.plannedStart).toLocaleString() : "?"} – ${new Date(t.plannedEnd).toLocaleString()}`
     : finishing && !finishing.stoppedAt ? (finishing.breached ? `Was expected by ${finishing.dueAt ? new Date(finishing.dueAt).toLocaleString() : "now"}: late`
-      : finishing.paused ? "Expected time on hold while waiting on you" : finishing.dueAt ? `Expected by ${new Date(finishing.dueAt).toLocaleString()}` : null)
+      : finishing.paused ? (t.requester === me.userName ? "On hold until you answer: the clock stops while it waits on you" : "On hold while it waits on the requester: the clock is stopped") : finishing.dueAt ? `Expected by ${new Date(finishing.dueAt).toLocaleString()}` : null)
     : null;
   // One timeline: what happened to the ticket, who was asked to approve and what they decided (and how), what was emailed.
   const timeline = [
@@ -135,9 +135,10 @@ export function TicketPage({ number, me }: { number: string; me: Me }) {
       )}
       {staff && t.kind === "Incident" && !t.closedAt && t.status !== "Resolved" && (
         <div className="row">
-          <button onClick={() => void act(() => api.incidentAction(t.number, "acknowledge"))}>Take it</button>
-          <button onClick={() => void act(() => api.incidentAction(t.number, "wait-on-customer", note || undefined))}>Wait on customer</button>
-          <button onClick={() => void act(() => api.incidentAction(t.number, "customer-replied", note || undefined))}>Customer replied</button>
+          {/* Only what can happen now: taking it when it is not yours, "replied" while it waits on the customer. */}
+          {t.assignee !== me.userName && <button onClick={() => void act(() => api.incidentAction(t.number, "acknowledge"))}>Take it</button>}
+          {!t.status.startsWith("Waiting on") && <button onClick={() => void act(() => api.incidentAction(t.number, "wait-on-customer", note || undefined))}>Wait on customer</button>}
+          {t.status === "Waiting on customer" && <button onClick={() => void act(() => api.incidentAction(t.number, "customer-replied", note || undefined))}>Customer replied</button>}
           <button onClick={() => void act(() => api.incidentAction(t.number, "resolve", note))}>Resolve</button>
         </div>
       )}
