@@ -145,6 +145,7 @@ app.MapScalarApiReference("/api/docs").AllowAnonymous();
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
 app.MapAccountEndpoints();
+app.MapApiTokenEndpoints();
 app.MapDefinitionEndpoints();
 app.MapActivityEndpoints();
 app.MapTestRunEndpoints();

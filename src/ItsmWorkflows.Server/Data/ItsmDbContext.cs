@@ -66,6 +66,8 @@ internal abstract class ItsmDbContext(DbContextOptions options) : IdentityDbCont
 
     public DbSet<SettingRecord> Settings => Set<SettingRecord>();
 
+    public DbSet<ApiTokenRecord> ApiTokens => Set<ApiTokenRecord>();
+
     /// <summary>The column type for JSON documents: jsonb on PostgreSQL, text elsewhere.</summary>
     protected abstract string JsonColumnType { get; }
 
@@ -94,6 +96,7 @@ internal abstract class ItsmDbContext(DbContextOptions options) : IdentityDbCont
         builder.ApplyConfiguration(new SlaDefinitionConfiguration(JsonColumnType));
         builder.ApplyConfiguration(new BlackoutWindowConfiguration(JsonColumnType));
         builder.ApplyConfiguration(new SettingConfiguration(JsonColumnType));
+        builder.ApplyConfiguration(new ApiTokenConfiguration());
         ApplySnakeCase(builder);
     }
 

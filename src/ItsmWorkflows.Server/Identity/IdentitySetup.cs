@@ -36,9 +36,13 @@ internal static class IdentitySetup
 
         var authentication = services.AddAuthentication(o =>
         {
-            o.DefaultScheme = IdentityConstants.ApplicationScheme;
+            // Each request is read by the scheme it carries: a personal API token, else the sign-in cookie.
+            o.DefaultScheme = ApiTokenAuthentication.Selector;
             o.DefaultSignInScheme = IdentityConstants.ApplicationScheme;
         });
+        authentication.AddPolicyScheme(ApiTokenAuthentication.Selector, "API token or sign-in cookie", o =>
+            o.ForwardDefaultSelector = context => ApiTokenAuthentication.TokenOf(context.Request) is null ? IdentityConstants.ApplicationScheme : ApiTokenAuthentication.SchemeName);
+        authentication.AddScheme<AuthenticationSchemeOptions, ApiTokenAuthentication>(ApiTokenAuthentication.SchemeName, null);
         authentication.AddCookie(IdentityConstants.ApplicationScheme, o =>
         {
             o.Cookie.Name = "itsm.auth";
