@@ -135,8 +135,8 @@ app.UseForwardedHeaders(); // first: everything after reads the browser's scheme
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseDesigner();
+app.UseAuthentication(); // first: it answers an identity provider's callback, which a provider posts from its own site
 app.UseCrossSiteRefusal();
-app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();
 

@@ -1,5 +1,5 @@
 using System.Net;
-using System.Net.WebSockets;
+using Microsoft.AspNetCore.Hosting;
 using Xunit;
 using static ItsmWorkflows.Server.Tests.Json;
 
@@ -74,5 +74,22 @@ public sealed class CrossSiteRefusalTests(SqliteServerFixture fixture) : IClassF
         using var own = new HttpRequestMessage(HttpMethod.Post, "/hubs/live/negotiate?negotiateVersion=1");
         own.Headers.Add("Sec-Fetch-Site", "same-origin");
         Assert.Equal(HttpStatusCode.OK, (await alice.SendAsync(own, Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task AnIdentityProvidersCallback_PostedFromItsOwnSite_IsNotRefused()
+    {
+        // OpenID Connect answers by a form its provider posts from the provider's site: refusing it would end every sign-in.
+        await using var withOidc = fixture.CreateNode().WithWebHostBuilder(b =>
+        {
+            b.UseSetting("Authentication:OpenIdConnect:Authority", "https://idp.example.test");
+            b.UseSetting("Authentication:OpenIdConnect:ClientId", "itsm");
+        });
+        var client = withOidc.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        using var callback = Post("/signin-oidc", new FormUrlEncodedContent(new Dictionary<string, string> { ["state"] = "not-ours", ["code"] = "x" }),
+            ("Sec-Fetch-Site", "cross-site"), ("Origin", "https://idp.example.test"));
+        var answer = await client.SendAsync(callback, Ct);
+        // The OpenID Connect handler took it (and refused its made-up state); the cross-site rule did not.
+        Assert.DoesNotContain("takes changes only from its own pages", await answer.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
     }
 }

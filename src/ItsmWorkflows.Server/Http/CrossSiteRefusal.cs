@@ -7,7 +7,8 @@ namespace ItsmWorkflows.Server.Http;
 /// the content type, or takes no body (publish, retire, cancel), would act for the person who opened that page.
 /// No page of this server posts across origins and no API client sends Origin or Sec-Fetch-Site, so the rule costs
 /// them nothing. Workflow HTTP endpoints decide for themselves (a webhook is called from anywhere): see
-/// <see cref="WorkflowHttpEndpoints"/>.
+/// <see cref="WorkflowHttpEndpoints"/>. It runs after authentication, which answers an OpenID Connect provider's
+/// callback itself: the provider posts it from its own site (response_mode=form_post).
 /// </summary>
 internal static class CrossSiteRefusal
 {
