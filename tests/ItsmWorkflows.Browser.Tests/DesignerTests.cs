@@ -322,6 +322,49 @@ public sealed class MergeTests(DesignerFixture fixture) : IClassFixture<Designer
         Assert.Equal(["Say", "SetName1"], activities.Select(a => a!["id"]!.GetValue<string>()).Order());
         Assert.Equal("Renamed in the first tab", activities.First(a => a!["id"]!.GetValue<string>() == "Say")!["name"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task RefusedSave_OfTheSameActivity_MergesFieldByField_AndReportsOnlyAFieldBothChanged()
+    {
+        var id = "merge-fields-" + Guid.NewGuid().ToString("N")[..8];
+        var (context, first) = await fixture.SignedInAsync("dave");
+        await using var _ = context;
+        var json = $$"""
+            { "definitionId": "{{id}}", "name": "Merge fields", "root": { "type": "Elsa.Flowchart", "id": "F", "activities": [
+              { "id": "Say", "type": "Elsa.WriteLine", "name": "Say it", "text": { "typeName": "String", "expression": { "type": "Literal", "value": "one" } },
+                "metadata": { "designer": { "position": { "x": 100, "y": 100 } } } } ], "connections": [] } }
+            """;
+        Assert.True((await context.APIRequest.PostAsync("/api/definitions", new() { Data = json, Headers = new Dictionary<string, string> { ["Content-Type"] = "application/json" } })).Ok);
+        var second = await context.NewPageAsync();
+        try
+        {
+            foreach (var page in new[] { first, second }) await page.GotoAsync($"/designer/#/definitions/{id}");
+            // The first tab renames the activity; the second changes its text: one activity, two fields.
+            await first.GetByTestId("node-Say").ClickAsync();
+            await first.GetByRole(AriaRole.Textbox, new() { Name = "Activity name", Exact = true }).FillAsync("Renamed in the first tab");
+            await first.GetByRole(AriaRole.Button, new() { Name = "Save draft" }).ClickAsync();
+            await Expect(first.GetByTestId("message")).ToContainTextAsync("Saved as draft");
+
+            await second.GetByTestId("node-Say").ClickAsync();
+            await second.GetByRole(AriaRole.Textbox, new() { Name = "Text", Exact = true }).FillAsync("two");
+            await second.GetByRole(AriaRole.Button, new() { Name = "Save draft" }).ClickAsync();
+            await second.GetByRole(AriaRole.Button, new() { Name = "Merge my changes" }).ClickAsync();
+            // Both kept: nothing reported as changed on both sides (it said "Say changed on both sides: theirs kept").
+            await Expect(second.GetByTestId("message")).ToContainTextAsync("Merged 1 of my changes onto the latest version");
+            await Expect(second.GetByTestId("node-Say")).ToContainTextAsync("Renamed in the first tab");
+            await second.GetByRole(AriaRole.Button, new() { Name = "Save draft" }).ClickAsync();
+            await Expect(second.GetByTestId("message")).ToContainTextAsync("Saved as draft");
+        }
+        catch
+        {
+            await second.ScreenshotAsync(new() { Path = Path.Combine(DesignerFixture.ArtifactsFolder, "merge-fields.png"), FullPage = true });
+            throw;
+        }
+        var stored = JsonNode.Parse(await (await context.APIRequest.GetAsync($"/api/definitions/{id}")).TextAsync())!;
+        var say = stored["definition"]!["root"]!["activities"]![0]!;
+        Assert.Equal("Renamed in the first tab", say["name"]!.GetValue<string>());
+        Assert.Equal("two", say["text"]!["expression"]!["value"]!.GetValue<string>());
+    }
 }
 
 /// <summary>Versions in the designer: compare two on the canvas, roll back, variables, import and export.</summary>

@@ -1,6 +1,6 @@
 // Three-way merge of a flowchart at the level of activities and connections: what I changed since I opened
-// it is put on top of what someone else saved meanwhile; an activity we both changed differently keeps their
-// version and is reported, so nobody's work is silently lost.
+// it is put on top of what someone else saved meanwhile; an activity we both changed is merged field by field,
+// and a field we both changed differently keeps their value and is reported, so nobody's work is silently lost.
 import { rootFlowchart, type ActivityJson } from "./model";
 
 interface ConnectionJson { source: { activity: string; port?: string }; target: { activity: string; port?: string } }
@@ -26,7 +26,15 @@ export function mergeDefinitions(base: Record<string, unknown>, mine: Record<str
       if (mineNow) result.set(id, mineNow); else result.delete(id);
       kept++;
     } else if (!same(logic(before), logic(mineNow))) {
-      conflicts.push(id);
+      // Both changed it: field by field, mine where only I changed a field, theirs where we both did (reported).
+      const fields = before && mineNow && theirsNow ? mergeFields(before, mineNow, theirsNow) : null;
+      if (fields === null) {
+        conflicts.push(id); // one of us removed it, the other changed it
+      } else {
+        result.set(id, fields.merged);
+        if (fields.mine > 0) kept++;
+        if (fields.clashes.length > 0) conflicts.push(`${id} (${fields.clashes.join(", ")})`);
+      }
     } else if (mineNow && theirsNow) {
       // Only my layout changed: keep their logic at my position.
       result.set(id, { ...theirsNow, metadata: mineNow.metadata });
@@ -45,4 +53,22 @@ export function mergeDefinitions(base: Record<string, unknown>, mine: Record<str
     kept,
     conflicts,
   };
+}
+
+/** One activity both sides changed: each field (name, an input, its layout) three-way on its own. */
+function mergeFields(base: ActivityJson, mine: ActivityJson, theirs: ActivityJson) {
+  const merged: Record<string, unknown> = { ...theirs };
+  const clashes: string[] = [];
+  let taken = 0;
+  const b = base as Record<string, unknown>, m = mine as Record<string, unknown>, t = theirs as Record<string, unknown>;
+  for (const field of new Set([...Object.keys(b), ...Object.keys(m), ...Object.keys(t)])) {
+    if (same(b[field], m[field])) continue; // mine is as it was: theirs stands
+    if (same(b[field], t[field]) || same(m[field], t[field])) {
+      if (field in m) merged[field] = m[field]; else delete merged[field];
+      if (field !== "metadata") taken++;
+    } else if (field !== "metadata") {
+      clashes.push(field);
+    }
+  }
+  return { merged: merged as ActivityJson, mine: taken, clashes };
 }
