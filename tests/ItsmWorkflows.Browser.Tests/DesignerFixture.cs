@@ -20,6 +20,9 @@ public sealed class DesignerFixture : IAsyncLifetime
     private Process? _server;
     private IPlaywright? _playwright;
 
+    /// <summary>Playwright itself, for a request context with no browser (a script calling the API).</summary>
+    public IPlaywright PlaywrightDriver => _playwright ?? throw new InvalidOperationException("The fixture is not initialized.");
+
     public int Port { get; } = FreePort();
 
     public string BaseUrl => $"http://127.0.0.1:{Port}";

@@ -205,6 +205,12 @@ export interface Dashboard {
   allServices: SlaWeek[];
 }
 
+/** A personal API token as its list shows it (never the token itself). */
+export interface ApiToken {
+  id: string; name: string; userName: string; hint: string; createdAt: string; createdBy: string;
+  expiresAt: string; lastUsedAt?: string | null; revokedAt?: string | null;
+}
+
 export interface TicketDetail {
   ticket: Ticket;
   history: { at: string; actor?: string | null; actorName?: string | null; kind: string; text: string }[];
@@ -254,6 +260,9 @@ export const api = {
   inbox: () => call<InboxItem[]>("GET", "/api/approvals/inbox"),
   people: () => call<DirectoryPerson[]>("GET", "/api/people"),
   setDelegate: (delegate: string | null) => call<DirectoryPerson>("PUT", "/api/people/me/delegate", { delegate }),
+  tokens: () => call<ApiToken[]>("GET", "/api/tokens"),
+  makeToken: (name: string, expiresInDays: number) => call<{ details: ApiToken; token: string }>("POST", "/api/tokens", { name, expiresInDays }),
+  revokeToken: (id: string) => call<unknown>("DELETE", `/api/tokens/${encodeURIComponent(id)}`),
   decide: (approvalId: string, decision: string, comment?: string) => call<{ message: string }>("POST", `/api/approvals/${approvalId}/decision`, { decision, comment }),
   // The catalog of activity types does not change while the page is open: asked once (again after a failure).
   activities: () => (activitiesOnce ??= call<ActivityDescriptor[]>("GET", "/api/activities").catch((e: unknown) => { activitiesOnce = null; throw e; })),
