@@ -94,20 +94,26 @@ public sealed class DesignerTests(DesignerFixture fixture) : IClassFixture<Desig
         });
     }
 
+    /// <summary>A draft of one WriteLine activity, "Say", saying "one".</summary>
+    private static async Task SayOneAsync(IBrowserContext context, string id, string name)
+    {
+        var created = await context.APIRequest.PostAsync("/api/definitions", new APIRequestContextOptions
+        {
+            DataObject = JsonSerializer.Deserialize<JsonElement>($$"""
+                { "definitionId": "{{id}}", "name": "{{name}}", "root": { "type": "Elsa.Flowchart", "id": "F", "activities": [
+                  { "id": "Say", "type": "Elsa.WriteLine", "text": { "typeName": "String", "expression": { "type": "Literal", "value": "one" } } } ], "connections": [] } }
+                """),
+        });
+        Assert.True(created.Ok);
+    }
+
     [Fact]
     public async Task LeavingWithUnsavedChanges_AsksFirst_AndStayingKeepsThem()
     {
         var id = "leave-" + Guid.NewGuid().ToString("N")[..8];
         var (context, page) = await fixture.SignedInAsync("dave");
         await using var _ = context;
-        var created = await context.APIRequest.PostAsync("/api/definitions", new APIRequestContextOptions
-        {
-            DataObject = JsonSerializer.Deserialize<JsonElement>($$"""
-                { "definitionId": "{{id}}", "name": "Leave me", "root": { "type": "Elsa.Flowchart", "id": "F", "activities": [
-                  { "id": "Say", "type": "Elsa.WriteLine", "text": { "typeName": "String", "expression": { "type": "Literal", "value": "one" } } } ], "connections": [] } }
-                """),
-        });
-        Assert.True(created.Ok);
+        await SayOneAsync(context, id, "Leave me");
         await WithScreenshotOnFailureAsync(page, "leave-unsaved", async () =>
         {
             await page.GotoAsync($"/designer/#/definitions/{id}");
@@ -247,14 +253,7 @@ public sealed class DesignerTests(DesignerFixture fixture) : IClassFixture<Desig
         var id = "tabs-" + Guid.NewGuid().ToString("N")[..8];
         var (context, first) = await fixture.SignedInAsync("dave");
         await using var _ = context;
-        var created = await context.APIRequest.PostAsync("/api/definitions", new APIRequestContextOptions
-        {
-            DataObject = JsonSerializer.Deserialize<JsonElement>($$"""
-                { "definitionId": "{{id}}", "name": "Two tabs", "root": { "type": "Elsa.Flowchart", "id": "F", "activities": [
-                  { "id": "Say", "type": "Elsa.WriteLine", "text": { "typeName": "String", "expression": { "type": "Literal", "value": "one" } } } ], "connections": [] } }
-                """),
-        });
-        Assert.True(created.Ok);
+        await SayOneAsync(context, id, "Two tabs");
         var second = await context.NewPageAsync();
         await WithScreenshotOnFailureAsync(second, "two-tabs", async () =>
         {
