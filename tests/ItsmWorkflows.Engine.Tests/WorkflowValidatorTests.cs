@@ -32,9 +32,10 @@ public sealed class WorkflowValidatorTests
             Activity("Tell", "Itsm.NotifyRequester", string.Join(",", Literal("requester", "ann"), Literal("template", "incident-opend"))),
             Activity("Ask", "Itsm.RequestApproval", string.Join(",", Literal("approvers", "carol"), Literal("title", "t"), Literal("rule", "Majority"))),
             Activity("Fine", "Itsm.NotifyRequester", string.Join(",", Literal("requester", "ann"), Literal("template", "Incident-Opened"))),
+            Activity("Spaced", "Itsm.NotifyRequester", string.Join(",", Literal("requester", "ann"), Literal("template", "incident-opened "))),
             Activity("Computed", "Itsm.NotifyRequester", string.Join(",", Literal("requester", "ann"), Js("template", "'incident-' + 'whatever'"))))));
 
-        Assert.Equal(["Ask:rule", "Tell:template"], result.Errors.Select(e => $"{e.ActivityId}:{e.Field}").Order());
+        Assert.Equal(["Ask:rule", "Spaced:template", "Tell:template"], result.Errors.Select(e => $"{e.ActivityId}:{e.Field}").Order());
         var typo = result.Errors.Single(e => e.ActivityId == "Tell").Message;
         Assert.Contains("'incident-opend' is not a template it knows; use one of:", typo, StringComparison.Ordinal);
         Assert.Contains("incident-opened", typo, StringComparison.Ordinal);

@@ -89,6 +89,22 @@ public sealed class ApiTokenTests(PostgresServerFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task AToken_KeepsWorking_WhileItsPersonsSignInIsLockedOut()
+    {
+        // Five wrong passwords from anyone lock the sign-in for minutes; they must not switch off a monitoring webhook.
+        var (_, token) = await MakeAsync("frank", new { name = "Monitoring" });
+        await using (var scope = fixture.Factory.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Person>>();
+            var frank = (await users.FindByNameAsync("frank"))!;
+            await users.SetLockoutEndDateAsync(frank, DateTimeOffset.UtcNow.AddMinutes(5));
+            Assert.True(await users.IsLockedOutAsync(frank));
+        }
+        using var monitoring = Bearer(token);
+        Assert.Equal(HttpStatusCode.OK, (await monitoring.GetAsync("/account/me", Ct)).StatusCode);
+    }
+
+    [Fact]
     public async Task Tokens_AreMadeForOthersOnlyByAnAdministrator_NeverWithAToken_AndDoNotLastForEver()
     {
         var alice = await fixture.ClientAsync("alice");

@@ -173,6 +173,13 @@ public sealed class AuthorizationTests(SqliteServerFixture fixture) : IClassFixt
         Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/account/me", Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await client.PostJsonAsync("/account/demo-sign-in", new { userName = "dave" })).StatusCode);
+        // Nor is the administrator offered among the demo's people (the button failed); the page has a password form for him.
+        var offered = await OkAsync(await client.GetAsync("/account/demo-people", Ct));
+        Assert.DoesNotContain(offered.AsArray(), p => p!["userName"]!.GetValue<string>() == ServerFixture.BootstrapAdmin);
+        Assert.Contains(offered.AsArray(), p => p!["userName"]!.GetValue<string>() == "dave");
+        var page = await (await client.GetAsync("/signin", Ct)).Content.ReadAsStringAsync(Ct);
+        Assert.DoesNotContain($"data-user=\"{ServerFixture.BootstrapAdmin}\"", page, StringComparison.Ordinal);
+        Assert.Contains("type=\"password\"", page, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -181,8 +188,34 @@ public sealed class AuthorizationTests(SqliteServerFixture fixture) : IClassFixt
         var client = await fixture.ClientAsync(null);
         var response = await client.PostJsonAsync("/account/login", new { userName = "dave", password = "not-the-password" });
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Equal("The user name or password is wrong.", (await ReadAsync(response))["detail"]!.GetValue<string>());
+        const string wrong = "The user name or password is wrong. After five wrong passwords in a row, sign-in waits a few minutes.";
+        Assert.Equal(wrong, (await ReadAsync(response))["detail"]!.GetValue<string>());
         var unknown = await client.PostJsonAsync("/account/login", new { userName = "nobody", password = "x" });
-        Assert.Equal("The user name or password is wrong.", (await ReadAsync(unknown))["detail"]!.GetValue<string>());
+        Assert.Equal(wrong, (await ReadAsync(unknown))["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Login_LockedOut_AnswersAsAnyFailure_SoItDoesNotTellWhichNamesExist()
+    {
+        // It answered 423 "Locked out" on the fifth wrong password, which an unknown name never got.
+        var userName = "locked-" + Guid.NewGuid().ToString("N")[..6];
+        await using (var scope = fixture.Factory.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<ItsmWorkflows.Server.Data.Person>>();
+            Assert.True((await users.CreateAsync(new ItsmWorkflows.Server.Data.Person { UserName = userName, DisplayName = "Locked Person" }, "a long enough passphrase")).Succeeded);
+        }
+        var client = await fixture.ClientAsync(null);
+        var answers = new List<(HttpStatusCode, string)>();
+        for (var i = 0; i < 6; i++)
+        {
+            var wrong = await client.PostJsonAsync("/account/login", new { userName, password = "not it" });
+            answers.Add((wrong.StatusCode, (await ReadAsync(wrong))["detail"]!.GetValue<string>()));
+        }
+        var unknown = await client.PostJsonAsync("/account/login", new { userName = "nobody-at-all", password = "not it" });
+        var expected = (HttpStatusCode.Unauthorized, (await ReadAsync(unknown))["detail"]!.GetValue<string>());
+        Assert.All(answers, a => Assert.Equal(expected, a));
+        // Locked now: even the right password is refused for a while, in the same words.
+        var right = await client.PostJsonAsync("/account/login", new { userName, password = "a long enough passphrase" });
+        Assert.Equal(expected, (right.StatusCode, (await ReadAsync(right))["detail"]!.GetValue<string>()));
     }
 }

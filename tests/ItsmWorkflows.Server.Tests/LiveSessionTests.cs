@@ -21,17 +21,23 @@ public sealed class LiveSessionTests(SqliteServerFixture fixture) : IClassFixtur
         var signIn = await client.PostJsonAsync("/account/demo-sign-in", new { userName });
         signIn.EnsureSuccessStatusCode();
         var cookie = string.Join("; ", signIn.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
+        return await ConnectAsync("Cookie", cookie);
+    }
+
+    /// <summary>A live connection over a WebSocket, signed in by the header given (a cookie, or an API token).</summary>
+    private async Task<HubConnection> ConnectAsync(string header, string value)
+    {
         var server = fixture.Factory.Server;
         var connection = new HubConnectionBuilder()
             .WithUrl(new Uri(server.BaseAddress, LiveHub.Path.TrimStart('/')), o =>
             {
                 o.Transports = HttpTransportType.WebSockets;
                 o.HttpMessageHandlerFactory = _ => server.CreateHandler();
-                o.Headers["Cookie"] = cookie;
+                o.Headers[header] = value;
                 o.WebSocketFactory = async (context, cancellationToken) =>
                 {
                     var sockets = server.CreateWebSocketClient();
-                    sockets.ConfigureRequest = request => request.Headers["Cookie"] = cookie;
+                    sockets.ConfigureRequest = request => request.Headers[header] = value;
                     return await sockets.ConnectAsync(context.Uri, cancellationToken);
                 };
             })
@@ -63,5 +69,32 @@ public sealed class LiveSessionTests(SqliteServerFixture fixture) : IClassFixtur
         Assert.Equal(HubConnectionState.Disconnected, bob.State);
         Assert.Equal(HubConnectionState.Connected, alice.State);
         await alice.InvokeAsync("Unwatch", "REQ0000000", Ct); // hers still answers
+    }
+
+    [Fact]
+    public async Task AWebSocketOpenedWithAnApiToken_IsClosedWhenTheTokenIsRevoked_AndNotBySigningOut()
+    {
+        var bob = await fixture.ClientAsync("bob");
+        var made = await OkAsync(await bob.PostJsonAsync("/api/tokens", new { name = "Wallboard" }));
+        await using var wallboard = await ConnectAsync("Authorization", "Bearer " + made["token"]!.GetValue<string>());
+        var closed = new TaskCompletionSource();
+        wallboard.Closed += _ => { closed.TrySetResult(); return Task.CompletedTask; };
+
+        // Bob signing out ends his cookies' sessions, not what his token opened.
+        await using (var scope = fixture.Factory.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<Person>>();
+            Assert.True((await users.UpdateSecurityStampAsync((await users.FindByNameAsync("bob"))!)).Succeeded);
+        }
+        await CheckAsync();
+        Assert.Equal(HubConnectionState.Connected, wallboard.State);
+        await wallboard.InvokeAsync("Unwatch", "REQ0000000", Ct);
+
+        // Revoked: closed at the next check (it answered on after the revocation).
+        var revoker = await fixture.ClientAsync("bob");
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, (await revoker.DeleteAsync($"/api/tokens/{made["details"]!["id"]!.GetValue<string>()}", Ct)).StatusCode);
+        Assert.True(await CheckAsync() >= 1);
+        await closed.Task.WaitAsync(Patience, Ct);
+        Assert.Equal(HubConnectionState.Disconnected, wallboard.State);
     }
 }

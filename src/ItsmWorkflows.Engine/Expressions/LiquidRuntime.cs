@@ -164,6 +164,7 @@ public static class LiquidRuntime
     private static FluidParser CreateParser()
     {
         var parser = new FluidParser();
+        LiquidTimedOperator.InstallOn(parser);
         // Fluid's own capture collects into a buffer with no limit ({% capture s %}{{ s }}{{ s }}{% endcapture %} in a
         // loop doubles it each time); this one collects into a limited writer and otherwise does the same.
         parser.RegisterIdentifierBlock("capture", async (identifier, statements, _, encoder, context) =>

@@ -68,7 +68,8 @@ public sealed class WorkflowValidator(ActivityRegistry registry, IWorkflowDefini
             if (!input.OnlyOptions || input.Options is not { Count: > 0 } options) continue;
             if (!node.Inputs.TryGetValue(input.Name, out var compiled) || compiled.Expression is not { IsConstant: true } expression) continue;
             if (expression.Constant is not System.Text.Json.Nodes.JsonValue value || !value.TryGetValue<string>(out var text) || string.IsNullOrWhiteSpace(text)) continue;
-            if (options.Any(o => string.Equals(o, text.Trim(), StringComparison.OrdinalIgnoreCase))) continue;
+            // Not trimmed: the activities do not trim either (" Hierarchical" ran as Functional).
+            if (options.Any(o => string.Equals(o, text, StringComparison.OrdinalIgnoreCase))) continue;
             issues.Add(new ValidationIssue(ValidationSeverity.Error, node.Id, input.Name,
                 $"Activity '{node.Node.DisplayName}' ({node.Descriptor.DisplayName}): '{text}' is not a {input.DisplayName.ToLowerInvariant()} it knows; use one of: {string.Join(", ", options)}."));
         }

@@ -26,14 +26,15 @@ internal static class AccountEndpoints
         account.MapPost("/login", async (SignInRequest request, SignInManager<Person> signIn, UserManager<Person> users) =>
         {
             var person = await users.FindByNameAsync(request.UserName);
-            if (person is null || string.IsNullOrEmpty(request.Password))
+            if (person?.PasswordHash is null || string.IsNullOrEmpty(request.Password))
             {
-                // As long as a wrong password takes: an unknown name must not answer sooner, or the timing tells who has an account.
+                // As long as a wrong password takes: an unknown name, or someone without a password (a demo person, a
+                // service account used by API token), must not answer sooner, or the timing tells who has an account.
                 users.PasswordHasher.VerifyHashedPassword(new Person { DisplayName = "" }, UnknownPersonHash, request.Password ?? "");
                 throw WrongCredentials();
             }
             var result = await signIn.PasswordSignInAsync(person, request.Password, isPersistent: false, lockoutOnFailure: true);
-            if (result.IsLockedOut) throw new ProblemException(StatusCodes.Status423Locked, "Locked out", "Too many failed sign-ins; try again in a few minutes.");
+            // Locked out after five wrong passwords reads as any failure: a different answer would tell that the name exists.
             if (!result.Succeeded) throw WrongCredentials();
             return Results.NoContent();
         }).AllowAnonymous();
@@ -51,7 +52,7 @@ internal static class AccountEndpoints
         account.MapGet("/demo-people", async (UserManager<Person> users, ItsmDbContext db, IOptions<DemoOptions> demo) =>
         {
             if (!demo.Value.Enabled) throw ProblemException.NotFound("Demo sign-in is only available in the embedded demo setup.");
-            return Results.Ok(await PeopleAsync(users, db, null));
+            return Results.Ok(await PeopleAsync(users, db, null, withoutPassword: true));
         }).AllowAnonymous();
 
         account.MapPost("/logout", async (ClaimsPrincipal user, SignInManager<Person> signIn, UserManager<Person> users) =>
@@ -75,11 +76,11 @@ internal static class AccountEndpoints
     }
 
     private static ProblemException WrongCredentials() =>
-        new(StatusCodes.Status401Unauthorized, "Sign-in failed", "The user name or password is wrong.");
+        new(StatusCodes.Status401Unauthorized, "Sign-in failed", "The user name or password is wrong. After five wrong passwords in a row, sign-in waits a few minutes.");
 
-    private static async Task<List<PersonDto>> PeopleAsync(UserManager<Person> users, ItsmDbContext db, string? onlyId)
+    private static async Task<List<PersonDto>> PeopleAsync(UserManager<Person> users, ItsmDbContext db, string? onlyId, bool withoutPassword = false)
     {
-        var people = await db.Users.AsNoTracking().Where(p => onlyId == null || p.Id == onlyId).OrderBy(p => p.DisplayName).ToListAsync();
+        var people = await db.Users.AsNoTracking().Where(p => (onlyId == null || p.Id == onlyId) && (!withoutPassword || p.PasswordHash == null)).OrderBy(p => p.DisplayName).ToListAsync();
         var groups = await db.GroupMembers.AsNoTracking().Join(db.Groups, m => m.GroupId, g => g.Id, (m, g) => new { m.PersonId, g.Name }).ToListAsync();
         var result = new List<PersonDto>();
         foreach (var p in people)
@@ -99,18 +100,17 @@ internal static class AccountEndpoints
         if (demo)
         {
             html.Append("<p>Demo setup: choose a person to sign in as.</p>");
-            foreach (var person in await PeopleAsync(users, db, null))
+            // The people the demo's sign-in takes: those without a password (the bootstrap administrator signs in below).
+            foreach (var person in await PeopleAsync(users, db, null, withoutPassword: true))
             {
                 var name = WebUtility.HtmlEncode(person.UserName);
                 html.Append($"<button data-user=\"{name}\" onclick=\"signIn(this.dataset.user)\"><strong>{WebUtility.HtmlEncode(person.DisplayName)}</strong><br><small>{WebUtility.HtmlEncode(string.Join(", ", person.Roles))}{(person.Groups.Count > 0 ? " · " + WebUtility.HtmlEncode(string.Join(", ", person.Groups)) : "")}</small></button>");
             }
             html.Append("<script>async function signIn(u){const r=await fetch('/account/demo-sign-in',{method:'POST',headers:{'Content-Type':'application/json'},body:JSON.stringify({userName:u})});if(r.ok){location.href='/';}else{alert('Sign-in failed');}}</script>");
+            html.Append("<h2>Or with a password</h2>");
         }
-        else
-        {
-            html.Append("<form onsubmit=\"event.preventDefault();fetch('/account/login',{method:'POST',headers:{'Content-Type':'application/json'},body:JSON.stringify({userName:this.u.value,password:this.p.value})}).then(r=>r.ok?location.href='/':alert('Sign-in failed'))\">");
-            html.Append("<p><label>User name<br><input name=\"u\" autocomplete=\"username\" required></label></p><p><label>Password<br><input name=\"p\" type=\"password\" autocomplete=\"current-password\" required></label></p><p><button type=\"submit\">Sign in</button></p></form>");
-        }
+        html.Append("<form onsubmit=\"event.preventDefault();fetch('/account/login',{method:'POST',headers:{'Content-Type':'application/json'},body:JSON.stringify({userName:this.u.value,password:this.p.value})}).then(r=>r.ok?location.href='/':alert('Sign-in failed'))\">");
+        html.Append("<p><label>User name<br><input name=\"u\" autocomplete=\"username\" required></label></p><p><label>Password<br><input name=\"p\" type=\"password\" autocomplete=\"current-password\" required></label></p><p><button type=\"submit\">Sign in</button></p></form>");
         html.Append("</body></html>");
         return html.ToString();
     }

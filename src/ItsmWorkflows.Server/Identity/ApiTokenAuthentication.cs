@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -12,7 +13,7 @@ namespace ItsmWorkflows.Server.Identity;
 /// <summary>
 /// Signs in a request that carries a personal API token (<c>Authorization: Bearer itsm_…</c>) as the person the
 /// token was made for, with the same claims a sign-in cookie gives them. The token is looked up by its SHA-256; a
-/// revoked or expired one, or one whose person is gone or locked out, is refused with 401. A browser never sends
+/// revoked or expired one, or one whose person is gone, is refused with 401. A browser never sends
 /// such a header by itself, so the cross-site rules of the cookie do not concern it.
 /// </summary>
 internal sealed class ApiTokenAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
@@ -22,6 +23,9 @@ internal sealed class ApiTokenAuthentication(IOptionsMonitor<AuthenticationSchem
 
     /// <summary>What every token starts with: a scanner finding one in a repository or a log knows it for what it is.</summary>
     public const string Prefix = "itsm_";
+
+    /// <summary>The claim that names the token a request was signed in with (live connections check it while they stay open).</summary>
+    public const string TokenIdClaim = "itsm:api-token";
 
     /// <summary>The scheme that decides per request: a bearer token, else the sign-in cookie.</summary>
     public const string Selector = "ItsmDefault";
@@ -51,7 +55,8 @@ internal sealed class ApiTokenAuthentication(IOptionsMonitor<AuthenticationSchem
         }
         var users = services.GetRequiredService<UserManager<Person>>();
         var person = await users.FindByNameAsync(record.UserName);
-        if (person is null || await users.IsLockedOutAsync(person)) return AuthenticateResult.Fail("The API token's person no longer signs in.");
+        // Not refused while its person is locked out: five wrong passwords from anyone would switch off a monitoring webhook.
+        if (person is null) return AuthenticateResult.Fail("The API token's person no longer exists.");
         // When it was last used, to the hour: enough to tell a forgotten token from a live one, without a write per request.
         if (record.LastUsedAt is not { } used || now - used > TimeSpan.FromHours(1))
         {
@@ -59,6 +64,7 @@ internal sealed class ApiTokenAuthentication(IOptionsMonitor<AuthenticationSchem
             await db.SaveChangesAsync(Context.RequestAborted);
         }
         var principal = await services.GetRequiredService<SignInManager<Person>>().CreateUserPrincipalAsync(person);
+        ((ClaimsIdentity)principal.Identity!).AddClaim(new Claim(TokenIdClaim, record.Id));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 

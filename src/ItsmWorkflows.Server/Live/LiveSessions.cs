@@ -11,12 +11,13 @@ namespace ItsmWorkflows.Server.Live;
 /// The live connections of this node and whose sign-in each rests on. A WebSocket stays open on the sign-in it was
 /// opened with, so an HTTP request's check of the person's security stamp never reaches it: signing out, a changed
 /// password or a role taken away renews the stamp, and <see cref="CloseEndedAsync"/> closes every connection whose
-/// stamp is no longer the person's (or whose person is gone). The same interval as the cookie's own check
+/// stamp is no longer the person's (or whose person is gone), and every one opened with an API token since revoked or
+/// expired. The same interval as the cookie's own check
 /// (Identity:SessionCheckInterval) runs it.
 /// </summary>
 internal sealed partial class LiveSessions(IServiceScopeFactory scopes, IConfiguration configuration, Microsoft.Extensions.Options.IOptions<IdentityOptions> identity, TimeProvider time, ILogger<LiveSessions> logger) : BackgroundService
 {
-    private sealed record Connection(HubCallerContext Context, string UserId, string? Stamp);
+    private sealed record Connection(HubCallerContext Context, string UserId, string? Stamp, string? TokenId);
 
     private readonly ConcurrentDictionary<string, Connection> _open = new(StringComparer.Ordinal);
 
@@ -26,8 +27,10 @@ internal sealed partial class LiveSessions(IServiceScopeFactory scopes, IConfigu
         var id = user?.FindFirstValue(ClaimTypes.NameIdentifier);
         // Without the person or the stamp there is nothing to compare against later: left to the cookie's own expiry.
         var stamp = user?.FindFirstValue(identity.Value.ClaimsIdentity.SecurityStampClaimType);
-        if (id is null || stamp is null) return;
-        _open[context.ConnectionId] = new Connection(context, id, stamp);
+        // Opened with an API token: it lasts while the token does (revoked or expired, it closes), whatever the sign-ins.
+        var token = user?.FindFirstValue(Identity.ApiTokenAuthentication.TokenIdClaim);
+        if (id is null || (stamp is null && token is null)) return;
+        _open[context.ConnectionId] = new Connection(context, id, stamp, token);
     }
 
     public void Closed(string connectionId) => _open.TryRemove(connectionId, out _);
@@ -41,10 +44,15 @@ internal sealed partial class LiveSessions(IServiceScopeFactory scopes, IConfigu
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ItsmDbContext>();
         var stamps = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).Select(u => new { u.Id, u.SecurityStamp }).ToDictionaryAsync(u => u.Id, u => u.SecurityStamp, cancellationToken);
+        var tokenIds = open.Select(c => c.TokenId).OfType<string>().Distinct().ToList();
+        var now = time.GetUtcNow();
+        var liveTokens = tokenIds.Count == 0 ? [] : (await db.ApiTokens.AsNoTracking().Where(t => tokenIds.Contains(t.Id) && t.RevokedAt == null)
+            .Select(t => new { t.Id, t.ExpiresAt }).ToListAsync(cancellationToken)).Where(t => t.ExpiresAt > now).Select(t => t.Id).ToHashSet(StringComparer.Ordinal);
         var closed = 0;
         foreach (var connection in open)
         {
-            if (stamps.TryGetValue(connection.UserId, out var stamp) && string.Equals(stamp, connection.Stamp, StringComparison.Ordinal)) continue;
+            if (connection.TokenId is { } tokenId ? liveTokens.Contains(tokenId) && stamps.ContainsKey(connection.UserId)
+                : stamps.TryGetValue(connection.UserId, out var stamp) && string.Equals(stamp, connection.Stamp, StringComparison.Ordinal)) continue;
             connection.Context.Abort();
             _open.TryRemove(connection.Context.ConnectionId, out _);
             closed++;

@@ -16,7 +16,7 @@ export function TicketPage({ number, me }: { number: string; me: Me }) {
   const [detail, setDetail] = useState<TicketDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [note, setNote] = useState("");
-  const [workNote, setWorkNote] = useState(true);
+  const [workNote, setWorkNote] = useState("");
   const [live, setLive] = useState<LiveState>("connecting");
   const staff = me.roles.some((r) => staffRoles.includes(r));
   const groups = useGroups(staff);
@@ -58,10 +58,12 @@ export function TicketPage({ number, me }: { number: string; me: Me }) {
       t.status === "Waiting on customer" ? "your reply" : t.assignee ? `${group} to resolve it` : `${group} to take it`];
   // When it should be done: the promise of the clock that measures completion, or the change's window.
   const finishing = detail.sla.resolution ?? detail.sla.delivery;
+  // On hold: waiting on the customer, a vendor or anything else its SLA pauses for.
+  const held = t.kind === "Incident" && (t.status.startsWith("Waiting") || t.status.startsWith("Awaiting") || finishing?.paused === true);
   const expected = t.closedAt ? `Closed ${new Date(t.closedAt).toLocaleString()}`
     : t.kind === "Change" && t.plannedEnd ? `Scheduled ${t.plannedStart ? new Date(t.plannedStart).toLocaleString() : "?"} – ${new Date(t.plannedEnd).toLocaleString()}`
     : finishing && !finishing.stoppedAt ? (finishing.breached ? `Was expected by ${finishing.dueAt ? new Date(finishing.dueAt).toLocaleString() : "now"}: late`
-      : finishing.paused ? (t.requester === me.userName ? "On hold until you answer: the clock stops while it waits on you" : "On hold while it waits on the requester: the clock is stopped") : finishing.dueAt ? `Expected by ${new Date(finishing.dueAt).toLocaleString()}` : null)
+      : finishing.paused ? (t.status === "Waiting on customer" ? (t.requester === me.userName ? "On hold until you answer: the clock stops while it waits on you" : "On hold until the requester answers: the clock is stopped") : `On hold (${t.status}): the clock is stopped`) : finishing.dueAt ? `Expected by ${new Date(finishing.dueAt).toLocaleString()}` : null)
     : null;
   // One timeline: what happened to the ticket, who was asked to approve and what they decided (and how), what was emailed.
   const timeline = [
@@ -135,10 +137,10 @@ export function TicketPage({ number, me }: { number: string; me: Me }) {
       )}
       {staff && t.kind === "Incident" && !t.closedAt && t.status !== "Resolved" && (
         <div className="row">
-          {/* Only what can happen now: taking it when it is not yours, "replied" while it waits on the customer. */}
+          {/* Only what can happen now: taking it when it is not yours; holding it, or ending a hold (on the customer or any other). */}
           {t.assignee !== me.userName && <button onClick={() => void act(() => api.incidentAction(t.number, "acknowledge"))}>Take it</button>}
-          {!t.status.startsWith("Waiting on") && <button onClick={() => void act(() => api.incidentAction(t.number, "wait-on-customer", note || undefined))}>Wait on customer</button>}
-          {t.status === "Waiting on customer" && <button onClick={() => void act(() => api.incidentAction(t.number, "customer-replied", note || undefined))}>Customer replied</button>}
+          {!held && <button onClick={() => void act(() => api.incidentAction(t.number, "wait-on-customer", note || undefined))}>Wait on customer</button>}
+          {held && <button onClick={() => void act(() => api.incidentAction(t.number, "customer-replied", note || undefined))}>{t.status === "Waiting on customer" ? "Customer replied" : "End the hold"}</button>}
           <button onClick={() => void act(() => api.incidentAction(t.number, "resolve", note))}>Resolve</button>
         </div>
       )}
@@ -163,14 +165,18 @@ export function TicketPage({ number, me }: { number: string; me: Me }) {
         </ol>
         {/* The requester's note on an incident waiting on them is their answer: the server sends it back to work. */}
         {replying && <p className="message info" role="status">{group} is waiting on your answer: reply below and work on it resumes.</p>}
-        <textarea aria-label="Note" placeholder={replying ? "Your answer" : "Add a note (also the closing note or resolution)"} value={note} onChange={(e) => setNote(e.target.value)} />
-        {/* Staff write work notes unless they mean the requester to read it (as ServiceNow's work notes and comments). */}
-        {staff && !replying && (
-          <label className="row"><input type="checkbox" checked={workNote} onChange={(e) => setWorkNote(e.target.checked)} /> Staff only: the requester does not see it</label>
-        )}
-        <button onClick={() => void act(async () => { await api.note(t.number, note, staff && !replying && workNote); setNote(""); })} disabled={!note.trim()}>
-          {replying ? "Send reply" : staff ? (workNote ? "Add work note" : "Add note the requester reads") : "Add note"}
+        <textarea aria-label="Note" placeholder={replying ? "Your answer" : staff ? "For the requester: a note, or the question, resolution or closing note an action sends" : "Add a note"} value={note} onChange={(e) => setNote(e.target.value)} />
+        {/* What the requester reads: a note, or the text an action sends (a hold's question, a resolution, a task's closing note). */}
+        <button onClick={() => void act(async () => { await api.note(t.number, note); setNote(""); })} disabled={!note.trim()}>
+          {replying ? "Send reply" : staff ? "Add note the requester reads" : "Add note"}
         </button>
+        {/* Staff's own record, beside it (as ServiceNow's work notes beside its comments): never shown to the requester. */}
+        {staff && (
+          <div className="work-note">
+            <textarea aria-label="Work note (staff only)" placeholder="Work note: only staff read it" value={workNote} onChange={(e) => setWorkNote(e.target.value)} />
+            <button onClick={() => void act(async () => { await api.note(t.number, workNote, true); setWorkNote(""); })} disabled={!workNote.trim()}>Add work note</button>
+          </div>
+        )}
       </section>
     </main>
   );
