@@ -19,16 +19,17 @@ internal sealed record ApiTokenDto(string Id, string Name, string UserName, stri
 internal sealed record CreatedApiTokenDto(ApiTokenDto Details, string Token);
 
 /// <summary>Personal API tokens: made, listed and revoked by the person signed in (an administrator for anyone).</summary>
-internal static class ApiTokenEndpoints
+internal static partial class ApiTokenEndpoints
 {
     public static void MapApiTokenEndpoints(this WebApplication app)
     {
         var tokens = app.MapGroup("/api/tokens").WithTags("Account").RequireAuthorization(Policies.SignedIn);
         tokens.MapPost("", CreateAsync).WithSummary("Makes a personal API token (Authorization: Bearer itsm_…) that acts as you, with your roles; the answer is the only time the token is shown. Only from a signed-in session, not with another token.");
-        tokens.MapGet("", async (ClaimsPrincipal user, ItsmDbContext db, string? userName, CancellationToken ct) =>
+        tokens.MapGet("", async (ClaimsPrincipal user, ItsmDbContext db, UserManager<Person> users, string? userName, CancellationToken ct) =>
         {
             var me = user.Identity!.Name!;
-            var whose = userName is { Length: > 0 } && user.IsInRole(Roles.Admin) ? userName : me;
+            // The name as stored, whatever case it was asked in.
+            var whose = userName is { Length: > 0 } && user.IsInRole(Roles.Admin) ? (await users.FindByNameAsync(userName))?.UserName ?? userName : me;
             var list = await db.ApiTokens.AsNoTracking().Where(t => t.UserName == whose).OrderByDescending(t => t.CreatedAt).ToListAsync(ct);
             return list.Select(ApiTokenDto.From);
         }).WithSummary("Your API tokens (an administrator may name someone: ?userName=), newest first; never the tokens themselves.");
@@ -42,7 +43,7 @@ internal static class ApiTokenEndpoints
         }).WithSummary("Revokes an API token at once: the next request with it is refused (401).");
     }
 
-    private static async Task<IResult> CreateAsync(CreateApiTokenRequest body, ClaimsPrincipal user, HttpContext http, ItsmDbContext db, UserManager<Person> users, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> CreateAsync(CreateApiTokenRequest body, ClaimsPrincipal user, HttpContext http, ItsmDbContext db, UserManager<Person> users, TimeProvider time, ILoggerFactory logs, CancellationToken ct)
     {
         // A token that makes tokens would outlive its own revocation through its offspring.
         if (ApiTokenAuthentication.TokenOf(http.Request) is not null)
@@ -74,6 +75,12 @@ internal static class ApiTokenEndpoints
         };
         db.ApiTokens.Add(record);
         await db.SaveChangesAsync(ct);
+        // Who may act as whom is worth a line in the log (an administrator can make one for anyone); never the token.
+        var log = logs.CreateLogger("ItsmWorkflows.Server.Identity.ApiTokens");
+        LogMade(log, record.Name, record.UserName, me, record.ExpiresAt);
         return Results.Created($"/api/tokens/{record.Id}", new CreatedApiTokenDto(ApiTokenDto.From(record), token));
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "API token '{Name}' made to act as {UserName} by {Actor}, until {ExpiresAt:u}")]
+    private static partial void LogMade(ILogger logger, string name, string userName, string actor, DateTimeOffset expiresAt);
 }
