@@ -82,7 +82,7 @@ public sealed class IncidentBreachTests(SimulatedClockFixture fixture) : IClassF
                 await Expect(incidents.GetByTestId($"sla-state-{number}")).ToHaveTextAsync("breached", Patient);
                 await incidents.GetByRole(AriaRole.Link, new() { Name = number }).ClickAsync();
                 var reassign = queue.GetByRole(AriaRole.Form, new() { Name = "Reassign" });
-                await reassign.GetByLabel("Person").SelectOptionAsync("nina");
+                await reassign.GetByLabel("Person").SelectOptionAsync(new SelectOptionValue { Label = "Nina Network" }); // people by the names people know them by
                 await reassign.GetByRole(AriaRole.Button, new() { Name = "Reassign" }).ClickAsync();
                 await Expect(queue.GetByTestId("ticket-assignment")).ToHaveTextAsync("Network · Nina Network", Patient);
                 await Expect(queue.GetByTestId("timeline")).ToContainTextAsync("Assigned to Nina Network", PatientContains);

@@ -23,6 +23,8 @@ public sealed class PeopleTests(SqliteServerFixture fixture) : IClassFixture<Sql
         var groups = (await OkAsync(await alice.GetAsync("/api/groups", Ct))).AsArray();
         var cab = groups.Single(g => g!["name"]!.GetValue<string>() == "Change Advisory Board")!;
         Assert.Equal(["carol", "dave", "nina"], cab["members"]!.AsArray().Select(m => m!.GetValue<string>()));
+        // Beside them, in the same order, the names people know them by (the reassign form lists these).
+        Assert.Equal(["Carol Manager", "Dave Owner", "Nina Network"], cab["memberNames"]!.AsArray().Select(m => m!.GetValue<string>()));
     }
 
     [Fact]

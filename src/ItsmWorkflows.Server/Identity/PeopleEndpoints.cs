@@ -7,7 +7,8 @@ namespace ItsmWorkflows.Server.Identity;
 
 internal sealed record DirectoryPersonDto(string UserName, string DisplayName, string? Email, string? Department, string? Manager, string? Delegate, IReadOnlyList<string> Groups);
 
-internal sealed record GroupDto(string Name, string? Description, IReadOnlyList<string> Members);
+/// <summary>A group: its members' user names, and beside them (same order) the names people know them by.</summary>
+internal sealed record GroupDto(string Name, string? Description, IReadOnlyList<string> Members, IReadOnlyList<string> MemberNames);
 
 internal sealed record DelegateRequest(string? Delegate);
 
@@ -70,8 +71,12 @@ internal static class PeopleEndpoints
         app.MapGet("/api/groups", async (ItsmDbContext db, CancellationToken ct) =>
         {
             var groups = await db.Groups.AsNoTracking().OrderBy(g => g.Name).ToListAsync(ct);
-            var members = await db.GroupMembers.AsNoTracking().Join(db.Users, m => m.PersonId, u => u.Id, (m, u) => new { m.GroupId, u.UserName }).ToListAsync(ct);
-            return groups.Select(g => new GroupDto(g.Name, g.Description, [.. members.Where(m => m.GroupId == g.Id).Select(m => m.UserName!).Order()]));
+            var members = await db.GroupMembers.AsNoTracking().Join(db.Users, m => m.PersonId, u => u.Id, (m, u) => new { m.GroupId, u.UserName, u.DisplayName }).ToListAsync(ct);
+            return groups.Select(g =>
+            {
+                var own = members.Where(m => m.GroupId == g.Id).OrderBy(m => m.UserName, StringComparer.Ordinal).ToList();
+                return new GroupDto(g.Name, g.Description, [.. own.Select(m => m.UserName!)], [.. own.Select(m => string.IsNullOrWhiteSpace(m.DisplayName) ? m.UserName! : m.DisplayName)]);
+            });
         }).WithTags("People").RequireAuthorization(Policies.SignedIn).WithSummary("Groups and their members.");
     }
 

@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
 import { api } from "./api";
 
-export interface Group { name: string; members: string[] }
+export interface Group { name: string; members: string[]; memberNames?: string[] }
 
 /** The groups with their members, as the Reassign form needs them: null while loading; an error once loading gave up. */
 export interface GroupList { groups: Group[] | null; error: string | null; retry: () => void }
@@ -42,7 +42,8 @@ export function Reassign({ number, group, assignee, revision, groups, onDone }: 
   const [target, setTarget] = useState(group ?? "");
   const [person, setPerson] = useState(assignee ?? "");
   const list = groups.groups ?? [];
-  const members = list.find((g) => g.name === target)?.members ?? [];
+  const chosenGroup = list.find((g) => g.name === target);
+  const members = chosenGroup?.members ?? [];
   const loading = groups.groups === null;
   return (
     <form className="row reassign" aria-label="Reassign" aria-busy={loading && !groups.error} onSubmit={async (e) => {
@@ -57,7 +58,7 @@ export function Reassign({ number, group, assignee, revision, groups, onDone }: 
       <label>Person <select value={person} disabled={loading} onChange={(e) => setPerson(e.target.value)}>
         <option value="">(anyone in the group)</option>
         {loading && person && <option value={person}>{person}</option>}
-        {members.map((m) => <option key={m} value={m}>{m}</option>)}
+        {members.map((m, i) => <option key={m} value={m}>{chosenGroup?.memberNames?.[i] ?? m}</option>)}
       </select></label>
       <button type="submit" disabled={loading || !target || (target === (group ?? "") && person === (assignee ?? ""))}>Reassign</button>
       {groups.error && (

@@ -252,7 +252,7 @@ export const api = {
   assign: (number: string, assignee: string, revision: number) => call<Ticket>("POST", `/api/tickets/${encodeURIComponent(number)}/assign`, { assignee, revision }),
   reassign: (number: string, assignmentGroup: string, assignee: string, revision: number) =>
     call<Ticket>("POST", `/api/tickets/${encodeURIComponent(number)}/assign`, { assignmentGroup, assignee, revision }),
-  groups: () => call<{ name: string; description?: string | null; members: string[] }[]>("GET", "/api/groups"),
+  groups: () => call<{ name: string; description?: string | null; members: string[]; memberNames?: string[] }[]>("GET", "/api/groups"),
   incidentAction: (number: string, action: string, note?: string) => call<Ticket>("POST", `/api/incidents/${encodeURIComponent(number)}/${action}`, { note }),
   rescheduleChange: (number: string, plannedStart: string, plannedEnd: string) =>
     call<Ticket>("POST", `/api/changes/${encodeURIComponent(number)}/reschedule`, { plannedStart, plannedEnd }),
