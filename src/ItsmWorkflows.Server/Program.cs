@@ -146,6 +146,7 @@ app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => fa
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
 app.MapAccountEndpoints();
 app.MapApiTokenEndpoints();
+app.MapSingleSignOnEndpoints();
 app.MapDefinitionEndpoints();
 app.MapActivityEndpoints();
 app.MapTestRunEndpoints();

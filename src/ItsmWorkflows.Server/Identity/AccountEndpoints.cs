@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Text;
 using ItsmWorkflows.Server.Api;
 using ItsmWorkflows.Server.Data;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -71,8 +72,11 @@ internal static class AccountEndpoints
             return people.Count == 0 ? throw ProblemException.NotFound("Your account no longer exists.") : Results.Ok(people[0]);
         }).RequireAuthorization(Policies.SignedIn);
 
-        app.MapGet("/signin", async (UserManager<Person> users, ItsmDbContext db, IOptions<DemoOptions> demo) =>
-            Results.Content(await SignInPageAsync(users, db, demo.Value.Enabled), "text/html; charset=utf-8")).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet("/signin", async (UserManager<Person> users, ItsmDbContext db, IOptions<DemoOptions> demo, IAuthenticationSchemeProvider schemes) =>
+        {
+            var sso = await schemes.GetSchemeAsync(Microsoft.AspNetCore.Authentication.OpenIdConnect.OpenIdConnectDefaults.AuthenticationScheme) is not null;
+            return Results.Content(await SignInPageAsync(users, db, demo.Value.Enabled, sso), "text/html; charset=utf-8");
+        }).AllowAnonymous().ExcludeFromDescription();
     }
 
     private static ProblemException WrongCredentials() =>
@@ -91,12 +95,13 @@ internal static class AccountEndpoints
         return result;
     }
 
-    private static async Task<string> SignInPageAsync(UserManager<Person> users, ItsmDbContext db, bool demo)
+    private static async Task<string> SignInPageAsync(UserManager<Person> users, ItsmDbContext db, bool demo, bool sso)
     {
         var html = new StringBuilder();
         html.Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Sign in · ItsmWorkflows</title>");
         html.Append("<style>body{font-family:system-ui,sans-serif;max-width:34rem;margin:3rem auto;padding:0 1rem;color:#1f2933}button{display:block;width:100%;text-align:left;margin:.4rem 0;padding:.7rem 1rem;border:1px solid #cbd2d9;border-radius:.5rem;background:#fff;font-size:1rem;cursor:pointer}button:hover{background:#f0f4f8}small{color:#616e7c}</style></head><body>");
         html.Append("<h1>Sign in to ItsmWorkflows</h1>");
+        if (sso) html.Append($"<p><a href=\"{SingleSignOnEndpoints.StartPath}\">Sign in with your organisation's account</a></p>");
         if (demo)
         {
             html.Append("<p>Demo setup: choose a person to sign in as.</p>");

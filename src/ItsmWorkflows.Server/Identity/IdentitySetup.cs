@@ -75,6 +75,8 @@ internal static class IdentitySetup
                 o.ClientId = oidc["ClientId"];
                 o.ClientSecret = oidc["ClientSecret"];
                 o.ResponseType = "code";
+                // Only for a provider on this machine or a test one: anywhere else its metadata comes over https.
+                o.RequireHttpsMetadata = oidc.GetValue("RequireHttpsMetadata", true);
                 o.SaveTokens = false;
                 o.Scope.Add("email");
                 o.Scope.Add("profile");
