@@ -75,6 +75,38 @@ public sealed class SingleSignOnTests(SqliteServerFixture fixture) : IClassFixtu
         me = await OkAsync(await starter.GetAsync("/account/me", Ct));
         Assert.Equal((userName, "New Starter"), (me["userName"]!.GetValue<string>(), me["displayName"]!.GetValue<string>()));
         Assert.Equal(["requester"], me["roles"]!.AsArray().Select(r => r!.GetValue<string>()));
+
+        // Linked by the provider's subject: her address changing at the provider still finds her.
+        provider.Person["sub"] = "idp-alice";
+        provider.Person["email"] = "alice.new@corp.example";
+        provider.Person["preferred_username"] = "someone-else";
+        var (again, _) = await SignOnAsync(provider, node);
+        Assert.Equal("alice", (await OkAsync(await again.GetAsync("/account/me", Ct)))["userName"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task AnAddressTheProviderHasNotVerified_DoesNotFindAnAccount()
+    {
+        await using var provider = await FakeOpenIdProvider.StartAsync();
+        await using var node = NodeFor(provider);
+        // Someone registered at the provider with carol's address, unverified: not carol.
+        var userName = "claimer" + Guid.NewGuid().ToString("N")[..6];
+        provider.Person["sub"] = "idp-" + userName;
+        provider.Person["email"] = "carol@example.test";
+        provider.Person["email_verified"] = false;
+        provider.Person["preferred_username"] = userName;
+        var (claimer, _) = await SignOnAsync(provider, node);
+        var me = await OkAsync(await claimer.GetAsync("/account/me", Ct));
+        Assert.Equal(userName, me["userName"]!.GetValue<string>());
+        Assert.Equal(["requester"], me["roles"]!.AsArray().Select(r => r!.GetValue<string>()));
+        Assert.Null(me["email"]); // nor does the new account keep the unverified address
+
+        // Carol, verified, still finds her own account by it.
+        provider.Person["sub"] = "idp-carol";
+        provider.Person["email_verified"] = true;
+        provider.Person["preferred_username"] = "carol.m";
+        var (carol, _) = await SignOnAsync(provider, node);
+        Assert.Equal("carol", (await OkAsync(await carol.GetAsync("/account/me", Ct)))["userName"]!.GetValue<string>());
     }
 
     [Fact]

@@ -4,14 +4,15 @@ using ItsmWorkflows.Server.Data;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 
 namespace ItsmWorkflows.Server.Identity;
 
 /// <summary>
 /// Single sign-on with the organisation's OpenID Connect provider (Authentication:OpenIdConnect): the sign-in page's
 /// button goes to the provider; its answer comes back to /signin-oidc (the handler checks it) and then here, where the
-/// person it names becomes a session of this server, as a password sign-in would. The person is found by email, then
-/// by user name; someone the directory does not have yet is added as a requester (CreatePeople, on by default),
+/// person it names becomes a session of this server, as a password sign-in would. The person is found by the provider's
+/// subject once linked, else by a verified email, then by user name (and linked); someone the directory does not have yet is added as a requester (CreatePeople, on by default),
 /// so an employee can raise a request on their first visit; roles beyond that are an administrator's to give.
 /// </summary>
 internal static partial class SingleSignOnEndpoints
@@ -39,10 +40,17 @@ internal static partial class SingleSignOnEndpoints
                 throw new ProblemException(StatusCodes.Status401Unauthorized, "Sign-in failed", "The sign-in provider's answer did not arrive or has expired; start again from the sign-in page.");
             }
             await http.SignOutAsync(IdentityConstants.ExternalScheme);
+            var subject = First(principal, ClaimTypes.NameIdentifier, "sub");
+            if (subject is null) throw new ProblemException(StatusCodes.Status401Unauthorized, "Sign-in failed", "The sign-in provider's answer names nobody (no subject); ask its administrator.");
             var email = First(principal, ClaimTypes.Email, "email");
+            // An address the provider says it has not verified does not find an account (anyone could claim alice's).
+            var emailTrusted = email is not null && !string.Equals(First(principal, "email_verified"), "false", StringComparison.OrdinalIgnoreCase);
             var userName = First(principal, "preferred_username", ClaimTypes.Upn, ClaimTypes.Name) ?? email;
             var displayName = First(principal, "name", ClaimTypes.GivenName) ?? userName;
-            var person = (email is null ? null : await users.FindByEmailAsync(email)) ?? (userName is null ? null : await users.FindByNameAsync(userName));
+            // The provider's subject, once linked, is the person from then on, whatever their address or name becomes.
+            var person = await users.FindByLoginAsync(OpenIdConnectDefaults.AuthenticationScheme, subject);
+            var link = person is null;
+            person ??= (emailTrusted ? await OnlyOneWithAsync(users, email!) : null) ?? (userName is null ? null : await users.FindByNameAsync(userName));
             var log = logs.CreateLogger("ItsmWorkflows.Server.Identity.SingleSignOn");
             if (person is null)
             {
@@ -50,7 +58,7 @@ internal static partial class SingleSignOnEndpoints
                 {
                     throw new ProblemException(StatusCodes.Status403Forbidden, "No account", $"The sign-in provider vouched for {email ?? userName ?? "someone"}, who has no account here; ask an administrator to add them.");
                 }
-                person = new Person { UserName = userName, Email = email, DisplayName = displayName ?? userName };
+                person = new Person { UserName = userName, Email = emailTrusted ? email : null, DisplayName = displayName ?? userName };
                 var created = await users.CreateAsync(person);
                 if (!created.Succeeded)
                 {
@@ -59,9 +67,18 @@ internal static partial class SingleSignOnEndpoints
                 await users.AddToRoleAsync(person, Roles.Requester);
                 LogAdded(log, userName);
             }
+            if (link) await users.AddLoginAsync(person, new UserLoginInfo(OpenIdConnectDefaults.AuthenticationScheme, subject, "OpenID Connect"));
             await signIn.SignInAsync(person, isPersistent: false);
             return Results.Redirect("/");
         }).AllowAnonymous().ExcludeFromDescription();
+    }
+
+    /// <summary>The one person with this address; none when nobody or several have it (addresses need not be unique here).</summary>
+    private static async Task<Person?> OnlyOneWithAsync(UserManager<Person> users, string email)
+    {
+        var normalized = users.NormalizeEmail(email);
+        var found = await users.Users.Where(u => u.NormalizedEmail == normalized).Take(2).ToListAsync();
+        return found.Count == 1 ? found[0] : null;
     }
 
     private static string? First(ClaimsPrincipal principal, params string[] types) =>
