@@ -220,6 +220,9 @@ public sealed class DesignerTests(DesignerFixture fixture) : IClassFixture<Desig
             await canvas.ClickAsync(new() { Position = new() { X = 40, Y = 40 } });
             await page.GetByRole(AriaRole.Button, new() { Name = "Validate" }).ClickAsync();
             await Expect(page.GetByTestId("issues")).ToContainTextAsync("needs a value for 'Name'");
+            // Checked as it stands on the canvas; nothing was saved to check it (it used to save a draft first).
+            await Expect(page.GetByTestId("message")).ToContainTextAsync("not saved yet");
+            await Expect(page.GetByTestId("version-state")).ToContainTextAsync("unsaved");
             await page.GetByTestId("issues").GetByRole(AriaRole.Button).First.ClickAsync();
             await page.GetByRole(AriaRole.Textbox, new() { Name = "Name", Exact = true }).FillAsync("greeted");
 

@@ -12,6 +12,29 @@ public abstract class DefinitionApiTests<TFixture>(TFixture fixture) : IClassFix
     private static string NewId() => "def-" + Guid.NewGuid().ToString("N")[..12];
 
     [Fact]
+    public async Task Validate_ADefinitionSentInTheBody_ChecksIt_AndSavesNothing()
+    {
+        var client = await fixture.ClientAsync("dave");
+        var id = NewId();
+        await OkAsync(await client.PostAsync("/api/definitions", Body(Definition(id)), Ct));
+        // What the designer holds, unsaved: a notification with a template name nobody has.
+        var unsaved = $$"""
+            { "definitionId": "{{id}}", "name": "Unsaved", "root": { "type": "Elsa.Flowchart", "id": "F", "activities": [
+              { "id": "Tell", "type": "Itsm.NotifyRequester", "requester": { "typeName": "String", "expression": { "type": "Literal", "value": "ann" } },
+                "template": { "typeName": "String", "expression": { "type": "Literal", "value": "no-such-template" } } } ], "connections": [] } }
+            """;
+        var issues = await OkAsync(await client.PostAsync($"/api/definitions/{id}/validate", Body(unsaved), Ct));
+        Assert.Contains(issues.AsArray(), i => i!["message"]!.GetValue<string>().Contains("'no-such-template' is not a template", StringComparison.Ordinal));
+        // Nothing stored: still one version, the one created; and without a body the stored one is checked.
+        var versions = await OkAsync(await client.GetAsync($"/api/definitions/{id}/versions", Ct));
+        Assert.Single(versions.AsArray());
+        Assert.DoesNotContain((await OkAsync(await client.PostAsync($"/api/definitions/{id}/validate", null, Ct))).AsArray(), i => i!["message"]!.GetValue<string>().Contains("no-such-template", StringComparison.Ordinal));
+        // A body that is not a definition is a clear 400.
+        var broken = await client.PostAsync($"/api/definitions/{id}/validate", Body("{ not json"), Ct);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, broken.StatusCode);
+    }
+
+    [Fact]
     public async Task Create_Draft_IsVersionOneAndUnpublished()
     {
         var client = await fixture.ClientAsync("dave");

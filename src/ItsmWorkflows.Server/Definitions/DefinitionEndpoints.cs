@@ -43,8 +43,16 @@ internal static class DefinitionEndpoints
             .WithSummary("What changed between two versions (?from=1&to=2): activities added, removed and changed, connections, variables.");
         read.MapGet("/{definitionId}/consumers", (string definitionId, DefinitionService s, CancellationToken ct) => s.ConsumersAsync(definitionId, ct))
             .WithSummary("Definitions that use this one (as an activity, or by Execute/Dispatch Workflow), directly or through others.");
-        read.MapPost("/{definitionId}/validate", async (string definitionId, int? version, DefinitionService s, CancellationToken ct) => (await s.ValidateAsync(definitionId, version, ct)).Issues)
-            .WithSummary("The validation issues of the latest version (or ?version=N): errors stop publishing, warnings do not.");
+        read.MapPost("/{definitionId}/validate", async (string definitionId, int? version, HttpContext http, DefinitionService s, CancellationToken ct) =>
+            {
+                // With a body: that definition, as the designer holds it, unsaved (validating no longer saves a new draft first).
+                if (http.Request.ContentLength is > 0 || http.Request.Headers.TransferEncoding.Count > 0)
+                {
+                    return (await s.ValidateAsync(await ReadJsonAsync(http, MaxDefinitionBytes, ct), ct)).Issues;
+                }
+                return (await s.ValidateAsync(definitionId, version, ct)).Issues;
+            })
+            .WithSummary("The validation issues of the latest version (or ?version=N), or of the definition sent in the body (saved nowhere): errors stop publishing, warnings do not.");
 
         design.MapPost("", async Task<Created<DefinitionDetailDto>> (HttpContext http, ClaimsPrincipal user, DefinitionService s, CancellationToken ct) =>
         {

@@ -109,6 +109,9 @@ internal sealed partial class DefinitionService(ItsmDbContext db, WorkflowValida
         return await validator.ValidateAsync(WorkflowDefinitionJson.Parse(record.Json), cancellationToken);
     }
 
+    /// <summary>The issues of a definition as given, saved nowhere: the designer's unsaved work, checked before anything is stored.</summary>
+    public ValueTask<ValidationResult> ValidateAsync(JsonNode json, CancellationToken cancellationToken) => validator.ValidateAsync(Parse(json), cancellationToken);
+
     /// <summary>
     /// Publishes the latest draft; refused with the validation errors when it is invalid. A definition with
     /// <c>options.autoUpdateConsumingWorkflows</c> then points the definitions that use it as an activity at the new

@@ -161,13 +161,18 @@ function EditorCanvas({ definitionId, descriptors }: { definitionId: string; des
       : { kind: "info", text: `Merged ${result.kept} of my changes onto the latest version. Review, then save.` });
   }, [detail, definitionId, nodes, edges, byType, setNodes, setEdges]);
 
+  // What is on the canvas, saved or not: checking does not make a new draft (it did, silently, from a published version).
   const validate = useCallback(async () => {
-    const saved = dirty ? await save() : detail;
-    if (!saved) return;
-    const found = await api.validate(definitionId);
-    setIssues(found);
-    setMessage(found.some((i) => i.severity === "Error") ? { kind: "error", text: `${found.length} problem(s) found.` } : { kind: "info", text: "No problems found." });
-  }, [dirty, save, detail, definitionId]);
+    if (!detail) return;
+    try {
+      const found = await api.validate(definitionId, dirty ? fromGraph(detail.definition, nodes, edges) : undefined);
+      setIssues(found);
+      const unsaved = dirty ? " (checked as it stands, not saved yet)" : "";
+      setMessage(found.some((i) => i.severity === "Error") ? { kind: "error", text: `${found.length} problem(s) found${unsaved}.` } : { kind: "info", text: `No problems found${unsaved}.` });
+    } catch (e) {
+      setMessage({ kind: "error", text: (e as Error).message });
+    }
+  }, [dirty, detail, definitionId, nodes, edges]);
 
   const publish = useCallback(async () => {
     const saved = dirty ? await save() : detail;

@@ -277,7 +277,8 @@ export const api = {
   create: (definition: unknown) => call<DefinitionDetail>("POST", "/api/definitions", definition),
   saveDraft: (id: string, definition: unknown, revision: number) =>
     call<DefinitionDetail>("PUT", `/api/definitions/${encodeURIComponent(id)}/draft`, { definition, revision }),
-  validate: (id: string) => call<ValidationIssue[]>("POST", `/api/definitions/${encodeURIComponent(id)}/validate`),
+  /** With a definition: that one as it stands, unsaved; without: the latest saved version. */
+  validate: (id: string, definition?: unknown) => call<ValidationIssue[]>("POST", `/api/definitions/${encodeURIComponent(id)}/validate`, definition),
   versions: (id: string) => call<VersionInfo[]>("GET", `/api/definitions/${encodeURIComponent(id)}/versions`),
   diff: (id: string, from: number, to: number) => call<DefinitionDiff>("GET", `/api/definitions/${encodeURIComponent(id)}/diff?from=${from}&to=${to}`),
   rollback: (id: string, version: number) => call<DefinitionDetail>("POST", `/api/definitions/${encodeURIComponent(id)}/versions/${version}/rollback`),
