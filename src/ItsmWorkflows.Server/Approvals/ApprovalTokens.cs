@@ -3,7 +3,7 @@ using System.Text;
 
 namespace ItsmWorkflows.Server.Approvals;
 
-/// <summary>256-bit random link tokens; the database keeps only their SHA-256.</summary>
+/// <summary>256-bit random tokens (approval links; API tokens behind their prefix); the database keeps only their SHA-256.</summary>
 internal static class ApprovalTokens
 {
     public static string New() => Base64Url(RandomNumberGenerator.GetBytes(32));

@@ -1,6 +1,4 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Encodings.Web;
 using ItsmWorkflows.Server.Data;
 using Microsoft.AspNetCore.Authentication;
@@ -30,9 +28,11 @@ internal sealed class ApiTokenAuthentication(IOptionsMonitor<AuthenticationSchem
     /// <summary>The scheme that decides per request: a bearer token, else the sign-in cookie.</summary>
     public const string Selector = "ItsmDefault";
 
-    public static string NewToken() => Prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
+    /// <summary>256 random bits, as an approval link's, behind the prefix.</summary>
+    public static string NewToken() => Prefix + Approvals.ApprovalTokens.New();
 
-    public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+    /// <summary>What is stored of it: its SHA-256, as of an approval link's token.</summary>
+    public static string Hash(string token) => Approvals.ApprovalTokens.Hash(token);
 
     /// <summary>The token, when the request carries one of ours.</summary>
     public static string? TokenOf(HttpRequest request)
@@ -75,5 +75,4 @@ internal sealed class ApiTokenAuthentication(IOptionsMonitor<AuthenticationSchem
         return Task.CompletedTask;
     }
 
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -55,18 +55,18 @@ internal static partial class ApiTokenEndpoints
         if (days is < 1 or > 730) throw ProblemException.BadRequest("'expiresInDays' is 1 to 730 (default 90): a token does not last for ever.");
         var me = user.Identity!.Name!;
         var whose = string.IsNullOrWhiteSpace(body.UserName) ? me : body.UserName.Trim();
-        if (!string.Equals(whose, me, StringComparison.OrdinalIgnoreCase))
+        if (!string.Equals(whose, me, StringComparison.OrdinalIgnoreCase) && !user.IsInRole(Roles.Admin))
         {
-            if (!user.IsInRole(Roles.Admin)) throw new ProblemException(StatusCodes.Status403Forbidden, "Forbidden", "Only an administrator makes API tokens for someone else; leave 'userName' out to make one of your own.");
-            if (await users.FindByNameAsync(whose) is null) throw ProblemException.NotFound($"There is no person '{whose}'.");
+            throw new ProblemException(StatusCodes.Status403Forbidden, "Forbidden", "Only an administrator makes API tokens for someone else; leave 'userName' out to make one of your own.");
         }
+        var person = await users.FindByNameAsync(whose) ?? throw ProblemException.NotFound($"There is no person '{whose}'.");
         var token = ApiTokenAuthentication.NewToken();
         var now = time.GetUtcNow();
         var record = new ApiTokenRecord
         {
             Id = Guid.NewGuid().ToString("N"),
             Name = body.Name.Trim(),
-            UserName = (await users.FindByNameAsync(whose))!.UserName!,
+            UserName = person.UserName!,
             TokenHash = ApiTokenAuthentication.Hash(token),
             Hint = token[..(ApiTokenAuthentication.Prefix.Length + 4)],
             CreatedAt = now,
