@@ -150,6 +150,9 @@ public sealed class LiquidSandboxTests
     [InlineData("{% assign s = 'xxxxxxxxxx' %}{% for i in (1..16) %}{% assign s = s | append: s %}{% endfor %}{% for i in (1..30000) %}{{ s | upcase | size | modulo: 1 }}{% endfor %}")]
     // The reviewer's second: comparisons inside one if, which Fluid counts as one step (it ran 23.6 s).
     [InlineData("{% assign s = 'xxxxxxxxxx' %}{% for i in (1..16) %}{% assign s = s | append: s %}{% endfor %}{% for i in (1..30000) %}{% if s contains 'zz' or s contains 'zy' or s contains 'zx' or s contains 'zw' or s contains 'zv' or s contains 'zu' or s contains 'zt' or s contains 'zs' %}{% endif %}{% endfor %}")]
+    // A case compares with every when without an operator or a filter: each option the same length as the value and
+    // different only at its end (about 12 s untimed).
+    [InlineData("{% assign s = 'xxxxxxxxxx' %}{% for i in (1..16) %}{% assign s = s | append: s %}{% endfor %}{% assign t = s | append: 'y' %}{% assign s = s | append: 'z' %}{% for i in (1..30000) %}{% case s %}{% when t, t, t, t, t, t, t, t %}matched{% endcase %}{% endfor %}")]
     public async Task Render_LongerThanItsTimeLimit_StopsWithClearMessage(string template)
     {
         var (h, state) = await RenderAsync(template);

@@ -21,9 +21,10 @@ internal sealed class LiquidDepthVisitor : AstVisitor
         return visitor.MaxDepth;
     }
 
-    public override Statement Visit(Statement statement) => Deeper(() => base.Visit(statement));
+    // The deadline's wrappers (a timed tag, a timed operator) are not a level of their own.
+    public override Statement Visit(Statement statement) => statement is LiquidTimedStatement ? base.Visit(statement) : Deeper(() => base.Visit(statement));
 
-    public override Expression Visit(Expression expression) => Deeper(() => base.Visit(expression));
+    public override Expression Visit(Expression expression) => expression is LiquidTimedOperator ? base.Visit(expression) : Deeper(() => base.Visit(expression));
 
     private T Deeper<T>(Func<T> visit)
     {

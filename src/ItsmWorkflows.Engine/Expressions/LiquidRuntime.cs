@@ -181,6 +181,7 @@ public static class LiquidRuntime
             context.SetValue(identifier, new Fluid.Values.StringValue(captured.ToString(), false));
             return completion;
         });
+        LiquidTimedStatement.InstallOn(parser);
         return parser;
     }
 }

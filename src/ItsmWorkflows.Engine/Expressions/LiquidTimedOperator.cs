@@ -17,6 +17,14 @@ internal sealed class LiquidTimedOperator(Expression inner) : Expression
         return inner.EvaluateAsync(context);
     }
 
+    /// <summary>A visitor (the depth check) walks into the operator as if it were not wrapped.</summary>
+    protected override Expression Accept(AstVisitor visitor)
+    {
+        ArgumentNullException.ThrowIfNull(visitor);
+        visitor.Visit(inner);
+        return this;
+    }
+
     /// <summary>Every operator the parser knows, timed.</summary>
     public static void InstallOn(FluidParser parser)
     {
