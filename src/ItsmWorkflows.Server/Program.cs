@@ -88,6 +88,7 @@ builder.Services.PostConfigure<ApprovalOptions>(o =>
 });
 builder.Services.AddScoped<ApprovalService>();
 builder.Services.AddScoped<DelegationHandover>();
+builder.Services.AddScoped<ItsmWorkflows.Server.Identity.PeopleAdmin>();
 builder.Services.AddSingleton<DbApproverDirectory>();
 builder.Services.AddSingleton<ItsmWorkflows.Engine.Calendars.IBusinessCalendarProvider, ItsmWorkflows.Server.Calendars.DbCalendarProvider>();
 builder.Services.AddAntiforgery();
@@ -162,6 +163,7 @@ app.MapRequestEndpoints();
 app.MapChangeEndpoints();
 app.MapIncidentEndpoints();
 app.MapPeopleEndpoints();
+app.MapPeopleAdminEndpoints();
 app.MapWorkflowHttpEndpoints();
 app.MapHub<ItsmWorkflows.Server.Live.LiveHub>(ItsmWorkflows.Server.Live.LiveHub.Path).RequireAuthorization(Policies.SignedIn);
 app.MapGet("/", () => Results.Redirect("/portal/")).AllowAnonymous().ExcludeFromDescription();

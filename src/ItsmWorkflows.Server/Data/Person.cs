@@ -14,4 +14,10 @@ internal sealed class Person : IdentityUser
 
     /// <summary>Who decides for this person while they are away.</summary>
     public string? DelegateId { get; set; }
+
+    /// <summary>
+    /// When an administrator switched the account off (someone who left, a compromised account): no sign-in, no API
+    /// token, no live connection, until switched on again. Their tickets, approvals and history stay as they were.
+    /// </summary>
+    public DateTimeOffset? DisabledAt { get; set; }
 }

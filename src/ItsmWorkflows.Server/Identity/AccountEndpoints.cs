@@ -46,6 +46,7 @@ internal static class AccountEndpoints
             var person = await users.FindByNameAsync(request.UserName);
             // Only the people without a password, as the demo seeds them: never an account someone set a password for.
             if (person is null || person.PasswordHash is not null) throw ProblemException.NotFound($"There is no demo person '{request.UserName}'.");
+            if (!await signIn.CanSignInAsync(person)) throw ItsmSignInManager.Disabled();
             await signIn.SignInAsync(person, isPersistent: false);
             return Results.NoContent();
         }).AllowAnonymous();

@@ -57,6 +57,7 @@ internal sealed class ApiTokenAuthentication(IOptionsMonitor<AuthenticationSchem
         var person = await users.FindByNameAsync(record.UserName);
         // Not refused while its person is locked out: five wrong passwords from anyone would switch off a monitoring webhook.
         if (person is null) return AuthenticateResult.Fail("The API token's person no longer exists.");
+        if (person.DisabledAt is not null) return AuthenticateResult.Fail("The API token's person is switched off; an administrator can switch them on again.");
         // When it was last used, to the hour: enough to tell a forgotten token from a live one, without a write per request.
         if (record.LastUsedAt is not { } used || now - used > TimeSpan.FromHours(1))
         {

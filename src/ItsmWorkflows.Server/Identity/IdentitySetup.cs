@@ -26,7 +26,7 @@ internal static class IdentitySetup
             .AddRoles<IdentityRole>()
             .AddUserValidator<ReservedUserNames>()
             .AddEntityFrameworkStores<ItsmDbContext>()
-            .AddSignInManager()
+            .AddSignInManager<ItsmSignInManager>()
             .AddDefaultTokenProviders();
         // A sign-in cookie is re-checked against the person's security stamp this often: signing out (which renews the
         // stamp) and a removed account end every session of that person within the interval, not at cookie expiry.

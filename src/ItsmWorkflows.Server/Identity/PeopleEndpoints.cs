@@ -5,14 +5,14 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ItsmWorkflows.Server.Identity;
 
-internal sealed record DirectoryPersonDto(string UserName, string DisplayName, string? Email, string? Department, string? Manager, string? Delegate, IReadOnlyList<string> Groups);
+internal sealed record DirectoryPersonDto(string UserName, string DisplayName, string? Email, string? Department, string? Manager, string? Delegate, IReadOnlyList<string> Groups, IReadOnlyList<string> Roles, bool Disabled);
 
 /// <summary>A group: its members' user names, and beside them (same order) the names people know them by.</summary>
 internal sealed record GroupDto(string Name, string? Description, IReadOnlyList<string> Members, IReadOnlyList<string> MemberNames);
 
 internal sealed record DelegateRequest(string? Delegate);
 
-internal sealed record PersonUpdateRequest(string? Manager, string? Delegate, string? Department, IReadOnlyList<string>? Groups);
+internal sealed record PersonUpdateRequest(string? Manager, string? Delegate, string? Department, IReadOnlyList<string>? Groups, string? DisplayName = null, string? Email = null, IReadOnlyList<string>? Roles = null);
 
 /// <summary>
 /// /api/people and /api/groups: who reports to whom (hierarchical escalation), who decides while someone is
@@ -35,9 +35,22 @@ internal static class PeopleEndpoints
             await handover.ApplyAsync(me, previous, CancellationToken.None);
             return (await DirectoryAsync(db, me.Id, ct))[0];
         }).WithSummary("Names who decides your approvals while you are away, those already waiting included (null clears it and withdraws the links the former delegate did not use).");
-        people.MapPut("/{userName}", async (string userName, PersonUpdateRequest body, ItsmDbContext db, Approvals.DelegationHandover handover, CancellationToken ct) =>
+        people.MapPut("/{userName}", async (string userName, PersonUpdateRequest body, ClaimsPrincipal user, ItsmDbContext db, PeopleAdmin admin, Microsoft.AspNetCore.Identity.UserManager<Person> users, Approvals.DelegationHandover handover, CancellationToken ct) =>
         {
             var person = await FindAsync(db, userName, ct);
+            if (body.DisplayName is not null)
+            {
+                if (body.DisplayName.Trim().Length == 0) throw ProblemException.BadRequest("A display name cannot be empty: it is the name others read.");
+                person.DisplayName = body.DisplayName.Trim();
+            }
+            if (body.Email is not null)
+            {
+                var email = body.Email.Trim();
+                if (email.Length > 0 && !System.Net.Mail.MailAddress.TryCreate(email, out _)) throw ProblemException.BadRequest($"'{email}' is not an email address.");
+                person.Email = email.Length == 0 ? null : email;
+                person.NormalizedEmail = users.NormalizeEmail(person.Email);
+            }
+            if (body.Roles is not null) await admin.SetRolesAsync(person, body.Roles, user.Identity!.Name!);
             var previousDelegate = person.DelegateId;
             if (body.Manager is not null)
             {
@@ -66,7 +79,7 @@ internal static class PeopleEndpoints
             await db.SaveChangesAsync(ct);
             await handover.ApplyAsync(person, previousDelegate, CancellationToken.None);
             return (await DirectoryAsync(db, person.Id, ct))[0];
-        }).RequireAuthorization(Policies.Admin).WithSummary("Sets a person's manager, delegate, department and groups.");
+        }).RequireAuthorization(Policies.Admin).WithSummary("Sets a person's display name, email, roles, manager, delegate, department and groups (a field left out stays; roles and groups are replaced whole).");
 
         app.MapGet("/api/groups", async (ItsmDbContext db, CancellationToken ct) =>
         {
@@ -94,14 +107,17 @@ internal static class PeopleEndpoints
         return chosen.Id;
     }
 
-    private static async Task<List<DirectoryPersonDto>> DirectoryAsync(ItsmDbContext db, string? onlyId, CancellationToken ct)
+    internal static async Task<List<DirectoryPersonDto>> DirectoryAsync(ItsmDbContext db, string? onlyId, CancellationToken ct)
     {
         var people = await db.Users.AsNoTracking().OrderBy(p => p.UserName).ToListAsync(ct);
         var names = people.ToDictionary(p => p.Id, p => p.UserName);
         var groups = await db.GroupMembers.AsNoTracking().Join(db.Groups, m => m.GroupId, g => g.Id, (m, g) => new { m.PersonId, g.Name }).ToListAsync(ct);
+        var roles = await db.UserRoles.AsNoTracking().Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => new { ur.UserId, r.Name }).ToListAsync(ct);
         return [.. people.Where(p => onlyId is null || p.Id == onlyId).Select(p => new DirectoryPersonDto(
             p.UserName!, p.DisplayName, p.Email, p.Department,
             p.ManagerId is { } m ? names.GetValueOrDefault(m) : null, p.DelegateId is { } d ? names.GetValueOrDefault(d) : null,
-            [.. groups.Where(g => g.PersonId == p.Id).Select(g => g.Name).Order()]))];
+            [.. groups.Where(g => g.PersonId == p.Id).Select(g => g.Name).Order()],
+            [.. roles.Where(r => r.UserId == p.Id).Select(r => r.Name!).Order(StringComparer.Ordinal)],
+            p.DisabledAt is not null))];
     }
 }

@@ -67,6 +67,7 @@ internal static partial class SingleSignOnEndpoints
                 await users.AddToRoleAsync(person, Roles.Requester);
                 LogAdded(log, userName);
             }
+            if (!await signIn.CanSignInAsync(person)) throw ItsmSignInManager.Disabled();
             if (link) await users.AddLoginAsync(person, new UserLoginInfo(OpenIdConnectDefaults.AuthenticationScheme, subject, "OpenID Connect"));
             await signIn.SignInAsync(person, isPersistent: false);
             return Results.Redirect("/");

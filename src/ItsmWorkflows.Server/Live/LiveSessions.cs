@@ -43,7 +43,8 @@ internal sealed partial class LiveSessions(IServiceScopeFactory scopes, IConfigu
         var ids = open.Select(c => c.UserId).Distinct().ToList();
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ItsmDbContext>();
-        var stamps = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).Select(u => new { u.Id, u.SecurityStamp }).ToDictionaryAsync(u => u.Id, u => u.SecurityStamp, cancellationToken);
+        // A disabled person counts as gone: every connection of theirs closes, cookie or token.
+        var stamps = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id) && u.DisabledAt == null).Select(u => new { u.Id, u.SecurityStamp }).ToDictionaryAsync(u => u.Id, u => u.SecurityStamp, cancellationToken);
         var tokenIds = open.Select(c => c.TokenId).OfType<string>().Distinct().ToList();
         var now = time.GetUtcNow();
         var liveTokens = tokenIds.Count == 0 ? [] : (await db.ApiTokens.AsNoTracking().Where(t => tokenIds.Contains(t.Id) && t.RevokedAt == null)

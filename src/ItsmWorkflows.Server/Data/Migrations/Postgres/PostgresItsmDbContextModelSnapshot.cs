@@ -726,6 +726,10 @@ namespace ItsmWorkflows.Server.Data.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("department");
 
+                    b.Property<DateTimeOffset?>("DisabledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("disabled_at");
+
                     b.Property<string>("DisplayName")
                         .IsRequired()
                         .HasColumnType("text")

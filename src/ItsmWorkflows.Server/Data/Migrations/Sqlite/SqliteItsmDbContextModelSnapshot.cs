@@ -719,6 +719,10 @@ namespace ItsmWorkflows.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("department");
 
+                    b.Property<long?>("DisabledAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("disabled_at");
+
                     b.Property<string>("DisplayName")
                         .IsRequired()
                         .HasColumnType("TEXT")
