@@ -5,6 +5,30 @@ import { api, type ApiToken } from "./api";
  * My API tokens: a script or a monitoring system calls as me (my roles, nothing more) with
  * "Authorization: Bearer itsm_…". A token is shown once, when it is made; the list shows only its first characters.
  */
+/** Changing one's own password: the current one is needed; other sessions end, this one stays. */
+function PasswordForm() {
+  const [current, setCurrent] = useState("");
+  const [next, setNext] = useState("");
+  const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
+  const change = async () => {
+    setMessage(null);
+    try {
+      await api.changeMyPassword(current, next);
+      setCurrent("");
+      setNext("");
+      setMessage({ text: "Your password is changed; your other sessions have ended.", error: false });
+    } catch (e) { setMessage({ text: (e as Error).message, error: true }); }
+  };
+  return (
+    <form className="row" aria-label="Change your password" onSubmit={(e) => { e.preventDefault(); void change(); }}>
+      <label>Current password <input type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} /></label>
+      <label>New password <input type="password" autoComplete="new-password" minLength={12} value={next} onChange={(e) => setNext(e.target.value)} /></label>
+      <button type="submit" disabled={!current || next.length < 12}>Change password</button>
+      {message && <p className={`message ${message.error ? "error" : "info"}`} role={message.error ? "alert" : "status"} data-testid="password-message">{message.text}</p>}
+    </form>
+  );
+}
+
 export function ApiTokensPage() {
   const [tokens, setTokens] = useState<ApiToken[] | null>(null);
   const [name, setName] = useState("");
@@ -52,6 +76,9 @@ export function ApiTokensPage() {
         ))}
         {tokens?.length === 0 && <li className="hint">No tokens yet.</li>}
       </ul>
+      <h2>Your password</h2>
+      <p className="hint">For signing in with a password (not needed when you sign in through your organisation's account).</p>
+      <PasswordForm />
     </main>
   );
 }

@@ -3,6 +3,7 @@ import { factText, staffRoles, TicketPage } from "./TicketPage";
 import { DashboardPage } from "./Dashboard";
 import { ChangeForm } from "./ChangeForm";
 import { ApiTokensPage } from "./ApiTokens";
+import { PeopleAdminPage } from "./PeopleAdmin";
 import { DelegateForm } from "./DelegateForm";
 import { api, ApiError, type CatalogItem, type ChangeCalendar, type FormField, type InboxItem, type Me, type Service } from "./api";
 
@@ -18,6 +19,7 @@ function Nav({ me }: { me: Me }) {
       <a href="#/approvals">Approvals</a>
       <a href="#/changes">Change calendar</a>
       {me.roles.some((r) => r === "process-owner" || r === "admin") && <a href="/designer/">Designer</a>}
+      {me.roles.includes("admin") && <a href="#/people">People</a>}
       <a href="#/tokens">API tokens</a>
       <span className="hint">{me.displayName}</span>
       <button type="button" className="link" onClick={() => { void api.logout().finally(() => { window.location.href = "/signin"; }); }}>Sign out</button>
@@ -328,6 +330,7 @@ export function Portal({ hash }: { hash: string }) {
         : hash.startsWith("#/changes") ? <ChangeCalendarPage staff={me.roles.some((r) => staffRoles.includes(r))} />
         : hash.startsWith("#/dashboard") ? <DashboardPage />
         : hash.startsWith("#/tokens") ? <ApiTokensPage />
+        : hash.startsWith("#/people") && me.roles.includes("admin") ? <PeopleAdminPage />
         : <Catalog />}
     </>
   );

@@ -228,7 +228,16 @@ export interface TicketDetail {
 
 export interface InboxItem { approvalId: string; title: string; requester?: string | null; requesterName?: string | null; onBehalfOf?: string | null; onBehalfOfName?: string | null; dueAt?: string | null; details: { key: string; value: string }[] }
 
-export interface DirectoryPerson { userName: string; displayName: string; email?: string | null; department?: string | null; manager?: string | null; delegate?: string | null; groups: string[] }
+export interface DirectoryPerson {
+  userName: string; displayName: string; email?: string | null; department?: string | null; manager?: string | null; delegate?: string | null; groups: string[];
+  /** Roles (admin, process-owner, approver, agent, requester), and whether an administrator switched the account off. */
+  roles: string[]; disabled: boolean;
+}
+
+export interface Group { name: string; description?: string | null; members: string[]; memberNames?: string[] }
+
+/** What an administrator sets on a person; a field left out stays as it is. */
+export interface PersonChange { displayName?: string; email?: string; department?: string; manager?: string; roles?: string[]; groups?: string[] }
 
 export interface CalendarChange { number: string; title: string; type: string; status: string; risk?: string | null; start: string; end: string; services: string[] }
 
@@ -252,7 +261,14 @@ export const api = {
   assign: (number: string, assignee: string, revision: number) => call<Ticket>("POST", `/api/tickets/${encodeURIComponent(number)}/assign`, { assignee, revision }),
   reassign: (number: string, assignmentGroup: string, assignee: string, revision: number) =>
     call<Ticket>("POST", `/api/tickets/${encodeURIComponent(number)}/assign`, { assignmentGroup, assignee, revision }),
-  groups: () => call<{ name: string; description?: string | null; members: string[]; memberNames?: string[] }[]>("GET", "/api/groups"),
+  groups: () => call<Group[]>("GET", "/api/groups"),
+  addGroup: (name: string, description: string, members: string[]) => call<Group>("POST", "/api/groups", { name, description, members }),
+  setGroupMembers: (name: string, members: string[]) => call<Group>("PUT", `/api/groups/${encodeURIComponent(name)}`, { members }),
+  addPerson: (body: PersonChange & { userName: string; displayName: string; password?: string }) => call<DirectoryPerson>("POST", "/api/people", body),
+  changePerson: (userName: string, body: PersonChange) => call<DirectoryPerson>("PUT", `/api/people/${encodeURIComponent(userName)}`, body),
+  setPassword: (userName: string, password: string) => call<unknown>("PUT", `/api/people/${encodeURIComponent(userName)}/password`, { password }),
+  switchAccount: (userName: string, on: boolean) => call<DirectoryPerson>("POST", `/api/people/${encodeURIComponent(userName)}/${on ? "enable" : "disable"}`),
+  changeMyPassword: (currentPassword: string, newPassword: string) => call<unknown>("PUT", "/api/people/me/password", { currentPassword, newPassword }),
   incidentAction: (number: string, action: string, note?: string) => call<Ticket>("POST", `/api/incidents/${encodeURIComponent(number)}/${action}`, { note }),
   rescheduleChange: (number: string, plannedStart: string, plannedEnd: string) =>
     call<Ticket>("POST", `/api/changes/${encodeURIComponent(number)}/reschedule`, { plannedStart, plannedEnd }),
