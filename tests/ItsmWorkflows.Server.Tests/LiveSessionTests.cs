@@ -97,4 +97,29 @@ public sealed class LiveSessionTests(SqliteServerFixture fixture) : IClassFixtur
         await closed.Task.WaitAsync(Patience, Ct);
         Assert.Equal(HubConnectionState.Disconnected, wallboard.State);
     }
+
+    [Fact]
+    public async Task WhenAnAdministratorSwitchesAPersonOff_TheWebSocketTheirTokenOpened_IsClosedToo()
+    {
+        // A token's connection survives its person signing out (above), not their account being switched off.
+        var ivan = await fixture.ClientAsync("ivan");
+        var made = await OkAsync(await ivan.PostJsonAsync("/api/tokens", new { name = "Wallboard" }));
+        await using var wallboard = await ConnectAsync("Authorization", "Bearer " + made["token"]!.GetValue<string>());
+        var closed = new TaskCompletionSource();
+        wallboard.Closed += _ => { closed.TrySetResult(); return Task.CompletedTask; };
+        Assert.Equal(0, await CheckAsync());
+
+        var erin = await fixture.ClientAsync("erin");
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await erin.PostAsync("/api/people/ivan/disable", null, Ct)).StatusCode);
+        try
+        {
+            Assert.True(await CheckAsync() >= 1);
+            await closed.Task.WaitAsync(Patience, Ct);
+            Assert.Equal(HubConnectionState.Disconnected, wallboard.State);
+        }
+        finally
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await erin.PostAsync("/api/people/ivan/enable", null, Ct)).StatusCode);
+        }
+    }
 }
