@@ -126,6 +126,7 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<ItsmWorkflows.Serv
 builder.Services.AddHealthChecks().AddDbContextCheck<ItsmDbContext>("database", tags: ["ready"]);
 
 var app = builder.Build();
+ItsmWorkflows.Server.Web.ContentRootCheck.WarnIfMisplaced(app);
 if (demo && app.Environment.IsProduction())
 {
     DemoLog.OnInProduction(app.Logger);

@@ -16,7 +16,7 @@ internal static class DesignerFiles
             foreach (var prefix in new[] { "/designer", "/portal" })
             {
                 app.MapGet(prefix + "/{**path}", () => Results.Problem(
-                    "The web app (designer and portal) was not built into this server: Node.js and npm were missing when it was built. Install them (Debian: apt-get install -y nodejs npm) and run it again; the API works meanwhile at /api/docs.",
+                    "The web app (designer and portal) is not in the server's wwwroot/designer folder. Either it was not built (the build says so when Node.js and npm are missing: Debian apt-get install -y nodejs npm, then build again), or the server was started from another folder than its own (start it there, or pass --contentRoot). The API works meanwhile at /api/docs.",
                     statusCode: StatusCodes.Status503ServiceUnavailable, title: "Web app not built")).AllowAnonymous().ExcludeFromDescription();
             }
             return;
