@@ -8,8 +8,14 @@ namespace ItsmWorkflows.Server.Data;
 /// The application database. Provider-neutral; <see cref="SqliteItsmDbContext"/> and
 /// <see cref="PostgresItsmDbContext"/> exist only so each provider has its own migrations.
 /// </summary>
-internal abstract class ItsmDbContext(DbContextOptions options) : IdentityDbContext<Person>(options)
+internal abstract class ItsmDbContext(DbContextOptions options) : IdentityDbContext<Person>(options), Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.IDataProtectionKeyContext
 {
+    /// <summary>
+    /// The keys that protect sign-in cookies, anti-forgery tokens and the approval page's forms: in the database, so
+    /// every node reads the same ring and a restart, a new release folder or a new container signs nobody out.
+    /// </summary>
+    public DbSet<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey> DataProtectionKeys => Set<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey>();
+
     public DbSet<WorkflowDefinitionRecord> Definitions => Set<WorkflowDefinitionRecord>();
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using ItsmWorkflows.Server.Data;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -33,6 +34,10 @@ internal static class IdentitySetup
         services.AddScoped<ISecurityStampValidator, SecurityStampValidator<Person>>();
         services.Configure<SecurityStampValidatorOptions>(o =>
             o.ValidationInterval = builder.Configuration.GetValue("Identity:SessionCheckInterval", TimeSpan.FromMinutes(1)));
+
+        // One key ring for every node, kept in the database (see ItsmDbContext.DataProtectionKeys), under a fixed name:
+        // without it each node and each release folder made its own, and a cookie or form from one failed on another.
+        services.AddDataProtection().SetApplicationName("ItsmWorkflows").PersistKeysToDbContext<ItsmDbContext>();
 
         var authentication = services.AddAuthentication(o =>
         {
