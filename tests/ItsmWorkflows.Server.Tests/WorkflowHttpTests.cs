@@ -194,6 +194,32 @@ public abstract partial class WorkflowHttpTests<TFixture>(TFixture fixture) : IC
     }
 
     [Fact]
+    public async Task Webhook_WhoseWorkflowStopsAtAnIncident_Is500_NotAnAcknowledgement()
+    {
+        // A monitoring system must not record success for an alert that opened nothing.
+        var path = "faulty-" + Guid.NewGuid().ToString("N")[..6];
+        var id = "wh-" + Guid.NewGuid().ToString("N")[..8];
+        await PublishAsync($$"""
+            { "definitionId": "{{id}}", "name": "{{id}}", "root": { "type": "Elsa.Flowchart", "id": "F", "activities": [
+              { "id": "Hook", "type": "Elsa.HttpEndpoint", "canStartWorkflow": true,
+                "path": { "typeName": "String", "expression": { "type": "Literal", "value": "{{path}}" } },
+                "supportedMethods": { "typeName": "List<String>", "expression": { "type": "Object", "value": "[\"POST\"]" } } },
+              { "id": "OpenIncident", "type": "Elsa.WriteLine", "text": { "typeName": "String", "expression": { "type": "JavaScript", "value": "(() => { throw new Error('secret internal detail'); })()" } } } ],
+              "connections": [ { "source": { "activity": "Hook", "port": "Done" }, "target": { "activity": "OpenIncident", "port": "In" } } ] } }
+            """);
+
+        var answer = await (await fixture.ClientAsync(null)).PostAsync($"/workflows/{path}", Body("{}"), Ct);
+        Assert.Equal(HttpStatusCode.InternalServerError, answer.StatusCode);
+        Assert.Equal("application/problem+json", answer.Content.Headers.ContentType!.MediaType);
+        var problem = await ReadAsync(answer);
+        Assert.Equal("Workflow stopped by an incident", problem["title"]!.GetValue<string>());
+        Assert.Contains("in step 'OpenIncident'", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.DoesNotContain("secret internal detail", problem.ToJsonString(), StringComparison.Ordinal);
+        var instance = await OkAsync(await (await fixture.ClientAsync("dave")).GetAsync($"/api/instances/{problem["workflowInstanceId"]!.GetValue<string>()}", Ct));
+        Assert.Equal("Faulted", instance["instance"]!["subStatus"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task UnknownRoute_Is404_AndMalformedJsonIs400()
     {
         var client = await fixture.ClientAsync(null);

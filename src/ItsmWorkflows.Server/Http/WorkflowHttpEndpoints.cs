@@ -121,6 +121,15 @@ internal static class WorkflowHttpEndpoints
             };
             return new WorkflowHttpResult(response.StatusCode, body, response.ContentType ?? "text/plain", response.Headers);
         }
+        // Stopped by an incident before answering: the caller (a monitoring system) must not record a success, or an
+        // alert that opened nothing looks handled. Which activity, not the error itself: the caller may be anyone.
+        if (result.State.SubStatus == WorkflowSubStatus.Faulted)
+        {
+            var incident = result.State.Incidents.LastOrDefault(i => i.ResolvedAt is null);
+            return Results.Problem(statusCode: StatusCodes.Status500InternalServerError, title: "Workflow stopped by an incident",
+                detail: $"The workflow took the request but stopped at an incident{(incident is null ? "" : $" in step '{incident.ActivityId}'")}; its operators can see why and retry it.",
+                extensions: new Dictionary<string, object?> { ["workflowInstanceId"] = result.State.InstanceId });
+        }
         // No HTTP Response activity ran: acknowledge with the instance, as a webhook caller expects a quick 2xx.
         return Results.Accepted(value: new { workflowInstanceId = result.State.InstanceId, status = result.State.Status.ToString(), subStatus = result.State.SubStatus.ToString() });
     }
