@@ -100,6 +100,13 @@ public sealed partial class RequestProcessTests
             """), Ct);
         Assert.Equal(HttpStatusCode.BadRequest, badTarget.StatusCode);
         Assert.Contains("delivery target is a positive working time", (await ReadAsync(badTarget))["detail"]!.GetValue<string>());
+        // A fulfilment task needs its title: one without reached its group as "null for Alice Requester".
+        var untitled = await dave.PutAsync("/api/catalog/monitor", Body($$"""
+            { "id": "monitor", "name": "Second monitor", "form": [], "approvalRequired": false, "approvers": [], "approvalRule": "Any",
+              "fulfilmentGroup": "Desktop Support", "tasks": [{ "name": "Deliver the monitor", "group": "Desktop Support" }], "workflowDefinitionId": "{{id}}", "price": 180, "active": true }
+            """), Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, untitled.StatusCode);
+        Assert.Contains("Task 1 needs a title (what to do) and a group (who does it).", (await ReadAsync(untitled))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         // A catalog item cannot name groups that do not exist.
         Assert.Equal(HttpStatusCode.BadRequest, (await dave.PutAsync("/api/catalog/monitor", Body($$"""
             { "id": "monitor", "name": "Second monitor", "form": [], "approvalRequired": false, "approvers": [], "approvalRule": "Any",

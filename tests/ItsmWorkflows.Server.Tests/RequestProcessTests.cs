@@ -113,6 +113,13 @@ public sealed partial class RequestProcessTests(PostgresSmtpServerFixture fixtur
             && e["to"]!.AsArray().Count == 0 && e["sentAt"] is not null);
 
         Assert.Null((await TicketAsync(alice, number))["sla"]!["delivery"]); // approval time is not delivery time
+        // carol reads what she is asked to approve, as its requester does; someone else who is not staff does not.
+        var asApprover = await TicketAsync(await fixture.ClientAsync("carol"), number);
+        Assert.Equal(number, asApprover["ticket"]!["number"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, (await (await fixture.ClientAsync("carol")).GetAsync($"/api/tickets/{number}/process", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await (await fixture.ClientAsync("kate")).GetAsync($"/api/tickets/{number}", Ct)).StatusCode);
+        // Reading only: a note stays with the people on the ticket.
+        Assert.Equal(HttpStatusCode.NotFound, (await (await fixture.ClientAsync("carol")).PostJsonAsync($"/api/tickets/{number}/notes", new { text = "Looks fine" })).StatusCode);
         await OkAsync(await DecideAsync(fixture, "carol", number, "Approved", "Go ahead"));
         Assert.Equal("In fulfilment", await StatusAsync(alice, number));
         // From the start of fulfilment the delivery clock runs: five eight-hour days on the laptop service's business hours.

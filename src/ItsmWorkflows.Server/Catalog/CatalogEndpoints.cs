@@ -145,6 +145,11 @@ internal static class CatalogEndpoints
         if (body.ApprovalRequired && (body.Approvers is null || body.Approvers.Count == 0)) problems.Add("An item that needs approval needs approvers: user names, group:Name, or manager.");
         if (body.ApprovalRule is not ("Any" or "All")) problems.Add("The approval rule is Any or All.");
         if (body.Price < 0) problems.Add("The price cannot be negative.");
+        // A task without a title reached its group as "null for Alice Requester" (JSON's unknown fields are dropped).
+        foreach (var (task, index) in (body.Tasks ?? []).Select((t, i) => (t, i + 1)))
+        {
+            if (task is null || string.IsNullOrWhiteSpace(task.Title) || string.IsNullOrWhiteSpace(task.Group)) problems.Add($"Task {index} needs a title (what to do) and a group (who does it).");
+        }
         if (body.DeliveryTarget is { } delivery && delivery <= TimeSpan.Zero) problems.Add("The delivery target is a positive working time, such as 16:00:00 for two eight-hour days.");
         if (problems.Count > 0) throw ProblemException.BadRequest(string.Join(" ", problems));
         if (body.ServiceId is { } serviceId && !await db.Services.AnyAsync(s => s.Id == serviceId, ct)) throw ProblemException.BadRequest($"There is no service '{serviceId}'.");

@@ -129,6 +129,19 @@ internal sealed partial class TicketService(ItsmDbContext db, WorkflowRuntime ru
         IsStaff(user) || string.Equals(ticket.Requester, user.Identity?.Name, StringComparison.OrdinalIgnoreCase)
         || string.Equals(ticket.Assignee, user.Identity?.Name, StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Whether the person may read the ticket: <see cref="CanSee"/>, or they were asked to decide one of its process's
+    /// approvals (an approver or a delegate): what they approve is on the ticket (a change's plans, a request's
+    /// answers), and they read it as its requester does (no work notes, others' addresses hidden). Reading only:
+    /// notes and actions stay with the people on the ticket.
+    /// </summary>
+    public static async Task<bool> CanReadAsync(ItsmDbContext db, ClaimsPrincipal user, TicketRecord ticket, CancellationToken cancellationToken)
+    {
+        if (CanSee(user, ticket)) return true;
+        if (ticket.InstanceId is not { } instance || user.Identity?.Name is not { } me) return false;
+        return await db.ApprovalTokens.AnyAsync(t => t.Approver == me && db.Approvals.Any(a => a.Id == t.ApprovalId && a.InstanceId == instance), cancellationToken);
+    }
+
     /// <summary>The history kind of a work note: staff read it, the requester does not.</summary>
     public const string WorkNoteKind = "work-note";
 
