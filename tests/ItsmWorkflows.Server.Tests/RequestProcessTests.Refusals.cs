@@ -160,4 +160,25 @@ public sealed partial class RequestProcessTests
         Assert.Equal(HttpStatusCode.Conflict, (await (await fixture.ClientAsync("nina")).PostJsonAsync($"/api/tasks/{task.Number}/close", new { state = "Complete" })).StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await bob.PostJsonAsync($"/api/requests/{number}/cancel", new { })).StatusCode);
     }
+
+    [Fact]
+    public async Task AnotherGroupsAgent_MayNotCancelSomeonesRequest_AndTheRequesterHearsWhenStaffDo()
+    {
+        var (alice, number) = await RequestAsync("alice", "vpn-access", new { reason = "Conference in Lisbon" });
+        var group = (await TicketAsync(alice, number))["ticket"]!["assignmentGroup"]!.GetValue<string>();
+        Assert.NotEqual("Desktop Support", group);
+        var before = await StatusAsync(alice, number);
+        // frank works Desktop Support: he sees every ticket, but this one is not his to call off.
+        var refused = await (await fixture.ClientAsync("frank")).PostJsonAsync($"/api/requests/{number}/cancel", new { reason = "tidying up" });
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains($"Only {number}'s requester, its assignee, an agent of {group} or a process owner can cancel it.", (await ReadAsync(refused))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(before, await StatusAsync(alice, number));
+
+        await OkAsync(await (await fixture.ClientAsync("dave")).PostJsonAsync($"/api/requests/{number}/cancel", new { reason = "Duplicate of an earlier request" }));
+        await SettleAsync(fixture);
+        var told = Assert.Single((await fixture.Smtp.ReceivedAsync()).Messages, m => m!["subject"]!.GetValue<string>() == $"Your request {number} was cancelled");
+        Assert.Equal("alice@example.test", told!["to"]!.AsArray().Single()!.GetValue<string>());
+        Assert.Contains("Dave Owner cancelled your request", told["text"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("\u201cDuplicate of an earlier request\u201d", told["text"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
 }

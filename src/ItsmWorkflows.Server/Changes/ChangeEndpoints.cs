@@ -47,9 +47,13 @@ internal static class ChangeEndpoints
         var changes = all.MapGroup("").RequireAuthorization(Policies.StartWorkflows);
         changes.MapPost("", RaiseAsync).WithSummary("Raises a change (standard, normal or emergency) and starts the change-approval workflow.");
         changes.MapPost("/{number}/reschedule", RescheduleAsync).WithSummary("Moves a change's planned window while it is held by a conflict, or scheduled and its window not yet open; the workflow checks the new window against the calendar again.");
-        changes.MapPost("/{number}/cancel", async (string number, Requests.CancelRequest? body, ClaimsPrincipal user, TicketService tickets, CancellationToken ct) =>
-            TicketDto.From(await tickets.CancelAsync(await tickets.FindAsync(number, TicketKind.Change, ct), user.Identity!.Name!, body?.Reason, ct)))
-            .WithSummary("Cancels a change at any point before it is closed.");
+        changes.MapPost("/{number}/cancel", async (string number, Requests.CancelRequest? body, ClaimsPrincipal user, TicketService tickets, ItsmDbContext db, CancellationToken ct) =>
+            {
+                var ticket = await tickets.FindAsync(number, TicketKind.Change, ct);
+                if (!await TicketService.CanManageAsync(db, user, ticket, ct)) throw TicketService.NotYoursToManage(ticket, "cancel");
+                return TicketDto.From(await tickets.CancelAsync(ticket, user.Identity!.Name!, body?.Reason, ct));
+            })
+            .WithSummary("Cancels a change at any point before it is closed (its requester, assignee, an agent of its group or a process owner; a requester who did not cancel it is emailed).");
         all.MapGet("/calendar", CalendarAsync).RequireAuthorization(Policies.SignedIn)
             .WithSummary("Changes with a planned window in [from, to), and the blackout windows there (for anyone signed in).");
     }
@@ -151,6 +155,7 @@ internal static class ChangeEndpoints
             throw ProblemException.BadRequest($"The new window would already have started ({body.PlannedStart.UtcDateTime:yyyy-MM-dd HH:mm} UTC is past); move it to a start after now.");
         }
         var ticket = await tickets.FindAsync(number, TicketKind.Change, ct);
+        if (!await TicketService.CanManageAsync(db, user, ticket, ct)) throw TicketService.NotYoursToManage(ticket, "move");
         // Moving it then would call off an implementation that is due.
         if (WindowOpened(ticket, time.GetUtcNow()))
         {

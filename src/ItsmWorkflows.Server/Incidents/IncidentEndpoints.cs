@@ -75,12 +75,13 @@ internal static class IncidentEndpoints
             if (string.IsNullOrWhiteSpace(body?.Note)) throw ProblemException.BadRequest("Say how the incident was resolved ('note'); the requester reads it.");
             return ActAsync(number, "incident-resolved", body, user, t, "{0} is already resolved.", ct);
         }).WithSummary("Resolves the incident: clocks stop and the requester is told how.");
-        incidents.MapPost("/{number}/cancel", async (string number, Requests.CancelRequest? body, ClaimsPrincipal user, TicketService tickets, CancellationToken ct) =>
+        incidents.MapPost("/{number}/cancel", async (string number, Requests.CancelRequest? body, ClaimsPrincipal user, TicketService tickets, ItsmDbContext db, CancellationToken ct) =>
         {
-            // Raised by mistake, a duplicate, or left without a process (an operator cancelled it): its caller or staff close it.
+            // Raised by mistake, a duplicate, or left without a process (an operator cancelled it): its caller, or the
+            // staff who work it, close it.
             var ticket = await tickets.FindAsync(number, TicketKind.Incident, ct);
-            var mine = string.Equals(ticket.Requester, user.Identity?.Name, StringComparison.OrdinalIgnoreCase);
-            if (!mine && !TicketService.IsStaff(user)) throw ProblemException.NotFound($"There is no incident {number}.");
+            if (!TicketService.CanSee(user, ticket)) throw ProblemException.NotFound($"There is no incident {number}.");
+            if (!await TicketService.CanManageAsync(db, user, ticket, ct)) throw TicketService.NotYoursToManage(ticket, "cancel");
             // Resolved is an outcome (its clocks met or breached): it closes, or is reopened, but is not called off.
             if (ticket.Status == TicketStatuses.Resolved) throw ProblemException.Conflict($"{ticket.Number} is resolved; it closes by itself, or reopen it if it is not fixed.");
             return TicketDto.From(await tickets.CancelAsync(ticket, user.Identity!.Name!, body?.Reason, ct));

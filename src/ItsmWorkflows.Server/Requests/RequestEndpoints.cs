@@ -24,13 +24,13 @@ internal static class RequestEndpoints
     {
         var requests = app.MapGroup("/api/requests").WithTags("Requests").RequireAuthorization(Policies.SignedIn);
         requests.MapPost("", SubmitAsync).WithSummary("Requests a catalog item: checks the form, raises REQ…, and starts the item's fulfilment workflow.");
-        requests.MapPost("/{number}/cancel", async (string number, CancelRequest? body, ClaimsPrincipal user, TicketService tickets, CancellationToken ct) =>
+        requests.MapPost("/{number}/cancel", async (string number, CancelRequest? body, ClaimsPrincipal user, TicketService tickets, ItsmDbContext db, CancellationToken ct) =>
         {
             var ticket = await tickets.FindAsync(number, TicketKind.Request, ct);
-            var mine = string.Equals(ticket.Requester, user.Identity?.Name, StringComparison.OrdinalIgnoreCase);
-            if (!mine && !TicketService.IsStaff(user)) throw ProblemException.NotFound($"There is no request {number}.");
+            if (!TicketService.CanSee(user, ticket)) throw ProblemException.NotFound($"There is no request {number}.");
+            if (!await TicketService.CanManageAsync(db, user, ticket, ct)) throw TicketService.NotYoursToManage(ticket, "cancel");
             return TicketDto.From(await tickets.CancelAsync(ticket, user.Identity!.Name!, body?.Reason, ct));
-        }).WithSummary("Withdraws a request: its workflow stops and its open tasks are cancelled.");
+        }).WithSummary("Withdraws a request (its requester, assignee, an agent of its group or a process owner): its workflow stops, its open tasks are cancelled, and a requester who did not cancel it is emailed.");
     }
 
     private static async Task<IResult> SubmitAsync(SubmitRequest body, ClaimsPrincipal user, ItsmDbContext db, TicketService tickets, Microsoft.Extensions.Options.IOptions<CatalogOptions> catalog, CancellationToken ct)

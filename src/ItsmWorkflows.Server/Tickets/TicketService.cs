@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore;
 namespace ItsmWorkflows.Server.Tickets;
 
 /// <summary>Opens tickets and starts their processes, signals them, and reads a ticket (TicketService.Detail.cs).</summary>
-internal sealed partial class TicketService(ItsmDbContext db, WorkflowRuntime runtime, IBusinessCalendarProvider calendars, WorkflowServices services, IWorkflowDefinitionProvider definitions, Runtime.PublishedVersionCache published, ILogger<TicketService> logger)
+internal sealed partial class TicketService(ItsmDbContext db, WorkflowRuntime runtime, IBusinessCalendarProvider calendars, WorkflowServices services, IWorkflowDefinitionProvider definitions, Runtime.PublishedVersionCache published, Mail.OutboxSignal outboxSignal, ILogger<TicketService> logger)
 {
     // The engine's clock: ticket times and SLA figures agree with the process's own timers.
     private readonly TimeProvider time = services.Time;
@@ -142,6 +142,24 @@ internal sealed partial class TicketService(ItsmDbContext db, WorkflowRuntime ru
         return await db.ApprovalTokens.AnyAsync(t => t.Approver == me && db.Approvals.Any(a => a.Id == t.ApprovalId && a.InstanceId == instance), cancellationToken);
     }
 
+    /// <summary>
+    /// Whether the person may act on the ticket as its owner would (cancel it, move a change's window): its requester,
+    /// its assignee, an agent of its assignment group, or a process owner or administrator. Another group's agent sees
+    /// every ticket, but changing someone else's is not theirs to do.
+    /// </summary>
+    public static async Task<bool> CanManageAsync(ItsmDbContext db, ClaimsPrincipal user, TicketRecord ticket, CancellationToken cancellationToken)
+    {
+        var me = user.Identity?.Name;
+        if (me is null) return false;
+        if (string.Equals(ticket.Requester, me, StringComparison.OrdinalIgnoreCase) || string.Equals(ticket.Assignee, me, StringComparison.OrdinalIgnoreCase)) return true;
+        if (user.IsInRole(Roles.ProcessOwner) || user.IsInRole(Roles.Admin)) return true;
+        return user.IsInRole(Roles.Agent) && ticket.AssignmentGroup is not null && await MemberOfAsync(db, ticket.AssignmentGroup, me, cancellationToken);
+    }
+
+    /// <summary>The refusal for someone who may see a ticket but not manage it.</summary>
+    public static ProblemException NotYoursToManage(TicketRecord ticket, string what) =>
+        new(StatusCodes.Status403Forbidden, "Forbidden", $"Only {ticket.Number}'s requester, its assignee, an agent of {ticket.AssignmentGroup ?? "its group"} or a process owner can {what} it.");
+
     /// <summary>The history kind of a work note: staff read it, the requester does not.</summary>
     public const string WorkNoteKind = "work-note";
 
@@ -214,7 +232,11 @@ internal sealed partial class TicketService(ItsmDbContext db, WorkflowRuntime ru
         record.ClosedAt = now;
         record.UpdatedAt = now;
         record.Revision++;
+        // Cancelled by someone else: its requester hears of it, in the same transaction.
+        var email = await TicketCancelledEmail.ComposeAsync(db, record, actor, reason, services.NewId(), services.TicketUrl, cancellationToken);
+        if (email is not null) db.Outbox.Add(OutboxMessage.ForEmail(email, record.InstanceId, now));
         await db.SaveChangesAsync(cancellationToken);
+        if (email is not null) outboxSignal.Notify();
         return record;
     }
 
