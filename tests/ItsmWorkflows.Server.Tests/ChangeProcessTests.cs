@@ -221,6 +221,30 @@ public sealed partial class ChangeProcessTests(PostgresSmtpServerFixture fixture
     }
 
     [Fact]
+    public async Task AChangeWhoseOwnAnswersSayItIsRisky_CannotSkipTheCab_AsStandard()
+    {
+        var (start, end) = Window(8);
+        await ImportAsync(fixture);
+        var bob = await fixture.ClientAsync("bob");
+        var refused = await bob.PostJsonAsync("/api/changes", new
+        {
+            title = "Reformat the production mail server", type = "standard", services = Network, plannedStart = start, plannedEnd = end,
+            questionnaire = new { userImpact = "all", tested = false, rollbackTested = false, doneBefore = false, downtime = true },
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var detail = (await ReadAsync(refused))["detail"]!.GetValue<string>();
+        Assert.Contains("by its own answers this one is High risk (All users are affected. The change has not been tested.", detail, StringComparison.Ordinal);
+        Assert.Contains("Raise it as a normal change", detail, StringComparison.Ordinal);
+        // Routine answers keep the standard path.
+        var routine = await bob.PostJsonAsync("/api/changes", new
+        {
+            title = "Rotate the relay certificates", type = "standard", services = Network, plannedStart = start, plannedEnd = end,
+            questionnaire = new { userImpact = "none", tested = true, rollbackTested = true, doneBefore = true, downtime = false },
+        });
+        Assert.Equal(HttpStatusCode.Created, routine.StatusCode);
+    }
+
+    [Fact]
     public async Task Emergency_GoesToTheEmergencyApprover_AndTimesOutInTwoHours()
     {
         var (start, end) = Window(7);

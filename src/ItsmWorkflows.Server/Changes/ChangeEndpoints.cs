@@ -81,6 +81,18 @@ internal static class ChangeEndpoints
         if (body.Impact is not (null or 1 or 2 or 3)) problems.Add("Impact is 1 (high), 2 (medium) or 3 (low).");
         if (type == "normal" && string.IsNullOrWhiteSpace(body.ImplementationPlan)) problems.Add("A normal change needs an implementation plan.");
         if (problems.Count > 0) throw ProblemException.BadRequest(string.Join(" ", problems));
+        // A standard change is pre-approved routine work and skips the CAB: a change whose own answers say it is high
+        // risk (everyone affected, untested, downtime) cannot take that path by being labelled standard.
+        if (type == "standard" && body.Questionnaire is { Count: > 0 } answered)
+        {
+            var (level, reasons) = Engine.Activities.Changes.AssessRisk.AssessAnswers(answered);
+            // High only: a routine change may well have one untested step (Moderate); everyone affected, untested and
+            // with downtime is not routine.
+            if (level == "High")
+            {
+                throw ProblemException.BadRequest($"A standard change is pre-approved routine work and goes ahead without the Change Advisory Board; by its own answers this one is {level} risk ({string.Join(" ", reasons)}). Raise it as a normal change for the CAB to approve.");
+            }
+        }
         var found = await db.Services.AsNoTracking().Where(s => body.Services!.Contains(s.Id)).ToListAsync(ct);
         var unknown = body.Services!.Except(found.Select(s => s.Id)).ToList();
         if (unknown.Count > 0) throw ProblemException.BadRequest($"Unknown services: {string.Join(", ", unknown)}.");

@@ -84,6 +84,14 @@ public sealed class AssessRisk : IActivity
         return ValueTask.FromResult(ActivityResult.Outcome(risk.ToString()));
     }
 
+    /// <summary>The questionnaire's level alone ("Low", "Moderate", "High") and why: a standard change must answer Low.</summary>
+    public static (string Level, IReadOnlyList<string> Reasons) AssessAnswers(JsonObject answers)
+    {
+        List<string> reasons = [];
+        var score = ScoreAnswers(answers, reasons);
+        return (LevelOf(score).ToString(), reasons);
+    }
+
     private static RiskLevel LevelOf(int score) => score >= HighFrom ? RiskLevel.High : score >= ModerateFrom ? RiskLevel.Moderate : RiskLevel.Low;
 
     private static int ScoreRules(ChangeRecord change, List<string> reasons)
