@@ -73,13 +73,16 @@ builder.Services.AddSingleton<ItsmWorkflows.Server.Changes.DbChangeScheduleProvi
 builder.Services.AddSingleton<InstanceStateCache>();
 builder.Services.AddSingleton<PublishedVersionCache>();
 builder.Services.AddSingleton<ItsmWorkflows.Server.Sandbox.TestRuns>();
-builder.Services.Configure<MailOptions>(builder.Configuration.GetSection("Mail"));
+builder.Services.AddOptions<MailOptions>().Bind(builder.Configuration.GetSection("Mail")).Validate(MailSettingsCheck.IsValid, MailSettingsCheck.Message).ValidateOnStart();
 builder.Services.AddOptions<ItsmWorkflows.Server.Catalog.CatalogOptions>().Bind(builder.Configuration.GetSection("Catalog"))
     .Validate(o => o.Currency is { Length: 3 } c && c.All(char.IsAsciiLetterUpper), "Catalog:Currency is an ISO 4217 code such as EUR, USD or GBP.").ValidateOnStart();
 builder.Services.PostConfigure<MailOptions>(o => o.DevMailboxAllowed = demo);
 builder.Services.AddSingleton<OutboxSignal>();
 builder.Services.AddSingleton<DevMailbox>();
-builder.Services.Configure<ApprovalOptions>(builder.Configuration.GetSection("Approvals"));
+builder.Services.AddOptions<ApprovalOptions>().Bind(builder.Configuration.GetSection("Approvals"))
+    .Validate(o => Uri.TryCreate(o.BaseUrl, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps),
+        "Approvals:BaseUrl is the server's address as people reach it, with its scheme, such as https://itsm.example.org (email links are made from it).")
+    .ValidateOnStart();
 builder.Services.PostConfigure<ApprovalOptions>(o =>
 {
     // Unset, email links follow the address the server listens on (--urls, ASPNETCORE_URLS) rather than a fixed port;
@@ -131,7 +134,16 @@ if (demo && app.Environment.IsProduction())
 {
     DemoLog.OnInProduction(app.Logger);
 }
-await app.PrepareAsync();
+try
+{
+    await StartupFailure.CheckAsync(app);
+    await app.PrepareAsync();
+}
+catch (Exception ex) when (StartupFailure.Explain(ex) is { } reason)
+{
+    StartupFailure.LogCannotStart(app.Logger, reason);
+    return 1;
+}
 
 app.UseForwardedHeaders(); // first: everything after reads the browser's scheme, host and address
 app.UseExceptionHandler();
@@ -171,6 +183,7 @@ app.MapGet("/", () => Results.Redirect("/portal/")).AllowAnonymous().ExcludeFrom
 app.AnnounceWhenStarted();
 
 await app.RunAsync();
+return 0;
 
 /// <summary>Entry point type, visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

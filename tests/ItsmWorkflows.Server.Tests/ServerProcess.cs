@@ -13,6 +13,11 @@ public sealed class ServerProcess : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private Process? _process;
 
+    public ServerProcess(string connectionString, IReadOnlyDictionary<string, string>? settings = null) : this(connectionString)
+    {
+        foreach (var pair in settings ?? new Dictionary<string, string>()) _environment[pair.Key] = pair.Value;
+    }
+
     public ServerProcess(string connectionString)
     {
         Port = FreePort();

@@ -90,7 +90,11 @@ internal sealed class DemoData(ItsmDbContext db, RoleManager<IdentityRole> roles
         var password = configuration["Bootstrap:AdminPassword"];
         if (string.IsNullOrWhiteSpace(userName) || string.IsNullOrEmpty(password) || await users.FindByNameAsync(userName) is not null) return;
         var admin = new Person { UserName = userName, DisplayName = userName, EmailConfirmed = true };
-        Check(await users.CreateAsync(admin, password));
+        var created = await users.CreateAsync(admin, password);
+        if (!created.Succeeded)
+        {
+            throw new StartupConfigurationException($"Bootstrap:AdminUserName / Bootstrap:AdminPassword: the first administrator cannot be made: {string.Join(" ", created.Errors.Select(e => e.Description))}");
+        }
         Check(await users.AddToRoleAsync(admin, Data.Roles.Admin));
     }
 
