@@ -129,8 +129,9 @@ public sealed class IncidentProcessTests(PostgresSmtpServerFixture fixture) : IC
         var (alice, number) = await RaiseAsync("alice", "network", 1, 2, "Wi-Fi in meeting room B keeps dropping");
         await ActAsync("bob", number, "acknowledge");
         await AdvanceAsync(fixture, TimeSpan.FromHours(2));
-        await ActAsync("bob", number, "resolve", "Moved the room to the 5 GHz access point");
-        Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject == $"Incident {number} resolved" && m.Text.Contains("Reopen it from the incident's page within three days", StringComparison.Ordinal));
+        await ActAsync("bob", number, "resolve", "Moved the room to the 5 GHz access point.");
+        var resolvedMail = Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject == $"Incident {number} resolved" && m.Text.Contains("Reopen it from the incident's page within three days", StringComparison.Ordinal));
+        Assert.Contains("is resolved: \u201cMoved the room to the 5 GHz access point.\u201d Not fixed?", resolvedMail.Text, StringComparison.Ordinal); // not "point.”."
 
         // Only the requester or staff may reopen, with a reason, and only a resolved incident.
         var kate = await fixture.ClientAsync("kate");

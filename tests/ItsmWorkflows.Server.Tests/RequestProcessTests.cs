@@ -206,6 +206,19 @@ public sealed partial class RequestProcessTests(PostgresSmtpServerFixture fixtur
     }
 
     [Fact]
+    public async Task RejectedWithoutAComment_TheSentenceEndsCleanly()
+    {
+        var (kate, number) = await RequestAsync("kate", "software-access", new { application = "Jira", justification = "Backlog grooming" });
+
+        await OkAsync(await DecideAsync(fixture, "carol", number, "Rejected", "  "));
+
+        Assert.Equal("Rejected", await StatusAsync(kate, number));
+        var rejected = Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject == $"Your request {number} was not approved");
+        Assert.Contains("Your request for Software access was not approved.", rejected.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("not approved:", rejected.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task NoDecisionInThreeDays_ClosesItIncomplete_AndSaysSo()
     {
         var (alice, number) = await RequestAsync("alice", "software-access", new { application = "Jira", justification = "Sprint planning" });
@@ -216,7 +229,7 @@ public sealed partial class RequestProcessTests(PostgresSmtpServerFixture fixtur
 
         Assert.Equal("Closed incomplete", await StatusAsync(alice, number));
         var mail = Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject == $"Your request {number} was not approved");
-        Assert.Contains("nobody decided within 3 days", mail.Text);
+        Assert.Contains("nobody decided within 3 days, so it was closed. Raise it again if you still need it.", mail.Text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -233,6 +246,7 @@ public sealed partial class RequestProcessTests(PostgresSmtpServerFixture fixtur
         await CloseTaskAsync(fixture, "nina", task.Number, "Incomplete", "Contractors are not allowed VPN");
 
         Assert.Equal("Closed incomplete", await StatusAsync(bob, number));
-        Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject == $"Your request {number} could not be fulfilled" && m.Text.Contains("Contractors are not allowed VPN", StringComparison.Ordinal));
+        var notFulfilled = Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject == $"Your request {number} could not be fulfilled");
+        Assert.Contains("We could not fulfil your request for VPN access: Contractors are not allowed VPN. The service desk will contact you", notFulfilled.Text, StringComparison.Ordinal);
     }
 }
