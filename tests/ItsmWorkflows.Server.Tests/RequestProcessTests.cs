@@ -118,6 +118,7 @@ public sealed partial class RequestProcessTests(PostgresSmtpServerFixture fixtur
         // From the start of fulfilment the delivery clock runs: five eight-hour days on the laptop service's business hours.
         var delivery = (await TicketAsync(alice, number))["sla"]!["delivery"]!;
         Assert.Equal(("1.16:00:00", "business-hours", false), (delivery["target"]!.GetValue<string>(), delivery["calendar"]!.GetValue<string>(), delivery["breached"]!.GetValue<bool>()));
+        Assert.Equal("40 working hours", delivery["targetText"]!.GetValue<string>()); // the timeline said "target 1.16:00:00"
         Assert.NotNull(delivery["dueAt"]);
 
         var first = Assert.Single(await OpenTasksAsync(alice, number));

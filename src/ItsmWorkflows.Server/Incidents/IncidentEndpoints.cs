@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json.Nodes;
+using ItsmWorkflows.Engine.Calendars;
 using ItsmWorkflows.Server.Api;
 using ItsmWorkflows.Server.Catalog;
 using ItsmWorkflows.Server.Data;
@@ -134,7 +135,7 @@ internal static class IncidentEndpoints
         return TicketDto.From(await tickets.SignalAsync(ticket, eventName, payload, string.Format(CultureInfo.InvariantCulture, notWaiting, number), ct));
     }
 
-    private static async Task<IResult> RaiseAsync(RaiseIncidentRequest body, ClaimsPrincipal user, ItsmDbContext db, TicketService tickets, CancellationToken ct)
+    private static async Task<IResult> RaiseAsync(RaiseIncidentRequest body, ClaimsPrincipal user, ItsmDbContext db, TicketService tickets, IBusinessCalendarProvider calendars, CancellationToken ct)
     {
         var problems = new List<string>();
         if (string.IsNullOrWhiteSpace(body.Title)) problems.Add("An incident needs a title: what is not working.");
@@ -153,12 +154,16 @@ internal static class IncidentEndpoints
         }
         var calendar = definition?.Calendar ?? service.Calendar;
         var tiers = Json.Strings(service.Tiers);
+        // The targets as people read them ("15 minutes", "4 working hours"), beside the spans the clocks take.
+        var workingTime = DurationText.IsWorkingTime(await calendars.FindAsync(calendar, ct));
         var sla = new JsonObject
         {
             ["definition"] = definition?.Name ?? "Default targets",
             ["calendar"] = calendar,
             ["response"] = response.ToString("c", CultureInfo.InvariantCulture),
             ["resolution"] = resolution.ToString("c", CultureInfo.InvariantCulture),
+            ["responseText"] = DurationText.Describe(response, workingTime),
+            ["resolutionText"] = DurationText.Describe(resolution, workingTime),
             ["pauseStatuses"] = new JsonArray([.. (definition is null ? [TicketStatuses.WaitingOnCustomer] : Json.Strings(definition.PauseStatuses)).Select(p => (JsonNode?)p)]),
         };
         var draft = new TicketRecord
