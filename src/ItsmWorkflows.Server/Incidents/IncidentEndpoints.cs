@@ -156,6 +156,7 @@ internal static class IncidentEndpoints
         var tiers = Json.Strings(service.Tiers);
         // The targets as people read them ("15 minutes", "4 working hours"), beside the spans the clocks take.
         var workingTime = DurationText.IsWorkingTime(await calendars.FindAsync(calendar, ct));
+        var callerName = await DisplayNames.OfAsync(db, caller, ct) ?? caller;
         var sla = new JsonObject
         {
             ["definition"] = definition?.Name ?? "Default targets",
@@ -187,6 +188,7 @@ internal static class IncidentEndpoints
             ["number"] = t.Number,
             ["title"] = t.Title,
             ["requester"] = caller,
+            ["requesterName"] = callerName,
             ["service"] = service.Name,
             ["owner"] = service.Owner,
             ["priority"] = priority,
