@@ -156,4 +156,22 @@ public sealed class NotificationTests
         Assert.DoesNotContain("partner.test", text, StringComparison.Ordinal);
         Assert.DoesNotContain("müller", text, StringComparison.Ordinal);
     }
+    [Theory]
+    [InlineData("request-rejected", "comment", "", "Your request for Laptop was not approved.")]
+    [InlineData("request-rejected", "comment", "   ", "Your request for Laptop was not approved.")]
+    [InlineData("request-rejected", "comment", "Over budget", "Your request for Laptop was not approved: Over budget.")]
+    [InlineData("request-rejected", "comment", "Over budget!", "Your request for Laptop was not approved: Over budget!")]
+    [InlineData("request-not-fulfilled", "comment", "VPN licences exhausted", "We could not fulfil your request for Laptop: VPN licences exhausted. The service desk")]
+    [InlineData("request-not-fulfilled", "comment", "", "We could not fulfil your request for Laptop. The service desk")]
+    [InlineData("incident-resolved", "resolution", "Rebuilt the profile.", "is resolved: \u201cRebuilt the profile.\u201d Reply")]
+    [InlineData("incident-resolved", "resolution", "Rebuilt the profile", "is resolved: \u201cRebuilt the profile\u201d. Reply")]
+    [InlineData("change-rejected", "comment", " ", "was not authorized.")]
+    public void PeoplesWords_EndTheSentenceOnce_AndNoWordsIsNoColon(string template, string field, string words, string expected)
+    {
+        var model = new System.Text.Json.Nodes.JsonObject { ["number"] = "REQ0001", ["item"] = "Laptop", [field] = words };
+
+        var (_, _, text) = NotificationTemplates.Render(NotificationTemplates.Find(template)!, model, null, null);
+
+        Assert.Contains(expected, text, StringComparison.Ordinal);
+    }
 }

@@ -79,6 +79,26 @@ public sealed partial class ChangeProcessTests(PostgresSmtpServerFixture fixture
     }
 
     [Fact]
+    public async Task ImplementationBackedOut_ClosesIncomplete_AndTheRequesterReadsThatItFailed()
+    {
+        var (start, end) = Window(20);
+        var (nina, number) = await RaiseAsync("nina", new { title = "Upgrade the core switch firmware", type = "standard", services = Network, plannedStart = start, plannedEnd = end, implementationPlan = "Template FW-UPGRADE" });
+        await AdvanceAsync(fixture, start - fixture.EngineClock.GetUtcNow());
+        var implement = Assert.Single(await OpenTasksAsync(nina, number));
+
+        await CloseTaskAsync(fixture, "nina", implement.Number, "Incomplete", "Firmware refused the config; rolled back to 17.3");
+        Assert.Contains((await TicketAsync(nina, number))["history"]!.AsArray(), h => h!["text"]!.GetValue<string>() == "Implement → Review: Implementation failed and was backed out: Firmware refused the config; rolled back to 17.3");
+        var review = Assert.Single(await OpenTasksAsync(nina, number));
+        await CloseTaskAsync(fixture, "nina", review.Number);
+
+        Assert.Equal("Closed incomplete", await StatusAsync(nina, number));
+        var closed = Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject.StartsWith($"Change {number} closed", StringComparison.Ordinal));
+        Assert.Equal($"Change {number} closed incomplete: backed out", closed.Subject);
+        Assert.Contains($"Change {number} failed: its implementation was backed out (\u201cFirmware refused the config; rolled back to 17.3\u201d). It was reviewed and closed incomplete", closed.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("was implemented, reviewed and closed", closed.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task NormalHighRisk_NeedsTheWholeCab_ButNotTheRequester()
     {
         var (start, end) = Window(2);

@@ -35,6 +35,11 @@ public sealed class IncidentProcessTests(PostgresSmtpServerFixture fixture) : IC
         Assert.Equal(4, ticket["priority"]!.GetValue<int>());
         Assert.Equal("Service Desk", ticket["assignmentGroup"]!.GetValue<string>());
         Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject == $"Incident {number} opened: Printer on floor 3 offline" && m.To.SequenceEqual(["alice@example.test"]));
+        // The group hears of it too (from v4); a P4 is not urgent. Targets read as people say them (v3 wrote "04:00:00").
+        var raised = Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject == $"New incident {number} for Service Desk: Printer on floor 3 offline");
+        Assert.Equal(["bob@example.test", "ivan@example.test"], raised.To);
+        Assert.Contains("respond within 4 hours, resolve within 3 days.", raised.Text, StringComparison.Ordinal);
+        Assert.Contains((await TicketAsync(alice, number))["history"]!.AsArray(), h => h!["text"]!.GetValue<string>() == "New → Open: P4 Low: respond within 4 hours, resolve within 3 days (24x7)");
 
         await AdvanceAsync(fixture, TimeSpan.FromHours(4) - TimeSpan.FromMinutes(1));
         Assert.Equal("Service Desk", (await TicketAsync(alice, number))["ticket"]!["assignmentGroup"]!.GetValue<string>());
@@ -45,7 +50,7 @@ public sealed class IncidentProcessTests(PostgresSmtpServerFixture fixture) : IC
         Assert.True(detail["sla"]!["response"]!["breached"]!.GetValue<bool>());
         var escalated = Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject.StartsWith($"Escalated: incident {number}", StringComparison.Ordinal));
         Assert.Equal(["nina@example.test"], escalated.To);
-        Assert.Contains("nobody acknowledged it within 04:00:00", escalated.Text);
+        Assert.Contains("was escalated to Network: nobody acknowledged it within 4 hours.", escalated.Text, StringComparison.Ordinal);
 
         // The next tier takes it from there.
         await ActAsync("nina", number, "acknowledge");
@@ -92,6 +97,7 @@ public sealed class IncidentProcessTests(PostgresSmtpServerFixture fixture) : IC
         await AdvanceAsync(fixture, TimeSpan.FromHours(2));
         var breach = Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject.StartsWith($"Escalated: incident {number}", StringComparison.Ordinal));
         Assert.Equal(["dave@example.test", "erin@example.test"], breach.To); // bob's manager and hers
+        Assert.Contains("it was not resolved within 8 hours.", breach.Text, StringComparison.Ordinal);
 
         await ActAsync("bob", number, "resolve", "Replaced the VPN concentrator's configuration; write to netops@example.test if it recurs");
         detail = await TicketAsync(alice, number.ToLowerInvariant());
@@ -129,8 +135,9 @@ public sealed class IncidentProcessTests(PostgresSmtpServerFixture fixture) : IC
         var (alice, number) = await RaiseAsync("alice", "network", 1, 2, "Wi-Fi in meeting room B keeps dropping");
         await ActAsync("bob", number, "acknowledge");
         await AdvanceAsync(fixture, TimeSpan.FromHours(2));
-        await ActAsync("bob", number, "resolve", "Moved the room to the 5 GHz access point");
-        Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject == $"Incident {number} resolved" && m.Text.Contains("Reopen it from the incident's page within three days", StringComparison.Ordinal));
+        await ActAsync("bob", number, "resolve", "Moved the room to the 5 GHz access point.");
+        var resolvedMail = Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject == $"Incident {number} resolved" && m.Text.Contains("Reopen it from the incident's page within three days", StringComparison.Ordinal));
+        Assert.Contains("is resolved: \u201cMoved the room to the 5 GHz access point.\u201d Not fixed?", resolvedMail.Text, StringComparison.Ordinal); // not "point.”."
 
         // Only the requester or staff may reopen, with a reason, and only a resolved incident.
         var kate = await fixture.ClientAsync("kate");
@@ -180,6 +187,21 @@ public sealed class IncidentProcessTests(PostgresSmtpServerFixture fixture) : IC
         var late = await alice.PostJsonAsync($"/api/incidents/{number}/reopen", new { note = "It is back" });
         Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
         Assert.Contains("the three days to reopen it have passed", (await ReadAsync(late))["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ANewIncident_IsEmailedToItsGroup_UrgentForP1AndP2_WithItsTargetsInWorkingTime()
+    {
+        // End-user computing is on the Standard SLA (business hours): impact 1 × urgency 1 → P1, 30 minutes and 8 hours of working time.
+        var (alice, number) = await RaiseAsync("alice", "laptops", 1, 1, "Nobody in finance can sign in");
+
+        var raised = Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject.Contains($"New incident {number}", StringComparison.Ordinal));
+        Assert.Equal($"URGENT P1 Critical: New incident {number} for Service Desk: Nobody in finance can sign in", raised.Subject);
+        Assert.Equal(["bob@example.test", "ivan@example.test"], raised.To);
+        Assert.Contains($"Alice Requester raised incident {number} (P1 Critical) on End-user computing: Nobody in finance can sign in. It is in Service Desk's queue: respond within 30 working minutes, resolve within 8 working hours.", raised.Text, StringComparison.Ordinal);
+        var detail = await TicketAsync(alice, number);
+        Assert.Contains(detail["history"]!.AsArray(), h => h!["text"]!.GetValue<string>() == "New → Open: P1 Critical: respond within 30 working minutes, resolve within 8 working hours (business-hours)");
+        Assert.Equal("8 working hours", detail["sla"]!["resolution"]!["targetText"]!.GetValue<string>()); // what the ticket page's timeline shows
     }
 
     [Fact]

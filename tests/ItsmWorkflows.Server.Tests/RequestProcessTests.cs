@@ -125,6 +125,7 @@ public sealed partial class RequestProcessTests(PostgresSmtpServerFixture fixtur
         // From the start of fulfilment the delivery clock runs: five eight-hour days on the laptop service's business hours.
         var delivery = (await TicketAsync(alice, number))["sla"]!["delivery"]!;
         Assert.Equal(("1.16:00:00", "business-hours", false), (delivery["target"]!.GetValue<string>(), delivery["calendar"]!.GetValue<string>(), delivery["breached"]!.GetValue<bool>()));
+        Assert.Equal("40 working hours", delivery["targetText"]!.GetValue<string>()); // the timeline said "target 1.16:00:00"
         Assert.NotNull(delivery["dueAt"]);
 
         var first = Assert.Single(await OpenTasksAsync(alice, number));
@@ -213,6 +214,19 @@ public sealed partial class RequestProcessTests(PostgresSmtpServerFixture fixtur
     }
 
     [Fact]
+    public async Task RejectedWithoutAComment_TheSentenceEndsCleanly()
+    {
+        var (kate, number) = await RequestAsync("kate", "software-access", new { application = "Jira", justification = "Backlog grooming" });
+
+        await OkAsync(await DecideAsync(fixture, "carol", number, "Rejected", "  "));
+
+        Assert.Equal("Rejected", await StatusAsync(kate, number));
+        var rejected = Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject == $"Your request {number} was not approved");
+        Assert.Contains("Your request for Software access was not approved.", rejected.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("not approved:", rejected.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task NoDecisionInThreeDays_ClosesItIncomplete_AndSaysSo()
     {
         var (alice, number) = await RequestAsync("alice", "software-access", new { application = "Jira", justification = "Sprint planning" });
@@ -223,7 +237,7 @@ public sealed partial class RequestProcessTests(PostgresSmtpServerFixture fixtur
 
         Assert.Equal("Closed incomplete", await StatusAsync(alice, number));
         var mail = Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject == $"Your request {number} was not approved");
-        Assert.Contains("nobody decided within 3 days", mail.Text);
+        Assert.Contains("nobody decided within 3 days, so it was closed. Raise it again if you still need it.", mail.Text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -240,6 +254,7 @@ public sealed partial class RequestProcessTests(PostgresSmtpServerFixture fixtur
         await CloseTaskAsync(fixture, "nina", task.Number, "Incomplete", "Contractors are not allowed VPN");
 
         Assert.Equal("Closed incomplete", await StatusAsync(bob, number));
-        Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject == $"Your request {number} could not be fulfilled" && m.Text.Contains("Contractors are not allowed VPN", StringComparison.Ordinal));
+        var notFulfilled = Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject == $"Your request {number} could not be fulfilled");
+        Assert.Contains("We could not fulfil your request for VPN access: Contractors are not allowed VPN. The service desk will contact you", notFulfilled.Text, StringComparison.Ordinal);
     }
 }

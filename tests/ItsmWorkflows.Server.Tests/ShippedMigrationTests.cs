@@ -9,7 +9,7 @@ namespace ItsmWorkflows.Server.Tests;
 /// <summary>
 /// Moving the incidents of an older shipped process to the newest: what the process owner reads. Incidents started on
 /// incident-escalation v2 cannot move to v3 (v3 put the hold inside a fork: a waiting reply now sits in another
-/// place); the move says so for each, named by its ticket, not by an instance id.
+/// place); the move says so for each, named by its ticket, not by an instance id. Those started on v3 move to v4.
 /// </summary>
 public sealed class ShippedMigrationTests(PostgresSmtpServerFixture fixture) : IClassFixture<PostgresSmtpServerFixture>
 {
@@ -40,5 +40,15 @@ public sealed class ShippedMigrationTests(PostgresSmtpServerFixture fixture) : I
         Assert.Equal((2, 0, 2), (dry["checked"]!.GetValue<int>(), dry["migrated"]!.GetValue<int>(), dry["refused"]!.GetValue<int>()));
         Assert.Equal(numbers.Order(), dry["refusedInstances"]!.AsArray().Select(r => r!["ticket"]!.GetValue<string>()).Order());
         Assert.All(dry["refusedInstances"]!.AsArray(), r => Assert.NotEmpty(r!["issues"]!.AsArray()));
+
+        // v4 (the group emailed as an incident opens, targets in words) adds a step before the waits: v3's incidents move to it.
+        var onV3 = (await OkAsync(await alice.PostJsonAsync("/api/incidents", new { title = "Laptop dock flickers", serviceId = "network", impact = 3, urgency = 3 })))["number"]!.GetValue<string>();
+        await SettleAsync(fixture);
+        await ShipAsync("v4.json");
+        var moved = await OkAsync(await dave.PostJsonAsync("/api/definitions/incident-escalation/migrate-instances", new { fromVersion = 2, targetVersion = 3 }));
+        Assert.Equal((1, 1, 0), (moved["checked"]!.GetValue<int>(), moved["migrated"]!.GetValue<int>(), moved["refused"]!.GetValue<int>()));
+        await OkAsync(await (await fixture.ClientAsync("bob")).PostJsonAsync($"/api/incidents/{onV3}/acknowledge", new { }));
+        await SettleAsync(fixture);
+        Assert.Equal("In progress", await StatusAsync(alice, onV3));
     }
 }

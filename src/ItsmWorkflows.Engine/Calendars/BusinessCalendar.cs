@@ -54,6 +54,9 @@ public sealed class BusinessCalendar
 
     public IReadOnlyList<WorkingHours> HoursOn(DayOfWeek day) => _hours.GetValueOrDefault(day) ?? [];
 
+    /// <summary>Every hour of every day, no holidays: its time is plain time, not working time ("4 hours", not "4 working hours").</summary>
+    public bool IsAroundTheClock => Holidays.Count == 0 && Enum.GetValues<DayOfWeek>().All(d => HoursOn(d) is [{ Start.Ticks: 0 } only] && only.End == TimeSpan.FromHours(24));
+
     /// <summary>The instant when <paramref name="duration"/> of working time has passed after <paramref name="start"/>.</summary>
     public DateTimeOffset Add(DateTimeOffset start, TimeSpan duration)
     {

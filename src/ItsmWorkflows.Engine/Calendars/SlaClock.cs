@@ -191,6 +191,7 @@ public sealed class SlaClock
     {
         ["name"] = Name,
         ["target"] = Target.ToString(),
+        ["targetText"] = DurationText.Describe(Target, DurationText.IsWorkingTime(calendar)),
         ["calendar"] = Calendar,
         ["startedAt"] = StartedAt.ToString("O"),
         ["stoppedAt"] = StoppedAt?.ToString("O"),

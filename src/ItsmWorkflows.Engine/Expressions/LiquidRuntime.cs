@@ -157,6 +157,8 @@ public static class LiquidRuntime
         LiquidFilterGuards.Install(options.Filters, MaxOutputChars, MaxItems);
         // {{ Model.approver | people }}: names stay, an address (someone outside the directory) reads "an external approver".
         options.Filters.AddFilter("people", (input, _, _) => new ValueTask<Fluid.Values.FluidValue>(new Fluid.Values.StringValue(ExternalPeople.Hide(input.ToStringValue()))));
+        // {{ Model.comment | full_stop }}: "." after words that do not end a sentence already, else nothing.
+        options.Filters.AddFilter("full_stop", (input, _, _) => new ValueTask<Fluid.Values.FluidValue>(new Fluid.Values.StringValue(SentenceEnd.FullStopAfter(input.ToStringValue()))));
         LiquidDeadline.Install(options);
         return options;
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json.Nodes;
+using ItsmWorkflows.Engine.Calendars;
 using ItsmWorkflows.Server.Api;
 using ItsmWorkflows.Server.Catalog;
 using ItsmWorkflows.Server.Data;
@@ -135,7 +136,7 @@ internal static class IncidentEndpoints
         return TicketDto.From(await tickets.SignalAsync(ticket, eventName, payload, string.Format(CultureInfo.InvariantCulture, notWaiting, number), ct));
     }
 
-    private static async Task<IResult> RaiseAsync(RaiseIncidentRequest body, ClaimsPrincipal user, ItsmDbContext db, TicketService tickets, CancellationToken ct)
+    private static async Task<IResult> RaiseAsync(RaiseIncidentRequest body, ClaimsPrincipal user, ItsmDbContext db, TicketService tickets, IBusinessCalendarProvider calendars, CancellationToken ct)
     {
         var problems = new List<string>();
         if (string.IsNullOrWhiteSpace(body.Title)) problems.Add("An incident needs a title: what is not working.");
@@ -154,12 +155,17 @@ internal static class IncidentEndpoints
         }
         var calendar = definition?.Calendar ?? service.Calendar;
         var tiers = Json.Strings(service.Tiers);
+        // The targets as people read them ("15 minutes", "4 working hours"), beside the spans the clocks take.
+        var workingTime = DurationText.IsWorkingTime(await calendars.FindAsync(calendar, ct));
+        var callerName = await DisplayNames.OfAsync(db, caller, ct) ?? caller;
         var sla = new JsonObject
         {
             ["definition"] = definition?.Name ?? "Default targets",
             ["calendar"] = calendar,
             ["response"] = response.ToString("c", CultureInfo.InvariantCulture),
             ["resolution"] = resolution.ToString("c", CultureInfo.InvariantCulture),
+            ["responseText"] = DurationText.Describe(response, workingTime),
+            ["resolutionText"] = DurationText.Describe(resolution, workingTime),
             ["pauseStatuses"] = new JsonArray([.. (definition is null ? [TicketStatuses.WaitingOnCustomer] : Json.Strings(definition.PauseStatuses)).Select(p => (JsonNode?)p)]),
         };
         var draft = new TicketRecord
@@ -183,6 +189,7 @@ internal static class IncidentEndpoints
             ["number"] = t.Number,
             ["title"] = t.Title,
             ["requester"] = caller,
+            ["requesterName"] = callerName,
             ["service"] = service.Name,
             ["owner"] = service.Owner,
             ["priority"] = priority,

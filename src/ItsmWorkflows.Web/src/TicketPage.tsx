@@ -101,7 +101,7 @@ export function TicketPage({ number, me }: { number: string; me: Me }) {
       )}
       {Object.values(detail.sla).map((c) => (
         <div key={c.name} className={`sla${c.cancelled ? " cancelled" : c.breached ? " breached" : c.paused ? " paused" : ""}`} data-testid={`sla-${c.name}`}>
-          {c.name}: {c.cancelled ? "cancelled" : c.breached ? "breached" : c.stoppedAt ? "met" : c.paused ? "paused" : "running"} · {Math.round(c.percent)}% of {duration(c.target)}
+          {c.name}: {c.cancelled ? "cancelled" : c.breached ? "breached" : c.stoppedAt ? "met" : c.paused ? "paused" : "running"} · {Math.round(c.percent)}% of {c.targetText ?? duration(c.target)}
           {c.dueAt && !c.stoppedAt && <> · due {new Date(c.dueAt).toLocaleString()}</>}
           <progress max={100} value={Math.min(100, c.percent)} aria-label={`${c.name} time used`} />
           <SlaBar clock={c} />
@@ -207,7 +207,7 @@ function slaEvents(c: SlaClock): { at: string; kind: string; text: string }[] {
   const firstBreach = segments.findIndex((g) => g.state === "breached"); // the target is crossed once
   segments.forEach((g, i) => {
     const before = i > 0 ? segments[i - 1].state : null;
-    if (i === 0) events.push({ at: g.from, kind: "sla", text: `${c.name} clock started (target ${c.target})` });
+    if (i === 0) events.push({ at: g.from, kind: "sla", text: `${c.name} clock started (target ${c.targetText ?? duration(c.target)})` });
     if (g.state === "paused") events.push({ at: g.from, kind: "sla", text: `${c.name} clock paused` });
     else if (before === "paused") events.push({ at: g.from, kind: "sla", text: `${c.name} clock resumed` });
     if (i === firstBreach && !c.cancelled) events.push({ at: g.from, kind: "sla", text: `${c.name} target breached` });

@@ -182,7 +182,7 @@ export interface Ticket {
   details: Record<string, unknown>;
 }
 
-export interface SlaClock { name: string; target: string; elapsed: string; percent: number; breached: boolean; paused: boolean; cancelled?: boolean; dueAt?: string | null; stoppedAt?: string | null; pauses?: { from: string; to?: string | null }[]; startedAt?: string; segments?: SlaSegment[] }
+export interface SlaClock { name: string; target: string; targetText?: string; elapsed: string; percent: number; breached: boolean; paused: boolean; cancelled?: boolean; dueAt?: string | null; stoppedAt?: string | null; pauses?: { from: string; to?: string | null }[]; startedAt?: string; segments?: SlaSegment[] }
 export interface SlaSegment { state: "running" | "paused" | "breached"; from: string; to: string }
 
 /** A ticket's workflow as a diagram: structure without configuration, the path taken, where it waits. */
