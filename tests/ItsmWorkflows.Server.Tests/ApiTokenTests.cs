@@ -68,7 +68,10 @@ public sealed class ApiTokenTests(PostgresServerFixture fixture) : IClassFixture
         using var script = Bearer(token);
         Assert.Equal(HttpStatusCode.OK, (await script.GetAsync("/account/me", Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await (await fixture.ClientAsync("bob")).DeleteAsync($"/api/tokens/{id}", Ct)).StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await script.GetAsync("/account/me", Ct)).StatusCode);
+        var refused = await script.GetAsync("/api/tickets", Ct);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        // It says the token is the trouble, not to go and sign in.
+        Assert.Contains("The API token is unknown, revoked or expired", (await ReadAsync(refused))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
 
         // One that ran out: stored as a token made 100 days ago for 90.
         var expired = "itsm_" + Guid.NewGuid().ToString("N");

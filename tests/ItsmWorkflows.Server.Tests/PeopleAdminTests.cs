@@ -52,7 +52,9 @@ public sealed class PeopleAdminTests(PostgresSessionCheckFixture fixture) : ICla
         Assert.Equal(["agent"], me["roles"]!.AsArray().Select(r => r!.GetValue<string>()));
         // An agent reads the staff dashboard, which a requester may not.
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/dashboard", Ct)).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await (await fixture.ClientAsync("alice")).GetAsync("/api/dashboard", Ct)).StatusCode);
+        var forbidden = await (await fixture.ClientAsync("alice")).GetAsync("/api/dashboard", Ct);
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        Assert.Contains("It is for agents, process owners and administrators.", await DetailAsync(forbidden), StringComparison.Ordinal);
 
         // Without roles, a requester; the directory shows each person's roles to everyone signed in.
         Assert.Equal(HttpStatusCode.Created, (await erin.PostJsonAsync("/api/people", new { userName = "quentin", displayName = "Quentin Q" })).StatusCode);

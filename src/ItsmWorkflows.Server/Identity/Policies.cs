@@ -31,4 +31,13 @@ internal static class Policies
         // Anything that forgot to declare a policy still requires a signed-in caller.
         options.FallbackPolicy = options.GetPolicy(SignedIn);
     }
+
+    /// <summary>Who a policy admits, in words for an error message; null for one that any signed-in person meets.</summary>
+    public static string? WhoMay(string policy) => policy switch
+    {
+        DesignWorkflows or OperateWorkflows => "process owners and administrators",
+        StartWorkflows => "agents, process owners and administrators",
+        Admin => "administrators",
+        _ => null,
+    };
 }
