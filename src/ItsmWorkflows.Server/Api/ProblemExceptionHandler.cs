@@ -32,9 +32,12 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             BadHttpRequestException b when b.Message.Contains("no body was provided", StringComparison.Ordinal) => (StatusCodes.Status400BadRequest, "Body required", "This endpoint needs a JSON body; see /api/docs for its fields.", null),
             BadHttpRequestException b => (b.StatusCode, "Bad request", BindingProblem(b.Message), null),
             JsonException j => (StatusCodes.Status400BadRequest, "Malformed JSON", JsonProblem(j), null),
+            _ when DatabaseUnavailable(exception) => (StatusCodes.Status503ServiceUnavailable, "Service unavailable", "The database cannot be reached right now (restarting, or the network to it is down). Try again in a moment.", null),
             _ => (StatusCodes.Status500InternalServerError, "Unexpected error", "Something went wrong on the server; it has been logged.", (IDictionary<string, object?>?)null),
         };
-        if (status >= 500) LogUnhandled(logger, exception, httpContext.Request.Method, LoggedPath(httpContext.Request.Path));
+        // The database away is an outage, not a bug: one line, not a stack trace per request.
+        if (status == StatusCodes.Status503ServiceUnavailable) LogUnavailable(logger, httpContext.Request.Method, LoggedPath(httpContext.Request.Path), exception.GetBaseException().Message);
+        else if (status >= 500) LogUnhandled(logger, exception, httpContext.Request.Method, LoggedPath(httpContext.Request.Path));
         httpContext.Response.StatusCode = status;
         if (status == StatusCodes.Status503ServiceUnavailable) httpContext.Response.Headers.RetryAfter = "5";
         var problem = new ProblemDetails { Status = status, Title = title, Detail = detail };
@@ -118,6 +121,19 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
     /// <summary>The path as logged: an approval link's path is its secret token, which never reaches a log.</summary>
     private static string LoggedPath(PathString path) =>
         path.StartsWithSegments("/approvals", out var rest) && rest.HasValue ? "/approvals/{token}" + (rest.Value!.Count(c => c == '/') > 1 ? "/…" : "") : path.ToString();
+
+    /// <summary>Whether the error is the database being away (a transient Npgsql error, a refused or reset connection), anywhere in the chain.</summary>
+    internal static bool DatabaseUnavailable(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is Npgsql.NpgsqlException { IsTransient: true } or System.Net.Sockets.SocketException) return true;
+        }
+        return false;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path} answered 503: the database is unavailable ({Reason})")]
+    private static partial void LogUnavailable(ILogger logger, string method, string path, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);
