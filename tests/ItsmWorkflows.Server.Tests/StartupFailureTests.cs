@@ -40,4 +40,32 @@ public sealed class StartupFailureTests
         Assert.Contains(expected, server.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("Unhandled exception", server.Output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task AnUpgrade_SaysWhichMigrationsItApplied_AndALaterStart_ThatTheSchemaIsCurrent()
+    {
+        var database = Database(new NpgsqlConnectionStringBuilder(PostgresServerFixture.AdminConnectionString).Password!);
+        var logged = new Dictionary<string, string> { ["Logging__LogLevel__ItsmWorkflows.Server"] = "Information" };
+        try
+        {
+            await using (var first = new ServerProcess(database, logged))
+            {
+                await first.StartAsync(Ct);
+                Assert.Contains("Database schema upgraded: ", first.Output, StringComparison.Ordinal);
+                Assert.Contains("PeopleDisabled", first.Output, StringComparison.Ordinal);
+            }
+            await using var second = new ServerProcess(database, logged);
+            await second.StartAsync(Ct);
+            Assert.Contains("Database schema is current, at ", second.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain("Database schema upgraded", second.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var admin = new NpgsqlConnection(PostgresServerFixture.AdminConnectionString);
+            await admin.OpenAsync(Ct);
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{new NpgsqlConnectionStringBuilder(database).Database}\" WITH (FORCE)", admin);
+            await drop.ExecuteNonQueryAsync(Ct);
+        }
+    }
 }

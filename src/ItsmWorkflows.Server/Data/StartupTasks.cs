@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace ItsmWorkflows.Server.Data;
 
 /// <summary>Runs at start-up: apply migrations, seed roles (and demo people), import shipped workflows.</summary>
-internal static class StartupTasks
+internal static partial class StartupTasks
 {
     public static async Task PrepareAsync(this WebApplication app, CancellationToken cancellationToken = default)
     {
@@ -19,8 +19,27 @@ internal static class StartupTasks
         var creator = db.GetService<Microsoft.EntityFrameworkCore.Storage.IRelationalDatabaseCreator>();
         if (!await creator.ExistsAsync(cancellationToken)) await creator.CreateAsync(cancellationToken);
         await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
+        // An upgrade says what it did: EF Core itself logs migrations only at Debug.
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
         await db.Database.MigrateAsync(cancellationToken);
+        var log = app.Logger;
+        if (pending.Count > 0)
+        {
+            var names = string.Join(", ", pending.Select(m => m.Contains('_', StringComparison.Ordinal) ? m[(m.IndexOf('_', StringComparison.Ordinal) + 1)..] : m));
+            LogMigrated(log, pending.Count, names, pending[^1]);
+        }
+        else
+        {
+            var applied = (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).LastOrDefault() ?? "none";
+            LogSchemaCurrent(log, applied);
+        }
         await services.GetRequiredService<DemoData>().SeedAsync(cancellationToken);
         await services.GetRequiredService<ShippedWorkflows>().ImportAsync(cancellationToken);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database schema upgraded: {Count} migration(s) applied ({Names}); it is now at {Latest}")]
+    private static partial void LogMigrated(ILogger logger, int count, string names, string latest);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database schema is current, at {Latest}")]
+    private static partial void LogSchemaCurrent(ILogger logger, string latest);
 }
