@@ -5,7 +5,7 @@ import { ChangeForm } from "./ChangeForm";
 import { ApiTokensPage } from "./ApiTokens";
 import { PeopleAdminPage } from "./PeopleAdmin";
 import { DelegateForm } from "./DelegateForm";
-import { api, ApiError, type CatalogItem, type ChangeCalendar, type FormField, type InboxItem, type Me, type Service } from "./api";
+import { api, ApiError, type CatalogItem, type Ticket, type ChangeCalendar, type FormField, type InboxItem, type Me, type Service } from "./api";
 
 function Nav({ me }: { me: Me }) {
   const staff = me.roles.some((r) => staffRoles.includes(r));
@@ -137,7 +137,19 @@ function TitleWithTicketLink({ title }: { title: string }) {
   return <>{title.slice(0, m.index)}<a href={`#/tickets/${m[0]}`}>{m[0]}</a>{title.slice(m.index + m[0].length)}</>;
 }
 
-function TicketList({ query, title, empty }: { query: string; title: string; empty: string }) {
+/**
+ * Where a ticket is, in a requester's words: an incident waits on several of the process's steps at once (being taken,
+ * put on hold, resolved), whose names are the process owner's; the requester reads who has it, as on its page.
+ */
+function nowAt(t: Ticket, waits: string[], forRequester: boolean) {
+  if (!forRequester || t.kind !== "Incident" || waits.length <= 1) return waits.join(", ");
+  const group = t.assignmentGroup ?? "the service desk";
+  return t.status === "Waiting on customer" ? "your reply"
+    : t.status === "Resolved" ? "nothing: it closes by itself unless you reopen it"
+    : t.assignee ? `${group} to resolve it` : `${group} to take it`;
+}
+
+function TicketList({ query, title, empty, forRequester = false }: { query: string; title: string; empty: string; forRequester?: boolean }) {
   const [page, setPage] = useState<Awaited<ReturnType<typeof api.tickets>> | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => { api.tickets(`${query}&progress=true`).then(setPage, (e: Error) => setError(e.message)); }, [query]);
@@ -158,7 +170,7 @@ function TicketList({ query, title, empty }: { query: string; title: string; emp
                   <td><a href={`#/tickets/${t.number}`}>{t.number}</a></td>
                   <td>{t.title}</td>
                   <td><span className="badge">{t.status}</span></td>
-                  <td data-testid={`now-at-${t.number}`}>{progress?.waitingOn.join(", ") || (t.closedAt ? "—" : "")}</td>
+                  <td data-testid={`now-at-${t.number}`}>{(progress ? nowAt(t, progress.waitingOn, forRequester) : "") || (t.closedAt ? "—" : "")}</td>
                   <td>{progress?.sla && <span className={`badge sla-badge sla-${progress.sla}`} data-testid={`sla-state-${t.number}`}>{progress.sla}</span>}</td>
                   <td>{t.assignmentGroup}{t.assignee ? ` · ${t.assignee}` : ""}</td>
                   <td className="hint">{new Date(t.updatedAt).toLocaleString()}</td>
@@ -188,7 +200,7 @@ function MyWork({ me }: { me: Me }) {
           <option value="true">Open</option><option value="false">Closed</option><option value="">All</option>
         </select></label>
       </div>
-      <TicketList query={query} title="Everything I raised" empty="Nothing here: the catalog is where to start." />
+      <TicketList query={query} title="Everything I raised" empty="Nothing here: the catalog is where to start." forRequester={!me.roles.some((r) => staffRoles.includes(r))} />
     </main>
   );
 }

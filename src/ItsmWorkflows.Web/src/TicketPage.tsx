@@ -37,6 +37,9 @@ export function TicketPage({ number, me }: { number: string; me: Me }) {
   const act = async (f: () => Promise<unknown>) => {
     try { await f(); setError(null); load(); return true; } catch (e) { setError((e as Error).message); return false; }
   };
+  // An action that sent the note box's text (a question, a resolution, closing notes) empties it once done: left
+  // there, the question asked while putting it on hold went out again as the resolution.
+  const actWithNote = async (f: () => Promise<unknown>) => { if (await act(f)) setNote(""); };
   if (error && !detail) return <main className="portal"><p className="message error" role="alert">{error}</p></main>;
   if (!detail) return <main className="portal"><p className="hint">Loading…</p></main>;
   const t = detail.ticket;
@@ -55,7 +58,10 @@ export function TicketPage({ number, me }: { number: string; me: Me }) {
   const waitingOn = staff || alternatives.length <= 1 ? waits.map(describe)
     : t.kind === "Change" ? waits.filter((w) => w.activityType !== "Elsa.Event").map(describe)
     : [...waits.filter((w) => w.who?.length).map(describe),
-      t.status === "Waiting on customer" ? "your reply" : t.assignee ? `${group} to resolve it` : `${group} to take it`];
+      t.status === "Waiting on customer" ? "your reply"
+        // Resolved: nobody works it any more; it closes by itself unless its caller says it is not fixed.
+        : t.status === "Resolved" ? (t.requester === me.userName ? "nothing: it closes by itself unless you reopen it" : "nothing: it closes by itself unless its caller reopens it")
+        : t.assignee ? `${group} to resolve it` : `${group} to take it`];
   // When it should be done: the promise of the clock that measures completion, or the change's window.
   const finishing = detail.sla.resolution ?? detail.sla.delivery;
   // On hold: waiting on the customer, a vendor or anything else its SLA pauses for.
@@ -94,7 +100,6 @@ export function TicketPage({ number, me }: { number: string; me: Me }) {
           {summary.map(([k, v]) => <div key={k}><dt>{k}</dt><dd>{v}</dd></div>)}
         </dl>
       ) : t.description && <p className="description" data-testid="ticket-description">{t.description}</p>}
-      {error && <p className="message error" role="alert">{error}</p>}
       {expected && <p data-testid="expected">{expected}</p>}
       {waits.length > 0 && (
         <p data-testid="waiting-on">Waiting on: {waitingOn.join(", ")}</p>
@@ -131,17 +136,21 @@ export function TicketPage({ number, me }: { number: string; me: Me }) {
           {t.assignmentGroup && me.groups.includes(t.assignmentGroup) && t.assignee !== me.userName && (
             <button onClick={() => void act(() => api.assign(t.number, me.userName, t.revision))}>Assign to me</button>
           )}
-          <button onClick={() => void act(() => api.closeTask(t.number, "Complete", note || undefined))}>Close complete</button>
-          <button onClick={() => void act(() => api.closeTask(t.number, "Incomplete", note || "Could not be completed"))}>Close incomplete</button>
+          <button onClick={() => void actWithNote(() => api.closeTask(t.number, "Complete", note || undefined))}>Close complete</button>
+          <button onClick={() => void actWithNote(() => api.closeTask(t.number, "Incomplete", note || "Could not be completed"))}>Close incomplete</button>
         </div>
       )}
       {staff && t.kind === "Incident" && !t.closedAt && t.status !== "Resolved" && (
         <div className="row">
           {/* Only what can happen now: taking it when it is not yours; holding it, or ending a hold (on the customer or any other). */}
           {t.assignee !== me.userName && <button onClick={() => void act(() => api.incidentAction(t.number, "acknowledge"))}>Take it</button>}
-          {!held && <button onClick={() => void act(() => api.incidentAction(t.number, "wait-on-customer", note || undefined))}>Wait on customer</button>}
-          {held && <button onClick={() => void act(() => api.incidentAction(t.number, "customer-replied", note || undefined))}>{t.status === "Waiting on customer" ? "Customer replied" : "End the hold"}</button>}
-          <button onClick={() => void act(() => api.incidentAction(t.number, "resolve", note))}>Resolve</button>
+          {!held && <button onClick={() => void actWithNote(() => api.incidentAction(t.number, "wait-on-customer", note || undefined))}>Wait on customer</button>}
+          {held && <button onClick={() => void actWithNote(() => api.incidentAction(t.number, "customer-replied", note || undefined))}>{t.status === "Waiting on customer" ? "Customer replied" : "End the hold"}</button>}
+          <button onClick={() => {
+            // The resolution is what the requester reads: asked for here, in the page's words, before the server would.
+            if (!note.trim()) setError("Write how it was resolved in the note box under the timeline, then press Resolve: the requester reads it.");
+            else void actWithNote(() => api.incidentAction(t.number, "resolve", note));
+          }}>Resolve</button>
         </div>
       )}
       {staff && t.kind === "Change" && detail.movable && (
@@ -150,6 +159,8 @@ export function TicketPage({ number, me }: { number: string; me: Me }) {
           onMove={(start, end) => act(() => api.rescheduleChange(t.number, start, end))} />
       )}
       {t.kind === "Incident" && t.status === "Resolved" && (staff || t.requester === me.userName) && <Reopen onReopen={(reason) => act(() => api.incidentAction(t.number, "reopen", reason))} />}
+      {/* Beside the buttons that caused it, not at the top of a long page. */}
+      {error && <p className="message error" role="alert" data-testid="action-error">{error}</p>}
       {staff && !t.closedAt && (
         // Starts again from the ticket's assignment when that changes (someone else reassigned it); any other change
         // (a status, the SLA) keeps what is being chosen, and the latest revision goes with it.
