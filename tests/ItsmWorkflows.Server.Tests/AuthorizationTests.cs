@@ -109,6 +109,18 @@ public sealed class AuthorizationTests(SqliteServerFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task JobDashboard_SendsABrowserThatIsNotSignedIn_ToTheSignInPage()
+    {
+        var client = await fixture.ClientAsync(null);
+        using var page = new HttpRequestMessage(HttpMethod.Get, "/ops/jobs");
+        page.Headers.Accept.ParseAdd("text/html,application/xhtml+xml");
+        var answer = await client.SendAsync(page, Ct);
+        Assert.Equal(HttpStatusCode.Redirect, answer.StatusCode);
+        Assert.StartsWith("/signin", answer.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+        Assert.Contains("ReturnUrl=%2Fops%2Fjobs", answer.Headers.Location!.Query, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SignInCookies_AreOpenedThroughTheCachingFormat_AndAnAlteredCookieIsStill401()
     {
         var options = fixture.Factory.Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>>()

@@ -37,6 +37,8 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         };
         // The database away is an outage, not a bug: one line, not a stack trace per request.
         if (status == StatusCodes.Status503ServiceUnavailable) LogUnavailable(logger, httpContext.Request.Method, LoggedPath(httpContext.Request.Path), exception.GetBaseException().Message);
+        // A 5xx the server chose to answer (a mail server that refused the test connection) is explained, not a bug.
+        else if (status >= 500 && exception is ProblemException) LogAnswered(logger, httpContext.Request.Method, LoggedPath(httpContext.Request.Path), status, detail ?? title);
         else if (status >= 500) LogUnhandled(logger, exception, httpContext.Request.Method, LoggedPath(httpContext.Request.Path));
         httpContext.Response.StatusCode = status;
         if (status == StatusCodes.Status503ServiceUnavailable) httpContext.Response.Headers.RetryAfter = "5";
@@ -134,6 +136,9 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path} answered 503: the database is unavailable ({Reason})")]
     private static partial void LogUnavailable(ILogger logger, string method, string path, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path} answered {Status}: {Detail}")]
+    private static partial void LogAnswered(ILogger logger, string method, string path, int status, string detail);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);

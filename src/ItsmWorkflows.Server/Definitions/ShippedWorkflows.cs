@@ -19,7 +19,7 @@ internal sealed partial class ShippedWorkflows(DefinitionService definitions, Da
         var folder = Folder;
         if (folder is null || !Directory.Exists(folder))
         {
-            LogNoFolder(logger, folder ?? "(none found)");
+            LogNoFolder(logger, folder ?? $"{environment.ContentRootPath} or the folders above it");
             return;
         }
         foreach (var definitionFolder in Directory.GetDirectories(folder).Order(StringComparer.Ordinal))
@@ -114,12 +114,13 @@ internal sealed partial class ShippedWorkflows(DefinitionService definitions, Da
     [LoggerMessage(Level = LogLevel.Information, Message = "Shipped workflow {File}: {Outcome} ({DefinitionId} v{Version})")]
     private static partial void LogImported(ILogger logger, string file, string outcome, string? definitionId, int? version);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Shipped workflow {File}: skipped ({Reason})")]
+    // Every start skips every file already stored: at Debug, or each start repeated a dozen lines saying nothing happened.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Shipped workflow {File}: skipped ({Reason})")]
     private static partial void LogSkipped(ILogger logger, string file, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Removed draft version {Version} of {DefinitionId}: an older shipped file an earlier import left above the published version, never edited")]
     private static partial void LogDiscarded(ILogger logger, string definitionId, int version);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "No shipped workflows folder at {Folder}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No shipped workflows folder (workflows/) found in {Folder}; set Workflows:Path to import the three shipped processes")]
     private static partial void LogNoFolder(ILogger logger, string folder);
 }

@@ -106,7 +106,11 @@ internal static class IdentitySetup
 
     private static Task Deny(RedirectContext<CookieAuthenticationOptions> context, int status)
     {
-        if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/account") || context.Request.Path.StartsWithSegments("/ops") || context.Request.Path.StartsWithSegments("/hubs"))
+        // The jobs dashboard is a page: a browser not signed in goes to the sign-in page, as for the portal; a script
+        // (or a signed-in person without the role) gets the status.
+        var dashboardPage = context.Request.Path.StartsWithSegments("/ops") && status == StatusCodes.Status401Unauthorized
+            && context.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase);
+        if (!dashboardPage && (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/account") || context.Request.Path.StartsWithSegments("/ops") || context.Request.Path.StartsWithSegments("/hubs")))
         {
             context.Response.StatusCode = status;
             return Task.CompletedTask;
