@@ -94,7 +94,10 @@ public sealed class PeopleAdminTests(PostgresSessionCheckFixture fixture) : ICla
     public async Task ASwitchedOffAccount_LosesItsSession_ItsToken_AndItsSignIn_UntilSwitchedOnAgain()
     {
         var erin = await fixture.ClientAsync("erin");
-        Assert.Equal(HttpStatusCode.Created, (await erin.PostJsonAsync("/api/people", new { userName = "leaver", displayName = "Leo Leaver", roles = Names("agent"), password = Password })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await erin.PostJsonAsync("/api/people", new { userName = "leaver", displayName = "Leo Leaver", roles = Names("agent"), groups = Names("Service Desk"), password = Password })).StatusCode);
+        await Processes.ImportAsync(fixture);
+        var incident = await OkAsync(await (await fixture.ClientAsync("alice")).PostJsonAsync("/api/incidents", new { title = "Printer jams", serviceId = "crm", impact = 3, urgency = 3 }));
+        var number = incident["number"]!.GetValue<string>();
         var session = Anonymous();
         Assert.Equal(HttpStatusCode.NoContent, (await SignInAsync(session, "leaver", Password)).StatusCode);
         var token = (await OkAsync(await session.PostJsonAsync("/api/tokens", new { name = "Script" })))["token"]!.GetValue<string>();
@@ -105,6 +108,11 @@ public sealed class PeopleAdminTests(PostgresSessionCheckFixture fixture) : ICla
         Assert.Equal(HttpStatusCode.Forbidden, (await (await fixture.ClientAsync("dave")).PostAsync("/api/people/leaver/disable", null, Ct)).StatusCode);
         var off = await OkAsync(await erin.PostAsync("/api/people/leaver/disable", null, Ct));
         Assert.True(off["disabled"]!.GetValue<bool>());
+        // Nothing is assigned to someone who left.
+        var revision = (await OkAsync(await erin.GetAsync($"/api/tickets/{number}", Ct)))["ticket"]!["revision"]!.GetValue<long>();
+        var assign = await erin.PostJsonAsync($"/api/tickets/{number}/assign", new { assignmentGroup = "Service Desk", assignee = "leaver", revision });
+        Assert.Equal(HttpStatusCode.BadRequest, assign.StatusCode);
+        Assert.Contains("leaver's account is switched off", await DetailAsync(assign), StringComparison.Ordinal);
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await session.GetAsync("/account/me", Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await script.GetAsync("/account/me", Ct)).StatusCode);

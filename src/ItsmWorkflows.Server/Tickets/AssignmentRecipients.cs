@@ -20,7 +20,8 @@ internal static class AssignmentRecipients
             ? db.Users.Where(u => u.UserName == assignee)
             : db.Users.Where(u => db.GroupMembers.Any(m => m.PersonId == u.Id && db.Groups.Any(g => g.Id == m.GroupId && g.Name == group))
                 && staff.Contains(u.Id));
-        var found = await people.AsNoTracking().Where(u => except == null || u.UserName != except).OrderBy(u => u.UserName)
+        // A switched-off account reads no mail here: its owner left, or it is not theirs any more.
+        var found = await people.AsNoTracking().Where(u => (except == null || u.UserName != except) && u.DisabledAt == null).OrderBy(u => u.UserName)
             .Select(u => new { u.DisplayName, u.Email }).ToListAsync(cancellationToken);
         var to = found.Where(p => !string.IsNullOrWhiteSpace(p.Email))
             .Select(p => EmailMessage.ParseAddresses([p.DisplayName != p.Email ? $"{p.DisplayName} <{p.Email}>" : p.Email!]))

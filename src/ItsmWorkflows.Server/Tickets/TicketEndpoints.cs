@@ -176,9 +176,14 @@ internal static class TicketEndpoints
         var agents = await db.GroupMembers.AsNoTracking()
             .Join(db.Groups.Where(g => g.Name == group), m => m.GroupId, g => g.Id, (m, g) => m.PersonId)
             .Join(db.Users, id => id, u => u.Id, (id, u) => u)
-            .Where(u => staff.Contains(u.Id))
+            .Where(u => staff.Contains(u.Id) && u.DisabledAt == null)
             .Select(u => u.UserName!).OrderBy(n => n).ToListAsync(ct);
         if (agents.Contains(assignee, StringComparer.Ordinal)) return;
+        // Someone who left works nothing: their account is switched off, and the ticket would sit with nobody.
+        if (await db.Users.AnyAsync(u => u.UserName == assignee && u.DisabledAt != null, ct))
+        {
+            throw ProblemException.BadRequest($"{assignee}'s account is switched off, so {ticket.Number} cannot be assigned to them; assign one of {group}'s agents ({string.Join(", ", agents)}).");
+        }
         var who = agents.Count == 0 ? $"{group} has no agents yet" : $"its agents are {string.Join(", ", agents)}";
         var advice = body.Assignee is { Length: > 0 } ? "assign one of them, or move it to a group the person works in" : "name one of them as the assignee, or send \"assignee\": \"\" to leave it to the group";
         throw ProblemException.BadRequest($"{assignee} does not work for {group}, so cannot be assigned {ticket.Number} ({who}); {advice}.");
