@@ -37,6 +37,10 @@ public sealed partial class RequestProcessTests
         var structured = await alice.PostAsync("/api/requests", Body("""{ "catalogItemId": "new-laptop", "answers": { "model": "Performance 16\"", "reason": { "a": [1, 2] } } }"""), Ct);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, structured.StatusCode);
         Assert.Contains("takes a single value, not an object", (await ReadAsync(structured))["errors"]!["reason"]![0]!.GetValue<string>());
+        // "Needed by" cannot be in the past (the approver was asked about a laptop needed in 2020).
+        var past = await alice.PostJsonAsync("/api/requests", new { catalogItemId = "new-laptop", answers = new { model = "Performance 16\"", reason = "Old one broke", neededBy = "2020-01-01" } });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, past.StatusCode);
+        Assert.Equal("Needed by cannot be in the past.", (await ReadAsync(past))["errors"]!["neededBy"]![0]!.GetValue<string>());
         Assert.Equal(before, Count());
         Assert.Equal(HttpStatusCode.NotFound, (await alice.PostJsonAsync("/api/requests", new { catalogItemId = "jetpack", answers = new { } })).StatusCode);
 

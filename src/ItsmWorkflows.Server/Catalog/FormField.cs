@@ -2,7 +2,8 @@ namespace ItsmWorkflows.Server.Catalog;
 
 /// <summary>
 /// One field of a catalog item's form. Type: text, textarea, number, boolean, choice, date, email or user.
-/// Choice takes <see cref="Options"/>; number takes <see cref="Min"/>/<see cref="Max"/>; text takes
+/// Choice takes <see cref="Options"/>; number takes <see cref="Min"/>/<see cref="Max"/>, and so does date, in days
+/// from today (Min 0: not in the past); text takes
 /// <see cref="MaxLength"/> and a <see cref="Pattern"/> (a .NET regular expression, run with a time limit).
 /// </summary>
 internal sealed record FormField(

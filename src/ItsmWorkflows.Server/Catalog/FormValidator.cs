@@ -27,6 +27,10 @@ internal static class FormValidator
             if (!Types.Contains(f.Type)) problems.Add($"Field '{f.Name}' has type '{f.Type}'; use one of {string.Join(", ", Types)}.");
             if (f.Type == "choice" && (f.Options is null || f.Options.Count == 0)) problems.Add($"Choice field '{f.Name}' needs options.");
             if (f.Min is { } min && f.Max is { } max && min > max) problems.Add($"Field '{f.Name}' has a minimum ({min.ToString(CultureInfo.InvariantCulture)}) above its maximum ({max.ToString(CultureInfo.InvariantCulture)}): no answer could satisfy it.");
+            if (f.Type == "date" && (f.Min is { } dmin && decimal.Truncate(dmin) != dmin || f.Max is { } dmax && decimal.Truncate(dmax) != dmax || f.Min is < -3650 or > 3650 || f.Max is < -3650 or > 3650))
+            {
+                problems.Add($"Field '{f.Name}' is a date: its minimum and maximum are whole days from today (0 is today), within ten years.");
+            }
             if (f.MaxLength is <= 0) problems.Add($"Field '{f.Name}' has a maximum length of {f.MaxLength}: no answer could satisfy it.");
             if (f.Pattern is not null)
             {
@@ -45,7 +49,10 @@ internal static class FormValidator
     }
 
     /// <summary>The answers, normalized (numbers as numbers, booleans as booleans); or the errors per field.</summary>
-    public static (JsonObject Answers, Dictionary<string, string[]> Errors) Validate(IReadOnlyList<FormField> form, JsonObject? answers)
+    public static (JsonObject Answers, Dictionary<string, string[]> Errors) Validate(IReadOnlyList<FormField> form, JsonObject? answers) => Validate(form, answers, null);
+
+    /// <summary>With <paramref name="today"/>, a date field's Min/Max (days from today) are checked too.</summary>
+    public static (JsonObject Answers, Dictionary<string, string[]> Errors) Validate(IReadOnlyList<FormField> form, JsonObject? answers, DateOnly? today)
     {
         answers ??= [];
         var clean = new JsonObject();
@@ -70,14 +77,31 @@ internal static class FormValidator
                 continue;
             }
             text = text.Trim();
-            var error = Check(field, text, out var normalized);
+            var error = Check(field, text, today, out var normalized);
             if (error is not null) errors[field.Name] = [error];
             else clean[field.Name] = normalized;
         }
         return (clean, errors);
     }
 
-    private static string? Check(FormField field, string text, out JsonNode? normalized)
+    /// <summary>
+    /// A date field's Min and Max are days from today ("needed by" with Min 0 cannot be in the past). Today is the
+    /// server's UTC date, with a day's grace below, so someone whose own date is still yesterday is not refused.
+    /// </summary>
+    private static string? CheckDateRange(FormField field, DateOnly date, DateOnly today)
+    {
+        if (field.Min is { } min && date < today.AddDays((int)min - 1))
+        {
+            return min == 0 ? $"{field.Label} cannot be in the past." : $"{field.Label} must be at least {min.ToString(CultureInfo.InvariantCulture)} day{(min == 1 ? "" : "s")} from today ({today.AddDays((int)min):yyyy-MM-dd} or later).";
+        }
+        if (field.Max is { } max && date > today.AddDays((int)max))
+        {
+            return $"{field.Label} must be at most {max.ToString(CultureInfo.InvariantCulture)} days from today ({today.AddDays((int)max):yyyy-MM-dd} or earlier).";
+        }
+        return null;
+    }
+
+    private static string? Check(FormField field, string text, DateOnly? today, out JsonNode? normalized)
     {
         normalized = text;
         switch (field.Type)
@@ -100,7 +124,7 @@ internal static class FormValidator
             case "date":
                 if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)) return $"{field.Label} must be a date such as 2026-12-01.";
                 normalized = date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-                return null;
+                return today is { } now ? CheckDateRange(field, date, now) : null;
             case "email":
                 if (!MailAddress.TryCreate(text, out _)) return $"{field.Label} must be an email address.";
                 return null;

@@ -41,7 +41,7 @@ internal static class DemoCatalog
                 Form = FormValidator.Serialize([
                     new FormField("model", "Model", "choice", true, ["Standard 14\"", "Performance 16\"", "MacBook Air 13\""]),
                     new FormField("reason", "Why do you need it?", "textarea", true, MaxLength: 500),
-                    new FormField("neededBy", "Needed by", "date"),
+                    new FormField("neededBy", "Needed by", "date", Min: 0),
                     new FormField("dockingStation", "Docking station as well", "boolean"),
                 ]),
                 ApprovalRequired = true, Approvers = Json.Write(Manager), ApprovalRule = "Any",

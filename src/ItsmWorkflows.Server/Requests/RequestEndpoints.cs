@@ -33,13 +33,13 @@ internal static class RequestEndpoints
         }).WithSummary("Withdraws a request (its requester, assignee, an agent of its group or a process owner): its workflow stops, its open tasks are cancelled, and a requester who did not cancel it is emailed.");
     }
 
-    private static async Task<IResult> SubmitAsync(SubmitRequest body, ClaimsPrincipal user, ItsmDbContext db, TicketService tickets, Microsoft.Extensions.Options.IOptions<CatalogOptions> catalog, CancellationToken ct)
+    private static async Task<IResult> SubmitAsync(SubmitRequest body, ClaimsPrincipal user, ItsmDbContext db, TicketService tickets, Microsoft.Extensions.Options.IOptions<CatalogOptions> catalog, Engine.Execution.WorkflowServices engine, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(body.CatalogItemId)) throw ProblemException.BadRequest("Name the catalog item ('catalogItemId').");
         var item = await CatalogEndpoints.FindItemAsync(db, body.CatalogItemId, ct);
         if (!item.Active) throw ProblemException.Conflict($"'{item.Name}' is no longer offered in the catalog.");
         var form = FormValidator.Parse(item.Form);
-        var (answers, errors) = FormValidator.Validate(form, body.Answers);
+        var (answers, errors) = FormValidator.Validate(form, body.Answers, DateOnly.FromDateTime(engine.Time.GetUtcNow().UtcDateTime));
         if (errors.Count > 0)
         {
             throw ProblemException.Invalid($"The form for '{item.Name}' has {errors.Count} problem{(errors.Count == 1 ? "" : "s")}; see 'errors'.", new Dictionary<string, object?> { ["errors"] = errors });

@@ -27,6 +27,14 @@ function Nav({ me }: { me: Me }) {
   );
 }
 
+/** A date field's bound, given in days from today, as the date picker takes it (yyyy-mm-dd, the person's own today). */
+function daysFromToday(days: number | null | undefined) {
+  if (days === null || days === undefined) return undefined;
+  const d = new Date();
+  d.setDate(d.getDate() + days);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+}
+
 function Field({ field, value, onChange, error }: { field: FormField; value: unknown; onChange: (v: unknown) => void; error?: string }) {
   const id = `field-${field.name}`;
   const common = { id, "aria-invalid": error ? true : undefined, required: field.required };
@@ -41,6 +49,7 @@ function Field({ field, value, onChange, error }: { field: FormField; value: unk
           </select>
         ) : field.type === "boolean" ? <input {...common} type="checkbox" checked={value === true} onChange={(e) => onChange(e.target.checked)} />
         : <input {...common} type={field.type === "number" ? "number" : field.type === "date" ? "date" : field.type === "email" ? "email" : "text"}
+            {...(field.type === "date" ? { min: daysFromToday(field.min), max: daysFromToday(field.max) } : field.type === "number" ? { min: field.min ?? undefined, max: field.max ?? undefined } : {})}
             value={String(value ?? "")} onChange={(e) => onChange(e.target.value)} />}
       {field.help && <small>{field.help}</small>}
       {error && <p className="issue" role="alert">{error}</p>}
