@@ -230,6 +230,11 @@ public abstract partial class WorkflowHttpTests<TFixture>(TFixture fixture) : IC
         var path = "bad-" + Guid.NewGuid().ToString("N")[..6];
         await PublishAsync(Webhook("wh-" + Guid.NewGuid().ToString("N")[..8], path, authorize: false));
         Assert.Equal(HttpStatusCode.BadRequest, (await client.PostAsync($"/workflows/{path}/x", Body("{ nope"), Ct)).StatusCode);
+        // The route is there, for POST only: a GET is told so (405 with Allow), not that nothing answers.
+        var wrongMethod = await client.GetAsync($"/workflows/{path}/x", Ct);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, wrongMethod.StatusCode);
+        Assert.Equal(["POST"], wrongMethod.Content.Headers.Allow);
+        Assert.Contains("takes POST, not GET", (await ReadAsync(wrongMethod))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 }
 

@@ -70,6 +70,15 @@ internal static class WorkflowHttpEndpoints
             var result = await runtime.StartAsync(trigger.DefinitionId, new StartOptions { VersionId = trigger.DefinitionVersionId, TriggerActivityId = trigger.ActivityId, TriggerPayload = request }, ct);
             return Respond(result);
         }
+        // The route is served, by another method: 405 with the methods it takes, as any HTTP server says.
+        var allowed = triggers.Select(t => (JsonObject)JsonNode.Parse(t.Payload)!)
+            .Where(p => RouteTemplate.TryMatch(p["path"]?.GetValue<string>() ?? "", route, out _))
+            .Select(p => p["method"]?.GetValue<string>()).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        if (allowed.Count > 0)
+        {
+            http.Response.Headers.Allow = string.Join(", ", allowed);
+            return Results.Problem(statusCode: StatusCodes.Status405MethodNotAllowed, title: "Method not allowed", detail: $"/workflows{route} takes {string.Join(", ", allowed)}, not {method}.");
+        }
         return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"No published workflow answers {method} /workflows{route}.");
     }
 
