@@ -80,7 +80,8 @@ internal static class MailEndpoints
         if (!options.UsesDevMailbox)
         {
             throw ProblemException.NotFound(options.SmtpConfigured
-                ? "The dev mailbox exists only when no SMTP server is configured; mail is sent through " + options.Smtp.Host + "."
+                // Which server is the administrators' business (POST /api/mail/test-connection), not every signed-in person's.
+                ? "The dev mailbox exists only when no SMTP server is configured; this server sends mail through its SMTP server."
                 : "The dev mailbox exists only in the demo; configure an SMTP server (Mail__Smtp__Host).");
         }
         static IReadOnlyList<string> Addresses(InternetAddressList list) => [.. list.Mailboxes.Select(m => m.ToString())];
