@@ -1,7 +1,8 @@
 // A real SMTP server for the integration tests (nodemailer's smtp-server, the engine behind maildev).
 // Mail to reject*@... is refused for good (550), mail to busy*@... is deferred once (451) and then
 // accepted; everything that arrives is parsed and listed at GET /messages (DELETE /messages clears).
-// Prints one line "READY {"smtp":port,"http":port}" once both listen.
+// Prints one line "READY {"smtp":port,"http":port}" once both listen. It exits when its standard input closes (so a
+// test run that dies takes it along): started by hand, keep stdin open, e.g. `sleep infinity | node server.mjs`.
 import http from 'node:http';
 import { SMTPServer } from 'smtp-server';
 import { simpleParser } from 'mailparser';

@@ -35,8 +35,10 @@ internal sealed partial class TimerPump(IServiceScopeFactory scopes, WorkflowSer
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // The database may be restarting: log, and try again at the next tick.
-                LogPumpFailed(logger, ex);
+                // The database may be restarting: log, and try again at the next tick. Its absence is one line per
+                // poll, not a stack trace each (18 of them in six seconds of a restart); anything else keeps its trace.
+                if (Api.ProblemExceptionHandler.DatabaseUnavailable(ex) || ex is TransientStoreException) LogPumpWaitsForDatabase(logger, ex.GetBaseException().Message);
+                else LogPumpFailed(logger, ex);
             }
             if (!await timer.WaitForNextTickAsync(stoppingToken)) break;
         }
@@ -156,6 +158,9 @@ internal sealed partial class TimerPump(IServiceScopeFactory scopes, WorkflowSer
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Timer {TimerId} could not be set aside ({Reason}); the next poll takes it again")]
     private static partial void LogSetAsideFailed(ILogger logger, string timerId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Timer pump: the database is unavailable ({Reason}); retrying at the next tick")]
+    private static partial void LogPumpWaitsForDatabase(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Timer pump: a poll failed; retrying at the next tick")]
     private static partial void LogPumpFailed(ILogger logger, Exception exception);
