@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -56,10 +57,14 @@ public sealed class PeopleAdminTests(PostgresSessionCheckFixture fixture) : ICla
         Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
         Assert.Contains("It is for agents, process owners and administrators.", await DetailAsync(forbidden), StringComparison.Ordinal);
 
-        // Without roles, a requester; the directory shows each person's roles to everyone signed in.
+        // Without roles, a requester; an administrator's directory shows each person's roles, anyone else's not
+        // (who the administrators are, and whose account is off, is not every requester's business).
         Assert.Equal(HttpStatusCode.Created, (await erin.PostJsonAsync("/api/people", new { userName = "quentin", displayName = "Quentin Q" })).StatusCode);
-        var people = (await OkAsync(await (await fixture.ClientAsync("alice")).GetAsync("/api/people", Ct))).AsArray();
+        var people = (await OkAsync(await erin.GetAsync("/api/people", Ct))).AsArray();
         Assert.Equal(["requester"], people.Single(p => p!["userName"]!.GetValue<string>() == "quentin")!["roles"]!.AsArray().Select(r => r!.GetValue<string>()));
+        var asRequester = (await OkAsync(await (await fixture.ClientAsync("alice")).GetAsync("/api/people", Ct))).AsArray();
+        Assert.All(asRequester, p => Assert.Null(p!["roles"]));
+        Assert.All(asRequester, p => Assert.Null(p!["disabled"]));
     }
 
     [Fact]
@@ -155,6 +160,11 @@ public sealed class PeopleAdminTests(PostgresSessionCheckFixture fixture) : ICla
         Assert.Equal(["agent", "approver"], changed["roles"]!.AsArray().Select(r => r!.GetValue<string>()));
         Assert.Equal("Ada Approver", changed["displayName"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.BadRequest, (await root.PutJsonAsync("/api/people/admin2", new { email = "not an address" })).StatusCode);
+        // A change refused part-way keeps nothing: roles were saved before the unknown group was noticed.
+        Assert.Equal(HttpStatusCode.BadRequest, (await root.PutJsonAsync("/api/people/admin2", new { roles = Names("admin"), displayName = "Not Kept", groups = Names("No Such Group") })).StatusCode);
+        var kept = (await OkAsync(await root.GetAsync("/api/people", Ct))).AsArray().Single(p => p!["userName"]!.GetValue<string>() == "admin2")!;
+        Assert.Equal(["agent", "approver"], kept["roles"]!.AsArray().Select(r => r!.GetValue<string>()));
+        Assert.Equal("Ada Approver", kept["displayName"]!.GetValue<string>());
     }
 
     [Fact]
@@ -209,5 +219,18 @@ public sealed class PeopleAdminTests(PostgresSessionCheckFixture fixture) : ICla
         // The person's own entry lists the group.
         var people = (await OkAsync(await erin.GetAsync("/api/people", Ct))).AsArray();
         Assert.Contains("Database Team", people.Single(p => p!["userName"]!.GetValue<string>() == "frank")!["groups"]!.AsArray().Select(g => g!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task ASwitchedOffPerson_IsAskedToApproveNothing_AsMemberDelegateOrManager()
+    {
+        var erin = await fixture.ClientAsync("erin");
+        Assert.Equal(HttpStatusCode.Created, (await erin.PostJsonAsync("/api/people", new { userName = "cabby", displayName = "Cab Member", roles = Names("approver"), groups = Names("Change Advisory Board") })).StatusCode);
+        var directory = fixture.Factory.Services.GetRequiredService<ItsmWorkflows.Engine.Execution.WorkflowServices>().Approvers!;
+        Assert.Contains((await directory.ResolveAsync(["group:Change Advisory Board"], Ct)), a => a.UserName == "cabby");
+
+        Assert.Equal(HttpStatusCode.OK, (await erin.PostAsync("/api/people/cabby/disable", null, Ct)).StatusCode);
+        Assert.DoesNotContain((await directory.ResolveAsync(["group:Change Advisory Board"], Ct)), a => a.UserName == "cabby");
+        Assert.Empty(await directory.ResolveAsync(["cabby"], Ct));
     }
 }

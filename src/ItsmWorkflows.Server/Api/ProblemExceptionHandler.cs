@@ -127,9 +127,11 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
     /// <summary>Whether the error is the database being away (a transient Npgsql error, a refused or reset connection), anywhere in the chain.</summary>
     internal static bool DatabaseUnavailable(Exception exception)
     {
+        // Npgsql's own errors only: a socket error from elsewhere (the single sign-on provider) is not the database, and
+        // a command timeout (transient to Npgsql) is a slow query, not an outage.
         for (var e = exception; e is not null; e = e.InnerException)
         {
-            if (e is Npgsql.NpgsqlException { IsTransient: true } or System.Net.Sockets.SocketException) return true;
+            if (e is Npgsql.NpgsqlException { IsTransient: true } and not Npgsql.NpgsqlException { InnerException: TimeoutException }) return true;
         }
         return false;
     }

@@ -24,6 +24,7 @@ internal enum DecisionRefusal
     InvalidDecision,
     ProcessStopped,
     DelegationEnded,
+    ApproverDisabled,
 }
 
 internal sealed record DecisionResult(DecisionRefusal Refusal, string Message, string? Outcome = null)
@@ -218,6 +219,9 @@ internal sealed partial class ApprovalService(ItsmDbContext db, WorkflowRuntime 
         if (slot.ExpiresAt <= services.Time.GetUtcNow()) return Refused(DecisionRefusal.Expired);
         if (signedInAs is not null && !string.Equals(signedInAs, slot.Approver, StringComparison.OrdinalIgnoreCase)) return Refused(DecisionRefusal.WrongApprover);
         if (!await StillDelegateAsync(slot, cancellationToken)) return Refused(DecisionRefusal.DelegationEnded);
+        // A link in the mailbox of someone whose account was switched off (they left, or it was compromised) decides nothing.
+        var approver = slot.Approver;
+        if (await db.Users.AnyAsync(u => u.UserName == approver && u.DisabledAt != null, cancellationToken)) return Refused(DecisionRefusal.ApproverDisabled);
         if (string.Equals(slot.Approver, approval.Requester, StringComparison.OrdinalIgnoreCase)) return Refused(DecisionRefusal.SelfApproval);
         if (!await IsOpenAsync(approval.Id, cancellationToken)) return Refused(DecisionRefusal.Closed);
         if (!string.Equals(slot.ContentHash, approval.ContentHash, StringComparison.Ordinal)) return Refused(DecisionRefusal.ContentChanged);
@@ -280,6 +284,7 @@ internal sealed partial class ApprovalService(ItsmDbContext db, WorkflowRuntime 
         DecisionRefusal.AlreadyDecided => "A decision was already recorded for you on this approval.",
         DecisionRefusal.ContentChanged => "What is being approved has changed since this email was sent; use the newer email.",
         DecisionRefusal.InvalidDecision => "Choose Approve or Reject.",
+        DecisionRefusal.ApproverDisabled => "This link's approver has been switched off in the directory, so it decides nothing; the service desk can say who decides instead.",
         DecisionRefusal.DelegationEnded => "You no longer decide for this approver: they decide themselves again, or named someone else as their delegate.",
         DecisionRefusal.ProcessStopped => "The process this approval belongs to is stopped by an incident, which an operator has to clear first. Nothing was recorded; your link still works, so try again later.",
         _ => "",

@@ -27,7 +27,8 @@ internal static class AccountEndpoints
         account.MapPost("/login", async (SignInRequest request, SignInManager<Person> signIn, UserManager<Person> users) =>
         {
             var person = await users.FindByNameAsync(request.UserName);
-            if (person?.PasswordHash is null || string.IsNullOrEmpty(request.Password))
+            // A switched-off account too: refused before its hash is checked, it would answer sooner than a wrong password.
+            if (person?.PasswordHash is null || string.IsNullOrEmpty(request.Password) || person.DisabledAt is not null)
             {
                 // As long as a wrong password takes: an unknown name, or someone without a password (a demo person, a
                 // service account used by API token), must not answer sooner, or the timing tells who has an account.

@@ -25,6 +25,13 @@ internal sealed class ItsmSignInManager(
         return user.DisabledAt is null && await base.CanSignInAsync(user);
     }
 
+    /// <summary>
+    /// The sign-in cookie's periodic check: a switched-off account fails it whatever its stamp, so no session of theirs
+    /// outlives the check, even one renewed meanwhile (a password changed in the minute before the check).
+    /// </summary>
+    public override async Task<bool> ValidateSecurityStampAsync(Person? user, string? securityStamp) =>
+        user is { DisabledAt: null } && await base.ValidateSecurityStampAsync(user, securityStamp);
+
     /// <summary>The one answer every refused way in gives a disabled account.</summary>
     public static Api.ProblemException Disabled() =>
         new(StatusCodes.Status403Forbidden, "Account disabled", "This account is switched off; ask an administrator to switch it on again.");

@@ -41,7 +41,7 @@ internal sealed partial class PeopleAdmin(ItsmDbContext db, UserManager<Person> 
         await transaction.CommitAsync(ct);
         var roleList = string.Join(", ", roles);
         LogAdded(logger, person.UserName, roleList, actor);
-        return (await PeopleEndpoints.DirectoryAsync(db, person.Id, ct))[0];
+        return (await PeopleEndpoints.DirectoryAsync(db, person.Id, ct, accounts: true))[0];
     }
 
     /// <summary>Replaces a person's roles; taking one away ends their sessions (the stamp), so no copy keeps it.</summary>
@@ -80,7 +80,7 @@ internal sealed partial class PeopleAdmin(ItsmDbContext db, UserManager<Person> 
             Check(await users.UpdateAsync(person));
             LogEnabled(logger, person.UserName!, actor);
         }
-        return (await PeopleEndpoints.DirectoryAsync(db, person.Id, ct))[0];
+        return (await PeopleEndpoints.DirectoryAsync(db, person.Id, ct, accounts: true))[0];
     }
 
     public async Task<GroupDto> AddGroupAsync(GroupRequest body, string actor, CancellationToken ct)

@@ -73,6 +73,7 @@ internal static partial class PeopleAdminEndpoints
             throw new ProblemException(StatusCodes.Status403Forbidden, "Forbidden", "A password is changed from a signed-in session, not with an API token.");
         }
         var person = await users.GetUserAsync(user) ?? throw ProblemException.NotFound("Your account no longer exists.");
+        if (!await signIn.CanSignInAsync(person)) throw ItsmSignInManager.Disabled();
         if (person.PasswordHash is null)
         {
             throw ProblemException.Conflict("You have no password here (you sign in through your organisation's account or the demo); an administrator can set one.");

@@ -5,7 +5,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ItsmWorkflows.Server.Identity;
 
-internal sealed record DirectoryPersonDto(string UserName, string DisplayName, string? Email, string? Department, string? Manager, string? Delegate, IReadOnlyList<string> Groups, IReadOnlyList<string> Roles, bool Disabled);
+/// <summary>A person in the directory; <c>Roles</c> and <c>Disabled</c> only in an administrator's view (null otherwise): who the administrators are, and whose account was switched off, is not every requester's business.</summary>
+internal sealed record DirectoryPersonDto(string UserName, string DisplayName, string? Email, string? Department, string? Manager, string? Delegate, IReadOnlyList<string> Groups, IReadOnlyList<string>? Roles, bool? Disabled);
 
 /// <summary>A group: its members' user names, and beside them (same order) the names people know them by.</summary>
 internal sealed record GroupDto(string Name, string? Description, IReadOnlyList<string> Members, IReadOnlyList<string> MemberNames);
@@ -19,12 +20,12 @@ internal sealed record PersonUpdateRequest(string? Manager, string? Delegate, st
 /// away (delegates), who is in which group (assignment and approvals). Everyone signed in reads and sets
 /// their own delegate; admins change the rest.
 /// </summary>
-internal static class PeopleEndpoints
+internal static partial class PeopleEndpoints
 {
     public static void MapPeopleEndpoints(this WebApplication app)
     {
         var people = app.MapGroup("/api/people").WithTags("People").RequireAuthorization(Policies.SignedIn);
-        people.MapGet("", async (ItsmDbContext db, CancellationToken ct) => await DirectoryAsync(db, null, ct)).WithSummary("People with their manager, delegate and groups.");
+        people.MapGet("", async (ClaimsPrincipal user, ItsmDbContext db, CancellationToken ct) => await DirectoryAsync(db, null, ct, accounts: user.IsInRole(Roles.Admin))).WithSummary("People with their manager, delegate and groups.");
         people.MapPut("/me/delegate", async (DelegateRequest body, ClaimsPrincipal user, ItsmDbContext db, Approvals.DelegationHandover handover, CancellationToken ct) =>
         {
             var me = await FindAsync(db, user.Identity!.Name!, ct);
@@ -35,8 +36,11 @@ internal static class PeopleEndpoints
             await handover.ApplyAsync(me, previous, CancellationToken.None);
             return (await DirectoryAsync(db, me.Id, ct))[0];
         }).WithSummary("Names who decides your approvals while you are away, those already waiting included (null clears it and withdraws the links the former delegate did not use).");
-        people.MapPut("/{userName}", async (string userName, PersonUpdateRequest body, ClaimsPrincipal user, ItsmDbContext db, PeopleAdmin admin, Microsoft.AspNetCore.Identity.UserManager<Person> users, Approvals.DelegationHandover handover, CancellationToken ct) =>
+        people.MapPut("/{userName}", async (string userName, PersonUpdateRequest body, ClaimsPrincipal user, ItsmDbContext db, PeopleAdmin admin, Microsoft.AspNetCore.Identity.UserManager<Person> users, Approvals.DelegationHandover handover, ILoggerFactory logs, CancellationToken ct) =>
         {
+            // One transaction: a refusal after the roles were set (a reporting loop, an unknown group) keeps nothing,
+            // where the roles (and the names with them) were already saved by Identity.
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var person = await FindAsync(db, userName, ct);
             if (body.DisplayName is not null)
             {
@@ -77,8 +81,12 @@ internal static class PeopleEndpoints
                 foreach (var g in groups) db.GroupMembers.Add(new GroupMember { GroupId = g.Id, PersonId = person.Id });
             }
             await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            var log = logs.CreateLogger("ItsmWorkflows.Server.Identity.People");
+            var fields = Changed(body);
+            LogChanged(log, person.UserName!, fields, user.Identity!.Name!);
             await handover.ApplyAsync(person, previousDelegate, CancellationToken.None);
-            return (await DirectoryAsync(db, person.Id, ct))[0];
+            return (await DirectoryAsync(db, person.Id, ct, accounts: true))[0];
         }).RequireAuthorization(Policies.Admin).WithSummary("Sets a person's display name, email, roles, manager, delegate, department and groups (a field left out stays; roles and groups are replaced whole).");
 
         app.MapGet("/api/groups", async (ItsmDbContext db, CancellationToken ct) =>
@@ -107,17 +115,27 @@ internal static class PeopleEndpoints
         return chosen.Id;
     }
 
-    internal static async Task<List<DirectoryPersonDto>> DirectoryAsync(ItsmDbContext db, string? onlyId, CancellationToken ct)
+    internal static async Task<List<DirectoryPersonDto>> DirectoryAsync(ItsmDbContext db, string? onlyId, CancellationToken ct, bool accounts = false)
     {
         var people = await db.Users.AsNoTracking().OrderBy(p => p.UserName).ToListAsync(ct);
         var names = people.ToDictionary(p => p.Id, p => p.UserName);
         var groups = await db.GroupMembers.AsNoTracking().Join(db.Groups, m => m.GroupId, g => g.Id, (m, g) => new { m.PersonId, g.Name }).ToListAsync(ct);
-        var roles = await db.UserRoles.AsNoTracking().Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => new { ur.UserId, r.Name }).ToListAsync(ct);
+        var roles = accounts ? await db.UserRoles.AsNoTracking().Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => new { ur.UserId, r.Name }).ToListAsync(ct) : [];
         return [.. people.Where(p => onlyId is null || p.Id == onlyId).Select(p => new DirectoryPersonDto(
             p.UserName!, p.DisplayName, p.Email, p.Department,
             p.ManagerId is { } m ? names.GetValueOrDefault(m) : null, p.DelegateId is { } d ? names.GetValueOrDefault(d) : null,
             [.. groups.Where(g => g.PersonId == p.Id).Select(g => g.Name).Order()],
-            [.. roles.Where(r => r.UserId == p.Id).Select(r => r.Name!).Order(StringComparer.Ordinal)],
-            p.DisabledAt is not null))];
+            accounts ? [.. roles.Where(r => r.UserId == p.Id).Select(r => r.Name!).Order(StringComparer.Ordinal)] : null,
+            accounts ? p.DisabledAt is not null : null))];
     }
+
+    /// <summary>Which fields a change named, for the log (their values may be personal: the names only).</summary>
+    private static string Changed(PersonUpdateRequest body) => string.Join(", ", new (string Name, object? Value)[]
+    {
+        ("displayName", body.DisplayName), ("email", body.Email), ("roles", body.Roles), ("manager", body.Manager),
+        ("delegate", body.Delegate), ("department", body.Department), ("groups", body.Groups),
+    }.Where(f => f.Value is not null).Select(f => f.Name));
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Person {UserName} changed ({Fields}) by {Admin}")]
+    private static partial void LogChanged(ILogger logger, string userName, string fields, string admin);
 }

@@ -10,7 +10,7 @@ namespace ItsmWorkflows.Server.Live;
 /// It only ever sends "changed" with the topic: what changed is read through the API, with its checks. A
 /// connection whose sign-in ends (signed out, password or roles changed) is closed by <see cref="LiveSessions"/>.
 /// </summary>
-internal sealed class LiveHub(ItsmDbContext db, IConfiguration configuration, LiveSessions sessions) : Hub
+internal sealed class LiveHub(ItsmDbContext db, IConfiguration configuration, LiveSessions sessions, Engine.Execution.WorkflowServices engine) : Hub
 {
     public override Task OnConnectedAsync()
     {
@@ -42,7 +42,7 @@ internal sealed class LiveHub(ItsmDbContext db, IConfiguration configuration, Li
         }
         var ticket = await db.Tickets.AsNoTracking().FirstOrDefaultAsync(t => t.Number == key, Context.ConnectionAborted);
         // The same answer for a ticket that does not exist and one the caller may not see.
-        if (ticket is null || !await Tickets.TicketService.CanReadAsync(db, user, ticket, Context.ConnectionAborted)) throw new HubException($"There is no ticket {key}.");
+        if (ticket is null || !await Tickets.TicketService.CanReadAsync(db, user, ticket, engine.Time, Context.ConnectionAborted)) throw new HubException($"There is no ticket {key}.");
         string[] topics = ticket.InstanceId is { } instanceId ? ["ticket:" + ticket.Number, "instance:" + instanceId] : ["ticket:" + ticket.Number];
         foreach (var topic in topics) await Groups.AddToGroupAsync(Context.ConnectionId, topic, Context.ConnectionAborted);
         Watched.Add(key);

@@ -15,8 +15,8 @@ internal static class MailSettingsCheck
         {
             return false;
         }
-        var from = Engine.Activities.Email.EmailMessage.ParseAddresses([o.From]);
+        // As the mail composer reads it (MimeKit): a display name with a comma, or a host without a dot, is a sender.
         return o.Smtp.Port is >= 0 and <= 65535 && o.Smtp.Timeout > TimeSpan.Zero && o.RetryDelay > TimeSpan.Zero && o.MaxAttempts >= 1
-            && from.Invalid is null && from.Addresses.Count == 1;
+            && MimeKit.MailboxAddress.TryParse(o.From, out _);
     }
 }

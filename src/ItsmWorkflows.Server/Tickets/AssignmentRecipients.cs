@@ -16,6 +16,8 @@ internal static class AssignmentRecipients
         // A group's staff only: a member who only approves for it (the Change Advisory Board's managers) does not work
         // its tickets, and the button would lead them to a page they may not open.
         var staff = Roles.StaffIds(db);
+        // An assignee whose account was switched off reads nothing here: the group hears instead.
+        if (assignee is not null && group is not null && await db.Users.AnyAsync(u => u.UserName == assignee && u.DisabledAt != null, cancellationToken)) assignee = null;
         var people = assignee is not null
             ? db.Users.Where(u => u.UserName == assignee)
             : db.Users.Where(u => db.GroupMembers.Any(m => m.PersonId == u.Id && db.Groups.Any(g => g.Id == m.GroupId && g.Name == group))

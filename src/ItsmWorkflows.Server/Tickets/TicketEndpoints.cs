@@ -23,10 +23,10 @@ internal static class TicketEndpoints
         tickets.MapGet("", ListAsync).WithSummary("Tickets, newest first. Requesters see their own; staff see all and filter by kind, status, group, assignee, requester, parent, open. progress=true adds each ticket's current step and SLA state.");
         tickets.MapGet("/{number}", (string number, ClaimsPrincipal user, TicketService s, CancellationToken ct) => s.DetailAsync(number, user, ct))
             .WithSummary("A ticket with its history, tasks, SLA clocks and what its process waits on.");
-        tickets.MapGet("/{number}/process", async (string number, ClaimsPrincipal user, TicketService s, TicketProcessViews views, ItsmDbContext db, CancellationToken ct) =>
+        tickets.MapGet("/{number}/process", async (string number, ClaimsPrincipal user, TicketService s, TicketProcessViews views, ItsmDbContext db, Engine.Execution.WorkflowServices engine, CancellationToken ct) =>
             {
                 var ticket = await s.FindAsync(number, null, ct);
-                if (!await TicketService.CanReadAsync(db, user, ticket, ct)) throw ProblemException.NotFound($"There is no ticket {ticket.Number}.");
+                if (!await TicketService.CanReadAsync(db, user, ticket, engine.Time, ct)) throw ProblemException.NotFound($"There is no ticket {ticket.Number}.");
                 return await views.ProcessAsync(ticket, ct);
             })
             .WithSummary("The ticket's workflow as a diagram: its activities and connections (no configuration), the path taken and where it waits.");

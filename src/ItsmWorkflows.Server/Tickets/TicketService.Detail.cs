@@ -20,7 +20,7 @@ internal sealed partial class TicketService
     {
         var ticket = await FindAsync(number, null, cancellationToken);
         number = ticket.Number;
-        if (!await CanReadAsync(db, user, ticket, cancellationToken)) throw ProblemException.NotFound($"There is no ticket {number}.");
+        if (!await CanReadAsync(db, user, ticket, time, cancellationToken)) throw ProblemException.NotFound($"There is no ticket {number}.");
         var history = await db.TicketEvents.AsNoTracking().Where(e => e.TicketNumber == number).OrderBy(e => e.Id)
             .Select(e => new TicketEventDto(e.At, e.Actor, e.Kind, e.Text, null)).ToListAsync(cancellationToken);
         var actorNames = await DisplayNames.OfAsync(db, history.Select(h => h.Actor).Append(ticket.Assignee), cancellationToken);

@@ -135,11 +135,16 @@ internal sealed partial class TicketService(ItsmDbContext db, WorkflowRuntime ru
     /// answers), and they read it as its requester does (no work notes, others' addresses hidden). Reading only:
     /// notes and actions stay with the people on the ticket.
     /// </summary>
-    public static async Task<bool> CanReadAsync(ItsmDbContext db, ClaimsPrincipal user, TicketRecord ticket, CancellationToken cancellationToken)
+    public static async Task<bool> CanReadAsync(ItsmDbContext db, ClaimsPrincipal user, TicketRecord ticket, TimeProvider time, CancellationToken cancellationToken)
     {
         if (CanSee(user, ticket)) return true;
         if (ticket.InstanceId is not { } instance || user.Identity?.Name is not { } me) return false;
-        return await db.ApprovalTokens.AnyAsync(t => t.Approver == me && db.Approvals.Any(a => a.Id == t.ApprovalId && a.InstanceId == instance), cancellationToken);
+        // While the link is live, or after they decided with it: a delegate whose delegation ended (links withdrawn,
+        // unused) reads no more, and handing one's approvals to someone for a minute does not hand them the ticket for good.
+        var now = time.GetUtcNow();
+        // Slots name people by their user name as the directory spells it, as does the sign-in.
+        return await db.ApprovalTokens.AnyAsync(t => t.Approver == me && (t.UsedAt != null || t.ExpiresAt > now)
+            && db.Approvals.Any(a => a.Id == t.ApprovalId && a.InstanceId == instance), cancellationToken);
     }
 
     /// <summary>

@@ -33,7 +33,7 @@ function PersonEditor({ person, people, groups, onDone }: { person: DirectoryPer
   const [email, setEmail] = useState(person.email ?? "");
   const [department, setDepartment] = useState(person.department ?? "");
   const [manager, setManager] = useState(person.manager ?? "");
-  const [roles, setRoles] = useState(person.roles);
+  const [roles, setRoles] = useState(person.roles ?? []);
   const [memberOf, setMemberOf] = useState(person.groups);
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -175,7 +175,7 @@ export function PeopleAdminPage() {
                   <tr key={p.userName} className={p.disabled ? "disabled" : undefined}>
                     <td><strong>{p.displayName}</strong> <span className="hint">{p.userName}</span></td>
                     <td>{p.email ?? ""}</td>
-                    <td>{allRoles.filter((a) => p.roles.includes(a.role)).map((a) => a.label).join(", ")}</td>
+                    <td>{allRoles.filter((a) => (p.roles ?? []).includes(a.role)).map((a) => a.label).join(", ")}</td>
                     <td>{p.groups.join(", ")}</td>
                     <td>{p.disabled ? "Switched off" : "Active"}</td>
                     <td><button type="button" aria-label={`Edit ${p.displayName}`} onClick={() => { setMessage(null); setEditing(p.userName); }}>Edit</button></td>

@@ -230,8 +230,8 @@ export interface InboxItem { approvalId: string; title: string; requester?: stri
 
 export interface DirectoryPerson {
   userName: string; displayName: string; email?: string | null; department?: string | null; manager?: string | null; delegate?: string | null; groups: string[];
-  /** Roles (admin, process-owner, approver, agent, requester), and whether an administrator switched the account off. */
-  roles: string[]; disabled: boolean;
+  /** Roles (admin, process-owner, approver, agent, requester), and whether the account is switched off: in an administrator's view only. */
+  roles?: string[] | null; disabled?: boolean | null;
 }
 
 export interface Group { name: string; description?: string | null; members: string[]; memberNames?: string[] }
