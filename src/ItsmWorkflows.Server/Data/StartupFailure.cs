@@ -17,23 +17,37 @@ internal static partial class StartupFailure
         app.Services.GetRequiredService<IStartupValidator>().Validate();
         var configured = app.Configuration.GetConnectionString("Postgres");
         if (string.IsNullOrWhiteSpace(configured)) return;
-        var builder = new NpgsqlConnectionStringBuilder(configured) { Timeout = Math.Min(new NpgsqlConnectionStringBuilder(configured).Timeout, 10), Pooling = false };
-        try
+        var given = new NpgsqlConnectionStringBuilder(configured).Timeout;
+        var builder = new NpgsqlConnectionStringBuilder(configured) { Timeout = given is > 0 and < 10 ? given : 10, Pooling = false };
+        // A database still starting (started beside the server by systemd or an orchestrator) is waited for, up to a
+        // minute; a refused sign-in is not going to change, and says so at once.
+        var time = app.Services.GetRequiredService<TimeProvider>();
+        var until = time.GetUtcNow().AddMinutes(1);
+        while (true)
         {
-            await using var connection = new NpgsqlConnection(builder.ConnectionString);
-            await connection.OpenAsync();
-        }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InvalidCatalogName)
-        {
-            // The database does not exist yet: the server creates it.
-        }
-        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification)
-        {
-            throw new StartupConfigurationException($"ConnectionStrings:Postgres: PostgreSQL at {builder.Host}:{builder.Port} refused the sign-in of '{builder.Username}': {ex.MessageText}. Check the user name and password.", ex);
-        }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
-        {
-            throw new StartupConfigurationException($"ConnectionStrings:Postgres: PostgreSQL at {builder.Host}:{builder.Port} cannot be reached ({ex.GetBaseException().Message}). Is it running, and are the host and port right?", ex);
+            try
+            {
+                await using var connection = new NpgsqlConnection(builder.ConnectionString);
+                await connection.OpenAsync();
+                return;
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InvalidCatalogName)
+            {
+                return; // The database does not exist yet: the server creates it.
+            }
+            catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification)
+            {
+                throw new StartupConfigurationException($"ConnectionStrings:Postgres: PostgreSQL at {builder.Host}:{builder.Port} refused the sign-in of '{builder.Username}': {ex.MessageText}. Check the user name and password.", ex);
+            }
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
+            {
+                if (time.GetUtcNow() >= until)
+                {
+                    throw new StartupConfigurationException($"ConnectionStrings:Postgres: PostgreSQL at {builder.Host}:{builder.Port} cannot be reached ({ex.GetBaseException().Message}), after a minute of trying. Is it running, and are the host and port right?", ex);
+                }
+                LogWaiting(app.Logger, builder.Host ?? "", builder.Port, ex.GetBaseException().Message);
+                await Task.Delay(TimeSpan.FromSeconds(2), time);
+            }
         }
     }
 
@@ -46,6 +60,9 @@ internal static partial class StartupFailure
         InvalidOperationException e when e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal) => e.Message,
         _ => null,
     };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Waiting for PostgreSQL at {Host}:{Port} ({Reason})")]
+    private static partial void LogWaiting(ILogger logger, string host, int port, string reason);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The server cannot start: {Reason}")]
     public static partial void LogCannotStart(ILogger logger, string reason);
