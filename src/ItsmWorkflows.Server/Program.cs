@@ -142,6 +142,8 @@ try
 catch (Exception ex) when (StartupFailure.Explain(ex) is { } reason)
 {
     StartupFailure.LogCannotStart(app.Logger, reason);
+    // Disposing flushes the console logger's queue: without it the one line could be lost as the process ends.
+    await app.DisposeAsync();
     return 1;
 }
 

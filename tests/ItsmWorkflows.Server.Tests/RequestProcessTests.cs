@@ -119,7 +119,7 @@ public sealed partial class RequestProcessTests(PostgresSmtpServerFixture fixtur
         Assert.Equal(HttpStatusCode.OK, (await (await fixture.ClientAsync("carol")).GetAsync($"/api/tickets/{number}/process", Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await (await fixture.ClientAsync("kate")).GetAsync($"/api/tickets/{number}", Ct)).StatusCode);
         // Reading only: a note stays with the people on the ticket.
-        Assert.Equal(HttpStatusCode.NotFound, (await (await fixture.ClientAsync("carol")).PostJsonAsync($"/api/tickets/{number}/notes", new { text = "Looks fine" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await fixture.ClientAsync("carol")).PostJsonAsync($"/api/tickets/{number}/notes", new { text = "Looks fine" })).StatusCode);
         await OkAsync(await DecideAsync(fixture, "carol", number, "Approved", "Go ahead"));
         Assert.Equal("In fulfilment", await StatusAsync(alice, number));
         // From the start of fulfilment the delivery clock runs: five eight-hour days on the laptop service's business hours.

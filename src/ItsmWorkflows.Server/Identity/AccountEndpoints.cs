@@ -103,6 +103,8 @@ internal static class AccountEndpoints
         html.Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Sign in · ItsmWorkflows</title>");
         html.Append("<style>body{font-family:system-ui,sans-serif;max-width:34rem;margin:3rem auto;padding:0 1rem;color:#1f2933}button{display:block;width:100%;text-align:left;margin:.4rem 0;padding:.7rem 1rem;border:1px solid #cbd2d9;border-radius:.5rem;background:#fff;font-size:1rem;cursor:pointer}button:hover{background:#f0f4f8}small{color:#616e7c}</style></head><body>");
         html.Append("<h1>Sign in to ItsmWorkflows</h1>");
+        // Back where the person was sent from (the jobs dashboard, a ticket's link): a path on this server only.
+        html.Append("<script>function back(){const r=new URLSearchParams(location.search).get('ReturnUrl');return r&&r.startsWith('/')&&!r.startsWith('//')&&!r.startsWith('/\\\\')?r:'/';}</script>");
         if (sso) html.Append($"<p><a href=\"{SingleSignOnEndpoints.StartPath}\">Sign in with your organisation's account</a></p>");
         if (demo)
         {
@@ -113,10 +115,10 @@ internal static class AccountEndpoints
                 var name = WebUtility.HtmlEncode(person.UserName);
                 html.Append($"<button data-user=\"{name}\" onclick=\"signIn(this.dataset.user)\"><strong>{WebUtility.HtmlEncode(person.DisplayName)}</strong><br><small>{WebUtility.HtmlEncode(string.Join(", ", person.Roles))}{(person.Groups.Count > 0 ? " · " + WebUtility.HtmlEncode(string.Join(", ", person.Groups)) : "")}</small></button>");
             }
-            html.Append("<script>async function signIn(u){const r=await fetch('/account/demo-sign-in',{method:'POST',headers:{'Content-Type':'application/json'},body:JSON.stringify({userName:u})});if(r.ok){location.href='/';}else{alert('Sign-in failed');}}</script>");
+            html.Append("<script>async function signIn(u){const r=await fetch('/account/demo-sign-in',{method:'POST',headers:{'Content-Type':'application/json'},body:JSON.stringify({userName:u})});if(r.ok){location.href=back();}else{alert('Sign-in failed');}}</script>");
             html.Append("<h2>Or with a password</h2>");
         }
-        html.Append("<form onsubmit=\"event.preventDefault();fetch('/account/login',{method:'POST',headers:{'Content-Type':'application/json'},body:JSON.stringify({userName:this.u.value,password:this.p.value})}).then(r=>r.ok?location.href='/':alert('Sign-in failed'))\">");
+        html.Append("<form onsubmit=\"event.preventDefault();fetch('/account/login',{method:'POST',headers:{'Content-Type':'application/json'},body:JSON.stringify({userName:this.u.value,password:this.p.value})}).then(r=>r.ok?location.href=back():alert('Sign-in failed'))\">");
         html.Append("<p><label>User name<br><input name=\"u\" autocomplete=\"username\" required></label></p><p><label>Password<br><input name=\"p\" type=\"password\" autocomplete=\"current-password\" required></label></p><p><button type=\"submit\">Sign in</button></p></form>");
         html.Append("</body></html>");
         return html.ToString();

@@ -36,7 +36,15 @@ internal static class TicketEndpoints
             if (string.IsNullOrWhiteSpace(body.Text)) throw ProblemException.BadRequest("A note needs text.");
             if (body.Text.Length > 4000) throw ProblemException.BadRequest("A note is at most 4,000 characters.");
             var ticket = await s.FindAsync(number, null, ct);
-            if (!TicketService.CanSee(user, ticket)) throw ProblemException.NotFound($"There is no ticket {number}.");
+            if (!TicketService.CanSee(user, ticket))
+            {
+                // An approver reads the ticket but writes nothing on it: told so, rather than that it does not exist.
+                if (await TicketService.CanReadAsync(db, user, ticket, services.Time, ct))
+                {
+                    throw new ProblemException(StatusCodes.Status403Forbidden, "Forbidden", $"You read {ticket.Number} as one of its approvers; notes are for its requester and the people who work it. Say what you think with your decision's comment.");
+                }
+                throw ProblemException.NotFound($"There is no ticket {number}.");
+            }
             var author = user.Identity!.Name!;
             var text = body.Text.Trim();
             if (body.Internal == true)
