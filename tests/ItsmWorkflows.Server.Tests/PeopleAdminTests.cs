@@ -141,6 +141,8 @@ public sealed class PeopleAdminTests(PostgresSessionCheckFixture fixture) : ICla
         Assert.Equal(HttpStatusCode.Conflict, self.StatusCode);
         Assert.Contains("your own account", await DetailAsync(self), StringComparison.Ordinal);
 
+        // An administrator made without a password (and no single sign-on) cannot sign in: she does not count.
+        Assert.Equal(HttpStatusCode.Created, (await root.PostJsonAsync("/api/people", new { userName = "nopass", displayName = "No Password", roles = Names("admin") })).StatusCode);
         // A second administrator, switched off: root is then the only one who can sign in, and keeps the role.
         Assert.Equal(HttpStatusCode.Created, (await root.PostJsonAsync("/api/people", new { userName = "admin2", displayName = "Second Admin", roles = Names("admin") })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await root.PostAsync("/api/people/admin2/disable", null, Ct)).StatusCode);
@@ -189,6 +191,16 @@ public sealed class PeopleAdminTests(PostgresSessionCheckFixture fixture) : ICla
         var wrong = await fran.PutJsonAsync("/api/people/me/password", new { currentPassword = "guess guess guess", newPassword = "my very own passphrase" });
         Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
         Assert.Equal("The current password is wrong.", await DetailAsync(wrong));
+        // Each wrong guess counts as a wrong sign-in: five and the change waits (429), as sign-in does.
+        for (var i = 0; i < 4; i++) await fran.PutJsonAsync("/api/people/me/password", new { currentPassword = "guess again " + i, newPassword = "my very own passphrase" });
+        Assert.Equal((HttpStatusCode)429, (await fran.PutJsonAsync("/api/people/me/password", new { currentPassword = "a brand new passphrase", newPassword = "my very own passphrase" })).StatusCode);
+        await using (var scope = fixture.Factory.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<ItsmWorkflows.Server.Data.Person>>();
+            var person = (await users.FindByNameAsync("forgetful"))!;
+            await users.SetLockoutEndDateAsync(person, null);
+            await users.ResetAccessFailedCountAsync(person);
+        }
         Assert.Equal(HttpStatusCode.NoContent, (await fran.PutJsonAsync("/api/people/me/password", new { currentPassword = "a brand new passphrase", newPassword = "my very own passphrase" })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await fran.GetAsync("/account/me", Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await SignInAsync(Anonymous(), "forgetful", "a brand new passphrase")).StatusCode);

@@ -151,7 +151,14 @@ internal sealed partial class PeopleAdmin(ItsmDbContext db, UserManager<Person> 
     /// <summary>Refuses a change that would leave nobody able to sign in as an administrator.</summary>
     private async Task RequireAnotherAdminAsync(Person person, string what)
     {
-        var others = (await users.GetUsersInRoleAsync(Roles.Admin)).Count(p => p.Id != person.Id && p.DisabledAt is null);
+        // One who can sign in: switched on, and with a password or a single sign-on login (one made without either
+        // cannot, unless the demo is on).
+        var admins = (await users.GetUsersInRoleAsync(Roles.Admin)).Where(p => p.Id != person.Id && p.DisabledAt is null).ToList();
+        var others = 0;
+        foreach (var admin in admins)
+        {
+            if (admin.PasswordHash is not null || (await users.GetLoginsAsync(admin)).Count > 0) others++;
+        }
         if (others == 0) throw ProblemException.Conflict($"{person.UserName} is the only administrator who can sign in, so they cannot {what}; make someone else an administrator first.");
     }
 

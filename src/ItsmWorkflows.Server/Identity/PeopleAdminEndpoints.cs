@@ -79,7 +79,13 @@ internal static partial class PeopleAdminEndpoints
             throw ProblemException.Conflict("You have no password here (you sign in through your organisation's account or the demo); an administrator can set one.");
         }
         if (string.IsNullOrEmpty(body.NewPassword)) throw ProblemException.BadRequest("Give the new password ('newPassword', at least 12 characters).");
+        // Guesses of the current password count as wrong sign-ins: a stolen session cannot try it for ever.
+        if (await users.IsLockedOutAsync(person))
+        {
+            throw new ProblemException(StatusCodes.Status429TooManyRequests, "Too many attempts", "The current password was wrong too many times; wait a few minutes and try again.");
+        }
         var changed = await users.ChangePasswordAsync(person, body.CurrentPassword ?? "", body.NewPassword);
+        if (!changed.Succeeded && changed.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.PasswordMismatch))) await users.AccessFailedAsync(person);
         if (!changed.Succeeded)
         {
             throw changed.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.PasswordMismatch))
