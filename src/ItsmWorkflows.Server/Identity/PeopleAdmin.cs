@@ -116,13 +116,7 @@ internal sealed partial class PeopleAdmin(ItsmDbContext db, UserManager<Person> 
         return await GroupAsync(group.Id, ct);
     }
 
-    private async Task<GroupDto> GroupAsync(string id, CancellationToken ct)
-    {
-        var group = await db.Groups.AsNoTracking().FirstAsync(g => g.Id == id, ct);
-        var members = await db.GroupMembers.AsNoTracking().Where(m => m.GroupId == id).Join(db.Users, m => m.PersonId, u => u.Id, (m, u) => new { u.UserName, u.DisplayName }).ToListAsync(ct);
-        var ordered = members.OrderBy(m => m.UserName, StringComparer.Ordinal).ToList();
-        return new GroupDto(group.Name, group.Description, [.. ordered.Select(m => m.UserName!)], [.. ordered.Select(m => string.IsNullOrWhiteSpace(m.DisplayName) ? m.UserName! : m.DisplayName)]);
-    }
+    private async Task<GroupDto> GroupAsync(string id, CancellationToken ct) => (await PeopleEndpoints.GroupsAsync(db, id, ct))[0];
 
     private async Task<List<Person>> MembersAsync(IReadOnlyList<string> userNames, CancellationToken ct)
     {
@@ -133,7 +127,8 @@ internal sealed partial class PeopleAdmin(ItsmDbContext db, UserManager<Person> 
         return found;
     }
 
-    private async Task<List<Group>> CheckedGroupsAsync(IReadOnlyList<string> names, CancellationToken ct)
+    /// <summary>The groups of these names; an unknown one is refused, naming it.</summary>
+    public async Task<List<Group>> CheckedGroupsAsync(IReadOnlyList<string> names, CancellationToken ct)
     {
         var groups = await db.Groups.Where(g => names.Contains(g.Name)).ToListAsync(ct);
         var unknown = names.Except(groups.Select(g => g.Name)).ToList();

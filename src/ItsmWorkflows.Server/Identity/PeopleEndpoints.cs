@@ -74,9 +74,7 @@ internal static partial class PeopleEndpoints
             if (body.Department is not null) person.Department = body.Department.Length == 0 ? null : body.Department.Trim();
             if (body.Groups is not null)
             {
-                var groups = await db.Groups.Where(g => body.Groups.Contains(g.Name)).ToListAsync(ct);
-                var unknown = body.Groups.Except(groups.Select(g => g.Name)).ToList();
-                if (unknown.Count > 0) throw ProblemException.BadRequest($"Unknown groups: {string.Join(", ", unknown)}.");
+                var groups = await admin.CheckedGroupsAsync(body.Groups, ct);
                 await db.GroupMembers.Where(m => m.PersonId == person.Id).ExecuteDeleteAsync(ct);
                 foreach (var g in groups) db.GroupMembers.Add(new GroupMember { GroupId = g.Id, PersonId = person.Id });
             }
@@ -89,16 +87,20 @@ internal static partial class PeopleEndpoints
             return (await DirectoryAsync(db, person.Id, ct, accounts: true))[0];
         }).RequireAuthorization(Policies.Admin).WithSummary("Sets a person's display name, email, roles, manager, delegate, department and groups (a field left out stays; roles and groups are replaced whole).");
 
-        app.MapGet("/api/groups", async (ItsmDbContext db, CancellationToken ct) =>
+        app.MapGet("/api/groups", (ItsmDbContext db, CancellationToken ct) => GroupsAsync(db, null, ct)).WithTags("People").RequireAuthorization(Policies.SignedIn).WithSummary("Groups and their members.");
+    }
+
+    /// <summary>Groups (all, or the one with that id) with their members' user names and, beside them, display names.</summary>
+    internal static async Task<List<GroupDto>> GroupsAsync(ItsmDbContext db, string? onlyId, CancellationToken ct)
+    {
+        var groups = await db.Groups.AsNoTracking().Where(g => onlyId == null || g.Id == onlyId).OrderBy(g => g.Name).ToListAsync(ct);
+        var members = await db.GroupMembers.AsNoTracking().Where(m => onlyId == null || m.GroupId == onlyId)
+            .Join(db.Users, m => m.PersonId, u => u.Id, (m, u) => new { m.GroupId, u.UserName, u.DisplayName }).ToListAsync(ct);
+        return [.. groups.Select(g =>
         {
-            var groups = await db.Groups.AsNoTracking().OrderBy(g => g.Name).ToListAsync(ct);
-            var members = await db.GroupMembers.AsNoTracking().Join(db.Users, m => m.PersonId, u => u.Id, (m, u) => new { m.GroupId, u.UserName, u.DisplayName }).ToListAsync(ct);
-            return groups.Select(g =>
-            {
-                var own = members.Where(m => m.GroupId == g.Id).OrderBy(m => m.UserName, StringComparer.Ordinal).ToList();
-                return new GroupDto(g.Name, g.Description, [.. own.Select(m => m.UserName!)], [.. own.Select(m => string.IsNullOrWhiteSpace(m.DisplayName) ? m.UserName! : m.DisplayName)]);
-            });
-        }).WithTags("People").RequireAuthorization(Policies.SignedIn).WithSummary("Groups and their members.");
+            var own = members.Where(m => m.GroupId == g.Id).OrderBy(m => m.UserName, StringComparer.Ordinal).ToList();
+            return new GroupDto(g.Name, g.Description, [.. own.Select(m => m.UserName!)], [.. own.Select(m => string.IsNullOrWhiteSpace(m.DisplayName) ? m.UserName! : m.DisplayName)]);
+        })];
     }
 
     private static async Task<Person> FindAsync(ItsmDbContext db, string userName, CancellationToken ct)

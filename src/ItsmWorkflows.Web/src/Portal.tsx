@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from "react";
-import { factText, staffRoles, TicketPage } from "./TicketPage";
+import { factText, staffRoles, TicketPage, whereItIs } from "./TicketPage";
 import { DashboardPage } from "./Dashboard";
 import { ChangeForm } from "./ChangeForm";
 import { ApiTokensPage } from "./ApiTokens";
@@ -151,11 +151,7 @@ function TitleWithTicketLink({ title }: { title: string }) {
  * put on hold, resolved), whose names are the process owner's; the requester reads who has it, as on its page.
  */
 function nowAt(t: Ticket, waits: string[], forRequester: boolean) {
-  if (!forRequester || t.kind !== "Incident" || waits.length <= 1) return waits.join(", ");
-  const group = t.assignmentGroup ?? "the service desk";
-  return t.status === "Waiting on customer" ? "your reply"
-    : t.status === "Resolved" ? "nothing: it closes by itself unless you reopen it"
-    : t.assignee ? `${group} to resolve it` : `${group} to take it`;
+  return !forRequester || t.kind !== "Incident" || waits.length <= 1 ? waits.join(", ") : whereItIs(t, true);
 }
 
 function TicketList({ query, title, empty, forRequester = false }: { query: string; title: string; empty: string; forRequester?: boolean }) {

@@ -3,7 +3,7 @@ import type { LiveState } from "./live";
 import { MoveWindow } from "./MoveWindow";
 import { ProcessDiagram } from "./ProcessDiagram";
 import { Reassign, useGroups } from "./Reassign";
-import { api, type Me, type SlaClock, type TicketDetail } from "./api";
+import { api, type Me, type SlaClock, type Ticket, type TicketDetail } from "./api";
 
 export const staffRoles = ["agent", "process-owner", "admin"];
 
@@ -58,10 +58,7 @@ export function TicketPage({ number, me }: { number: string; me: Me }) {
   const waitingOn = staff || alternatives.length <= 1 ? waits.map(describe)
     : t.kind === "Change" ? waits.filter((w) => w.activityType !== "Elsa.Event").map(describe)
     : [...waits.filter((w) => w.who?.length).map(describe),
-      t.status === "Waiting on customer" ? "your reply"
-        // Resolved: nobody works it any more; it closes by itself unless its caller says it is not fixed.
-        : t.status === "Resolved" ? (t.requester === me.userName ? "nothing: it closes by itself unless you reopen it" : "nothing: it closes by itself unless its caller reopens it")
-        : t.assignee ? `${group} to resolve it` : `${group} to take it`];
+      whereItIs(t, t.requester === me.userName)];
   // When it should be done: the promise of the clock that measures completion, or the change's window.
   const finishing = detail.sla.resolution ?? detail.sla.delivery;
   // On hold: waiting on the customer, a vendor or anything else its SLA pauses for.
@@ -229,6 +226,18 @@ function slaEvents(c: SlaClock): { at: string; kind: string; text: string }[] {
 
 /** The clock's life as one bar: running, paused and breached stretches in proportion to their length. */
 /** A form's answer as a person reads it: a yes/no answer (stored as true/false, or its text) as Yes or No. */
+/**
+ * Where an incident is, in its requester's words rather than the process's step names (it waits on being taken, put on
+ * hold or resolved at once): the ticket page and the My work list both say it this way.
+ */
+export function whereItIs(t: Ticket, askedByItsRequester: boolean) {
+  const group = t.assignmentGroup ?? "the service desk";
+  return t.status === "Waiting on customer" ? "your reply"
+    // Resolved: nobody works it any more; it closes by itself unless its caller says it is not fixed.
+    : t.status === "Resolved" ? (askedByItsRequester ? "nothing: it closes by itself unless you reopen it" : "nothing: it closes by itself unless its caller reopens it")
+    : t.assignee ? `${group} to resolve it` : `${group} to take it`;
+}
+
 export function factText(value: unknown) {
   return value === true || value === "true" ? "Yes" : value === false || value === "false" ? "No" : String(value);
 }
