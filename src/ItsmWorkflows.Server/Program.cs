@@ -59,6 +59,7 @@ builder.Services.AddSingleton(sp =>
         Approvers = sp.GetRequiredService<DbApproverDirectory>(),
         Calendars = sp.GetRequiredService<ItsmWorkflows.Engine.Calendars.IBusinessCalendarProvider>(),
         ChangeSchedule = sp.GetRequiredService<ItsmWorkflows.Server.Changes.DbChangeScheduleProvider>(),
+        Tickets = sp.GetRequiredService<ItsmWorkflows.Server.Tickets.DbTicketDirectory>(),
         IsTransientFailure = EfWorkflowInstanceStore.IsTransient,
         // The same public address as the approval links: a notification's button opens the ticket's tracking page.
         TicketUrl = number => $"{publicAddress}/portal/#/tickets/{Uri.EscapeDataString(number)}",
@@ -70,6 +71,7 @@ builder.Services.AddScoped<ItsmWorkflows.Server.Tickets.TicketRecordWriter>();
 builder.Services.AddScoped<ItsmWorkflows.Server.Tickets.TicketService>();
 builder.Services.AddScoped<ItsmWorkflows.Server.Tickets.TicketProcessViews>();
 builder.Services.AddSingleton<ItsmWorkflows.Server.Changes.DbChangeScheduleProvider>();
+builder.Services.AddSingleton<ItsmWorkflows.Server.Tickets.DbTicketDirectory>();
 builder.Services.AddSingleton<InstanceStateCache>();
 builder.Services.AddSingleton<PublishedVersionCache>();
 builder.Services.AddSingleton<ItsmWorkflows.Server.Sandbox.TestRuns>();

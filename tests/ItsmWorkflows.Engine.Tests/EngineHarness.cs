@@ -12,7 +12,8 @@ namespace ItsmWorkflows.Engine.Tests;
 public sealed class EngineHarness
 {
     public EngineHarness(IHttpRequestSender? http = null, IWorkflowInstanceStore? instances = null, ItsmWorkflows.Engine.Activities.Approvals.IApproverDirectory? approvers = null,
-        ItsmWorkflows.Engine.Calendars.IBusinessCalendarProvider? calendars = null, Func<Exception, bool>? isTransient = null, Func<string, string?>? ticketUrl = null)
+        ItsmWorkflows.Engine.Calendars.IBusinessCalendarProvider? calendars = null, Func<Exception, bool>? isTransient = null, Func<string, string?>? ticketUrl = null,
+        ItsmWorkflows.Engine.Activities.Tickets.ITicketDirectory? tickets = null)
     {
         Services = new WorkflowServices
         {
@@ -21,6 +22,7 @@ public sealed class EngineHarness
             Calendars = calendars ?? new ItsmWorkflows.Engine.Calendars.InMemoryCalendarProvider(),
             IsTransientFailure = isTransient ?? (static _ => false),
             TicketUrl = ticketUrl,
+            Tickets = tickets ?? new ItsmWorkflows.Engine.Activities.Tickets.InMemoryTicketDirectory(),
             IncidentCommitted = (_, incident) => CommittedIncidents.Add(incident),
         };
         Runtime = new WorkflowRuntime(Definitions, instances ?? Instances, Registry, Services);

@@ -79,6 +79,22 @@ public sealed partial class ChangeProcessTests(PostgresSmtpServerFixture fixture
     }
 
     [Fact]
+    public async Task HandedToAnotherTeam_BeforeItsWindow_ItsImplementationGoesToThatTeam()
+    {
+        var (start, end) = Window(21);
+        var (nina, number) = await RaiseAsync("nina", new { title = "Replace the core switch's line card", type = "standard", services = Network, plannedStart = start, plannedEnd = end, implementationPlan = "Template LC-SWAP" });
+        var revision = (await TicketAsync(nina, number))["ticket"]!["revision"]!.GetValue<long>();
+        await OkAsync(await nina.PostJsonAsync($"/api/tickets/{number}/assign", new { revision, assignmentGroup = "Network Engineering" }));
+
+        // v7 sent the work to the group the change was raised with (Network), whoever had the change by then.
+        await AdvanceAsync(fixture, start - fixture.EngineClock.GetUtcNow());
+        var implement = Assert.Single(await OpenTasksAsync(nina, number));
+        Assert.Equal("Network Engineering", implement.Group);
+        await SettleAsync(fixture);
+        Assert.Contains(await MailAboutAsync(fixture, number), m => m.Subject.StartsWith($"New task {implement.Number} for Network Engineering from {number}", StringComparison.Ordinal) && m.To.SequenceEqual(["grace@example.test"]));
+    }
+
+    [Fact]
     public async Task ImplementationBackedOut_ClosesIncomplete_AndTheRequesterReadsThatItFailed()
     {
         var (start, end) = Window(20);

@@ -60,6 +60,44 @@ public sealed class IncidentProcessTests(PostgresSmtpServerFixture fixture) : IC
     }
 
     [Fact]
+    public async Task HandedToAnotherGroup_ItsEscalationWarningsAndBreachFollowWhoeverHasIt()
+    {
+        // Network, impact 3 × urgency 2 → P4: respond in 4 hours, resolve in 3 days, around the clock; raised to the Service Desk.
+        var (alice, number) = await RaiseAsync("alice", "network", 3, 2, "Wi-Fi drops in meeting room 2");
+        var bob = await fixture.ClientAsync("bob");
+        var revision = (await TicketAsync(bob, number))["ticket"]!["revision"]!.GetValue<long>();
+        await OkAsync(await bob.PostJsonAsync($"/api/tickets/{number}/assign", new { revision, assignmentGroup = "Network" }));
+        await SettleAsync(fixture);
+
+        // Nobody at Network took it within 4 hours: it goes on from Network to Network Engineering (v4 went from the
+        // group it was raised to, the Service Desk, to Network again, and told Network it was escalated to itself).
+        await AdvanceAsync(fixture, TimeSpan.FromHours(4));
+        Assert.Equal("Network Engineering", (await TicketAsync(alice, number))["ticket"]!["assignmentGroup"]!.GetValue<string>());
+        var escalated = Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject.StartsWith($"Escalated: incident {number}", StringComparison.Ordinal));
+        Assert.Equal(["grace@example.test"], escalated.To);
+        Assert.Contains("was escalated to Network Engineering: nobody acknowledged it within 4 hours.", escalated.Text, StringComparison.Ordinal);
+
+        // grace takes it; at half the resolution time her group is warned, not the Service Desk it started in.
+        await ActAsync("grace", number, "acknowledge");
+        await AdvanceAsync(fixture, TimeSpan.FromHours(32));
+        var half = Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject == $"50% of the resolution time used on {number}");
+        Assert.Equal(["grace@example.test"], half.To);
+
+        // She hands it back to the Service Desk with ivan on it: the 75 % warning goes there, and the breach to ivan's
+        // managers, with him named (v4 told the managers of whoever took it first).
+        revision = (await TicketAsync(bob, number))["ticket"]!["revision"]!.GetValue<long>();
+        await OkAsync(await (await fixture.ClientAsync("grace")).PostJsonAsync($"/api/tickets/{number}/assign", new { revision, assignmentGroup = "Service Desk", assignee = "ivan" }));
+        await SettleAsync(fixture);
+        await AdvanceAsync(fixture, TimeSpan.FromHours(18));
+        var threeQuarters = Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject == $"75% of the resolution time used on {number}");
+        Assert.Equal(["bob@example.test", "ivan@example.test"], threeQuarters.To);
+        await AdvanceAsync(fixture, TimeSpan.FromHours(18));
+        var breach = Assert.Single(await MailAboutAsync(fixture, number), m => m.Text.Contains("it was not resolved within 3 days.", StringComparison.Ordinal));
+        Assert.Equal(["dave@example.test", "erin@example.test"], breach.To); // ivan's manager and his
+        Assert.Contains("Ivan Intake", breach.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Warnings_PauseWhileWaitingOnTheCustomer_BreachGoesToTheManagers_ResolutionTellsTheRequester()
     {
         // Network, impact 1 × urgency 2 → P2: respond in 30 minutes, resolve in 8 hours, around the clock.

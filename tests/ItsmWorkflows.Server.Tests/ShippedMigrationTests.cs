@@ -50,5 +50,19 @@ public sealed class ShippedMigrationTests(PostgresSmtpServerFixture fixture) : I
         await OkAsync(await (await fixture.ClientAsync("bob")).PostJsonAsync($"/api/incidents/{onV3}/acknowledge", new { }));
         await SettleAsync(fixture);
         Assert.Equal("In progress", await StatusAsync(alice, onV3));
+
+        // v5 (warnings and escalations follow whoever has the incident now) drops the steps that remembered the first
+        // group and the first assignee, and their variables: v4's incidents, one taken and one not, move to it and go on.
+        var onV4 = (await OkAsync(await alice.PostJsonAsync("/api/incidents", new { title = "Projector in room 4 flickers", serviceId = "network", impact = 3, urgency = 3 })))["number"]!.GetValue<string>();
+        await SettleAsync(fixture);
+        await ShipAsync("v5.json");
+        var toV5 = await OkAsync(await dave.PostJsonAsync("/api/definitions/incident-escalation/migrate-instances", new { fromVersion = 3, targetVersion = 4 }));
+        Assert.Equal((2, 2, 0), (toV5["checked"]!.GetValue<int>(), toV5["migrated"]!.GetValue<int>(), toV5["refused"]!.GetValue<int>()));
+        var bob = await fixture.ClientAsync("bob");
+        await OkAsync(await bob.PostJsonAsync($"/api/incidents/{onV4}/acknowledge", new { }));
+        await OkAsync(await bob.PostJsonAsync($"/api/incidents/{onV3}/resolve", new { note = "Reseated the dock's cable" }));
+        await SettleAsync(fixture);
+        Assert.Equal("In progress", await StatusAsync(alice, onV4));
+        Assert.Equal("Resolved", await StatusAsync(alice, onV3));
     }
 }

@@ -30,6 +30,9 @@ public sealed class ActivityContext : IExpressionScope
 
     public WorkflowServices Services => _burst.Services;
 
+    /// <summary>The ticket as it stands, when one of this activity's scripts calls currentTicket() (see <see cref="IExpressionScope.CurrentTicket"/>).</summary>
+    public JsonObject? CurrentTicket { get; internal set; }
+
     public CancellationToken CancellationToken => _burst.CancellationToken;
 
     /// <summary>True when this activity is the trigger that started the instance: it completes at once with <see cref="TriggerPayload"/>.</summary>

@@ -74,6 +74,7 @@ internal sealed class Burst
         ActivityResult result;
         try
         {
+            await ReadTicketAsync(context, node);
             result = await node.Behaviour.ResumeAsync(context, new Activities.ResumeStimulus(bookmark, payload), CancellationToken);
         }
         catch (Exception ex) when (Services.IsTransientFailure(ex))
@@ -114,6 +115,16 @@ internal sealed class Burst
         return frame;
     }
 
+    /// <summary>
+    /// For an activity whose scripts call currentTicket(): the ticket named by the correlation id as it stands, with what
+    /// this burst has set on it. Read here, before the inputs, because scripts cannot wait for the database.
+    /// </summary>
+    private async ValueTask ReadTicketAsync(ActivityContext context, PlanNode node)
+    {
+        if (!node.ReadsTicket || State.CorrelationId is not { Length: > 0 } number) return;
+        context.CurrentTicket = (await Activities.Tickets.TicketChanges.CurrentAsync(context, number, CancellationToken))?.ToJson();
+    }
+
     /// <summary>A transient failure inside an activity abandons the burst (nothing is saved); the runtime runs it again.</summary>
     private static Runtime.TransientStoreException Unavailable(PlanNode node, Exception ex) =>
         new($"Activity '{node.Id}' could not reach a service it needs: {ex.GetBaseException().Message}", ex);
@@ -130,6 +141,7 @@ internal sealed class Burst
         ActivityResult result;
         try
         {
+            await ReadTicketAsync(context, node);
             result = await node.Behaviour.ExecuteAsync(context, CancellationToken);
         }
         catch (Exception ex) when (Services.IsTransientFailure(ex))
@@ -233,6 +245,7 @@ internal sealed class Burst
         ActivityResult result;
         try
         {
+            await ReadTicketAsync(context, parentNode);
             result = await composite.OnChildCompletedAsync(context, new ChildCompletion(node, frame, outcomes), CancellationToken);
         }
         catch (Exception ex) when (Services.IsTransientFailure(ex))

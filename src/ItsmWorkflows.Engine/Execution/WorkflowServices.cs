@@ -24,6 +24,9 @@ public sealed class WorkflowServices
     /// <summary>Changes and blackout windows already scheduled, for Check Change Conflicts; the host's change calendar, or an in-memory one.</summary>
     public Activities.Changes.IChangeScheduleProvider ChangeSchedule { get; init; } = new Activities.Changes.InMemoryChangeScheduleProvider();
 
+    /// <summary>Who has each ticket now, for activities that act on the current group or assignee; the host's tickets, or an in-memory set.</summary>
+    public Activities.Tickets.ITicketDirectory Tickets { get; init; } = new Activities.Tickets.InMemoryTicketDirectory();
+
     public Func<string> NewId { get; init; } = () => Guid.CreateVersion7().ToString("N");
 
     /// <summary>

@@ -21,6 +21,12 @@ public interface IExpressionScope
 
     WorkflowState Instance { get; }
 
+    /// <summary>
+    /// The ticket the workflow serves as it stands (currentTicket()), read before the activity's inputs are evaluated
+    /// when one of them calls currentTicket; null elsewhere, or when there is no such ticket.
+    /// </summary>
+    JsonObject? CurrentTicket => null;
+
     DateTimeOffset Now { get; }
 
     /// <summary>Outcomes a script chose with setOutcome/setOutcomes (RunJavaScript).</summary>

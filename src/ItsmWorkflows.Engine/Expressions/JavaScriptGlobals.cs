@@ -35,6 +35,7 @@ internal static class JavaScriptGlobals
         Add(options, "getInput", e => new Func<string, JsValue>(name => JsonJsConverter.ToJs(e, Scope.GetInput(name))));
         Add(options, "getOutputFrom", e => new Func<string, string, JsValue>((activity, output) =>
             JsonJsConverter.ToJs(e, Scope.GetActivityOutput(activity, output))));
+        Add(options, "currentTicket", e => new Func<JsValue>(() => Scope.CurrentTicket is { } ticket ? JsonJsConverter.ToJs(e, ticket.DeepClone()) : JsValue.Null));
         Add(options, "getCorrelationId", _ => new Func<string?>(() => Scope.Instance.CorrelationId));
         Add(options, "setCorrelationId", _ => new Action<string?>(value => Scope.Instance.CorrelationId = value));
         Add(options, "getWorkflowInstanceId", _ => new Func<string>(() => Scope.Instance.InstanceId));

@@ -200,6 +200,7 @@ public sealed class PlanCompiler(ActivityRegistry registry, IWorkflowDefinitionP
             {
                 if (binding?.Expression is { } model)
                 {
+                    if (model.Value is JsonValue source && source.TryGetValue<string>(out var text) && text.Contains("currentTicket", StringComparison.Ordinal)) planNode.ReadsTicket = true;
                     expression = ExpressionCompiler.Compile(model, typeName, plan.Helpers);
                 }
                 else if (binding?.PlainValue is { } plain)

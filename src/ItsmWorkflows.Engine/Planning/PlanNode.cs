@@ -45,5 +45,8 @@ public sealed class PlanNode
     /// <summary>Per-type data an activity prepares once (for example FlowFork's branch names).</summary>
     public object? Prepared { get; set; }
 
+    /// <summary>An input's script calls currentTicket(): the ticket is read before the activity runs.</summary>
+    public bool ReadsTicket { get; set; }
+
     public override string ToString() => $"{Type} {Path}";
 }

@@ -39,6 +39,7 @@ internal sealed class TestRun
             Approvers = host.Approvers,
             Calendars = host.Calendars,
             ChangeSchedule = host.ChangeSchedule,
+            Tickets = host.Tickets,
             Http = null, // no calls to other systems from a test run; Send HTTP Request says so
         };
         Runtime = new WorkflowRuntime(definitions, _instances, new PlanCache(registry), services, _scheduler);

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using ItsmWorkflows.Engine.Activities.Approvals;
+using ItsmWorkflows.Engine.Activities.Tickets;
 
 namespace ItsmWorkflows.Engine.Activities.Email;
 
@@ -21,8 +22,13 @@ public sealed class Escalate : IActivity
         [
             new InputDescriptor("mode", "String", "dropdown") { OnlyOptions = true, Options = ["Functional", "Hierarchical"], DefaultValue = "Functional" },
             new InputDescriptor("tiers", "String[]", "multi-text") { Description = "Functional: the support groups in order, such as Service Desk, Network, Network Engineering." },
-            new InputDescriptor("currentGroup", "String", "singleline") { Description = "Functional: the group that has the work now." },
-            new InputDescriptor("person", "String", "singleline") { Description = "Hierarchical: whose managers to notify (the assignee, or the requester)." },
+            new InputDescriptor("currentGroup", "String", "singleline") { Description = "Functional: the group that has the work now. Empty: the ticket's assignment group when this runs." },
+            new InputDescriptor("person", "String", "singleline") { Description = "Hierarchical: whose managers to notify (the assignee, or the requester). Empty: the ticket's assignee when this runs." },
+            new InputDescriptor("personWhenUnassigned", "String", "singleline")
+            {
+                DisplayName = "Person when unassigned",
+                Description = "Hierarchical, with Person empty: whose managers to notify when nobody has the ticket (such as the service's owner).",
+            },
             new InputDescriptor("levels", "Int32", "singleline") { DefaultValue = 1, Description = "Hierarchical: how many levels of managers." },
             new InputDescriptor("template", "String", "dropdown") { OnlyOptions = true, Options = [.. NotificationTemplates.All.Select(t => t.Name)], DefaultValue = "incident-escalated" },
             new InputDescriptor("model", "Object", "json-editor") { Description = "What the notification shows (number, priority, reason, details...)." },
@@ -45,10 +51,16 @@ public sealed class Escalate : IActivity
         if (template is null) return ActivityResult.Fault($"There is no notification template '{templateName}'.");
         var hierarchical = string.Equals(context.GetString("mode"), "Hierarchical", StringComparison.OrdinalIgnoreCase);
         IReadOnlyList<ApproverInfo> recipients;
+        string? nextGroup = null;
         if (hierarchical)
         {
             var person = context.GetString("person");
-            if (string.IsNullOrWhiteSpace(person)) return ActivityResult.Fault("Escalate (hierarchical) names no person whose managers to notify.");
+            if (string.IsNullOrWhiteSpace(person) && TicketChanges.Ticket(context) is { Length: > 0 } ticket)
+            {
+                person = (await TicketChanges.CurrentAsync(context, ticket, cancellationToken))?.Assignee;
+                if (string.IsNullOrWhiteSpace(person)) person = context.GetString("personWhenUnassigned");
+            }
+            if (string.IsNullOrWhiteSpace(person)) return ActivityResult.Fault("Escalate (hierarchical) names no person whose managers to notify, and the ticket has no assignee (give one, or a person when unassigned).");
             var levels = context.HasInput("levels") ? (int)context.GetLong("levels") : 1;
             var chain = new List<ApproverInfo>();
             var current = person;
@@ -66,13 +78,18 @@ public sealed class Escalate : IActivity
         {
             var tiers = context.GetStringList("tiers");
             if (tiers.Count == 0) return ActivityResult.Fault("Escalate (functional) needs the tiers: the support groups in order.");
-            var index = tiers.ToList().FindIndex(g => string.Equals(g, context.GetString("currentGroup"), StringComparison.OrdinalIgnoreCase));
+            var currentGroup = context.GetString("currentGroup");
+            if (string.IsNullOrWhiteSpace(currentGroup) && TicketChanges.Ticket(context) is { Length: > 0 } ticket)
+            {
+                currentGroup = (await TicketChanges.CurrentAsync(context, ticket, cancellationToken))?.Group;
+            }
+            var index = tiers.ToList().FindIndex(g => string.Equals(g, currentGroup?.Trim(), StringComparison.OrdinalIgnoreCase));
             if (index + 1 >= tiers.Count)
             {
                 context.SetOutput("escalatedTo", null);
                 return ActivityResult.Outcome("NoFurtherTier");
             }
-            var next = tiers[index + 1];
+            var next = nextGroup = tiers[index + 1];
             context.SetOutput("escalatedTo", next);
             context.SetOutput("tier", index + 2);
             recipients = await context.Services.Approvers.ResolveAsync(["group:" + next], cancellationToken);
@@ -85,6 +102,12 @@ public sealed class Escalate : IActivity
             return ActivityResult.Fault("Escalate: nobody in the next group has an email address.", "NoRecipient");
         }
         var model = context.Get("model") as JsonObject;
+        if (!hierarchical && model is not null && model["group"] is null)
+        {
+            // The template names the group it went to; the model need not work out the next tier itself.
+            model = (JsonObject)model.DeepClone();
+            model["group"] = nextGroup;
+        }
         var (subject, html, text) = NotificationTemplates.Render(template, context, model, NotificationTemplates.ActionUrl(context, model, context.GetString("actionUrl")), null);
         return SendEmail.QueueNotification(context, new EmailMessage { Id = context.NewId(), To = to, Subject = subject, HtmlBody = html, TextBody = text });
     }

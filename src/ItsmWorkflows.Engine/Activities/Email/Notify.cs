@@ -11,10 +11,8 @@ public abstract class Notify : IActivity
 {
     public abstract ActivityDescriptor Descriptor { get; }
 
-    /// <summary>Who to resolve: a user name or address (the requester), or "group:name".</summary>
-    protected abstract string? Recipients(ActivityContext context);
-
-    protected abstract string Who { get; }
+    /// <summary>Who to resolve: a user name or address (the requester), or "group:name"; or why there is nobody.</summary>
+    protected abstract ValueTask<(string? Who, string? Missing)> RecipientsAsync(ActivityContext context, CancellationToken cancellationToken);
 
     protected static IReadOnlyList<InputDescriptor> CommonInputs(InputDescriptor recipient) =>
     [
@@ -31,8 +29,8 @@ public abstract class Notify : IActivity
         var templateName = context.GetString("template") ?? "";
         var template = NotificationTemplates.Find(templateName);
         if (template is null) return ActivityResult.Fault($"There is no notification template '{templateName}'; use one of: {string.Join(", ", NotificationTemplates.All.Select(t => t.Name))}.");
-        var who = Recipients(context);
-        if (string.IsNullOrWhiteSpace(who)) return ActivityResult.Fault($"{Descriptor.DisplayName} names no {Who}.");
+        var (who, missing) = await RecipientsAsync(context, cancellationToken);
+        if (string.IsNullOrWhiteSpace(who)) return ActivityResult.Fault(missing ?? $"{Descriptor.DisplayName} names nobody to notify.");
         var people = await context.Services.Approvers.ResolveAsync([who], cancellationToken);
         var addresses = people.Where(p => !string.IsNullOrWhiteSpace(p.Email)).Select(p => p.DisplayName != p.Email ? $"{p.DisplayName} <{p.Email}>" : p.Email!).Distinct().ToList();
         var (to, invalid) = EmailMessage.ParseAddresses(addresses);
@@ -60,9 +58,8 @@ public sealed class NotifyRequester : Notify
         IsBlocking = true,
     };
 
-    protected override string Who => "requester";
-
-    protected override string? Recipients(ActivityContext context) => context.GetString("requester");
+    protected override ValueTask<(string? Who, string? Missing)> RecipientsAsync(ActivityContext context, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<(string?, string?)>((context.GetString("requester"), "Notify Requester names no requester."));
 }
 
 /// <summary>Tells every member of a group (assignment, escalation, SLA warnings), with a shipped template.</summary>
@@ -74,11 +71,20 @@ public sealed class NotifyGroup : Notify
         Category = "ITSM",
         DisplayName = "Notify Group",
         Description = "Emails every member of a group a notification (task assigned, escalation, SLA warning...).",
-        Inputs = CommonInputs(new InputDescriptor("group", "String", "singleline") { IsRequired = true, Description = "The group's name, such as Service Desk." }),
+        Inputs = CommonInputs(new InputDescriptor("group", "String", "singleline")
+        {
+            Description = "The group's name, such as Service Desk. Empty: the group the ticket is assigned to when this runs (an agent may have handed it on since it was raised).",
+        }),
         IsBlocking = true,
     };
 
-    protected override string Who => "group";
-
-    protected override string? Recipients(ActivityContext context) => context.GetString("group") is { Length: > 0 } group ? "group:" + group : null;
+    protected override async ValueTask<(string? Who, string? Missing)> RecipientsAsync(ActivityContext context, CancellationToken cancellationToken)
+    {
+        if (context.GetString("group") is { Length: > 0 } named && !string.IsNullOrWhiteSpace(named)) return ("group:" + named.Trim(), null);
+        var ticket = Tickets.TicketChanges.Ticket(context);
+        if (string.IsNullOrWhiteSpace(ticket)) return (null, "Notify Group names no group, and the workflow serves no ticket whose group it could use.");
+        var current = await Tickets.TicketChanges.CurrentAsync(context, ticket, cancellationToken);
+        if (current is null) return (null, $"Notify Group names no group, and there is no ticket {ticket} to take one from.");
+        return current.Group is { Length: > 0 } group ? ("group:" + group, null) : (null, $"Notify Group names no group, and {ticket} is assigned to none.");
+    }
 }

@@ -21,6 +21,24 @@ public static class TicketChanges
     public static string? Ticket(ActivityContext context) =>
         context.GetString("ticket") is { Length: > 0 } named ? named.Trim() : context.Instance.CorrelationId;
 
+    /// <summary>
+    /// The ticket now (status, who has it): the record as last committed, with what this burst has already set on it (a
+    /// Set Status just before hands it over in the same commit). Null when the ticket is unknown and nothing set it.
+    /// </summary>
+    public static async ValueTask<TicketNow?> CurrentAsync(ActivityContext context, string number, CancellationToken cancellationToken)
+    {
+        var current = await context.Services.Tickets.FindAsync(number, cancellationToken);
+        foreach (var change in context.Instance.RecordChanges)
+        {
+            if (change.Kind != Update || !string.Equals(change.Payload["ticket"]?.GetValue<string>(), number, StringComparison.OrdinalIgnoreCase)) continue;
+            current ??= new TicketNow(number, null, null, null);
+            if (change.Payload["status"]?.GetValue<string>() is { } status) current = current with { Status = status };
+            if (change.Payload["assignmentGroup"]?.GetValue<string>() is { } group) current = current with { Group = group };
+            if (change.Payload["assignee"]?.GetValue<string>() is { } assignee) current = current with { Assignee = assignee, AssigneeName = null };
+        }
+        return current;
+    }
+
     public static void Add(ActivityContext context, string kind, JsonObject payload)
     {
         payload["instanceId"] = context.Instance.InstanceId;
