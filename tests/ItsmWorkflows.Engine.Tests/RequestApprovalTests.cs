@@ -28,7 +28,7 @@ public sealed class RequestApprovalTests
     }
 
     private static string Definition(string approvers, string rule = "Any", int? threshold = null, string rejection = "FirstRejects", int? rejectionThreshold = null,
-        string? dueIn = null, string onTimeout = "TimedOut", string requester = "alice") =>
+        string? dueIn = null, string onTimeout = "TimedOut", string requester = "alice", string? remindEvery = null, int? maxReminders = null) =>
         Flowchart(
             string.Join(",",
                 Activity("Approve1", RequestApproval.TypeName, string.Join(",", new[]
@@ -38,7 +38,9 @@ public sealed class RequestApprovalTests
                     Literal("rule", rule), Literal("rejectionRule", rejection), Literal("onTimeout", onTimeout),
                 }.Concat(threshold is { } t ? [Literal("threshold", t.ToString(System.Globalization.CultureInfo.InvariantCulture), "Int32")] : [])
                  .Concat(rejectionThreshold is { } r ? [Literal("rejectionThreshold", r.ToString(System.Globalization.CultureInfo.InvariantCulture), "Int32")] : [])
-                 .Concat(dueIn is { } d ? [Literal("dueIn", d, "TimeSpan")] : []))),
+                 .Concat(dueIn is { } d ? [Literal("dueIn", d, "TimeSpan")] : [])
+                 .Concat(remindEvery is { } every ? [Literal("remindEvery", every, "TimeSpan")] : [])
+                 .Concat(maxReminders is { } most ? [Literal("maxReminders", most.ToString(System.Globalization.CultureInfo.InvariantCulture), "Int32")] : []))),
                 WriteLine("Yes", "approved"), WriteLine("No", "rejected"), WriteLine("Late", "timed out")),
             string.Join(",", Connect("Approve1", "Yes", "Approved"), Connect("Approve1", "No", "Rejected"), Connect("Approve1", "Late", "TimedOut")));
 
@@ -197,6 +199,69 @@ public sealed class RequestApprovalTests
         await h.Runtime.FireDueTimersAsync(TestContext.Current.CancellationToken);
 
         Assert.Equal(expected, Outcome(h));
+    }
+
+    [Fact]
+    public async Task Reminders_AskOnlyThoseWhoHaveNotDecided_NeverEarly_NeverPastTheDueTime_AtMostAsOftenAsAllowed()
+    {
+        var h = new EngineHarness(approvers: new Directory());
+        var state = await h.StartAsync(Definition("['carol', 'dan', 'erin']", "All", dueIn: "3.12:00:00", remindEvery: "1.00:00:00"));
+        var reminder = state.Bookmarks.Single(b => b.Payload?["remindAt"] is not null);
+        Assert.Equal(h.Clock.GetUtcNow().AddDays(1), reminder.DueAt);
+        state = await DecideAsync(h, state, "dan", "approve");
+
+        // A firing a second early sends nothing and waits again.
+        h.Clock.Advance(TimeSpan.FromDays(1) - TimeSpan.FromSeconds(1));
+        reminder = state.Bookmarks.Single(b => b.Payload?["remindAt"] is not null);
+        state = (await h.Runtime.FireTimerAsync(state.InstanceId, reminder.Id, TestContext.Current.CancellationToken))!.State;
+        Assert.Single(h.Instances.Outbox);
+        h.Clock.Advance(TimeSpan.FromSeconds(1));
+        await h.Runtime.FireDueTimersAsync(TestContext.Current.CancellationToken);
+
+        var first = h.Instances.Outbox[^1].Payload;
+        Assert.Equal(1, first["reminder"]!.GetValue<int>());
+        Assert.Equal(ApprovalId(h), first["approvalId"]!.GetValue<string>());
+        Assert.Equal(["carol", "deputy", "erin"], first["recipients"]!.AsArray().Select(r => r!["userName"]!.GetValue<string>()));
+
+        // Days 2 and 3 remind again; day 4 is past the due time (3.5 days), which times it out without a fourth.
+        h.Clock.Advance(TimeSpan.FromDays(1));
+        await h.Runtime.FireDueTimersAsync(TestContext.Current.CancellationToken);
+        h.Clock.Advance(TimeSpan.FromDays(1));
+        await h.Runtime.FireDueTimersAsync(TestContext.Current.CancellationToken);
+        Assert.Equal([1, 2, 3], h.Instances.Outbox.Skip(1).Select(o => o.Payload["reminder"]!.GetValue<int>()));
+        h.Clock.Advance(TimeSpan.FromHours(12));
+        await h.Runtime.FireDueTimersAsync(TestContext.Current.CancellationToken);
+        Assert.Equal("timed out", Outcome(h));
+        Assert.Equal(4, h.Instances.Outbox.Count);
+
+        // A reminder and the due time both passed (the host was down): the wait ends, no reminder goes out.
+        var late = new EngineHarness(approvers: new Directory());
+        await late.StartAsync(Definition("['carol']", dueIn: "02:00:00", remindEvery: "00:30:00"));
+        late.Clock.Advance(TimeSpan.FromHours(3));
+        await late.Runtime.FireDueTimersAsync(TestContext.Current.CancellationToken);
+        Assert.Equal("timed out", Outcome(late));
+        Assert.Single(late.Instances.Outbox);
+
+        // At most as often as allowed: one reminder, then none however long it waits.
+        var once = new EngineHarness(approvers: new Directory());
+        var waiting = await once.StartAsync(Definition("['carol']", remindEvery: "04:00:00", maxReminders: 1));
+        for (var i = 0; i < 5; i++)
+        {
+            once.Clock.Advance(TimeSpan.FromHours(4));
+            await once.Runtime.FireDueTimersAsync(TestContext.Current.CancellationToken);
+        }
+        Assert.Equal(2, once.Instances.Outbox.Count);
+        waiting = (await once.Instances.FindAsync(waiting.InstanceId, TestContext.Current.CancellationToken))!.Value.State;
+        Assert.DoesNotContain(waiting.Bookmarks, b => b.DueAt is not null);
+        Assert.Equal("(waiting)", Outcome(once));
+    }
+
+    [Fact]
+    public async Task Reminders_OfNoLength_AreRefusedClearly()
+    {
+        var h = new EngineHarness(approvers: new Directory());
+        var state = await h.StartAsync(Definition("['carol']", remindEvery: "00:00:00"));
+        Assert.Contains("leave it empty for no reminders", Assert.Single(state.Incidents).Message, StringComparison.Ordinal);
     }
 
     [Fact]

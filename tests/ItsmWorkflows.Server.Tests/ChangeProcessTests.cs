@@ -293,7 +293,13 @@ public sealed partial class ChangeProcessTests(PostgresSmtpServerFixture fixture
             .SelectMany(m => m!["to"]!.AsArray().Select(a => a!.GetValue<string>())).Order().ToList();
         Assert.Equal(["grace@example.test", "henry@example.test"], approvers);
 
-        await AdvanceAsync(fixture, TimeSpan.FromHours(2) + TimeSpan.FromMinutes(1));
+        // Every 30 minutes those who have not decided are reminded (from v8), with a fresh link.
+        await AdvanceAsync(fixture, TimeSpan.FromMinutes(30));
+        var reminded = (await fixture.Smtp.ReceivedAsync()).Messages.Where(m => m!["subject"]!.GetValue<string>().StartsWith("Reminder: Approval needed", StringComparison.Ordinal)
+            && m["subject"]!.GetValue<string>().Contains(number, StringComparison.Ordinal)).SelectMany(m => m!["to"]!.AsArray().Select(a => a!.GetValue<string>())).Order().ToList();
+        Assert.Equal(["grace@example.test", "henry@example.test"], reminded);
+
+        await AdvanceAsync(fixture, TimeSpan.FromHours(1) + TimeSpan.FromMinutes(31));
 
         Assert.Equal("Rejected", await StatusAsync(nina, number));
         Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject == $"Change {number} rejected" && m.Text.Contains("did not decide in time", StringComparison.Ordinal));

@@ -241,6 +241,37 @@ public sealed partial class RequestProcessTests(PostgresSmtpServerFixture fixtur
     }
 
     [Fact]
+    public async Task AnApproverWhoHasNotDecided_IsRemindedEachDay_WithAFreshLink_ThatReplacesTheOldOne()
+    {
+        var (alice, number) = await RequestAsync("alice", "software-access", new { application = "Tableau", justification = "Quarterly sales dashboards" });
+        static bool Asked(string subject) => subject.StartsWith("Approval needed", StringComparison.Ordinal);
+        static bool Reminded(string subject) => subject.StartsWith("Reminder: Approval needed", StringComparison.Ordinal);
+        var first = Assert.Single(await MailAboutAsync(fixture, number), m => Asked(m.Subject));
+
+        // Not a minute early.
+        await AdvanceAsync(fixture, TimeSpan.FromDays(1) - TimeSpan.FromMinutes(1));
+        Assert.DoesNotContain(await MailAboutAsync(fixture, number), m => Reminded(m.Subject));
+        await AdvanceAsync(fixture, TimeSpan.FromMinutes(1));
+        var reminder = Assert.Single(await MailAboutAsync(fixture, number), m => Reminded(m.Subject));
+        Assert.Equal(first.To, reminder.To);
+        Assert.Contains("It is still waiting for you; the buttons of the earlier email no longer work, these do.", reminder.Text, StringComparison.Ordinal);
+
+        // The first email's link is replaced; the reminder's opens the decision page.
+        static string Link(string text) => new Uri(System.Text.RegularExpressions.Regex.Match(text, @"Approve: (\S+)").Groups[1].Value).PathAndQuery;
+        var anonymous = fixture.Factory.CreateClient();
+        var old = await anonymous.GetAsync(Link(first.Text), Ct);
+        Assert.Contains("This link is not valid. Open the approval from your most recent email", await old.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        var fresh = await anonymous.GetAsync(Link(reminder.Text), Ct);
+        Assert.Equal(HttpStatusCode.OK, fresh.StatusCode);
+        Assert.Contains("Quarterly sales dashboards", await fresh.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+
+        // Decided: no more reminders, however long it would have waited.
+        await OkAsync(await DecideAsync(fixture, "carol", number, "Approved"));
+        await AdvanceAsync(fixture, TimeSpan.FromDays(3));
+        Assert.Single(await MailAboutAsync(fixture, number), m => Reminded(m.Subject));
+    }
+
+    [Fact]
     public async Task NoApprovalNeeded_GoesStraightToFulfilment_AndAnIncompleteTaskEndsIt()
     {
         var (bob, number) = await RequestAsync("bob", "vpn-access", new { reason = "On call from home" });

@@ -66,13 +66,18 @@ internal sealed partial class ApprovalRequestMailer(ItsmDbContext db, WorkflowSe
         // says "decide by" that deadline, and a link that died first left the approver without a way to decide.
         var lifetime = approval.DueAt is { } deadline && deadline - now > options.Value.LinkLifetime ? deadline - now : options.Value.LinkLifetime;
         var baseUrl = options.Value.BaseUrl.TrimEnd('/');
+        // A reminder asks again those who have not decided: the same approval, a fresh link, the number it is.
+        var reminder = request["reminder"]?.GetValue<int>();
         string? temporaryFailure = null;
         foreach (var recipient in recipients)
         {
             var userName = recipient["userName"]!.GetValue<string>();
             var slot = await db.ApprovalTokens.FirstOrDefaultAsync(t => t.ApprovalId == approvalId && t.Approver == userName, cancellationToken);
-            // Already emailed for this content: skip (a redelivery after a temporary failure of another recipient).
-            if (slot?.EmailedAt is not null && slot.ContentHash == approval.ContentHash) continue;
+            // Already emailed for this content (or this reminder): skip (a redelivery after a temporary failure of another recipient).
+            if (slot?.EmailedAt is not null && slot.ContentHash == approval.ContentHash && (reminder is not { } n || slot.Reminders >= n)) continue;
+            // Decided meanwhile (after the workflow chose whom to remind, before this went out): no reminder.
+            if (reminder is not null && await db.ApprovalAudit.AnyAsync(a => a.ApprovalId == approvalId && a.Actor == userName && a.ContentHash == approval.ContentHash
+                && (a.Decision == "Approved" || a.Decision == "Rejected"), cancellationToken)) continue;
             var token = ApprovalTokens.New();
             if (slot is null)
             {
@@ -98,6 +103,7 @@ internal sealed partial class ApprovalRequestMailer(ItsmDbContext db, WorkflowSe
                 slot.ContentHash = approval.ContentHash;
                 slot.ExpiresAt = now + lifetime;
             }
+            if (reminder is { } number) slot.Reminders = number;
             await db.SaveChangesAsync(cancellationToken);
             if (slot.Email is null)
             {
@@ -105,7 +111,7 @@ internal sealed partial class ApprovalRequestMailer(ItsmDbContext db, WorkflowSe
             }
             var link = $"{baseUrl}/approvals/{token}";
             var (subject, html, text) = ApprovalEmail.Render(approval.Title, details, names.Shown(approval.Requester), slot.ApproverName ?? userName,
-                names.Shown(slot.OnBehalfOf), names.Shown(recipient["escalatedFrom"]?.GetValue<string>()), approval.DueAt, slot.ExpiresAt, link + "?decision=approve", link + "?decision=reject");
+                names.Shown(slot.OnBehalfOf), names.Shown(recipient["escalatedFrom"]?.GetValue<string>()), approval.DueAt, slot.ExpiresAt, link + "?decision=approve", link + "?decision=reject", reminder);
             var message = composer.Envelope(slot.Id, null, now);
             message.Subject = subject;
             message.Headers.Add("X-Itsm-Approval", approvalId);

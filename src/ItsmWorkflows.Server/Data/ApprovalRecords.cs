@@ -63,6 +63,9 @@ internal sealed class ApprovalTokenRecord
 
     public string? EmailError { get; set; }
 
+    /// <summary>How many reminders this approver was sent (each with a fresh link that replaced the one before).</summary>
+    public int Reminders { get; set; }
+
     public DateTimeOffset? UsedAt { get; set; }
 }
 

@@ -39,6 +39,12 @@ public sealed class RequestApproval : IActivity
             new InputDescriptor("dueIn", "TimeSpan", "timespan") { Description = "How long approvers have; empty waits without limit." },
             new InputDescriptor("calendar", "String", "singleline") { Description = "Business calendar the due time counts in (working hours, holidays); empty counts every hour." },
             new InputDescriptor("onTimeout", "String", "dropdown") { OnlyOptions = true, Options = ["TimedOut", "Approve", "Reject", "Escalate"], DefaultValue = "TimedOut", Description = "What the due time does." },
+            new InputDescriptor("remindEvery", "TimeSpan", "timespan")
+            {
+                DisplayName = "Remind every",
+                Description = "Emails the approvers who have not decided yet again after this long, counted in the calendar, and each time it passes again, never at or after the due time; empty sends no reminders.",
+            },
+            new InputDescriptor("maxReminders", "Int32", "singleline") { DisplayName = "Reminders at most", DefaultValue = 3, Description = "How many reminders each approval sends at most." },
         ],
         Outputs = [new OutputDescriptor("decision", "Object") { Description = "Outcome, approvers, and every decision with who, on behalf of whom, comment, when and through which channel." }],
         Outcomes = ["Approved", "Rejected", "TimedOut"],
@@ -85,6 +91,11 @@ public sealed class RequestApproval : IActivity
             if (calendar is null) return ActivityResult.Fault($"Request Approval: there is no business calendar '{calendarName}'.");
         }
 
+        TimeSpan? remindEvery = context.HasInput("remindEvery") ? context.GetTimeSpan("remindEvery") : null;
+        if (remindEvery is { } every && every <= TimeSpan.Zero) return ActivityResult.Fault($"Request Approval: remind every {every} is not a length of time; leave it empty for no reminders.");
+        var maxReminders = context.HasInput("maxReminders") ? (int)context.GetLong("maxReminders") : 3;
+        if (maxReminders < 0) return ActivityResult.Fault($"Request Approval: reminders at most is {maxReminders}; give 0 or more.");
+
         var state = new ApprovalState
         {
             ApprovalId = context.NewId(),
@@ -100,6 +111,9 @@ public sealed class RequestApproval : IActivity
             DueIn = dueIn,
             Calendar = calendar?.Name,
             DueAt = dueIn is { } d ? calendar?.Add(context.Now, d) ?? context.Now + d : null,
+            RemindEvery = remindEvery,
+            MaxReminders = maxReminders,
+            NextReminderAt = remindEvery is { } r ? calendar?.Add(context.Now, r) ?? context.Now + r : null,
             Slots = [.. eligible.Select(a => new Slot { Approver = a })],
         };
         Save(context, state);
@@ -112,8 +126,11 @@ public sealed class RequestApproval : IActivity
         var state = Load(context);
         if (stimulus.Bookmark.DueAt is { } due)
         {
+            // A timer fired early (the host may) keeps waiting: neither a reminder nor the due time comes before its time.
             if (due > context.Now) return Suspend(context, state);
             var calendar = state.Calendar is null ? null : await context.Services.Calendars.FindAsync(state.Calendar, cancellationToken);
+            // A reminder that fires after the due time (the host was down, or the clock jumped) ends the wait instead.
+            if (stimulus.Bookmark.Payload?["remindAt"] is not null && (state.DueAt is not { } end || end > context.Now)) return Remind(context, state, calendar);
             return TimeOut(context, state, calendar);
         }
         var payload = stimulus.Payload as JsonObject;
@@ -183,6 +200,17 @@ public sealed class RequestApproval : IActivity
         return null;
     }
 
+    /// <summary>The approvers who have not decided yet are emailed again (a fresh link each); the next reminder is set.</summary>
+    private static ActivityResult Remind(ActivityContext context, ApprovalState state, Calendars.BusinessCalendar? calendar)
+    {
+        var pending = state.Slots.Where(s => s.Decision is null).ToList();
+        state.RemindersSent++;
+        state.NextReminderAt = state.RemindEvery is { } every ? calendar?.Add(context.Now, every) ?? context.Now + every : null;
+        Save(context, state);
+        if (pending.Count > 0) Notify(context, state, pending, state.RemindersSent);
+        return Suspend(context, state);
+    }
+
     private static ActivityResult TimeOut(ActivityContext context, ApprovalState state, Calendars.BusinessCalendar? calendar)
     {
         if (state.OnTimeout == "Escalate" && !state.Escalated)
@@ -238,14 +266,20 @@ public sealed class RequestApproval : IActivity
 
     private static ActivityResult Suspend(ActivityContext context, ApprovalState state)
     {
-        var decision = context.CreateBookmark(Stimulus(state.ApprovalId), new JsonObject { ["approvalId"] = state.ApprovalId, ["title"] = state.Title });
-        if (state.DueAt is not { } due) return ActivityResult.Suspend(decision);
-        var timer = context.CreateBookmark("approval-due:" + state.ApprovalId + ":" + due.UtcDateTime.ToString("O"), new JsonObject { ["dueAt"] = due.UtcDateTime.ToString("O") }, due);
-        return ActivityResult.Suspend(decision, timer);
+        var bookmarks = new List<Bookmark> { context.CreateBookmark(Stimulus(state.ApprovalId), new JsonObject { ["approvalId"] = state.ApprovalId, ["title"] = state.Title }) };
+        if (state.DueAt is { } due)
+        {
+            bookmarks.Add(context.CreateBookmark("approval-due:" + state.ApprovalId + ":" + due.UtcDateTime.ToString("O"), new JsonObject { ["dueAt"] = due.UtcDateTime.ToString("O") }, due));
+        }
+        if (state.NextReminderAt is { } remind && state.RemindersSent < state.MaxReminders && (state.DueAt is not { } end || remind < end))
+        {
+            bookmarks.Add(context.CreateBookmark("approval-remind:" + state.ApprovalId + ":" + remind.UtcDateTime.ToString("O"), new JsonObject { ["remindAt"] = remind.UtcDateTime.ToString("O") }, remind));
+        }
+        return ActivityResult.Suspend([.. bookmarks]);
     }
 
     /// <summary>Outbound work for the host: tell these approvers (and their delegates) what to decide.</summary>
-    private static void Notify(ActivityContext context, ApprovalState state, IReadOnlyList<Slot> slots)
+    private static void Notify(ActivityContext context, ApprovalState state, IReadOnlyList<Slot> slots, int? reminder = null)
     {
         var recipients = new JsonArray();
         foreach (var slot in slots)
@@ -270,6 +304,8 @@ public sealed class RequestApproval : IActivity
             ["definitionId"] = context.Instance.DefinitionId,
             ["definitionVersion"] = context.Instance.DefinitionVersion,
             ["recipients"] = recipients,
+            // The reminder's number (1, 2…) when it asks again those who have not decided; absent for a first request.
+            ["reminder"] = reminder,
         };
         context.Instance.Outbound.Add(new OutboundMessage(context.NewId(), OutboxKind, payload, context.Instance.InstanceId, null));
     }
@@ -329,6 +365,14 @@ public sealed class RequestApproval : IActivity
         public string? Calendar { get; init; }
 
         public DateTimeOffset? DueAt { get; set; }
+
+        public TimeSpan? RemindEvery { get; init; }
+
+        public int MaxReminders { get; init; }
+
+        public int RemindersSent { get; set; }
+
+        public DateTimeOffset? NextReminderAt { get; set; }
 
         public bool Escalated { get; set; }
 

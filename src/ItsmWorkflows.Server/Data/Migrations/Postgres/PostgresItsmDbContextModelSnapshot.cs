@@ -284,6 +284,10 @@ namespace ItsmWorkflows.Server.Data.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("on_behalf_of");
 
+                    b.Property<int>("Reminders")
+                        .HasColumnType("integer")
+                        .HasColumnName("reminders");
+
                     b.Property<string>("TokenHash")
                         .IsRequired()
                         .HasMaxLength(64)
