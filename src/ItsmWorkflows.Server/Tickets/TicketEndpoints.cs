@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ItsmWorkflows.Server.Tickets;
 
-internal sealed record TicketQuery(string? Kind, string? Status, string? Requester, string? Group, string? Assignee, bool? Open, string? Parent, int? Page, int? PageSize, bool? Progress);
+internal sealed record TicketQuery(string? Kind, string? Status, string? Requester, string? Group, string? Assignee, bool? Open, string? Parent, int? Page, int? PageSize, bool? Progress, string? Q = null);
 
 /// <summary>
 /// /api/tickets (every kind: list, detail with history, tasks, SLA clocks and waits; notes; assignment) and
@@ -20,7 +20,7 @@ internal static class TicketEndpoints
     public static void MapTicketEndpoints(this WebApplication app)
     {
         var tickets = app.MapGroup("/api/tickets").WithTags("Tickets").RequireAuthorization(Policies.SignedIn);
-        tickets.MapGet("", ListAsync).WithSummary("Tickets, newest first. Requesters see their own; staff see all and filter by kind, status, group, assignee, requester, parent, open. progress=true adds each ticket's current step and SLA state.");
+        tickets.MapGet("", ListAsync).WithSummary("Tickets, newest first. Requesters see their own; staff see all and filter by kind, status, group, assignee, requester, parent, open, and q (words found in the number, title or description, in any case). progress=true adds each ticket's current step and SLA state; names gives the display names of the people listed.");
         tickets.MapGet("/{number}", (string number, ClaimsPrincipal user, TicketService s, CancellationToken ct) => s.DetailAsync(number, user, ct))
             .WithSummary("A ticket with its history, tasks, SLA clocks and what its process waits on.");
         tickets.MapGet("/{number}/process", async (string number, ClaimsPrincipal user, TicketService s, TicketProcessViews views, ItsmDbContext db, Engine.Execution.WorkflowServices engine, CancellationToken ct) =>
@@ -102,6 +102,19 @@ internal static class TicketEndpoints
         if (query.Group is { Length: > 0 } group) q = q.Where(t => t.AssignmentGroup == group);
         if (query.Assignee is { Length: > 0 } assignee) q = q.Where(t => t.Assignee == assignee);
         if (query.Parent is { Length: > 0 } parent) q = q.Where(t => t.ParentNumber == parent);
+        if (query.Q is { } search && !string.IsNullOrWhiteSpace(search))
+        {
+            if (search.Length > 200) throw ProblemException.BadRequest("Search for at most 200 characters.");
+            // Every word must be found (in any case) in the number, the title or the description: "vpn drops" finds
+            // "VPN drops every five minutes" and "the VPN ... drops". lower() on both sides, as both databases translate it.
+            foreach (var word in search.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Take(10))
+            {
+                var lower = word.ToLowerInvariant();
+#pragma warning disable CA1862, CA1304, CA1311 // StringComparison overloads do not translate to SQL; lower() does, on both databases.
+                q = q.Where(t => t.Number.ToLower().Contains(lower) || t.Title.ToLower().Contains(lower) || (t.Description != null && t.Description.ToLower().Contains(lower)));
+#pragma warning restore CA1862, CA1304, CA1311
+            }
+        }
         if (query.Open == true) q = q.Where(t => t.ClosedAt == null);
         if (query.Open == false) q = q.Where(t => t.ClosedAt != null);
         var page = Math.Max(1, query.Page ?? 1);
@@ -117,7 +130,9 @@ internal static class TicketEndpoints
             var own = await TicketService.OwnAddressAsync(db, user, ct);
             items = [.. items.Select(t => TicketEmailPrivacy.ForViewer(t, user.Identity!.Name!, own))];
         }
-        return new { total, page, pageSize = size, items, progress };
+        // The people on the page by the names others know them by (the "With" column, the requester).
+        var names = await Identity.DisplayNames.OfAsync(db, rows.SelectMany(t => new[] { t.Requester, t.Assignee }), ct);
+        return new { total, page, pageSize = size, items, progress, names = names.ToDictionary() };
     }
 
     private static async Task<TicketDto> AssignAsync(string number, AssignRequest body, ClaimsPrincipal user, ItsmDbContext db, TimeProvider time,

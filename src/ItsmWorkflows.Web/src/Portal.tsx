@@ -16,6 +16,7 @@ function Nav({ me }: { me: Me }) {
       <a href="#/mine">My work</a>
       {staff && <a href="#/queue">My queue</a>}
       {staff && <a href="#/dashboard">Dashboard</a>}
+      <a href="#/search">Search</a>
       <a href="#/approvals">Approvals</a>
       <a href="#/changes">Change calendar</a>
       {me.roles.some((r) => r === "process-owner" || r === "admin") && <a href="/designer/">Designer</a>}
@@ -154,19 +155,37 @@ function nowAt(t: Ticket, waits: string[], forRequester: boolean) {
   return !forRequester || t.kind !== "Incident" || waits.length <= 1 ? waits.join(", ") : whereItIs(t, true);
 }
 
-function TicketList({ query, title, empty, forRequester = false }: { query: string; title: string; empty: string; forRequester?: boolean }) {
+function TicketList({ query, title, empty, forRequester = false, showRequester = false, paged = false }: {
+  query: string; title: string; empty: string; forRequester?: boolean; showRequester?: boolean; paged?: boolean;
+}) {
   const [page, setPage] = useState<Awaited<ReturnType<typeof api.tickets>> | null>(null);
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => { api.tickets(`${query}&progress=true`).then(setPage, (e: Error) => setError(e.message)); }, [query]);
+  // The page number belongs to the query it was chosen for: a new search starts at its first page.
+  const [at, setAt] = useState({ query, number: 1 });
+  const number = at.query === query ? at.number : 1;
+  const setNumber = (n: number) => setAt({ query, number: n });
+  useEffect(() => {
+    let current = true; // an answer to an earlier search that arrives late is dropped
+    setError(null);
+    api.tickets(`${query}&progress=true${number > 1 ? `&page=${number}` : ""}`).then((p) => { if (current) setPage(p); }, (e: Error) => { if (current) setError(e.message); });
+    return () => { current = false; };
+  }, [query, number]);
   const items = page?.items ?? [];
+  const name = (userName?: string | null) => (userName ? page?.names?.[userName] ?? userName : "");
+  const pages = page ? Math.max(1, Math.ceil(page.total / page.pageSize)) : 1;
   return (
     <section>
       <h2>{title}</h2>
       {error && <p className="message error" role="alert">{error}</p>}
       {page && items.length === 0 && <p className="hint">{empty}</p>}
+      {paged && page && page.total > 0 && (
+        <p className="hint" data-testid="result-count">
+          {page.total === 1 ? "1 ticket" : `${page.total} tickets`}{pages > 1 ? `, page ${page.page} of ${pages}` : ""}
+        </p>
+      )}
       {items.length > 0 && (
         <table className="tickets">
-          <thead><tr><th scope="col">Ticket</th><th scope="col">Title</th><th scope="col">Status</th><th scope="col">Now at</th><th scope="col">SLA</th><th scope="col">With</th><th scope="col">Updated</th></tr></thead>
+          <thead><tr><th scope="col">Ticket</th><th scope="col">Title</th>{showRequester && <th scope="col">Raised by</th>}<th scope="col">Status</th><th scope="col">Now at</th><th scope="col">SLA</th><th scope="col">With</th><th scope="col">Updated</th></tr></thead>
           <tbody>
             {items.map((t) => {
               const progress = page?.progress?.[t.number];
@@ -174,10 +193,11 @@ function TicketList({ query, title, empty, forRequester = false }: { query: stri
                 <tr key={t.number}>
                   <td><a href={`#/tickets/${t.number}`}>{t.number}</a></td>
                   <td>{t.title}</td>
+                  {showRequester && <td>{name(t.requester)}</td>}
                   <td><span className="badge">{t.status}</span></td>
                   <td data-testid={`now-at-${t.number}`}>{(progress ? nowAt(t, progress.waitingOn, forRequester) : "") || (t.closedAt ? "—" : "")}</td>
                   <td>{progress?.sla && <span className={`badge sla-badge sla-${progress.sla}`} data-testid={`sla-state-${t.number}`}>{progress.sla}</span>}</td>
-                  <td>{t.assignmentGroup}{t.assignee ? ` · ${t.assignee}` : ""}</td>
+                  <td>{t.assignmentGroup}{t.assignee ? ` · ${name(t.assignee)}` : ""}</td>
                   <td className="hint">{new Date(t.updatedAt).toLocaleString()}</td>
                 </tr>
               );
@@ -185,7 +205,55 @@ function TicketList({ query, title, empty, forRequester = false }: { query: stri
           </tbody>
         </table>
       )}
+      {paged && pages > 1 && (
+        <div className="row">
+          <button type="button" disabled={number <= 1} onClick={() => setNumber(number - 1)}>Newer</button>
+          <button type="button" disabled={number >= pages} onClick={() => setNumber(number + 1)}>Older</button>
+        </div>
+      )}
     </section>
+  );
+}
+
+/**
+ * Finding a ticket by what it is about: words from its number, title or description, narrowed by kind and whether it
+ * is still open. Staff search every ticket; anyone else the ones they raised or work on (the API decides).
+ */
+function Search({ me }: { me: Me }) {
+  const staff = me.roles.some((r) => staffRoles.includes(r));
+  const initial = new URLSearchParams(window.location.hash.split("?")[1] ?? "");
+  const [text, setText] = useState(initial.get("q") ?? "");
+  const [kind, setKind] = useState(initial.get("kind") ?? "");
+  const [open, setOpen] = useState(initial.get("open") ?? "");
+  const [submitted, setSubmitted] = useState(initial.get("q") ?? "");
+  const query = `q=${encodeURIComponent(submitted)}${kind ? `&kind=${kind}` : ""}${open ? `&open=${open}` : ""}`;
+  useEffect(() => {
+    // The search is in the address, so the back button and a shared link bring it back.
+    const params = new URLSearchParams();
+    if (submitted) params.set("q", submitted);
+    if (kind) params.set("kind", kind);
+    if (open) params.set("open", open);
+    const next = `#/search${params.size > 0 ? `?${params}` : ""}`;
+    if (window.location.hash !== next) window.history.replaceState(null, "", next);
+  }, [submitted, kind, open]);
+  return (
+    <main className="portal">
+      <h1>Search</h1>
+      <form className="row filters" role="search" onSubmit={(e) => { e.preventDefault(); setSubmitted(text.trim()); }}>
+        <input type="search" aria-label="Search tickets" placeholder="Number or words from the title or description" maxLength={200} value={text} onChange={(e) => setText(e.target.value)} />
+        <label>Kind <select value={kind} onChange={(e) => setKind(e.target.value)}>
+          <option value="">All</option><option value="Request">Requests</option><option value="Incident">Incidents</option><option value="Change">Changes</option>
+          {staff && <option value="Task">Tasks</option>}
+        </select></label>
+        <label>Show <select value={open} onChange={(e) => setOpen(e.target.value)}>
+          <option value="">All</option><option value="true">Open</option><option value="false">Closed</option>
+        </select></label>
+        <button type="submit">Search</button>
+      </form>
+      <TicketList query={query} title={submitted ? `Tickets matching “${submitted}”` : staff ? "Every ticket" : "Everything you raised or work on"}
+        empty={submitted ? "Nothing matches. Try fewer words, or part of a word." : "No tickets yet."}
+        forRequester={!staff} showRequester={staff} paged />
+    </main>
   );
 }
 
@@ -342,6 +410,7 @@ export function Portal({ hash }: { hash: string }) {
       {ticket ? <TicketPage key={ticket[1]} number={decodeURIComponent(ticket[1])} me={me} />
         : hash.startsWith("#/mine") ? <MyWork me={me} />
         : hash.startsWith("#/queue") ? <Queue me={me} />
+        : hash.startsWith("#/search") ? <Search me={me} />
         : hash.startsWith("#/approvals") ? <Approvals me={me} />
         : hash.startsWith("#/changes/new") ? <ChangeForm />
         : hash.startsWith("#/changes") ? <ChangeCalendarPage staff={me.roles.some((r) => staffRoles.includes(r))} />

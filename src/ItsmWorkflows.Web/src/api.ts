@@ -253,7 +253,7 @@ export const api = {
     implementationPlan?: string; backoutPlan?: string; testPlan?: string; questionnaire: Record<string, string | boolean>;
   }) => call<Ticket>("POST", "/api/changes", body),
   raiseIncident: (body: { title: string; description?: string; serviceId: string; impact: number; urgency: number }) => call<Ticket>("POST", "/api/incidents", body),
-  tickets: (query: string) => call<{ items: Ticket[]; total: number; progress?: Record<string, { waitingOn: string[]; sla?: string | null }> | null }>("GET", `/api/tickets?${query}`),
+  tickets: (query: string) => call<{ items: Ticket[]; total: number; page: number; pageSize: number; progress?: Record<string, { waitingOn: string[]; sla?: string | null }> | null; names?: Record<string, string> }>("GET", `/api/tickets?${query}`),
   ticket: (number: string) => call<TicketDetail>("GET", `/api/tickets/${encodeURIComponent(number)}`),
   /** internal: a work note, which only staff read. */
   note: (number: string, text: string, internal?: boolean) => call<unknown>("POST", `/api/tickets/${encodeURIComponent(number)}/notes`, internal ? { text, internal } : { text }),
