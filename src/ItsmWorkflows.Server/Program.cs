@@ -60,6 +60,7 @@ builder.Services.AddSingleton(sp =>
         Calendars = sp.GetRequiredService<ItsmWorkflows.Engine.Calendars.IBusinessCalendarProvider>(),
         ChangeSchedule = sp.GetRequiredService<ItsmWorkflows.Server.Changes.DbChangeScheduleProvider>(),
         Tickets = sp.GetRequiredService<ItsmWorkflows.Server.Tickets.DbTicketDirectory>(),
+        TimeZone = TimeZoneInfo.FindSystemTimeZoneById(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ItsmWorkflows.Server.Api.DisplayOptions>>().Value.TimeZone),
         IsTransientFailure = EfWorkflowInstanceStore.IsTransient,
         // The same public address as the approval links: a notification's button opens the ticket's tracking page.
         TicketUrl = number => $"{publicAddress}/portal/#/tickets/{Uri.EscapeDataString(number)}",
@@ -75,6 +76,8 @@ builder.Services.AddSingleton<ItsmWorkflows.Server.Tickets.DbTicketDirectory>();
 builder.Services.AddSingleton<InstanceStateCache>();
 builder.Services.AddSingleton<PublishedVersionCache>();
 builder.Services.AddSingleton<ItsmWorkflows.Server.Sandbox.TestRuns>();
+builder.Services.AddOptions<ItsmWorkflows.Server.Api.DisplayOptions>().Bind(builder.Configuration.GetSection("Display"))
+    .Validate(ItsmWorkflows.Server.Api.DisplayOptions.IsValid, ItsmWorkflows.Server.Api.DisplayOptions.Message).ValidateOnStart();
 builder.Services.AddOptions<MailOptions>().Bind(builder.Configuration.GetSection("Mail")).Validate(MailSettingsCheck.IsValid, MailSettingsCheck.Message).ValidateOnStart();
 builder.Services.AddOptions<ItsmWorkflows.Server.Catalog.CatalogOptions>().Bind(builder.Configuration.GetSection("Catalog"))
     .Validate(o => o.Currency is { Length: 3 } c && c.All(char.IsAsciiLetterUpper), "Catalog:Currency is an ISO 4217 code such as EUR, USD or GBP.").ValidateOnStart();

@@ -13,7 +13,7 @@ public sealed class EngineHarness
 {
     public EngineHarness(IHttpRequestSender? http = null, IWorkflowInstanceStore? instances = null, ItsmWorkflows.Engine.Activities.Approvals.IApproverDirectory? approvers = null,
         ItsmWorkflows.Engine.Calendars.IBusinessCalendarProvider? calendars = null, Func<Exception, bool>? isTransient = null, Func<string, string?>? ticketUrl = null,
-        ItsmWorkflows.Engine.Activities.Tickets.ITicketDirectory? tickets = null)
+        ItsmWorkflows.Engine.Activities.Tickets.ITicketDirectory? tickets = null, TimeZoneInfo? timeZone = null)
     {
         Services = new WorkflowServices
         {
@@ -23,6 +23,7 @@ public sealed class EngineHarness
             IsTransientFailure = isTransient ?? (static _ => false),
             TicketUrl = ticketUrl,
             Tickets = tickets ?? new ItsmWorkflows.Engine.Activities.Tickets.InMemoryTicketDirectory(),
+            TimeZone = timeZone ?? TimeZoneInfo.Utc,
             IncidentCommitted = (_, incident) => CommittedIncidents.Add(incident),
         };
         Runtime = new WorkflowRuntime(Definitions, instances ?? Instances, Registry, Services);

@@ -23,6 +23,7 @@ public sealed class StartupFailureTests
         { "", "Mail__Smtp__Security=Bogus", "Mail:Smtp:Security is one of None, StartTls" },
         { "", "Mail__Smtp__Port=abc", "Mail:Smtp:Port" },
         { "", "Approvals__BaseUrl=itsm.example.org", "Approvals:BaseUrl is the server" },
+        { "", "Display__TimeZone=Mars/Olympus_Mons", "Display:TimeZone is a time zone this machine knows" },
     };
 
     [Theory]

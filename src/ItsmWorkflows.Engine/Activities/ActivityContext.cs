@@ -33,6 +33,8 @@ public sealed class ActivityContext : IExpressionScope
     /// <summary>The ticket as it stands, when one of this activity's scripts calls currentTicket() (see <see cref="IExpressionScope.CurrentTicket"/>).</summary>
     public JsonObject? CurrentTicket { get; internal set; }
 
+    public TimeZoneInfo TimeZone => _burst.Services.TimeZone;
+
     public CancellationToken CancellationToken => _burst.CancellationToken;
 
     /// <summary>True when this activity is the trigger that started the instance: it completes at once with <see cref="TriggerPayload"/>.</summary>

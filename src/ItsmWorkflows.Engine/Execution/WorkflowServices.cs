@@ -27,6 +27,9 @@ public sealed class WorkflowServices
     /// <summary>Who has each ticket now, for activities that act on the current group or assignee; the host's tickets, or an in-memory set.</summary>
     public Activities.Tickets.ITicketDirectory Tickets { get; init; } = new Activities.Tickets.InMemoryTicketDirectory();
 
+    /// <summary>The organisation's time zone: times in emails and histories read in it (formatDateTime, Liquid's when).</summary>
+    public TimeZoneInfo TimeZone { get; init; } = TimeZoneInfo.Utc;
+
     public Func<string> NewId { get; init; } = () => Guid.CreateVersion7().ToString("N");
 
     /// <summary>

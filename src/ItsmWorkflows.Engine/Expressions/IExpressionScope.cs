@@ -27,6 +27,9 @@ public interface IExpressionScope
     /// </summary>
     JsonObject? CurrentTicket => null;
 
+    /// <summary>The zone times are shown in (formatDateTime, formatWindow, Liquid's when filter).</summary>
+    TimeZoneInfo TimeZone => TimeZoneInfo.Utc;
+
     DateTimeOffset Now { get; }
 
     /// <summary>Outcomes a script chose with setOutcome/setOutcomes (RunJavaScript).</summary>

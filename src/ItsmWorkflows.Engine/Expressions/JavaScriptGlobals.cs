@@ -36,6 +36,13 @@ internal static class JavaScriptGlobals
         Add(options, "getOutputFrom", e => new Func<string, string, JsValue>((activity, output) =>
             JsonJsConverter.ToJs(e, Scope.GetActivityOutput(activity, output))));
         Add(options, "currentTicket", e => new Func<JsValue>(() => Scope.CurrentTicket is { } ticket ? JsonJsConverter.ToJs(e, ticket.DeepClone()) : JsValue.Null));
+        // Times as people read them, in the organisation's zone: formatDateTime('2026-12-05T10:00:00Z') is
+        // "2026-12-05 11:00 Europe/Berlin"; formatWindow(start, end) names the zone once. Not a time: returned as given.
+        Add(options, "formatDateTime", e => new Func<JsValue, JsValue>(value =>
+            DisplayTime.Parse(JsonJsConverter.ToJson(value)) is { } at ? new JsString(DisplayTime.Format(at, Scope.TimeZone)) : value));
+        Add(options, "formatWindow", e => new Func<JsValue, JsValue, JsValue>((start, end) =>
+            DisplayTime.Parse(JsonJsConverter.ToJson(start)) is { } from && DisplayTime.Parse(JsonJsConverter.ToJson(end)) is { } to
+                ? new JsString(DisplayTime.FormatWindow(from, to, Scope.TimeZone)) : JsValue.Undefined));
         Add(options, "getCorrelationId", _ => new Func<string?>(() => Scope.Instance.CorrelationId));
         Add(options, "setCorrelationId", _ => new Action<string?>(value => Scope.Instance.CorrelationId = value));
         Add(options, "getWorkflowInstanceId", _ => new Func<string>(() => Scope.Instance.InstanceId));

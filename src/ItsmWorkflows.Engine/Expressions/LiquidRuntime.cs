@@ -78,7 +78,7 @@ public static class LiquidRuntime
     {
         ArgumentNullException.ThrowIfNull(template);
         ArgumentNullException.ThrowIfNull(scope);
-        var context = new TemplateContext(Options);
+        var context = new TemplateContext(Options) { TimeZone = scope.TimeZone };
         var variables = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
         foreach (var pair in scope.VisibleVariables) variables.TryAdd(pair.Key, ToClr(pair.Value));
         var input = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
@@ -159,6 +159,13 @@ public static class LiquidRuntime
         options.Filters.AddFilter("people", (input, _, _) => new ValueTask<Fluid.Values.FluidValue>(new Fluid.Values.StringValue(ExternalPeople.Hide(input.ToStringValue()))));
         // {{ Model.comment | full_stop }}: "." after words that do not end a sentence already, else nothing.
         options.Filters.AddFilter("full_stop", (input, _, _) => new ValueTask<Fluid.Values.FluidValue>(new Fluid.Values.StringValue(SentenceEnd.FullStopAfter(input.ToStringValue()))));
+        // {{ Model.dueAt | when }}: a time in the organisation's zone, named ("2026-12-05 11:00 Europe/Berlin"); anything else as it is.
+        options.Filters.AddFilter("when", (input, _, context) =>
+        {
+            var text = input.ToStringValue();
+            var at = input.ToObjectValue() is DateTimeOffset date ? date : DisplayTime.Parse(text);
+            return new ValueTask<Fluid.Values.FluidValue>(new Fluid.Values.StringValue(at is { } t ? DisplayTime.Format(t, context.TimeZone ?? TimeZoneInfo.Utc) : text));
+        });
         LiquidDeadline.Install(options);
         return options;
     }

@@ -18,7 +18,7 @@ public sealed class ScriptHelperCatalog
     /// <summary>Functions the runtime defines for every script; a helper never shadows one.</summary>
     public static readonly IReadOnlySet<string> Reserved = new HashSet<string>(StringComparer.Ordinal)
     {
-        "getVariable", "setVariable", "getInput", "getOutputFrom", "currentTicket", "getCorrelationId", "setCorrelationId",
+        "getVariable", "setVariable", "getInput", "getOutputFrom", "currentTicket", "formatDateTime", "formatWindow", "getCorrelationId", "setCorrelationId",
         "getWorkflowInstanceId", "getWorkflowDefinitionId", "getWorkflowInstanceName", "setWorkflowInstanceName",
         "setOutcome", "setOutcomes", "isNullOrEmpty", "isNullOrWhiteSpace", "newGuid", "toJson", "parseJson", "variables", "input",
     };

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using ItsmWorkflows.Engine.Activities.Email;
+using ItsmWorkflows.Engine.Expressions;
 
 namespace ItsmWorkflows.Server.Approvals;
 
@@ -11,7 +12,7 @@ namespace ItsmWorkflows.Server.Approvals;
 internal static class ApprovalEmail
 {
     public static (string Subject, string Html, string Text) Render(string title, IReadOnlyList<KeyValuePair<string, string>> details, string? requester, string recipientName,
-        string? onBehalfOf, string? escalatedFrom, DateTimeOffset? dueAt, DateTimeOffset expiresAt, string approveUrl, string rejectUrl, int? reminder = null)
+        string? onBehalfOf, string? escalatedFrom, DateTimeOffset? dueAt, DateTimeOffset expiresAt, string approveUrl, string rejectUrl, TimeZoneInfo zone, int? reminder = null)
     {
         static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
         var why = onBehalfOf is not null ? $"You decide on behalf of {onBehalfOf}, who named you as their delegate."
@@ -21,18 +22,18 @@ internal static class ApprovalEmail
         var again = reminder is null ? "" : " It is still waiting for you; the buttons of the earlier email no longer work, these do.";
         var facts = details.ToList();
         if (requester is not null) facts.Add(new("Requested by", requester));
-        if (dueAt is { } due) facts.Add(new("Decide by", $"{due:yyyy-MM-dd HH:mm} UTC"));
+        if (dueAt is { } due) facts.Add(new("Decide by", DisplayTime.Format(due, zone)));
         var html = NotificationTemplates.Layout(reminder is null ? "Approval needed" : "Reminder: approval needed",
             $"Hello {E(recipientName)},<br>Your decision is needed on <strong>{E(title)}</strong>. {E(why)}{E(again)}",
             facts,
             [new EmailButton("Approve", approveUrl, "#1f7a3f"), new EmailButton("Reject", rejectUrl, "#b42318")],
-            $"The buttons open a page where you confirm, and may add a comment; opening it decides nothing. The link is yours alone, works once and expires on {expiresAt:yyyy-MM-dd HH:mm} UTC.");
+            $"The buttons open a page where you confirm, and may add a comment; opening it decides nothing. The link is yours alone, works once and expires on {DisplayTime.Format(expiresAt, zone)}.");
         var text = new StringBuilder();
         text.Append("Hello ").Append(recipientName).Append(",\n\nYour decision is needed on: ").Append(title).Append('\n').Append(why).Append(again).Append("\n\n");
         foreach (var (label, value) in facts) text.Append(label).Append(": ").Append(value).Append('\n');
         text.Append("\nApprove: ").Append(approveUrl).Append("\nReject: ").Append(rejectUrl)
             .Append("\n\nThe links open a page where you confirm; opening them decides nothing. They are yours alone, work once and expire on ")
-            .Append(expiresAt.ToString("yyyy-MM-dd HH:mm")).Append(" UTC.\n");
+            .Append(DisplayTime.Format(expiresAt, zone)).Append(".\n");
         return ($"{(reminder is null ? "" : "Reminder: ")}Approval needed: {title}", html, text.ToString());
     }
 }

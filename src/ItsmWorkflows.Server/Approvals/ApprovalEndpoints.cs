@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Claims;
 using System.Text;
+using ItsmWorkflows.Engine.Execution;
 using ItsmWorkflows.Server.Api;
 using ItsmWorkflows.Server.Identity;
 using Microsoft.AspNetCore.Antiforgery;
@@ -24,13 +25,13 @@ internal static class ApprovalEndpoints
     {
         // The link's token is the credential, so the page is anonymous; it learns nothing from a wrong token but "not valid".
         // HEAD too: mail scanners and link previews probe links; like GET it decides nothing.
-        app.MapMethods("/approvals/{token}", [HttpMethods.Get, HttpMethods.Head], async (string token, string? decision, HttpContext http, ApprovalService approvals, IAntiforgery antiforgery, CancellationToken ct) =>
+        app.MapMethods("/approvals/{token}", [HttpMethods.Get, HttpMethods.Head], async (string token, string? decision, HttpContext http, ApprovalService approvals, IAntiforgery antiforgery, WorkflowServices engine, CancellationToken ct) =>
         {
             var (view, check) = await approvals.ViewByTokenAsync(token, SignedIn(http), ct);
             NoStore(http);
             if (view is null) return Html(Pages.Refused(check), check.Refusal == DecisionRefusal.UnknownLink ? 404 : 409);
             var tokens = antiforgery.GetAndStoreTokens(http);
-            return Html(Pages.Confirm(view, token, decision, tokens.FormFieldName, tokens.RequestToken!), 200);
+            return Html(Pages.Confirm(view, token, decision, tokens.FormFieldName, tokens.RequestToken!, engine.TimeZone), 200);
         }).AllowAnonymous().ExcludeFromDescription();
 
         // The form is read and its anti-forgery token checked here rather than by binding, so a person whose page went
@@ -116,14 +117,14 @@ internal static class ApprovalEndpoints
             </style></head><body><main>{{body}}</main></body></html>
             """;
 
-        public static string Confirm(ApprovalView view, string token, string? preselected, string fieldName, string requestToken)
+        public static string Confirm(ApprovalView view, string token, string? preselected, string fieldName, string requestToken, TimeZoneInfo zone)
         {
             var a = view.Approval;
             var rows = new StringBuilder();
             foreach (var (label, value) in view.Details) rows.Append($"<tr><th scope=\"row\">{E(label)}</th><td>{E(value)}</td></tr>");
             if (a.Requester is not null) rows.Append($"<tr><th scope=\"row\">Requested by</th><td>{E(view.RequesterName ?? a.Requester)}</td></tr>");
             rows.Append($"<tr><th scope=\"row\">Decided when</th><td>{E(RuleInWords(a.Rule))}</td></tr>");
-            if (a.DueAt is { } due) rows.Append($"<tr><th scope=\"row\">Decide by</th><td>{due:yyyy-MM-dd HH:mm} UTC</td></tr>");
+            if (a.DueAt is { } due) rows.Append($"<tr><th scope=\"row\">Decide by</th><td>{E(Engine.Expressions.DisplayTime.Format(due, zone))}</td></tr>");
             var who = view.Slot.OnBehalfOf is { } principal ? $"<p>You decide on behalf of <strong>{E(view.OnBehalfOfName ?? principal)}</strong>.</p>" : "";
             // The email's button chose a decision: that one leads, the other stays one click away (never decided by the GET).
             var rejecting = preselected?.Equals("reject", StringComparison.OrdinalIgnoreCase) == true;

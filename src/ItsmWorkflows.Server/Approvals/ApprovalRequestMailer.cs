@@ -111,7 +111,7 @@ internal sealed partial class ApprovalRequestMailer(ItsmDbContext db, WorkflowSe
             }
             var link = $"{baseUrl}/approvals/{token}";
             var (subject, html, text) = ApprovalEmail.Render(approval.Title, details, names.Shown(approval.Requester), slot.ApproverName ?? userName,
-                names.Shown(slot.OnBehalfOf), names.Shown(recipient["escalatedFrom"]?.GetValue<string>()), approval.DueAt, slot.ExpiresAt, link + "?decision=approve", link + "?decision=reject", reminder);
+                names.Shown(slot.OnBehalfOf), names.Shown(recipient["escalatedFrom"]?.GetValue<string>()), approval.DueAt, slot.ExpiresAt, link + "?decision=approve", link + "?decision=reject", services.TimeZone, reminder);
             var message = composer.Envelope(slot.Id, null, now);
             message.Subject = subject;
             message.Headers.Add("X-Itsm-Approval", approvalId);

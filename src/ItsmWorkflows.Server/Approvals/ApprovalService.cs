@@ -237,7 +237,7 @@ internal sealed partial class ApprovalService(ItsmDbContext db, WorkflowRuntime 
         var approver = slot.Approver;
         var last = await db.ApprovalAudit.AsNoTracking().Where(a => a.ApprovalId == approvalId && a.Actor == approver)
             .OrderByDescending(a => a.Id).Select(a => new { a.Decision, a.At, a.Channel }).FirstOrDefaultAsync(cancellationToken);
-        return last is null ? refused : refused with { Message = $"{refused.Message} It recorded: {last.Decision} by {approver}, {last.At:yyyy-MM-dd HH:mm} UTC ({last.Channel})." };
+        return last is null ? refused : refused with { Message = $"{refused.Message} It recorded: {last.Decision} by {approver}, {Engine.Expressions.DisplayTime.Format(last.At, services.TimeZone)} ({last.Channel})." };
     }
 
     private async Task<ApprovalTokenRecord?> FindTokenAsync(string token, CancellationToken cancellationToken)

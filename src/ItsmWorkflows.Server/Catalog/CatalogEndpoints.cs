@@ -64,7 +64,7 @@ internal static class CatalogEndpoints
         var blackouts = app.MapGroup("/api/blackout-windows").WithTags("Changes").RequireAuthorization(Policies.SignedIn);
         blackouts.MapGet("", async (ItsmDbContext db, CancellationToken ct) =>
             (await db.BlackoutWindows.AsNoTracking().ToListAsync(ct)).OrderBy(b => b.Start).Select(b => new BlackoutWindowDto(b.Id, b.Name, b.Start, b.End, Json.Strings(b.Services))));
-        blackouts.MapPost("", async (BlackoutWindowDto body, ItsmDbContext db, ClaimsPrincipal user, TimeProvider time, CancellationToken ct) =>
+        blackouts.MapPost("", async (BlackoutWindowDto body, ItsmDbContext db, ClaimsPrincipal user, TimeProvider time, Engine.Execution.WorkflowServices engine, CancellationToken ct) =>
         {
             if (string.IsNullOrWhiteSpace(body.Name)) throw ProblemException.BadRequest("A blackout window needs a name.");
             body = body with { Start = body.Start.ToUniversalTime(), End = body.End.ToUniversalTime() }; // kept in UTC, as change windows are
@@ -80,7 +80,7 @@ internal static class CatalogEndpoints
                 db.TicketEvents.Add(new TicketEventRecord
                 {
                     TicketNumber = change.Number, At = time.GetUtcNow(), Actor = user.Identity!.Name, Kind = "note",
-                    Text = $"Blackout window {record.Name} ({body.Start.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)}–{body.End.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC) now covers its window. It is not moved by itself (a scheduled change keeps its window): if it must not run in the freeze, move it to another window while it is still scheduled (the new window is authorized and checked against the calendar again; changes raised before the change process v4 cannot be moved once scheduled), or cancel it.",
+                    Text = $"Blackout window {record.Name} ({Engine.Expressions.DisplayTime.FormatWindow(body.Start, body.End, engine.TimeZone)}) now covers its window. It is not moved by itself (a scheduled change keeps its window): if it must not run in the freeze, move it to another window while it is still scheduled (the new window is authorized and checked against the calendar again; changes raised before the change process v4 cannot be moved once scheduled), or cancel it.",
                 });
             }
             await db.SaveChangesAsync(ct);

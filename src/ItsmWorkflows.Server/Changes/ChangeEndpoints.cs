@@ -146,7 +146,7 @@ internal static class ChangeEndpoints
                 ["assignmentGroup"] = group,
                 ["change"] = forWorkflow,
                 ["questionnaire"] = body.Questionnaire?.DeepClone() ?? new JsonObject(),
-                ["window"] = $"{body.PlannedStart:yyyy-MM-dd HH:mm}–{body.PlannedEnd:yyyy-MM-dd HH:mm} UTC",
+                ["window"] = Engine.Expressions.DisplayTime.FormatWindow(body.PlannedStart!.Value, body.PlannedEnd!.Value, engine.TimeZone),
             };
         }, actor, ct);
         return Results.Created($"/api/tickets/{ticket.Number}", TicketDto.From(ticket));
@@ -164,14 +164,14 @@ internal static class ChangeEndpoints
         // without the notice a window gives the people it affects. (Raising accepts one: an emergency may be under way.)
         if (body.PlannedStart <= time.GetUtcNow())
         {
-            throw ProblemException.BadRequest($"The new window would already have started ({body.PlannedStart.UtcDateTime:yyyy-MM-dd HH:mm} UTC is past); move it to a start after now.");
+            throw ProblemException.BadRequest($"The new window would already have started ({Engine.Expressions.DisplayTime.Format(body.PlannedStart, engine.TimeZone)} is past); move it to a start after now.");
         }
         var ticket = await tickets.FindAsync(number, TicketKind.Change, ct);
         if (!await TicketService.CanManageAsync(db, user, ticket, ct)) throw TicketService.NotYoursToManage(ticket, "move");
         // Moving it then would call off an implementation that is due.
         if (WindowOpened(ticket, time.GetUtcNow()))
         {
-            throw ProblemException.Conflict($"{ticket.Number}'s window opened at {ticket.PlannedStart!.Value.UtcDateTime:yyyy-MM-dd HH:mm} UTC, so it is being implemented and cannot be moved; cancel it if it must not go ahead.");
+            throw ProblemException.Conflict($"{ticket.Number}'s window opened at {Engine.Expressions.DisplayTime.Format(ticket.PlannedStart!.Value, engine.TimeZone)}, so it is being implemented and cannot be moved; cancel it if it must not go ahead.");
         }
         if (ticket.PlannedStart == body.PlannedStart && ticket.PlannedEnd == body.PlannedEnd)
         {
@@ -189,7 +189,7 @@ internal static class ChangeEndpoints
         record.Details = details.ToJsonString();
         record.UpdatedAt = time.GetUtcNow();
         record.Revision++; // two moves at once: the second to save is refused here, before anything is signalled
-        var note = new TicketEventRecord { TicketNumber = number, At = time.GetUtcNow(), Actor = user.Identity!.Name, Kind = "note", Text = $"Rescheduled to {body.PlannedStart:yyyy-MM-dd HH:mm}–{body.PlannedEnd:yyyy-MM-dd HH:mm} UTC" };
+        var note = new TicketEventRecord { TicketNumber = number, At = time.GetUtcNow(), Actor = user.Identity!.Name, Kind = "note", Text = $"Rescheduled to {Engine.Expressions.DisplayTime.FormatWindow(body.PlannedStart, body.PlannedEnd, engine.TimeZone)}" };
         db.TicketEvents.Add(note);
         try
         {

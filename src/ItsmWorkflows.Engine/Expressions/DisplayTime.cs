@@ -1,0 +1,41 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace ItsmWorkflows.Engine.Expressions;
+
+/// <summary>
+/// Times as people read them in emails and histories: in the organisation's time zone, named after the time
+/// ("2026-12-05 11:00 Europe/Berlin"; "… UTC" where the zone is UTC), so nobody converts from UTC in their head and
+/// nobody mistakes whose clock it is.
+/// </summary>
+public static class DisplayTime
+{
+    public static string Format(DateTimeOffset at, TimeZoneInfo zone)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        var local = TimeZoneInfo.ConvertTime(at, zone);
+        return local.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " " + Name(zone);
+    }
+
+    /// <summary>A window: both ends in the zone, the zone named once ("2026-12-05 10:00–2026-12-05 12:00 UTC").</summary>
+    public static string FormatWindow(DateTimeOffset start, DateTimeOffset end, TimeZoneInfo zone)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        return TimeZoneInfo.ConvertTime(start, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + "–"
+            + TimeZoneInfo.ConvertTime(end, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " " + Name(zone);
+    }
+
+    /// <summary>"UTC" for UTC under any of its names, else the zone's id (IANA on Linux).</summary>
+    public static string Name(TimeZoneInfo zone)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        return zone.Id is "UTC" or "Etc/UTC" or "Etc/Universal" or "Universal" or "Zulu" or "Coordinated Universal Time" ? "UTC" : zone.Id;
+    }
+
+    /// <summary>A time given as text (ISO 8601 with an offset, or UTC when it has none), or null when it is not one.</summary>
+    public static DateTimeOffset? Parse(string? text) =>
+        text is { Length: > 0 } && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null;
+
+    /// <summary>A time held in JSON (text or a date), or null.</summary>
+    public static DateTimeOffset? Parse(JsonNode? node) => node is JsonValue v && v.TryGetValue<DateTimeOffset>(out var at) ? at : Parse(node?.ToString());
+}
