@@ -70,6 +70,7 @@ builder.Services.AddSingleton(sp =>
 builder.Services.AddScoped<IWorkflowInstanceStore, EfWorkflowInstanceStore>();
 builder.Services.AddScoped<ItsmWorkflows.Server.Tickets.TicketRecordWriter>();
 builder.Services.AddScoped<ItsmWorkflows.Server.Tickets.TicketService>();
+builder.Services.AddScoped<ItsmWorkflows.Server.Incidents.IncidentRaiser>();
 builder.Services.AddScoped<ItsmWorkflows.Server.Tickets.TicketProcessViews>();
 builder.Services.AddSingleton<ItsmWorkflows.Server.Changes.DbChangeScheduleProvider>();
 builder.Services.AddSingleton<ItsmWorkflows.Server.Tickets.DbTicketDirectory>();

@@ -29,7 +29,7 @@ public static class BuiltInActivities
             new Email.SendEmail(), new Email.NotifyRequester(), new Email.NotifyGroup(), new Email.Escalate(), new Approvals.RequestApproval(),
             new Sla.StartSla(), new Sla.PauseSla(), new Sla.ResumeSla(), new Sla.StopSla(), new Sla.ReopenSla(), new Sla.WaitForSlaThreshold(),
             new Changes.AssessRisk(), new Changes.CheckChangeConflicts(),
-            new Tickets.CreateTask(), new Tickets.SetStatus(),
+            new Tickets.CreateTask(), new Tickets.SetStatus(), new Tickets.RaiseIncident(),
         ];
         foreach (var activity in all) registry.Register(activity);
     }

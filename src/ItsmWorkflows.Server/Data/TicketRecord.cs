@@ -78,6 +78,12 @@ internal sealed class TicketRecord
 
     /// <summary>Optimistic concurrency: two people editing the same ticket never both win.</summary>
     public long Revision { get; set; }
+
+    /// <summary>For an incident a workflow raised from an alert: the alert's key; the alert firing again while it is open is noted on it.</summary>
+    public string? AlertKey { get; init; }
+
+    /// <summary>The workflow's request that raised it (Raise Incident's outbox message): a redelivery finds it instead of raising another.</summary>
+    public string? RaisedBy { get; init; }
 }
 
 internal sealed class TicketConfiguration(string jsonColumnType) : IEntityTypeConfiguration<TicketRecord>
@@ -106,6 +112,10 @@ internal sealed class TicketConfiguration(string jsonColumnType) : IEntityTypeCo
         b.HasIndex(x => x.AssignmentGroup);
         b.HasIndex(x => x.Requester);
         b.HasIndex(x => x.ParentNumber);
+        b.Property(x => x.AlertKey).HasMaxLength(200);
+        b.HasIndex(x => x.AlertKey);
+        b.Property(x => x.RaisedBy).HasMaxLength(64);
+        b.HasIndex(x => x.RaisedBy).IsUnique();
         b.HasIndex(x => new { x.Kind, x.PlannedStart });
     }
 }

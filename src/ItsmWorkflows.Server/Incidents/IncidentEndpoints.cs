@@ -25,13 +25,6 @@ internal static class IncidentEndpoints
 {
     public const string Workflow = "incident-escalation";
 
-    /// <summary>Targets when a service has no SLA definition: (response, resolution) per priority 1–5.</summary>
-    private static readonly (TimeSpan Response, TimeSpan Resolution)[] DefaultTargets =
-    [
-        (TimeSpan.FromMinutes(15), TimeSpan.FromHours(4)), (TimeSpan.FromMinutes(30), TimeSpan.FromHours(8)), (TimeSpan.FromHours(2), TimeSpan.FromHours(24)),
-        (TimeSpan.FromHours(8), TimeSpan.FromHours(40)), (TimeSpan.FromHours(24), TimeSpan.FromHours(80)),
-    ];
-
     public static void MapIncidentEndpoints(this WebApplication app)
     {
         var incidents = app.MapGroup("/api/incidents").WithTags("Incidents").RequireAuthorization(Policies.SignedIn);
@@ -136,68 +129,10 @@ internal static class IncidentEndpoints
         return TicketDto.From(await tickets.SignalAsync(ticket, eventName, payload, string.Format(CultureInfo.InvariantCulture, notWaiting, number), ct));
     }
 
-    private static async Task<IResult> RaiseAsync(RaiseIncidentRequest body, ClaimsPrincipal user, ItsmDbContext db, TicketService tickets, IBusinessCalendarProvider calendars, CancellationToken ct)
+    private static async Task<IResult> RaiseAsync(RaiseIncidentRequest body, ClaimsPrincipal user, TicketService tickets, IncidentRaiser raiser, CancellationToken ct)
     {
-        var problems = new List<string>();
-        if (string.IsNullOrWhiteSpace(body.Title)) problems.Add("An incident needs a title: what is not working.");
-        if (body.Impact is < 1 or > 3) problems.Add("Impact is 1 (high), 2 (medium) or 3 (low).");
-        if (body.Urgency is < 1 or > 3) problems.Add("Urgency is 1 (high), 2 (medium) or 3 (low).");
-        if (problems.Count > 0) throw ProblemException.BadRequest(string.Join(" ", problems));
-        var service = await db.Services.AsNoTracking().FirstOrDefaultAsync(s => s.Id == body.ServiceId, ct) ?? throw ProblemException.BadRequest($"There is no service '{body.ServiceId}'.");
-        var actor = user.Identity!.Name!;
         var caller = await tickets.OnBehalfOfAsync(user, body.Caller, ct);
-        var priority = PriorityMatrix.Priority(await PriorityMatrix.LoadAsync(db, ct), body.Impact, body.Urgency);
-        var definition = service.SlaDefinitionId is { } slaId ? await db.SlaDefinitions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == slaId, ct) : null;
-        var (response, resolution) = DefaultTargets[priority - 1];
-        if (definition is not null && CatalogEndpoints.ToDto(definition).Targets.TryGetValue(priority.ToString(CultureInfo.InvariantCulture), out var target))
-        {
-            (response, resolution) = (target.Response, target.Resolution);
-        }
-        var calendar = definition?.Calendar ?? service.Calendar;
-        var tiers = Json.Strings(service.Tiers);
-        // The targets as people read them ("15 minutes", "4 working hours"), beside the spans the clocks take.
-        var workingTime = DurationText.IsWorkingTime(await calendars.FindAsync(calendar, ct));
-        var callerName = await DisplayNames.OfAsync(db, caller, ct) ?? caller;
-        var sla = new JsonObject
-        {
-            ["definition"] = definition?.Name ?? "Default targets",
-            ["calendar"] = calendar,
-            ["response"] = response.ToString("c", CultureInfo.InvariantCulture),
-            ["resolution"] = resolution.ToString("c", CultureInfo.InvariantCulture),
-            ["responseText"] = DurationText.Describe(response, workingTime),
-            ["resolutionText"] = DurationText.Describe(resolution, workingTime),
-            ["pauseStatuses"] = new JsonArray([.. (definition is null ? [TicketStatuses.WaitingOnCustomer] : Json.Strings(definition.PauseStatuses)).Select(p => (JsonNode?)p)]),
-        };
-        var draft = new TicketRecord
-        {
-            Id = "",
-            Number = "",
-            Kind = TicketKind.Incident,
-            Title = body.Title.Trim(),
-            Description = body.Description,
-            Status = TicketStatuses.New,
-            Requester = caller,
-            AssignmentGroup = tiers.Count > 0 ? tiers[0] : service.SupportGroup,
-            ServiceId = service.Id,
-            Priority = priority,
-            Impact = body.Impact,
-            Urgency = body.Urgency,
-            Details = new JsonObject { ["sla"] = sla.DeepClone(), ["service"] = service.Name }.ToJsonString(),
-        };
-        var ticket = await tickets.OpenAsync(draft, Workflow, t => new JsonObject
-        {
-            ["number"] = t.Number,
-            ["title"] = t.Title,
-            ["requester"] = caller,
-            ["requesterName"] = callerName,
-            ["service"] = service.Name,
-            ["owner"] = service.Owner,
-            ["priority"] = priority,
-            ["priorityName"] = PriorityMatrix.Name(priority),
-            ["assignmentGroup"] = t.AssignmentGroup,
-            ["tiers"] = new JsonArray([.. (tiers.Count > 0 ? tiers : [service.SupportGroup]).Select(g => (JsonNode?)g)]),
-            ["sla"] = sla.DeepClone(),
-        }, actor, ct);
+        var ticket = await raiser.RaiseAsync(new IncidentDraft(body.Title, body.Description, body.ServiceId, body.Impact, body.Urgency, caller, user.Identity!.Name!), ct);
         return Results.Created($"/api/tickets/{ticket.Number}", TicketDto.From(ticket));
     }
 }

@@ -30,7 +30,7 @@ internal sealed partial class OutboxDeliveryJob(
     private readonly System.Collections.Concurrent.ConcurrentBag<string> _reported = [];
     private readonly SemaphoreSlim _reportSlots = new(ReportParallelism, ReportParallelism);
 
-    private static readonly string[] Kinds = [EmailMessage.OutboxKind, Engine.Activities.Approvals.RequestApproval.OutboxKind, DispatchOutbox.Kind];
+    private static readonly string[] Kinds = [EmailMessage.OutboxKind, Engine.Activities.Approvals.RequestApproval.OutboxKind, DispatchOutbox.Kind, Engine.Activities.Tickets.RaiseIncident.OutboxKind];
 
     public const string RecurringId = "outbox-sweep";
     private const int BatchSize = 50;
@@ -111,6 +111,19 @@ internal sealed partial class OutboxDeliveryJob(
             // A DispatchWorkflow child, committed with its parent: start it (a second start of the same child id does nothing).
             await runtime.StartDispatchedAsync(DispatchOutbox.FromPayload(JsonNode.Parse(row.Payload)!.AsObject()), cancellationToken);
             await SettleAsync(row, null, cancellationToken);
+            return true;
+        }
+        if (row.Kind == Engine.Activities.Tickets.RaiseIncident.OutboxKind)
+        {
+            // A workflow's Raise Incident: raised once per request (a redelivery finds it), then the step goes on with its number.
+            var request = JsonNode.Parse(row.Payload)!.AsObject();
+            JsonObject report;
+            await using (var scope = scopes.CreateAsyncScope())
+            {
+                report = await scope.ServiceProvider.GetRequiredService<Incidents.IncidentRaiser>().RaiseForWorkflowAsync(request, cancellationToken);
+            }
+            await ReportAsync(row.InstanceId, request["bookmarkId"]?.GetValue<string>(), report, cancellationToken);
+            await SettleAsync(row, report["raised"]?.GetValue<bool>() == true ? null : report["reason"]?.GetValue<string>(), cancellationToken);
             return true;
         }
         EmailMessage email;

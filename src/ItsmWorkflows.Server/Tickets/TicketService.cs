@@ -61,6 +61,8 @@ internal sealed partial class TicketService(ItsmDbContext db, WorkflowRuntime ru
                 PlannedStart = draft.PlannedStart,
                 PlannedEnd = draft.PlannedEnd,
                 Details = draft.Details,
+                AlertKey = draft.AlertKey,
+                RaisedBy = draft.RaisedBy,
                 CreatedAt = now,
                 UpdatedAt = now,
             };

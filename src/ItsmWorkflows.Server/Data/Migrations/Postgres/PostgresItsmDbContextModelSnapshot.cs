@@ -1027,6 +1027,11 @@ namespace ItsmWorkflows.Server.Data.Migrations.Postgres
                         .HasColumnType("character varying(64)")
                         .HasColumnName("id");
 
+                    b.Property<string>("AlertKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("alert_key");
+
                     b.Property<string>("Assignee")
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)")
@@ -1106,6 +1111,11 @@ namespace ItsmWorkflows.Server.Data.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("priority");
 
+                    b.Property<string>("RaisedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("raised_by");
+
                     b.Property<string>("Requester")
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)")
@@ -1149,6 +1159,9 @@ namespace ItsmWorkflows.Server.Data.Migrations.Postgres
                     b.HasKey("Id")
                         .HasName("pk_tickets");
 
+                    b.HasIndex("AlertKey")
+                        .HasDatabaseName("ix_tickets_alert_key");
+
                     b.HasIndex("AssignmentGroup")
                         .HasDatabaseName("ix_tickets_assignment_group");
 
@@ -1158,6 +1171,10 @@ namespace ItsmWorkflows.Server.Data.Migrations.Postgres
 
                     b.HasIndex("ParentNumber")
                         .HasDatabaseName("ix_tickets_parent_number");
+
+                    b.HasIndex("RaisedBy")
+                        .IsUnique()
+                        .HasDatabaseName("ix_tickets_raised_by");
 
                     b.HasIndex("Requester")
                         .HasDatabaseName("ix_tickets_requester");

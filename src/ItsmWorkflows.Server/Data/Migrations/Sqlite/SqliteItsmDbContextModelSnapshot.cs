@@ -1018,6 +1018,11 @@ namespace ItsmWorkflows.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
 
+                    b.Property<string>("AlertKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("alert_key");
+
                     b.Property<string>("Assignee")
                         .HasMaxLength(256)
                         .HasColumnType("TEXT")
@@ -1097,6 +1102,11 @@ namespace ItsmWorkflows.Server.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("priority");
 
+                    b.Property<string>("RaisedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("raised_by");
+
                     b.Property<string>("Requester")
                         .HasMaxLength(256)
                         .HasColumnType("TEXT")
@@ -1140,6 +1150,9 @@ namespace ItsmWorkflows.Server.Data.Migrations.Sqlite
                     b.HasKey("Id")
                         .HasName("pk_tickets");
 
+                    b.HasIndex("AlertKey")
+                        .HasDatabaseName("ix_tickets_alert_key");
+
                     b.HasIndex("AssignmentGroup")
                         .HasDatabaseName("ix_tickets_assignment_group");
 
@@ -1149,6 +1162,10 @@ namespace ItsmWorkflows.Server.Data.Migrations.Sqlite
 
                     b.HasIndex("ParentNumber")
                         .HasDatabaseName("ix_tickets_parent_number");
+
+                    b.HasIndex("RaisedBy")
+                        .IsUnique()
+                        .HasDatabaseName("ix_tickets_raised_by");
 
                     b.HasIndex("Requester")
                         .HasDatabaseName("ix_tickets_requester");
