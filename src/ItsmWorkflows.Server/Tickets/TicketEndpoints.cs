@@ -58,7 +58,7 @@ internal static class TicketEndpoints
             if (await s.RequesterRepliedAsync(ticket, author, ct))
             {
                 // Whoever works it hears that the answer came (the page shows it to them live; the email reaches them away from it).
-                await IncidentReplyEmails.AnsweredAsync(db, services, outboxSignal, ticket, author, text, ct);
+                await RequesterNoteEmails.AnsweredAsync(db, services, outboxSignal, ticket, author, text, ct);
             }
             else if (TicketService.IsCallerOnOpenIncident(ticket, author)
                 && !string.Equals(ticket.Assignee, author, StringComparison.OrdinalIgnoreCase)
@@ -67,7 +67,7 @@ internal static class TicketEndpoints
                 // A caller who works it herself (an agent of its group raised it) writes work notes, not news for her group.
                 // Resolved: the email says how to reopen it only when its process takes a reopening (not v1's).
                 var canReopen = ticket.Status == TicketStatuses.Resolved && await s.AwaitsAsync(ticket, "incident-reopened", ct);
-                await IncidentReplyEmails.CommentedAsync(db, services, outboxSignal, ticket, author, text, canReopen, ct);
+                await RequesterNoteEmails.CommentedAsync(db, services, outboxSignal, ticket, author, text, canReopen, ct);
             }
             return Results.NoContent();
         }).WithSummary("Adds a note to the ticket's history; with internal: true a work note, which only staff read (agents and process staff only). The requester's note on an incident waiting on them is their reply: it goes back to work and its resolution clock runs again. Her note on an incident otherwise open (resolved included) is emailed to whoever works it.");
