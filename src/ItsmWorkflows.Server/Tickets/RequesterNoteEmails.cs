@@ -29,6 +29,22 @@ internal static class RequesterNoteEmails
     public static async Task CommentedAsync(ItsmDbContext db, WorkflowServices services, OutboxSignal signal, TicketRecord ticket, string caller, string note, bool canReopen, CancellationToken cancellationToken) =>
         await QueueAsync(db, services, signal, ticket, await ComposeAsync(db, "incident-commented", "Open the incident", ticket, await WorkingItAsync(db, ticket, caller, cancellationToken), caller, note, canReopen, services, cancellationToken), cancellationToken);
 
+    /// <summary>
+    /// Queues the email to whoever works an open request (its open tasks' assignees, else their groups' agents; with
+    /// no open task, its own assignee or group) that its requester wrote on it, naming the open tasks.
+    /// </summary>
+    public static async Task RequestCommentedAsync(ItsmDbContext db, WorkflowServices services, OutboxSignal signal, TicketRecord request, string requester, string note, CancellationToken cancellationToken)
+    {
+        var (to, tasks) = await AssignmentRecipients.ForRequestAsync(db, request, except: requester, cancellationToken);
+        var openTasks = tasks.Count switch
+        {
+            0 => null,
+            1 => $"task {tasks[0]} is open",
+            _ => $"tasks {string.Join(", ", tasks)} are open",
+        };
+        await QueueAsync(db, services, signal, request, await ComposeAsync(db, "request-commented", "Open the request", request, to, requester, note, false, services, cancellationToken, new JsonObject { ["tasks"] = openTasks }), cancellationToken);
+    }
+
     private static async Task QueueAsync(ItsmDbContext db, WorkflowServices services, OutboxSignal signal, TicketRecord ticket, EmailMessage? email, CancellationToken cancellationToken)
     {
         if (email is null) return;
@@ -45,7 +61,7 @@ internal static class RequesterNoteEmails
         person is null && group is null ? [] : (await AssignmentRecipients.FindAsync(db, person, group, except: author, cancellationToken)).To;
 
     private static async Task<EmailMessage?> ComposeAsync(ItsmDbContext db, string template, string actionLabel, TicketRecord ticket, List<string> to, string author, string? note, bool canReopen,
-        WorkflowServices services, CancellationToken cancellationToken)
+        WorkflowServices services, CancellationToken cancellationToken, JsonObject? extra = null)
     {
         if (to.Count == 0) return null;
         var by = await DisplayNames.OfAsync(db, [author], cancellationToken);
@@ -59,6 +75,7 @@ internal static class RequesterNoteEmails
             ["canReopen"] = canReopen,
             ["queued"] = ticket.Assignee is null, // an answer to a hold before anyone took it sends it back to the group
         };
+        foreach (var (key, value) in extra ?? []) model[key] = value?.DeepClone();
         var (subject, html, text) = NotificationTemplates.Render(NotificationTemplates.Find(template)!, model, services.TicketUrl?.Invoke(ticket.Number), actionLabel);
         return new EmailMessage { Id = services.NewId(), To = to, Subject = subject, HtmlBody = html, TextBody = text };
     }

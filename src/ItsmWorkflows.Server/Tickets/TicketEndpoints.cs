@@ -69,8 +69,15 @@ internal static class TicketEndpoints
                 var canReopen = ticket.Status == TicketStatuses.Resolved && await s.AwaitsAsync(ticket, "incident-reopened", ct);
                 await RequesterNoteEmails.CommentedAsync(db, services, outboxSignal, ticket, author, text, canReopen, ct);
             }
+            else if (TicketService.IsRequesterOnOpenRequest(ticket, author))
+            {
+                // Whoever fulfils it hears what she wrote, as an incident's people do. She is its customer even when she
+                // is an agent herself (a Network agent asking Network for VPN access), so only she is left out; a closed
+                // request, like a closed incident, tells nobody: the note stays in its history.
+                await RequesterNoteEmails.RequestCommentedAsync(db, services, outboxSignal, ticket, author, text, ct);
+            }
             return Results.NoContent();
-        }).WithSummary("Adds a note to the ticket's history; with internal: true a work note, which only staff read (agents and process staff only). The requester's note on an incident waiting on them is their reply: it goes back to work and its resolution clock runs again. Her note on an incident otherwise open (resolved included) is emailed to whoever works it.");
+        }).WithSummary("Adds a note to the ticket's history; with internal: true a work note, which only staff read (agents and process staff only). The requester's note on an incident waiting on them is their reply: it goes back to work and its resolution clock runs again. Her note on an incident otherwise open (resolved included) is emailed to whoever works it; on an open request, to whoever fulfils it (its open tasks' assignees, else their groups' agents; without open tasks, the request's assignee or group). A note on a closed ticket emails nobody.");
         tickets.MapPost("/{number}/assign", AssignAsync).RequireAuthorization(Policies.StartWorkflows)
             .WithSummary("Assigns the ticket to a group and/or one of that group's agents. Send the revision you read: a missing one is refused (400), a stale one too (409).");
 
