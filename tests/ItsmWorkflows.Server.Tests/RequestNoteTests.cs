@@ -99,6 +99,10 @@ public sealed class RequestNoteTests(PostgresSmtpServerFixture fixture) : IClass
         // Fulfilled, it is closed: her note stays in its history and reaches nobody, as on a closed incident.
         await CloseTaskAsync(fixture, "ivan", second.Number);
         Assert.Equal("Fulfilled", await StatusAsync(alice, number));
+        // Its email says where to turn instead of inviting a reply nobody would read.
+        var done = Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject == $"Your request {number} is fulfilled");
+        Assert.Contains($"If something is not right, report an incident from the portal and mention {number}.", done.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Reply", done.Text, StringComparison.Ordinal);
         await NoteAsync("alice", number, "Note six");
         Assert.Contains((await TicketAsync(bob, number))["history"]!.AsArray(), h => h!["text"]!.GetValue<string>() == "Note six");
         Assert.Equal(5, (await WroteAsync(number)).Count);
