@@ -177,7 +177,7 @@ internal static class TicketEndpoints
         // The new assignee hears of it (or, moved to a group with nobody named, the group), in the same transaction as
         // the change; taking a ticket oneself tells nobody.
         var email = personChanged || groupMoved && ticket.Assignee is null
-            ? await TicketAssignedEmail.ComposeAsync(db, ticket, actor, services.NewId(), services.TicketUrl, ct) : null;
+            ? await TicketAssignedEmail.ComposeAsync(db, ticket, actor, null, services.NewId(), services.TicketUrl, ct) : null;
         if (email is not null) db.Outbox.Add(OutboxMessage.ForEmail(email, ticket.InstanceId, now));
         try
         {
