@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Net.Http.Headers;
@@ -244,5 +245,70 @@ public sealed class PeopleAdminTests(PostgresSessionCheckFixture fixture) : ICla
         Assert.Equal(HttpStatusCode.OK, (await erin.PostAsync("/api/people/cabby/disable", null, Ct)).StatusCode);
         Assert.DoesNotContain((await directory.ResolveAsync(["group:Change Advisory Board"], Ct)), a => a.UserName == "cabby");
         Assert.Empty(await directory.ResolveAsync(["cabby"], Ct));
+    }
+
+    /// <summary>The emails queued about a ticket (the fixture has no mail server: they wait in the outbox), as (to, subject, text).</summary>
+    private async Task<List<(string[] To, string Subject, string Text)>> QueuedAboutAsync(string number)
+    {
+        await using var scope = fixture.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ItsmWorkflows.Server.Data.ItsmDbContext>();
+        var payloads = await db.Outbox.AsNoTracking().Where(o => o.Kind == ItsmWorkflows.Engine.Activities.Email.EmailMessage.OutboxKind).Select(o => o.Payload).ToListAsync(Ct);
+        return [.. payloads.Select(ItsmWorkflows.Engine.Activities.Email.EmailMessage.FromJson).Where(m => m.Subject.Contains(number, StringComparison.Ordinal))
+            .Select(m => (m.To.Order().ToArray(), m.Subject, m.TextBody ?? ""))];
+    }
+
+    [Fact]
+    public async Task SwitchingSomeoneOff_SendsTheirOpenTickets_BackToTheirGroups_ForGood()
+    {
+        var erin = await fixture.ClientAsync("erin");
+        var bob = await fixture.ClientAsync("bob");
+        var alice = await fixture.ClientAsync("alice");
+        Assert.Equal(HttpStatusCode.Created, (await erin.PostJsonAsync("/api/people", new { userName = "noel", displayName = "Noel Network", email = "noel@example.test", roles = Names("agent"), groups = Names("Network") })).StatusCode);
+        await Processes.ImportAsync(fixture);
+        async Task<System.Text.Json.Nodes.JsonNode> TicketAsync(string number) => (await OkAsync(await erin.GetAsync($"/api/tickets/{number}", Ct)))["ticket"]!;
+        async Task AssignToNoelAsync(string number) =>
+            await OkAsync(await bob.PostJsonAsync($"/api/tickets/{number}/assign", new { assignmentGroup = "Network", assignee = "noel", revision = (await TicketAsync(number))["revision"]!.GetValue<long>() }));
+        async Task<string> VpnTaskAsync()
+        {
+            var request = (await OkAsync(await alice.PostJsonAsync("/api/requests", new { catalogItemId = "vpn-access", answers = new { reason = "Travel" } })))["number"]!.GetValue<string>();
+            return Assert.Single((await OkAsync(await erin.GetAsync($"/api/tickets/{request}", Ct)))["tasks"]!.AsArray())!["number"]!.GetValue<string>();
+        }
+
+        // Noel has an incident and a fulfilment task open, and a task he already finished.
+        var incident = (await OkAsync(await alice.PostJsonAsync("/api/incidents", new { title = "Wi-Fi drops on floor 4", serviceId = "network", impact = 2, urgency = 2 })))["number"]!.GetValue<string>();
+        await AssignToNoelAsync(incident);
+        var task = await VpnTaskAsync();
+        await AssignToNoelAsync(task);
+        var done = await VpnTaskAsync();
+        await AssignToNoelAsync(done);
+        Assert.Equal(HttpStatusCode.OK, (await (await fixture.ClientAsync("nina")).PostJsonAsync($"/api/tasks/{done}/close", new { state = "Complete" })).StatusCode);
+        var revisions = new Dictionary<string, long> { [incident] = (await TicketAsync(incident))["revision"]!.GetValue<long>(), [task] = (await TicketAsync(task))["revision"]!.GetValue<long>() };
+
+        var off = await OkAsync(await erin.PostAsync("/api/people/noel/disable", null, Ct));
+        Assert.True(off["disabled"]!.GetValue<bool>());
+        Assert.Equal(2, off["releasedTickets"]!.GetValue<int>());
+        foreach (var number in new[] { incident, task })
+        {
+            // Back in Network's queue, as an unassignment by hand leaves it: a history line by the administrator, a new revision.
+            var ticket = await TicketAsync(number);
+            Assert.Null(ticket["assignee"]);
+            Assert.Equal("Network", ticket["assignmentGroup"]!.GetValue<string>());
+            Assert.Equal(revisions[number] + 1, ticket["revision"]!.GetValue<long>());
+            var history = (await OkAsync(await erin.GetAsync($"/api/tickets/{number}", Ct)))["history"]!.AsArray();
+            Assert.Contains(history, h => h!["text"]!.GetValue<string>() == "Unassigned: Noel Network was switched off" && h["actor"]!.GetValue<string>() == "erin" && h["kind"]!.GetValue<string>() == "assigned");
+            // Network is told, without Noel: nina, with the reason.
+            var told = Assert.Single(await QueuedAboutAsync(number), m => m.Subject.StartsWith($"{number} assigned to Network", StringComparison.Ordinal));
+            Assert.Equal(["Nina Network <nina@example.test>"], told.To);
+            Assert.Contains("It was with Noel Network, whose account was switched off; it is back in the queue for someone to take.", told.Text, StringComparison.Ordinal);
+        }
+        // What he closed keeps his name; the list of his open work is empty.
+        Assert.Equal("noel", (await TicketAsync(done))["assignee"]!.GetValue<string>());
+        Assert.Equal(0, (await OkAsync(await erin.GetAsync("/api/tickets?assignee=noel&open=true", Ct)))["total"]!.GetValue<int>());
+
+        // Switched on again, he gets none of it back; switching off again releases nothing more.
+        Assert.Null((await OkAsync(await erin.PostAsync("/api/people/noel/enable", null, Ct)))["releasedTickets"]);
+        Assert.Null((await TicketAsync(incident))["assignee"]);
+        Assert.Null((await TicketAsync(task))["assignee"]);
+        Assert.Equal(0, (await OkAsync(await erin.PostAsync("/api/people/noel/disable", null, Ct)))["releasedTickets"]!.GetValue<int>());
     }
 }

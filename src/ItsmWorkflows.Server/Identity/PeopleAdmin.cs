@@ -1,12 +1,13 @@
 using ItsmWorkflows.Server.Api;
 using ItsmWorkflows.Server.Data;
+using ItsmWorkflows.Server.Tickets;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
 namespace ItsmWorkflows.Server.Identity;
 
 /// <summary>The directory's changes that need Identity: adding people, their roles, switching accounts off, groups.</summary>
-internal sealed partial class PeopleAdmin(ItsmDbContext db, UserManager<Person> users, TimeProvider time, ILogger<PeopleAdmin> logger)
+internal sealed partial class PeopleAdmin(ItsmDbContext db, UserManager<Person> users, TimeProvider time, Engine.Execution.WorkflowServices services, Mail.OutboxSignal outboxSignal, ILogger<PeopleAdmin> logger)
 {
     public static async Task<Person> FindAsync(UserManager<Person> users, string userName) =>
         await users.FindByNameAsync(userName.Trim()) ?? throw ProblemException.NotFound($"There is no person '{userName}'.");
@@ -62,17 +63,39 @@ internal sealed partial class PeopleAdmin(ItsmDbContext db, UserManager<Person> 
         }
     }
 
+    /// <summary>
+    /// Switches the account off or on. Switched off, the person's open tickets go back to their groups in the same
+    /// transaction (the response's releasedTickets says how many); switched on again, they get none of them back.
+    /// </summary>
     public async Task<DirectoryPersonDto> SetDisabledAsync(string userName, bool disabled, string actor, CancellationToken ct)
     {
         var person = await FindAsync(users, userName);
+        int? released = null;
         if (disabled && person.DisabledAt is null)
         {
             if (string.Equals(person.UserName, actor, StringComparison.OrdinalIgnoreCase)) throw ProblemException.Conflict("You cannot switch off your own account; another administrator can.");
             if (await users.IsInRoleAsync(person, Roles.Admin)) await RequireAnotherAdminAsync(person, "be switched off");
-            person.DisabledAt = time.GetUtcNow();
+            var now = time.GetUtcNow();
+            // One transaction: an account switched off with its tickets still on it, or tickets released from an account
+            // that stayed on, would leave work nobody is told about.
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            person.DisabledAt = now;
             // A new stamp ends the sessions and live connections it has (checked every Identity:SessionCheckInterval).
+            // It saves the person first, so the groups' emails below already leave them out.
             Check(await users.UpdateSecurityStampAsync(person));
-            LogDisabled(logger, person.UserName!, actor);
+            var (count, emails) = await SwitchedOffWork.ReleaseAsync(db, person, actor, now, services, ct);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                throw ProblemException.Conflict($"One of {person.UserName}'s tickets changed at the same moment, so nothing was switched off; try again.");
+            }
+            await transaction.CommitAsync(ct);
+            if (emails > 0) outboxSignal.Notify();
+            released = count;
+            LogDisabled(logger, person.UserName!, actor, count);
         }
         else if (!disabled && person.DisabledAt is not null)
         {
@@ -80,7 +103,7 @@ internal sealed partial class PeopleAdmin(ItsmDbContext db, UserManager<Person> 
             Check(await users.UpdateAsync(person));
             LogEnabled(logger, person.UserName!, actor);
         }
-        return (await PeopleEndpoints.DirectoryAsync(db, person.Id, ct, accounts: true))[0];
+        return (await PeopleEndpoints.DirectoryAsync(db, person.Id, ct, accounts: true))[0] with { ReleasedTickets = released };
     }
 
     public async Task<GroupDto> AddGroupAsync(GroupRequest body, string actor, CancellationToken ct)
@@ -168,8 +191,8 @@ internal sealed partial class PeopleAdmin(ItsmDbContext db, UserManager<Person> 
     [LoggerMessage(Level = LogLevel.Information, Message = "Roles of {UserName} set to {Roles} by {Admin}")]
     private static partial void LogRoles(ILogger logger, string userName, string roles, string admin);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Account {UserName} switched off by {Admin}")]
-    private static partial void LogDisabled(ILogger logger, string userName, string admin);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Account {UserName} switched off by {Admin}; {Released} open tickets assigned to them went back to their groups")]
+    private static partial void LogDisabled(ILogger logger, string userName, string admin, int released);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Account {UserName} switched on again by {Admin}")]
     private static partial void LogEnabled(ILogger logger, string userName, string admin);

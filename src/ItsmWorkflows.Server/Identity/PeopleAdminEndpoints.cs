@@ -31,10 +31,10 @@ internal static partial class PeopleAdminEndpoints
             .WithSummary("Sets or resets a person's password: their sessions end and a sign-in lockout is lifted.");
         people.MapPost("/{userName}/disable", (string userName, ClaimsPrincipal user, PeopleAdmin admin, CancellationToken ct) => admin.SetDisabledAsync(userName, true, user.Identity!.Name!, ct))
             .RequireAuthorization(Policies.Admin)
-            .WithSummary("Switches an account off: no sign-in, no API token, and every session and live connection ends (within Identity:SessionCheckInterval). Tickets and history stay.");
+            .WithSummary("Switches an account off: no sign-in, no API token, and every session and live connection ends (within Identity:SessionCheckInterval). Its open tickets go back to their groups, whose agents are emailed (releasedTickets says how many); what it raised or closed, and history, stay.");
         people.MapPost("/{userName}/enable", (string userName, ClaimsPrincipal user, PeopleAdmin admin, CancellationToken ct) => admin.SetDisabledAsync(userName, false, user.Identity!.Name!, ct))
             .RequireAuthorization(Policies.Admin)
-            .WithSummary("Switches an account on again; its API tokens work again unless revoked or expired.");
+            .WithSummary("Switches an account on again; its API tokens work again unless revoked or expired. The tickets released when it was switched off stay with their groups.");
         people.MapPut("/me/password", ChangeOwnPasswordAsync).RequireAuthorization(Policies.SignedIn)
             .WithSummary("Changes your own password (the current one is needed); your other sessions end, this one stays.");
 

@@ -6,7 +6,12 @@ using Microsoft.EntityFrameworkCore;
 namespace ItsmWorkflows.Server.Identity;
 
 /// <summary>A person in the directory; <c>Roles</c> and <c>Disabled</c> only in an administrator's view (null otherwise): who the administrators are, and whose account was switched off, is not every requester's business.</summary>
-internal sealed record DirectoryPersonDto(string UserName, string DisplayName, string? Email, string? Department, string? Manager, string? Delegate, IReadOnlyList<string> Groups, IReadOnlyList<string>? Roles, bool? Disabled);
+internal sealed record DirectoryPersonDto(string UserName, string DisplayName, string? Email, string? Department, string? Manager, string? Delegate, IReadOnlyList<string> Groups, IReadOnlyList<string>? Roles, bool? Disabled)
+{
+    /// <summary>Only in the answer to switching an account off: how many of its open tickets went back to their groups.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public int? ReleasedTickets { get; init; }
+}
 
 /// <summary>A group: its members' user names, and beside them (same order) the names people know them by.</summary>
 internal sealed record GroupDto(string Name, string? Description, IReadOnlyList<string> Members, IReadOnlyList<string> MemberNames);

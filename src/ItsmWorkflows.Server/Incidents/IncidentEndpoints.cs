@@ -57,7 +57,7 @@ internal static class IncidentEndpoints
             if (status == TicketStatuses.WaitingOnCustomer)
             {
                 // The caller learns her answer is needed, with the question: the reply loop depends on her noticing.
-                await IncidentReplyEmails.AnswerNeededAsync(db, services, outboxSignal, ticket, user.Identity!.Name!, body?.Note, ct);
+                await RequesterNoteEmails.AnswerNeededAsync(db, services, outboxSignal, ticket, user.Identity!.Name!, body?.Note, ct);
             }
             return held;
         }).WithSummary("Puts the incident on hold (waiting on the customer, or another pausing state of its SLA definition): the resolution clock pauses; waiting on the customer emails her the question.");

@@ -30,4 +30,27 @@ internal static class AssignmentRecipients
             .Where(parsed => parsed.Invalid is null).SelectMany(parsed => parsed.Addresses).Distinct().ToList();
         return (to, found.FirstOrDefault()?.DisplayName);
     }
+
+    /// <summary>
+    /// Who works a request now: for each of its open fulfilment tasks, the task's assignee, else the task's group's
+    /// agents (a task nobody took is still its group's work); with no open task (awaiting approval, say), the request's
+    /// own assignee, else its group's agents. Also the open tasks' numbers, which is how those people find the work.
+    /// </summary>
+    public static async Task<(List<string> To, List<string> Tasks)> ForRequestAsync(ItsmDbContext db, TicketRecord request, string? except, CancellationToken cancellationToken)
+    {
+        var tasks = await db.Tickets.AsNoTracking()
+            .Where(t => t.ParentNumber == request.Number && t.Kind == TicketKind.Task && t.ClosedAt == null)
+            .OrderBy(t => t.Number).Select(t => new { t.Number, t.Assignee, t.AssignmentGroup }).ToListAsync(cancellationToken);
+        if (tasks.Count == 0)
+        {
+            return ((await FindAsync(db, request.Assignee, request.AssignmentGroup, except, cancellationToken)).To, []);
+        }
+        var to = new List<string>();
+        // A few tasks at most: one look-up each, with FindAsync's rules (a switched-off assignee's group hears instead).
+        foreach (var (assignee, group) in tasks.Select(t => (t.Assignee, t.AssignmentGroup)).Distinct())
+        {
+            to.AddRange((await FindAsync(db, assignee, group, except, cancellationToken)).To);
+        }
+        return ([.. to.Distinct()], [.. tasks.Select(t => t.Number)]);
+    }
 }

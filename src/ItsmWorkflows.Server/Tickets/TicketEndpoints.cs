@@ -58,7 +58,7 @@ internal static class TicketEndpoints
             if (await s.RequesterRepliedAsync(ticket, author, ct))
             {
                 // Whoever works it hears that the answer came (the page shows it to them live; the email reaches them away from it).
-                await IncidentReplyEmails.AnsweredAsync(db, services, outboxSignal, ticket, author, text, ct);
+                await RequesterNoteEmails.AnsweredAsync(db, services, outboxSignal, ticket, author, text, ct);
             }
             else if (TicketService.IsCallerOnOpenIncident(ticket, author)
                 && !string.Equals(ticket.Assignee, author, StringComparison.OrdinalIgnoreCase)
@@ -67,10 +67,17 @@ internal static class TicketEndpoints
                 // A caller who works it herself (an agent of its group raised it) writes work notes, not news for her group.
                 // Resolved: the email says how to reopen it only when its process takes a reopening (not v1's).
                 var canReopen = ticket.Status == TicketStatuses.Resolved && await s.AwaitsAsync(ticket, "incident-reopened", ct);
-                await IncidentReplyEmails.CommentedAsync(db, services, outboxSignal, ticket, author, text, canReopen, ct);
+                await RequesterNoteEmails.CommentedAsync(db, services, outboxSignal, ticket, author, text, canReopen, ct);
+            }
+            else if (TicketService.IsRequesterOnOpenRequest(ticket, author))
+            {
+                // Whoever fulfils it hears what she wrote, as an incident's people do. She is its customer even when she
+                // is an agent herself (a Network agent asking Network for VPN access), so only she is left out; a closed
+                // request, like a closed incident, tells nobody: the note stays in its history.
+                await RequesterNoteEmails.RequestCommentedAsync(db, services, outboxSignal, ticket, author, text, ct);
             }
             return Results.NoContent();
-        }).WithSummary("Adds a note to the ticket's history; with internal: true a work note, which only staff read (agents and process staff only). The requester's note on an incident waiting on them is their reply: it goes back to work and its resolution clock runs again. Her note on an incident otherwise open (resolved included) is emailed to whoever works it.");
+        }).WithSummary("Adds a note to the ticket's history; with internal: true a work note, which only staff read (agents and process staff only). The requester's note on an incident waiting on them is their reply: it goes back to work and its resolution clock runs again. Her note on an incident otherwise open (resolved included) is emailed to whoever works it; on an open request, to whoever fulfils it (its open tasks' assignees, else their groups' agents; without open tasks, the request's assignee or group). A note on a closed ticket emails nobody.");
         tickets.MapPost("/{number}/assign", AssignAsync).RequireAuthorization(Policies.StartWorkflows)
             .WithSummary("Assigns the ticket to a group and/or one of that group's agents. Send the revision you read: a missing one is refused (400), a stale one too (409).");
 
@@ -170,7 +177,7 @@ internal static class TicketEndpoints
         // The new assignee hears of it (or, moved to a group with nobody named, the group), in the same transaction as
         // the change; taking a ticket oneself tells nobody.
         var email = personChanged || groupMoved && ticket.Assignee is null
-            ? await TicketAssignedEmail.ComposeAsync(db, ticket, actor, services.NewId(), services.TicketUrl, ct) : null;
+            ? await TicketAssignedEmail.ComposeAsync(db, ticket, actor, null, services.NewId(), services.TicketUrl, ct) : null;
         if (email is not null) db.Outbox.Add(OutboxMessage.ForEmail(email, ticket.InstanceId, now));
         try
         {

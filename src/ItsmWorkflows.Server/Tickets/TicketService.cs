@@ -217,6 +217,10 @@ internal sealed partial class TicketService(ItsmDbContext db, WorkflowRuntime ru
     public static bool IsCallerOnOpenIncident(TicketRecord ticket, string person) =>
         ticket.Kind == TicketKind.Incident && !TicketStatuses.IsFinal(ticket.Status) && string.Equals(ticket.Requester, person, StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>Whether the person is the requester of a request that is not closed (fulfilled, closed incomplete, rejected or cancelled).</summary>
+    public static bool IsRequesterOnOpenRequest(TicketRecord ticket, string person) =>
+        ticket.Kind == TicketKind.Request && !TicketStatuses.IsFinal(ticket.Status) && string.Equals(ticket.Requester, person, StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Whether the ticket's process waits on the event now (what <see cref="SignalAsync"/> with it would resume).</summary>
     public ValueTask<bool> AwaitsAsync(TicketRecord ticket, string eventName, CancellationToken cancellationToken) =>
         runtime.AwaitsEventAsync(eventName, ticket.Number, cancellationToken);

@@ -27,6 +27,11 @@ function Choices({ legend, options, chosen, onChange }: { legend: string; option
   );
 }
 
+/** What became of a switched-off person's open tickets, as the administrator is told it. */
+function released(count: number) {
+  return count === 0 ? "" : count === 1 ? " Their open ticket went back to its group." : ` Their ${count} open tickets went back to their groups.`;
+}
+
 /** One person's details as an administrator edits them: names, roles, groups, manager; a new password; off or on. */
 function PersonEditor({ person, people, groups, onDone }: { person: DirectoryPerson; people: DirectoryPerson[]; groups: Group[]; onDone: (message: Message) => void }) {
   const [displayName, setDisplayName] = useState(person.displayName);
@@ -37,9 +42,9 @@ function PersonEditor({ person, people, groups, onDone }: { person: DirectoryPer
   const [memberOf, setMemberOf] = useState(person.groups);
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string | null>(null);
-  const run = async (work: () => Promise<unknown>, done: string) => {
+  const run = async <T,>(work: () => Promise<T>, done: string | ((result: T) => string)) => {
     setError(null);
-    try { await work(); onDone({ text: done, error: false }); } catch (e) { setError((e as Error).message); }
+    try { const result = await work(); onDone({ text: typeof done === "string" ? done : done(result), error: false }); } catch (e) { setError((e as Error).message); }
   };
   return (
     <section className="person-editor" aria-label={`Edit ${person.displayName}`}>
@@ -79,8 +84,8 @@ function PersonEditor({ person, people, groups, onDone }: { person: DirectoryPer
         {person.disabled
           ? <button type="button" onClick={() => void run(() => api.switchAccount(person.userName, true), `${person.displayName} can sign in again.`)}>Switch on</button>
           : <button type="button" className="danger" onClick={() => {
-            if (window.confirm(`Switch off ${person.displayName}? They are signed out everywhere and their API tokens stop working until switched on again.`)) {
-              void run(() => api.switchAccount(person.userName, false), `${person.displayName} is switched off.`);
+            if (window.confirm(`Switch off ${person.displayName}? They are signed out everywhere, their API tokens stop working until switched on again, and their open tickets go back to their groups for good.`)) {
+              void run(() => api.switchAccount(person.userName, false), (off) => `${person.displayName} is switched off.${released(off.releasedTickets ?? 0)}`);
             }
           }}>Switch off</button>}
       </p>

@@ -232,6 +232,8 @@ export interface DirectoryPerson {
   userName: string; displayName: string; email?: string | null; department?: string | null; manager?: string | null; delegate?: string | null; groups: string[];
   /** Roles (admin, process-owner, approver, agent, requester), and whether the account is switched off: in an administrator's view only. */
   roles?: string[] | null; disabled?: boolean | null;
+  /** Only in the answer to switching an account off: how many of its open tickets went back to their groups. */
+  releasedTickets?: number | null;
 }
 
 export interface Group { name: string; description?: string | null; members: string[]; memberNames?: string[] }
