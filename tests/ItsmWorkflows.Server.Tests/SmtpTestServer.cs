@@ -90,7 +90,7 @@ public sealed class SmtpTestServer : IAsyncDisposable
 }
 
 /// <summary>PostgreSQL and a real SMTP server; mail is sent, not kept in the dev mailbox.</summary>
-public sealed class PostgresSmtpServerFixture : PostgresServerFixture
+public class PostgresSmtpServerFixture : PostgresServerFixture
 {
     private SmtpTestServer? _smtp;
 
