@@ -175,6 +175,7 @@ app.MapTestRunEndpoints();
 app.MapInstanceEndpoints();
 app.MapItsmJobs();
 app.MapMailEndpoints();
+app.MapOutboxEndpoints();
 app.MapApprovalEndpoints();
 app.MapCalendarEndpoints();
 app.MapCatalogEndpoints();

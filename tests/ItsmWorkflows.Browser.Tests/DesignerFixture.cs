@@ -27,6 +27,9 @@ public sealed class DesignerFixture : IAsyncLifetime
 
     public string BaseUrl => $"http://127.0.0.1:{Port}";
 
+    /// <summary>The server's SQLite file, for a test that sets up what no page can (a message the mail server gave up on).</summary>
+    public string DatabasePath => _database;
+
     public IBrowser Browser { get; private set; } = null!;
 
     public static string RepoRoot

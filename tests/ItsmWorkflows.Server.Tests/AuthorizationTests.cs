@@ -16,7 +16,8 @@ public sealed class AuthorizationTests(SqliteServerFixture fixture) : IClassFixt
         (string Method, string Url)[] design = [("POST", "/api/definitions"), ("POST", "/api/definitions/x/publish"), ("POST", "/api/definitions/import"), ("POST", "/api/definitions/export"), ("POST", "/api/expressions/check")];
         (string Method, string Url)[] start = [("POST", "/api/instances"), ("GET", "/api/dashboard"), ("GET", "/api/definitions"), ("GET", "/api/definitions/x"), ("GET", "/api/definitions/x/versions"), ("GET", "/api/definitions/x/diff?from=1&to=2")];
         (string Method, string Url)[] operate = [("GET", "/api/instances"), ("GET", "/api/instances/x"), ("POST", "/api/instances/events"), ("POST", "/api/instances/x/cancel"), ("POST", "/api/instances/x/migrate"), ("POST", "/api/definitions/x/migrate-instances")];
-        foreach (var (method, url) in read.Concat(design).Concat(start).Concat(operate)) data.Add(null, method, url, HttpStatusCode.Unauthorized);
+        (string Method, string Url)[] admin = [("GET", "/api/mail/outbox"), ("POST", "/api/mail/outbox/x/retry")];
+        foreach (var (method, url) in read.Concat(design).Concat(start).Concat(operate).Concat(admin)) data.Add(null, method, url, HttpStatusCode.Unauthorized);
         data.Add(null, "POST", "/hubs/live/negotiate?negotiateVersion=1", HttpStatusCode.Unauthorized);
         data.Add(null, "GET", "/api/changes/calendar", HttpStatusCode.Unauthorized);
         foreach (var user in new[] { "alice", "bob", "carol" })
@@ -26,6 +27,10 @@ public sealed class AuthorizationTests(SqliteServerFixture fixture) : IClassFixt
         foreach (var user in new[] { "alice", "carol" })
         {
             foreach (var (method, url) in start) data.Add(user, method, url, HttpStatusCode.Forbidden);
+        }
+        foreach (var user in new[] { "alice", "bob", "carol", "dave" })
+        {
+            foreach (var (method, url) in admin) data.Add(user, method, url, HttpStatusCode.Forbidden);
         }
         return data;
     }

@@ -51,7 +51,7 @@ internal static partial class StartupFailure
         }
     }
 
-    /// <summary>The one line to log for a start that failed on a setting; null for anything else (a bug: its stack trace helps).</summary>
+    /// <summary>The one line to log for a start that failed on a setting or a newer schema; null for anything else (a bug: its stack trace helps).</summary>
     public static string? Explain(Exception exception) => exception switch
     {
         StartupConfigurationException e => e.Message,

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace ItsmWorkflows.Server.Data;
 
-/// <summary>Runs at start-up: apply migrations, seed roles (and demo people), import shipped workflows.</summary>
+/// <summary>Runs at start-up: refuse a schema newer than this build, apply migrations, seed roles (and demo people), import shipped workflows.</summary>
 internal static partial class StartupTasks
 {
     public static async Task PrepareAsync(this WebApplication app, CancellationToken cancellationToken = default)
@@ -19,9 +19,13 @@ internal static partial class StartupTasks
         var creator = db.GetService<Microsoft.EntityFrameworkCore.Storage.IRelationalDatabaseCreator>();
         if (!await creator.ExistsAsync(cancellationToken)) await creator.CreateAsync(cancellationToken);
         await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
+        // Before anything is written: a database a newer release migrated is not this build's to run on (or to migrate).
+        await NewerSchemaCheck.ThrowIfNewerAsync(db, cancellationToken);
         // An upgrade says what it did: EF Core itself logs migrations only at Debug.
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
         await db.Database.MigrateAsync(cancellationToken);
+        // Again once the migration lock was ours: a newer node may have migrated while this one waited for it.
+        await NewerSchemaCheck.ThrowIfNewerAsync(db, cancellationToken);
         var log = app.Logger;
         if (pending.Count > 0)
         {

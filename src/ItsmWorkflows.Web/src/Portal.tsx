@@ -4,6 +4,7 @@ import { DashboardPage } from "./Dashboard";
 import { ChangeForm } from "./ChangeForm";
 import { ApiTokensPage } from "./ApiTokens";
 import { PeopleAdminPage } from "./PeopleAdmin";
+import { OutboxAdminPage } from "./OutboxAdmin";
 import { DelegateForm } from "./DelegateForm";
 import { api, ApiError, type CatalogItem, type Ticket, type ChangeCalendar, type FormField, type InboxItem, type Me, type Service } from "./api";
 
@@ -21,6 +22,7 @@ function Nav({ me }: { me: Me }) {
       <a href="#/changes">Change calendar</a>
       {me.roles.some((r) => r === "process-owner" || r === "admin") && <a href="/designer/">Designer</a>}
       {me.roles.includes("admin") && <a href="#/people">People</a>}
+      {me.roles.includes("admin") && <a href="#/outbox">Outbox</a>}
       <a href="#/tokens">API tokens</a>
       <span className="hint">{me.displayName}</span>
       <button type="button" className="link" onClick={() => { void api.logout().finally(() => { window.location.href = "/signin"; }); }}>Sign out</button>
@@ -417,6 +419,7 @@ export function Portal({ hash }: { hash: string }) {
         : hash.startsWith("#/dashboard") ? <DashboardPage />
         : hash.startsWith("#/tokens") ? <ApiTokensPage />
         : hash.startsWith("#/people") && me.roles.includes("admin") ? <PeopleAdminPage />
+        : hash.startsWith("#/outbox") && me.roles.includes("admin") ? <OutboxAdminPage />
         : <Catalog />}
     </>
   );

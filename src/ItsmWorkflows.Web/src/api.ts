@@ -241,6 +241,14 @@ export interface Group { name: string; description?: string | null; members: str
 /** What an administrator sets on a person; a field left out stays as it is. */
 export interface PersonChange { displayName?: string; email?: string; department?: string; manager?: string; roles?: string[]; groups?: string[] }
 
+/** A message in the outbox as an administrator sees it: whom it is for and what became of it, never its body or links. */
+export interface OutboxEntry {
+  id: string; kind: string; state: "Pending" | "Failed" | "Sent"; recipients: string[]; subject?: string | null; createdAt: string; attempts: number;
+  lastError?: string | null; nextAttemptAt?: string | null; settledAt?: string | null; instanceId?: string | null; ticketNumber?: string | null;
+  /** A workflow's Send Email waited for it: its failure is that process's incident, retried there. */
+  awaitedByWorkflow: boolean;
+}
+
 export interface CalendarChange { number: string; title: string; type: string; status: string; risk?: string | null; start: string; end: string; services: string[] }
 
 export interface ChangeCalendar { from: string; to: string; changes: CalendarChange[]; blackouts: { id?: string; name: string; start: string; end: string; services?: string[] | null }[] }
@@ -277,6 +285,9 @@ export const api = {
   changeCalendar: (from: string, to: string) => call<ChangeCalendar>("GET", `/api/changes/calendar?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`),
   inbox: () => call<InboxItem[]>("GET", "/api/approvals/inbox"),
   people: () => call<DirectoryPerson[]>("GET", "/api/people"),
+  outbox: (state: "pending" | "failed" | "sent", page: number) =>
+    call<{ items: OutboxEntry[]; page: number; pageSize: number; hasMore: boolean }>("GET", `/api/mail/outbox?state=${state}&page=${page}&pageSize=50`),
+  retryOutbox: (id: string) => call<OutboxEntry>("POST", `/api/mail/outbox/${encodeURIComponent(id)}/retry`),
   setDelegate: (delegate: string | null) => call<DirectoryPerson>("PUT", "/api/people/me/delegate", { delegate }),
   tokens: () => call<ApiToken[]>("GET", "/api/tokens"),
   makeToken: (name: string, expiresInDays: number) => call<{ details: ApiToken; token: string }>("POST", "/api/tokens", { name, expiresInDays }),
