@@ -60,6 +60,7 @@ builder.Services.AddSingleton(sp =>
         Calendars = sp.GetRequiredService<ItsmWorkflows.Engine.Calendars.IBusinessCalendarProvider>(),
         ChangeSchedule = sp.GetRequiredService<ItsmWorkflows.Server.Changes.DbChangeScheduleProvider>(),
         Tickets = sp.GetRequiredService<ItsmWorkflows.Server.Tickets.DbTicketDirectory>(),
+        IncidentIntake = sp.GetRequiredService<ItsmWorkflows.Server.Incidents.DbIncidentIntake>(),
         TimeZone = TimeZoneInfo.FindSystemTimeZoneById(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ItsmWorkflows.Server.Api.DisplayOptions>>().Value.TimeZone),
         IsTransientFailure = EfWorkflowInstanceStore.IsTransient,
         // The same public address as the approval links: a notification's button opens the ticket's tracking page.
@@ -74,6 +75,7 @@ builder.Services.AddScoped<ItsmWorkflows.Server.Incidents.IncidentRaiser>();
 builder.Services.AddScoped<ItsmWorkflows.Server.Tickets.TicketProcessViews>();
 builder.Services.AddSingleton<ItsmWorkflows.Server.Changes.DbChangeScheduleProvider>();
 builder.Services.AddSingleton<ItsmWorkflows.Server.Tickets.DbTicketDirectory>();
+builder.Services.AddSingleton<ItsmWorkflows.Server.Incidents.DbIncidentIntake>();
 builder.Services.AddSingleton<InstanceStateCache>();
 builder.Services.AddSingleton<PublishedVersionCache>();
 builder.Services.AddSingleton<ItsmWorkflows.Server.Sandbox.TestRuns>();

@@ -37,12 +37,14 @@ public sealed class ChangeActivitiesTests
     }
 
     /// <summary>Runs one activity in a flowchart whose outcome ports each write their own name, with the given change schedule.</summary>
-    private static async Task<(WorkflowState State, IReadOnlyList<string> Lines)> RunAsync(string id, string type, IEnumerable<string> inputs, string[] outcomes, InMemoryChangeScheduleProvider? schedule = null)
+    private static async Task<(WorkflowState State, IReadOnlyList<string> Lines)> RunAsync(string id, string type, IEnumerable<string> inputs, string[] outcomes, InMemoryChangeScheduleProvider? schedule = null,
+        TimeZoneInfo? zone = null)
     {
         var h = new EngineHarness();
         var services = new WorkflowServices
         {
             Time = h.Clock, Lines = h.Output, RetryDelay = (_, _) => Task.CompletedTask, ChangeSchedule = schedule ?? new InMemoryChangeScheduleProvider(),
+            TimeZone = zone ?? TimeZoneInfo.Utc,
         };
         var runtime = new WorkflowRuntime(h.Definitions, h.Instances, h.Registry, services);
         var definition = h.Load(Flowchart(
@@ -60,11 +62,11 @@ public sealed class ChangeActivitiesTests
         return RunAsync("Risk", "Itsm.AssessRisk", inputs, ["Low", "Moderate", "High"]);
     }
 
-    private static Task<(WorkflowState State, IReadOnlyList<string> Lines)> CheckAsync(JsonObject change, InMemoryChangeScheduleProvider schedule, bool ignoreBlackouts = false)
+    private static Task<(WorkflowState State, IReadOnlyList<string> Lines)> CheckAsync(JsonObject change, InMemoryChangeScheduleProvider schedule, bool ignoreBlackouts = false, TimeZoneInfo? zone = null)
     {
         List<string> inputs = [Literal("change", change.ToJsonString(), "Object")];
         if (ignoreBlackouts) inputs.Add(Literal("ignoreBlackouts", "true", "Boolean"));
-        return RunAsync("Check", "Itsm.CheckChangeConflicts", inputs, ["NoConflict", "Conflict"], schedule);
+        return RunAsync("Check", "Itsm.CheckChangeConflicts", inputs, ["NoConflict", "Conflict"], schedule, zone);
     }
 
     private static JsonNode Output(WorkflowState state, string activity, string name) => state.ActivityOutputs[activity][name]!;
@@ -158,6 +160,19 @@ public sealed class ChangeActivitiesTests
         Assert.Equal("CHG0001002", conflict["number"]!.GetValue<string>());
         Assert.Equal("svc-email", Assert.Single(conflict["services"]!.AsArray())!.GetValue<string>());
         Assert.Empty(Output(state, "Check", "conflicts")["blackouts"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task CheckChangeConflicts_SaysTheWindowsInTheOrganisationsZone_WithTheirDates()
+    {
+        var schedule = new InMemoryChangeScheduleProvider()
+            .Add(new ScheduledChange("CHG0001002", "Email upgrade", ["svc-email"], At("2026-03-10T10:00:00Z"), At("2026-03-10T12:00:00Z")));
+        var auckland = TimeZoneInfo.FindSystemTimeZoneById("Pacific/Auckland"); // UTC+13 in March: the next day there
+
+        var (state, _) = await CheckAsync(EmailChange(), schedule, zone: auckland);
+        Assert.Equal("Overlaps CHG0001002 (Email upgrade) on Email, 2026-03-10 23:00–2026-03-11 01:00 Pacific/Auckland.", Output(state, "Check", "summary").GetValue<string>());
+        var (over, _) = await CheckAsync(EmailChange("2026-03-01T11:00:00Z", "2026-03-01T13:00:00Z"), new InMemoryChangeScheduleProvider(), zone: auckland);
+        Assert.StartsWith("The planned window ended 2026-03-02 02:00 Pacific/Auckland,", Output(over, "Check", "summary").GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -101,7 +101,7 @@ public sealed class CurrentTicketTests
 
         Assert.Equal("Network Engineering", state.ActivityOutputs["Up"]["escalatedTo"]!.GetValue<string>());
         var message = EmailMessage.FromJson(Assert.Single(h.Instances.Outbox).Payload.ToJsonString());
-        Assert.Equal(["grace@example.org"], message.To);
+        Assert.Equal(["Grace Engineer <grace@example.org>"], message.To);
         Assert.Contains("was escalated to Network Engineering: nobody acknowledged it.", message.TextBody, StringComparison.Ordinal);
     }
 
@@ -112,11 +112,11 @@ public sealed class CurrentTicketTests
         var inputs = string.Join(",", Literal("mode", "Hierarchical"), Literal("personWhenUnassigned", "bob"), Literal("levels", "2", "Int32"),
             Js("model", "({ number: 'INC0000042', priority: 'P2', group: 'management', reason: 'not resolved in time' })"));
         var state = await h.StartAsync(Flowchart(Activity("Up", "Itsm.Escalate", inputs), ""), correlationId: Number);
-        Assert.Equal(["henry@example.org"], EmailMessage.FromJson(Assert.Single(h.Instances.Outbox).Payload.ToJsonString()).To);
+        Assert.Equal(["Henry Head <henry@example.org>"], EmailMessage.FromJson(Assert.Single(h.Instances.Outbox).Payload.ToJsonString()).To);
 
         var unassigned = Harness(assignee: null);
         await unassigned.StartAsync(Flowchart(Activity("Up", "Itsm.Escalate", inputs), ""), correlationId: Number);
-        Assert.Equal(["dave@example.org", "erin@example.org"], EmailMessage.FromJson(Assert.Single(unassigned.Instances.Outbox).Payload.ToJsonString()).To);
+        Assert.Equal(["Dave Owner <dave@example.org>", "Erin Admin <erin@example.org>"], EmailMessage.FromJson(Assert.Single(unassigned.Instances.Outbox).Payload.ToJsonString()).To);
 
         var nobody = Harness(assignee: null);
         var faulted = await nobody.StartAsync(Flowchart(Activity("Up", "Itsm.Escalate", string.Join(",", Literal("mode", "Hierarchical"), Js("model", "({ number: 'INC0000042' })"))), ""), correlationId: Number);

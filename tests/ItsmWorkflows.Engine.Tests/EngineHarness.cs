@@ -13,7 +13,8 @@ public sealed class EngineHarness
 {
     public EngineHarness(IHttpRequestSender? http = null, IWorkflowInstanceStore? instances = null, ItsmWorkflows.Engine.Activities.Approvals.IApproverDirectory? approvers = null,
         ItsmWorkflows.Engine.Calendars.IBusinessCalendarProvider? calendars = null, Func<Exception, bool>? isTransient = null, Func<string, string?>? ticketUrl = null,
-        ItsmWorkflows.Engine.Activities.Tickets.ITicketDirectory? tickets = null, TimeZoneInfo? timeZone = null)
+        ItsmWorkflows.Engine.Activities.Tickets.ITicketDirectory? tickets = null, TimeZoneInfo? timeZone = null,
+        ItsmWorkflows.Engine.Activities.Tickets.IIncidentIntake? incidentIntake = null)
     {
         Services = new WorkflowServices
         {
@@ -24,6 +25,7 @@ public sealed class EngineHarness
             TicketUrl = ticketUrl,
             Tickets = tickets ?? new ItsmWorkflows.Engine.Activities.Tickets.InMemoryTicketDirectory(),
             TimeZone = timeZone ?? TimeZoneInfo.Utc,
+            IncidentIntake = incidentIntake ?? ItsmWorkflows.Engine.Activities.Tickets.AcceptingIncidentIntake.Instance,
             IncidentCommitted = (_, incident) => CommittedIncidents.Add(incident),
         };
         Runtime = new WorkflowRuntime(Definitions, instances ?? Instances, Registry, Services);

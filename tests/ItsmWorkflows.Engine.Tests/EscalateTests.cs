@@ -38,7 +38,7 @@ public sealed class EscalateTests
         Assert.Equal("Network", state.ActivityOutputs["Up"]["escalatedTo"]!.GetValue<string>());
         Assert.Equal(2, state.ActivityOutputs["Up"]["tier"]!.GetValue<int>());
         var message = EmailMessage.FromJson(Assert.Single(h.Instances.Outbox).Payload.ToJsonString());
-        Assert.Equal(["nina@example.org"], message.To);
+        Assert.Equal(["Nina Network <nina@example.org>"], message.To);
         Assert.Equal("Escalated: incident INC0042 (P1)", message.Subject);
     }
 
@@ -59,7 +59,7 @@ public sealed class EscalateTests
         var state = await h.StartAsync(Definition(string.Join(",", Literal("mode", "Hierarchical"), Literal("person", "bob"), Literal("levels", "5", "Int32"), Model)));
 
         Assert.Equal(["dave", "erin"], state.ActivityOutputs["Up"]["escalatedTo"]!.AsArray().Select(n => n!.GetValue<string>()));
-        Assert.Equal(["dave@example.org", "erin@example.org"], EmailMessage.FromJson(Assert.Single(h.Instances.Outbox).Payload.ToJsonString()).To);
+        Assert.Equal(["Dave Owner <dave@example.org>", "Erin Admin <erin@example.org>"], EmailMessage.FromJson(Assert.Single(h.Instances.Outbox).Payload.ToJsonString()).To);
 
         var top = new EngineHarness(approvers: new Directory());
         await top.StartAsync(Definition(string.Join(",", Literal("mode", "Hierarchical"), Literal("person", "erin"), Model)));

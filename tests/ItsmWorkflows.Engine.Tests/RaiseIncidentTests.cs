@@ -42,6 +42,27 @@ public sealed class RaiseIncidentTests
         Assert.Equal(("The incident was not raised: There is no service 'nope'.", "IncidentRefused"), (incident.Message, incident.Code));
     }
 
+    /// <summary>Knows the network service only, and nobody called ghost.</summary>
+    private sealed class Intake : IIncidentIntake
+    {
+        public ValueTask<string?> RefusalAsync(string serviceId, string? caller, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(serviceId != "network" ? $"There is no service '{serviceId}'." : caller == "ghost" ? "There is no person 'ghost'." : null);
+    }
+
+    [Fact]
+    public async Task AServiceOrCallerTheHostWouldRefuse_FaultsAtOnce_AndAsksNothing()
+    {
+        var h = new EngineHarness(incidentIntake: new Intake());
+        var state = await h.StartAsync(Definition(string.Join(",", Literal("title", "Disk full"), Literal("service", "storage"))));
+        var ghost = new EngineHarness(incidentIntake: new Intake());
+        var byGhost = await ghost.StartAsync(Definition(string.Join(",", Literal("title", "Disk full"), Literal("service", "network"), Literal("caller", "ghost"))));
+
+        Assert.Equal(("The incident cannot be raised: There is no service 'storage'.", "IncidentRefused"), (Assert.Single(state.Incidents).Message, state.Incidents[0].Code));
+        Assert.Equal("The incident cannot be raised: There is no person 'ghost'.", Assert.Single(byGhost.Incidents).Message);
+        Assert.Empty(h.Instances.Outbox);
+        Assert.Empty(ghost.Instances.Outbox);
+    }
+
     [Theory]
     [InlineData("", "network", "3", "Raise Incident needs a title.")]
     [InlineData("Disk full", "", "3", "Raise Incident needs a service.")]

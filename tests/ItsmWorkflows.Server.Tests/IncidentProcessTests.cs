@@ -60,6 +60,32 @@ public sealed class IncidentProcessTests(PostgresSmtpServerFixture fixture) : IC
     }
 
     [Fact]
+    public async Task TakenThenLeftWithNobody_CanBeTakenAgain_ByAnAgentOfItsGroup()
+    {
+        var (alice, number) = await RaiseAsync("alice", "network", 3, 2, "Docking station not detected");
+        await ActAsync("bob", number, "acknowledge");
+        var bob = await fixture.ClientAsync("bob");
+        var revision = (await TicketAsync(bob, number))["ticket"]!["revision"]!.GetValue<long>();
+        await OkAsync(await bob.PostJsonAsync($"/api/tickets/{number}/assign", new { revision, assignee = "" }));
+
+        // The process waits to be taken only once; the queue's "Take it" now assigns it (it answered 409 before).
+        await ActAsync("ivan", number, "acknowledge", "On it from the second floor");
+        var detail = await TicketAsync(alice, number);
+        Assert.Equal("ivan", detail["ticket"]!["assignee"]!.GetValue<string>());
+        Assert.Equal("In progress", detail["ticket"]!["status"]!.GetValue<string>());
+        var history = detail["history"]!.AsArray().Select(h => h!["text"]!.GetValue<string>()).ToList();
+        Assert.Contains("Taken by Ivan Intake", history);
+        Assert.Contains("On it from the second floor", history);
+        // Someone has it: taking it again is refused, as before.
+        Assert.Equal(HttpStatusCode.Conflict, (await bob.PostJsonAsync($"/api/incidents/{number}/acknowledge", new { })).StatusCode);
+        // And only its group's agents may take it.
+        var nina = await fixture.ClientAsync("nina");
+        revision = (await TicketAsync(bob, number))["ticket"]!["revision"]!.GetValue<long>();
+        await OkAsync(await bob.PostJsonAsync($"/api/tickets/{number}/assign", new { revision, assignee = "" }));
+        Assert.Equal(HttpStatusCode.Forbidden, (await nina.PostJsonAsync($"/api/incidents/{number}/acknowledge", new { })).StatusCode);
+    }
+
+    [Fact]
     public async Task HandedToAnotherGroup_ItsEscalationWarningsAndBreachFollowWhoeverHasIt()
     {
         // Network, impact 3 × urgency 2 → P4: respond in 4 hours, resolve in 3 days, around the clock; raised to the Service Desk.

@@ -91,6 +91,27 @@ public sealed class TestRunTests(SqliteServerFixture fixture) : IClassFixture<Sq
         Assert.Empty(quiet["emails"]!.AsArray());
     }
 
+    [Fact]
+    public async Task RaiseIncident_RaisesNothingForReal_AndGoesOnWithATestNumber()
+    {
+        var dave = await fixture.ClientAsync("dave");
+        const string Draft = """
+            { "definitionId": "sandboxed-raise", "name": "Sandboxed raise", "variables": [ { "id": "n", "name": "number", "typeName": "String" } ],
+              "root": { "type": "Elsa.Flowchart", "id": "F", "activities": [
+              { "id": "Raise", "type": "Itsm.RaiseIncident", "title": { "typeName": "String", "expression": { "type": "Literal", "value": "Sandbox alert zq81" } },
+                "service": { "typeName": "String", "expression": { "type": "Literal", "value": "network" } } },
+              { "id": "Keep", "type": "Elsa.SetVariable", "variable": { "id": "n", "name": "number" },
+                "value": { "typeName": "String", "expression": { "type": "JavaScript", "value": "getOutputFrom('Raise', 'number')" } } } ],
+              "connections": [ { "source": { "activity": "Raise", "port": "Done" }, "target": { "activity": "Keep", "port": "In" } } ] } }
+            """;
+        var run = await StartAsync(dave, Draft, "sandboxed-raise");
+
+        Assert.Equal("Finished", run["status"]!.GetValue<string>());
+        Assert.Contains("\"INC-TEST-1\"", run["instance"]!.ToJsonString(), StringComparison.Ordinal); // what the next step took as the number
+        Assert.Equal("incident-raise", Assert.Single(run["emails"]!.AsArray())!["kind"]!.GetValue<string>());
+        Assert.Equal(0, (await OkAsync(await dave.GetAsync("/api/tickets?kind=Incident&q=zq81", Ct)))["total"]!.GetValue<int>());
+    }
+
     private const string SlaDraft = """
         { "definitionId": "sandboxed-sla", "name": "Sandboxed SLA", "root": { "type": "Elsa.Flowchart", "id": "F", "activities": [
           { "id": "Clock", "type": "Itsm.StartSla", "clock": { "typeName": "String", "expression": { "type": "Literal", "value": "response" } },

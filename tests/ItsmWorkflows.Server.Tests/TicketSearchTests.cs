@@ -22,6 +22,7 @@ public abstract class TicketSearchTests(ServerFixture fixture)
         async Task<string> RaiseAsync(HttpClient client, string title, string? description = null) =>
             (await OkAsync(await client.PostJsonAsync("/api/incidents", new { title = $"{title} {tag}", description, serviceId = "network", impact = 3, urgency = 3 })))["number"]!.GetValue<string>();
         var vpn = await RaiseAsync(alice, "VPN drops every five minutes");
+        var umlaut = await RaiseAsync(alice, "Übersicht der Änderungen lädt nicht");
         var printer = await RaiseAsync(alice, "Printer jams on floor 2", "Since the toner was changed; the vpn is fine");
         var katesVpn = await RaiseAsync(kate, "Cannot reach the VPN gateway");
 
@@ -35,14 +36,20 @@ public abstract class TicketSearchTests(ServerFixture fixture)
         Assert.Equal([printer], await FindAsync(bob, $"TONER {tag}"));
         Assert.Equal([vpn], await FindAsync(bob, vpn.ToLowerInvariant()));
         Assert.Empty(await FindAsync(bob, $"vpn {tag} nothing-like-this"));
+        // Any letter folds, not only A–Z (SQLite's own lower() does not), and any white space separates words.
+        Assert.Equal([umlaut], await FindAsync(bob, $"übersicht {tag}"));
+        Assert.Equal([umlaut], await FindAsync(bob, $"ÄNDERUNGEN\t{tag}"));
+        Assert.Equal([umlaut], await FindAsync(bob, $"Übersicht\n{tag}"));
         // A requester finds only what she raised; the names of the people listed come along.
         Assert.Equal([printer, vpn], await FindAsync(alice, $"vpn {tag}"));
         var page = await OkAsync(await alice.GetAsync($"/api/tickets?q={tag}", Ct));
         Assert.Equal("Alice Requester", page["names"]!["alice"]!.GetValue<string>());
-        Assert.Equal(2, page["total"]!.GetValue<int>());
+        Assert.Equal(3, page["total"]!.GetValue<int>());
         // Wildcards are words like any other.
         Assert.Empty(await FindAsync(bob, $"% {tag} _"));
 
+        var tooMany = await bob.GetAsync($"/api/tickets?q={string.Join('+', Enumerable.Repeat("a", 21))}", Ct);
+        Assert.Equal("Search for at most 20 words (21 were given).", (await ReadAsync(tooMany))["detail"]!.GetValue<string>());
         var tooLong = await bob.GetAsync($"/api/tickets?q={new string('x', 201)}", Ct);
         Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
         Assert.Equal("Search for at most 200 characters.", (await ReadAsync(tooLong))["detail"]!.GetValue<string>());

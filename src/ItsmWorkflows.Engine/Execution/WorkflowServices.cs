@@ -30,6 +30,9 @@ public sealed class WorkflowServices
     /// <summary>The organisation's time zone: times in emails and histories read in it (formatDateTime, Liquid's when).</summary>
     public TimeZoneInfo TimeZone { get; init; } = TimeZoneInfo.Utc;
 
+    /// <summary>Whether an incident Raise Incident asks for would be raised (its service, its caller); the host's check, or accept all.</summary>
+    public Activities.Tickets.IIncidentIntake IncidentIntake { get; init; } = Activities.Tickets.AcceptingIncidentIntake.Instance;
+
     public Func<string> NewId { get; init; } = () => Guid.CreateVersion7().ToString("N");
 
     /// <summary>

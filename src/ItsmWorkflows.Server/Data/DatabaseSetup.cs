@@ -27,7 +27,7 @@ internal static class DatabaseSetup
             // migration's transaction and warns about on every new database; the rebuild itself is transactional.
             builder.Services.AddDbContextPool<ItsmDbContext, SqliteItsmDbContext>((sp, o) => o.UseSqlite($"Data Source={path}")
                 .ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.NonTransactionalMigrationOperationWarning))
-                .AddInterceptors(sp.GetRequiredService<Live.TicketChangeInterceptor>()));
+                .AddInterceptors(sp.GetRequiredService<Live.TicketChangeInterceptor>(), new SqliteUnicodeLower()));
         }
         return builder;
     }

@@ -41,6 +41,13 @@ internal static class IncidentEndpoints
                 throw new ProblemException(StatusCodes.Status403Forbidden, "Forbidden",
                     $"{me} does not work for {group}, which {ticket.Number} is with; ask one of its agents to take it, or move it to your group first (POST /api/tickets/{ticket.Number}/assign).");
             }
+            // Taken before and back with nobody on it (its agent was switched off, or unassigned by hand): the process
+            // no longer waits to be told, so taking it is an assignment to me.
+            if (ticket.Assignee is null && ticket.Status != TicketStatuses.Resolved && !TicketStatuses.IsFinal(ticket.Status)
+                && await t.ProcessRunsAsync(ticket, ct) && !await t.AwaitsAsync(ticket, "incident-acknowledged", ct))
+            {
+                return TicketDto.From(await t.TakeAsync(ticket, me, body?.Note, ct));
+            }
             return await ActAsync(ticket, "incident-acknowledged", body, user, t, "{0} has already been acknowledged, or is resolved.", ct);
         }).WithSummary("Takes the incident: assigns it to you (an agent of its group) and stops the response clock.");
         staff.MapPost("/wait-on-customer", async (string number, IncidentActionRequest? body, ClaimsPrincipal user, TicketService t, ItsmDbContext db,

@@ -12,7 +12,7 @@ namespace ItsmWorkflows.Server.Incidents;
 
 /// <summary>An incident to raise: for whom (the caller, a user name or an address) and who raised it (the actor, for the history).</summary>
 internal sealed record IncidentDraft(string? Title, string? Description, string? ServiceId, int Impact, int Urgency, string Caller, string Actor,
-    string? AlertKey = null, string? RaisedBy = null);
+    string? AlertKey = null, string? RaisedBy = null, string? RaisedByLabel = null);
 
 /// <summary>
 /// Raises incidents, from the form or API and from workflows (Raise Incident): priority from the matrix, SLA targets
@@ -91,6 +91,8 @@ internal sealed partial class IncidentRaiser(ItsmDbContext db, TicketService tic
             ["assignmentGroup"] = t.AssignmentGroup,
             ["tiers"] = new JsonArray([.. (tiers.Count > 0 ? tiers : [service.SupportGroup]).Select(g => (JsonNode?)g)]),
             ["sla"] = sla.DeepClone(),
+            // Who raised it, when not the caller: "The workflow zabbix-alerts" (its group's email says so, not the service owner's name).
+            ["raisedBy"] = draft.RaisedByLabel,
         }, draft.Actor, ct);
     }
 
@@ -114,12 +116,17 @@ internal sealed partial class IncidentRaiser(ItsmDbContext db, TicketService tic
                 return Raised(open, false);
             }
             var caller = await CallerAsync(request["caller"]?.GetValue<string>(), request["serviceId"]?.GetValue<string>(), ct);
+            // The history says the workflow raised it, for its caller (the service's owner when none was named), not that they did.
+            var label = $"the workflow {definitionId}";
             var ticket = await RaiseAsync(new IncidentDraft(title, request["description"]?.GetValue<string>(), request["serviceId"]?.GetValue<string>(),
-                (int)request["impact"]!.GetValue<long>(), (int)request["urgency"]!.GetValue<long>(), caller, caller,
-                request["alertKey"]?.GetValue<string>(), requestId), ct);
-            await db.TicketEvents.AddAsync(new TicketEventRecord { TicketNumber = ticket.Number, At = time.GetUtcNow(), Kind = "note", Text = $"Raised by the workflow {definitionId}" + (ticket.AlertKey is { } k ? $" for alert {k}" : "") }, ct);
-            await db.SaveChangesAsync(ct);
-            db.ChangeTracker.Clear();
+                (int)request["impact"]!.GetValue<long>(), (int)request["urgency"]!.GetValue<long>(), caller, label,
+                request["alertKey"]?.GetValue<string>(), requestId, $"The workflow {definitionId}"), ct);
+            if (ticket.AlertKey is { } alertKey)
+            {
+                await db.TicketEvents.AddAsync(new TicketEventRecord { TicketNumber = ticket.Number, At = time.GetUtcNow(), Actor = label, Kind = "note", Text = $"Alert {alertKey}: while this incident is open, the alert firing again is noted here" }, ct);
+                await db.SaveChangesAsync(ct);
+                db.ChangeTracker.Clear();
+            }
             LogRaised(logger, ticket.Number, definitionId);
             return Raised(ticket.Number, true);
         }
@@ -140,7 +147,7 @@ internal sealed partial class IncidentRaiser(ItsmDbContext db, TicketService tic
         var now = time.GetUtcNow();
         var text = $"The alert {key} fired again (workflow {definitionId})" + (string.IsNullOrWhiteSpace(title) ? "" : $": {title.Trim()}")
             + (string.IsNullOrWhiteSpace(description) ? "" : $" — {description.Trim()}");
-        db.TicketEvents.Add(new TicketEventRecord { TicketNumber = open.Number, At = now, Kind = "note", Text = text.Length > 2000 ? text[..2000] : text });
+        db.TicketEvents.Add(new TicketEventRecord { TicketNumber = open.Number, At = now, Actor = $"the workflow {definitionId}", Kind = "note", Text = text.Length > 2000 ? text[..2000] : text });
         open.UpdatedAt = now;
         open.Revision++;
         await db.SaveChangesAsync(ct);
@@ -151,17 +158,32 @@ internal sealed partial class IncidentRaiser(ItsmDbContext db, TicketService tic
     /// <summary>Who the incident is for: a named person (by user name or address), an outside address, or the service's owner.</summary>
     private async Task<string> CallerAsync(string? named, string? serviceId, CancellationToken ct)
     {
+        var (caller, refusal) = await ResolveCallerAsync(db, serviceId, named, ct);
+        return caller ?? throw ProblemException.BadRequest(refusal!);
+    }
+
+    /// <summary>
+    /// The caller a workflow's incident is raised for, or why there is none: a named person who can sign in (by user name
+    /// or address), an outside address, or, when none is named, the service's owner if their account is on.
+    /// </summary>
+    public static async Task<(string? Caller, string? Refusal)> ResolveCallerAsync(ItsmDbContext db, string? serviceId, string? named, CancellationToken ct)
+    {
+        var service = await db.Services.AsNoTracking().Where(s => s.Id == serviceId).Select(s => new { s.Owner }).FirstOrDefaultAsync(ct);
+        if (service is null) return (null, $"There is no service '{serviceId}'.");
         if (string.IsNullOrWhiteSpace(named))
         {
-            var service = await db.Services.AsNoTracking().Where(s => s.Id == serviceId).Select(s => new { s.Owner }).FirstOrDefaultAsync(ct)
-                ?? throw ProblemException.BadRequest($"There is no service '{serviceId}'.");
-            return service.Owner ?? throw ProblemException.BadRequest($"No caller was named and the service '{serviceId}' has no owner to stand for one; give Raise Incident a caller.");
+            if (service.Owner is null) return (null, $"No caller was named and the service '{serviceId}' has no owner to stand for one; give Raise Incident a caller.");
+            var owner = await db.Users.AsNoTracking().Where(u => u.UserName == service.Owner).Select(u => new { u.DisabledAt }).FirstOrDefaultAsync(ct);
+            return owner is { DisabledAt: not null }
+                ? (null, $"No caller was named and the service '{serviceId}''s owner {service.Owner} is switched off; give Raise Incident a caller, or the service a new owner.")
+                : (service.Owner, null);
         }
         var normalized = named.Trim().ToUpperInvariant();
-        var person = await db.Users.AsNoTracking().Where(u => u.NormalizedUserName == normalized || u.NormalizedEmail == normalized).Select(u => u.UserName).FirstOrDefaultAsync(ct);
-        if (person is not null) return person;
-        if (named.Contains('@', StringComparison.Ordinal)) return named.Trim(); // someone outside the directory, told by email
-        throw ProblemException.BadRequest($"There is no person '{named}' to raise the incident for; name a user, an email address, or nobody (the service's owner).");
+        var person = await db.Users.AsNoTracking().Where(u => u.NormalizedUserName == normalized || u.NormalizedEmail == normalized).Select(u => new { u.UserName, u.DisabledAt }).FirstOrDefaultAsync(ct);
+        if (person is { DisabledAt: null }) return (person.UserName, null);
+        if (person is not null) return (null, $"The caller {person.UserName} is switched off.");
+        if (named.Contains('@', StringComparison.Ordinal)) return (named.Trim(), null); // someone outside the directory, told by email
+        return (null, $"There is no person '{named}' to raise the incident for; name a user, an email address, or nobody (the service's owner).");
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Incident {Number} raised by the workflow {DefinitionId}")]

@@ -74,7 +74,7 @@ internal static partial class OutboxEndpoints
         ILoggerFactory logs, CancellationToken cancellationToken)
     {
         var row = await FindAsync(db, id, cancellationToken);
-        if (StateOf(row) == Sent) throw ProblemException.Conflict($"Message '{id}' was sent at {row.ProcessedAt:yyyy-MM-dd HH:mm:ss} UTC; it is not sent again.");
+        if (StateOf(row) == Sent) throw ProblemException.Conflict($"Message '{id}' was sent at {Engine.Expressions.DisplayTime.Format(row.ProcessedAt!.Value, services.TimeZone)}; it is not sent again.");
         if (StateOf(row) == Failed)
         {
             if (Read(row).AwaitedByWorkflow) throw await AwaitedAsync(db, row, cancellationToken);

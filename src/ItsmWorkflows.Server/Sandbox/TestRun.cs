@@ -39,7 +39,11 @@ internal sealed class TestRun
             Approvers = host.Approvers,
             Calendars = host.Calendars,
             ChangeSchedule = host.ChangeSchedule,
-            Tickets = host.Tickets,
+            // The run's own ticket, not a real one of the same number: what its input said, with what the run set on it.
+            Tickets = new RunTickets(this),
+            IncidentIntake = host.IncidentIntake,
+            TimeZone = host.TimeZone,
+            TicketUrl = host.TicketUrl,
             Http = null, // no calls to other systems from a test run; Send HTTP Request says so
         };
         Runtime = new WorkflowRuntime(definitions, _instances, new PlanCache(registry), services, _scheduler);
@@ -62,8 +66,13 @@ internal sealed class TestRun
     /// <summary>One operation at a time per run: the in-memory stores are not meant for racing requests.</summary>
     public SemaphoreSlim Lock { get; } = new(1, 1);
 
+    private JsonObject? _inputTicket;
+    private string? _correlationId;
+
     public async Task StartAsync(JsonObject? input, string? correlationId, CancellationToken cancellationToken)
     {
+        _inputTicket = input?["ticket"] as JsonObject;
+        _correlationId = correlationId;
         var result = await Runtime.StartAsync(DefinitionId, new StartOptions
         {
             Input = input?.ToDictionary(p => p.Key, p => p.Value?.DeepClone()),
@@ -100,7 +109,9 @@ internal sealed class TestRun
         return true;
     }
 
-    /// <summary>Keeps the emails the run sent and reports them delivered; runs dispatched children's work.</summary>
+    private int _testIncidents;
+
+    /// <summary>Keeps the emails the run sent and reports them delivered (and incidents it would raise, as raised); runs dispatched children's work.</summary>
     private async Task SettleAsync(CancellationToken cancellationToken)
     {
         LastUsed = DateTimeOffset.UtcNow;
@@ -117,9 +128,15 @@ internal sealed class TestRun
                 kept["kind"] = message.Kind;
                 kept["at"] = Clock.GetUtcNow().ToString("O");
                 _emails.Add(kept);
-                if (message.Kind == EmailMessage.OutboxKind && message.BookmarkId is { } bookmarkId)
+                JsonObject? report = null;
+                if (message.Kind == EmailMessage.OutboxKind) report = new JsonObject { ["delivered"] = true, ["messageId"] = message.Id, ["reply"] = "250 kept by the test run, not sent" };
+                if (message.Kind == Engine.Activities.Tickets.RaiseIncident.OutboxKind)
                 {
-                    var report = new JsonObject { ["delivered"] = true, ["messageId"] = message.Id, ["reply"] = "250 kept by the test run, not sent" };
+                    // Nothing is raised for real: the step goes on with a number that says so, and the request is shown with the emails.
+                    report = new JsonObject { ["raised"] = true, ["number"] = $"INC-TEST-{++_testIncidents}", ["created"] = true };
+                }
+                if (report is not null && message.BookmarkId is { } bookmarkId)
+                {
                     try
                     {
                         await Runtime.ResumeAsync(message.InstanceId, bookmarkId, report, cancellationToken);
@@ -217,5 +234,22 @@ internal sealed class TestRun
     private sealed class ListLineWriter(List<string> lines) : ILineWriter
     {
         public void WriteLine(WorkflowState instance, string activityId, string text) => lines.Add($"{activityId}: {text}");
+    }
+
+    /// <summary>
+    /// currentTicket() and the "whoever has it now" defaults in a test run: the ticket the run's input describes (its
+    /// number, or the correlation id), then every change the run's steps made to it, in order.
+    /// </summary>
+    private sealed class RunTickets(TestRun run) : Engine.Activities.Tickets.ITicketDirectory
+    {
+        public ValueTask<Engine.Activities.Tickets.TicketNow?> FindAsync(string number, CancellationToken cancellationToken)
+        {
+            var input = run._inputTicket;
+            var ownNumber = input?["number"]?.GetValue<string>() ?? run._correlationId;
+            Engine.Activities.Tickets.TicketNow? ticket = string.Equals(ownNumber, number, StringComparison.OrdinalIgnoreCase)
+                ? new(number, input?["status"]?.GetValue<string>(), input?["assignmentGroup"]?.GetValue<string>(), input?["assignee"]?.GetValue<string>())
+                : null;
+            return ValueTask.FromResult(Engine.Activities.Tickets.TicketChanges.Apply(ticket, number, run._instances.RecordChanges));
+        }
     }
 }

@@ -114,7 +114,9 @@ internal static class TicketEndpoints
             if (search.Length > 200) throw ProblemException.BadRequest("Search for at most 200 characters.");
             // Every word must be found (in any case) in the number, the title or the description: "vpn drops" finds
             // "VPN drops every five minutes" and "the VPN ... drops". lower() on both sides, as both databases translate it.
-            foreach (var word in search.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Take(10))
+            var words = search.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            if (words.Length > 20) throw ProblemException.BadRequest($"Search for at most 20 words ({words.Length} were given).");
+            foreach (var word in words)
             {
                 var lower = word.ToLowerInvariant();
 #pragma warning disable CA1862, CA1304, CA1311 // StringComparison overloads do not translate to SQL; lower() does, on both databases.

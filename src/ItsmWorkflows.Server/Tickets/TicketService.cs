@@ -231,6 +231,27 @@ internal sealed partial class TicketService(ItsmDbContext db, WorkflowRuntime ru
             ? db.Instances.AnyAsync(i => i.Id == instanceId && i.Status == WorkflowStatus.Running, cancellationToken)
             : Task.FromResult(false);
 
+    /// <summary>
+    /// Assigns a ticket that nobody has to <paramref name="me"/> (history "Taken by …", a new revision); refused with 409
+    /// when someone took it meanwhile. For work its process no longer waits to be taken (it was taken once, then released).
+    /// </summary>
+    public async Task<TicketRecord> TakeAsync(TicketRecord ticket, string me, string? note, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var taken = await db.Tickets.Where(t => t.Id == ticket.Id && t.Assignee == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(t => t.Assignee, me).SetProperty(t => t.UpdatedAt, now).SetProperty(t => t.Revision, t => t.Revision + 1), cancellationToken);
+        if (taken == 0)
+        {
+            var current = await db.Tickets.AsNoTracking().Where(t => t.Id == ticket.Id).Select(t => t.Assignee).FirstOrDefaultAsync(cancellationToken);
+            throw ProblemException.Conflict($"{ticket.Number} was taken meanwhile by {await Identity.DisplayNames.OfAsync(db, current, cancellationToken)}; reload it.");
+        }
+        db.TicketEvents.Add(new TicketEventRecord { TicketNumber = ticket.Number, At = now, Actor = me, Kind = "assigned", Text = $"Taken by {await Identity.DisplayNames.OfAsync(db, me, cancellationToken)}" });
+        if (!string.IsNullOrWhiteSpace(note)) db.TicketEvents.Add(new TicketEventRecord { TicketNumber = ticket.Number, At = now, Actor = me, Kind = "note", Text = note.Trim() });
+        await db.SaveChangesAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+        return await db.Tickets.AsNoTracking().FirstAsync(t => t.Id == ticket.Id, cancellationToken);
+    }
+
     /// <summary>Cancels the ticket's process (its open tasks are withdrawn by it) and marks the ticket cancelled.</summary>
     public async Task<TicketRecord> CancelAsync(TicketRecord ticket, string actor, string? reason, CancellationToken cancellationToken)
     {

@@ -36,7 +36,7 @@ public sealed class CheckChangeConflicts : IActivity
         Outputs =
         [
             new OutputDescriptor("conflicts", "Object") { Description = "What overlaps: { changes: [{ number, title, services, serviceNames, start, end }], blackouts: [{ name, start, end, services }], windowPassed: true when the window is already over }." },
-            new OutputDescriptor("summary", "String") { Description = "What overlaps, in one sentence, such as \"Overlaps CHG0001002 (Email upgrade) on Email, 2026-03-10 10:00–12:00 UTC.\"" },
+            new OutputDescriptor("summary", "String") { Description = "What overlaps, in one sentence, such as \"Overlaps CHG0001002 (Email upgrade) on Email, 2026-03-10 10:00–12:00 UTC.\" (times in the organisation's zone)" },
         ],
         Outcomes = ["NoConflict", "Conflict"],
     };
@@ -74,11 +74,12 @@ public sealed class CheckChangeConflicts : IActivity
         var output = ToJson(conflicts, NameOf);
         output["windowPassed"] = passed;
         context.SetOutput("conflicts", output);
-        var summary = Summarise(conflicts, start, end, ignoreBlackouts, NameOf);
+        var zone = context.Services.TimeZone;
+        var summary = Summarise(conflicts, start, end, ignoreBlackouts, NameOf, zone);
         if (passed)
         {
             var overlaps = conflicts.IsEmpty ? "" : " It also " + char.ToLowerInvariant(summary[0]) + summary[1..];
-            summary = $"The planned window ended {end.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC, before the change could be scheduled: it needs a new window.{overlaps}";
+            summary = $"The planned window ended {Expressions.DisplayTime.Format(end, zone)}, before the change could be scheduled: it needs a new window.{overlaps}";
         }
         context.SetOutput("summary", summary);
         return ActivityResult.Outcome(conflicts.IsEmpty && !passed ? "NoConflict" : "Conflict");
@@ -106,11 +107,11 @@ public sealed class CheckChangeConflicts : IActivity
 
     private static JsonArray Strings(IEnumerable<string> values) => new([.. values.Select(v => (JsonNode?)JsonValue.Create(v))]);
 
-    private static string Summarise(ChangeScheduleConflicts conflicts, DateTimeOffset start, DateTimeOffset end, bool ignoreBlackouts, Func<string, string> nameOf)
+    private static string Summarise(ChangeScheduleConflicts conflicts, DateTimeOffset start, DateTimeOffset end, bool ignoreBlackouts, Func<string, string> nameOf, TimeZoneInfo zone)
     {
         if (conflicts.IsEmpty)
         {
-            var window = Span(start, end, start);
+            var window = Span(start, end, zone);
             return ignoreBlackouts
                 ? $"No other change on the same services overlaps {window} (blackout windows not checked)."
                 : $"No other change on the same services and no blackout window overlaps {window}.";
@@ -119,14 +120,14 @@ public sealed class CheckChangeConflicts : IActivity
         foreach (var c in conflicts.Changes)
         {
             var title = string.IsNullOrWhiteSpace(c.Title) ? "" : $" ({c.Title})";
-            parts.Add($"overlaps {c.Number}{title} on {string.Join(", ", c.SharedServiceIds.Select(nameOf))}, {Span(c.Start, c.End, start)}");
+            parts.Add($"overlaps {c.Number}{title} on {string.Join(", ", c.SharedServiceIds.Select(nameOf))}, {Span(c.Start, c.End, zone)}");
         }
         foreach (var b in conflicts.Blackouts)
         {
             var scope = b.CoversAllServices ? "" : $" on {string.Join(", ", b.ServiceIds.Select(nameOf))}";
             parts.Add(b.Start <= start && end <= b.End
                 ? $"inside blackout window {b.Name}{scope}"
-                : $"overlaps blackout window {b.Name}{scope}, {Span(b.Start, b.End, start)}");
+                : $"overlaps blackout window {b.Name}{scope}, {Span(b.Start, b.End, zone)}");
         }
         var sentence = string.Join("; ", parts);
         return char.ToUpperInvariant(sentence[0]) + sentence[1..] + ".";
@@ -134,15 +135,15 @@ public sealed class CheckChangeConflicts : IActivity
 
     /// <summary>
     /// A window as people write it, dated (the sentence is read in emails and histories away from the change's own
-    /// window) and in the offset the change's own start was given in, named: "UTC" (as windows are kept), else the offset.
+    /// window), in the organisation's time zone and named after it ("2026-03-10 10:00–12:00 Europe/Berlin").
     /// </summary>
-    private static string Span(DateTimeOffset from, DateTimeOffset to, DateTimeOffset reference)
+    private static string Span(DateTimeOffset from, DateTimeOffset to, TimeZoneInfo zone)
     {
-        var s = from.ToOffset(reference.Offset);
-        var e = to.ToOffset(reference.Offset);
+        var s = TimeZoneInfo.ConvertTime(from, zone);
+        var e = TimeZoneInfo.ConvertTime(to, zone);
         var inv = CultureInfo.InvariantCulture;
-        var zone = reference.Offset == TimeSpan.Zero ? "UTC" : "UTC" + reference.ToString("zzz", inv);
-        if (s.Date != e.Date) return $"{s.ToString("yyyy-MM-dd HH:mm", inv)}–{e.ToString("yyyy-MM-dd HH:mm", inv)} {zone}";
-        return $"{s.ToString("yyyy-MM-dd HH:mm", inv)}–{e.ToString("HH:mm", inv)} {zone}";
+        var name = Expressions.DisplayTime.Name(zone);
+        if (s.Date != e.Date) return $"{s.ToString("yyyy-MM-dd HH:mm", inv)}–{e.ToString("yyyy-MM-dd HH:mm", inv)} {name}";
+        return $"{s.ToString("yyyy-MM-dd HH:mm", inv)}–{e.ToString("HH:mm", inv)} {name}";
     }
 }

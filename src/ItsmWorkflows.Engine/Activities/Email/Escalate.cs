@@ -94,7 +94,7 @@ public sealed class Escalate : IActivity
             context.SetOutput("tier", index + 2);
             recipients = await context.Services.Approvers.ResolveAsync(["group:" + next], cancellationToken);
         }
-        var (to, invalid) = EmailMessage.ParseAddresses(recipients.Where(r => !string.IsNullOrWhiteSpace(r.Email)).Select(r => r.Email!).Distinct());
+        var (to, invalid) = EmailMessage.ParseAddresses(Notify.Addressed(recipients));
         if (invalid is not null) return ActivityResult.Fault($"'{invalid}' is not a valid email address.", "InvalidAddress");
         if (to.Count == 0)
         {

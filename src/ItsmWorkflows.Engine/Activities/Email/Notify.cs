@@ -32,8 +32,7 @@ public abstract class Notify : IActivity
         var (who, missing) = await RecipientsAsync(context, cancellationToken);
         if (string.IsNullOrWhiteSpace(who)) return ActivityResult.Fault(missing ?? $"{Descriptor.DisplayName} names nobody to notify.");
         var people = await context.Services.Approvers.ResolveAsync([who], cancellationToken);
-        var addresses = people.Where(p => !string.IsNullOrWhiteSpace(p.Email)).Select(p => p.DisplayName != p.Email ? $"{p.DisplayName} <{p.Email}>" : p.Email!).Distinct().ToList();
-        var (to, invalid) = EmailMessage.ParseAddresses(addresses);
+        var (to, invalid) = EmailMessage.ParseAddresses(Addressed(people));
         if (invalid is not null) return ActivityResult.Fault($"'{invalid}' is not a valid email address.", "InvalidAddress");
         if (to.Count == 0) return ActivityResult.Fault($"Nobody to notify: {who} has no email address.", "NoRecipient");
         var model = context.Get("model") as JsonObject;
@@ -43,6 +42,10 @@ public abstract class Notify : IActivity
     }
 
     public ValueTask<ActivityResult> ResumeAsync(ActivityContext context, ResumeStimulus stimulus, CancellationToken cancellationToken) => SendEmail.OnDelivery(context, stimulus);
+
+    /// <summary>People with an address, addressed by name as well ("Nina Network &lt;nina@…&gt;"): mail clients show who it is for.</summary>
+    internal static List<string> Addressed(IEnumerable<Approvals.ApproverInfo> people) =>
+        [.. people.Where(p => !string.IsNullOrWhiteSpace(p.Email)).Select(p => p.DisplayName != p.Email ? $"{p.DisplayName} <{p.Email}>" : p.Email!).Distinct()];
 }
 
 /// <summary>Tells the requester what happened, with a shipped template.</summary>

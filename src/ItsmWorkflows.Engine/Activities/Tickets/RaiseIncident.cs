@@ -46,7 +46,7 @@ public sealed class RaiseIncident : IActivity
 
     public static string Stimulus(string requestId) => "incident-raise:" + requestId;
 
-    public ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
+    public async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {
         var title = context.GetString("title")?.Trim();
         var service = context.GetString("service")?.Trim();
@@ -55,8 +55,13 @@ public sealed class RaiseIncident : IActivity
         var problems = new List<string>();
         if (string.IsNullOrEmpty(title)) problems.Add("a title");
         if (string.IsNullOrEmpty(service)) problems.Add("a service");
-        if (problems.Count > 0) return ValueTask.FromResult(ActivityResult.Fault($"Raise Incident needs {string.Join(" and ", problems)}."));
-        if (impact is < 1 or > 3 || urgency is < 1 or > 3) return ValueTask.FromResult(ActivityResult.Fault($"Raise Incident: impact and urgency are 1, 2 or 3 (got {impact} and {urgency})."));
+        if (problems.Count > 0) return ActivityResult.Fault($"Raise Incident needs {string.Join(" and ", problems)}.");
+        if (impact is < 1 or > 3 || urgency is < 1 or > 3) return ActivityResult.Fault($"Raise Incident: impact and urgency are 1, 2 or 3 (got {impact} and {urgency}).");
+        var caller = context.GetString("caller") is { } named && !string.IsNullOrWhiteSpace(named) ? named.Trim() : null;
+        if (await context.Services.IncidentIntake.RefusalAsync(service!, caller, cancellationToken) is { } refusal)
+        {
+            return ActivityResult.Fault($"The incident cannot be raised: {refusal}", "IncidentRefused");
+        }
         var id = context.NewId();
         var bookmark = context.CreateBookmark(Stimulus(id), new JsonObject { ["requestId"] = id, ["title"] = title });
         var payload = new JsonObject
@@ -67,13 +72,13 @@ public sealed class RaiseIncident : IActivity
             ["serviceId"] = service,
             ["impact"] = impact,
             ["urgency"] = urgency,
-            ["caller"] = context.GetString("caller") is { } caller && !string.IsNullOrWhiteSpace(caller) ? caller.Trim() : null,
+            ["caller"] = caller,
             ["alertKey"] = context.GetString("alertKey") is { } key && !string.IsNullOrWhiteSpace(key) ? key.Trim() : null,
             ["definitionId"] = context.Instance.DefinitionId,
             ["bookmarkId"] = bookmark.Id,
         };
         context.Instance.Outbound.Add(new OutboundMessage(id, OutboxKind, payload, context.Instance.InstanceId, bookmark.Id));
-        return ValueTask.FromResult(ActivityResult.Suspend(bookmark));
+        return ActivityResult.Suspend(bookmark);
     }
 
     /// <summary>The host reports: { raised: true, number, created } or { raised: false, reason }.</summary>
@@ -88,4 +93,23 @@ public sealed class RaiseIncident : IActivity
         context.SetOutput("created", payload["created"]?.DeepClone());
         return ValueTask.FromResult(ActivityResult.Done);
     }
+}
+
+/// <summary>
+/// Port: whether the host would raise an incident on this service for this caller, asked before the request is queued,
+/// so that an alert naming an unknown service or person stops its workflow at once (a webhook answers 500) instead of
+/// being accepted and refused later, unseen.
+/// </summary>
+public interface IIncidentIntake
+{
+    /// <summary>Why the incident would be refused, or null when it would be raised.</summary>
+    ValueTask<string?> RefusalAsync(string serviceId, string? caller, CancellationToken cancellationToken);
+}
+
+/// <summary>Accepts every request (engine-only runs and tests): the host refuses what it cannot raise when it raises it.</summary>
+public sealed class AcceptingIncidentIntake : IIncidentIntake
+{
+    public static AcceptingIncidentIntake Instance { get; } = new();
+
+    public ValueTask<string?> RefusalAsync(string serviceId, string? caller, CancellationToken cancellationToken) => ValueTask.FromResult<string?>(null);
 }

@@ -28,7 +28,14 @@ public static class TicketChanges
     public static async ValueTask<TicketNow?> CurrentAsync(ActivityContext context, string number, CancellationToken cancellationToken)
     {
         var current = await context.Services.Tickets.FindAsync(number, cancellationToken);
-        foreach (var change in context.Instance.RecordChanges)
+        return Apply(current, number, context.Instance.RecordChanges);
+    }
+
+    /// <summary>The ticket after these record changes (Set Status's updates to it, in order); null when neither says anything of it.</summary>
+    public static TicketNow? Apply(TicketNow? current, string number, IEnumerable<RecordChange> changes)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        foreach (var change in changes)
         {
             if (change.Kind != Update || !string.Equals(change.Payload["ticket"]?.GetValue<string>(), number, StringComparison.OrdinalIgnoreCase)) continue;
             current ??= new TicketNow(number, null, null, null);
