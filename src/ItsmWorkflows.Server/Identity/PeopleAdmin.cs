@@ -7,7 +7,8 @@ using Microsoft.EntityFrameworkCore;
 namespace ItsmWorkflows.Server.Identity;
 
 /// <summary>The directory's changes that need Identity: adding people, their roles, switching accounts off, groups.</summary>
-internal sealed partial class PeopleAdmin(ItsmDbContext db, UserManager<Person> users, TimeProvider time, Engine.Execution.WorkflowServices services, Mail.OutboxSignal outboxSignal, ILogger<PeopleAdmin> logger)
+internal sealed partial class PeopleAdmin(ItsmDbContext db, UserManager<Person> users, TimeProvider time, Engine.Execution.WorkflowServices services, Mail.OutboxSignal outboxSignal,
+    Approvals.SwitchedOffApprovals approvals, ILogger<PeopleAdmin> logger)
 {
     public static async Task<Person> FindAsync(UserManager<Person> users, string userName) =>
         await users.FindByNameAsync(userName.Trim()) ?? throw ProblemException.NotFound($"There is no person '{userName}'.");
@@ -65,12 +66,15 @@ internal sealed partial class PeopleAdmin(ItsmDbContext db, UserManager<Person> 
 
     /// <summary>
     /// Switches the account off or on. Switched off, the person's open tickets go back to their groups in the same
-    /// transaction (the response's releasedTickets says how many); switched on again, they get none of them back.
+    /// transaction (the response's releasedTickets says how many), and then the approvals waiting on their decision go to
+    /// their manager or delegate (handedOverApprovals; strandedApprovals for those nobody could take). Switched on again,
+    /// they get none of it back. Switching off an account that is off already hands over again what still waits on it.
     /// </summary>
     public async Task<DirectoryPersonDto> SetDisabledAsync(string userName, bool disabled, string actor, CancellationToken ct)
     {
         var person = await FindAsync(users, userName);
         int? released = null;
+        (int HandedOver, int Stranded)? handover = null;
         if (disabled && person.DisabledAt is null)
         {
             if (string.Equals(person.UserName, actor, StringComparison.OrdinalIgnoreCase)) throw ProblemException.Conflict("You cannot switch off your own account; another administrator can.");
@@ -95,7 +99,16 @@ internal sealed partial class PeopleAdmin(ItsmDbContext db, UserManager<Person> 
             await transaction.CommitAsync(ct);
             if (emails > 0) outboxSignal.Notify();
             released = count;
-            LogDisabled(logger, person.UserName!, actor, count);
+            // checkpoint: the approvals are handed over after the switch-off commits, each in its own workflow's commit (the
+            // workflow cannot join this transaction). A crash in between leaves some waiting on the person; switching the
+            // account off again hands over what still waits. Run to its end even if the caller goes away.
+            handover = await approvals.HandOverAsync(person, actor, CancellationToken.None);
+            LogDisabled(logger, person.UserName!, actor, count, handover.Value.HandedOver, handover.Value.Stranded);
+        }
+        else if (disabled)
+        {
+            handover = await approvals.HandOverAsync(person, actor, CancellationToken.None);
+            if (handover.Value.HandedOver + handover.Value.Stranded > 0) LogHandedOverAgain(logger, person.UserName!, actor, handover.Value.HandedOver, handover.Value.Stranded);
         }
         else if (!disabled && person.DisabledAt is not null)
         {
@@ -103,7 +116,12 @@ internal sealed partial class PeopleAdmin(ItsmDbContext db, UserManager<Person> 
             Check(await users.UpdateAsync(person));
             LogEnabled(logger, person.UserName!, actor);
         }
-        return (await PeopleEndpoints.DirectoryAsync(db, person.Id, ct, accounts: true))[0] with { ReleasedTickets = released };
+        return (await PeopleEndpoints.DirectoryAsync(db, person.Id, ct, accounts: true))[0] with
+        {
+            ReleasedTickets = released,
+            HandedOverApprovals = handover?.HandedOver,
+            StrandedApprovals = handover?.Stranded,
+        };
     }
 
     public async Task<GroupDto> AddGroupAsync(GroupRequest body, string actor, CancellationToken ct)
@@ -191,8 +209,11 @@ internal sealed partial class PeopleAdmin(ItsmDbContext db, UserManager<Person> 
     [LoggerMessage(Level = LogLevel.Information, Message = "Roles of {UserName} set to {Roles} by {Admin}")]
     private static partial void LogRoles(ILogger logger, string userName, string roles, string admin);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Account {UserName} switched off by {Admin}; {Released} open tickets assigned to them went back to their groups")]
-    private static partial void LogDisabled(ILogger logger, string userName, string admin, int released);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Account {UserName} switched off by {Admin}; {Released} open tickets assigned to them went back to their groups; {HandedOver} approvals waiting on them went to their manager or delegate, {Stranded} still wait on them with nobody to take them")]
+    private static partial void LogDisabled(ILogger logger, string userName, string admin, int released, int handedOver, int stranded);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Account {UserName}, already switched off, switched off again by {Admin}; {HandedOver} approvals waiting on them went to their manager or delegate, {Stranded} still wait on them with nobody to take them")]
+    private static partial void LogHandedOverAgain(ILogger logger, string userName, string admin, int handedOver, int stranded);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Account {UserName} switched on again by {Admin}")]
     private static partial void LogEnabled(ILogger logger, string userName, string admin);

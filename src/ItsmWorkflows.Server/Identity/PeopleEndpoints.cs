@@ -11,6 +11,14 @@ internal sealed record DirectoryPersonDto(string UserName, string DisplayName, s
     /// <summary>Only in the answer to switching an account off: how many of its open tickets went back to their groups.</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public int? ReleasedTickets { get; init; }
+
+    /// <summary>Only in the answer to switching an account off: how many approvals waiting on their decision went to their manager or delegate.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public int? HandedOverApprovals { get; init; }
+
+    /// <summary>Only in the answer to switching an account off: how many approvals still wait on them, because nobody could take them.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public int? StrandedApprovals { get; init; }
 }
 
 /// <summary>A group: its members' user names, and beside them (same order) the names people know them by.</summary>
