@@ -99,22 +99,22 @@ internal sealed partial class PeopleAdmin(ItsmDbContext db, UserManager<Person> 
             await transaction.CommitAsync(ct);
             if (emails > 0) outboxSignal.Notify();
             released = count;
-            // checkpoint: the approvals are handed over after the switch-off commits, each in its own workflow's commit (the
-            // workflow cannot join this transaction). A crash in between leaves some waiting on the person; switching the
-            // account off again hands over what still waits. Run to its end even if the caller goes away.
-            handover = await approvals.HandOverAsync(person, actor, CancellationToken.None);
-            LogDisabled(logger, person.UserName!, actor, count, handover.Value.HandedOver, handover.Value.Stranded);
-        }
-        else if (disabled)
-        {
-            handover = await approvals.HandOverAsync(person, actor, CancellationToken.None);
-            if (handover.Value.HandedOver + handover.Value.Stranded > 0) LogHandedOverAgain(logger, person.UserName!, actor, handover.Value.HandedOver, handover.Value.Stranded);
+            LogDisabled(logger, person.UserName!, actor, count);
         }
         else if (!disabled && person.DisabledAt is not null)
         {
             person.DisabledAt = null;
             Check(await users.UpdateAsync(person));
             LogEnabled(logger, person.UserName!, actor);
+        }
+        if (disabled)
+        {
+            // checkpoint: the approvals are handed over once the switch-off is committed, each in its own workflow's commit
+            // (a workflow cannot join that transaction). A crash in between leaves some waiting on the person; switching the
+            // account off again (it is off already: only this runs) hands over what still waits. Run to its end even if the
+            // caller goes away.
+            handover = await approvals.HandOverAsync(person, actor, CancellationToken.None);
+            if (handover.Value.HandedOver + handover.Value.Stranded > 0) LogHandedOver(logger, person.UserName!, actor, handover.Value.HandedOver, handover.Value.Stranded);
         }
         return (await PeopleEndpoints.DirectoryAsync(db, person.Id, ct, accounts: true))[0] with
         {
@@ -209,11 +209,11 @@ internal sealed partial class PeopleAdmin(ItsmDbContext db, UserManager<Person> 
     [LoggerMessage(Level = LogLevel.Information, Message = "Roles of {UserName} set to {Roles} by {Admin}")]
     private static partial void LogRoles(ILogger logger, string userName, string roles, string admin);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Account {UserName} switched off by {Admin}; {Released} open tickets assigned to them went back to their groups; {HandedOver} approvals waiting on them went to their manager or delegate, {Stranded} still wait on them with nobody to take them")]
-    private static partial void LogDisabled(ILogger logger, string userName, string admin, int released, int handedOver, int stranded);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Account {UserName} switched off by {Admin}; {Released} open tickets assigned to them went back to their groups")]
+    private static partial void LogDisabled(ILogger logger, string userName, string admin, int released);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Account {UserName}, already switched off, switched off again by {Admin}; {HandedOver} approvals waiting on them went to their manager or delegate, {Stranded} still wait on them with nobody to take them")]
-    private static partial void LogHandedOverAgain(ILogger logger, string userName, string admin, int handedOver, int stranded);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Switched-off account {UserName} ({Admin}): {HandedOver} approvals waiting on them went to their manager or delegate, {Stranded} still wait on them with nobody to take them")]
+    private static partial void LogHandedOver(ILogger logger, string userName, string admin, int handedOver, int stranded);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Account {UserName} switched on again by {Admin}")]
     private static partial void LogEnabled(ILogger logger, string userName, string admin);

@@ -101,6 +101,7 @@ internal static partial class PeopleEndpoints
             // takes them (before the delegate is asked on their behalf, which would then find nothing left).
             (int HandedOver, int Stranded)? handedOver = person.DisabledAt is not null && (body.Manager is not null || body.Delegate is not null)
                 ? await switchedOff.HandOverAsync(person, user.Identity!.Name!, CancellationToken.None) : null;
+            if (handedOver is { } counts && counts.HandedOver + counts.Stranded > 0) LogHandedOver(log, person.UserName!, user.Identity!.Name!, counts.HandedOver, counts.Stranded);
             await handover.ApplyAsync(person, previousDelegate, CancellationToken.None);
             return (await DirectoryAsync(db, person.Id, ct, accounts: true))[0] with { HandedOverApprovals = handedOver?.HandedOver, StrandedApprovals = handedOver?.Stranded };
         }).RequireAuthorization(Policies.Admin).WithSummary("Sets a person's display name, email, roles, manager, delegate, department and groups (a field left out stays; roles and groups are replaced whole). For a switched-off person, a manager or delegate given hands them the approvals still waiting on that person (handedOverApprovals, strandedApprovals).");
@@ -158,4 +159,7 @@ internal static partial class PeopleEndpoints
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Person {UserName} changed ({Fields}) by {Admin}")]
     private static partial void LogChanged(ILogger logger, string userName, string fields, string admin);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Switched-off account {UserName} given a manager or delegate by {Admin}: {HandedOver} approvals waiting on them went to their manager or delegate, {Stranded} still wait on them with nobody to take them")]
+    private static partial void LogHandedOver(ILogger logger, string userName, string admin, int handedOver, int stranded);
 }
