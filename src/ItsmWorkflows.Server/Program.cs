@@ -99,6 +99,7 @@ builder.Services.PostConfigure<ApprovalOptions>(o =>
 });
 builder.Services.AddScoped<ApprovalService>();
 builder.Services.AddScoped<DelegationHandover>();
+builder.Services.AddScoped<SwitchedOffApprovals>();
 builder.Services.AddScoped<ItsmWorkflows.Server.Identity.PeopleAdmin>();
 builder.Services.AddSingleton<DbApproverDirectory>();
 builder.Services.AddSingleton<ItsmWorkflows.Engine.Calendars.IBusinessCalendarProvider, ItsmWorkflows.Server.Calendars.DbCalendarProvider>();

@@ -290,6 +290,104 @@ public sealed class RequestApprovalTests
         Assert.Equal("timed out", Outcome(h2));
     }
 
+    private static async Task<WorkflowState> HandOverAsync(EngineHarness h, WorkflowState state, string from, params (string UserName, string As)[] to)
+    {
+        var offered = new JsonArray([.. to.Select(t => (JsonNode?)new JsonObject { ["userName"] = t.UserName, ["as"] = t.As })]);
+        var result = await h.Runtime.DecideApprovalAsync(ApprovalId(h), new JsonObject { ["handover"] = new JsonObject { ["from"] = from, ["to"] = offered } }, TestContext.Current.CancellationToken);
+        return result?.State ?? (await h.Instances.FindAsync(state.InstanceId, TestContext.Current.CancellationToken))!.Value.State;
+    }
+
+    private static (ApproverInfo? HandedOverTo, bool StillWaitsOn)? HandoverOf(WorkflowState state, string userName) =>
+        state.Frames.Values.Select(f => RequestApproval.HandoverOf(f.State, userName)).FirstOrDefault(h => h is not null);
+
+    [Fact]
+    public async Task Handover_GivesTheUndecidedSlotToTheManager_WhoIsAsked_AndTheRuleCountsThemInsteadOfTheOneSwitchedOff()
+    {
+        var h = new EngineHarness(approvers: new Directory());
+        var state = await h.StartAsync(Definition("['carol', 'dan']", "All"));
+        state = await DecideAsync(h, state, "dan", "approve");
+
+        state = await HandOverAsync(h, state, "carol", ("boss", "manager"), ("deputy", "delegate"));
+
+        // The boss is asked, with whose slot it was and as whom, in a request of its own (the same approval).
+        Assert.Equal(2, h.Instances.Outbox.Count);
+        var request = h.Instances.Outbox[^1].Payload;
+        Assert.Equal(ApprovalId(h), request["approvalId"]!.GetValue<string>());
+        var recipient = Assert.Single(request["recipients"]!.AsArray())!;
+        Assert.Equal(("boss", "carol", "manager"), (recipient["userName"]!.GetValue<string>(), recipient["handedOverFrom"]!.GetValue<string>(), recipient["handedOverAs"]!.GetValue<string>()));
+        Assert.Equal("boss", HandoverOf(state, "carol")!.Value.HandedOverTo!.UserName);
+        Assert.False(HandoverOf(state, "carol")!.Value.StillWaitsOn);
+        // Named as the directory names them now (it resolves "boss" itself, not the manager recorded on carol).
+        Assert.Equal(["Boss"], RequestApproval.PendingApprovers(state.Frames.Values.Single(f => f.State is JsonFrameState { Data: var d } && d["approvalId"] is not null).State));
+
+        // Carol (and her delegate) no longer decide anything here; with the boss's approval, All is met.
+        state = await DecideAsync(h, state, "carol", "reject");
+        state = await DecideAsync(h, state, "deputy", "reject");
+        Assert.Equal("(waiting)", Outcome(h));
+        state = await DecideAsync(h, state, "boss", "approve");
+
+        Assert.Equal("approved", Outcome(h));
+        var decision = state.ActivityOutputs["Approve1"]["decision"]!;
+        Assert.Equal(["boss", "dan"], decision["approvers"]!.AsArray().Select(a => a!.GetValue<string>()).Order());
+        var boss = Assert.Single(decision["decisions"]!.AsArray(), d => d!["decidedBy"]!.GetValue<string>() == "boss")!;
+        Assert.Equal("carol", boss["handedOverFrom"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Handover_PassesOverTheRequester_SomeoneAlreadyAsked_AndWhomTheDirectoryNoLongerKnows_AndWithNobodyLeftChangesNothing()
+    {
+        // The manager is the requester: the delegate takes it.
+        var h = new EngineHarness(approvers: new Directory());
+        var state = await h.StartAsync(Definition("['carol', 'dan']", "All", requester: "boss"));
+        state = await HandOverAsync(h, state, "carol", ("boss", "manager"), ("deputy", "delegate"));
+        Assert.Equal("deputy", HandoverOf(state, "carol")!.Value.HandedOverTo!.UserName);
+        Assert.Equal("delegate", h.Instances.Outbox[^1].Payload["recipients"]![0]!["handedOverAs"]!.GetValue<string>());
+
+        // The manager holds a slot already, and the delegate is not in the directory (switched off): nobody takes it.
+        var h2 = new EngineHarness(approvers: new Directory());
+        var s2 = await h2.StartAsync(Definition("['carol', 'dan']", "All"));
+        s2 = await HandOverAsync(h2, s2, "carol", ("dan", "manager"), ("nobody", "delegate"));
+        Assert.Single(h2.Instances.Outbox);
+        Assert.Null(HandoverOf(s2, "carol")!.Value.HandedOverTo);
+        Assert.True(HandoverOf(s2, "carol")!.Value.StillWaitsOn);
+        // Still Carol's, and still decided by her delegate as before.
+        s2 = await DecideAsync(h2, s2, "deputy", "approve");
+        s2 = await DecideAsync(h2, s2, "dan", "approve");
+        Assert.Equal("approved", Outcome(h2));
+
+        // A slot already decided, or handed over already, is not handed over (again).
+        var h3 = new EngineHarness(approvers: new Directory());
+        var s3 = await h3.StartAsync(Definition("['carol', 'dan']", "All"));
+        s3 = await DecideAsync(h3, s3, "dan", "approve");
+        s3 = await HandOverAsync(h3, s3, "dan", ("boss", "manager"));
+        s3 = await HandOverAsync(h3, s3, "carol", ("boss", "manager"));
+        s3 = await HandOverAsync(h3, s3, "carol", ("erin", "manager"));
+        Assert.Equal(2, h3.Instances.Outbox.Count);
+        Assert.Null(HandoverOf(s3, "dan")!.Value.HandedOverTo);
+        Assert.Equal("boss", HandoverOf(s3, "carol")!.Value.HandedOverTo!.UserName);
+    }
+
+    [Fact]
+    public async Task AnApprovalSavedBeforeHandoversExisted_StillLoads_AndHandsOver()
+    {
+        var h = new EngineHarness(approvers: new Directory());
+        var started = await h.StartAsync(Definition("['carol', 'dan']", "All"));
+        var (stored, version) = (await h.Instances.FindAsync(started.InstanceId, TestContext.Current.CancellationToken))!.Value;
+        // As an older server wrote it: slots without the handover fields.
+        var data = stored.Frames.Values.Select(f => f.State).OfType<JsonFrameState>().Single(f => f.Data["approvalId"] is not null).Data;
+        foreach (var slot in data["slots"]!.AsArray().OfType<JsonObject>())
+        {
+            Assert.True(slot.Remove("handedOverFrom") && slot.Remove("handedOverAs") && slot.Remove("handedOverAt"));
+        }
+        await h.Instances.SaveAsync(stored, version, TestContext.Current.CancellationToken);
+
+        var state = await DecideAsync(h, stored, "dan", "approve");
+        state = await HandOverAsync(h, state, "carol", ("boss", "manager"));
+        state = await DecideAsync(h, state, "boss", "approve");
+
+        Assert.Equal("approved", Outcome(h));
+    }
+
     /// <summary>Hands out a bookmark lookup, then lets another decision commit before the caller uses it (the race two approvers can run into).</summary>
     private sealed class RacingStore(ItsmWorkflows.Engine.Runtime.InMemoryWorkflowInstanceStore inner) : ItsmWorkflows.Engine.Runtime.IWorkflowInstanceStore
     {

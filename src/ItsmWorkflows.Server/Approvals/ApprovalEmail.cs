@@ -12,11 +12,13 @@ namespace ItsmWorkflows.Server.Approvals;
 internal static class ApprovalEmail
 {
     public static (string Subject, string Html, string Text) Render(string title, IReadOnlyList<KeyValuePair<string, string>> details, string? requester, string recipientName,
-        string? onBehalfOf, string? escalatedFrom, DateTimeOffset? dueAt, DateTimeOffset expiresAt, string approveUrl, string rejectUrl, TimeZoneInfo zone, int? reminder = null)
+        string? onBehalfOf, string? escalatedFrom, DateTimeOffset? dueAt, DateTimeOffset expiresAt, string approveUrl, string rejectUrl, TimeZoneInfo zone, int? reminder = null,
+        string? handedOverFrom = null, string? handedOverAs = null)
     {
         static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
         var why = onBehalfOf is not null ? $"You decide on behalf of {onBehalfOf}, who named you as their delegate."
             : escalatedFrom is not null ? $"{escalatedFrom} has not decided in time, so it comes to you as their manager."
+            : handedOverFrom is not null ? $"{handedOverFrom}'s account was switched off, so it comes to you{(handedOverAs is { Length: > 0 } role ? $" as their {role}" : "")}."
             : "You are an approver.";
         // A reminder's link replaces the earlier email's, which says so if it is used.
         var again = reminder is null ? "" : " It is still waiting for you; the buttons of the earlier email no longer work, these do.";

@@ -64,7 +64,7 @@ internal static class ApprovalEndpoints
             if (result.Accepted) return new DecisionResponse(result.Message, result.Outcome);
             throw result.Refusal switch
             {
-                DecisionRefusal.NotAnApprover or DecisionRefusal.SelfApproval or DecisionRefusal.DelegationEnded or DecisionRefusal.ApproverDisabled => new ProblemException(StatusCodes.Status403Forbidden, "Not allowed", result.Message),
+                DecisionRefusal.NotAnApprover or DecisionRefusal.SelfApproval or DecisionRefusal.DelegationEnded or DecisionRefusal.ApproverDisabled or DecisionRefusal.HandedOver => new ProblemException(StatusCodes.Status403Forbidden, "Not allowed", result.Message),
                 DecisionRefusal.InvalidDecision => ProblemException.BadRequest(result.Message),
                 DecisionRefusal.UnknownLink => ProblemException.NotFound($"There is no approval {approvalId}."),
                 _ => ProblemException.Conflict(result.Message),

@@ -61,7 +61,7 @@ internal sealed partial class ApprovalRequestMailer(ItsmDbContext db, WorkflowSe
         var recipients = await CurrentDelegatesAsync(request["recipients"]!.AsArray().OfType<JsonObject>().ToList(), approval.Requester, cancellationToken);
         // People by the names they know each other by: the requester, whoever a delegate decides for, whoever did not decide in time.
         var names = await Identity.DisplayNames.OfAsync(db,
-            recipients.SelectMany(r => new[] { r["onBehalfOf"]?.GetValue<string>(), r["escalatedFrom"]?.GetValue<string>() }).Append(approval.Requester), cancellationToken);
+            recipients.SelectMany(r => new[] { r["onBehalfOf"]?.GetValue<string>(), r["escalatedFrom"]?.GetValue<string>(), r["handedOverFrom"]?.GetValue<string>() }).Append(approval.Requester), cancellationToken);
         // A link lasts its configured lifetime, or until the approval's own deadline when that is later: the email
         // says "decide by" that deadline, and a link that died first left the approver without a way to decide.
         var lifetime = approval.DueAt is { } deadline && deadline - now > options.Value.LinkLifetime ? deadline - now : options.Value.LinkLifetime;
@@ -73,6 +73,14 @@ internal sealed partial class ApprovalRequestMailer(ItsmDbContext db, WorkflowSe
         {
             var userName = recipient["userName"]!.GetValue<string>();
             var slot = await db.ApprovalTokens.FirstOrDefaultAsync(t => t.ApprovalId == approvalId && t.Approver == userName, cancellationToken);
+            var handedOverFrom = recipient["handedOverFrom"]?.GetValue<string>();
+            if (slot is not null && handedOverFrom is not null && recipient["onBehalfOf"] is null && string.Equals(slot.OnBehalfOf, handedOverFrom, StringComparison.OrdinalIgnoreCase))
+            {
+                // Their delegate until now, they take the switched-off person's slot as their own: the link they hold (one per
+                // person and approval) becomes theirs, and goes out afresh saying why.
+                slot.OnBehalfOf = null;
+                slot.EmailedAt = null;
+            }
             // Already emailed for this content (or this reminder): skip (a redelivery after a temporary failure of another recipient).
             if (slot?.EmailedAt is not null && slot.ContentHash == approval.ContentHash && (reminder is not { } n || slot.Reminders >= n)) continue;
             // Decided meanwhile (after the workflow chose whom to remind, before this went out): no reminder.
@@ -111,7 +119,8 @@ internal sealed partial class ApprovalRequestMailer(ItsmDbContext db, WorkflowSe
             }
             var link = $"{baseUrl}/approvals/{token}";
             var (subject, html, text) = ApprovalEmail.Render(approval.Title, details, names.Shown(approval.Requester), slot.ApproverName ?? userName,
-                names.Shown(slot.OnBehalfOf), names.Shown(recipient["escalatedFrom"]?.GetValue<string>()), approval.DueAt, slot.ExpiresAt, link + "?decision=approve", link + "?decision=reject", services.TimeZone, reminder);
+                names.Shown(slot.OnBehalfOf), names.Shown(recipient["escalatedFrom"]?.GetValue<string>()), approval.DueAt, slot.ExpiresAt, link + "?decision=approve", link + "?decision=reject", services.TimeZone, reminder,
+                names.Shown(handedOverFrom), recipient["handedOverAs"]?.GetValue<string>());
             var message = composer.Envelope(slot.Id, null, now);
             message.Subject = subject;
             message.Headers.Add("X-Itsm-Approval", approvalId);

@@ -54,6 +54,20 @@ internal sealed partial class ApprovalService
         return [.. openHashes.Select(h => byHash[h])];
     }
 
+    /// <summary>
+    /// The open approvals waiting on this person's own decision: asked in their own right (not as someone's delegate),
+    /// and nothing recorded for their slot yet (a decision by them or for them, or a handover).
+    /// </summary>
+    public static async Task<List<string>> WaitingOnAsync(ItsmDbContext db, string userName, CancellationToken cancellationToken)
+    {
+        var own = await db.ApprovalTokens.AsNoTracking().Where(t => t.Approver == userName && t.OnBehalfOf == null).Select(t => t.ApprovalId).ToListAsync(cancellationToken);
+        var open = await OpenAmongAsync(db, own, cancellationToken);
+        if (open.Count == 0) return open;
+        var decided = await db.ApprovalAudit.AsNoTracking().Where(a => open.Contains(a.ApprovalId) && a.Decision != "Revised" && (a.OnBehalfOf == userName || a.OnBehalfOf == null && a.Actor == userName))
+            .Select(a => a.ApprovalId).ToListAsync(cancellationToken);
+        return [.. open.Except(decided, StringComparer.Ordinal)];
+    }
+
     /// <summary>The approval with its audit trail, for its approvers and for operators.</summary>
     public async Task<ApprovalDetailDto?> GetAsync(string approvalId, string userName, bool isOperator, CancellationToken cancellationToken)
     {

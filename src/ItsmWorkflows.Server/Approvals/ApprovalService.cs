@@ -25,6 +25,7 @@ internal enum DecisionRefusal
     ProcessStopped,
     DelegationEnded,
     ApproverDisabled,
+    HandedOver,
 }
 
 internal sealed record DecisionResult(DecisionRefusal Refusal, string Message, string? Outcome = null)
@@ -93,7 +94,7 @@ internal sealed partial class ApprovalService(ItsmDbContext db, WorkflowRuntime 
         if (slot is null) return Refused(DecisionRefusal.NotAnApprover);
         if (!await StillDelegateAsync(slot, cancellationToken)) return Refused(DecisionRefusal.DelegationEnded);
         if (!await IsOpenAsync(approval.Id, cancellationToken)) return Refused(DecisionRefusal.Closed);
-        if (await IsDecidedAsync(approval.Id, slot, cancellationToken)) return Refused(DecisionRefusal.AlreadyDecided);
+        if (await TakenAsync(approval.Id, slot, cancellationToken) is not DecisionRefusal.None and var taken) return Refused(taken);
         if (RequestApproval.ParseDecision(decision) is null) return Refused(DecisionRefusal.InvalidDecision);
         return await ApplyAsync(approval, slot, decision, comment, channel, ip, userAgent, cancellationToken);
     }
@@ -225,7 +226,7 @@ internal sealed partial class ApprovalService(ItsmDbContext db, WorkflowRuntime 
         if (string.Equals(slot.Approver, approval.Requester, StringComparison.OrdinalIgnoreCase)) return Refused(DecisionRefusal.SelfApproval);
         if (!await IsOpenAsync(approval.Id, cancellationToken)) return Refused(DecisionRefusal.Closed);
         if (!string.Equals(slot.ContentHash, approval.ContentHash, StringComparison.Ordinal)) return Refused(DecisionRefusal.ContentChanged);
-        if (await IsDecidedAsync(approval.Id, slot, cancellationToken)) return Refused(DecisionRefusal.AlreadyDecided);
+        if (await TakenAsync(approval.Id, slot, cancellationToken) is not DecisionRefusal.None and var taken) return Refused(taken);
         return new DecisionResult(DecisionRefusal.None, "");
     }
 
@@ -254,11 +255,16 @@ internal sealed partial class ApprovalService(ItsmDbContext db, WorkflowRuntime 
         return db.Bookmarks.AnyAsync(b => b.StimulusHash == hash, cancellationToken);
     }
 
-    /// <summary>The slot (the approver's own, which a delegate decides on their behalf) already has a decision.</summary>
-    private Task<bool> IsDecidedAsync(string approvalId, ApprovalTokenRecord slot, CancellationToken cancellationToken)
+    /// <summary>
+    /// Whether the slot (the approver's own, which a delegate decides on their behalf) is taken: decided already, or
+    /// handed over to someone else when its approver was switched off (the workflow no longer has it).
+    /// </summary>
+    private async Task<DecisionRefusal> TakenAsync(string approvalId, ApprovalTokenRecord slot, CancellationToken cancellationToken)
     {
         var holder = slot.OnBehalfOf ?? slot.Approver;
-        return db.ApprovalAudit.AnyAsync(a => a.ApprovalId == approvalId && a.Decision != "Revised" && (a.OnBehalfOf == holder || a.OnBehalfOf == null && a.Actor == holder), cancellationToken);
+        var recorded = await db.ApprovalAudit.Where(a => a.ApprovalId == approvalId && a.Decision != "Revised" && (a.OnBehalfOf == holder || a.OnBehalfOf == null && a.Actor == holder))
+            .Select(a => a.Decision).ToListAsync(cancellationToken);
+        return recorded.Count == 0 ? DecisionRefusal.None : recorded.Contains(SwitchedOffApprovals.HandedOver) ? DecisionRefusal.HandedOver : DecisionRefusal.AlreadyDecided;
     }
 
     public static IReadOnlyList<KeyValuePair<string, string>> DetailsOf(ApprovalRecord approval)
@@ -286,6 +292,7 @@ internal sealed partial class ApprovalService(ItsmDbContext db, WorkflowRuntime 
         DecisionRefusal.InvalidDecision => "Choose Approve or Reject.",
         DecisionRefusal.ApproverDisabled => "This link's approver has been switched off in the directory, so it decides nothing; the service desk can say who decides instead.",
         DecisionRefusal.DelegationEnded => "You no longer decide for this approver: they decide themselves again, or named someone else as their delegate.",
+        DecisionRefusal.HandedOver => "This approval no longer waits on this approver: their account was switched off and it was handed over to someone else, who decides it now.",
         DecisionRefusal.ProcessStopped => "The process this approval belongs to is stopped by an incident, which an operator has to clear first. Nothing was recorded; your link still works, so try again later.",
         _ => "",
     });

@@ -30,11 +30,8 @@ internal sealed class DelegationHandover(ItsmDbContext db, WorkflowServices serv
     /// <summary>Every approval still waiting on this person's own decision is sent to the delegate, through the outbox like any approval email.</summary>
     private async Task HandOverAsync(string userName, Person chosen, CancellationToken cancellationToken)
     {
-        var own = await db.ApprovalTokens.AsNoTracking().Where(t => t.Approver == userName && t.OnBehalfOf == null).Select(t => t.ApprovalId).ToListAsync(cancellationToken);
-        var open = await ApprovalService.OpenAmongAsync(db, own, cancellationToken);
+        var open = await ApprovalService.WaitingOnAsync(db, userName, cancellationToken);
         if (open.Count == 0) return;
-        var decided = await db.ApprovalAudit.AsNoTracking().Where(a => open.Contains(a.ApprovalId) && a.Decision != "Revised" && (a.OnBehalfOf == userName || a.OnBehalfOf == null && a.Actor == userName))
-            .Select(a => a.ApprovalId).ToListAsync(cancellationToken);
         var delegateName = chosen.UserName!;
         // One link per person and approval: someone already asked (in their own right or for another) is not asked twice.
         var alreadyAsked = await db.ApprovalTokens.AsNoTracking().Where(t => open.Contains(t.ApprovalId) && t.Approver == delegateName).Select(t => t.ApprovalId).ToListAsync(cancellationToken);
@@ -43,7 +40,7 @@ internal sealed class DelegationHandover(ItsmDbContext db, WorkflowServices serv
         var added = 0;
         foreach (var approval in approvals)
         {
-            if (decided.Contains(approval.Id) || alreadyAsked.Contains(approval.Id)) continue;
+            if (alreadyAsked.Contains(approval.Id)) continue;
             // The requester never approves their own request, not as anyone's delegate either.
             if (string.Equals(approval.Requester, delegateName, StringComparison.OrdinalIgnoreCase)) continue;
             var request = new JsonObject

@@ -49,7 +49,8 @@ internal sealed class ApprovalTokenRecord
 
     public string? Email { get; init; }
 
-    public string? OnBehalfOf { get; init; }
+    /// <summary>Whom the holder decides for as their delegate; cleared when that person's slot is handed over to the holder.</summary>
+    public string? OnBehalfOf { get; set; }
 
     public required string TokenHash { get; set; }
 

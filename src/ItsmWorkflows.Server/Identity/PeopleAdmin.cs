@@ -7,7 +7,8 @@ using Microsoft.EntityFrameworkCore;
 namespace ItsmWorkflows.Server.Identity;
 
 /// <summary>The directory's changes that need Identity: adding people, their roles, switching accounts off, groups.</summary>
-internal sealed partial class PeopleAdmin(ItsmDbContext db, UserManager<Person> users, TimeProvider time, Engine.Execution.WorkflowServices services, Mail.OutboxSignal outboxSignal, ILogger<PeopleAdmin> logger)
+internal sealed partial class PeopleAdmin(ItsmDbContext db, UserManager<Person> users, TimeProvider time, Engine.Execution.WorkflowServices services, Mail.OutboxSignal outboxSignal,
+    Approvals.SwitchedOffApprovals approvals, ILogger<PeopleAdmin> logger)
 {
     public static async Task<Person> FindAsync(UserManager<Person> users, string userName) =>
         await users.FindByNameAsync(userName.Trim()) ?? throw ProblemException.NotFound($"There is no person '{userName}'.");
@@ -65,12 +66,15 @@ internal sealed partial class PeopleAdmin(ItsmDbContext db, UserManager<Person> 
 
     /// <summary>
     /// Switches the account off or on. Switched off, the person's open tickets go back to their groups in the same
-    /// transaction (the response's releasedTickets says how many); switched on again, they get none of them back.
+    /// transaction (the response's releasedTickets says how many), and then the approvals waiting on their decision go to
+    /// their manager or delegate (handedOverApprovals; strandedApprovals for those nobody could take). Switched on again,
+    /// they get none of it back. Switching off an account that is off already hands over again what still waits on it.
     /// </summary>
     public async Task<DirectoryPersonDto> SetDisabledAsync(string userName, bool disabled, string actor, CancellationToken ct)
     {
         var person = await FindAsync(users, userName);
         int? released = null;
+        (int HandedOver, int Stranded)? handover = null;
         if (disabled && person.DisabledAt is null)
         {
             if (string.Equals(person.UserName, actor, StringComparison.OrdinalIgnoreCase)) throw ProblemException.Conflict("You cannot switch off your own account; another administrator can.");
@@ -103,7 +107,21 @@ internal sealed partial class PeopleAdmin(ItsmDbContext db, UserManager<Person> 
             Check(await users.UpdateAsync(person));
             LogEnabled(logger, person.UserName!, actor);
         }
-        return (await PeopleEndpoints.DirectoryAsync(db, person.Id, ct, accounts: true))[0] with { ReleasedTickets = released };
+        if (disabled)
+        {
+            // checkpoint: the approvals are handed over once the switch-off is committed, each in its own workflow's commit
+            // (a workflow cannot join that transaction). A crash in between leaves some waiting on the person; switching the
+            // account off again (it is off already: only this runs) hands over what still waits. Run to its end even if the
+            // caller goes away.
+            handover = await approvals.HandOverAsync(person, actor, CancellationToken.None);
+            if (handover.Value.HandedOver + handover.Value.Stranded > 0) LogHandedOver(logger, person.UserName!, actor, handover.Value.HandedOver, handover.Value.Stranded);
+        }
+        return (await PeopleEndpoints.DirectoryAsync(db, person.Id, ct, accounts: true))[0] with
+        {
+            ReleasedTickets = released,
+            HandedOverApprovals = handover?.HandedOver,
+            StrandedApprovals = handover?.Stranded,
+        };
     }
 
     public async Task<GroupDto> AddGroupAsync(GroupRequest body, string actor, CancellationToken ct)
@@ -193,6 +211,9 @@ internal sealed partial class PeopleAdmin(ItsmDbContext db, UserManager<Person> 
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Account {UserName} switched off by {Admin}; {Released} open tickets assigned to them went back to their groups")]
     private static partial void LogDisabled(ILogger logger, string userName, string admin, int released);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Switched-off account {UserName} ({Admin}): {HandedOver} approvals waiting on them went to their manager or delegate, {Stranded} still wait on them with nobody to take them")]
+    private static partial void LogHandedOver(ILogger logger, string userName, string admin, int handedOver, int stranded);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Account {UserName} switched on again by {Admin}")]
     private static partial void LogEnabled(ILogger logger, string userName, string admin);

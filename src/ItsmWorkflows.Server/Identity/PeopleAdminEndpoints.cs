@@ -31,7 +31,7 @@ internal static partial class PeopleAdminEndpoints
             .WithSummary("Sets or resets a person's password: their sessions end and a sign-in lockout is lifted.");
         people.MapPost("/{userName}/disable", (string userName, ClaimsPrincipal user, PeopleAdmin admin, CancellationToken ct) => admin.SetDisabledAsync(userName, true, user.Identity!.Name!, ct))
             .RequireAuthorization(Policies.Admin)
-            .WithSummary("Switches an account off: no sign-in, no API token, and every session and live connection ends (within Identity:SessionCheckInterval). Its open tickets go back to their groups, whose agents are emailed (releasedTickets says how many); what it raised or closed, and history, stay.");
+            .WithSummary("Switches an account off: no sign-in, no API token, and every session and live connection ends (within Identity:SessionCheckInterval). Its open tickets go back to their groups, whose agents are emailed (releasedTickets says how many); the approvals waiting on its decision go to its manager, else its delegate, who is emailed a link (handedOverApprovals; strandedApprovals counts those nobody could take); what it raised or closed, and history, stay. Called again on an account already off, it hands over what still waits.");
         people.MapPost("/{userName}/enable", (string userName, ClaimsPrincipal user, PeopleAdmin admin, CancellationToken ct) => admin.SetDisabledAsync(userName, false, user.Identity!.Name!, ct))
             .RequireAuthorization(Policies.Admin)
             .WithSummary("Switches an account on again; its API tokens work again unless revoked or expired. The tickets released when it was switched off stay with their groups.");

@@ -11,6 +11,14 @@ internal sealed record DirectoryPersonDto(string UserName, string DisplayName, s
     /// <summary>Only in the answer to switching an account off: how many of its open tickets went back to their groups.</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public int? ReleasedTickets { get; init; }
+
+    /// <summary>Only in the answer to switching an account off (or setting the manager or delegate of one that is off): how many approvals waiting on their decision went to their manager or delegate.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public int? HandedOverApprovals { get; init; }
+
+    /// <summary>Only with <see cref="HandedOverApprovals"/>: how many approvals still wait on them, because nobody could take them.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public int? StrandedApprovals { get; init; }
 }
 
 /// <summary>A group: its members' user names, and beside them (same order) the names people know them by.</summary>
@@ -41,7 +49,8 @@ internal static partial class PeopleEndpoints
             await handover.ApplyAsync(me, previous, CancellationToken.None);
             return (await DirectoryAsync(db, me.Id, ct))[0];
         }).WithSummary("Names who decides your approvals while you are away, those already waiting included (null clears it and withdraws the links the former delegate did not use).");
-        people.MapPut("/{userName}", async (string userName, PersonUpdateRequest body, ClaimsPrincipal user, ItsmDbContext db, PeopleAdmin admin, Microsoft.AspNetCore.Identity.UserManager<Person> users, Approvals.DelegationHandover handover, ILoggerFactory logs, CancellationToken ct) =>
+        people.MapPut("/{userName}", async (string userName, PersonUpdateRequest body, ClaimsPrincipal user, ItsmDbContext db, PeopleAdmin admin, Microsoft.AspNetCore.Identity.UserManager<Person> users, Approvals.DelegationHandover handover,
+            Approvals.SwitchedOffApprovals switchedOff, ILoggerFactory logs, CancellationToken ct) =>
         {
             // One transaction: a refusal after the roles were set (a reporting loop, an unknown group) keeps nothing,
             // where the roles (and the names with them) were already saved by Identity.
@@ -88,9 +97,14 @@ internal static partial class PeopleEndpoints
             var log = logs.CreateLogger("ItsmWorkflows.Server.Identity.People");
             var fields = Changed(body);
             LogChanged(log, person.UserName!, fields, user.Identity!.Name!);
+            // Someone switched off may have approvals nobody could take when it happened: a manager or delegate given now
+            // takes them (before the delegate is asked on their behalf, which would then find nothing left).
+            (int HandedOver, int Stranded)? handedOver = person.DisabledAt is not null && (body.Manager is not null || body.Delegate is not null)
+                ? await switchedOff.HandOverAsync(person, user.Identity!.Name!, CancellationToken.None) : null;
+            if (handedOver is { } counts && counts.HandedOver + counts.Stranded > 0) LogHandedOver(log, person.UserName!, user.Identity!.Name!, counts.HandedOver, counts.Stranded);
             await handover.ApplyAsync(person, previousDelegate, CancellationToken.None);
-            return (await DirectoryAsync(db, person.Id, ct, accounts: true))[0];
-        }).RequireAuthorization(Policies.Admin).WithSummary("Sets a person's display name, email, roles, manager, delegate, department and groups (a field left out stays; roles and groups are replaced whole).");
+            return (await DirectoryAsync(db, person.Id, ct, accounts: true))[0] with { HandedOverApprovals = handedOver?.HandedOver, StrandedApprovals = handedOver?.Stranded };
+        }).RequireAuthorization(Policies.Admin).WithSummary("Sets a person's display name, email, roles, manager, delegate, department and groups (a field left out stays; roles and groups are replaced whole). For a switched-off person, a manager or delegate given hands them the approvals still waiting on that person (handedOverApprovals, strandedApprovals).");
 
         app.MapGet("/api/groups", (ItsmDbContext db, CancellationToken ct) => GroupsAsync(db, null, ct)).WithTags("People").RequireAuthorization(Policies.SignedIn).WithSummary("Groups and their members.");
     }
@@ -145,4 +159,7 @@ internal static partial class PeopleEndpoints
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Person {UserName} changed ({Fields}) by {Admin}")]
     private static partial void LogChanged(ILogger logger, string userName, string fields, string admin);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Switched-off account {UserName} given a manager or delegate by {Admin}: {HandedOver} approvals waiting on them went to their manager or delegate, {Stranded} still wait on them with nobody to take them")]
+    private static partial void LogHandedOver(ILogger logger, string userName, string admin, int handedOver, int stranded);
 }

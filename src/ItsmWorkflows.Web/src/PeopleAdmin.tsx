@@ -32,6 +32,14 @@ function released(count: number) {
   return count === 0 ? "" : count === 1 ? " Their open ticket went back to its group." : ` Their ${count} open tickets went back to their groups.`;
 }
 
+/** What became of the approvals waiting on a switched-off person, and what to do about those nobody could take. */
+function handedOver(person: DirectoryPerson, handed: number, stranded: number) {
+  const went = handed === 0 ? "" : handed === 1 ? " An approval waiting on them went to their manager or delegate." : ` ${handed} approvals waiting on them went to their manager or delegate.`;
+  const left = stranded === 0 ? ""
+    : ` ${stranded === 1 ? "An approval still waits" : `${stranded} approvals still wait`} on ${person.displayName}: nobody could take ${stranded === 1 ? "it" : "them"} (no manager or delegate who is switched on, is not the requester and is not asked on it already). Give them a manager who can: saving hands ${stranded === 1 ? "it" : "them"} over.`;
+  return went + left;
+}
+
 /** One person's details as an administrator edits them: names, roles, groups, manager; a new password; off or on. */
 function PersonEditor({ person, people, groups, onDone }: { person: DirectoryPerson; people: DirectoryPerson[]; groups: Group[]; onDone: (message: Message) => void }) {
   const [displayName, setDisplayName] = useState(person.displayName);
@@ -52,7 +60,8 @@ function PersonEditor({ person, people, groups, onDone }: { person: DirectoryPer
       {error && <p className="message error" role="alert">{error}</p>}
       <form onSubmit={(e) => {
         e.preventDefault();
-        void run(() => api.changePerson(person.userName, { displayName, email, department, manager, roles, groups: memberOf }), `${displayName} saved.`);
+        void run(() => api.changePerson(person.userName, { displayName, email, department, manager, roles, groups: memberOf }),
+          (saved) => `${displayName} saved.${handedOver(person, saved.handedOverApprovals ?? 0, saved.strandedApprovals ?? 0)}`);
       }}>
         <div className="row">
           <label>Display name <input value={displayName} onChange={(e) => setDisplayName(e.target.value)} required /></label>
@@ -84,8 +93,8 @@ function PersonEditor({ person, people, groups, onDone }: { person: DirectoryPer
         {person.disabled
           ? <button type="button" onClick={() => void run(() => api.switchAccount(person.userName, true), `${person.displayName} can sign in again.`)}>Switch on</button>
           : <button type="button" className="danger" onClick={() => {
-            if (window.confirm(`Switch off ${person.displayName}? They are signed out everywhere, their API tokens stop working until switched on again, and their open tickets go back to their groups for good.`)) {
-              void run(() => api.switchAccount(person.userName, false), (off) => `${person.displayName} is switched off.${released(off.releasedTickets ?? 0)}`);
+            if (window.confirm(`Switch off ${person.displayName}? They are signed out everywhere, their API tokens stop working until switched on again, their open tickets go back to their groups for good, and the approvals waiting on them go to their manager or delegate.`)) {
+              void run(() => api.switchAccount(person.userName, false), (off) => `${person.displayName} is switched off.${released(off.releasedTickets ?? 0)}${handedOver(person, off.handedOverApprovals ?? 0, off.strandedApprovals ?? 0)}`);
             }
           }}>Switch off</button>}
       </p>

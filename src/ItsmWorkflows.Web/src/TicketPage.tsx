@@ -77,7 +77,10 @@ export function TicketPage({ number, me }: { number: string; me: Me }) {
     }),
     ...detail.approvals.flatMap((a) => [
       { at: a.createdAt, kind: "approval", text: `Approval asked of ${a.approvers.join(", ")}: ${a.title}` },
-      ...a.decisions.map((d) => ({ at: d.at, kind: "approval", text: `${d.decision} by ${d.byName ?? d.by}${d.onBehalfOf ? ` for ${d.onBehalfOfName ?? d.onBehalfOf}` : ""} (${d.channel})${d.comment ? `: “${d.comment}”` : ""}` })),
+      // A handover is no decision: the administrator who switched the approver off, and the comment says to whom it went.
+      ...a.decisions.map((d) => ({ at: d.at, kind: "approval", text: d.decision === "HandedOver"
+        ? `Handed over by ${d.byName ?? d.by}${d.comment ? `: ${d.comment}` : ""}`
+        : `${d.decision} by ${d.byName ?? d.by}${d.onBehalfOf ? ` for ${d.onBehalfOfName ?? d.onBehalfOf}` : ""} (${d.channel})${d.comment ? `: “${d.comment}”` : ""}` })),
     ]),
     ...detail.emails.map((e) => ({ at: e.sentAt ?? e.queuedAt, kind: "email", text: `Email “${e.subject}”${e.to.length ? ` to ${e.to.join(", ")}` : ""}${e.failed ? ` — could not be delivered: ${e.error}` : e.error ? ` — not sent yet: ${e.error}` : e.sentAt ? "" : " — queued"}` })),
     ...Object.values(detail.sla).flatMap(slaEvents),

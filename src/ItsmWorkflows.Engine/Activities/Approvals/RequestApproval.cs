@@ -12,7 +12,9 @@ namespace ItsmWorkflows.Engine.Activities.Approvals;
 /// decide the outcome as decisions arrive; a due time ends the wait (TimedOut, approve, reject, or
 /// escalate once to the pending approvers' managers). An approver away can be decided for by their
 /// delegate. The requester never approves their own request. The host sends each approver a link and
-/// reports decisions by resuming the activity with { approver, decision, comment, channel }.
+/// reports decisions by resuming the activity with { approver, decision, comment, channel }; it hands the
+/// undecided slot of someone who can no longer decide (switched off) to another person with
+/// { handover: { from, to: [{ userName, as }] } }.
 /// Output "decision": { outcome, approvalId, contentHash, decisions: [...], approvers: [...] }.
 /// </summary>
 public sealed class RequestApproval : IActivity
@@ -146,6 +148,7 @@ public sealed class RequestApproval : IActivity
             if (pending.Count > 0) Notify(context, state, pending);
             return Suspend(context, state);
         }
+        if (payload?["handover"] is JsonObject handover) return await HandOverAsync(context, state, handover, cancellationToken);
         var approver = payload?["approver"]?.ToString();
         var approve = ParseDecision(payload?["decision"]?.ToString());
         // Someone named as a delegate after this approval was asked decides for the approver the host says they act for
@@ -169,6 +172,40 @@ public sealed class RequestApproval : IActivity
         slot.At = context.Now;
         Save(context, state);
         return Tally(state) is { } outcome ? Finish(context, state, outcome) : Suspend(context, state);
+    }
+
+    /// <summary>
+    /// The host says someone can no longer decide (their account was switched off): their undecided slot goes to the first
+    /// of the people offered (their manager, then their delegate) who is not the requester, holds no slot here yet and whom
+    /// the directory still knows; that person is asked as any approver is, and the tally is taken again. With nobody to
+    /// take it, or no undecided slot of theirs (decided or handed over already), nothing changes: the host reads the state.
+    /// </summary>
+    private static async ValueTask<ActivityResult> HandOverAsync(ActivityContext context, ApprovalState state, JsonObject handover, CancellationToken cancellationToken)
+    {
+        var from = handover["from"]?.ToString();
+        var index = state.Slots.FindIndex(s => s.Decision is null && string.Equals(s.Approver.UserName, from, StringComparison.OrdinalIgnoreCase));
+        if (index < 0) return Suspend(context, state);
+        var offered = (handover["to"] as JsonArray ?? [])
+            .Select(c => c is JsonObject o ? (UserName: o["userName"]?.ToString(), As: o["as"]?.ToString()) : (UserName: c?.ToString(), As: null))
+            .Where(c => c.UserName is { Length: > 0 } name && !name.StartsWith("group:", StringComparison.OrdinalIgnoreCase)
+                && !string.Equals(name, state.Requester, StringComparison.OrdinalIgnoreCase)
+                && !state.Slots.Any(s => string.Equals(s.Approver.UserName, name, StringComparison.OrdinalIgnoreCase)))
+            .ToList();
+        if (offered.Count == 0) return Suspend(context, state);
+        // The directory says who they are now (address, delegate, manager for a later escalation) and leaves out anyone switched off.
+        var known = await context.Services.Approvers.ResolveAsync([.. offered.Select(c => c.UserName!)], cancellationToken);
+        foreach (var (userName, role) in offered)
+        {
+            if (known.FirstOrDefault(a => string.Equals(a.UserName, userName, StringComparison.OrdinalIgnoreCase)) is not { } person) continue;
+            // The new slot replaces the old one, so the rule counts the same number of approvers: an All with the others
+            // approved now waits on this person only.
+            var slot = new Slot { Approver = person, HandedOverFrom = state.Slots[index].Approver.UserName, HandedOverAs = role, HandedOverAt = context.Now };
+            state.Slots[index] = slot;
+            Save(context, state);
+            Notify(context, state, [slot]);
+            return Tally(state) is { } outcome ? Finish(context, state, outcome) : Suspend(context, state);
+        }
+        return Suspend(context, state);
     }
 
     /// <summary>True to approve, false to reject, null for anything else; one rule for the activity and every host path that checks a decision first.</summary>
@@ -252,6 +289,7 @@ public sealed class RequestApproval : IActivity
             {
                 ["approver"] = s.Approver.UserName,
                 ["approverName"] = s.Approver.DisplayName,
+                ["handedOverFrom"] = s.HandedOverFrom,
                 ["decidedBy"] = s.DecidedBy,
                 ["decidedByName"] = s.DecidedByName ?? s.DecidedBy,
                 ["onBehalfOf"] = s.OnBehalfOf,
@@ -284,10 +322,10 @@ public sealed class RequestApproval : IActivity
         var recipients = new JsonArray();
         foreach (var slot in slots)
         {
-            recipients.Add(Recipient(slot.Approver, null, slot.EscalatedFrom));
+            recipients.Add(Recipient(slot.Approver, null, slot));
             if (slot.Approver.Delegate is { } delegated && !string.Equals(delegated.UserName, state.Requester, StringComparison.OrdinalIgnoreCase))
             {
-                recipients.Add(Recipient(delegated, slot.Approver.UserName, slot.EscalatedFrom));
+                recipients.Add(Recipient(delegated, slot.Approver.UserName, slot));
             }
         }
         var payload = new JsonObject
@@ -310,13 +348,16 @@ public sealed class RequestApproval : IActivity
         context.Instance.Outbound.Add(new OutboundMessage(context.NewId(), OutboxKind, payload, context.Instance.InstanceId, null));
     }
 
-    private static JsonObject Recipient(ApproverInfo person, string? onBehalfOf, string? escalatedFrom) => new()
+    private static JsonObject Recipient(ApproverInfo person, string? onBehalfOf, Slot slot) => new()
     {
         ["userName"] = person.UserName,
         ["displayName"] = person.DisplayName,
         ["email"] = person.Email,
         ["onBehalfOf"] = onBehalfOf,
-        ["escalatedFrom"] = escalatedFrom,
+        ["escalatedFrom"] = slot.EscalatedFrom,
+        // Whose slot this was, and as whom it came to this approver ("manager", "delegate"), for the email to say why.
+        ["handedOverFrom"] = slot.HandedOverFrom,
+        ["handedOverAs"] = slot.HandedOverAs,
     };
 
     private static string? Parse(string? value, string fallback, string[] allowed) =>
@@ -334,6 +375,18 @@ public sealed class RequestApproval : IActivity
         frameState is JsonFrameState { Data: var data } && data["approvalId"] is not null && data.Deserialize<ApprovalState>(Json) is { } state
             ? [.. state.Slots.Where(s => s.Decision is null).Select(s => s.Approver.DisplayName).Distinct()]
             : null;
+
+    /// <summary>
+    /// Where a waiting Request Approval stands with <paramref name="userName"/>, read from its frame's state: whom a slot
+    /// of theirs was handed over to (null if none was), and whether an undecided slot still waits on them; null for a
+    /// frame that is not an approval's.
+    /// </summary>
+    public static (ApproverInfo? HandedOverTo, bool StillWaitsOn)? HandoverOf(FrameState? frameState, string userName)
+    {
+        if (frameState is not JsonFrameState { Data: var data } || data["approvalId"] is null || data.Deserialize<ApprovalState>(Json) is not { } state) return null;
+        var handed = state.Slots.FirstOrDefault(s => string.Equals(s.HandedOverFrom, userName, StringComparison.OrdinalIgnoreCase))?.Approver;
+        return (handed, state.Slots.Any(s => s.Decision is null && string.Equals(s.Approver.UserName, userName, StringComparison.OrdinalIgnoreCase)));
+    }
 
     private static ApprovalState Load(ActivityContext context) => context.GetState<JsonFrameState>().Data.Deserialize<ApprovalState>(Json)
         ?? throw new InvalidOperationException("The approval's progress is missing from the instance state.");
@@ -388,6 +441,17 @@ public sealed class RequestApproval : IActivity
         public required ApproverInfo Approver { get; init; }
 
         public string? EscalatedFrom { get; init; }
+
+        /// <summary>
+        /// The user name of the approver whose undecided slot this was before it was handed over (they were switched off);
+        /// null, or absent from a slot saved before handovers existed, for one asked in their own right.
+        /// </summary>
+        public string? HandedOverFrom { get; init; }
+
+        /// <summary>What the new approver is to the one before ("manager", "delegate"), as the host offered them.</summary>
+        public string? HandedOverAs { get; init; }
+
+        public DateTimeOffset? HandedOverAt { get; init; }
 
         public string? Decision { get; set; }
 
