@@ -235,6 +235,20 @@ public sealed class PeopleAdminTests(PostgresSessionCheckFixture fixture) : ICla
     }
 
     [Fact]
+    public async Task SwitchingOffAGroupsLastMember_SaysTheGroupIsLeftWithNobody()
+    {
+        var erin = await fixture.ClientAsync("erin");
+        await OkAsync(await erin.PostJsonAsync("/api/people", new { userName = "olga", displayName = "Olga Oncall", roles = Names("agent") }));
+        await OkAsync(await erin.PostJsonAsync("/api/people", new { userName = "otto", displayName = "Otto Oncall", roles = Names("agent") }));
+        await OkAsync(await erin.PostJsonAsync("/api/groups", new { name = "Night Shift", members = Names("olga", "otto") }));
+
+        var first = await OkAsync(await erin.PostJsonAsync("/api/people/olga/disable", new { }));
+        Assert.Empty(first["groupsLeftEmpty"]!.AsArray()); // otto is still there
+        var last = await OkAsync(await erin.PostJsonAsync("/api/people/otto/disable", new { }));
+        Assert.Equal(["Night Shift"], last["groupsLeftEmpty"]!.AsArray().Select(g => g!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task ASwitchedOffPerson_IsAskedToApproveNothing_AsMemberDelegateOrManager()
     {
         var erin = await fixture.ClientAsync("erin");

@@ -74,6 +74,7 @@ internal sealed partial class PeopleAdmin(ItsmDbContext db, UserManager<Person> 
     {
         var person = await FindAsync(users, userName);
         int? released = null;
+        List<string>? leftEmpty = null;
         (int HandedOver, int Stranded)? handover = null;
         if (disabled && person.DisabledAt is null)
         {
@@ -100,6 +101,13 @@ internal sealed partial class PeopleAdmin(ItsmDbContext db, UserManager<Person> 
             if (emails > 0) outboxSignal.Notify();
             released = count;
             LogDisabled(logger, person.UserName!, actor, count);
+            // A group whose last switched-on member this was: its queue, its tasks' emails and its requesters' notes reach
+            // nobody now. Said in the answer and the log, for the administrator to add someone.
+            var personId = person.Id;
+            leftEmpty = await db.Groups.Where(g => db.GroupMembers.Any(m => m.GroupId == g.Id && m.PersonId == personId)
+                    && !db.GroupMembers.Any(m => m.GroupId == g.Id && m.PersonId != personId && db.Users.Any(u => u.Id == m.PersonId && u.DisabledAt == null)))
+                .OrderBy(g => g.Name).Select(g => g.Name).ToListAsync(ct);
+            foreach (var group in leftEmpty) LogGroupLeftEmpty(logger, group, person.UserName!);
         }
         else if (!disabled && person.DisabledAt is not null)
         {
@@ -119,6 +127,7 @@ internal sealed partial class PeopleAdmin(ItsmDbContext db, UserManager<Person> 
         return (await PeopleEndpoints.DirectoryAsync(db, person.Id, ct, accounts: true))[0] with
         {
             ReleasedTickets = released,
+            GroupsLeftEmpty = leftEmpty,
             HandedOverApprovals = handover?.HandedOver,
             StrandedApprovals = handover?.Stranded,
         };
@@ -220,4 +229,7 @@ internal sealed partial class PeopleAdmin(ItsmDbContext db, UserManager<Person> 
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Group {Group} changed by {Admin}")]
     private static partial void LogGroup(ILogger logger, string group, string admin);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Group {Group} has nobody switched on in it now that {UserName} is switched off: its work and mail reach nobody until someone is added")]
+    private static partial void LogGroupLeftEmpty(ILogger logger, string group, string userName);
 }

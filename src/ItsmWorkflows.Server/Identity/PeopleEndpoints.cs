@@ -19,6 +19,10 @@ internal sealed record DirectoryPersonDto(string UserName, string DisplayName, s
     /// <summary>Only with <see cref="HandedOverApprovals"/>: how many approvals still wait on them, because nobody could take them.</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public int? StrandedApprovals { get; init; }
+
+    /// <summary>Only in the answer to switching an account off: its groups that now have nobody switched on in them (their work and mail reach nobody).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? GroupsLeftEmpty { get; init; }
 }
 
 /// <summary>A group: its members' user names, and beside them (same order) the names people know them by.</summary>

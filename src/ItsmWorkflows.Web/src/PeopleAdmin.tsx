@@ -94,7 +94,7 @@ function PersonEditor({ person, people, groups, onDone }: { person: DirectoryPer
           ? <button type="button" onClick={() => void run(() => api.switchAccount(person.userName, true), `${person.displayName} can sign in again.`)}>Switch on</button>
           : <button type="button" className="danger" onClick={() => {
             if (window.confirm(`Switch off ${person.displayName}? They are signed out everywhere, their API tokens stop working until switched on again, their open tickets go back to their groups for good, and the approvals waiting on them go to their manager or delegate.`)) {
-              void run(() => api.switchAccount(person.userName, false), (off) => `${person.displayName} is switched off.${released(off.releasedTickets ?? 0)}${handedOver(person, off.handedOverApprovals ?? 0, off.strandedApprovals ?? 0)}`);
+              void run(() => api.switchAccount(person.userName, false), (off) => `${person.displayName} is switched off.${released(off.releasedTickets ?? 0)}${handedOver(person, off.handedOverApprovals ?? 0, off.strandedApprovals ?? 0)}${(off.groupsLeftEmpty ?? []).length > 0 ? ` Nobody is left in ${(off.groupsLeftEmpty ?? []).join(", ")}: add someone, or its work reaches nobody.` : ""}`);
             }
           }}>Switch off</button>}
       </p>

@@ -234,6 +234,7 @@ export interface DirectoryPerson {
   roles?: string[] | null; disabled?: boolean | null;
   /** Only in the answer to switching an account off: how many of its open tickets went back to their groups. */
   releasedTickets?: number | null;
+  groupsLeftEmpty?: string[] | null;
   /** Only in the answer to switching an account off (or changing one that is off): approvals waiting on them that went to their manager or delegate, and those nobody could take. */
   handedOverApprovals?: number | null;
   strandedApprovals?: number | null;
