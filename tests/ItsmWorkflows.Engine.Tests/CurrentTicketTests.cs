@@ -57,7 +57,41 @@ public sealed class CurrentTicketTests
 
         await h.StartAsync(definition, new Dictionary<string, System.Text.Json.Nodes.JsonNode?> { ["ticket"] = new System.Text.Json.Nodes.JsonObject { ["assignmentGroup"] = "Service Desk" } }, Number);
 
-        Assert.Equal(["Network / nina / In progress (raised to Service Desk)", "Network Engineering / nina / Escalated"], h.Output.Lines);
+        // Handed to another group with nobody named: it leaves nina, as the host applies the change.
+        Assert.Equal(["Network / nina / In progress (raised to Service Desk)", "Network Engineering / null / Escalated"], h.Output.Lines);
+    }
+
+    [Fact]
+    public async Task ASwitchCase_ReadsTheTicket_AndANewGroupTakesItFromItsAssignee_AsTheHostApplies()
+    {
+        var h = Harness();
+        const string Cases = """
+            "mode": { "typeName": "SwitchMode", "expression": { "type": "Literal", "value": "MatchFirst" } }, "cases": [
+              { "label": "Mine", "condition": { "type": "JavaScript", "value": "currentTicket().assignmentGroup === 'Network'" } } ]
+            """;
+        var definition = Flowchart(
+            string.Join(",",
+                Activity("Route", "Elsa.FlowSwitch", Cases), WriteLine("Net", "network has it"), WriteLine("Else", "someone else"),
+                Activity("Hand", "Itsm.SetStatus", Literal("assignmentGroup", "Network Engineering")),
+                WriteLineJs("After", "currentTicket().assignmentGroup + ' / ' + currentTicket().assignee")),
+            string.Join(",", Connect("Route", "Net", "Mine"), Connect("Route", "Else", "Default"), Connect("Net", "Hand"), Connect("Hand", "After")));
+
+        await h.StartAsync(definition, correlationId: Number);
+
+        // Handed to another group with nobody named: nina no longer has it (the record writer clears the assignee too).
+        Assert.Equal(["network has it", "Network Engineering / null"], h.Output.Lines);
+    }
+
+    [Fact]
+    public async Task Escalate_FromAGroupOutsideTheTiers_GoesNowhere_RatherThanBackToTheFirst()
+    {
+        var h = Harness(group: "Desktop Support");
+        var state = await h.StartAsync(Flowchart(string.Join(",", Activity("Up", "Itsm.Escalate", string.Join(",",
+            Js("tiers", "['Service Desk', 'Network', 'Network Engineering']", "String[]"), Js("model", "({ number: 'INC0000042' })"))),
+            WriteLine("Top", "nobody further")), Connect("Up", "Top", "NoFurtherTier")), correlationId: Number);
+
+        Assert.Equal(["nobody further"], h.Output.Lines);
+        Assert.Empty(h.Instances.Outbox);
     }
 
     [Fact]

@@ -14,7 +14,9 @@ public static class DisplayTime
     {
         ArgumentNullException.ThrowIfNull(zone);
         var local = TimeZoneInfo.ConvertTime(at, zone);
-        return local.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " " + Name(zone);
+        // The hour the clocks go back happens twice: the offset tells the two apart.
+        var offset = zone.IsAmbiguousTime(local) ? " (UTC" + local.ToString("zzz", CultureInfo.InvariantCulture) + ")" : "";
+        return local.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + offset + " " + Name(zone);
     }
 
     /// <summary>A window: both ends in the zone, the zone named once ("2026-12-05 10:00–2026-12-05 12:00 UTC").</summary>
@@ -37,5 +39,7 @@ public static class DisplayTime
         text is { Length: > 0 } && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null;
 
     /// <summary>A time held in JSON (text or a date), or null.</summary>
-    public static DateTimeOffset? Parse(JsonNode? node) => node is JsonValue v && v.TryGetValue<DateTimeOffset>(out var at) ? at : Parse(node?.ToString());
+    public static DateTimeOffset? Parse(JsonNode? node) =>
+        // Text goes through the text rule (UTC when it has no offset); JSON's own date reading would take the machine's zone.
+        node is JsonValue v && !v.TryGetValue<string>(out _) && v.TryGetValue<DateTimeOffset>(out var at) ? at : Parse(node?.ToString());
 }

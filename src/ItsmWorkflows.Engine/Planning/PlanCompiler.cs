@@ -186,6 +186,8 @@ public sealed class PlanCompiler(ActivityRegistry registry, IWorkflowDefinitionP
 
     private static void CompileInputs(PlanNode planNode, DefinitionPlan plan)
     {
+        // Any script of this activity (its inputs, a switch's cases…) may call currentTicket(): the ticket is read before it runs.
+        planNode.ReadsTicket = planNode.Node.Properties.ToJsonString().Contains("currentTicket", StringComparison.Ordinal);
         foreach (var input in planNode.Descriptor.Inputs)
         {
             var raw = planNode.Node.GetProperty(input.Name);
@@ -200,7 +202,6 @@ public sealed class PlanCompiler(ActivityRegistry registry, IWorkflowDefinitionP
             {
                 if (binding?.Expression is { } model)
                 {
-                    if (model.Value is JsonValue source && source.TryGetValue<string>(out var text) && text.Contains("currentTicket", StringComparison.Ordinal)) planNode.ReadsTicket = true;
                     expression = ExpressionCompiler.Compile(model, typeName, plan.Helpers);
                 }
                 else if (binding?.PlainValue is { } plain)

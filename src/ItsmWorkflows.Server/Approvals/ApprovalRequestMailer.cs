@@ -83,9 +83,16 @@ internal sealed partial class ApprovalRequestMailer(ItsmDbContext db, WorkflowSe
             }
             // Already emailed for this content (or this reminder): skip (a redelivery after a temporary failure of another recipient).
             if (slot?.EmailedAt is not null && slot.ContentHash == approval.ContentHash && (reminder is not { } n || slot.Reminders >= n)) continue;
-            // Decided meanwhile (after the workflow chose whom to remind, before this went out): no reminder.
-            if (reminder is not null && await db.ApprovalAudit.AnyAsync(a => a.ApprovalId == approvalId && a.Actor == userName && a.ContentHash == approval.ContentHash
-                && (a.Decision == "Approved" || a.Decision == "Rejected"), cancellationToken)) continue;
+            if (reminder is not null)
+            {
+                // No reminder to someone who decides in the inbox only (it would replace nothing they hold), to a
+                // switched-off account, or for a slot decided (by the approver or their delegate) or handed over meanwhile.
+                if (slot?.Email is null || await db.Users.AnyAsync(u => u.UserName == userName && u.DisabledAt != null, cancellationToken)) continue;
+                if ((await ApprovalService.SlotRecordsAsync(db, approvalId, slot.OnBehalfOf ?? slot.Approver, cancellationToken)).Count > 0) continue;
+            }
+            // A reminder's fresh link replaces the one sent before only once it is on its way: if it cannot be sent, the
+            // earlier email's link must still work.
+            var before = reminder is not null && slot is not null ? (slot.TokenHash, slot.ExpiresAt) : ((string, DateTimeOffset)?)null;
             var token = ApprovalTokens.New();
             if (slot is null)
             {
@@ -111,7 +118,6 @@ internal sealed partial class ApprovalRequestMailer(ItsmDbContext db, WorkflowSe
                 slot.ContentHash = approval.ContentHash;
                 slot.ExpiresAt = now + lifetime;
             }
-            if (reminder is { } number) slot.Reminders = number;
             await db.SaveChangesAsync(cancellationToken);
             if (slot.Email is null)
             {
@@ -135,16 +141,19 @@ internal sealed partial class ApprovalRequestMailer(ItsmDbContext db, WorkflowSe
                 await transport.SendAsync(message, cancellationToken);
                 slot.EmailedAt = services.Time.GetUtcNow();
                 slot.EmailError = null;
+                if (reminder is { } number) slot.Reminders = number;
             }
             catch (Exception ex) when (ex is ParseException || ex is MailDeliveryException { Permanent: true } || ex is MailDeliveryException && attempts >= mail.Value.MaxAttempts)
             {
                 // This approver cannot be emailed; the approval goes on (the inbox still shows it) and the reason is kept.
                 slot.EmailError = ex is MailDeliveryException m ? m.Reply : ex.Message;
                 LogCannotEmail(logger, slot.Id, slot.EmailError);
+                if (before is { } kept) (slot.TokenHash, slot.ExpiresAt, slot.Reminders) = (kept.Item1, kept.Item2, reminder!.Value);
             }
             catch (MailDeliveryException ex)
             {
                 temporaryFailure = ex.Reply;
+                if (before is { } kept) (slot.TokenHash, slot.ExpiresAt) = (kept.Item1, kept.Item2); // tried again with a new link
             }
             await db.SaveChangesAsync(cancellationToken);
         }

@@ -261,11 +261,14 @@ internal sealed partial class ApprovalService(ItsmDbContext db, WorkflowRuntime 
     /// </summary>
     private async Task<DecisionRefusal> TakenAsync(string approvalId, ApprovalTokenRecord slot, CancellationToken cancellationToken)
     {
-        var holder = slot.OnBehalfOf ?? slot.Approver;
-        var recorded = await db.ApprovalAudit.Where(a => a.ApprovalId == approvalId && a.Decision != "Revised" && (a.OnBehalfOf == holder || a.OnBehalfOf == null && a.Actor == holder))
-            .Select(a => a.Decision).ToListAsync(cancellationToken);
+        var recorded = await SlotRecordsAsync(db, approvalId, slot.OnBehalfOf ?? slot.Approver, cancellationToken);
         return recorded.Count == 0 ? DecisionRefusal.None : recorded.Contains(SwitchedOffApprovals.HandedOver) ? DecisionRefusal.HandedOver : DecisionRefusal.AlreadyDecided;
     }
+
+    /// <summary>What the audit holds for the slot of <paramref name="holder"/> (decided by them or their delegate, or handed over); empty while it is open.</summary>
+    internal static Task<List<string>> SlotRecordsAsync(ItsmDbContext db, string approvalId, string holder, CancellationToken cancellationToken) =>
+        db.ApprovalAudit.Where(a => a.ApprovalId == approvalId && a.Decision != "Revised" && (a.OnBehalfOf == holder || a.OnBehalfOf == null && a.Actor == holder))
+            .Select(a => a.Decision).ToListAsync(cancellationToken);
 
     public static IReadOnlyList<KeyValuePair<string, string>> DetailsOf(ApprovalRecord approval)
     {

@@ -84,7 +84,8 @@ public sealed class Escalate : IActivity
                 currentGroup = (await TicketChanges.CurrentAsync(context, ticket, cancellationToken))?.Group;
             }
             var index = tiers.ToList().FindIndex(g => string.Equals(g, currentGroup?.Trim(), StringComparison.OrdinalIgnoreCase));
-            if (index + 1 >= tiers.Count)
+            // A group outside the tiers (an agent moved it elsewhere) is not escalated back to the first tier: nobody further.
+            if (index + 1 >= tiers.Count || (index < 0 && !string.IsNullOrWhiteSpace(currentGroup)))
             {
                 context.SetOutput("escalatedTo", null);
                 return ActivityResult.Outcome("NoFurtherTier");

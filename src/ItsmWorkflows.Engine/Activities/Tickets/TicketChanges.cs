@@ -40,8 +40,13 @@ public static class TicketChanges
             if (change.Kind != Update || !string.Equals(change.Payload["ticket"]?.GetValue<string>(), number, StringComparison.OrdinalIgnoreCase)) continue;
             current ??= new TicketNow(number, null, null, null);
             if (change.Payload["status"]?.GetValue<string>() is { } status) current = current with { Status = status };
-            if (change.Payload["assignmentGroup"]?.GetValue<string>() is { } group) current = current with { Group = group };
-            if (change.Payload["assignee"]?.GetValue<string>() is { } assignee) current = current with { Assignee = assignee, AssigneeName = null };
+            // As the host applies it (TicketRecordWriter): a new group takes the ticket from its assignee unless one is named with it.
+            var assignee = change.Payload["assignee"]?.GetValue<string>();
+            if (change.Payload["assignmentGroup"]?.GetValue<string>() is { } group && !string.Equals(group, current.Group, StringComparison.Ordinal))
+            {
+                current = current with { Group = group, Assignee = assignee, AssigneeName = null };
+            }
+            else if (assignee is not null) current = current with { Assignee = assignee, AssigneeName = null };
         }
         return current;
     }
