@@ -63,6 +63,20 @@ public sealed class RaiseIncidentTests
         Assert.Empty(ghost.Instances.Outbox);
     }
 
+    [Fact]
+    public async Task ATitleOrAlertKeyTooLongToKeep_FaultsAtOnce()
+    {
+        var h = new EngineHarness();
+        var title = await h.StartAsync(Definition(string.Join(",", Literal("title", new string('t', 301)), Literal("service", "network"))));
+        var key = new EngineHarness();
+        var alert = await key.StartAsync(Definition(string.Join(",", Literal("title", "Disk full"), Literal("service", "network"), Literal("alertKey", new string('k', 201)))));
+
+        Assert.Equal("Raise Incident: the title is 301 characters long; an incident's title takes at most 300.", Assert.Single(title.Incidents).Message);
+        Assert.Equal("Raise Incident: the alert key is 201 characters long; at most 200.", Assert.Single(alert.Incidents).Message);
+        Assert.Empty(h.Instances.Outbox);
+        Assert.Empty(key.Instances.Outbox);
+    }
+
     [Theory]
     [InlineData("", "network", "3", "Raise Incident needs a title.")]
     [InlineData("Disk full", "", "3", "Raise Incident needs a service.")]

@@ -298,7 +298,7 @@ public sealed class RequestApprovalTests
     }
 
     private static (ApproverInfo? HandedOverTo, bool StillWaitsOn)? HandoverOf(WorkflowState state, string userName) =>
-        state.Frames.Values.Select(f => RequestApproval.HandoverOf(f.State, userName)).FirstOrDefault(h => h is not null);
+        state.Frames.Values.Select(f => RequestApproval.HandoverOf(f.State, (f.State as JsonFrameState)?.Data["approvalId"]?.GetValue<string>() ?? "", userName)).FirstOrDefault(h => h is not null);
 
     [Fact]
     public async Task Handover_GivesTheUndecidedSlotToTheManager_WhoIsAsked_AndTheRuleCountsThemInsteadOfTheOneSwitchedOff()

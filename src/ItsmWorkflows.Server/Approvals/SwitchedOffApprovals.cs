@@ -64,9 +64,16 @@ internal sealed partial class SwitchedOffApprovals(ItsmDbContext db, WorkflowRun
                 LogStranded(logger, approval.Id, approval.InstanceId, userName, "its process is stopped by an incident; switch the account off again once an operator has cleared it");
                 continue;
             }
+            catch (Exception ex) when (ex is ConcurrencyException || Runtime.EfWorkflowInstanceStore.IsTransient(ex))
+            {
+                // The switch-off is committed: one approval that could not be handed over now is counted and logged, not a 500.
+                stranded++;
+                LogStranded(logger, approval.Id, approval.InstanceId, userName, $"its workflow could not be reached ({ex.GetBaseException().Message}); switch the account off again to retry");
+                continue;
+            }
             // Decided or withdrawn meanwhile: it waits on nobody now.
             if (result is null) continue;
-            var where = result.State.Frames.Values.Select(f => RequestApproval.HandoverOf(f.State, userName)).FirstOrDefault(h => h is not null);
+            var where = result.State.Frames.Values.Select(f => RequestApproval.HandoverOf(f.State, approval.Id, userName)).FirstOrDefault(h => h is not null);
             if (where?.HandedOverTo is { } taker)
             {
                 await RecordAsync(approval, person, taker, to.FirstOrDefault(o => string.Equals(o.Person.UserName, taker.UserName, StringComparison.OrdinalIgnoreCase)).As, actor, cancellationToken);

@@ -25,7 +25,7 @@ internal sealed class TicketRecord
     public TicketKind Kind { get; init; }
 
     /// <summary>The longest title a ticket takes (the column's size on PostgreSQL; SQLite would take any).</summary>
-    public const int MaxTitleLength = 300;
+    public const int MaxTitleLength = Engine.Activities.Tickets.RaiseIncident.MaxTitleLength;
 
     public required string Title { get; set; }
 
@@ -112,7 +112,7 @@ internal sealed class TicketConfiguration(string jsonColumnType) : IEntityTypeCo
         b.HasIndex(x => x.AssignmentGroup);
         b.HasIndex(x => x.Requester);
         b.HasIndex(x => x.ParentNumber);
-        b.Property(x => x.AlertKey).HasMaxLength(200);
+        b.Property(x => x.AlertKey).HasMaxLength(Engine.Activities.Tickets.RaiseIncident.MaxAlertKeyLength);
         b.HasIndex(x => x.AlertKey);
         b.Property(x => x.RaisedBy).HasMaxLength(64);
         b.HasIndex(x => x.RaisedBy).IsUnique();

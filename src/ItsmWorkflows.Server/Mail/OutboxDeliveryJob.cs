@@ -118,9 +118,23 @@ internal sealed partial class OutboxDeliveryJob(
             // A workflow's Raise Incident: raised once per request (a redelivery finds it), then the step goes on with its number.
             var request = JsonNode.Parse(row.Payload)!.AsObject();
             JsonObject report;
-            await using (var scope = scopes.CreateAsyncScope())
+            try
             {
+                await using var scope = scopes.CreateAsyncScope();
                 report = await scope.ServiceProvider.GetRequiredService<Incidents.IncidentRaiser>().RaiseForWorkflowAsync(request, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Not a refusal (those come back as a report) but a failure on the way (the database away, a racing
+                // redelivery that made it first): tried again with back-off like mail, and after the last attempt the step
+                // is told it was not raised, so the drain goes on and the workflow does not wait for ever.
+                if (row.Attempts < Options.MaxAttempts)
+                {
+                    LogRetrying(logger, row.Id, row.Attempts, ex.GetBaseException().Message);
+                    await PostponeAsync(row, Options.Backoff(row.Attempts), ex.GetBaseException().Message, cancellationToken);
+                    return false;
+                }
+                report = new JsonObject { ["raised"] = false, ["reason"] = $"the server could not raise it after {row.Attempts} attempts: {ex.GetBaseException().Message}" };
             }
             await ReportAsync(row.InstanceId, request["bookmarkId"]?.GetValue<string>(), report, cancellationToken);
             await SettleAsync(row, report["raised"]?.GetValue<bool>() == true ? null : report["reason"]?.GetValue<string>(), cancellationToken);

@@ -238,17 +238,28 @@ internal sealed partial class TicketService(ItsmDbContext db, WorkflowRuntime ru
     public async Task<TicketRecord> TakeAsync(TicketRecord ticket, string me, string? note, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var taken = await db.Tickets.Where(t => t.Id == ticket.Id && t.Assignee == null)
-            .ExecuteUpdateAsync(u => u.SetProperty(t => t.Assignee, me).SetProperty(t => t.UpdatedAt, now).SetProperty(t => t.Revision, t => t.Revision + 1), cancellationToken);
-        if (taken == 0)
+        var myName = await Identity.DisplayNames.OfAsync(db, me, cancellationToken);
+        // One transaction: the assignment and its history line, or neither.
+        var strategy = db.Database.CreateExecutionStrategy();
+        var taken = await strategy.ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var updated = await db.Tickets.Where(t => t.Id == ticket.Id && t.Assignee == null)
+                .ExecuteUpdateAsync(u => u.SetProperty(t => t.Assignee, me).SetProperty(t => t.UpdatedAt, now).SetProperty(t => t.Revision, t => t.Revision + 1), cancellationToken);
+            if (updated == 0) return false;
+            db.TicketEvents.Add(new TicketEventRecord { TicketNumber = ticket.Number, At = now, Actor = me, Kind = "assigned", Text = $"Taken by {myName}" });
+            if (!string.IsNullOrWhiteSpace(note)) db.TicketEvents.Add(new TicketEventRecord { TicketNumber = ticket.Number, At = now, Actor = me, Kind = "note", Text = note.Trim() });
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+            return true;
+        });
+        if (!taken)
         {
             var current = await db.Tickets.AsNoTracking().Where(t => t.Id == ticket.Id).Select(t => t.Assignee).FirstOrDefaultAsync(cancellationToken);
             throw ProblemException.Conflict($"{ticket.Number} was taken meanwhile by {await Identity.DisplayNames.OfAsync(db, current, cancellationToken)}; reload it.");
         }
-        db.TicketEvents.Add(new TicketEventRecord { TicketNumber = ticket.Number, At = now, Actor = me, Kind = "assigned", Text = $"Taken by {await Identity.DisplayNames.OfAsync(db, me, cancellationToken)}" });
-        if (!string.IsNullOrWhiteSpace(note)) db.TicketEvents.Add(new TicketEventRecord { TicketNumber = ticket.Number, At = now, Actor = me, Kind = "note", Text = note.Trim() });
-        await db.SaveChangesAsync(cancellationToken);
-        db.ChangeTracker.Clear();
         return await db.Tickets.AsNoTracking().FirstAsync(t => t.Id == ticket.Id, cancellationToken);
     }
 

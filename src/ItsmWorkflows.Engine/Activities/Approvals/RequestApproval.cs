@@ -381,9 +381,10 @@ public sealed class RequestApproval : IActivity
     /// of theirs was handed over to (null if none was), and whether an undecided slot still waits on them; null for a
     /// frame that is not an approval's.
     /// </summary>
-    public static (ApproverInfo? HandedOverTo, bool StillWaitsOn)? HandoverOf(FrameState? frameState, string userName)
+    public static (ApproverInfo? HandedOverTo, bool StillWaitsOn)? HandoverOf(FrameState? frameState, string approvalId, string userName)
     {
-        if (frameState is not JsonFrameState { Data: var data } || data["approvalId"] is null || data.Deserialize<ApprovalState>(Json) is not { } state) return null;
+        // The frame of this approval: an instance may wait on several at once (a CAB and a security review in a fork).
+        if (frameState is not JsonFrameState { Data: var data } || data["approvalId"]?.GetValue<string>() != approvalId || data.Deserialize<ApprovalState>(Json) is not { } state) return null;
         var handed = state.Slots.FirstOrDefault(s => string.Equals(s.HandedOverFrom, userName, StringComparison.OrdinalIgnoreCase))?.Approver;
         return (handed, state.Slots.Any(s => s.Decision is null && string.Equals(s.Approver.UserName, userName, StringComparison.OrdinalIgnoreCase)));
     }

@@ -46,6 +46,12 @@ public sealed class RaiseIncident : IActivity
 
     public static string Stimulus(string requestId) => "incident-raise:" + requestId;
 
+    /// <summary>The longest title a ticket takes (the host's limit).</summary>
+    public const int MaxTitleLength = 300;
+
+    /// <summary>The longest alert key the host keeps.</summary>
+    public const int MaxAlertKeyLength = 200;
+
     public async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {
         var title = context.GetString("title")?.Trim();
@@ -57,6 +63,10 @@ public sealed class RaiseIncident : IActivity
         if (string.IsNullOrEmpty(service)) problems.Add("a service");
         if (problems.Count > 0) return ActivityResult.Fault($"Raise Incident needs {string.Join(" and ", problems)}.");
         if (impact is < 1 or > 3 || urgency is < 1 or > 3) return ActivityResult.Fault($"Raise Incident: impact and urgency are 1, 2 or 3 (got {impact} and {urgency}).");
+        var alertKey = context.GetString("alertKey") is { } key && !string.IsNullOrWhiteSpace(key) ? key.Trim() : null;
+        // Refused here, where the webhook still hears of it (500), rather than by the database after the answer went out.
+        if (title!.Length > MaxTitleLength) return ActivityResult.Fault($"Raise Incident: the title is {title.Length} characters long; an incident's title takes at most {MaxTitleLength}.", "IncidentRefused");
+        if (alertKey is { Length: > MaxAlertKeyLength }) return ActivityResult.Fault($"Raise Incident: the alert key is {alertKey.Length} characters long; at most {MaxAlertKeyLength}.", "IncidentRefused");
         var caller = context.GetString("caller") is { } named && !string.IsNullOrWhiteSpace(named) ? named.Trim() : null;
         if (await context.Services.IncidentIntake.RefusalAsync(service!, caller, cancellationToken) is { } refusal)
         {
@@ -73,7 +83,7 @@ public sealed class RaiseIncident : IActivity
             ["impact"] = impact,
             ["urgency"] = urgency,
             ["caller"] = caller,
-            ["alertKey"] = context.GetString("alertKey") is { } key && !string.IsNullOrWhiteSpace(key) ? key.Trim() : null,
+            ["alertKey"] = alertKey,
             ["definitionId"] = context.Instance.DefinitionId,
             ["bookmarkId"] = bookmark.Id,
         };
