@@ -73,6 +73,9 @@ builder.Services.AddScoped<ItsmWorkflows.Server.Tickets.TicketRecordWriter>();
 builder.Services.AddScoped<ItsmWorkflows.Server.Tickets.TicketService>();
 builder.Services.AddScoped<ItsmWorkflows.Server.Incidents.IncidentRaiser>();
 builder.Services.AddScoped<ItsmWorkflows.Server.Tickets.TicketProcessViews>();
+builder.Services.AddScoped<ItsmWorkflows.Server.Tickets.TicketAttachmentService>();
+builder.Services.AddOptions<ItsmWorkflows.Server.Tickets.AttachmentOptions>().Bind(builder.Configuration.GetSection(ItsmWorkflows.Server.Tickets.AttachmentOptions.Section))
+    .Validate(ItsmWorkflows.Server.Tickets.AttachmentOptions.IsValid, ItsmWorkflows.Server.Tickets.AttachmentOptions.Message).ValidateOnStart();
 builder.Services.AddSingleton<ItsmWorkflows.Server.Changes.DbChangeScheduleProvider>();
 builder.Services.AddSingleton<ItsmWorkflows.Server.Tickets.DbTicketDirectory>();
 builder.Services.AddSingleton<ItsmWorkflows.Server.Incidents.DbIncidentIntake>();
@@ -183,6 +186,7 @@ app.MapApprovalEndpoints();
 app.MapCalendarEndpoints();
 app.MapCatalogEndpoints();
 app.MapTicketEndpoints();
+app.MapTicketAttachmentEndpoints();
 app.MapDashboardEndpoints();
 app.MapRequestEndpoints();
 app.MapChangeEndpoints();

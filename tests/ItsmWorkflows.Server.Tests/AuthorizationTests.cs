@@ -20,6 +20,11 @@ public sealed class AuthorizationTests(SqliteServerFixture fixture) : IClassFixt
         foreach (var (method, url) in read.Concat(design).Concat(start).Concat(operate).Concat(admin)) data.Add(null, method, url, HttpStatusCode.Unauthorized);
         data.Add(null, "POST", "/hubs/live/negotiate?negotiateVersion=1", HttpStatusCode.Unauthorized);
         data.Add(null, "GET", "/api/changes/calendar", HttpStatusCode.Unauthorized);
+        // A ticket's files, whatever the body: the sign-in is checked before anything else.
+        foreach (var (method, url) in new[] { ("GET", "/api/tickets/x/attachments"), ("POST", "/api/tickets/x/attachments"), ("GET", "/api/tickets/x/attachments/1"), ("DELETE", "/api/tickets/x/attachments/1") })
+        {
+            data.Add(null, method, url, HttpStatusCode.Unauthorized);
+        }
         foreach (var user in new[] { "alice", "bob", "carol" })
         {
             foreach (var (method, url) in design.Concat(operate)) data.Add(user, method, url, HttpStatusCode.Forbidden);

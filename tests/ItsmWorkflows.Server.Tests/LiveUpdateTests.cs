@@ -88,6 +88,11 @@ public sealed class LiveUpdateTests(PostgresSmtpServerFixture fixture) : IClassF
         var bob = await fixture.ClientAsync("bob");
         (await bob.PostJsonAsync($"/api/tickets/{number}/notes", new { text = "Licence ordered" })).EnsureSuccessStatusCode();
         await HearsAsync(heard, $"ticket:{number}");
+
+        // So is a file attached to it.
+        using var form = new MultipartFormDataContent { { new ByteArrayContent("Order confirmation"u8.ToArray()), "file", "order.txt" } };
+        (await bob.PostAsync($"/api/tickets/{number}/attachments", form, Ct)).EnsureSuccessStatusCode();
+        await HearsAsync(heard, $"ticket:{number}");
     }
 
     [Fact]

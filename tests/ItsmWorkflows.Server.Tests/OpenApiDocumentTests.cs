@@ -33,6 +33,17 @@ public sealed class OpenApiDocumentTests(SqliteServerFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task AnAttachmentUpload_IsAFormOfFiles()
+    {
+        // The handler reads the form itself (streaming, with its limits), so the document is told what it takes.
+        var client = await fixture.ClientAsync(null);
+        var document = JsonNode.Parse(await client.GetStringAsync("/openapi/v1.json", Ct))!;
+        var form = document["paths"]!["/api/tickets/{number}/attachments"]!["post"]!["requestBody"]!["content"]!["multipart/form-data"]!;
+        var file = form["schema"]!["properties"]!["file"]!;
+        Assert.Equal(("array", "binary"), (file["type"]!.GetValue<string>(), file["items"]!["format"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task DateTimes_AreTextsOfTheDateTimeFormat()
     {
         // They are read by a converter of the server's own (offsets required), which the generator does not see into.

@@ -24,6 +24,7 @@ public sealed class StartupFailureTests
         { "", "Mail__Smtp__Port=abc", "Mail:Smtp:Port" },
         { "", "Approvals__BaseUrl=itsm.example.org", "Approvals:BaseUrl is the server" },
         { "", "Display__TimeZone=Mars/Olympus_Mons", "Display:TimeZone is a time zone this machine knows" },
+        { "", "Attachments__MaxUploadBytes=1000", "Attachments:MaxFileBytes is a size in bytes" },
     };
 
     [Theory]

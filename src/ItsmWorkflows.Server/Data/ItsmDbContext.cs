@@ -64,6 +64,8 @@ internal abstract class ItsmDbContext(DbContextOptions options) : IdentityDbCont
 
     public DbSet<TicketEventRecord> TicketEvents => Set<TicketEventRecord>();
 
+    public DbSet<TicketAttachmentRecord> TicketAttachments => Set<TicketAttachmentRecord>();
+
     public DbSet<TicketCounterRecord> TicketCounters => Set<TicketCounterRecord>();
 
     public DbSet<SlaDefinitionRecord> SlaDefinitions => Set<SlaDefinitionRecord>();
@@ -98,6 +100,7 @@ internal abstract class ItsmDbContext(DbContextOptions options) : IdentityDbCont
         builder.ApplyConfiguration(new CatalogItemConfiguration(JsonColumnType));
         builder.ApplyConfiguration(new TicketConfiguration(JsonColumnType));
         builder.ApplyConfiguration(new TicketEventConfiguration());
+        builder.ApplyConfiguration(new TicketAttachmentConfiguration());
         builder.ApplyConfiguration(new TicketCounterConfiguration());
         builder.ApplyConfiguration(new SlaDefinitionConfiguration(JsonColumnType));
         builder.ApplyConfiguration(new BlackoutWindowConfiguration(JsonColumnType));

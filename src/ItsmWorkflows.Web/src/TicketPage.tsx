@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from "react";
+import { Attachments } from "./Attachments";
 import type { LiveState } from "./live";
 import { MoveWindow } from "./MoveWindow";
 import { ProcessDiagram } from "./ProcessDiagram";
@@ -9,7 +10,7 @@ export const staffRoles = ["agent", "process-owner", "admin"];
 
 /**
  * A ticket's tracking page: everything about it on one page, re-read the moment it changes (live updates):
- * status, when to expect it, what it waits on, SLA clocks, the workflow diagram, tasks, the timeline, notes;
+ * status, when to expect it, what it waits on, SLA clocks, the workflow diagram, tasks, attachments, the timeline, notes;
  * and for staff the actions of their role.
  */
 export function TicketPage({ number, me }: { number: string; me: Me }) {
@@ -167,6 +168,8 @@ export function TicketPage({ number, me }: { number: string; me: Me }) {
         <Reassign key={`${t.assignmentGroup ?? ""}|${t.assignee ?? ""}`} number={t.number} group={t.assignmentGroup} assignee={t.assignee}
           revision={t.revision} groups={groups} onDone={(e) => { setError(e ?? null); load(); }} />
       )}
+      {/* Re-read with the ticket: a file someone else attached shows up as their history line does. */}
+      <Attachments number={t.number} refresh={detail} onChanged={load} />
       <section>
         <h2>Timeline</h2>
         <ol className="timeline" data-testid="timeline">

@@ -226,6 +226,34 @@ export interface TicketDetail {
   assigneeName?: string | null;
 }
 
+/** A file on a ticket as its list shows it: who attached it by name; whether the reader may remove it. */
+export interface Attachment { id: number; name: string; size: number; type: string; by: string; at: string; sha256: string; url: string; canDelete: boolean }
+
+/** A ticket's files, whether the reader may add more (and why not), and the limits a page checks before sending. */
+export interface AttachmentList { items: Attachment[]; canAdd: boolean; cannotAdd?: string | null; maxFileBytes: number; maxUploadBytes: number; maxPerTicket: number }
+
+/**
+ * Sends files to a ticket as one form. fetch cannot report an upload's progress, so this is an XMLHttpRequest:
+ * onProgress gets the share sent so far (0 to 1). A refusal is an ApiError with the server's words.
+ */
+export function uploadAttachments(number: string, files: File[], onProgress: (sent: number) => void): Promise<Attachment[]> {
+  return new Promise((resolve, reject) => {
+    const form = new FormData();
+    for (const file of files) form.append("file", file, file.name);
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", `/api/tickets/${encodeURIComponent(number)}/attachments`);
+    xhr.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(e.loaded / e.total); };
+    xhr.onload = () => {
+      let json: Record<string, unknown> = {};
+      try { json = xhr.responseText ? JSON.parse(xhr.responseText) : {}; } catch { /* not JSON: the status says enough */ }
+      if (xhr.status >= 200 && xhr.status < 300) resolve(json as unknown as Attachment[]);
+      else reject(new ApiError(xhr.status, (json.detail as string) || (json.title as string) || `${xhr.status} ${xhr.statusText}`, json));
+    };
+    xhr.onerror = () => reject(new ApiError(0, "The upload did not reach the server: the connection dropped, or the server refused the files before they were all sent. Check their sizes and try again."));
+    xhr.send(form);
+  });
+}
+
 export interface InboxItem { approvalId: string; title: string; requester?: string | null; requesterName?: string | null; onBehalfOf?: string | null; onBehalfOfName?: string | null; dueAt?: string | null; details: { key: string; value: string }[] }
 
 export interface DirectoryPerson {
@@ -300,6 +328,8 @@ export const api = {
   // The catalog of activity types does not change while the page is open: asked once (again after a failure).
   activities: () => (activitiesOnce ??= call<ActivityDescriptor[]>("GET", "/api/activities").catch((e: unknown) => { activitiesOnce = null; throw e; })),
   dashboard: (weeks: number) => call<Dashboard>("GET", `/api/dashboard?weeks=${weeks}`),
+  attachments: (number: string) => call<AttachmentList>("GET", `/api/tickets/${encodeURIComponent(number)}/attachments`),
+  removeAttachment: (number: string, id: number) => call<unknown>("DELETE", `/api/tickets/${encodeURIComponent(number)}/attachments/${id}`),
   ticketProcess: (number: string) => call<TicketProcess>("GET", `/api/tickets/${encodeURIComponent(number)}/process`),
   definitions: () => call<DefinitionSummary[]>("GET", "/api/definitions"),
   definition: (id: string) => {
