@@ -19,12 +19,17 @@ public static class DisplayTime
         return local.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + offset + " " + Name(zone);
     }
 
-    /// <summary>A window: both ends in the zone, the zone named once ("2026-12-05 10:00–2026-12-05 12:00 UTC").</summary>
-    public static string FormatWindow(DateTimeOffset start, DateTimeOffset end, TimeZoneInfo zone)
+    /// <summary>
+    /// A window: both ends in the zone, the zone named once ("2026-12-05 10:00–2026-12-05 12:00 UTC"); with
+    /// <paramref name="shortSameDay"/>, an end on the start's day gives its time only ("2026-12-05 10:00–12:00 UTC").
+    /// </summary>
+    public static string FormatWindow(DateTimeOffset start, DateTimeOffset end, TimeZoneInfo zone, bool shortSameDay = false)
     {
         ArgumentNullException.ThrowIfNull(zone);
-        return TimeZoneInfo.ConvertTime(start, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + "–"
-            + TimeZoneInfo.ConvertTime(end, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " " + Name(zone);
+        var from = TimeZoneInfo.ConvertTime(start, zone);
+        var to = TimeZoneInfo.ConvertTime(end, zone);
+        var endFormat = shortSameDay && from.Date == to.Date ? "HH:mm" : "yyyy-MM-dd HH:mm";
+        return from.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + "–" + to.ToString(endFormat, CultureInfo.InvariantCulture) + " " + Name(zone);
     }
 
     /// <summary>"UTC" for UTC under any of its names, else the zone's id (IANA on Linux).</summary>

@@ -40,7 +40,7 @@ internal sealed class TicketAttachmentService(ItsmDbContext db, TicketService ti
         var rows = await db.TicketAttachments.AsNoTracking().Where(a => a.TicketNumber == ticket.Number).OrderBy(a => a.Id)
             .Select(a => new { a.Id, a.FileName, a.Size, a.ContentType, a.UploadedBy, a.UploadedAt, a.Sha256 }).ToListAsync(cancellationToken);
         var names = await DisplayNames.OfAsync(db, rows.Select(r => r.UploadedBy), cancellationToken);
-        var worksOnIt = await WorksOnAsync(user, ticket, cancellationToken);
+        var worksOnIt = await TicketService.WorksOnAsync(db, user, ticket, cancellationToken);
         var me = user.Identity!.Name;
         var items = rows.Select(r => new TicketAttachmentDto(r.Id, r.FileName, r.Size, r.ContentType, names.Shown(r.UploadedBy)!, r.UploadedAt, r.Sha256,
             DownloadPath(ticket.Number, r.Id), worksOnIt || string.Equals(r.UploadedBy, me, StringComparison.OrdinalIgnoreCase))).ToList();
@@ -141,7 +141,7 @@ internal sealed class TicketAttachmentService(ItsmDbContext db, TicketService ti
             var file = await db.TicketAttachments.AsNoTracking().Where(a => a.Id == id && a.TicketNumber == ticket.Number)
                 .Select(a => new { a.FileName, a.Size, a.UploadedBy }).FirstOrDefaultAsync(cancellationToken) ?? throw NoSuch(ticket.Number, id);
             var record = await db.Tickets.FirstAsync(t => t.Id == ticket.Id, cancellationToken);
-            if (!string.Equals(file.UploadedBy, actor, StringComparison.OrdinalIgnoreCase) && !await WorksOnAsync(user, record, cancellationToken))
+            if (!string.Equals(file.UploadedBy, actor, StringComparison.OrdinalIgnoreCase) && !await TicketService.WorksOnAsync(db, user, record, cancellationToken))
             {
                 throw new ProblemException(StatusCodes.Status403Forbidden, "Forbidden",
                     $"Only whoever attached {file.FileName}, an agent of {record.AssignmentGroup ?? "the ticket's group"}, a process owner or an administrator can remove it from {record.Number}.");
@@ -187,14 +187,6 @@ internal sealed class TicketAttachmentService(ItsmDbContext db, TicketService ti
         var max = options.Value.MaxPerTicket;
         if (existing >= max) return ProblemException.Conflict($"{ticket.Number} has {existing} attachments, the most a ticket may have; remove one it no longer needs first.");
         return existing + adding > max ? TooMany(ticket, max - existing) : null;
-    }
-
-    /// <summary>Whether the caller works the ticket: an agent of its group or its assignee, a process owner or an administrator.</summary>
-    private async Task<bool> WorksOnAsync(ClaimsPrincipal user, TicketRecord ticket, CancellationToken cancellationToken)
-    {
-        if (user.IsInRole(Roles.Admin) || user.IsInRole(Roles.ProcessOwner)) return true;
-        if (!user.IsInRole(Roles.Agent) || user.Identity?.Name is not { } me) return false;
-        return string.Equals(ticket.Assignee, me, StringComparison.OrdinalIgnoreCase) || await TicketService.MemberOfAsync(db, ticket.AssignmentGroup, me, cancellationToken);
     }
 
     private static ProblemException NoSuch(string number, long id) => ProblemException.NotFound($"{number} has no attachment {id}; it may have been removed. Reload the ticket.");

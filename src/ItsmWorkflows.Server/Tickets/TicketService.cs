@@ -159,8 +159,16 @@ internal sealed partial class TicketService(ItsmDbContext db, WorkflowRuntime ru
         var me = user.Identity?.Name;
         if (me is null) return false;
         if (string.Equals(ticket.Requester, me, StringComparison.OrdinalIgnoreCase) || string.Equals(ticket.Assignee, me, StringComparison.OrdinalIgnoreCase)) return true;
+        return await WorksOnAsync(db, user, ticket, cancellationToken);
+    }
+
+    /// <summary>Whether the caller works the ticket: a process owner or an administrator, or an agent who has it or is in its group.</summary>
+    public static async Task<bool> WorksOnAsync(ItsmDbContext db, ClaimsPrincipal user, TicketRecord ticket, CancellationToken cancellationToken)
+    {
         if (user.IsInRole(Roles.ProcessOwner) || user.IsInRole(Roles.Admin)) return true;
-        return user.IsInRole(Roles.Agent) && ticket.AssignmentGroup is not null && await MemberOfAsync(db, ticket.AssignmentGroup, me, cancellationToken);
+        if (!user.IsInRole(Roles.Agent) || user.Identity?.Name is not { } me) return false;
+        return string.Equals(ticket.Assignee, me, StringComparison.OrdinalIgnoreCase)
+            || (ticket.AssignmentGroup is not null && await MemberOfAsync(db, ticket.AssignmentGroup, me, cancellationToken));
     }
 
     /// <summary>The refusal for someone who may see a ticket but not manage it.</summary>

@@ -137,13 +137,5 @@ public sealed class CheckChangeConflicts : IActivity
     /// A window as people write it, dated (the sentence is read in emails and histories away from the change's own
     /// window), in the organisation's time zone and named after it ("2026-03-10 10:00–12:00 Europe/Berlin").
     /// </summary>
-    private static string Span(DateTimeOffset from, DateTimeOffset to, TimeZoneInfo zone)
-    {
-        var s = TimeZoneInfo.ConvertTime(from, zone);
-        var e = TimeZoneInfo.ConvertTime(to, zone);
-        var inv = CultureInfo.InvariantCulture;
-        var name = Expressions.DisplayTime.Name(zone);
-        if (s.Date != e.Date) return $"{s.ToString("yyyy-MM-dd HH:mm", inv)}–{e.ToString("yyyy-MM-dd HH:mm", inv)} {name}";
-        return $"{s.ToString("yyyy-MM-dd HH:mm", inv)}–{e.ToString("HH:mm", inv)} {name}";
-    }
+    private static string Span(DateTimeOffset from, DateTimeOffset to, TimeZoneInfo zone) => Expressions.DisplayTime.FormatWindow(from, to, zone, shortSameDay: true);
 }
