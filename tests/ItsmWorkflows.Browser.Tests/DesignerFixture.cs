@@ -46,6 +46,9 @@ public sealed class DesignerFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
+        // CI runs this suite beside the server tests on two cores: a large process's first load took over
+        // Playwright's 5 s default there. A page that never shows what is expected still fails, 15 s later.
+        Assertions.SetDefaultExpectTimeout(15_000);
         var chromium = FindChromium();
         // The content root is the server's project folder, where the build put the designer (wwwroot/designer).
         var info = new ProcessStartInfo("dotnet", Path.Combine(AppContext.BaseDirectory, "ItsmWorkflows.Server.dll"))
