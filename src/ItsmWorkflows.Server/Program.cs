@@ -190,6 +190,7 @@ app.MapTicketAttachmentEndpoints();
 app.MapDashboardEndpoints();
 app.MapRequestEndpoints();
 app.MapChangeEndpoints();
+app.MapChangeTemplateEndpoints();
 app.MapIncidentEndpoints();
 app.MapPeopleEndpoints();
 app.MapPeopleAdminEndpoints();

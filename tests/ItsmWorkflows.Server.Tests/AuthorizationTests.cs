@@ -13,8 +13,8 @@ public sealed class AuthorizationTests(SqliteServerFixture fixture) : IClassFixt
     {
         var data = new TheoryData<string?, string, string, HttpStatusCode>();
         (string Method, string Url)[] read = [("GET", "/account/me")];
-        (string Method, string Url)[] design = [("POST", "/api/definitions"), ("POST", "/api/definitions/x/publish"), ("POST", "/api/definitions/import"), ("POST", "/api/definitions/export"), ("POST", "/api/expressions/check")];
-        (string Method, string Url)[] start = [("POST", "/api/instances"), ("GET", "/api/dashboard"), ("GET", "/api/definitions"), ("GET", "/api/definitions/x"), ("GET", "/api/definitions/x/versions"), ("GET", "/api/definitions/x/diff?from=1&to=2")];
+        (string Method, string Url)[] design = [("POST", "/api/definitions"), ("POST", "/api/definitions/x/publish"), ("POST", "/api/definitions/import"), ("POST", "/api/definitions/export"), ("POST", "/api/expressions/check"), ("PUT", "/api/change-templates/x")];
+        (string Method, string Url)[] start = [("POST", "/api/instances"), ("GET", "/api/dashboard"), ("GET", "/api/definitions"), ("GET", "/api/definitions/x"), ("GET", "/api/definitions/x/versions"), ("GET", "/api/definitions/x/diff?from=1&to=2"), ("GET", "/api/change-templates")];
         (string Method, string Url)[] operate = [("GET", "/api/instances"), ("GET", "/api/instances/x"), ("POST", "/api/instances/events"), ("POST", "/api/instances/x/cancel"), ("POST", "/api/instances/x/migrate"), ("POST", "/api/definitions/x/migrate-instances")];
         (string Method, string Url)[] admin = [("GET", "/api/mail/outbox"), ("POST", "/api/mail/outbox/x/retry")];
         foreach (var (method, url) in read.Concat(design).Concat(start).Concat(operate).Concat(admin)) data.Add(null, method, url, HttpStatusCode.Unauthorized);

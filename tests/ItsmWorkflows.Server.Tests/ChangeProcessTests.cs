@@ -37,7 +37,7 @@ public sealed partial class ChangeProcessTests(PostgresSmtpServerFixture fixture
         await ImportAsync(fixture);
         await ClearBlackoutsAsync(fixture);
         var client = await fixture.ClientAsync(requester);
-        var created = await OkAsync(await client.PostJsonAsync("/api/changes", change));
+        var created = await OkAsync(await client.PostJsonAsync("/api/changes", await FromTestTemplateAsync(fixture, change)));
         var number = created["number"]!.GetValue<string>();
         Assert.Matches("^CHG[0-9]{7}$", number);
         await SettleAsync(fixture);
@@ -48,7 +48,7 @@ public sealed partial class ChangeProcessTests(PostgresSmtpServerFixture fixture
     public async Task StandardChange_SkipsApproval_IsScheduled_Implemented_Reviewed_AndClosed()
     {
         var (start, end) = Window(1);
-        var (nina, number) = await RaiseAsync("nina", new { title = "Add a printer VLAN", type = "standard", services = Network, plannedStart = start, plannedEnd = end, implementationPlan = "Template VLAN-ADD" });
+        var (nina, number) = await RaiseAsync("nina", new { title = "Add a printer VLAN", type = "standard", services = Network, plannedStart = start, plannedEnd = end });
 
         var detail = await TicketAsync(nina, number);
         Assert.Equal("Scheduled", detail["ticket"]!["status"]!.GetValue<string>());
@@ -82,7 +82,7 @@ public sealed partial class ChangeProcessTests(PostgresSmtpServerFixture fixture
     public async Task HandedToAnotherTeam_BeforeItsWindow_ItsImplementationGoesToThatTeam()
     {
         var (start, end) = Window(21);
-        var (nina, number) = await RaiseAsync("nina", new { title = "Replace the core switch's line card", type = "standard", services = Network, plannedStart = start, plannedEnd = end, implementationPlan = "Template LC-SWAP" });
+        var (nina, number) = await RaiseAsync("nina", new { title = "Replace the core switch's line card", type = "standard", services = Network, plannedStart = start, plannedEnd = end });
         var revision = (await TicketAsync(nina, number))["ticket"]!["revision"]!.GetValue<long>();
         await OkAsync(await nina.PostJsonAsync($"/api/tickets/{number}/assign", new { revision, assignmentGroup = "Network Engineering" }));
 
@@ -98,7 +98,7 @@ public sealed partial class ChangeProcessTests(PostgresSmtpServerFixture fixture
     public async Task ImplementationBackedOut_ClosesIncomplete_AndTheRequesterReadsThatItFailed()
     {
         var (start, end) = Window(20);
-        var (nina, number) = await RaiseAsync("nina", new { title = "Upgrade the core switch firmware", type = "standard", services = Network, plannedStart = start, plannedEnd = end, implementationPlan = "Template FW-UPGRADE" });
+        var (nina, number) = await RaiseAsync("nina", new { title = "Upgrade the core switch firmware", type = "standard", services = Network, plannedStart = start, plannedEnd = end });
         await AdvanceAsync(fixture, start - fixture.EngineClock.GetUtcNow());
         var implement = Assert.Single(await OpenTasksAsync(nina, number));
 
@@ -247,7 +247,7 @@ public sealed partial class ChangeProcessTests(PostgresSmtpServerFixture fixture
         var dave = await fixture.ClientAsync("dave");
         await OkAsync(await dave.PostJsonAsync("/api/blackout-windows", new { name = "Payroll run", start = start.AddHours(-1), end = end.AddHours(1), services = Array.Empty<string>() }));
         var nina = await fixture.ClientAsync("nina");
-        var created = await OkAsync(await nina.PostJsonAsync("/api/changes", new { title = "Patch hypervisors", type = "standard", services = Crm, plannedStart = start, plannedEnd = end }));
+        var created = await OkAsync(await nina.PostJsonAsync("/api/changes", await FromTestTemplateAsync(fixture, new { title = "Patch hypervisors", type = "standard", services = Crm, plannedStart = start, plannedEnd = end })));
         var number = created["number"]!.GetValue<string>();
         await SettleAsync(fixture);
 
@@ -262,21 +262,21 @@ public sealed partial class ChangeProcessTests(PostgresSmtpServerFixture fixture
         var (start, end) = Window(8);
         await ImportAsync(fixture);
         var bob = await fixture.ClientAsync("bob");
-        var refused = await bob.PostJsonAsync("/api/changes", new
+        var refused = await bob.PostJsonAsync("/api/changes", await FromTestTemplateAsync(fixture, new
         {
             title = "Reformat the production mail server", type = "standard", services = Network, plannedStart = start, plannedEnd = end,
             questionnaire = new { userImpact = "all", tested = false, rollbackTested = false, doneBefore = false, downtime = true },
-        });
+        }));
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         var detail = (await ReadAsync(refused))["detail"]!.GetValue<string>();
         Assert.Contains("by its own answers this one is High risk (All users are affected. The change has not been tested.", detail, StringComparison.Ordinal);
         Assert.Contains("Raise it as a normal change", detail, StringComparison.Ordinal);
         // Routine answers keep the standard path.
-        var routine = await bob.PostJsonAsync("/api/changes", new
+        var routine = await bob.PostJsonAsync("/api/changes", await FromTestTemplateAsync(fixture, new
         {
             title = "Rotate the relay certificates", type = "standard", services = Network, plannedStart = start, plannedEnd = end,
             questionnaire = new { userImpact = "none", tested = true, rollbackTested = true, doneBefore = true, downtime = false },
-        });
+        }));
         Assert.Equal(HttpStatusCode.Created, routine.StatusCode);
     }
 

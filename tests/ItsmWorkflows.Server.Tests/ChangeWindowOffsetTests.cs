@@ -21,7 +21,7 @@ public sealed class ChangeWindowOffsetTests(SqliteServerFixture fixture) : IClas
         var ten = new DateTimeOffset(day.Year, day.Month, day.Day, 10, 0, 0, TimeSpan.FromHours(2)); // 08:00 UTC
         async Task<string> RaiseAsync(string title, DateTimeOffset start, DateTimeOffset end)
         {
-            var created = await OkAsync(await nina.PostJsonAsync("/api/changes", new { title, type = "standard", services = Network, plannedStart = start, plannedEnd = end }));
+            var created = await OkAsync(await nina.PostJsonAsync("/api/changes", await FromTestTemplateAsync(fixture, new { title, type = "standard", services = Network, plannedStart = start, plannedEnd = end })));
             await SettleAsync(fixture);
             return created["number"]!.GetValue<string>();
         }

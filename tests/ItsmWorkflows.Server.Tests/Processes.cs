@@ -100,6 +100,26 @@ internal static class Processes
         await OkAsync(await owner.PutAsync($"/api/catalog/{itemId}", Body(item.ToJsonString()), Ct));
     }
 
+    /// <summary>
+    /// A change body as the process tests send it; a standard one is raised from a template authorized for exactly its
+    /// services, which a process owner makes the first time (a standard change needs one; the template tests make their own).
+    /// </summary>
+    public static async Task<JsonObject> FromTestTemplateAsync(ServerFixture fixture, object change)
+    {
+        var body = System.Text.Json.JsonSerializer.SerializeToNode(change, System.Text.Json.JsonSerializerOptions.Web)!.AsObject();
+        if (!string.Equals(body["type"]?.GetValue<string>(), "standard", StringComparison.OrdinalIgnoreCase) || body.ContainsKey("template")) return body;
+        var services = body["services"]!.AsArray().Select(s => s!.GetValue<string>()).ToArray();
+        var id = "test-" + string.Join("-", services);
+        var owner = await fixture.ClientAsync("dave");
+        if ((await owner.GetAsync($"/api/change-templates/{id}", Ct)).StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            var created = await owner.PutJsonAsync($"/api/change-templates/{id}", new { name = $"Routine work on {string.Join(" and ", services)}", services, implementationPlan = "Follow the runbook", backoutPlan = "Undo it by the runbook" });
+            if (created.StatusCode != System.Net.HttpStatusCode.Conflict) await OkAsync(created); // 409: a test beside this one made it first
+        }
+        body["template"] = id;
+        return body;
+    }
+
     public static async Task ClearBlackoutsAsync(ServerFixture fixture)
     {
         await using var scope = fixture.Factory.Services.CreateAsyncScope();

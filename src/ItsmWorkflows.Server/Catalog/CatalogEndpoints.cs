@@ -198,12 +198,12 @@ internal static class CatalogEndpoints
         return ToDto(record);
     }
 
-    private static void CheckId(string id, string what)
+    internal static void CheckId(string id, string what)
     {
         if (id.Length is 0 or > 64 || !id.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-')) throw ProblemException.BadRequest($"A {what} id is lower-case letters, digits and '-', at most 64.");
     }
 
-    private static async Task CheckGroupsAsync(ItsmDbContext db, IEnumerable<string> names, CancellationToken ct)
+    internal static async Task CheckGroupsAsync(ItsmDbContext db, IEnumerable<string> names, CancellationToken ct)
     {
         var wanted = names.Where(n => !string.IsNullOrWhiteSpace(n)).Distinct().ToList();
         var known = await db.Groups.Where(g => wanted.Contains(g.Name)).Select(g => g.Name).ToListAsync(ct);

@@ -11,7 +11,7 @@ namespace ItsmWorkflows.Server.Changes;
 
 internal sealed record RaiseChangeRequest(
     string Title, string? Description, string Type, IReadOnlyList<string> Services, DateTimeOffset? PlannedStart, DateTimeOffset? PlannedEnd,
-    string? ImplementationPlan, string? BackoutPlan, string? TestPlan, JsonObject? Questionnaire, int? Impact, string? AssignmentGroup);
+    string? ImplementationPlan, string? BackoutPlan, string? TestPlan, JsonObject? Questionnaire, int? Impact, string? AssignmentGroup, string? Template = null);
 
 internal sealed record RescheduleRequest(DateTimeOffset PlannedStart, DateTimeOffset PlannedEnd);
 
@@ -63,6 +63,10 @@ internal static class ChangeEndpoints
         // Windows are kept in UTC whatever offset they were sent with: SQLite compares stored times as written, so
         // 10:00+02:00 kept as such would sort after 09:00Z and clash checks and the calendar would miss it.
         body = body with { PlannedStart = body.PlannedStart?.ToUniversalTime(), PlannedEnd = body.PlannedEnd?.ToUniversalTime() };
+        // "Normal" is "normal": any case is accepted, the lower-case name is what is stored and what the workflow compares.
+        var type = Types.FirstOrDefault(t => string.Equals(t, body.Type?.Trim(), StringComparison.OrdinalIgnoreCase));
+        var template = type == "standard" || !string.IsNullOrWhiteSpace(body.Template) ? await StandardTemplateAsync(db, body, type, ct) : null;
+        if (template is not null) body = FromTemplate(body, template);
         var problems = new List<string>();
         foreach (var (question, answer) in body.Questionnaire ?? [])
         {
@@ -71,8 +75,6 @@ internal static class ChangeEndpoints
             else if (answers is not null && !(answer is JsonValue t && t.TryGetValue<string>(out var text) && answers.Contains(text))) problems.Add($"Questionnaire '{question}' is one of {string.Join(", ", answers)}.");
         }
         if (string.IsNullOrWhiteSpace(body.Title)) problems.Add("A change needs a title.");
-        // "Normal" is "normal": any case is accepted, the lower-case name is what is stored and what the workflow compares.
-        var type = Types.FirstOrDefault(t => string.Equals(t, body.Type?.Trim(), StringComparison.OrdinalIgnoreCase));
         if (type is null) problems.Add("The type is standard, normal or emergency.");
         if (body.Services is null || body.Services.Count == 0) problems.Add("Name the affected services ('services').");
         if (body.PlannedStart is null || body.PlannedEnd is null) problems.Add("A change needs a planned window ('plannedStart', 'plannedEnd').");
@@ -80,6 +82,10 @@ internal static class ChangeEndpoints
         else if (body.PlannedEnd <= engine.Time.GetUtcNow()) problems.Add("The planned window is already over; plan it in the future.");
         if (body.Impact is not (null or 1 or 2 or 3)) problems.Add("Impact is 1 (high), 2 (medium) or 3 (low).");
         if (type == "normal" && string.IsNullOrWhiteSpace(body.ImplementationPlan)) problems.Add("A normal change needs an implementation plan.");
+        if (template?.MaxDuration is { } longest && body.PlannedStart is { } from && body.PlannedEnd is { } to && to - from > longest)
+        {
+            problems.Add($"Template '{template.Name}' is authorized for windows of at most {Duration(longest)}; this one is {Duration(to - from)}. Shorten it, or raise a normal change for the CAB.");
+        }
         if (problems.Count > 0) throw ProblemException.BadRequest(string.Join(" ", problems));
         // A standard change is pre-approved routine work and skips the CAB: a change whose own answers say it is high
         // risk (everyone affected, untested, downtime) cannot take that path by being labelled standard.
@@ -114,6 +120,7 @@ internal static class ChangeEndpoints
             ["testPlan"] = body.TestPlan,
             ["impact"] = body.Impact,
         };
+        if (template is not null) change["template"] = new JsonObject { ["id"] = template.Id, ["name"] = template.Name, ["revision"] = template.Revision };
         var details = new JsonObject { ["change"] = change.DeepClone(), ["questionnaire"] = body.Questionnaire?.DeepClone() };
         var actor = user.Identity!.Name!;
         var draft = new TicketRecord
@@ -128,6 +135,7 @@ internal static class ChangeEndpoints
             AssignmentGroup = group,
             ServiceId = services[0].Id,
             ChangeType = type,
+            ChangeTemplateId = template?.Id,
             Impact = body.Impact,
             PlannedStart = body.PlannedStart,
             PlannedEnd = body.PlannedEnd,
@@ -152,6 +160,53 @@ internal static class ChangeEndpoints
         return Results.Created($"/api/tickets/{ticket.Number}", TicketDto.From(ticket));
     }
 
+    /// <summary>
+    /// The template a standard change is raised from: standard work is pre-authorized work, and the authorization is the
+    /// template (its services, plans and longest window), so without one a change could skip the CAB by its label alone.
+    /// </summary>
+    private static async Task<ChangeTemplateRecord> StandardTemplateAsync(ItsmDbContext db, RaiseChangeRequest body, string? type, CancellationToken ct)
+    {
+        if (type != "standard")
+        {
+            throw ProblemException.BadRequest("A template raises a standard change ('type': 'standard'); a normal or emergency change carries its own plans, so leave 'template' out.");
+        }
+        if (string.IsNullOrWhiteSpace(body.Template))
+        {
+            throw ProblemException.BadRequest("A standard change is raised from a standard change template, routine work whose plans were authorized once ('template': its id; GET /api/change-templates lists them). Work no template covers is a normal change, for the CAB to approve.");
+        }
+        var id = body.Template.Trim();
+        var template = await db.ChangeTemplates.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, ct)
+            ?? throw ProblemException.BadRequest($"There is no standard change template '{id}'; GET /api/change-templates lists them.");
+        if (!template.Active)
+        {
+            throw ProblemException.BadRequest($"Template '{template.Name}' was retired{(template.UpdatedBy is { } by ? " by " + by : "")}, so it no longer authorizes changes; pick another, or raise a normal change for the CAB.");
+        }
+        if (body.ImplementationPlan is not null || body.BackoutPlan is not null || body.TestPlan is not null)
+        {
+            throw ProblemException.BadRequest($"A standard change follows its template's plans, which are what was authorized: leave 'implementationPlan', 'backoutPlan' and 'testPlan' out (template '{template.Name}' has them), or raise a normal change to plan it differently.");
+        }
+        var allowed = Json.Strings(template.Services);
+        if (body.Services?.Where(s => !allowed.Contains(s, StringComparer.Ordinal)).ToList() is { Count: > 0 } outside)
+        {
+            throw ProblemException.BadRequest($"Template '{template.Name}' is authorized for {string.Join(", ", allowed)} only, not {string.Join(", ", outside)}; leave 'services' out to take the template's, or raise a normal change.");
+        }
+        return template;
+    }
+
+    /// <summary>A standard change as its template fills it: its plans, its services unless some of them were named, its group unless another was, its name unless a title was given.</summary>
+    private static RaiseChangeRequest FromTemplate(RaiseChangeRequest body, ChangeTemplateRecord template) => body with
+    {
+        Title = string.IsNullOrWhiteSpace(body.Title) ? template.Name : body.Title,
+        Services = body.Services is { Count: > 0 } named ? named : Json.Strings(template.Services),
+        ImplementationPlan = template.ImplementationPlan,
+        BackoutPlan = template.BackoutPlan,
+        TestPlan = template.TestPlan,
+        AssignmentGroup = string.IsNullOrWhiteSpace(body.AssignmentGroup) ? template.AssignmentGroup : body.AssignmentGroup,
+    };
+
+    private static string Duration(TimeSpan span) => span.TotalMinutes < 60 ? $"{span.TotalMinutes:0} minutes"
+        : span.TotalHours % 1 == 0 ? $"{span.TotalHours:0} hour{(span.TotalHours == 1 ? "" : "s")}" : $"{span.TotalHours:0.#} hours";
+
     private static async Task<TicketDto> RescheduleAsync(string number, RescheduleRequest body, ClaimsPrincipal user, ItsmDbContext db, TicketService tickets, Engine.Execution.WorkflowServices engine, Live.LiveUpdates live, CancellationToken ct)
     {
         // The engine's clock, as raising uses: the process schedules against it, and a window already over would go straight to Implement.
@@ -168,6 +223,12 @@ internal static class ChangeEndpoints
         }
         var ticket = await tickets.FindAsync(number, TicketKind.Change, ct);
         if (!await TicketService.CanManageAsync(db, user, ticket, ct)) throw TicketService.NotYoursToManage(ticket, "move");
+        // A standard change stays inside what its template authorized (a template edited since: as it is now).
+        if (ticket.ChangeTemplateId is { } templateId && await db.ChangeTemplates.AsNoTracking().FirstOrDefaultAsync(t => t.Id == templateId, ct) is { MaxDuration: { } longest } template
+            && body.PlannedEnd - body.PlannedStart > longest)
+        {
+            throw ProblemException.BadRequest($"{ticket.Number} is a standard change from template '{template.Name}', authorized for windows of at most {Duration(longest)}; the new one is {Duration(body.PlannedEnd - body.PlannedStart)}. Shorten it, or cancel it and raise a normal change.");
+        }
         // Moving it then would call off an implementation that is due.
         if (WindowOpened(ticket, time.GetUtcNow()))
         {

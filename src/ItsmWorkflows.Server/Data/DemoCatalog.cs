@@ -79,6 +79,46 @@ internal static class DemoCatalog
         await db.SaveChangesAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// The demo's standard change catalog; added on its own (also to a demo database from before templates), once:
+    /// templates edited or retired later are kept.
+    /// </summary>
+    public static async Task SeedChangeTemplatesAsync(ItsmDbContext db, CancellationToken cancellationToken)
+    {
+        if (await db.ChangeTemplates.AnyAsync(cancellationToken)) return;
+        ChangeTemplateRecord Template(string id, string name, string description, string[] services, string? group, TimeSpan longest, string implementation, string backout, string test) => new()
+        {
+            Id = id, Name = name, Description = description, Services = Json.Write(services), AssignmentGroup = group, MaxDuration = longest,
+            ImplementationPlan = implementation, BackoutPlan = backout, TestPlan = test, UpdatedAt = DateTimeOffset.UtcNow, UpdatedBy = "demo", Revision = 1,
+        };
+        db.ChangeTemplates.AddRange(
+            Template("network-firmware", "Network device firmware update (vendor-approved release)",
+                "A switch, router or access point moved to a firmware release the vendor recommends and the lab has run for two weeks. Not for major versions or the core switches' stack: raise those as normal changes.",
+                ["network"], "Network Engineering", TimeSpan.FromHours(4),
+                "1. Save the running configuration. 2. Upload the release and check its hash. 3. Reboot the device into it. 4. Check the device's neighbours and uplinks.",
+                "Boot the previous release from the device's second image slot and restore the saved configuration.",
+                "Clients reconnect; monitoring shows the device and its links up for 15 minutes."),
+            Template("wifi-key-rotation", "Rotate the Wi-Fi pre-shared key",
+                "The guest or office Wi-Fi's shared key changed on schedule or after it leaked. Announce the new key to the office first.",
+                ["network"], "Network", TimeSpan.FromHours(1),
+                "Set the new key from the vault on the wireless controller and push it to every access point group.",
+                "Set the previous key (kept in the vault) back on the controller.",
+                "A test laptop joins with the new key on each floor."),
+            Template("mail-certificate-renewal", "Renew the mail relays' TLS certificates",
+                "The relays' certificates replaced by renewed ones from the usual authority, before they expire.",
+                ["email"], "Desktop Support", TimeSpan.FromHours(2),
+                "Install the renewed certificate on each relay in turn and reload the mail service.",
+                "Reinstall the previous certificate (still valid until it expires) and reload.",
+                "Send mail to and from an outside address; check the relays' certificate dates."),
+            Template("laptop-image-update", "Monthly laptop image update",
+                "The month's tested operating system and application updates added to the laptop image.",
+                ["laptops"], "Desktop Support", TimeSpan.FromHours(8),
+                "Publish the tested image to the deployment server and open it to the pilot ring, then to everyone.",
+                "Withdraw the image; laptops keep the previous one.",
+                "The pilot ring's laptops start, sign in and open mail and the CRM."));
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
     private static ServiceRecord Service(string id, string name, string description, string owner, string[] tiers, string criticality, string sla, decimal availability, decimal cost, string unit) => new()
     {
         Id = id, Name = name, Description = description, Owner = owner, SupportGroup = tiers[0], Tiers = Json.Write(tiers), Criticality = criticality,

@@ -73,6 +73,7 @@ internal sealed class DemoData(ItsmDbContext db, RoleManager<IdentityRole> roles
             await db.SaveChangesAsync(cancellationToken);
         }
         await DemoCatalog.SeedAsync(db, cancellationToken);
+        await DemoCatalog.SeedChangeTemplatesAsync(db, cancellationToken);
         foreach (var p in People.Where(p => p.Manager is not null))
         {
             var person = await users.FindByNameAsync(p.UserName);

@@ -72,6 +72,8 @@ internal abstract class ItsmDbContext(DbContextOptions options) : IdentityDbCont
 
     public DbSet<BlackoutWindowRecord> BlackoutWindows => Set<BlackoutWindowRecord>();
 
+    public DbSet<ChangeTemplateRecord> ChangeTemplates => Set<ChangeTemplateRecord>();
+
     public DbSet<SettingRecord> Settings => Set<SettingRecord>();
 
     public DbSet<ApiTokenRecord> ApiTokens => Set<ApiTokenRecord>();
@@ -104,6 +106,7 @@ internal abstract class ItsmDbContext(DbContextOptions options) : IdentityDbCont
         builder.ApplyConfiguration(new TicketCounterConfiguration());
         builder.ApplyConfiguration(new SlaDefinitionConfiguration(JsonColumnType));
         builder.ApplyConfiguration(new BlackoutWindowConfiguration(JsonColumnType));
+        builder.ApplyConfiguration(new ChangeTemplateConfiguration(JsonColumnType));
         builder.ApplyConfiguration(new SettingConfiguration(JsonColumnType));
         builder.ApplyConfiguration(new ApiTokenConfiguration());
         ApplySnakeCase(builder);

@@ -59,6 +59,9 @@ internal sealed class TicketRecord
     /// <summary>Changes: standard, normal or emergency.</summary>
     public string? ChangeType { get; init; }
 
+    /// <summary>A standard change: the template it was raised from.</summary>
+    public string? ChangeTemplateId { get; init; }
+
     public string? Risk { get; set; }
 
     public DateTimeOffset? PlannedStart { get; set; }
@@ -105,6 +108,8 @@ internal sealed class TicketConfiguration(string jsonColumnType) : IEntityTypeCo
         b.Property(x => x.CatalogItemId).HasMaxLength(64);
         b.Property(x => x.InstanceId).HasMaxLength(64);
         b.Property(x => x.ChangeType).HasMaxLength(16);
+        b.Property(x => x.ChangeTemplateId).HasMaxLength(64);
+        b.HasIndex(x => x.ChangeTemplateId);
         b.Property(x => x.Risk).HasMaxLength(16);
         b.Property(x => x.Details).HasColumnType(jsonColumnType);
         b.Property(x => x.Revision).IsConcurrencyToken();

@@ -57,6 +57,7 @@ internal sealed partial class TicketService(ItsmDbContext db, WorkflowRuntime ru
                 Impact = draft.Impact,
                 Urgency = draft.Urgency,
                 ChangeType = draft.ChangeType,
+                ChangeTemplateId = draft.ChangeTemplateId,
                 Risk = draft.Risk,
                 PlannedStart = draft.PlannedStart,
                 PlannedEnd = draft.PlannedEnd,

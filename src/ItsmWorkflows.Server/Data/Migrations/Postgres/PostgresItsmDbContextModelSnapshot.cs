@@ -515,6 +515,75 @@ namespace ItsmWorkflows.Server.Data.Migrations.Postgres
                     b.ToTable("catalog_items", (string)null);
                 });
 
+            modelBuilder.Entity("ItsmWorkflows.Server.Data.ChangeTemplateRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean")
+                        .HasColumnName("active");
+
+                    b.Property<string>("AssignmentGroup")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("assignment_group");
+
+                    b.Property<string>("BackoutPlan")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("backout_plan");
+
+                    b.Property<string>("Description")
+                        .HasColumnType("text")
+                        .HasColumnName("description");
+
+                    b.Property<string>("ImplementationPlan")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("implementation_plan");
+
+                    b.Property<TimeSpan?>("MaxDuration")
+                        .HasColumnType("interval")
+                        .HasColumnName("max_duration");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<long>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("revision");
+
+                    b.Property<string>("Services")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("services");
+
+                    b.Property<string>("TestPlan")
+                        .HasColumnType("text")
+                        .HasColumnName("test_plan");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("updated_by");
+
+                    b.HasKey("Id")
+                        .HasName("pk_change_templates");
+
+                    b.ToTable("change_templates", (string)null);
+                });
+
             modelBuilder.Entity("ItsmWorkflows.Server.Data.Group", b =>
                 {
                     b.Property<string>("Id")
@@ -1108,6 +1177,11 @@ namespace ItsmWorkflows.Server.Data.Migrations.Postgres
                         .HasColumnType("character varying(64)")
                         .HasColumnName("catalog_item_id");
 
+                    b.Property<string>("ChangeTemplateId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("change_template_id");
+
                     b.Property<string>("ChangeType")
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
@@ -1225,6 +1299,9 @@ namespace ItsmWorkflows.Server.Data.Migrations.Postgres
 
                     b.HasIndex("AssignmentGroup")
                         .HasDatabaseName("ix_tickets_assignment_group");
+
+                    b.HasIndex("ChangeTemplateId")
+                        .HasDatabaseName("ix_tickets_change_template_id");
 
                     b.HasIndex("Number")
                         .IsUnique()

@@ -508,6 +508,75 @@ namespace ItsmWorkflows.Server.Data.Migrations.Sqlite
                     b.ToTable("catalog_items", (string)null);
                 });
 
+            modelBuilder.Entity("ItsmWorkflows.Server.Data.ChangeTemplateRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("active");
+
+                    b.Property<string>("AssignmentGroup")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("assignment_group");
+
+                    b.Property<string>("BackoutPlan")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("backout_plan");
+
+                    b.Property<string>("Description")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("description");
+
+                    b.Property<string>("ImplementationPlan")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("implementation_plan");
+
+                    b.Property<TimeSpan?>("MaxDuration")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("max_duration");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<long>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("revision");
+
+                    b.Property<string>("Services")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("services");
+
+                    b.Property<string>("TestPlan")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("test_plan");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_by");
+
+                    b.HasKey("Id")
+                        .HasName("pk_change_templates");
+
+                    b.ToTable("change_templates", (string)null);
+                });
+
             modelBuilder.Entity("ItsmWorkflows.Server.Data.Group", b =>
                 {
                     b.Property<string>("Id")
@@ -1097,6 +1166,11 @@ namespace ItsmWorkflows.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("catalog_item_id");
 
+                    b.Property<string>("ChangeTemplateId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("change_template_id");
+
                     b.Property<string>("ChangeType")
                         .HasMaxLength(16)
                         .HasColumnType("TEXT")
@@ -1214,6 +1288,9 @@ namespace ItsmWorkflows.Server.Data.Migrations.Sqlite
 
                     b.HasIndex("AssignmentGroup")
                         .HasDatabaseName("ix_tickets_assignment_group");
+
+                    b.HasIndex("ChangeTemplateId")
+                        .HasDatabaseName("ix_tickets_change_template_id");
 
                     b.HasIndex("Number")
                         .IsUnique()
