@@ -179,18 +179,24 @@ public sealed class ChangeFormTests(DesignerFixture fixture) : IClassFixture<Des
             await page.GotoAsync("/portal/#/changes");
             await page.GetByRole(AriaRole.Link, new() { Name = "Raise a change" }).ClickAsync();
             var form = page.GetByRole(AriaRole.Form, new() { Name = "Raise a change" });
-            await form.GetByLabel("What changes? *").FillAsync("Rotate the Wi-Fi pre-shared key");
+            // A standard change comes from a template, which shows what it authorizes in place of the plans and risk questions.
             await form.GetByLabel("Type").SelectOptionAsync("standard");
-            await form.GetByLabel("Network and VPN").CheckAsync();
+            await Expect(form.GetByLabel("Implementation plan")).ToHaveCountAsync(0);
+            await form.GetByLabel("Template *").SelectOptionAsync(new SelectOptionValue { Label = "Rotate the Wi-Fi pre-shared key" });
+            await Expect(page.GetByTestId("template-facts")).ToContainTextAsync("Network and VPN");
+            await Expect(page.GetByTestId("template-facts")).ToContainTextAsync("1 hour");
+            await Expect(page.GetByTestId("template-facts")).ToContainTextAsync("Set the previous key (kept in the vault) back on the controller.");
             var start = DateTime.Now.Date.AddDays(9).AddHours(20);
             await form.GetByLabel("Planned start *").FillAsync(start.ToString("yyyy-MM-ddTHH:mm", System.Globalization.CultureInfo.InvariantCulture));
+            // Longer than the template authorizes: refused, and the form says why.
+            await form.GetByLabel("Planned end *").FillAsync(start.AddHours(3).ToString("yyyy-MM-ddTHH:mm", System.Globalization.CultureInfo.InvariantCulture));
+            await form.GetByRole(AriaRole.Button, new() { Name = "Raise change" }).ClickAsync();
+            await Expect(form.GetByRole(AriaRole.Alert)).ToContainTextAsync("authorized for windows of at most 1 hour; this one is 3 hours");
             await form.GetByLabel("Planned end *").FillAsync(start.AddHours(1).ToString("yyyy-MM-ddTHH:mm", System.Globalization.CultureInfo.InvariantCulture));
-            await form.GetByLabel("Back-out plan").FillAsync("Restore the previous key from the vault");
-            await form.GetByLabel("Tested in a test environment").CheckAsync();
-            await form.GetByLabel("Done this way before").CheckAsync();
             await form.GetByRole(AriaRole.Button, new() { Name = "Raise change" }).ClickAsync();
             await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("#/tickets/CHG"));
             await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("Rotate the Wi-Fi pre-shared key");
+            await Expect(page.GetByTestId("change-facts")).ToContainTextAsync("Standard, from template “Rotate the Wi-Fi pre-shared key”");
             await Expect(page.GetByTestId("timeline")).ToContainTextAsync("Raised by Nina Network", new() { Timeout = 20_000 });
             await Expect(page.GetByTestId("expected")).ToContainTextAsync("Scheduled");
 
@@ -233,7 +239,7 @@ public sealed class ChangeCalendarTests(DesignerFixture fixture) : IClassFixture
         {
             var response = await context.APIRequest.PostAsync("/api/changes", new()
             {
-                DataObject = new { title, type = "standard", services = Network, plannedStart = start.AddHours(offset), plannedEnd = start.AddHours(offset + 2) },
+                DataObject = new { title, type = "standard", template = "network-firmware", services = Network, plannedStart = start.AddHours(offset), plannedEnd = start.AddHours(offset + 2) },
             });
             Assert.True(response.Ok, await response.TextAsync());
             numbers.Add(System.Text.Json.Nodes.JsonNode.Parse(await response.TextAsync())!["number"]!.GetValue<string>());

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from "react";
 import { factText, staffRoles, TicketPage, whereItIs } from "./TicketPage";
 import { DashboardPage } from "./Dashboard";
 import { ChangeForm } from "./ChangeForm";
+import { ChangeTemplatesPage } from "./ChangeTemplates";
 import { ApiTokensPage } from "./ApiTokens";
 import { PeopleAdminPage } from "./PeopleAdmin";
 import { OutboxAdminPage } from "./OutboxAdmin";
@@ -363,7 +364,7 @@ function ChangeCalendarPage({ staff }: { staff: boolean }) {
   return (
     <main className="portal">
       <h1>Change calendar</h1>
-      {staff && <p><a className="button" href="#/changes/new">Raise a change</a></p>}
+      {staff && <p><a className="button" href="#/changes/new">Raise a change</a> <a href="#/change-templates">Standard change templates</a></p>}
       {calendar.blackouts.map((b) => (
         <p key={b.name + b.start} className="sla breached" data-testid="blackout">Blackout: {b.name}, {time(b.start)} – {time(b.end)}{b.services?.length ? ` (${b.services.join(", ")})` : " (all services)"}</p>
       ))}
@@ -415,6 +416,7 @@ export function Portal({ hash }: { hash: string }) {
         : hash.startsWith("#/search") ? <Search me={me} />
         : hash.startsWith("#/approvals") ? <Approvals me={me} />
         : hash.startsWith("#/changes/new") ? <ChangeForm />
+        : hash.startsWith("#/change-templates") && me.roles.some((r) => staffRoles.includes(r)) ? <ChangeTemplatesPage canEdit={me.roles.some((r) => r === "process-owner" || r === "admin")} />
         : hash.startsWith("#/changes") ? <ChangeCalendarPage staff={me.roles.some((r) => staffRoles.includes(r))} />
         : hash.startsWith("#/dashboard") ? <DashboardPage />
         : hash.startsWith("#/tokens") ? <ApiTokensPage />

@@ -13,6 +13,18 @@ export const staffRoles = ["agent", "process-owner", "admin"];
  * status, when to expect it, what it waits on, SLA clocks, the workflow diagram, tasks, attachments, the timeline, notes;
  * and for staff the actions of their role.
  */
+/** A change's type (a standard one with the template that authorized it) and its plans, as raised. */
+function ChangeFacts({ ticket }: { ticket: Ticket }) {
+  const change = (ticket.details?.change ?? {}) as { implementationPlan?: string | null; backoutPlan?: string | null; testPlan?: string | null; template?: { id: string; name: string } | null };
+  const rows: [string, string][] = [
+    ["Type", ticket.changeType === "standard" && change.template ? `Standard, from template “${change.template.name}”` : ticket.changeType ?? ""],
+    ...(ticket.risk ? [["Risk", ticket.risk] as [string, string]] : []),
+    ...([["Implementation plan", change.implementationPlan], ["Back-out plan", change.backoutPlan], ["Test plan", change.testPlan]] as [string, string | null | undefined][])
+      .filter((r): r is [string, string] => !!r[1]),
+  ];
+  return <dl className="facts" data-testid="change-facts">{rows.map(([k, v]) => <div key={k}><dt>{k}</dt><dd>{v}</dd></div>)}</dl>;
+}
+
 export function TicketPage({ number, me }: { number: string; me: Me }) {
   const [detail, setDetail] = useState<TicketDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -101,6 +113,7 @@ export function TicketPage({ number, me }: { number: string; me: Me }) {
           {summary.map(([k, v]) => <div key={k}><dt>{k}</dt><dd>{v}</dd></div>)}
         </dl>
       ) : t.description && <p className="description" data-testid="ticket-description">{t.description}</p>}
+      {t.kind === "Change" && <ChangeFacts ticket={t} />}
       {expected && <p data-testid="expected">{expected}</p>}
       {waits.length > 0 && (
         <p data-testid="waiting-on">Waiting on: {waitingOn.join(", ")}</p>

@@ -176,9 +176,17 @@ export interface CatalogItem { id: string; name: string; description?: string | 
 
 export interface Service { id: string; name: string; description?: string | null }
 
+/** A standard change template: routine work authorized once (services, plans, longest window). maxDuration is "hh:mm:ss". */
+export interface ChangeTemplate {
+  id: string; name: string; description?: string | null; services: string[]; assignmentGroup?: string | null;
+  implementationPlan: string; backoutPlan: string; testPlan?: string | null; maxDuration?: string | null; active: boolean;
+  revision?: number | null; updatedAt?: string | null; updatedBy?: string | null; used?: number | null;
+}
+
 export interface Ticket {
   number: string; kind: string; title: string; status: string; requester?: string | null; assignmentGroup?: string | null; assignee?: string | null;
   parent?: string | null; description?: string | null; priorityName?: string | null; instanceId?: string | null; createdAt: string; updatedAt: string; closedAt?: string | null; revision: number; plannedStart?: string | null; plannedEnd?: string | null; dueAt?: string | null;
+  changeType?: string | null; risk?: string | null;
   details: Record<string, unknown>;
 }
 
@@ -292,8 +300,11 @@ export const api = {
   submitRequest: (catalogItemId: string, answers: Record<string, unknown>) => call<Ticket>("POST", "/api/requests", { catalogItemId, answers }),
   raiseChange: (body: {
     title: string; type: string; description?: string; services: string[]; plannedStart?: string; plannedEnd?: string;
-    implementationPlan?: string; backoutPlan?: string; testPlan?: string; questionnaire: Record<string, string | boolean>;
+    implementationPlan?: string; backoutPlan?: string; testPlan?: string; questionnaire?: Record<string, string | boolean>; template?: string;
   }) => call<Ticket>("POST", "/api/changes", body),
+  changeTemplates: (all = false) => call<ChangeTemplate[]>("GET", `/api/change-templates${all ? "?all=true" : ""}`),
+  saveChangeTemplate: (id: string, body: Omit<ChangeTemplate, "id" | "updatedAt" | "updatedBy" | "used">) =>
+    call<ChangeTemplate>("PUT", `/api/change-templates/${encodeURIComponent(id)}`, body),
   raiseIncident: (body: { title: string; description?: string; serviceId: string; impact: number; urgency: number }) => call<Ticket>("POST", "/api/incidents", body),
   tickets: (query: string) => call<{ items: Ticket[]; total: number; page: number; pageSize: number; progress?: Record<string, { waitingOn: string[]; sla?: string | null }> | null; names?: Record<string, string> }>("GET", `/api/tickets?${query}`),
   ticket: (number: string) => call<TicketDetail>("GET", `/api/tickets/${encodeURIComponent(number)}`),
