@@ -15,11 +15,21 @@ internal sealed record SlaWeekDto(string Week, int Met, int Breached, int Runnin
 
 internal sealed record ServiceSlaDto(string ServiceId, string Service, double? Attainment, int Met, int Breached, IReadOnlyList<SlaWeekDto> Weeks);
 
-internal sealed record DashboardDto(DateTimeOffset At, IReadOnlyList<string> Weeks, IReadOnlyList<OpenWorkDto> OpenByGroup, IReadOnlyList<ServiceSlaDto> SlaByService, IReadOnlyList<SlaWeekDto> AllServices);
+/// <summary>Changes that ended in a week: implemented (Closed), failed (Closed incomplete: backed out), rejected, cancelled; and of those, how many of each type.</summary>
+internal sealed record ChangeWeekDto(string Week, int Successful, int Failed, int Rejected, int Cancelled, int Standard, int Normal, int Emergency);
 
 /// <summary>
-/// /api/dashboard, for staff: open work per assignment group, and SLA attainment and breaches per service per
-/// week (by the week the ticket was raised). A clock counts as met once stopped within its target, breached
+/// The change manager's figures over the weeks asked for: the success rate (implemented ÷ implemented or failed), and
+/// the share of emergency and standard changes among those that ended (a rising emergency share is a planning problem;
+/// a rising standard share, routine work moving off the CAB's table).
+/// </summary>
+internal sealed record ChangeOutcomesDto(double? SuccessRate, int Successful, int Failed, int Rejected, int Cancelled, double? EmergencyShare, double? StandardShare, IReadOnlyList<ChangeWeekDto> Weeks);
+
+internal sealed record DashboardDto(DateTimeOffset At, IReadOnlyList<string> Weeks, IReadOnlyList<OpenWorkDto> OpenByGroup, IReadOnlyList<ServiceSlaDto> SlaByService, IReadOnlyList<SlaWeekDto> AllServices, ChangeOutcomesDto Changes);
+
+/// <summary>
+/// /api/dashboard, for staff: open work per assignment group, SLA attainment and breaches per service per
+/// week (by the week the ticket was raised), and how changes ended per week. A clock counts as met once stopped within its target, breached
 /// once past its target (stopped or not), and running otherwise; attainment is met / (met + breached).
 /// </summary>
 internal static class DashboardEndpoints
@@ -86,7 +96,33 @@ internal static class DashboardEndpoints
         var byService = outcomes.GroupBy(o => o.Service).Select(g => Summarize(g.Key, names.GetValueOrDefault(g.Key) ?? g.Key, g, weekKeys))
             .OrderBy(s => s.Service, StringComparer.Ordinal).ToList();
         var all = Summarize("", "All services", outcomes, weekKeys);
-        return new DashboardDto(now, weekKeys, openByGroup, byService, all.Weeks);
+        return new DashboardDto(now, weekKeys, openByGroup, byService, all.Weeks, await ChangeOutcomesAsync(db, from, weekKeys, ct));
+    }
+
+    /// <summary>Changes by the week they ended (closed, rejected or cancelled), read as the columns only: a few rows per change manager's week.</summary>
+    private static async Task<ChangeOutcomesDto> ChangeOutcomesAsync(ItsmDbContext db, DateTimeOffset from, List<string> weekKeys, CancellationToken ct)
+    {
+        var ended = await db.Tickets.AsNoTracking().Where(t => t.Kind == TicketKind.Change && t.ClosedAt != null && t.ClosedAt >= from)
+            .Select(t => new { t.Status, t.ChangeType, t.ClosedAt }).ToListAsync(ct);
+        static string Outcome(string status) => status switch
+        {
+            TicketStatuses.Closed => "successful",
+            _ when status.StartsWith(TicketStatuses.Closed, StringComparison.OrdinalIgnoreCase) => "failed", // Closed incomplete: backed out
+            TicketStatuses.Cancelled => "cancelled",
+            _ => "rejected",
+        };
+        var rows = ended.Select(t => (Week: Key(WeekOf(t.ClosedAt!.Value)), Outcome: Outcome(t.Status), Type: t.ChangeType ?? "")).ToList();
+        var weeks = weekKeys.Select(w =>
+        {
+            var week = rows.Where(r => r.Week == w).ToList();
+            return new ChangeWeekDto(w, week.Count(r => r.Outcome == "successful"), week.Count(r => r.Outcome == "failed"), week.Count(r => r.Outcome == "rejected"),
+                week.Count(r => r.Outcome == "cancelled"), week.Count(r => r.Type == "standard"), week.Count(r => r.Type == "normal"), week.Count(r => r.Type == "emergency"));
+        }).ToList();
+        int Sum(Func<ChangeWeekDto, int> f) => weeks.Sum(f);
+        double? Percent(int part, int whole) => whole == 0 ? null : Math.Round(100.0 * part / whole, 1);
+        var (successful, failed, total) = (Sum(w => w.Successful), Sum(w => w.Failed), rows.Count);
+        return new ChangeOutcomesDto(Percent(successful, successful + failed), successful, failed, Sum(w => w.Rejected), Sum(w => w.Cancelled),
+            Percent(Sum(w => w.Emergency), total), Percent(Sum(w => w.Standard), total), weeks);
     }
 
     private static ServiceSlaDto Summarize(string id, string name, IEnumerable<(string Service, string Week, string Outcome)> outcomes, List<string> weekKeys)
