@@ -127,6 +127,30 @@ public abstract partial class WorkflowHttpTests<TFixture>
     }
 
     [Fact]
+    public async Task Webhook_RepeatsSentToTwoNodes_StartOneInstance_AndTheOtherNodeReplays()
+    {
+        var path = "nodes-" + Guid.NewGuid().ToString("N")[..6];
+        var id = "wh-" + Guid.NewGuid().ToString("N")[..8];
+        await PublishAsync(Webhook(id, path, authorize: false));
+        await using var other = fixture.CreateNode();
+        var senders = new[] { await fixture.ClientAsync(null), other.CreateClient() };
+        var url = $"/workflows/{path}/x";
+
+        // At once, one to each node; then one more to each.
+        var key = NewKey();
+        var racing = await Task.WhenAll(senders.Select(s => s.SendAsync(Keyed(url, "{}", key), Ct)));
+        Assert.Single(racing, a => a.StatusCode == HttpStatusCode.Created && !a.Headers.Contains(IdempotentAnswers.ReplayedHeader));
+        Assert.All(racing, a => Assert.Contains(a.StatusCode, new[] { HttpStatusCode.Created, HttpStatusCode.Conflict }));
+        foreach (var sender in senders)
+        {
+            var repeat = await sender.SendAsync(Keyed(url, "{}", key), Ct);
+            Assert.Equal(HttpStatusCode.Created, repeat.StatusCode);
+            Assert.True(repeat.Headers.Contains(IdempotentAnswers.ReplayedHeader));
+        }
+        Assert.Equal(1, await InstanceCountAsync(id));
+    }
+
+    [Fact]
     public async Task Webhook_WhileTheFirstIsStillProcessing_Is409_AndStartsNothing_UntilItsClaimLapses()
     {
         var path = "busy-" + Guid.NewGuid().ToString("N")[..6];
