@@ -101,6 +101,9 @@ builder.Services.PostConfigure<ApprovalOptions>(o =>
     if (string.IsNullOrWhiteSpace(builder.Configuration["Approvals:BaseUrl"]) && PublicAddress.FromUrls(builder.Configuration["urls"]) is { } listening) o.BaseUrl = listening;
 });
 builder.Services.AddScoped<ApprovalService>();
+builder.Services.AddOptions<WebhookOptions>().Bind(builder.Configuration.GetSection(WebhookOptions.Section))
+    .Validate(WebhookOptions.IsValid, WebhookOptions.Message).ValidateOnStart();
+builder.Services.AddScoped<WebhookIdempotency>();
 builder.Services.AddScoped<DelegationHandover>();
 builder.Services.AddScoped<SwitchedOffApprovals>();
 builder.Services.AddScoped<ItsmWorkflows.Server.Identity.PeopleAdmin>();

@@ -25,6 +25,7 @@ public sealed class StartupFailureTests
         { "", "Approvals__BaseUrl=itsm.example.org", "Approvals:BaseUrl is the server" },
         { "", "Display__TimeZone=Mars/Olympus_Mons", "Display:TimeZone is a time zone this machine knows" },
         { "", "Attachments__MaxUploadBytes=1000", "Attachments:MaxFileBytes is a size in bytes" },
+        { "", "Webhooks__IdempotencyRetention=00:00:10", "Webhooks:IdempotencyRetention is how long" },
     };
 
     [Theory]

@@ -78,6 +78,8 @@ internal abstract class ItsmDbContext(DbContextOptions options) : IdentityDbCont
 
     public DbSet<ApiTokenRecord> ApiTokens => Set<ApiTokenRecord>();
 
+    public DbSet<WebhookIdempotencyRecord> WebhookIdempotencyKeys => Set<WebhookIdempotencyRecord>();
+
     /// <summary>The column type for JSON documents: jsonb on PostgreSQL, text elsewhere.</summary>
     protected abstract string JsonColumnType { get; }
 
@@ -109,6 +111,7 @@ internal abstract class ItsmDbContext(DbContextOptions options) : IdentityDbCont
         builder.ApplyConfiguration(new ChangeTemplateConfiguration(JsonColumnType));
         builder.ApplyConfiguration(new SettingConfiguration(JsonColumnType));
         builder.ApplyConfiguration(new ApiTokenConfiguration());
+        builder.ApplyConfiguration(new WebhookIdempotencyConfiguration());
         ApplySnakeCase(builder);
     }
 

@@ -15,7 +15,8 @@ namespace ItsmWorkflows.Server.Http;
 /// opening an incident). A request resumes the instances waiting at that route, or else starts the
 /// published definition whose trigger matches. Each workflow decides who may call it: anonymous unless
 /// its HttpEndpoint sets <c>authorize</c> (and optionally a policy); a signed-in caller's request must then come from
-/// this site's own pages, not another site's (<see cref="CrossSiteRequests"/>).
+/// this site's own pages, not another site's (<see cref="CrossSiteRequests"/>). A request with an Idempotency-Key
+/// runs at most once per route, caller and key; its repeats get its answer (<see cref="WebhookIdempotency"/>).
 /// </summary>
 internal static class WorkflowHttpEndpoints
 {
@@ -32,17 +33,64 @@ internal static class WorkflowHttpEndpoints
         app.Map("/workflows/{**path}", HandleAsync).AllowAnonymous().WithTags("Workflow HTTP endpoints");
     }
 
-    private static async Task<IResult> HandleAsync(HttpContext http, string? path, ItsmDbContext db, WorkflowRuntime runtime, IAuthorizationService authorization, CancellationToken ct)
+    private static async Task<IResult> HandleAsync(HttpContext http, string? path, ItsmDbContext db, WorkflowRuntime runtime, IAuthorizationService authorization, WebhookIdempotency idempotency, CancellationToken ct)
     {
         var method = http.Request.Method.ToUpperInvariant();
         var route = HttpEndpoint.NormalizePath(path ?? "");
-        var request = await ReadRequestAsync(http, method, route, ct);
+        var key = IdempotencyKey.Read(http.Request);
+        var (request, body) = await ReadRequestAsync(http, method, route, ct);
+        if (key is null) return (await RunAsync(http, method, route, request, db, runtime, authorization, null, null, ct)).Answer;
 
+        // A sender's retries are safe (Idempotency-Key): looked up before anything else, so a repeat is answered even once
+        // the instance it resumed waits no longer, or its workflow is unpublished.
+        var claim = await idempotency.ClaimAsync(IdempotencyKey.Scope(http.User, route, key), IdempotencyKey.RequestHash(method, route, http.Request.QueryString.Value, body.Span), ct);
+        switch (claim.Outcome)
+        {
+            case IdempotencyOutcome.Replay:
+                return IdempotentAnswers.Replayed(claim.Answer!);
+            case IdempotencyOutcome.InProgress:
+                http.Response.Headers.RetryAfter = "5";
+                return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Request still being processed",
+                    detail: $"The first request with this {IdempotencyKey.Header} is still being processed; retry later to get its answer. Nothing was started for this one.");
+            case IdempotencyOutcome.DifferentRequest:
+                return Results.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency key reused",
+                    detail: $"This {IdempotencyKey.Header} was used for a different request (another method, path, query or body) in the last {Describe(idempotency.Retention)}; a new request needs a new key. Nothing was run.");
+        }
+        // Taken over from an attempt that did not finish (its node stopped): if that one committed, its instance answers.
+        if (claim.TakenOver && await idempotency.CommittedInstanceAsync(claim, ct) is { } earlier)
+        {
+            return IdempotentAnswers.Recorded(await AcknowledgeStoredAsync(db, earlier, ct), claim, idempotency);
+        }
+        Outcome outcome;
+        try
+        {
+            outcome = await RunAsync(http, method, route, request, db, runtime, authorization, claim, idempotency, ct);
+        }
+        catch (Exception ex)
+        {
+            // A failure before anything committed (the database away, every waiter stopped by an incident) lets the key go, so
+            // a retry runs it again; one after the workflow took the request is answered from its instance, now and for repeats.
+            if (await idempotency.SettleFailureAsync(claim) is not { } committed) throw;
+            idempotency.FailedAfterCommit(ex, committed);
+            return IdempotentAnswers.Recorded(await AcknowledgeStoredAsync(db, committed, CancellationToken.None), claim, idempotency);
+        }
+        if (outcome.Ran) return IdempotentAnswers.Recorded(outcome.Answer, claim, idempotency);
+        // Refused before anything ran (sign-in, policy, no such route): no answer is kept.
+        await idempotency.ForgetAsync(claim, ct);
+        return outcome.Answer;
+    }
+
+    /// <summary>The answer to a request, and whether a workflow ran for it (a refusal or "not found" ran nothing).</summary>
+    private readonly record struct Outcome(IResult Answer, bool Ran);
+
+    private static async Task<Outcome> RunAsync(HttpContext http, string method, string route, JsonObject request, ItsmDbContext db, WorkflowRuntime runtime,
+        IAuthorizationService authorization, IdempotencyClaim? claim, WebhookIdempotency? idempotency, CancellationToken ct)
+    {
         // An instance waiting at this exact route goes first, if the caller may resume it (its HTTP Endpoint's
         // authorize and policy, carried by its bookmark).
         var stimulus = HttpEndpoint.Stimulus(method, route);
         var hash = StimulusHash.Compute("Elsa.HttpEndpoint", stimulus);
-        var waiters = await db.Bookmarks.AsNoTracking().Where(b => b.StimulusHash == hash).Select(b => new { b.Id, b.Payload }).ToListAsync(ct);
+        var waiters = await db.Bookmarks.AsNoTracking().Where(b => b.StimulusHash == hash).Select(b => new { b.Id, b.InstanceId, b.Payload }).ToListAsync(ct);
         if (waiters.Count > 0)
         {
             var admitted = new HashSet<string>(StringComparer.Ordinal);
@@ -53,10 +101,11 @@ internal static class WorkflowHttpEndpoints
                 if (denied is null) admitted.Add(waiter.Id);
                 else refusal ??= denied;
             }
-            if (admitted.Count == 0) return refusal!;
+            if (admitted.Count == 0) return new(refusal!, false);
+            if (claim is not null) await idempotency!.RecordResumeAsync(claim, waiters.Where(w => admitted.Contains(w.Id)).Select(w => (w.Id, w.InstanceId)), ct);
             // Waiters all stopped by an incident fail it with InstanceFaultedException (409): the request is not taken as a start.
             var resumed = await runtime.ResumeHttpWaitersAsync(stimulus, request, b => admitted.Contains(b.BookmarkId), ct);
-            if (resumed.Count > 0) return Respond(resumed[^1]);
+            if (resumed.Count > 0) return new(Respond(resumed[^1]), true);
         }
 
         var triggers = await db.Triggers.AsNoTracking().Where(t => t.ActivityType == "Elsa.HttpEndpoint").ToListAsync(ct);
@@ -65,10 +114,11 @@ internal static class WorkflowHttpEndpoints
             var payload = (JsonObject)JsonNode.Parse(trigger.Payload)!;
             if (!string.Equals(payload["method"]?.GetValue<string>(), method, StringComparison.Ordinal)) continue;
             if (!RouteTemplate.TryMatch(payload["path"]?.GetValue<string>() ?? "", route, out var routeData)) continue;
-            if (await DenyAsync(http, authorization, (payload["authorize"]?.GetValue<bool>() == true, payload["policy"]?.GetValue<string>())) is { } denied) return denied;
+            if (await DenyAsync(http, authorization, (payload["authorize"]?.GetValue<bool>() == true, payload["policy"]?.GetValue<string>())) is { } denied) return new(denied, false);
             request["routeData"] = routeData;
-            var result = await runtime.StartAsync(trigger.DefinitionId, new StartOptions { VersionId = trigger.DefinitionVersionId, TriggerActivityId = trigger.ActivityId, TriggerPayload = request }, ct);
-            return Respond(result);
+            // Under an idempotency key the instance id is the claim's: a second start for the key cannot commit.
+            var result = await runtime.StartAsync(trigger.DefinitionId, new StartOptions { VersionId = trigger.DefinitionVersionId, TriggerActivityId = trigger.ActivityId, TriggerPayload = request, InstanceId = claim?.InstanceId }, ct);
+            return new(Respond(result), true);
         }
         // The route is served, by another method: 405 with the methods it takes, as any HTTP server says.
         var allowed = triggers.Select(t => (JsonObject)JsonNode.Parse(t.Payload)!)
@@ -77,10 +127,16 @@ internal static class WorkflowHttpEndpoints
         if (allowed.Count > 0)
         {
             http.Response.Headers.Allow = string.Join(", ", allowed);
-            return Results.Problem(statusCode: StatusCodes.Status405MethodNotAllowed, title: "Method not allowed", detail: $"/workflows{route} takes {string.Join(", ", allowed)}, not {method}.");
+            return new(Results.Problem(statusCode: StatusCodes.Status405MethodNotAllowed, title: "Method not allowed", detail: $"/workflows{route} takes {string.Join(", ", allowed)}, not {method}."), false);
         }
-        return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"No published workflow answers {method} /workflows{route}.");
+        return new(Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"No published workflow answers {method} /workflows{route}."), false);
     }
+
+    /// <summary>"24 hours", "30 minutes", "7 days": the retention in a sentence.</summary>
+    private static string Describe(TimeSpan span) =>
+        span.TotalDays >= 2 && span.TotalDays == Math.Floor(span.TotalDays) ? $"{span.TotalDays:0} days"
+        : span.TotalHours == Math.Floor(span.TotalHours) ? $"{span.TotalHours:0} hours"
+        : $"{span.TotalMinutes:0} minutes";
 
     /// <summary>
     /// Who may resume a waiting HTTP Endpoint, from its bookmark. A bookmark written before the bookmark carried it
@@ -130,20 +186,38 @@ internal static class WorkflowHttpEndpoints
             };
             return new WorkflowHttpResult(response.StatusCode, body, response.ContentType ?? "text/plain", response.Headers);
         }
-        // Stopped by an incident before answering: the caller (a monitoring system) must not record a success, or an
-        // alert that opened nothing looks handled. Which activity, not the error itself: the caller may be anyone.
-        if (result.State.SubStatus == WorkflowSubStatus.Faulted)
-        {
-            var incident = result.State.Incidents.LastOrDefault(i => i.ResolvedAt is null);
-            return Results.Problem(statusCode: StatusCodes.Status500InternalServerError, title: "Workflow stopped by an incident",
-                detail: $"The workflow took the request but stopped at an incident{(incident is null ? "" : $" in step '{incident.ActivityId}'")}; its operators can see why and retry it.",
-                extensions: new Dictionary<string, object?> { ["workflowInstanceId"] = result.State.InstanceId });
-        }
-        // No HTTP Response activity ran: acknowledge with the instance, as a webhook caller expects a quick 2xx.
-        return Results.Accepted(value: new { workflowInstanceId = result.State.InstanceId, status = result.State.Status.ToString(), subStatus = result.State.SubStatus.ToString() });
+        var incident = result.State.SubStatus == WorkflowSubStatus.Faulted ? result.State.Incidents.LastOrDefault(i => i.ResolvedAt is null) : null;
+        return Acknowledge(result.State.InstanceId, result.State.Status, result.State.SubStatus, incident?.ActivityId);
     }
 
-    private static async Task<JsonObject> ReadRequestAsync(HttpContext http, string method, string route, CancellationToken ct)
+    /// <summary>
+    /// The answer from an instance as stored, for a request under an idempotency key that it took while the answer was
+    /// lost (the server failed after the commit, or its node stopped): what a workflow without an HTTP Response answers.
+    /// </summary>
+    private static async Task<IResult> AcknowledgeStoredAsync(ItsmDbContext db, string instanceId, CancellationToken ct)
+    {
+        var instance = await db.Instances.AsNoTracking().Where(i => i.Id == instanceId).Select(i => new { i.Status, i.SubStatus }).FirstAsync(ct);
+        var step = instance.SubStatus != WorkflowSubStatus.Faulted ? null
+            : await db.Incidents.AsNoTracking().Where(i => i.InstanceId == instanceId && i.ResolvedAt == null).OrderByDescending(i => i.At).Select(i => i.ActivityId).FirstOrDefaultAsync(ct);
+        return Acknowledge(instanceId, instance.Status, instance.SubStatus, step);
+    }
+
+    private static IResult Acknowledge(string instanceId, WorkflowStatus status, WorkflowSubStatus subStatus, string? incidentStep)
+    {
+        // Stopped by an incident before answering: the caller (a monitoring system) must not record a success, or an
+        // alert that opened nothing looks handled. Which activity, not the error itself: the caller may be anyone.
+        if (subStatus == WorkflowSubStatus.Faulted)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status500InternalServerError, title: "Workflow stopped by an incident",
+                detail: $"The workflow took the request but stopped at an incident{(incidentStep is null ? "" : $" in step '{incidentStep}'")}; its operators can see why and retry it.",
+                extensions: new Dictionary<string, object?> { ["workflowInstanceId"] = instanceId });
+        }
+        // No HTTP Response activity ran: acknowledge with the instance, as a webhook caller expects a quick 2xx.
+        return Results.Accepted(value: new { workflowInstanceId = instanceId, status = status.ToString(), subStatus = subStatus.ToString() });
+    }
+
+    /// <summary>The request as the workflow sees it, and its body's bytes (an idempotency key's request hash covers them).</summary>
+    private static async Task<(JsonObject Request, ReadOnlyMemory<byte> Body)> ReadRequestAsync(HttpContext http, string method, string route, CancellationToken ct)
     {
         if (http.Request.ContentLength > MaxBodyBytes) throw new ProblemException(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"Workflow endpoints accept bodies up to {MaxBodyBytes / 1024} KB.");
         using var buffer = new MemoryStream();
@@ -167,7 +241,7 @@ internal static class WorkflowHttpEndpoints
         // Only harmless headers reach the workflow: never cookies or Authorization.
         var headers = new JsonObject();
         foreach (var pair in http.Request.Headers.Where(h => ForwardedHeaders.Contains(h.Key))) headers[pair.Key] = pair.Value.ToString();
-        return new JsonObject
+        return (new JsonObject
         {
             ["method"] = method,
             ["path"] = route,
@@ -175,7 +249,7 @@ internal static class WorkflowHttpEndpoints
             ["queryStringData"] = query,
             ["headers"] = headers,
             ["body"] = body,
-        };
+        }, buffer.GetBuffer().AsMemory(0, (int)buffer.Length)); // the array outlives the stream's disposal
     }
 
     /// <summary>

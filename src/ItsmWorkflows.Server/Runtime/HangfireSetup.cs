@@ -6,7 +6,7 @@ using ItsmWorkflows.Server.Data;
 namespace ItsmWorkflows.Server.Runtime;
 
 /// <summary>
-/// Hangfire runs the asynchronous boundaries: timers, dispatched children and the recurring sweep.
+/// Hangfire runs the asynchronous boundaries: timers, dispatched children and the recurring sweeps.
 /// PostgreSQL storage when the application uses PostgreSQL, in-memory storage in the embedded default
 /// (the sweep recovers its timers from the database after a restart).
 /// </summary>
@@ -41,6 +41,7 @@ internal static class HangfireSetup
         if (configuration.GetValue("Jobs:RunServer", true)) builder.Services.AddHostedService(sp => sp.GetRequiredService<TimerPump>());
         builder.Services.AddScoped<DispatchWorkflowJob>();
         builder.Services.AddScoped<TimerSweepJob>();
+        builder.Services.AddScoped<Http.PurgeIdempotencyKeysJob>();
         return builder;
     }
 
@@ -71,6 +72,7 @@ internal static class HangfireSetup
         var recurring = new RecurringJobManager(app.Services.GetRequiredService<JobStorage>());
         recurring.AddOrUpdate<TimerSweepJob>(TimerSweepJob.RecurringId, j => j.RunAsync(CancellationToken.None), Cron.Minutely());
         recurring.AddOrUpdate<Mail.OutboxDeliveryJob>(Mail.OutboxDeliveryJob.RecurringId, j => j.RunAsync(CancellationToken.None), Cron.Minutely());
+        recurring.AddOrUpdate<Http.PurgeIdempotencyKeysJob>(Http.PurgeIdempotencyKeysJob.RecurringId, j => j.RunAsync(CancellationToken.None), Cron.Hourly());
     }
 
     /// <summary>The dashboard can retry and delete jobs: administrators only.</summary>
