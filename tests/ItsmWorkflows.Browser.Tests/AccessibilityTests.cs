@@ -53,7 +53,7 @@ public sealed class AccessibilityTests(DesignerFixture fixture) : IClassFixture<
         await page.GotoAsync($"/portal/#/tickets/{number}");
         await Expect(page.GetByTestId("timeline")).ToBeVisibleAsync(new() { Timeout = 20_000 });
         await AuditAsync(page, "portal-ticket");
-        foreach (var (hash, heading) in new[] { ("#/mine", "My work"), ("#/queue", "My queue"), ("#/approvals", "Approvals"), ("#/changes", "Change calendar"), ("#/changes/new", "Raise a change"), ("#/dashboard", "Dashboard") })
+        foreach (var (hash, heading) in new[] { ("#/mine", "My work"), ("#/queue", "My queue"), ("#/approvals", "Approvals"), ("#/changes", "Change calendar"), ("#/changes/new", "Raise a change"), ("#/change-templates", "Standard change templates"), ("#/dashboard", "Dashboard") })
         {
             await page.GotoAsync($"/portal/{hash}");
             await Expect(page.GetByRole(AriaRole.Heading, new() { Name = heading, Level = 1 })).ToBeVisibleAsync(new() { Timeout = 20_000 });

@@ -67,6 +67,59 @@ public sealed class DashboardTests(PostgresSmtpServerFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task Dashboard_SaysHowChangesEnded_TheSuccessRate_AndTheEmergencyAndStandardShares()
+    {
+        await ImportAsync(fixture);
+        await ClearBlackoutsAsync(fixture);
+        var nina = await fixture.ClientAsync("nina");
+        var now = fixture.EngineClock.GetUtcNow();
+        var start = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero).AddDays(30);
+        string[] network = ["network"];
+        async Task<string> RaiseChangeAsync(object change)
+        {
+            var created = await OkAsync(await nina.PostJsonAsync("/api/changes", await FromTestTemplateAsync(fixture, change)));
+            await SettleAsync(fixture);
+            return created["number"]!.GetValue<string>();
+        }
+        // Two standard changes in their own windows (one works, one is backed out), one normal change the CAB rejects,
+        // and an emergency change called off.
+        var works = await RaiseChangeAsync(new { title = "Add a VLAN", type = "standard", services = network, plannedStart = start, plannedEnd = start.AddHours(1) });
+        var fails = await RaiseChangeAsync(new { title = "Swap a line card", type = "standard", services = network, plannedStart = start.AddHours(3), plannedEnd = start.AddHours(4) });
+        var rejected = await RaiseChangeAsync(new
+        {
+            title = "Disable legacy TLS", type = "normal", services = network, plannedStart = start.AddDays(1), plannedEnd = start.AddDays(1).AddHours(1),
+            implementationPlan = "Change the cipher list", backoutPlan = "Revert", testPlan = "Scan",
+        });
+        await OkAsync(await DecideAsync(fixture, "dave", rejected, "Rejected", "Not before the scanners are upgraded"));
+        var cancelled = await RaiseChangeAsync(new { title = "Block a port", type = "emergency", services = network, plannedStart = start.AddDays(2), plannedEnd = start.AddDays(2).AddHours(1), backoutPlan = "Remove the rule" });
+        await OkAsync(await nina.PostJsonAsync($"/api/changes/{cancelled}/cancel", new { reason = "The vendor patched it" }));
+        await SettleAsync(fixture);
+
+        var owner = await fixture.ClientAsync("dave");
+        var before = (await OkAsync(await owner.GetAsync("/api/dashboard?weeks=8", Ct)))["changes"]!;
+        Assert.Equal((0, 0, 1, 1), (before["successful"]!.GetValue<int>(), before["failed"]!.GetValue<int>(), before["rejected"]!.GetValue<int>(), before["cancelled"]!.GetValue<int>()));
+        Assert.Null(before["successRate"]); // nothing implemented yet: no rate, not 0 %
+
+        await AdvanceAsync(fixture, start.AddHours(3) - fixture.EngineClock.GetUtcNow());
+        foreach (var (number, outcome) in new[] { (works, "Complete"), (fails, "Incomplete") })
+        {
+            await CloseTaskAsync(fixture, "nina", Assert.Single(await OpenTasksAsync(nina, number)).Number, outcome, outcome == "Complete" ? "Done" : "Rolled back");
+            await CloseTaskAsync(fixture, "nina", Assert.Single(await OpenTasksAsync(nina, number)).Number);
+        }
+        Assert.Equal(("Closed", "Closed incomplete"), (await StatusAsync(nina, works), await StatusAsync(nina, fails)));
+
+        var changes = (await OkAsync(await owner.GetAsync("/api/dashboard?weeks=8", Ct)))["changes"]!;
+        Assert.Equal((1, 1, 1, 1), (changes["successful"]!.GetValue<int>(), changes["failed"]!.GetValue<int>(), changes["rejected"]!.GetValue<int>(), changes["cancelled"]!.GetValue<int>()));
+        Assert.Equal((50.0, 25.0, 50.0), (changes["successRate"]!.GetValue<double>(), changes["emergencyShare"]!.GetValue<double>(), changes["standardShare"]!.GetValue<double>()));
+        var weeks = changes["weeks"]!.AsArray();
+        Assert.Equal(8, weeks.Count);
+        int Sum(string field) => weeks.Sum(w => w![field]!.GetValue<int>());
+        Assert.Equal((2, 1, 1), (Sum("standard"), Sum("normal"), Sum("emergency")));
+        // Each by the week it ended: the rejection and the cancellation now-ish, the two implemented a month on.
+        Assert.Equal(2, weeks[^1]!["successful"]!.GetValue<int>() + weeks[^1]!["failed"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task Dashboard_CountsARequestsClocksOnce_NotAgainForEachOfItsTasks()
     {
         await ImportAsync(fixture);

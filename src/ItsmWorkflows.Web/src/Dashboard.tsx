@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { api, type Dashboard as DashboardData, type SlaWeek } from "./api";
+import { api, type ChangeOutcomes, type Dashboard as DashboardData, type SlaWeek } from "./api";
 
 // Charts drawn as plain SVG: a few bars need no chart library. Each chart has a text equivalent (its
 // aria-label and a table), so the figures reach keyboard and screen-reader users too.
@@ -70,6 +70,62 @@ function SlaChart({ weeks, label, testId }: { weeks: SlaWeek[]; label: string; t
   );
 }
 
+const outcomes = [
+  { key: "successful", label: "Implemented", color: "#2f7d32" },
+  { key: "failed", label: "Failed (backed out)", color: "#c62828" },
+  { key: "rejected", label: "Rejected", color: "#b7791f" },
+  { key: "cancelled", label: "Cancelled", color: "#9ca3af" },
+] as const;
+
+/** Changes that ended each week, stacked by how they ended; with its table, the same figures in text. */
+function ChangeOutcomesSection({ changes }: { changes: ChangeOutcomes }) {
+  const width = 560;
+  const height = 150;
+  const pad = 24;
+  const ended = (w: ChangeOutcomes["weeks"][number]) => w.successful + w.failed + w.rejected + w.cancelled;
+  const max = Math.max(1, ...changes.weeks.map(ended));
+  const slot = (width - pad * 2) / changes.weeks.length;
+  const bar = Math.min(36, slot * 0.6);
+  const scale = (height - pad * 2) / max;
+  const pct = (n: number | null) => (n === null ? "—" : `${n} %`);
+  return (
+    <section>
+      <h2>Changes</h2>
+      <p data-testid="change-success">
+        {changes.successful + changes.failed === 0 ? "No change was implemented in these weeks." : `${pct(changes.successRate)} implemented successfully`}
+        {` · ${changes.failed} failed · ${changes.rejected} rejected · ${changes.cancelled} cancelled · emergency ${pct(changes.emergencyShare)} · standard ${pct(changes.standardShare)}`}
+      </p>
+      <p className="legend">{outcomes.map((o) => <span key={o.key}><span className="swatch" style={{ background: o.color }} /> {o.label} </span>)}</p>
+      <svg className="chart" width="100%" viewBox={`0 0 ${width} ${height}`} role="img" data-testid="chart-changes"
+        aria-label={`Changes ended per week: ${changes.weeks.map((w) => `week of ${w.week}, ${w.successful} implemented, ${w.failed} failed, ${w.rejected} rejected, ${w.cancelled} cancelled`).join("; ")}`}>
+        <line x1={pad} x2={width - pad} y1={height - pad} y2={height - pad} stroke="#9ca3af" />
+        {changes.weeks.map((w, i) => {
+          const x = pad + i * slot + (slot - bar) / 2;
+          let top = height - pad;
+          return (
+            <g key={w.week}>
+              {outcomes.map((o) => {
+                const h = w[o.key] * scale;
+                top -= h;
+                return h > 0 ? <rect key={o.key} x={x} y={top} width={bar} height={h} fill={o.color} data-kind={o.key}><title>{`Week of ${w.week}: ${w[o.key]} ${o.label.toLowerCase()}`}</title></rect> : null;
+              })}
+              <text x={pad + i * slot + slot / 2} y={height - 6} textAnchor="middle" className="chart-label">{w.week.slice(5)}</text>
+            </g>
+          );
+        })}
+      </svg>
+      <table className="dashboard-table" data-testid="changes-by-week">
+        <thead><tr><th>Week of</th>{outcomes.map((o) => <th key={o.key}>{o.label}</th>)}<th>Standard</th><th>Normal</th><th>Emergency</th></tr></thead>
+        <tbody>
+          {changes.weeks.filter((w) => ended(w) > 0).map((w) => (
+            <tr key={w.week}><th scope="row">{w.week}</th>{outcomes.map((o) => <td key={o.key}>{w[o.key]}</td>)}<td>{w.standard}</td><td>{w.normal}</td><td>{w.emergency}</td></tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
 export function DashboardPage() {
   const [data, setData] = useState<DashboardData | null>(null);
   const [weeks, setWeeks] = useState(8);
@@ -92,6 +148,7 @@ export function DashboardPage() {
         <p data-testid="attainment-all">{total.met + total.breached === 0 ? "No clock has finished in these weeks." : `${Math.round((1000 * total.met) / (total.met + total.breached)) / 10} % met · ${total.breached} breached`}</p>
         <SlaChart weeks={data.allServices} label="SLA clocks met and breached per week, all services" testId="chart-sla-all" />
       </section>
+      <ChangeOutcomesSection changes={data.changes} />
       <section>
         <h2>Per service</h2>
         <table className="dashboard-table" data-testid="sla-by-service">

@@ -211,6 +211,14 @@ export interface Dashboard {
   openByGroup: { group: string; requests: number; tasks: number; changes: number; incidents: number; total: number }[];
   slaByService: { serviceId: string; service: string; attainment: number | null; met: number; breached: number; weeks: SlaWeek[] }[];
   allServices: SlaWeek[];
+  changes: ChangeOutcomes;
+}
+
+/** How changes ended per week (by the week they ended) and of which type; rates in percent, null when there is nothing to divide. */
+export interface ChangeWeek { week: string; successful: number; failed: number; rejected: number; cancelled: number; standard: number; normal: number; emergency: number }
+export interface ChangeOutcomes {
+  successRate: number | null; successful: number; failed: number; rejected: number; cancelled: number;
+  emergencyShare: number | null; standardShare: number | null; weeks: ChangeWeek[];
 }
 
 /** A personal API token as its list shows it (never the token itself). */
