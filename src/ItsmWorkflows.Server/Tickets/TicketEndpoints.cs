@@ -77,7 +77,7 @@ internal static class TicketEndpoints
                 await RequesterNoteEmails.RequestCommentedAsync(db, services, outboxSignal, ticket, author, text, ct);
             }
             return Results.NoContent();
-        }).WithSummary("Adds a note to the ticket's history; with internal: true a work note, which only staff read (agents and process staff only). The requester's note on an incident waiting on them is their reply: it goes back to work and its resolution clock runs again. Her note on an incident otherwise open (resolved included) is emailed to whoever works it; on an open request, to whoever fulfils it (its open tasks' assignees, else their groups' agents; without open tasks, the request's assignee or group). A note on a closed ticket emails nobody.");
+        }).WithSummary("Adds a note to the ticket's history; with internal: true a work note, which only staff read (agents and process staff only). The requester's note on an incident waiting on them is their reply: it goes back to work and its resolution clock runs again. Her note on an incident otherwise open (resolved included) is emailed to whoever works it; on an open request, to whoever fulfils it (its open tasks' assignees, else their groups' agents; without open tasks, the request's assignee or group), and while an approval of it waits, to its approvers who have not decided. A note on a closed ticket emails nobody.");
         tickets.MapPost("/{number}/assign", AssignAsync).RequireAuthorization(Policies.StartWorkflows)
             .WithSummary("Assigns the ticket to a group and/or one of that group's agents. Send the revision you read: a missing one is refused (400), a stale one too (409).");
 
