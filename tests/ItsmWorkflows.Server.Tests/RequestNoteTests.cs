@@ -7,7 +7,8 @@ namespace ItsmWorkflows.Server.Tests;
 
 /// <summary>
 /// A requester's note on her request reaches whoever fulfils it (its open tasks' people, else the request's own group),
-/// as an incident caller's notes reach whoever works it; on PostgreSQL with the shipped process and a real SMTP server.
+/// as an incident caller's notes reach whoever works it, and while it awaits approval the approvers who have not decided;
+/// on PostgreSQL with the shipped process and a real SMTP server.
 /// </summary>
 public sealed class RequestNoteTests(PostgresSmtpServerFixture fixture) : IClassFixture<PostgresSmtpServerFixture>
 {
@@ -106,5 +107,74 @@ public sealed class RequestNoteTests(PostgresSmtpServerFixture fixture) : IClass
         await NoteAsync("alice", number, "Note six");
         Assert.Contains((await TicketAsync(bob, number))["history"]!.AsArray(), h => h!["text"]!.GetValue<string>() == "Note six");
         Assert.Equal(5, (await WroteAsync(number)).Count);
+    }
+
+    [Fact]
+    public async Task TheRequestersNote_WhileItAwaitsApproval_ReachesTheApproversWhoHaveNotDecided_AndTheirDelegate()
+    {
+        await ImportAsync(fixture);
+        var dave = await fixture.ClientAsync("dave");
+        var erin = await fixture.ClientAsync("erin");
+        var alice = await fixture.ClientAsync("alice");
+        // A laptop both her manager (carol) and henry must approve.
+        var itemId = "laptop-" + Guid.NewGuid().ToString("N")[..8];
+        var item = await OkAsync(await dave.GetAsync("/api/catalog/new-laptop", Ct));
+        item["id"] = itemId;
+        item["approvers"] = new System.Text.Json.Nodes.JsonArray("manager", "henry");
+        item["approvalRule"] = "All";
+        await OkAsync(await dave.PutAsync($"/api/catalog/{itemId}", Body(item.ToJsonString()), Ct));
+        var number = (await OkAsync(await alice.PostJsonAsync("/api/requests", new { catalogItemId = itemId, answers = new { model = "Standard 14\"", reason = "The old one died" } })))["number"]!.GetValue<string>();
+        await SettleAsync(fixture);
+        // Henry is away: grace decides for him, and is sent what already waits.
+        var henry = await fixture.ClientAsync("henry");
+        await OkAsync(await henry.PutJsonAsync("/api/people/me/delegate", new { @delegate = "grace" }));
+        await SettleAsync(fixture);
+        async Task<List<(string[] To, string Text)>> ToApproversAsync(string words) =>
+            [.. (await MailAboutAsync(fixture, number)).Where(m => m.Subject == $"{number}: Alice Requester wrote while it waits on your decision" && m.Text.Contains(words, StringComparison.Ordinal)).Select(m => (m.To, m.Text))];
+
+        try
+        {
+            await NoteAsync("alice", number, "Please approve by Friday, the old laptop died");
+
+            // Each approver, and the delegate deciding for henry, with her words and a link to the request (no decision link of its own).
+            var first = Assert.Single(await ToApproversAsync("Please approve by Friday"));
+            Assert.Equal(["carol@example.test", "grace@example.test", "henry@example.test"], first.To);
+            Assert.Contains($"Alice Requester wrote on request {number} (New laptop), which waits on your decision", first.Text, StringComparison.Ordinal);
+            Assert.Contains("Please approve by Friday, the old laptop died", first.Text, StringComparison.Ordinal);
+            Assert.Contains($"(http://localhost:5080/portal/#/tickets/{number})", first.Text, StringComparison.Ordinal);
+            Assert.DoesNotContain("/approvals/", first.Text, StringComparison.Ordinal);
+            // Whoever fulfils it still hears, as before.
+            Assert.Equal(["frank@example.test"], Assert.Single(await WroteAsync(number)).To);
+
+            // Carol decided: she is not asked again.
+            await OkAsync(await DecideAsync(fixture, "carol", number, "Approved"));
+            Assert.Equal("Awaiting approval", await StatusAsync(alice, number));
+            await NoteAsync("alice", number, "Still needed for Monday");
+            Assert.Equal(["grace@example.test", "henry@example.test"], Assert.Single(await ToApproversAsync("Still needed for Monday")).To);
+
+            // A switched-off account reads nothing here.
+            await OkAsync(await erin.PostAsync("/api/people/grace/disable", null, Ct));
+            try
+            {
+                await NoteAsync("alice", number, "Any news?");
+                Assert.Equal(["henry@example.test"], Assert.Single(await ToApproversAsync("Any news?")).To);
+            }
+            finally
+            {
+                await OkAsync(await erin.PostAsync("/api/people/grace/enable", null, Ct));
+            }
+
+            // Decided by the delegate for henry: the approval is done, and a note goes to fulfilment only.
+            await OkAsync(await DecideAsync(fixture, "grace", number, "Approved"));
+            Assert.NotEqual("Awaiting approval", await StatusAsync(alice, number));
+            await NoteAsync("alice", number, "Thank you");
+            Assert.Empty(await ToApproversAsync("Thank you"));
+            Assert.Single(await WroteAsync(number), m => m.Text.Contains("Thank you", StringComparison.Ordinal));
+            Assert.Equal(3, (await ToApproversAsync("")).Count);
+        }
+        finally
+        {
+            await OkAsync(await henry.PutJsonAsync("/api/people/me/delegate", new { @delegate = (string?)null }));
+        }
     }
 }

@@ -7,8 +7,9 @@ using static ItsmWorkflows.Server.Tests.Processes;
 namespace ItsmWorkflows.Server.Tests;
 
 /// <summary>
-/// Finding tickets by words from their number, title or description, in any case: every word must be found. Run on
-/// both databases, whose case rules differ (PostgreSQL compares case-sensitively unless told otherwise).
+/// Finding tickets by words from their number, title, description, a request's form answers and the names of its
+/// requester and assignee, in any case: every word must be found. Run on both databases, whose case rules differ
+/// (PostgreSQL compares case-sensitively unless told otherwise).
 /// </summary>
 public abstract class TicketSearchTests(ServerFixture fixture)
 {
@@ -53,6 +54,63 @@ public abstract class TicketSearchTests(ServerFixture fixture)
         var tooLong = await bob.GetAsync($"/api/tickets?q={new string('x', 201)}", Ct);
         Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
         Assert.Equal("Search for at most 200 characters.", (await ReadAsync(tooLong))["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task EveryWord_IsAlsoFound_InARequestsAnswers_AndItsPeoplesNames_ButNotInTheFormsFieldNames()
+    {
+        await ImportAsync(fixture);
+        var tag = "zq" + Guid.NewGuid().ToString("N")[..6];
+        var alice = await fixture.ClientAsync("alice");
+        var kate = await fixture.ClientAsync("kate");
+        var bob = await fixture.ClientAsync("bob");
+        async Task<string> RequestAsync(HttpClient client, string item, object answers) =>
+            (await OkAsync(await client.PostJsonAsync("/api/requests", new { catalogItemId = item, answers, title = $"Request {tag}" })))["number"]!.GetValue<string>();
+        var performance = await RequestAsync(alice, "new-laptop", new { model = "Performance 16\"", reason = "Renders take all afternoon" });
+        var standard = await RequestAsync(alice, "new-laptop", new { model = "Standard 14\"", reason = "Mine broke" });
+        var vpn = await RequestAsync(kate, "vpn-access", new { reason = "Working from Lisbon" });
+        var incident = (await OkAsync(await alice.PostJsonAsync("/api/incidents", new { title = $"Screen flickers {tag}", serviceId = "network", impact = 3, urgency = 3 })))["number"]!.GetValue<string>();
+        async Task<List<string>> FindAsync(HttpClient client, string q) =>
+            [.. (await OkAsync(await client.GetAsync($"/api/tickets?q={Uri.EscapeDataString(q)}", Ct)))["items"]!.AsArray().Select(t => t!["number"]!.GetValue<string>())];
+
+        // What the requester answered on the form, in any case, a quote included.
+        Assert.Equal([performance], await FindAsync(bob, $"PERFORMANCE {tag}"));
+        Assert.Equal([performance], await FindAsync(bob, $"16\" {tag}"));
+        Assert.Equal([performance], await FindAsync(bob, $"afternoon {tag}"));
+        Assert.Equal([vpn], await FindAsync(bob, $"lisbon {tag}"));
+        // Not the form's field names, nor the JSON the answers are kept in: every laptop request has a "model".
+        Assert.Empty(await FindAsync(bob, $"model {tag}"));
+        Assert.Empty(await FindAsync(bob, $"reason {tag}"));
+        Assert.Empty(await FindAsync(bob, $"answers {tag}"));
+        Assert.Empty(await FindAsync(bob, $"\":\" {tag}"));
+
+        // The requester by display name or user name.
+        Assert.Equal([incident, standard, performance], await FindAsync(bob, $"requester {tag}"));
+        Assert.Equal([vpn], await FindAsync(bob, $"sales {tag}"));
+        // The assignee too, once there is one.
+        Assert.Empty(await FindAsync(bob, $"desktop {tag}"));
+        var revision = (await TicketAsync(bob, standard))["ticket"]!["revision"]!.GetValue<long>();
+        await OkAsync(await bob.PostJsonAsync($"/api/tickets/{standard}/assign", new { assignee = "frank", assignmentGroup = "Desktop Support", revision }));
+        Assert.Equal([standard], await FindAsync(bob, $"desktop {tag}"));
+        Assert.Equal([standard], await FindAsync(bob, $"FRANK {tag}"));
+        // Names as they are now: a person renamed is found by the new name, and by a user name no longer in it.
+        var erin = await fixture.ClientAsync("erin");
+        await OkAsync(await erin.PutJsonAsync("/api/people/kate", new { displayName = "Katherine Sales" }));
+        try
+        {
+            Assert.Equal([vpn], await FindAsync(bob, $"katherine {tag}"));
+            Assert.Equal([vpn], await FindAsync(bob, $"kate {tag}"));
+        }
+        finally
+        {
+            await OkAsync(await erin.PutJsonAsync("/api/people/kate", new { displayName = "Kate Sales" }));
+        }
+
+        // A requester still finds only what she raised.
+        Assert.Equal([incident, standard, performance], await FindAsync(alice, $"alice {tag}"));
+        Assert.Empty(await FindAsync(alice, $"lisbon {tag}"));
+        Assert.Empty(await FindAsync(alice, $"kate {tag}"));
+        Assert.Equal([vpn], await FindAsync(kate, $"lisbon {tag}"));
     }
 }
 

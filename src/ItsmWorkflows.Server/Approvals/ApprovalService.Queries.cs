@@ -55,6 +55,29 @@ internal sealed partial class ApprovalService
     }
 
     /// <summary>
+    /// Whom the open approvals of <paramref name="instanceId"/> still wait on, as their inboxes list them: the approver of
+    /// each slot nothing is recorded for yet (no decision by them or for them, no handover), and a delegate holding such a
+    /// slot for someone while still their delegate. User names (an approver outside the directory by address).
+    /// </summary>
+    public static async Task<List<string>> UndecidedApproversAsync(ItsmDbContext db, string instanceId, CancellationToken cancellationToken)
+    {
+        var ids = await db.Approvals.AsNoTracking().Where(a => a.InstanceId == instanceId).Select(a => a.Id).ToListAsync(cancellationToken);
+        var open = await OpenAmongAsync(db, ids, cancellationToken);
+        if (open.Count == 0) return [];
+        var slots = await db.ApprovalTokens.AsNoTracking().Where(t => open.Contains(t.ApprovalId)).Select(t => new { t.ApprovalId, t.Approver, t.OnBehalfOf }).ToListAsync(cancellationToken);
+        var decisions = await db.ApprovalAudit.AsNoTracking().Where(a => open.Contains(a.ApprovalId) && a.Decision != "Revised")
+            .Select(a => new { a.ApprovalId, Holder = a.OnBehalfOf ?? a.Actor }).ToListAsync(cancellationToken);
+        var decided = decisions.Select(d => (d.ApprovalId, d.Holder)).ToHashSet();
+        var forWhom = slots.Select(s => s.OnBehalfOf).OfType<string>().Distinct().ToList();
+        var delegation = forWhom.Count == 0 ? [] : await db.Users.AsNoTracking().Where(u => forWhom.Contains(u.UserName!) && u.DelegateId != null)
+            .Join(db.Users, u => u.DelegateId, d => d.Id, (u, d) => new { For = u.UserName!, Delegate = d.UserName! }).ToListAsync(cancellationToken);
+        bool StillDelegate(string approver, string forWho) => delegation.Any(d =>
+            string.Equals(d.For, forWho, StringComparison.OrdinalIgnoreCase) && string.Equals(d.Delegate, approver, StringComparison.OrdinalIgnoreCase));
+        return [.. slots.Where(s => !decided.Contains((s.ApprovalId, s.OnBehalfOf ?? s.Approver)) && (s.OnBehalfOf is null || StillDelegate(s.Approver, s.OnBehalfOf)))
+            .Select(s => s.Approver).Distinct(StringComparer.OrdinalIgnoreCase)];
+    }
+
+    /// <summary>
     /// The open approvals waiting on this person's own decision: asked in their own right (not as someone's delegate),
     /// and nothing recorded for their slot yet (a decision by them or for them, or a handover).
     /// </summary>

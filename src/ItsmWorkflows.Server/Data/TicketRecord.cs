@@ -73,6 +73,13 @@ internal sealed class TicketRecord
     /// <summary>The rest, as JSON: form answers, plans, questionnaire, affected services, closing notes.</summary>
     public string Details { get; set; } = "{}";
 
+    /// <summary>
+    /// A request's form answers as search reads them: their values only, one a line (see TicketSearch.AnswersText).
+    /// Searching <see cref="Details"/> itself would match its JSON: every laptop request has a "model".
+    /// Written with the answers, once, as the request is raised.
+    /// </summary>
+    public string? AnswersText { get; init; }
+
     public DateTimeOffset CreatedAt { get; init; }
 
     public DateTimeOffset UpdatedAt { get; set; }

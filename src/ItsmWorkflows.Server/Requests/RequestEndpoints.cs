@@ -75,6 +75,7 @@ internal static class RequestEndpoints
             ServiceId = item.ServiceId,
             CatalogItemId = item.Id,
             Details = details.ToJsonString(),
+            AnswersText = TicketSearch.AnswersText(answers),
         };
         var approverNames = await DisplayNames.OfAsync(db, approvers, ct);
         var ticket = await tickets.OpenAsync(draft, item.WorkflowDefinitionId, t => new JsonObject

@@ -25,11 +25,25 @@ internal static class AssignmentRecipients
         // A switched-off account reads no mail here: its owner left, or it is not theirs any more.
         var found = await people.AsNoTracking().Where(u => (except == null || u.UserName != except) && u.DisabledAt == null).OrderBy(u => u.UserName)
             .Select(u => new { u.DisplayName, u.Email }).ToListAsync(cancellationToken);
-        var to = found.Where(p => !string.IsNullOrWhiteSpace(p.Email))
-            .Select(p => EmailMessage.ParseAddresses([p.DisplayName != p.Email ? $"{p.DisplayName} <{p.Email}>" : p.Email!]))
-            .Where(parsed => parsed.Invalid is null).SelectMany(parsed => parsed.Addresses).Distinct().ToList();
-        return (to, found.FirstOrDefault()?.DisplayName);
+        return (Addresses(found.Select(p => (p.DisplayName, p.Email))), found.FirstOrDefault()?.DisplayName);
     }
+
+    /// <summary>
+    /// The addresses of these people of the directory (user names), by the same rules: not <paramref name="except"/>,
+    /// nobody switched off, nobody mail cannot reach. Anyone not in the directory is left out.
+    /// </summary>
+    public static async Task<List<string>> OfPeopleAsync(ItsmDbContext db, IReadOnlyCollection<string> userNames, string? except, CancellationToken cancellationToken)
+    {
+        if (userNames.Count == 0) return [];
+        var found = await db.Users.AsNoTracking().Where(u => userNames.Contains(u.UserName!) && (except == null || u.UserName != except) && u.DisabledAt == null)
+            .OrderBy(u => u.UserName).Select(u => new { u.DisplayName, u.Email }).ToListAsync(cancellationToken);
+        return Addresses(found.Select(p => (p.DisplayName, p.Email)));
+    }
+
+    private static List<string> Addresses(IEnumerable<(string DisplayName, string? Email)> people) =>
+        [.. people.Where(p => !string.IsNullOrWhiteSpace(p.Email))
+            .Select(p => EmailMessage.ParseAddresses([p.DisplayName != p.Email ? $"{p.DisplayName} <{p.Email}>" : p.Email!]))
+            .Where(parsed => parsed.Invalid is null).SelectMany(parsed => parsed.Addresses).Distinct()];
 
     /// <summary>
     /// Who works a request now: for each of its open fulfilment tasks, the task's assignee, else the task's group's

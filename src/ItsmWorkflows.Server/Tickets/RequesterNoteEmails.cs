@@ -10,7 +10,8 @@ namespace ItsmWorkflows.Server.Tickets;
 /// <summary>
 /// The emails between a ticket's requester and whoever works it: to an incident's caller, that an answer is needed
 /// (the loop depends on her noticing); to them, that she answered, or that she wrote on it otherwise (as an agent hears
-/// of a customer's comment in Jira Service Management), each with the words written.
+/// of a customer's comment in Jira Service Management), each with the words written; to a request's approvers who have
+/// not decided, that she wrote while it waits on them.
 /// </summary>
 internal static class RequesterNoteEmails
 {
@@ -31,10 +32,16 @@ internal static class RequesterNoteEmails
 
     /// <summary>
     /// Queues the email to whoever works an open request (its open tasks' assignees, else their groups' agents; with
-    /// no open task, its own assignee or group) that its requester wrote on it, naming the open tasks.
+    /// no open task, its own assignee or group) that its requester wrote on it, naming the open tasks; and, while an
+    /// approval of it waits, one to the approvers who have not decided (and delegates deciding for them), who are the
+    /// ones her "please approve by Friday" is for. Someone who is both hears once, as an approver.
     /// </summary>
     public static async Task RequestCommentedAsync(ItsmDbContext db, WorkflowServices services, OutboxSignal signal, TicketRecord request, string requester, string note, CancellationToken cancellationToken)
     {
+        // Approvers outside the directory are left out: the email's button opens the request's page, which they cannot;
+        // they decide with the link they hold.
+        var waitingOn = request.InstanceId is { } instanceId ? await Approvals.ApprovalService.UndecidedApproversAsync(db, instanceId, cancellationToken) : [];
+        var approvers = await AssignmentRecipients.OfPeopleAsync(db, waitingOn, except: requester, cancellationToken);
         var (to, tasks) = await AssignmentRecipients.ForRequestAsync(db, request, except: requester, cancellationToken);
         var openTasks = tasks.Count switch
         {
@@ -42,13 +49,21 @@ internal static class RequesterNoteEmails
             1 => $"task {tasks[0]} is open",
             _ => $"tasks {string.Join(", ", tasks)} are open",
         };
-        await QueueAsync(db, services, signal, request, await ComposeAsync(db, "request-commented", "Open the request", request, to, requester, note, false, services, cancellationToken, new JsonObject { ["tasks"] = openTasks }), cancellationToken);
+        var emails = new[]
+        {
+            await ComposeAsync(db, "request-commented-approval", "Open the request", request, approvers, requester, note, false, services, cancellationToken),
+            await ComposeAsync(db, "request-commented", "Open the request", request, [.. to.Except(approvers)], requester, note, false, services, cancellationToken, new JsonObject { ["tasks"] = openTasks }),
+        };
+        await QueueAsync(db, services, signal, request, emails, cancellationToken);
     }
 
-    private static async Task QueueAsync(ItsmDbContext db, WorkflowServices services, OutboxSignal signal, TicketRecord ticket, EmailMessage? email, CancellationToken cancellationToken)
+    private static Task QueueAsync(ItsmDbContext db, WorkflowServices services, OutboxSignal signal, TicketRecord ticket, EmailMessage? email, CancellationToken cancellationToken) =>
+        QueueAsync(db, services, signal, ticket, [email], cancellationToken);
+
+    private static async Task QueueAsync(ItsmDbContext db, WorkflowServices services, OutboxSignal signal, TicketRecord ticket, IReadOnlyList<EmailMessage?> emails, CancellationToken cancellationToken)
     {
-        if (email is null) return;
-        db.Outbox.Add(OutboxMessage.ForEmail(email, ticket.InstanceId, services.Time.GetUtcNow()));
+        if (emails.All(e => e is null)) return;
+        foreach (var email in emails.OfType<EmailMessage>()) db.Outbox.Add(OutboxMessage.ForEmail(email, ticket.InstanceId, services.Time.GetUtcNow()));
         await db.SaveChangesAsync(cancellationToken);
         signal.Notify();
     }

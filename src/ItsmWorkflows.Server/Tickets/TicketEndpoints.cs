@@ -20,7 +20,7 @@ internal static class TicketEndpoints
     public static void MapTicketEndpoints(this WebApplication app)
     {
         var tickets = app.MapGroup("/api/tickets").WithTags("Tickets").RequireAuthorization(Policies.SignedIn);
-        tickets.MapGet("", ListAsync).WithSummary("Tickets, newest first. Requesters see their own; staff see all and filter by kind, status, group, assignee, requester, parent, open, and q (words found in the number, title or description, in any case). progress=true adds each ticket's current step and SLA state; names gives the display names of the people listed.");
+        tickets.MapGet("", ListAsync).WithSummary("Tickets, newest first. Requesters see their own; staff see all and filter by kind, status, group, assignee, requester, parent, open, and q (every word found, in any case, in the number, title, description, a request's form answers, or the requester's or assignee's display or user name). progress=true adds each ticket's current step and SLA state; names gives the display names of the people listed.");
         tickets.MapGet("/{number}", (string number, ClaimsPrincipal user, TicketService s, CancellationToken ct) => s.DetailAsync(number, user, ct))
             .WithSummary("A ticket with its history, tasks, SLA clocks and what its process waits on.");
         tickets.MapGet("/{number}/process", async (string number, ClaimsPrincipal user, TicketService s, TicketProcessViews views, ItsmDbContext db, Engine.Execution.WorkflowServices engine, CancellationToken ct) =>
@@ -77,7 +77,7 @@ internal static class TicketEndpoints
                 await RequesterNoteEmails.RequestCommentedAsync(db, services, outboxSignal, ticket, author, text, ct);
             }
             return Results.NoContent();
-        }).WithSummary("Adds a note to the ticket's history; with internal: true a work note, which only staff read (agents and process staff only). The requester's note on an incident waiting on them is their reply: it goes back to work and its resolution clock runs again. Her note on an incident otherwise open (resolved included) is emailed to whoever works it; on an open request, to whoever fulfils it (its open tasks' assignees, else their groups' agents; without open tasks, the request's assignee or group). A note on a closed ticket emails nobody.");
+        }).WithSummary("Adds a note to the ticket's history; with internal: true a work note, which only staff read (agents and process staff only). The requester's note on an incident waiting on them is their reply: it goes back to work and its resolution clock runs again. Her note on an incident otherwise open (resolved included) is emailed to whoever works it; on an open request, to whoever fulfils it (its open tasks' assignees, else their groups' agents; without open tasks, the request's assignee or group), and while an approval of it waits, to its approvers who have not decided. A note on a closed ticket emails nobody.");
         tickets.MapPost("/{number}/assign", AssignAsync).RequireAuthorization(Policies.StartWorkflows)
             .WithSummary("Assigns the ticket to a group and/or one of that group's agents. Send the revision you read: a missing one is refused (400), a stale one too (409).");
 
@@ -109,21 +109,7 @@ internal static class TicketEndpoints
         if (query.Group is { Length: > 0 } group) q = q.Where(t => t.AssignmentGroup == group);
         if (query.Assignee is { Length: > 0 } assignee) q = q.Where(t => t.Assignee == assignee);
         if (query.Parent is { Length: > 0 } parent) q = q.Where(t => t.ParentNumber == parent);
-        if (query.Q is { } search && !string.IsNullOrWhiteSpace(search))
-        {
-            if (search.Length > 200) throw ProblemException.BadRequest("Search for at most 200 characters.");
-            // Every word must be found (in any case) in the number, the title or the description: "vpn drops" finds
-            // "VPN drops every five minutes" and "the VPN ... drops". lower() on both sides, as both databases translate it.
-            var words = search.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-            if (words.Length > 20) throw ProblemException.BadRequest($"Search for at most 20 words ({words.Length} were given).");
-            foreach (var word in words)
-            {
-                var lower = word.ToLowerInvariant();
-#pragma warning disable CA1862, CA1304, CA1311 // StringComparison overloads do not translate to SQL; lower() does, on both databases.
-                q = q.Where(t => t.Number.ToLower().Contains(lower) || t.Title.ToLower().Contains(lower) || (t.Description != null && t.Description.ToLower().Contains(lower)));
-#pragma warning restore CA1862, CA1304, CA1311
-            }
-        }
+        if (query.Q is { } search && !string.IsNullOrWhiteSpace(search)) q = TicketSearch.Matching(q, db.Users.AsNoTracking(), search);
         if (query.Open == true) q = q.Where(t => t.ClosedAt == null);
         if (query.Open == false) q = q.Where(t => t.ClosedAt != null);
         var page = Math.Max(1, query.Page ?? 1);

@@ -62,6 +62,7 @@ internal sealed partial class TicketService(ItsmDbContext db, WorkflowRuntime ru
                 PlannedStart = draft.PlannedStart,
                 PlannedEnd = draft.PlannedEnd,
                 Details = draft.Details,
+                AnswersText = draft.AnswersText,
                 AlertKey = draft.AlertKey,
                 RaisedBy = draft.RaisedBy,
                 CreatedAt = now,

@@ -219,8 +219,9 @@ function TicketList({ query, title, empty, forRequester = false, showRequester =
 }
 
 /**
- * Finding a ticket by what it is about: words from its number, title or description, narrowed by kind and whether it
- * is still open. Staff search every ticket; anyone else the ones they raised or work on (the API decides).
+ * Finding a ticket by what it is about: words from its number, title, description, a request's form answers or its
+ * people's names, narrowed by kind and whether it is still open. Staff search every ticket; anyone else the ones they
+ * raised or work on (the API decides).
  */
 function Search({ me }: { me: Me }) {
   const staff = me.roles.some((r) => staffRoles.includes(r));
@@ -243,7 +244,7 @@ function Search({ me }: { me: Me }) {
     <main className="portal">
       <h1>Search</h1>
       <form className="row filters" role="search" onSubmit={(e) => { e.preventDefault(); setSubmitted(text.trim()); }}>
-        <input type="search" aria-label="Search tickets" placeholder="Number or words from the title or description" maxLength={200} value={text} onChange={(e) => setText(e.target.value)} />
+        <input type="search" aria-label="Search tickets" placeholder="Number, words from the title, description or form, or a name" maxLength={200} value={text} onChange={(e) => setText(e.target.value)} />
         <label>Kind <select value={kind} onChange={(e) => setKind(e.target.value)}>
           <option value="">All</option><option value="Request">Requests</option><option value="Incident">Incidents</option><option value="Change">Changes</option>
           {staff && <option value="Task">Tasks</option>}

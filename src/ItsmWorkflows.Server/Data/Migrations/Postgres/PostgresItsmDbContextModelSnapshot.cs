@@ -1162,6 +1162,10 @@ namespace ItsmWorkflows.Server.Data.Migrations.Postgres
                         .HasColumnType("character varying(200)")
                         .HasColumnName("alert_key");
 
+                    b.Property<string>("AnswersText")
+                        .HasColumnType("text")
+                        .HasColumnName("answers_text");
+
                     b.Property<string>("Assignee")
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)")

@@ -1151,6 +1151,10 @@ namespace ItsmWorkflows.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("alert_key");
 
+                    b.Property<string>("AnswersText")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("answers_text");
+
                     b.Property<string>("Assignee")
                         .HasMaxLength(256)
                         .HasColumnType("TEXT")
