@@ -17,7 +17,8 @@ internal static class IdempotencyKey
     /// <summary>The name some senders use.</summary>
     public const string AlternateHeader = "X-Idempotency-Key";
 
-    public const int MaxLength = 200;
+    /// <summary>As long as the keys well-known senders use (Stripe's go to 255).</summary>
+    public const int MaxLength = 255;
 
     /// <summary>The key a request carries, or null without one; a malformed key is refused (400) before anything runs.</summary>
     public static string? Read(HttpRequest request)
@@ -39,12 +40,18 @@ internal static class IdempotencyKey
             $"An {Header} (or {AlternateHeader}) is 1 to {MaxLength} printable ASCII characters (letters, digits, punctuation, spaces inside), such as a UUID; this one {problem}. Send a valid key, or none.");
     }
 
-    /// <summary>What a key is scoped to, hashed with it: the route it was sent to and who sent it (the person, for a signed-in caller or an API token; else anonymous).</summary>
-    public static string Scope(ClaimsPrincipal caller, string route, string key)
+    /// <summary>
+    /// What a key is scoped to, hashed with it: the route it was sent to and who sent it (the person, for a signed-in
+    /// caller or an API token). Anonymous callers cannot be told apart, so for them the request itself is part of the
+    /// scope: anyone could otherwise send a guessed key first (delivery ids are often sequential) with any body, and the
+    /// real sender's request would be refused as "a different request" and dropped. For them a key deduplicates an
+    /// identical request only, and a different one simply runs.
+    /// </summary>
+    public static string Scope(ClaimsPrincipal caller, string route, string key, string requestHash)
     {
         var who = caller.Identity?.IsAuthenticated == true
             ? "person:" + (caller.FindFirstValue(ClaimTypes.NameIdentifier) ?? caller.Identity.Name)
-            : "anonymous";
+            : "anonymous:" + requestHash;
         return Hex(SHA256.HashData(Encoding.UTF8.GetBytes($"webhook\n{who}\n{route}\n{key}")));
     }
 

@@ -17,7 +17,7 @@ namespace ItsmWorkflows.Server.Http;
 /// gives its instance the id chosen at the claim, so no path (a retry after a failure, a node taking over a claim whose
 /// lease lapsed) can start a second one.
 /// </summary>
-internal sealed partial class WebhookIdempotency(ItsmDbContext db, WorkflowServices services, IOptions<WebhookOptions> options, ILogger<WebhookIdempotency> logger)
+internal sealed partial class WebhookIdempotency(ItsmDbContext db, WorkflowServices services, IOptions<WebhookOptions> options, IServiceScopeFactory scopes, ILogger<WebhookIdempotency> logger)
 {
     /// <summary>How long a claim is its node's while it runs the request; after it, a repeat may take the claim over (the node stopped).</summary>
     public static readonly TimeSpan ProcessingLease = TimeSpan.FromMinutes(5);
@@ -81,11 +81,19 @@ internal sealed partial class WebhookIdempotency(ItsmDbContext db, WorkflowServi
     /// <summary>Notes the waiters a resume goes to, before resuming them: whether it committed is then a lookup of their bookmarks.</summary>
     public async Task RecordResumeAsync(IdempotencyClaim claim, IEnumerable<(string BookmarkId, string InstanceId)> waiters, CancellationToken cancellationToken)
     {
-        var json = new JsonArray([.. waiters.Select(w => (JsonNode)new JsonObject { ["bookmarkId"] = w.BookmarkId, ["instanceId"] = w.InstanceId })]).ToJsonString();
+        var list = waiters.ToList();
+        var json = list.Count == 0 ? null : new JsonArray([.. list.Select(w => (JsonNode)new JsonObject { ["bookmarkId"] = w.BookmarkId, ["instanceId"] = w.InstanceId })]).ToJsonString();
         claim.Resumed = json;
         var (id, owner) = (claim.Id, claim.Owner);
         await db.WebhookIdempotencyKeys.Where(k => k.Id == id && k.Owner == owner).ExecuteUpdateAsync(u => u.SetProperty(k => k.Resumed, json), cancellationToken);
     }
+
+    /// <summary>
+    /// Renews the claim's lease every third of it while the request runs (on a scope of its own: the request's database
+    /// context is busy), so only a node that stopped loses its claim; disposing stops it. A renewal that finds the claim
+    /// gone or another's stops too.
+    /// </summary>
+    public LeaseKeeper KeepLeased(IdempotencyClaim claim) => new(scopes, services.Time, claim.Id, claim.Owner!, ProcessingLease);
 
     /// <summary>Records the answer the repeats get. An attempt that lost its claim meanwhile records nothing: the one that took it over answers.</summary>
     public async Task CompleteAsync(IdempotencyClaim claim, int status, string? contentType, IReadOnlyDictionary<string, string> headers, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
@@ -171,4 +179,47 @@ internal sealed partial class WebhookIdempotency(ItsmDbContext db, WorkflowServi
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A webhook request's idempotency key could not be settled after a failure ({Reason}); a repeat may run it once its claim lapses")]
     private static partial void LogCannotSettle(ILogger logger, string reason);
+}
+
+/// <summary>Extends a claim's lease on a timer of the engine's clock until disposed (see <see cref="WebhookIdempotency.KeepLeased"/>).</summary>
+internal sealed class LeaseKeeper : IAsyncDisposable
+{
+    private readonly IServiceScopeFactory _scopes;
+    private readonly TimeProvider _time;
+    private readonly string _id;
+    private readonly string _owner;
+    private readonly TimeSpan _lease;
+    private readonly ITimer _timer;
+    private int _renewing;
+
+    public LeaseKeeper(IServiceScopeFactory scopes, TimeProvider time, string id, string owner, TimeSpan lease)
+    {
+        (_scopes, _time, _id, _owner, _lease) = (scopes, time, id, owner, lease);
+        var every = lease / 3;
+        _timer = time.CreateTimer(_ => _ = RenewAsync(), null, every, every);
+    }
+
+    private async Task RenewAsync()
+    {
+        if (Interlocked.Exchange(ref _renewing, 1) == 1) return; // the last one is still at it
+        try
+        {
+            await using var scope = _scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<ItsmDbContext>();
+            var (id, owner, until) = (_id, _owner, _time.GetUtcNow() + _lease);
+            var renewed = await db.WebhookIdempotencyKeys.Where(k => k.Id == id && k.Owner == owner && k.State == WebhookIdempotencyState.Processing)
+                .ExecuteUpdateAsync(u => u.SetProperty(k => k.LeasedUntil, until), CancellationToken.None);
+            if (renewed == 0) await _timer.DisposeAsync(); // completed, let go, or taken over: nothing left to keep
+        }
+        catch (Exception ex) when (ex is DbException or DbUpdateException or InvalidOperationException or TimeoutException or ObjectDisposedException)
+        {
+            // The database away for a moment: the next tick tries again, well before the lease runs out.
+        }
+        finally
+        {
+            Volatile.Write(ref _renewing, 0);
+        }
+    }
+
+    public ValueTask DisposeAsync() => _timer.DisposeAsync();
 }

@@ -43,7 +43,8 @@ internal static class WorkflowHttpEndpoints
 
         // A sender's retries are safe (Idempotency-Key): looked up before anything else, so a repeat is answered even once
         // the instance it resumed waits no longer, or its workflow is unpublished.
-        var claim = await idempotency.ClaimAsync(IdempotencyKey.Scope(http.User, route, key), IdempotencyKey.RequestHash(method, route, http.Request.QueryString.Value, body.Span), ct);
+        var requestHash = IdempotencyKey.RequestHash(method, route, http.Request.QueryString.Value, body.Span);
+        var claim = await idempotency.ClaimAsync(IdempotencyKey.Scope(http.User, route, key, requestHash), requestHash, ct);
         switch (claim.Outcome)
         {
             case IdempotencyOutcome.Replay:
@@ -54,7 +55,7 @@ internal static class WorkflowHttpEndpoints
                     detail: $"The first request with this {IdempotencyKey.Header} is still being processed; retry later to get its answer. Nothing was started for this one.");
             case IdempotencyOutcome.DifferentRequest:
                 return Results.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency key reused",
-                    detail: $"This {IdempotencyKey.Header} was used for a different request (another method, path, query or body) in the last {Describe(idempotency.Retention)}; a new request needs a new key. Nothing was run.");
+                    detail: $"This {IdempotencyKey.Header} was used by you for a different request to this route (another method, query or body) in the last {Describe(idempotency.Retention)}; a new request needs a new key. Nothing was run.");
         }
         // Taken over from an attempt that did not finish (its node stopped): if that one committed, its instance answers.
         if (claim.TakenOver && await idempotency.CommittedInstanceAsync(claim, ct) is { } earlier)
@@ -64,6 +65,8 @@ internal static class WorkflowHttpEndpoints
         Outcome outcome;
         try
         {
+            // The claim stays this node's while it runs, however long that takes: a lapse would let a repeat run it beside it.
+            await using var lease = idempotency.KeepLeased(claim);
             outcome = await RunAsync(http, method, route, request, db, runtime, authorization, claim, idempotency, ct);
         }
         catch (Exception ex)
@@ -106,6 +109,9 @@ internal static class WorkflowHttpEndpoints
             // Waiters all stopped by an incident fail it with InstanceFaultedException (409): the request is not taken as a start.
             var resumed = await runtime.ResumeHttpWaitersAsync(stimulus, request, b => admitted.Contains(b.BookmarkId), ct);
             if (resumed.Count > 0) return new(Respond(resumed[^1]), true);
+            // They stopped waiting before this request reached them (another request took them): it resumed nothing, so
+            // whatever runs next under the claim is not credited to them.
+            if (claim is not null) await idempotency!.RecordResumeAsync(claim, [], ct);
         }
 
         var triggers = await db.Triggers.AsNoTracking().Where(t => t.ActivityType == "Elsa.HttpEndpoint").ToListAsync(ct);
