@@ -208,6 +208,15 @@ public sealed class ChangeFormTests(DesignerFixture fixture) : IClassFixture<Des
             await move.GetByRole(AriaRole.Button, new() { Name = "Move the window" }).ClickAsync();
             await Expect(page.GetByTestId("timeline")).ToContainTextAsync($"Rescheduled to {moveTo.ToUniversalTime():yyyy-MM-dd HH:mm}", new() { Timeout = 20_000 });
             await Expect(page.GetByTestId("ticket-status")).ToHaveTextAsync("Scheduled", new() { Timeout = 20_000 });
+
+            // Not needed after all: called off from its page, with the reason.
+            await page.GetByText("Cancel this change").ClickAsync();
+            var cancel = page.GetByRole(AriaRole.Form, new() { Name = "Cancel this change" });
+            await cancel.GetByLabel("Why", new() { Exact = false }).FillAsync("The key did not leak after all");
+            await cancel.GetByRole(AriaRole.Button, new() { Name = "Cancel the change" }).ClickAsync();
+            await Expect(page.GetByTestId("ticket-status")).ToHaveTextAsync("Cancelled", new() { Timeout = 20_000 });
+            await Expect(page.GetByTestId("timeline")).ToContainTextAsync("The key did not leak after all");
+            await Expect(page.GetByText("Cancel this change")).ToHaveCountAsync(0);
         }
         catch
         {

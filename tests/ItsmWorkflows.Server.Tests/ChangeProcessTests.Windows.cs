@@ -40,6 +40,33 @@ public sealed partial class ChangeProcessTests
     }
 
     [Fact]
+    public async Task AChangeHeldByAnother_IsCheckedAgainInItsOwnWindow_OnceTheOtherMovesAway()
+    {
+        var (start, end) = Window(23);
+        var (nina, blocker) = await RaiseAsync("nina", new { title = "Replace the VPN concentrator", type = "standard", services = Network, plannedStart = start, plannedEnd = end });
+        var (_, held) = await RaiseAsync("nina", new { title = "Re-key the VPN tunnels", type = "standard", services = Network, plannedStart = start, plannedEnd = end });
+        Assert.Equal(("Scheduled", "On hold: conflict"), (await StatusAsync(nina, blocker), await StatusAsync(nina, held)));
+        // Its own window while it still clashes: checked again, and held again.
+        await OkAsync(await nina.PostJsonAsync($"/api/changes/{held}/reschedule", new { plannedStart = start, plannedEnd = end }));
+        await SettleAsync(fixture);
+        Assert.Equal("On hold: conflict", await StatusAsync(nina, held));
+
+        // The other one moves away: the held one asks for its own window again (before: "planned for that window
+        // already", so it had to be moved away and back) and is scheduled in it.
+        await OkAsync(await nina.PostJsonAsync($"/api/changes/{blocker}/reschedule", new { plannedStart = start.AddDays(1), plannedEnd = end.AddDays(1) }));
+        await SettleAsync(fixture);
+        await OkAsync(await nina.PostJsonAsync($"/api/changes/{held}/reschedule", new { plannedStart = start, plannedEnd = end }));
+        await SettleAsync(fixture);
+        var detail = await TicketAsync(nina, held);
+        Assert.Equal(("Scheduled", start), (detail["ticket"]!["status"]!.GetValue<string>(), detail["ticket"]!["plannedStart"]!.GetValue<DateTimeOffset>()));
+        Assert.Contains(detail["history"]!.AsArray(), h => h!["text"]!.GetValue<string>().StartsWith("Asked to check its window ", StringComparison.Ordinal));
+        // Scheduled, its own window is not a move.
+        var same = await nina.PostJsonAsync($"/api/changes/{held}/reschedule", new { plannedStart = start, plannedEnd = end });
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, same.StatusCode);
+        Assert.Contains("planned for that window already", (await ReadAsync(same))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AScheduledChange_IsMovedUntilItsWindowOpens_EachNewWindowCheckedAgain()
     {
         var (start, end) = Window(11);

@@ -92,6 +92,9 @@ public abstract class ChangeTemplateTests(ServerFixture fixture)
         Assert.Contains("authorized for network only, not email", await RefusedAsync(new { type = "standard", template = id, services = Email, plannedStart = start, plannedEnd = start.AddHours(1) }), StringComparison.Ordinal);
         Assert.Contains("follows its template's plans", await RefusedAsync(new { type = "standard", template = id, plannedStart = start, plannedEnd = start.AddHours(1), backoutPlan = "Hope" }), StringComparison.Ordinal);
         Assert.Contains("windows of at most 2 hours; this one is 3 hours", await RefusedAsync(new { type = "standard", template = id, plannedStart = start, plannedEnd = start.AddHours(3) }), StringComparison.Ordinal);
+        // The template names who does it; an unknown type is said to be one, template or not.
+        Assert.Contains("carried out by Network, not Service Desk", await RefusedAsync(new { type = "standard", template = id, assignmentGroup = "Service Desk", plannedStart = start, plannedEnd = start.AddHours(1) }), StringComparison.Ordinal);
+        Assert.Contains("The type is standard, normal or emergency", await RefusedAsync(new { type = "pre-approved", template = id, plannedStart = start, plannedEnd = start.AddHours(1) }), StringComparison.Ordinal);
 
         // The template fills what it authorizes: the title (unless given), services, plans and group.
         var created = await OkAsync(await nina.PostJsonAsync("/api/changes", new { type = "standard", template = id, plannedStart = start, plannedEnd = start.AddHours(2) }));
@@ -107,8 +110,24 @@ public abstract class ChangeTemplateTests(ServerFixture fixture)
         Assert.Equal(HttpStatusCode.BadRequest, move.StatusCode);
         Assert.Contains($"{number} is a standard change from template 'Edge switch firmware', authorized for windows of at most 2 hours; the new one is 5 hours", (await ReadAsync(move))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
 
-        // Retired: no new changes from it; the one raised stays, and the template is still listed with all=true.
-        await OkAsync(await dave.PutJsonAsync($"/api/change-templates/{id}", Template("Edge switch firmware", revision: 1, active: false)));
+        // Widening the template later does not widen what this change was authorized for; narrowing it narrows it.
+        await OkAsync(await dave.PutJsonAsync($"/api/change-templates/{id}", Template("Edge switch firmware", revision: 1, maxDuration: null)));
+        var wider = await nina.PostJsonAsync($"/api/changes/{number}/reschedule", new { plannedStart = start.AddDays(1), plannedEnd = start.AddDays(1).AddHours(5) });
+        Assert.Contains("authorized for windows of at most 2 hours; the new one is 5 hours", (await ReadAsync(wider))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        var narrowed = await dave.PutJsonAsync($"/api/change-templates/{id}", new
+        {
+            name = "Edge switch firmware", services = Email, implementationPlan = "Upload, check the hash, reboot into it", backoutPlan = "Boot the previous image", revision = 2,
+        });
+        await OkAsync(narrowed);
+        var outside = await nina.PostJsonAsync($"/api/changes/{number}/reschedule", new { plannedStart = start.AddDays(1), plannedEnd = start.AddDays(1).AddHours(1) });
+        Assert.Equal(HttpStatusCode.BadRequest, outside.StatusCode);
+        Assert.Contains("which no longer covers network, so it cannot be moved; cancel it and raise a normal change", (await ReadAsync(outside))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        // Retired: no new changes from it, and the one raised cannot be moved on its authority; it stays, and the template
+        // is still listed with all=true.
+        await OkAsync(await dave.PutJsonAsync($"/api/change-templates/{id}", Template("Edge switch firmware", revision: 3, active: false)));
+        var retiredMove = await nina.PostJsonAsync($"/api/changes/{number}/reschedule", new { plannedStart = start.AddDays(1), plannedEnd = start.AddDays(1).AddHours(1) });
+        Assert.Contains("which is retired and no longer authorizes changes, so it cannot be moved", (await ReadAsync(retiredMove))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Contains("was retired by dave", await RefusedAsync(new { type = "standard", template = id, plannedStart = start.AddDays(2), plannedEnd = start.AddDays(2).AddHours(1) }), StringComparison.Ordinal);
         Assert.DoesNotContain((await OkAsync(await nina.GetAsync("/api/change-templates", Ct))).AsArray(), t => t!["id"]!.GetValue<string>() == id);
         var retired = (await OkAsync(await nina.GetAsync("/api/change-templates?all=true", Ct))).AsArray().Single(t => t!["id"]!.GetValue<string>() == id)!;

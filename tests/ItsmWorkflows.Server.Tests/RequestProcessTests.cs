@@ -55,28 +55,37 @@ public sealed partial class RequestProcessTests(PostgresSmtpServerFixture fixtur
     }
 
     [Fact]
-    public async Task AnInstanceStartedByHand_WithARequestsNumber_CannotMoveThatRequestPastItsApproval()
+    public async Task AnInstanceStartedByHand_ForARequestsNumber_IsRefused_AndCannotMoveThatRequestPastItsApproval()
     {
         var (bob, number) = await RequestAsync("bob", "new-laptop", new { model = "Performance 16\"", reason = "Faster builds" });
         Assert.Equal("Awaiting approval", await StatusAsync(bob, number));
-        var ticket = (await TicketAsync(bob, number))["ticket"]!;
+        var before = (await fixture.Smtp.ReceivedAsync()).Messages.Count;
 
-        // An agent may start workflows: one of the request process, under the request's number, claiming no approval is needed.
-        var forged = await OkAsync(await bob.PostJsonAsync("/api/instances", new
+        // An agent may start workflows, but not a second process for a ticket: under its number as the correlation id,
+        // or with it as the ticket the process reads (in any case), claiming no approval is needed. Such an instance
+        // could not write the ticket, but it emailed its people about steps nobody took (trial finding).
+        object Forged(string? correlationId, string ticketNumber) => new
         {
             definitionId = "request-fulfilment",
-            correlationId = number,
-            input = new { ticket = new { number, requester = "bob", requesterName = "Bob Agent", summary = new { }, item = new { name = "New laptop", approvalRequired = false, fulfilmentGroup = "Desktop Support", deliveryTarget = "1.00:00:00", tasks = new[] { new { title = "Hand over laptop", group = "Desktop Support" } } } } },
-        }));
-        Assert.NotEqual(ticket["instanceId"]?.GetValue<string>(), forged["instance"]!["id"]!.GetValue<string>());
+            correlationId,
+            input = new { ticket = new { number = ticketNumber, requester = "bob", requesterName = "Bob Agent", summary = new { }, item = new { name = "New laptop", approvalRequired = false, fulfilmentGroup = "Desktop Support", deliveryTarget = "1.00:00:00", tasks = new[] { new { title = "Hand over laptop", group = "Desktop Support" } } } } },
+        };
+        foreach (var body in new[] { Forged(number, number), Forged(null, number.ToLowerInvariant()), Forged(" " + number, "REQ-OTHER") })
+        {
+            var refused = await bob.PostJsonAsync("/api/instances", body);
+            Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+            Assert.Contains($"{number} is a ticket, run by the process its raising started", (await ReadAsync(refused))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
         await SettleAsync(fixture);
 
         var after = await TicketAsync(bob, number);
         Assert.Equal("Awaiting approval", after["ticket"]!["status"]!.GetValue<string>());
         Assert.Empty(after["tasks"]?.AsArray() ?? []);
+        Assert.Equal(before, (await fixture.Smtp.ReceivedAsync()).Messages.Count);
         await using var scope = fixture.Factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ItsmDbContext>();
         Assert.False(await db.Tickets.AnyAsync(t => t.ParentNumber == number, Ct));
+        Assert.Equal(1, await db.Instances.CountAsync(i => i.CorrelationId == number, Ct));
     }
 
     [Fact]
@@ -97,7 +106,9 @@ public sealed partial class RequestProcessTests(PostgresSmtpServerFixture fixtur
         var waiting = (await TicketAsync(alice, number))["waitingOn"]!.AsArray();
         Assert.Equal("Approve the request", Assert.Single(waiting)!["step"]!.GetValue<string>());
         Assert.Equal(["Carol Manager"], waiting[0]!["who"]!.AsArray().Select(w => w!.GetValue<string>())); // who it waits on, by name
-        Assert.NotNull(waiting[0]!["dueAt"]);
+        // When the approval is due (in three days), not when its next daily reminder goes out (the bookmark's own time).
+        var raisedAt = (await TicketAsync(alice, number))["ticket"]!["createdAt"]!.GetValue<DateTimeOffset>();
+        Assert.Equal(raisedAt.AddDays(3), waiting[0]!["dueAt"]!.GetValue<DateTimeOffset>(), TimeSpan.FromMinutes(1));
         Assert.Equal("Awaiting approval", await StatusAsync(alice, number));
 
         // alice's manager is carol: the approval goes to her, by email, with the form's answers.

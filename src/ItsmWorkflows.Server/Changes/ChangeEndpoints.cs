@@ -27,6 +27,9 @@ internal static class ChangeEndpoints
     private const string Rejected = "Rejected";
 
     public const string Workflow = "change-approval";
+
+    /// <summary>The status the shipped process gives a change whose window clashes (from v2).</summary>
+    private const string HeldStatus = "On hold: conflict";
     public static readonly string[] Types = ["standard", "normal", "emergency"];
 
     /// <summary>The risk questionnaire's questions and their answers (Itsm.AssessRisk reads them).</summary>
@@ -65,7 +68,8 @@ internal static class ChangeEndpoints
         body = body with { PlannedStart = body.PlannedStart?.ToUniversalTime(), PlannedEnd = body.PlannedEnd?.ToUniversalTime() };
         // "Normal" is "normal": any case is accepted, the lower-case name is what is stored and what the workflow compares.
         var type = Types.FirstOrDefault(t => string.Equals(t, body.Type?.Trim(), StringComparison.OrdinalIgnoreCase));
-        var template = type == "standard" || !string.IsNullOrWhiteSpace(body.Template) ? await StandardTemplateAsync(db, body, type, ct) : null;
+        // An unknown type with a template is an unknown type (said below), not a normal change sent a template.
+        var template = type == "standard" || (type is not null && !string.IsNullOrWhiteSpace(body.Template)) ? await StandardTemplateAsync(db, body, type, ct) : null;
         if (template is not null) body = FromTemplate(body, template);
         var problems = new List<string>();
         foreach (var (question, answer) in body.Questionnaire ?? [])
@@ -120,7 +124,15 @@ internal static class ChangeEndpoints
             ["testPlan"] = body.TestPlan,
             ["impact"] = body.Impact,
         };
-        if (template is not null) change["template"] = new JsonObject { ["id"] = template.Id, ["name"] = template.Name, ["revision"] = template.Revision };
+        if (template is not null)
+        {
+            // What it was authorized for as raised: a move stays inside this and inside the template as it is then.
+            change["template"] = new JsonObject
+            {
+                ["id"] = template.Id, ["name"] = template.Name, ["revision"] = template.Revision,
+                ["maxDuration"] = template.MaxDuration?.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
+            };
+        }
         var details = new JsonObject { ["change"] = change.DeepClone(), ["questionnaire"] = body.Questionnaire?.DeepClone() };
         var actor = user.Identity!.Name!;
         var draft = new TicketRecord
@@ -185,6 +197,11 @@ internal static class ChangeEndpoints
         {
             throw ProblemException.BadRequest($"A standard change follows its template's plans, which are what was authorized: leave 'implementationPlan', 'backoutPlan' and 'testPlan' out (template '{template.Name}' has them), or raise a normal change to plan it differently.");
         }
+        // Who does the work is part of what was authorized when the template names a group.
+        if (template.AssignmentGroup is { } group && !string.IsNullOrWhiteSpace(body.AssignmentGroup) && !string.Equals(body.AssignmentGroup.Trim(), group, StringComparison.Ordinal))
+        {
+            throw ProblemException.BadRequest($"Template '{template.Name}' is authorized to be carried out by {group}, not {body.AssignmentGroup.Trim()}; leave 'assignmentGroup' out, or raise a normal change.");
+        }
         var allowed = Json.Strings(template.Services);
         if (body.Services?.Where(s => !allowed.Contains(s, StringComparer.Ordinal)).ToList() is { Count: > 0 } outside)
         {
@@ -193,7 +210,7 @@ internal static class ChangeEndpoints
         return template;
     }
 
-    /// <summary>A standard change as its template fills it: its plans, its services unless some of them were named, its group unless another was, its name unless a title was given.</summary>
+    /// <summary>A standard change as its template fills it: its plans, its services unless some of them were named, its group (unless it names none and another was), its name unless a title was given.</summary>
     private static RaiseChangeRequest FromTemplate(RaiseChangeRequest body, ChangeTemplateRecord template) => body with
     {
         Title = string.IsNullOrWhiteSpace(body.Title) ? template.Name : body.Title,
@@ -204,8 +221,37 @@ internal static class ChangeEndpoints
         AssignmentGroup = string.IsNullOrWhiteSpace(body.AssignmentGroup) ? template.AssignmentGroup : body.AssignmentGroup,
     };
 
-    private static string Duration(TimeSpan span) => span.TotalMinutes < 60 ? $"{span.TotalMinutes:0} minutes"
-        : span.TotalHours % 1 == 0 ? $"{span.TotalHours:0} hour{(span.TotalHours == 1 ? "" : "s")}" : $"{span.TotalHours:0.#} hours";
+    /// <summary>
+    /// A standard change's move goes to the calendar only, not to the CAB, so it must stay inside what authorized it:
+    /// a template still in use, still covering the change's services, and a window no longer than the template allowed
+    /// when the change was raised nor than it allows now.
+    /// </summary>
+    private static async Task CheckStillAuthorizedAsync(ItsmDbContext db, TicketRecord ticket, string templateId, RescheduleRequest body, CancellationToken ct)
+    {
+        var template = await db.ChangeTemplates.AsNoTracking().FirstOrDefaultAsync(t => t.Id == templateId, ct);
+        var raised = JsonNode.Parse(ticket.Details)?["change"];
+        var name = template?.Name ?? raised?["template"]?["name"]?.GetValue<string>() ?? templateId;
+        var instead = "cancel it and raise a normal change for the CAB";
+        if (template is null || !template.Active)
+        {
+            throw ProblemException.BadRequest($"{ticket.Number} is a standard change from template '{name}', which is retired and no longer authorizes changes, so it cannot be moved; {instead}.");
+        }
+        var covered = Json.Strings(template.Services);
+        var services = DbChangeScheduleProvider.ServiceIds(ticket.Details).Where(s => !covered.Contains(s, StringComparer.Ordinal)).ToList();
+        if (services.Count > 0)
+        {
+            throw ProblemException.BadRequest($"{ticket.Number} is a standard change from template '{name}', which no longer covers {string.Join(", ", services)}, so it cannot be moved; {instead}.");
+        }
+        TimeSpan? then = TimeSpan.TryParse(raised?["template"]?["maxDuration"]?.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture, out var t) ? t : null;
+        var longest = new[] { then, template.MaxDuration }.Where(d => d is not null).Min();
+        if (longest is { } limit && body.PlannedEnd - body.PlannedStart > limit)
+        {
+            throw ProblemException.BadRequest($"{ticket.Number} is a standard change from template '{name}', authorized for windows of at most {Duration(limit)}; the new one is {Duration(body.PlannedEnd - body.PlannedStart)}. Shorten it, or {instead}.");
+        }
+    }
+
+    /// <summary>"2 hours", "2 hours 1 minute": a window's length as the engine words durations.</summary>
+    private static string Duration(TimeSpan span) => Engine.Calendars.DurationText.Describe(span, workingTime: false);
 
     private static async Task<TicketDto> RescheduleAsync(string number, RescheduleRequest body, ClaimsPrincipal user, ItsmDbContext db, TicketService tickets, Engine.Execution.WorkflowServices engine, Live.LiveUpdates live, CancellationToken ct)
     {
@@ -223,20 +269,18 @@ internal static class ChangeEndpoints
         }
         var ticket = await tickets.FindAsync(number, TicketKind.Change, ct);
         if (!await TicketService.CanManageAsync(db, user, ticket, ct)) throw TicketService.NotYoursToManage(ticket, "move");
-        // A standard change stays inside what its template authorized (a template edited since: as it is now).
-        if (ticket.ChangeTemplateId is { } templateId && await db.ChangeTemplates.AsNoTracking().FirstOrDefaultAsync(t => t.Id == templateId, ct) is { MaxDuration: { } longest } template
-            && body.PlannedEnd - body.PlannedStart > longest)
-        {
-            throw ProblemException.BadRequest($"{ticket.Number} is a standard change from template '{template.Name}', authorized for windows of at most {Duration(longest)}; the new one is {Duration(body.PlannedEnd - body.PlannedStart)}. Shorten it, or cancel it and raise a normal change.");
-        }
+        if (ticket.ChangeTemplateId is { } templateId) await CheckStillAuthorizedAsync(db, ticket, templateId, body, ct);
         // Moving it then would call off an implementation that is due.
         if (WindowOpened(ticket, time.GetUtcNow()))
         {
             throw ProblemException.Conflict($"{ticket.Number}'s window opened at {Engine.Expressions.DisplayTime.Format(ticket.PlannedStart!.Value, engine.TimeZone)}, so it is being implemented and cannot be moved; cancel it if it must not go ahead.");
         }
-        if (ticket.PlannedStart == body.PlannedStart && ticket.PlannedEnd == body.PlannedEnd)
+        // Its own window again is a request to check it again: a change held by a conflict that has since moved away
+        // or been cancelled is free to go (otherwise it would have to be moved away and back).
+        var recheck = ticket.PlannedStart == body.PlannedStart && ticket.PlannedEnd == body.PlannedEnd;
+        if (recheck && !string.Equals(ticket.Status, HeldStatus, StringComparison.Ordinal))
         {
-            throw ProblemException.BadRequest($"{ticket.Number} is planned for that window already; send the window it should move to.");
+            throw ProblemException.BadRequest($"{ticket.Number} is planned for that window already; send the window it should move to. (Its own window is checked again only while it is held by a conflict.)");
         }
         // Asked before anything is saved: a move the process does not take now changes nothing, not even the revision.
         if (!await tickets.AwaitsAsync(ticket, RescheduledEvent, ct)) throw NotMovable(ticket);
@@ -250,7 +294,9 @@ internal static class ChangeEndpoints
         record.Details = details.ToJsonString();
         record.UpdatedAt = time.GetUtcNow();
         record.Revision++; // two moves at once: the second to save is refused here, before anything is signalled
-        var note = new TicketEventRecord { TicketNumber = number, At = time.GetUtcNow(), Actor = user.Identity!.Name, Kind = "note", Text = $"Rescheduled to {Engine.Expressions.DisplayTime.FormatWindow(body.PlannedStart, body.PlannedEnd, engine.TimeZone)}" };
+        var note = new TicketEventRecord { TicketNumber = number, At = time.GetUtcNow(), Actor = user.Identity!.Name, Kind = "note", Text = recheck
+            ? $"Asked to check its window {Engine.Expressions.DisplayTime.FormatWindow(body.PlannedStart, body.PlannedEnd, engine.TimeZone)} against the calendar again"
+            : $"Rescheduled to {Engine.Expressions.DisplayTime.FormatWindow(body.PlannedStart, body.PlannedEnd, engine.TimeZone)}" };
         db.TicketEvents.Add(note);
         try
         {

@@ -16,6 +16,7 @@ internal sealed class InstanceService(ItsmDbContext db, WorkflowRuntime runtime,
     {
         var definitionId = request.DefinitionId;
         if (string.IsNullOrWhiteSpace(definitionId)) throw ProblemException.BadRequest("Name the definition to start ('definitionId').");
+        await RefuseTicketsRunElsewhereAsync(request, cancellationToken);
         var instanceId = Guid.CreateVersion7().ToString("N");
         var result = await published.StartAsync(db, runtime, definitionId, versionId =>
         {
@@ -33,6 +34,23 @@ internal sealed class InstanceService(ItsmDbContext db, WorkflowRuntime runtime,
             ? ProblemException.Conflict($"Definition '{request.DefinitionId}' has no published version; publish it first.")
             : ProblemException.NotFound($"There is no workflow definition '{request.DefinitionId}'."), cancellationToken);
         return ToDetail(result.State);
+    }
+
+    /// <summary>
+    /// A ticket is run by the one process its raising started. A second instance started here for the same ticket (by
+    /// its number as the correlation id, or as the ticket a ticket process reads) cannot write the ticket, but it would
+    /// email its requester and groups about it ("scheduled", "approved") on no one's decision: refused.
+    /// </summary>
+    private async Task RefuseTicketsRunElsewhereAsync(StartInstanceRequest request, CancellationToken cancellationToken)
+    {
+        var named = new[] { request.CorrelationId, request.Input?["ticket"] is JsonObject ticket && ticket["number"] is JsonValue n && n.TryGetValue<string>(out var number) ? number : null }
+            .Where(x => !string.IsNullOrWhiteSpace(x)).Select(x => x!.Trim().ToUpperInvariant()).Distinct().ToList();
+        if (named.Count == 0) return;
+        var taken = await db.Tickets.AsNoTracking().Where(t => named.Contains(t.Number)).Select(t => t.Number).FirstOrDefaultAsync(cancellationToken);
+        if (taken is not null)
+        {
+            throw ProblemException.Conflict($"{taken} is a ticket, run by the process its raising started; another instance for it would tell its people about steps nobody took. Act on the ticket instead (its page, or /api/tickets/{taken}), or start this workflow without its number.");
+        }
     }
 
     public async Task<PageDto<InstanceSummaryDto>> ListAsync(InstanceQuery query, CancellationToken cancellationToken)

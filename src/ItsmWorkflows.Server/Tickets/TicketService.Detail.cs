@@ -53,7 +53,7 @@ internal sealed partial class TicketService
                 // One line per waiting activity, named as the process owner named it; the earliest due time if it has several bookmarks.
                 var names = await TicketProcessViews.ActivityNamesAsync(definitions, state, cancellationToken);
                 waiting.AddRange(state.Bookmarks.GroupBy(b => b.ActivityId).Select(g => new WaitingOnDto(
-                    g.Key, names.GetValueOrDefault(g.Key) ?? g.Key, g.First().Name, g.Min(b => b.DueAt), PendingApprovers(state, g))));
+                    g.Key, names.GetValueOrDefault(g.Key) ?? g.Key, g.First().Name, g.Any(b => b.Name == Engine.Activities.Approvals.RequestApproval.TypeName) ? ApprovalDue(state, g) : g.Min(b => b.DueAt), PendingApprovers(state, g))));
                 // Asked of the process, not guessed from the status: a change raised under v1-v3 takes a move only while
                 // held; and as the reschedule endpoint refuses it, not once its window has opened.
                 movable = ticket.Kind == TicketKind.Change && state.Bookmarks.Any(b => b.StimulusHash == RescheduleStimulus)
@@ -79,6 +79,12 @@ internal sealed partial class TicketService
     }
 
     /// <summary>Who an approval step still waits on (the approval records are written later, by the job that emails the approvers).</summary>
+    /// <summary>An approval's deadline (not its next reminder, which its bookmark is due at meanwhile).</summary>
+    private static DateTimeOffset? ApprovalDue(WorkflowState state, IEnumerable<Bookmark> bookmarks) =>
+        bookmarks.Where(b => b.Name == Engine.Activities.Approvals.RequestApproval.TypeName)
+            .Select(b => state.Frames.TryGetValue(b.FrameId, out var frame) ? Engine.Activities.Approvals.RequestApproval.DueOf(frame.State) : null)
+            .FirstOrDefault(due => due is not null);
+
     private static IReadOnlyList<string>? PendingApprovers(WorkflowState state, IEnumerable<Bookmark> bookmarks) =>
         bookmarks.Where(b => b.Name == Engine.Activities.Approvals.RequestApproval.TypeName)
             .Select(b => state.Frames.TryGetValue(b.FrameId, out var frame) ? Engine.Activities.Approvals.RequestApproval.PendingApprovers(frame.State) : null)

@@ -88,7 +88,7 @@ export function ChangeTemplatesPage({ canEdit }: { canEdit: boolean }) {
         <form className="request-form" aria-label={draft.revision === null ? "New template" : `Edit ${draft.name}`} onSubmit={(e) => { e.preventDefault(); void save(); }}>
           <h2>{draft.revision === null ? "New template" : `Edit “${draft.name}”`}</h2>
           {draft.revision === null && (
-            <div className="form-field"><label htmlFor="tpl-id">Id * (lower-case letters, digits and -)</label><input id="tpl-id" required pattern="[a-z0-9-]{1,64}" value={draft.id} onChange={set("id")} /></div>
+            <div className="form-field"><label htmlFor="tpl-id">Id * (lower-case letters, digits and -)</label><input id="tpl-id" required pattern="[a-z0-9\-]{1,64}" value={draft.id} onChange={set("id")} /></div>
           )}
           <div className="form-field"><label htmlFor="tpl-name">Name *</label><input id="tpl-name" required maxLength={200} value={draft.name} onChange={set("name")} /></div>
           <div className="form-field"><label htmlFor="tpl-description">When it applies</label><textarea id="tpl-description" value={draft.description} onChange={set("description")} /></div>

@@ -15,9 +15,14 @@ export const staffRoles = ["agent", "process-owner", "admin"];
  */
 /** A change's type (a standard one with the template that authorized it) and its plans, as raised. */
 function ChangeFacts({ ticket }: { ticket: Ticket }) {
-  const change = (ticket.details?.change ?? {}) as { implementationPlan?: string | null; backoutPlan?: string | null; testPlan?: string | null; template?: { id: string; name: string } | null };
+  const change = (ticket.details?.change ?? {}) as {
+    implementationPlan?: string | null; backoutPlan?: string | null; testPlan?: string | null; template?: { id: string; name: string } | null;
+    affectedServices?: { id: string; name: string }[] | null;
+  };
+  const type = ticket.changeType ? ticket.changeType[0].toUpperCase() + ticket.changeType.slice(1) : "";
   const rows: [string, string][] = [
-    ["Type", ticket.changeType === "standard" && change.template ? `Standard, from template “${change.template.name}”` : ticket.changeType ?? ""],
+    ["Type", ticket.changeType === "standard" && change.template ? `Standard, from template “${change.template.name}”` : type],
+    ...(change.affectedServices?.length ? [["Services", change.affectedServices.map((a) => a.name).join(", ")] as [string, string]] : []),
     ...(ticket.risk ? [["Risk", ticket.risk] as [string, string]] : []),
     ...([["Implementation plan", change.implementationPlan], ["Back-out plan", change.backoutPlan], ["Test plan", change.testPlan]] as [string, string | null | undefined][])
       .filter((r): r is [string, string] => !!r[1]),
@@ -77,7 +82,7 @@ export function TicketPage({ number, me }: { number: string; me: Me }) {
   // On hold: waiting on the customer, a vendor or anything else its SLA pauses for.
   const held = t.kind === "Incident" && (t.status.startsWith("Waiting") || t.status.startsWith("Awaiting") || finishing?.paused === true);
   const expected = t.closedAt ? `Closed ${new Date(t.closedAt).toLocaleString()}`
-    : t.kind === "Change" && t.plannedEnd ? `Scheduled ${t.plannedStart ? new Date(t.plannedStart).toLocaleString() : "?"} – ${new Date(t.plannedEnd).toLocaleString()}`
+    : t.kind === "Change" && t.plannedEnd ? `${t.status === "Scheduled" ? "Scheduled" : "Planned"} ${t.plannedStart ? new Date(t.plannedStart).toLocaleString() : "?"} – ${new Date(t.plannedEnd).toLocaleString()}`
     : finishing && !finishing.stoppedAt ? (finishing.breached ? `Was expected by ${finishing.dueAt ? new Date(finishing.dueAt).toLocaleString() : "now"}: late`
       : finishing.paused ? (t.status === "Waiting on customer" ? (t.requester === me.userName ? "On hold until you answer: the clock stops while it waits on you" : "On hold until the requester answers: the clock is stopped") : `On hold (${t.status}): the clock is stopped`) : finishing.dueAt ? `Expected by ${new Date(finishing.dueAt).toLocaleString()}` : null)
     : null;
@@ -173,6 +178,10 @@ export function TicketPage({ number, me }: { number: string; me: Me }) {
           onMove={(start, end) => act(() => api.rescheduleChange(t.number, start, end))} />
       )}
       {t.kind === "Incident" && t.status === "Resolved" && (staff || t.requester === me.userName) && <Reopen onReopen={(reason) => act(() => api.incidentAction(t.number, "reopen", reason))} />}
+      {/* The server decides who may (its requester, assignee, an agent of its group, a process owner); it says why not. */}
+      {(t.kind === "Request" || t.kind === "Change" || t.kind === "Incident") && !t.closedAt && (staff || t.requester === me.userName) && (
+        <CancelTicket kind={t.kind} onCancel={(reason) => act(() => api.cancelTicket(t.kind, t.number, reason || undefined))} />
+      )}
       {/* Beside the buttons that caused it, not at the top of a long page. */}
       {error && <p className="message error" role="alert" data-testid="action-error">{error}</p>}
       {staff && !t.closedAt && (
@@ -210,6 +219,23 @@ export function TicketPage({ number, me }: { number: string; me: Me }) {
 }
 
 /** A resolved incident that is not fixed goes back to work: what is still wrong goes to the group that resolved it. */
+/** Calling off a request, change or incident that is still open, with the reason its people are told; folded until asked for. */
+function CancelTicket({ kind, onCancel }: { kind: string; onCancel: (reason: string) => Promise<boolean> }) {
+  const [reason, setReason] = useState("");
+  const what = kind.toLowerCase();
+  return (
+    <details className="cancel-ticket">
+      <summary>Cancel this {what}</summary>
+      <form aria-label={`Cancel this ${what}`} onSubmit={(e) => { e.preventDefault(); void onCancel(reason.trim()).then((done) => { if (done) setReason(""); }); }}>
+        <label>Why (its requester and whoever works on it are told)
+          <textarea value={reason} onChange={(e) => setReason(e.target.value)} />
+        </label>
+        <button type="submit">Cancel the {what}</button>
+      </form>
+    </details>
+  );
+}
+
 function Reopen({ onReopen }: { onReopen: (reason: string) => Promise<boolean> }) {
   const [reason, setReason] = useState("");
   return (

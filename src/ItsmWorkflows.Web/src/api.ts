@@ -310,6 +310,8 @@ export const api = {
     title: string; type: string; description?: string; services: string[]; plannedStart?: string; plannedEnd?: string;
     implementationPlan?: string; backoutPlan?: string; testPlan?: string; questionnaire?: Record<string, string | boolean>; template?: string;
   }) => call<Ticket>("POST", "/api/changes", body),
+  cancelTicket: (kind: string, number: string, reason?: string) =>
+    call<Ticket>("POST", `/api/${kind === "Change" ? "changes" : kind === "Incident" ? "incidents" : "requests"}/${encodeURIComponent(number)}/cancel`, { reason }),
   changeTemplates: (all = false) => call<ChangeTemplate[]>("GET", `/api/change-templates${all ? "?all=true" : ""}`),
   saveChangeTemplate: (id: string, body: Omit<ChangeTemplate, "id" | "updatedAt" | "updatedBy" | "used">) =>
     call<ChangeTemplate>("PUT", `/api/change-templates/${encodeURIComponent(id)}`, body),

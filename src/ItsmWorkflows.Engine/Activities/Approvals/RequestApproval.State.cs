@@ -21,6 +21,13 @@ public sealed partial class RequestApproval
             : null;
 
     /// <summary>
+    /// When a waiting Request Approval times out, read from its frame's state; its bookmark's own due time is the next
+    /// of its timers, which is a reminder while reminders are due. Null without a due time or for another frame.
+    /// </summary>
+    public static DateTimeOffset? DueOf(FrameState? frameState) =>
+        frameState is JsonFrameState { Data: var data } && data["approvalId"] is not null && data.Deserialize<ApprovalState>(Json) is { } state ? state.DueAt : null;
+
+    /// <summary>
     /// Where a waiting Request Approval stands with <paramref name="userName"/>, read from its frame's state: whom a slot
     /// of theirs was handed over to (null if none was), and whether an undecided slot still waits on them; null for a
     /// frame that is not an approval's.
