@@ -67,6 +67,28 @@ public sealed partial class ChangeProcessTests
     }
 
     [Fact]
+    public async Task ANormalChangeHeldAfterTheCab_CheckedAgainInItsOwnWindow_IsNotSentToTheCabAgain()
+    {
+        var (start, end) = Window(24, hours: 1);
+        var (nina, blocker) = await RaiseAsync("nina", new { title = "Re-image the kiosk laptops", type = "standard", services = Laptops, plannedStart = start, plannedEnd = end });
+        var (_, number) = await RaiseLowRiskNormalAsync("Roll out the new VPN client", start, end);
+        // The CAB sees the whole change it authorizes: its plans beside the back-out plan (v9).
+        var approval = (await MailAboutAsync(fixture, number)).First(m => m.Subject.StartsWith($"Approval needed: Change {number}", StringComparison.Ordinal));
+        Assert.Contains("Carry out the change", approval.Text, StringComparison.Ordinal);
+        Assert.Contains("Check it works", approval.Text, StringComparison.Ordinal);
+        await OkAsync(await DecideAsync(fixture, "carol", number, "Approved"));
+        Assert.Equal("On hold: conflict", await StatusAsync(nina, number));
+
+        await OkAsync(await nina.PostJsonAsync($"/api/changes/{blocker}/cancel", new { reason = "Not needed" }));
+        await OkAsync(await nina.PostJsonAsync($"/api/changes/{number}/reschedule", new { plannedStart = start, plannedEnd = end }));
+        await SettleAsync(fixture);
+        // The CAB approved this window already: checked against the calendar only (v4-v8 sent it to the CAB again).
+        var detail = await TicketAsync(nina, number);
+        Assert.Equal("Scheduled", detail["ticket"]!["status"]!.GetValue<string>());
+        Assert.Single(detail["approvals"]!.AsArray());
+    }
+
+    [Fact]
     public async Task AScheduledChange_IsMovedUntilItsWindowOpens_EachNewWindowCheckedAgain()
     {
         var (start, end) = Window(11);

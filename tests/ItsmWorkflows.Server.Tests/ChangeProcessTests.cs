@@ -54,6 +54,8 @@ public sealed partial class ChangeProcessTests(PostgresSmtpServerFixture fixture
         Assert.Equal("Scheduled", detail["ticket"]!["status"]!.GetValue<string>());
         Assert.Equal("Low", detail["ticket"]!["risk"]!.GetValue<string>());
         Assert.DoesNotContain(detail["history"]!.AsArray(), h => h!["text"]!.GetValue<string>().Contains("Authorize", StringComparison.Ordinal));
+        // The history names what pre-approved it (v9).
+        Assert.Contains(detail["history"]!.AsArray(), h => h!["text"]!.GetValue<string>().Contains("Standard change from template Routine work on network (revision ", StringComparison.Ordinal));
         Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject.StartsWith($"Change {number} scheduled for", StringComparison.Ordinal));
 
         // Nothing happens before the window opens; at its start the implementation task goes to the service's group.

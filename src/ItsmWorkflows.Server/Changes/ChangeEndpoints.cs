@@ -161,6 +161,7 @@ internal static class ChangeEndpoints
             {
                 ["number"] = t.Number,
                 ["title"] = t.Title,
+                ["description"] = t.Description,
                 ["type"] = type,
                 ["requester"] = actor,
                 ["assignmentGroup"] = group,
