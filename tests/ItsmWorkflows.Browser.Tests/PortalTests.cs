@@ -244,7 +244,8 @@ public sealed class ChangeCalendarTests(DesignerFixture fixture) : IClassFixture
             Assert.True(blackout.Ok, await blackout.TextAsync());
         }
         var numbers = new List<string>();
-        foreach (var (title, offset) in new[] { ("Patch the VPN gateway", 0), ("Replace the VPN certificates", 1) })
+        // Two that clash with each other, and one inside the blackout (held by it: marked as well, not only change-to-change clashes).
+        foreach (var (title, offset) in new[] { ("Patch the VPN gateway", 0), ("Replace the VPN certificates", 1), ("Update the Wi-Fi controller", 5 * 24 + 2) })
         {
             var response = await context.APIRequest.PostAsync("/api/changes", new()
             {
@@ -256,11 +257,15 @@ public sealed class ChangeCalendarTests(DesignerFixture fixture) : IClassFixture
         try
         {
             await page.GotoAsync("/portal/#/changes");
-            foreach (var number in numbers)
+            foreach (var number in numbers.Take(2))
             {
                 var row = page.Locator("tr", new() { Has = page.GetByRole(AriaRole.Link, new() { Name = number }) });
                 await Expect(row).ToContainTextAsync("clash");
+                await Expect(row).ToContainTextAsync("Network and VPN"); // services by name
             }
+            var held = page.Locator("tr", new() { Has = page.GetByRole(AriaRole.Link, new() { Name = numbers[2] }) });
+            await Expect(held).ToContainTextAsync("in blackout: Datacentre move");
+            await Expect(held).Not.ToContainTextAsync("clash");
             await Expect(page.GetByTestId("blackout").Filter(new() { HasText = "Datacentre move" })).ToHaveCountAsync(1);
         }
         catch

@@ -345,8 +345,10 @@ function weekOf(iso: string) {
 /** Scheduled and planned changes by week, with blackout windows and the changes that clash on a shared service. */
 function ChangeCalendarPage({ staff }: { staff: boolean }) {
   const [calendar, setCalendar] = useState<ChangeCalendar | null>(null);
+  const [services, setServices] = useState<Service[]>([]);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
+    api.services().then(setServices, () => undefined); // ids are shown where names cannot be read
     const from = new Date(Date.now() - 7 * 86400_000).toISOString();
     const to = new Date(Date.now() + 90 * 86400_000).toISOString();
     api.changeCalendar(from, to).then(setCalendar, (e: Error) => setError(e.message));
@@ -359,6 +361,13 @@ function ChangeCalendarPage({ staff }: { staff: boolean }) {
       if (a.number < b.number && a.start < b.end && b.start < a.end && a.services.some((s) => b.services.includes(s))) { clashes.add(a.number); clashes.add(b.number); }
     }
   }
+  // A change inside a blackout window on one of its services (or a blackout of all services) is marked too.
+  const inBlackout = new Map<string, string>();
+  for (const c of calendar.changes) {
+    const hit = calendar.blackouts.find((b) => c.start < b.end && b.start < c.end && (!b.services?.length || c.services.some((s) => b.services!.includes(s))));
+    if (hit) inBlackout.set(c.number, hit.name);
+  }
+  const serviceNames = new Map(services.map((s) => [s.id, s.name]));
   const weeks = new Map<string, typeof calendar.changes>();
   for (const c of calendar.changes) weeks.set(weekOf(c.start), [...(weeks.get(weekOf(c.start)) ?? []), c]);
   const time = (iso: string) => new Date(iso).toLocaleString([], { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
@@ -367,7 +376,7 @@ function ChangeCalendarPage({ staff }: { staff: boolean }) {
       <h1>Change calendar</h1>
       {staff && <p><a className="button" href="#/changes/new">Raise a change</a> <a href="#/change-templates">Standard change templates</a></p>}
       {calendar.blackouts.map((b) => (
-        <p key={b.name + b.start} className="sla breached" data-testid="blackout">Blackout: {b.name}, {time(b.start)} – {time(b.end)}{b.services?.length ? ` (${b.services.join(", ")})` : " (all services)"}</p>
+        <p key={b.name + b.start} className="sla breached" data-testid="blackout">Blackout: {b.name}, {time(b.start)} – {time(b.end)}{b.services?.length ? ` (${b.services.map((id) => serviceNames.get(id) ?? id).join(", ")})` : " (all services)"}</p>
       ))}
       {weeks.size === 0 && <p className="hint">No change is planned in the next three months.</p>}
       {[...weeks.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([week, changes]) => (
@@ -376,14 +385,17 @@ function ChangeCalendarPage({ staff }: { staff: boolean }) {
           <table className="tickets" data-testid={`week-${week}`}>
             <tbody>
               {changes.sort((a, b) => a.start.localeCompare(b.start)).map((c) => (
-                <tr key={c.number} className={clashes.has(c.number) ? "clash" : ""}>
+                <tr key={c.number} className={clashes.has(c.number) || inBlackout.has(c.number) ? "clash" : ""}>
                   <td>{staff ? <a href={`#/tickets/${c.number}`}>{c.number}</a> : c.number}</td>
                   <td>{c.title}</td>
                   <td>{c.type}{c.risk ? ` · ${c.risk} risk` : ""}</td>
                   <td><span className="badge">{c.status}</span></td>
                   <td>{time(c.start)} – {time(c.end)}</td>
-                  <td>{c.services.join(", ")}</td>
-                  <td>{clashes.has(c.number) && <strong className="issue">clash</strong>}</td>
+                  <td>{c.services.map((id) => serviceNames.get(id) ?? id).join(", ")}</td>
+                  <td>
+                    {clashes.has(c.number) && <strong className="issue">clash</strong>}
+                    {inBlackout.has(c.number) && <strong className="issue">{clashes.has(c.number) ? " · " : ""}in blackout: {inBlackout.get(c.number)}</strong>}
+                  </td>
                 </tr>
               ))}
             </tbody>
