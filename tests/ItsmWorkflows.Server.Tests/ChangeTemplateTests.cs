@@ -114,9 +114,17 @@ public abstract class ChangeTemplateTests(ServerFixture fixture)
         await OkAsync(await dave.PutJsonAsync($"/api/change-templates/{id}", Template("Edge switch firmware", revision: 1, maxDuration: null)));
         var wider = await nina.PostJsonAsync($"/api/changes/{number}/reschedule", new { plannedStart = start.AddDays(1), plannedEnd = start.AddDays(1).AddHours(5) });
         Assert.Contains("authorized for windows of at most 2 hours; the new one is 5 hours", (await ReadAsync(wider))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        // Its plans revised (the old one was unsafe, say): this change is no longer what the template authorizes.
+        await OkAsync(await dave.PutJsonAsync($"/api/change-templates/{id}", new
+        {
+            name = "Edge switch firmware", services = Network, implementationPlan = "Upload, check the hash, stage it, reboot into it", backoutPlan = "Boot the previous image",
+            testPlan = "Uplinks up for 15 minutes", revision = 2,
+        }));
+        var revised = await nina.PostJsonAsync($"/api/changes/{number}/reschedule", new { plannedStart = start.AddDays(1), plannedEnd = start.AddDays(1).AddHours(1) });
+        Assert.Contains("whose plans were revised since it was raised", (await ReadAsync(revised))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         var narrowed = await dave.PutJsonAsync($"/api/change-templates/{id}", new
         {
-            name = "Edge switch firmware", services = Email, implementationPlan = "Upload, check the hash, reboot into it", backoutPlan = "Boot the previous image", revision = 2,
+            name = "Edge switch firmware", services = Email, implementationPlan = "Upload, check the hash, reboot into it", backoutPlan = "Boot the previous image", revision = 3,
         });
         await OkAsync(narrowed);
         var outside = await nina.PostJsonAsync($"/api/changes/{number}/reschedule", new { plannedStart = start.AddDays(1), plannedEnd = start.AddDays(1).AddHours(1) });
@@ -125,7 +133,7 @@ public abstract class ChangeTemplateTests(ServerFixture fixture)
 
         // Retired: no new changes from it, and the one raised cannot be moved on its authority; it stays, and the template
         // is still listed with all=true.
-        await OkAsync(await dave.PutJsonAsync($"/api/change-templates/{id}", Template("Edge switch firmware", revision: 3, active: false)));
+        await OkAsync(await dave.PutJsonAsync($"/api/change-templates/{id}", Template("Edge switch firmware", revision: 4, active: false)));
         var retiredMove = await nina.PostJsonAsync($"/api/changes/{number}/reschedule", new { plannedStart = start.AddDays(1), plannedEnd = start.AddDays(1).AddHours(1) });
         Assert.Contains("which is retired and no longer authorizes changes, so it cannot be moved", (await ReadAsync(retiredMove))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Contains("was retired by dave", await RefusedAsync(new { type = "standard", template = id, plannedStart = start.AddDays(2), plannedEnd = start.AddDays(2).AddHours(1) }), StringComparison.Ordinal);

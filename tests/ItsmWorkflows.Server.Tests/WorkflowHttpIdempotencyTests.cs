@@ -311,6 +311,31 @@ public abstract partial class WorkflowHttpTests<TFixture>
     }
 
     [Fact]
+    public async Task AClaim_IsRenewedWhileItsRequestRuns_AndNotOnceItIsDone()
+    {
+        var route = "lease-" + Guid.NewGuid().ToString("N")[..6];
+        await using var scope = fixture.Factory.Services.CreateAsyncScope();
+        var idempotency = scope.ServiceProvider.GetRequiredService<WebhookIdempotency>();
+        var db = scope.ServiceProvider.GetRequiredService<ItsmDbContext>();
+        var claim = await idempotency.ClaimAsync(Anonymous(route, NewKey()), AnonymousRequest(route, "{}"), Ct);
+        Assert.Equal(IdempotencyOutcome.Owned, claim.Outcome);
+        async Task<DateTimeOffset> LeasedUntilAsync() => (await db.WebhookIdempotencyKeys.AsNoTracking().Where(k => k.Id == claim.Id).Select(k => k.LeasedUntil).SingleAsync(Ct))!.Value;
+        var claimed = await LeasedUntilAsync();
+
+        var keeper = idempotency.KeepLeased(claim);
+        fixture.EngineClock.Advance(WebhookIdempotency.ProcessingLease / 3);
+        await keeper.Renewal;
+        var renewed = await LeasedUntilAsync();
+        Assert.Equal(fixture.EngineClock.GetUtcNow() + WebhookIdempotency.ProcessingLease, renewed, TimeSpan.FromMilliseconds(1));
+        Assert.True(renewed > claimed);
+
+        // Done: no more renewals, so a node that stops after this leaves a claim that lapses.
+        await keeper.DisposeAsync();
+        fixture.EngineClock.Advance(WebhookIdempotency.ProcessingLease / 3);
+        Assert.Equal(renewed, await LeasedUntilAsync(), TimeSpan.FromMilliseconds(1));
+    }
+
+    [Fact]
     public async Task Webhook_KeyAfterItsRetention_StartsAfresh_AndThePurgeRemovesIt()
     {
         var path = "expiry-" + Guid.NewGuid().ToString("N")[..6];

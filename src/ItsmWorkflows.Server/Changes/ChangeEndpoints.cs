@@ -243,6 +243,11 @@ internal static class ChangeEndpoints
         {
             throw ProblemException.BadRequest($"{ticket.Number} is a standard change from template '{name}', which no longer covers {string.Join(", ", services)}, so it cannot be moved; {instead}.");
         }
+        // Revised since (its plans changed): what was authorized is no longer what the template says.
+        if (!SamePlan(raised?["implementationPlan"], template.ImplementationPlan) || !SamePlan(raised?["backoutPlan"], template.BackoutPlan) || !SamePlan(raised?["testPlan"], template.TestPlan))
+        {
+            throw ProblemException.BadRequest($"{ticket.Number} is a standard change from template '{name}', whose plans were revised since it was raised, so it no longer authorizes this change as planned and it cannot be moved; cancel it and raise it again from the template, or raise a normal change for the CAB.");
+        }
         TimeSpan? then = TimeSpan.TryParse(raised?["template"]?["maxDuration"]?.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture, out var t) ? t : null;
         var longest = new[] { then, template.MaxDuration }.Where(d => d is not null).Min();
         if (longest is { } limit && body.PlannedEnd - body.PlannedStart > limit)
@@ -250,6 +255,9 @@ internal static class ChangeEndpoints
             throw ProblemException.BadRequest($"{ticket.Number} is a standard change from template '{name}', authorized for windows of at most {Duration(limit)}; the new one is {Duration(body.PlannedEnd - body.PlannedStart)}. Shorten it, or {instead}.");
         }
     }
+
+    private static bool SamePlan(JsonNode? raised, string? now) =>
+        string.Equals(raised is JsonValue v && v.TryGetValue<string>(out var text) ? text : null, now, StringComparison.Ordinal);
 
     /// <summary>"2 hours", "2 hours 1 minute": a window's length as the engine words durations.</summary>
     private static string Duration(TimeSpan span) => Engine.Calendars.DurationText.Describe(span, workingTime: false);
@@ -282,6 +290,13 @@ internal static class ChangeEndpoints
         if (recheck && !string.Equals(ticket.Status, HeldStatus, StringComparison.Ordinal))
         {
             throw ProblemException.BadRequest($"{ticket.Number} is planned for that window already; send the window it should move to. (Its own window is checked again only while it is held by a conflict.)");
+        }
+        // Only v9 checks its own window again as it is (v1-v3 check any window given while held against the calendar
+        // only); v4-v8 take any window given after a conflict through authorization again: the CAB, or for an emergency
+        // change the emergency approver, whose timeout rejects it.
+        if (recheck && await db.Instances.AsNoTracking().Where(i => i.Id == ticket.InstanceId).Select(i => (int?)i.Version).FirstOrDefaultAsync(ct) is >= 4 and < 9 and var version)
+        {
+            throw ProblemException.BadRequest($"{ticket.Number} runs on version {version} of its process, which would send its own window back for authorization as if it were a new one. Move it to another window, or have a process owner move its process to the newest version first (POST /api/instances/{ticket.InstanceId}/migrate), which checks it again as it is.");
         }
         // Asked before anything is saved: a move the process does not take now changes nothing, not even the revision.
         if (!await tickets.AwaitsAsync(ticket, RescheduledEvent, ct)) throw NotMovable(ticket);

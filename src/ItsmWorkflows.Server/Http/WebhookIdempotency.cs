@@ -93,7 +93,7 @@ internal sealed partial class WebhookIdempotency(ItsmDbContext db, WorkflowServi
     /// context is busy), so only a node that stopped loses its claim; disposing stops it. A renewal that finds the claim
     /// gone or another's stops too.
     /// </summary>
-    public LeaseKeeper KeepLeased(IdempotencyClaim claim) => new(scopes, services.Time, claim.Id, claim.Owner!, ProcessingLease);
+    public LeaseKeeper KeepLeased(IdempotencyClaim claim) => new(scopes, services.Time, claim.Id, claim.Owner!, ProcessingLease, logger);
 
     /// <summary>Records the answer the repeats get. An attempt that lost its claim meanwhile records nothing: the one that took it over answers.</summary>
     public async Task CompleteAsync(IdempotencyClaim claim, int status, string? contentType, IReadOnlyDictionary<string, string> headers, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
@@ -182,7 +182,7 @@ internal sealed partial class WebhookIdempotency(ItsmDbContext db, WorkflowServi
 }
 
 /// <summary>Extends a claim's lease on a timer of the engine's clock until disposed (see <see cref="WebhookIdempotency.KeepLeased"/>).</summary>
-internal sealed class LeaseKeeper : IAsyncDisposable
+internal sealed partial class LeaseKeeper : IAsyncDisposable
 {
     private readonly IServiceScopeFactory _scopes;
     private readonly TimeProvider _time;
@@ -190,36 +190,73 @@ internal sealed class LeaseKeeper : IAsyncDisposable
     private readonly string _owner;
     private readonly TimeSpan _lease;
     private readonly ITimer _timer;
-    private int _renewing;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ILogger _logger;
+    private Task _renewal = Task.CompletedTask;
+    private int _failures;
 
-    public LeaseKeeper(IServiceScopeFactory scopes, TimeProvider time, string id, string owner, TimeSpan lease)
+    public LeaseKeeper(IServiceScopeFactory scopes, TimeProvider time, string id, string owner, TimeSpan lease, ILogger logger)
     {
-        (_scopes, _time, _id, _owner, _lease) = (scopes, time, id, owner, lease);
+        (_scopes, _time, _id, _owner, _lease, _logger) = (scopes, time, id, owner, lease, logger);
         var every = lease / 3;
-        _timer = time.CreateTimer(_ => _ = RenewAsync(), null, every, every);
+        // The timer must not carry the request's context (its activity, its HttpContext) into renewals after it.
+        using (ExecutionContext.SuppressFlow()) _timer = time.CreateTimer(_ => Tick(), null, every, every);
     }
 
-    private async Task RenewAsync()
+    /// <summary>The renewal last started (for a test to wait on, instead of on time).</summary>
+    internal Task Renewal
     {
-        if (Interlocked.Exchange(ref _renewing, 1) == 1) return; // the last one is still at it
+        get
+        {
+            lock (_stop) return _renewal;
+        }
+    }
+
+    private void Tick()
+    {
+        lock (_stop)
+        {
+            if (_stop.IsCancellationRequested || !_renewal.IsCompleted) return; // stopped, or the last one is still at it
+            _renewal = RenewAsync(_stop.Token);
+        }
+    }
+
+    private async Task RenewAsync(CancellationToken cancellationToken)
+    {
         try
         {
             await using var scope = _scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<ItsmDbContext>();
             var (id, owner, until) = (_id, _owner, _time.GetUtcNow() + _lease);
             var renewed = await db.WebhookIdempotencyKeys.Where(k => k.Id == id && k.Owner == owner && k.State == WebhookIdempotencyState.Processing)
-                .ExecuteUpdateAsync(u => u.SetProperty(k => k.LeasedUntil, until), CancellationToken.None);
-            if (renewed == 0) await _timer.DisposeAsync(); // completed, let go, or taken over: nothing left to keep
+                .ExecuteUpdateAsync(u => u.SetProperty(k => k.LeasedUntil, until), cancellationToken);
+            _failures = 0;
+            if (renewed == 0) await _stop.CancelAsync(); // completed, let go, or taken over: nothing left to keep
         }
-        catch (Exception ex) when (ex is DbException or DbUpdateException or InvalidOperationException or TimeoutException or ObjectDisposedException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // The database away for a moment: the next tick tries again, well before the lease runs out.
         }
-        finally
+        catch (Exception ex)
         {
-            Volatile.Write(ref _renewing, 0);
+            // The database away for a moment: the next tick tries again, well before the lease runs out; said once it
+            // has failed twice running, since a claim that lapses lets a repeat run the request beside this one.
+            if (++_failures >= 2) LogRenewalFailing(_logger, _failures, ex.GetBaseException().Message);
         }
     }
 
-    public ValueTask DisposeAsync() => _timer.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        Task running;
+        lock (_stop)
+        {
+            _stop.Cancel();
+            running = _renewal;
+        }
+        await _timer.DisposeAsync();
+        await running.ConfigureAwait(false); // a renewal under way finishes (or is cancelled) before the answer is recorded
+        _stop.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A webhook request's idempotency claim could not be renewed ({Failures} times running: {Reason}); if it lapses, a repeat may run the request again")]
+    private static partial void LogRenewalFailing(ILogger logger, int failures, string reason);
 }

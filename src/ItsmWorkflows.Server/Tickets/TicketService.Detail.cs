@@ -78,13 +78,13 @@ internal sealed partial class TicketService
         return new TicketDetailDto(shown, history, taskRows, sla, waiting, processStatus, approvals, emails, movable, actorNames.Shown(ticket.Assignee));
     }
 
-    /// <summary>Who an approval step still waits on (the approval records are written later, by the job that emails the approvers).</summary>
     /// <summary>An approval's deadline (not its next reminder, which its bookmark is due at meanwhile).</summary>
     private static DateTimeOffset? ApprovalDue(WorkflowState state, IEnumerable<Bookmark> bookmarks) =>
         bookmarks.Where(b => b.Name == Engine.Activities.Approvals.RequestApproval.TypeName)
             .Select(b => state.Frames.TryGetValue(b.FrameId, out var frame) ? Engine.Activities.Approvals.RequestApproval.DueOf(frame.State) : null)
             .FirstOrDefault(due => due is not null);
 
+    /// <summary>Who an approval step still waits on (the approval records are written later, by the job that emails the approvers).</summary>
     private static IReadOnlyList<string>? PendingApprovers(WorkflowState state, IEnumerable<Bookmark> bookmarks) =>
         bookmarks.Where(b => b.Name == Engine.Activities.Approvals.RequestApproval.TypeName)
             .Select(b => state.Frames.TryGetValue(b.FrameId, out var frame) ? Engine.Activities.Approvals.RequestApproval.PendingApprovers(frame.State) : null)

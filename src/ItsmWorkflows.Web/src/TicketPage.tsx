@@ -179,7 +179,7 @@ export function TicketPage({ number, me }: { number: string; me: Me }) {
       )}
       {t.kind === "Incident" && t.status === "Resolved" && (staff || t.requester === me.userName) && <Reopen onReopen={(reason) => act(() => api.incidentAction(t.number, "reopen", reason))} />}
       {/* The server decides who may (its requester, assignee, an agent of its group, a process owner); it says why not. */}
-      {(t.kind === "Request" || t.kind === "Change" || t.kind === "Incident") && !t.closedAt && (staff || t.requester === me.userName) && (
+      {(t.kind === "Request" || t.kind === "Change" || t.kind === "Incident") && !t.closedAt && !(t.kind === "Incident" && t.status === "Resolved") && (staff || t.requester === me.userName) && (
         <CancelTicket kind={t.kind} onCancel={(reason) => act(() => api.cancelTicket(t.kind, t.number, reason || undefined))} />
       )}
       {/* Beside the buttons that caused it, not at the top of a long page. */}
@@ -218,7 +218,6 @@ export function TicketPage({ number, me }: { number: string; me: Me }) {
   );
 }
 
-/** A resolved incident that is not fixed goes back to work: what is still wrong goes to the group that resolved it. */
 /** Calling off a request, change or incident that is still open, with the reason its people are told; folded until asked for. */
 function CancelTicket({ kind, onCancel }: { kind: string; onCancel: (reason: string) => Promise<boolean> }) {
   const [reason, setReason] = useState("");
@@ -227,7 +226,7 @@ function CancelTicket({ kind, onCancel }: { kind: string; onCancel: (reason: str
     <details className="cancel-ticket">
       <summary>Cancel this {what}</summary>
       <form aria-label={`Cancel this ${what}`} onSubmit={(e) => { e.preventDefault(); void onCancel(reason.trim()).then((done) => { if (done) setReason(""); }); }}>
-        <label>Why (its requester and whoever works on it are told)
+        <label>Why (kept in its history; its requester is emailed it when someone else cancels)
           <textarea value={reason} onChange={(e) => setReason(e.target.value)} />
         </label>
         <button type="submit">Cancel the {what}</button>
@@ -236,6 +235,7 @@ function CancelTicket({ kind, onCancel }: { kind: string; onCancel: (reason: str
   );
 }
 
+/** A resolved incident that is not fixed goes back to work: what is still wrong goes to the group that resolved it. */
 function Reopen({ onReopen }: { onReopen: (reason: string) => Promise<boolean> }) {
   const [reason, setReason] = useState("");
   return (
