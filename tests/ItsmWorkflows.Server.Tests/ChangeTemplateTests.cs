@@ -94,6 +94,8 @@ public abstract class ChangeTemplateTests(ServerFixture fixture)
         Assert.Contains("windows of at most 2 hours; this one is 3 hours", await RefusedAsync(new { type = "standard", template = id, plannedStart = start, plannedEnd = start.AddHours(3) }), StringComparison.Ordinal);
         // The template names who does it; an unknown type is said to be one, template or not.
         Assert.Contains("carried out by Network, not Service Desk", await RefusedAsync(new { type = "standard", template = id, assignmentGroup = "Service Desk", plannedStart = start, plannedEnd = start.AddHours(1) }), StringComparison.Ordinal);
+        var clock = fixture.EngineClock.GetUtcNow();
+        Assert.Contains("A standard change is planned ahead, and this window would already have started", await RefusedAsync(new { type = "standard", template = id, plannedStart = clock.AddMinutes(-30), plannedEnd = clock.AddMinutes(30) }), StringComparison.Ordinal);
         Assert.Contains("The type is standard, normal or emergency", await RefusedAsync(new { type = "pre-approved", template = id, plannedStart = start, plannedEnd = start.AddHours(1) }), StringComparison.Ordinal);
 
         // The template fills what it authorizes: the title (unless given), services, plans and group.

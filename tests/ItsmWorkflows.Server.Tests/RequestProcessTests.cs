@@ -76,6 +76,16 @@ public sealed partial class RequestProcessTests(PostgresSmtpServerFixture fixtur
             Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
             Assert.Contains($"{number} is a ticket, run by the process its raising started", (await ReadAsync(refused))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         }
+        // Nor under the number the next request will take.
+        var next = await bob.PostJsonAsync("/api/instances", Forged("REQ9999999", "REQ9999999"));
+        Assert.Equal(HttpStatusCode.Conflict, next.StatusCode);
+        Assert.Contains("'request-fulfilment' runs tickets, and REQ9999999 is a ticket's number", (await ReadAsync(next))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        // A workflow that does not run tickets may be correlated with one (a diagnostics run for it, say).
+        var dave = await fixture.ClientAsync("dave");
+        var helper = "diag-" + Guid.NewGuid().ToString("N")[..6];
+        await OkAsync(await dave.PostAsync("/api/definitions", Body(Definition(helper)), Ct));
+        await OkAsync(await dave.PostAsync($"/api/definitions/{helper}/publish", null, Ct));
+        Assert.Equal(HttpStatusCode.Created, (await bob.PostJsonAsync("/api/instances", new { definitionId = helper, correlationId = number })).StatusCode);
         await SettleAsync(fixture);
 
         var after = await TicketAsync(bob, number);
@@ -85,7 +95,7 @@ public sealed partial class RequestProcessTests(PostgresSmtpServerFixture fixtur
         await using var scope = fixture.Factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ItsmDbContext>();
         Assert.False(await db.Tickets.AnyAsync(t => t.ParentNumber == number, Ct));
-        Assert.Equal(1, await db.Instances.CountAsync(i => i.CorrelationId == number, Ct));
+        Assert.Equal(1, await db.Instances.CountAsync(i => i.CorrelationId == number && i.DefinitionId == "request-fulfilment", Ct));
     }
 
     [Fact]

@@ -84,6 +84,12 @@ internal static class ChangeEndpoints
         if (body.PlannedStart is null || body.PlannedEnd is null) problems.Add("A change needs a planned window ('plannedStart', 'plannedEnd').");
         else if (body.PlannedEnd <= body.PlannedStart) problems.Add("The planned window must end after it starts.");
         else if (body.PlannedEnd <= engine.Time.GetUtcNow()) problems.Add("The planned window is already over; plan it in the future.");
+        // Pre-approved is not unannounced: a standard change whose window had started would go straight to implementation,
+        // its "scheduled" notice arriving after the work began. (An emergency may be under way; a normal one waits for its CAB.)
+        else if (type == "standard" && body.PlannedStart <= engine.Time.GetUtcNow())
+        {
+            problems.Add($"A standard change is planned ahead, and this window would already have started ({Engine.Expressions.DisplayTime.Format(body.PlannedStart.Value, engine.TimeZone)} is past); plan it from now on, or raise an emergency change for work already under way.");
+        }
         if (body.Impact is not (null or 1 or 2 or 3)) problems.Add("Impact is 1 (high), 2 (medium) or 3 (low).");
         if (type == "normal" && string.IsNullOrWhiteSpace(body.ImplementationPlan)) problems.Add("A normal change needs an implementation plan.");
         if (template?.MaxDuration is { } longest && body.PlannedStart is { } from && body.PlannedEnd is { } to && to - from > longest)

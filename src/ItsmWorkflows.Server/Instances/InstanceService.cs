@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace ItsmWorkflows.Server.Instances;
 
 /// <summary>Starts, lists, inspects and drives instances. A resume or retry on an instance that moved on is a 409, never a second execution.</summary>
-internal sealed class InstanceService(ItsmDbContext db, WorkflowRuntime runtime, Runtime.PublishedVersionCache published, WorkflowServices services)
+internal sealed partial class InstanceService(ItsmDbContext db, WorkflowRuntime runtime, Runtime.PublishedVersionCache published, WorkflowServices services)
 {
     public const int MaxPageSize = 200;
 
@@ -37,21 +37,29 @@ internal sealed class InstanceService(ItsmDbContext db, WorkflowRuntime runtime,
     }
 
     /// <summary>
-    /// A ticket is run by the one process its raising started. A second instance started here for the same ticket (by
-    /// its number as the correlation id, or as the ticket a ticket process reads) cannot write the ticket, but it would
-    /// email its requester and groups about it ("scheduled", "approved") on no one's decision: refused.
+    /// A ticket is run by the one process its raising started. Another instance of a process that runs tickets (the
+    /// change and incident processes, a catalog item's) started here under a ticket's number, as its correlation id or as
+    /// the ticket it reads, cannot write the ticket, but it would email the ticket's people about steps nobody took
+    /// ("scheduled", "approved"), or take the number of the next one raised: refused. Other workflows may be correlated
+    /// with a ticket (a diagnostics run for an incident, say).
     /// </summary>
     private async Task RefuseTicketsRunElsewhereAsync(StartInstanceRequest request, CancellationToken cancellationToken)
     {
         var named = new[] { request.CorrelationId, request.Input?["ticket"] is JsonObject ticket && ticket["number"] is JsonValue n && n.TryGetValue<string>(out var number) ? number : null }
-            .Where(x => !string.IsNullOrWhiteSpace(x)).Select(x => x!.Trim().ToUpperInvariant()).Distinct().ToList();
+            .Where(x => !string.IsNullOrWhiteSpace(x)).Select(x => x!.Trim().ToUpperInvariant()).Where(x => TicketNumber().IsMatch(x)).Distinct().ToList();
         if (named.Count == 0) return;
+        var definitionId = request.DefinitionId;
+        var runsTickets = definitionId is Changes.ChangeEndpoints.Workflow or Incidents.IncidentEndpoints.Workflow
+            || await db.CatalogItems.AsNoTracking().AnyAsync(c => c.WorkflowDefinitionId == definitionId, cancellationToken);
+        if (!runsTickets) return;
         var taken = await db.Tickets.AsNoTracking().Where(t => named.Contains(t.Number)).Select(t => t.Number).FirstOrDefaultAsync(cancellationToken);
-        if (taken is not null)
-        {
-            throw ProblemException.Conflict($"{taken} is a ticket, run by the process its raising started; another instance for it would tell its people about steps nobody took. Act on the ticket instead (its page, or /api/tickets/{taken}), or start this workflow without its number.");
-        }
+        throw ProblemException.Conflict(taken is not null
+            ? $"{taken} is a ticket, run by the process its raising started; another instance of '{definitionId}' for it would tell its people about steps nobody took. Act on the ticket instead (its page, or /api/tickets/{taken}), or start this workflow without its number."
+            : $"'{definitionId}' runs tickets, and {named[0]} is a ticket's number: it is started by raising the ticket (the portal, or /api/requests, /api/changes, /api/incidents), which numbers it; start it here without a ticket number.");
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^(REQ|TASK|CHG|INC)[0-9]+$")]
+    private static partial System.Text.RegularExpressions.Regex TicketNumber();
 
     public async Task<PageDto<InstanceSummaryDto>> ListAsync(InstanceQuery query, CancellationToken cancellationToken)
     {
