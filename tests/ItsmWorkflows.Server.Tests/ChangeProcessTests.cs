@@ -94,6 +94,15 @@ public sealed partial class ChangeProcessTests(PostgresSmtpServerFixture fixture
         Assert.Equal("Network Engineering", implement.Group);
         await SettleAsync(fixture);
         Assert.Contains(await MailAboutAsync(fixture, number), m => m.Subject.StartsWith($"New task {implement.Number} for Network Engineering from {number}", StringComparison.Ordinal) && m.To.SequenceEqual(["grace@example.test"]));
+
+        // Called off while it is being implemented: whoever has its task hears to stop (the requester, who cancelled it, does not).
+        await OkAsync(await nina.PostJsonAsync($"/api/changes/{number}/cancel", new { reason = "The vendor recalled the line card" }));
+        await SettleAsync(fixture);
+        var stop = Assert.Single(await MailAboutAsync(fixture, number), m => m.Subject == $"{number} was cancelled: stop work on it");
+        Assert.Equal(["grace@example.test"], stop.To);
+        Assert.Contains($"Its task {implement.Number} closed with it", stop.Text, StringComparison.Ordinal);
+        Assert.Contains("The vendor recalled the line card", stop.Text, StringComparison.Ordinal);
+        Assert.Empty(await OpenTasksAsync(nina, number));
     }
 
     [Fact]

@@ -56,7 +56,7 @@ internal static class ChangeEndpoints
                 if (!await TicketService.CanManageAsync(db, user, ticket, ct)) throw TicketService.NotYoursToManage(ticket, "cancel");
                 return TicketDto.From(await tickets.CancelAsync(ticket, user.Identity!.Name!, body?.Reason, ct));
             })
-            .WithSummary("Cancels a change at any point before it is closed (its requester, assignee, an agent of its group or a process owner; a requester who did not cancel it is emailed).");
+            .WithSummary("Cancels a change at any point before it is closed (its requester, assignee, an agent of its group or a process owner; a requester who did not cancel it is emailed, and whoever works on it is told to stop).");
         all.MapGet("/calendar", CalendarAsync).RequireAuthorization(Policies.SignedIn)
             .WithSummary("Changes with a planned window in [from, to), and the blackout windows there (for anyone signed in).");
     }

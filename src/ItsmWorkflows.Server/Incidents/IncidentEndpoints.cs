@@ -86,7 +86,7 @@ internal static class IncidentEndpoints
             // Resolved is an outcome (its clocks met or breached): it closes, or is reopened, but is not called off.
             if (ticket.Status == TicketStatuses.Resolved) throw ProblemException.Conflict($"{ticket.Number} is resolved; it closes by itself, or reopen it if it is not fixed.");
             return TicketDto.From(await tickets.CancelAsync(ticket, user.Identity!.Name!, body?.Reason, ct));
-        }).WithSummary("Cancels an incident (raised by mistake, a duplicate, or one whose process was stopped): its process stops and its SLA clocks are called off.");
+        }).WithSummary("Cancels an incident (raised by mistake, a duplicate, or one whose process was stopped): its process stops, its SLA clocks are called off, and whoever works on it is told to stop.");
         incidents.MapPost("/{number}/reopen", ReopenAsync)
             .WithSummary("The requester (or staff) says a resolved incident is not fixed, within three days of its resolution: it goes back to work and its resolution clock runs again.");
     }

@@ -30,7 +30,7 @@ internal static class RequestEndpoints
             if (!TicketService.CanSee(user, ticket)) throw ProblemException.NotFound($"There is no request {number}.");
             if (!await TicketService.CanManageAsync(db, user, ticket, ct)) throw TicketService.NotYoursToManage(ticket, "cancel");
             return TicketDto.From(await tickets.CancelAsync(ticket, user.Identity!.Name!, body?.Reason, ct));
-        }).WithSummary("Withdraws a request (its requester, assignee, an agent of its group or a process owner): its workflow stops, its open tasks are cancelled, and a requester who did not cancel it is emailed.");
+        }).WithSummary("Withdraws a request (its requester, assignee, an agent of its group or a process owner): its workflow stops, its open tasks are cancelled, a requester who did not cancel it is emailed, and whoever works on it is told to stop.");
     }
 
     private static async Task<IResult> SubmitAsync(SubmitRequest body, ClaimsPrincipal user, ItsmDbContext db, TicketService tickets, Microsoft.Extensions.Options.IOptions<CatalogOptions> catalog, Engine.Execution.WorkflowServices engine, CancellationToken ct)

@@ -277,6 +277,8 @@ internal sealed partial class TicketService(ItsmDbContext db, WorkflowRuntime ru
     public async Task<TicketRecord> CancelAsync(TicketRecord ticket, string actor, string? reason, CancellationToken cancellationToken)
     {
         if (TicketStatuses.IsFinal(ticket.Status)) throw ProblemException.Conflict($"{ticket.Number} is already {ticket.Status.ToLowerInvariant()}; there is nothing to cancel.");
+        // Read before its process is called off, which closes its open tasks.
+        var workers = await TicketCancelledEmail.WorkersAsync(db, ticket, actor, cancellationToken);
         if (await ProcessRunsAsync(ticket, cancellationToken)) await runtime.CancelAsync(ticket.InstanceId!, cancellationToken);
         var now = time.GetUtcNow();
         var record = await db.Tickets.FirstAsync(t => t.Id == ticket.Id, cancellationToken);
@@ -288,8 +290,11 @@ internal sealed partial class TicketService(ItsmDbContext db, WorkflowRuntime ru
         // Cancelled by someone else: its requester hears of it, in the same transaction.
         var email = await TicketCancelledEmail.ComposeAsync(db, record, actor, reason, services.NewId(), services.TicketUrl, cancellationToken);
         if (email is not null) db.Outbox.Add(OutboxMessage.ForEmail(email, record.InstanceId, now));
+        // Whoever was working on it stops: their task closed with it, which they would otherwise find out by chance.
+        var stop = await TicketCancelledEmail.ComposeForWorkersAsync(db, record, workers, actor, reason, services.NewId(), services.TicketUrl, cancellationToken);
+        if (stop is not null) db.Outbox.Add(OutboxMessage.ForEmail(stop, record.InstanceId, now));
         await db.SaveChangesAsync(cancellationToken);
-        if (email is not null) outboxSignal.Notify();
+        if (email is not null || stop is not null) outboxSignal.Notify();
         return record;
     }
 

@@ -226,7 +226,7 @@ function CancelTicket({ kind, onCancel }: { kind: string; onCancel: (reason: str
     <details className="cancel-ticket">
       <summary>Cancel this {what}</summary>
       <form aria-label={`Cancel this ${what}`} onSubmit={(e) => { e.preventDefault(); void onCancel(reason.trim()).then((done) => { if (done) setReason(""); }); }}>
-        <label>Why (kept in its history; its requester is emailed it when someone else cancels)
+        <label>Why (kept in its history; emailed to its requester if someone else cancels, and to whoever is working on it)
           <textarea value={reason} onChange={(e) => setReason(e.target.value)} />
         </label>
         <button type="submit">Cancel the {what}</button>
